@@ -1,0 +1,53 @@
+// Package c2pa reads C2PA manifest stores: JUMBF boxes, CBOR claims and
+// assertions, ingredients, and (later) signatures and hash bindings.
+package c2pa
+
+// Store is a decoded C2PA manifest store.
+type Store struct {
+	Manifests []*Manifest `json:"manifests"`
+	// Active is the label of the active manifest: the last manifest of the store.
+	Active string `json:"active_manifest"`
+}
+
+// GeneratorInfo is one entry of a claim's claim_generator_info.
+type GeneratorInfo struct {
+	Name    string `json:"name"`
+	Version string `json:"version,omitempty"`
+}
+
+// Action is one entry of a c2pa.actions or c2pa.actions.v2 assertion.
+type Action struct {
+	Action            string `json:"action"`
+	DigitalSourceType string `json:"digital_source_type,omitempty"` // from the action, or parameters."com.adobe.digitalSourceType"
+	SoftwareAgent     string `json:"software_agent,omitempty"`      // a string, or the name of a generator-info map
+	Description       string `json:"description,omitempty"`
+	// Parameters holds the action's parameters flattened to strings (nested keys joined with '.').
+	Parameters map[string]string `json:"parameters,omitempty"`
+}
+
+// Ingredient is one c2pa.ingredient assertion of a manifest.
+type Ingredient struct {
+	Title        string `json:"title,omitempty"`
+	Format       string `json:"format,omitempty"`
+	Relationship string `json:"relationship,omitempty"` // parentOf, componentOf, inputTo
+	// Manifest is the label of the ingredient's own manifest in this store, if any.
+	Manifest string `json:"manifest,omitempty"`
+}
+
+// Manifest is one manifest of a store.
+type Manifest struct {
+	Label              string          `json:"label"`
+	ClaimVersion       int             `json:"claim_version"` // 1 for c2pa.claim, 2 for c2pa.claim.v2
+	ClaimGenerator     string          `json:"claim_generator,omitempty"`
+	ClaimGeneratorInfo []GeneratorInfo `json:"claim_generator_info,omitempty"`
+	Title              string          `json:"title,omitempty"`
+	Format             string          `json:"format,omitempty"`
+	Actions            []Action        `json:"actions,omitempty"`
+	Ingredients        []Ingredient    `json:"ingredients,omitempty"`
+	// Assertions lists the labels of the assertions in the manifest's assertion store.
+	Assertions []string `json:"assertions,omitempty"`
+	// TrainingMining holds the entries of c2pa/cawg training-mining assertions: key -> use ("allowed", "notAllowed", "constrained").
+	TrainingMining map[string]string `json:"training_mining,omitempty"`
+	// IPTCSourceTypes holds digital source types stated in stds.iptc assertions.
+	IPTCSourceTypes []string `json:"iptc_source_types,omitempty"`
+}

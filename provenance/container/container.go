@@ -1,0 +1,120 @@
+// Package container reads the metadata blocks of a file's container format.
+//
+// A reader knows bytes, boxes, chunks and segments, and nothing of GenAI.
+// Every reader works on an io.ReaderAt with the file size, follows the
+// lengths it finds and seeks past media data. Every length read from a file
+// is treated as hostile: allocations, counts, nesting and decompressed sizes
+// are capped by the limits below.
+package container
+
+import (
+	"errors"
+	"fmt"
+	"io"
+)
+
+// Kind names the metadata language carried by a Block.
+type Kind string
+
+// The kinds of metadata block a container reader can return.
+const (
+	KindEXIF      Kind = "exif"      // a TIFF-structured EXIF block ("II*\0" or "MM\0*" header)
+	KindXMP       Kind = "xmp"       // an XMP packet (RDF/XML)
+	KindC2PA      Kind = "c2pa"      // a JUMBF C2PA manifest store (starts with a jumb superbox)
+	KindIPTC      Kind = "iptc"      // IPTC-IIM records
+	KindPhotoshop Kind = "photoshop" // Photoshop image resources (8BIM)
+	KindText      Kind = "text"      // one key/value text entry (PNG text chunk, RIFF INFO, ID3 frame, PDF Info, ilst tag ...)
+	KindComment   Kind = "comment"   // a free comment (JPEG COM, GIF comment)
+)
+
+// Block is one metadata block found in a file.
+type Block struct {
+	Kind      Kind   `json:"kind"`
+	Container string `json:"container"`     // where it lives, human-readable: "JPEG APP1 Exif", "PNG iTXt", "WebP EXIF chunk"
+	Offset    int64  `json:"offset"`        // byte offset of the block's payload in the file (first segment for reassembled blocks)
+	Size      int64  `json:"size"`          // bytes the block occupies in the file
+	Key       string `json:"key,omitempty"` // the keyword of a key/value text entry
+	Data      []byte `json:"-"`             // the payload: decompressed and reassembled, never larger than MaxBlockSize
+	Note      string `json:"note,omitempty"`
+}
+
+// Member is one entry of a package container (a zip entry, an embedded file)
+// that the scanner reads as a file of its own.
+type Member struct {
+	Name string
+	Size int64
+	// Open returns the member's bytes. It is called at most once.
+	Open func() (io.ReaderAt, error)
+}
+
+// Result is what a container reader found in one file.
+type Result struct {
+	Format   string   `json:"format"`
+	Blocks   []Block  `json:"blocks"`
+	Members  []Member `json:"-"`
+	Warnings []string `json:"warnings,omitempty"` // anomalies that did not stop the reader
+}
+
+// Add appends a block to the result, enforcing MaxBlocks.
+func (r *Result) Add(b Block) error {
+	if len(r.Blocks) >= MaxBlocks {
+		return fmt.Errorf("%w: more than %d metadata blocks", ErrLimit, MaxBlocks)
+	}
+	r.Blocks = append(r.Blocks, b)
+	return nil
+}
+
+// Warn records a non-fatal anomaly.
+func (r *Result) Warn(format string, args ...any) {
+	if len(r.Warnings) < 64 {
+		r.Warnings = append(r.Warnings, fmt.Sprintf(format, args...))
+	}
+}
+
+// Limits on what any reader allocates or follows.
+const (
+	MaxBlockSize   = 32 << 20 // largest single block payload, after decompression and reassembly
+	MaxTotalBlocks = 96 << 20 // total payload bytes of all blocks of one file
+	MaxBlocks      = 4096     // blocks per file
+	MaxDepth       = 32       // nesting of boxes, IFDs, sub-containers
+	MaxSteps       = 1 << 20  // segments, chunks or boxes walked per file
+)
+
+// Errors returned by readers; wrap them with context.
+var (
+	ErrUnknownFormat = errors.New("unknown format")
+	ErrTruncated     = errors.New("truncated")
+	ErrMalformed     = errors.New("malformed")
+	ErrLimit         = errors.New("limit exceeded")
+)
+
+// ReadFunc reads one container format.
+type ReadFunc func(r io.ReaderAt, size int64) (*Result, error)
+
+// ReadAt reads exactly len(p) bytes at off, reporting a short read as ErrTruncated.
+func ReadAt(r io.ReaderAt, p []byte, off int64) error {
+	n, err := r.ReadAt(p, off)
+	if n == len(p) {
+		return nil
+	}
+	if err == nil || errors.Is(err, io.EOF) || errors.Is(err, io.ErrUnexpectedEOF) {
+		return fmt.Errorf("%w: wanted %d bytes at offset %d, got %d", ErrTruncated, len(p), off, n)
+	}
+	return err
+}
+
+// ReadBlock reads n bytes at off for a block payload, refusing sizes over
+// MaxBlockSize or beyond the end of the file.
+func ReadBlock(r io.ReaderAt, off, n, size int64) ([]byte, error) {
+	if n < 0 || off < 0 || off > size || n > size-off {
+		return nil, fmt.Errorf("%w: block of %d bytes at offset %d runs past the end of the file (%d bytes)", ErrTruncated, n, off, size)
+	}
+	if n > MaxBlockSize {
+		return nil, fmt.Errorf("%w: block of %d bytes at offset %d is larger than %d", ErrLimit, n, off, MaxBlockSize)
+	}
+	p := make([]byte, n)
+	if err := ReadAt(r, p, off); err != nil {
+		return nil, err
+	}
+	return p, nil
+}

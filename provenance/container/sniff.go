@@ -1,0 +1,54 @@
+package container
+
+import (
+	"fmt"
+	"io"
+)
+
+// SniffLen is how many leading bytes Sniff looks at.
+const SniffLen = 512
+
+// Format is one row of the sniff table: a container format recognised by its
+// magic bytes, never by its file name.
+type Format struct {
+	Name  string
+	Match func(head []byte) bool
+	Read  ReadFunc
+}
+
+// formats is the sniff table, tried in order. A new container format is one
+// new file in this package plus one line here.
+var formats = []Format{
+	// rows are added by the format files' authors: {Name, Match, Read}
+}
+
+// Sniff returns the format whose magic bytes head starts with, or nil.
+func Sniff(head []byte) *Format {
+	for i := range formats {
+		if formats[i].Match(head) {
+			return &formats[i]
+		}
+	}
+	return nil
+}
+
+// Read sniffs the format of r and reads its metadata blocks. It returns an
+// error wrapping ErrUnknownFormat when no reader knows the bytes.
+func Read(r io.ReaderAt, size int64) (*Result, error) {
+	head := make([]byte, min(size, SniffLen))
+	if err := ReadAt(r, head, 0); err != nil {
+		return nil, err
+	}
+	f := Sniff(head)
+	if f == nil {
+		return nil, ErrUnknownFormat
+	}
+	res, err := f.Read(r, size)
+	if res != nil && res.Format == "" {
+		res.Format = f.Name
+	}
+	if err != nil {
+		return res, fmt.Errorf("%s: %w", f.Name, err)
+	}
+	return res, nil
+}

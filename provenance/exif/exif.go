@@ -1,0 +1,12 @@
+// Package exif reads the text fields of a raw EXIF (TIFF-structured) block,
+// from any container, through github.com/dsoprea/go-exif/v3.
+package exif
+
+// Field is one decoded EXIF field.
+type Field struct {
+	IFD      string `json:"ifd"`                // "IFD0", "ExifIFD", "GPSIFD", "IFD1"
+	Tag      uint16 `json:"tag"`                // the tag number, e.g. 0x9286
+	Name     string `json:"name"`               // the tag name, e.g. "UserComment"
+	Value    string `json:"value"`              // the decoded text
+	Encoding string `json:"encoding,omitempty"` // for UserComment: "ascii", "unicode/utf-16-be", "unicode/utf-16-le", "jis", "undefined", "no-prefix"
+}
