@@ -1,0 +1,56 @@
+// Package provenance is provscan's public API for one file: it sniffs the
+// container, reads its metadata blocks, interprets them (EXIF, XMP, IPTC,
+// C2PA, text chunks) and returns the GenAI evidence found.
+package provenance
+
+import (
+	"github.com/provscan/provscan/provenance/c2pa"
+	"github.com/provscan/provscan/provenance/container"
+	"github.com/provscan/provscan/provenance/evidence"
+	"github.com/provscan/provscan/provenance/exif"
+	"github.com/provscan/provscan/provenance/xmp"
+)
+
+// TextEntry is one key/value text entry (PNG text chunk, RIFF INFO item, ID3 frame ...).
+type TextEntry struct {
+	Container string `json:"container"`
+	Offset    int64  `json:"offset"`
+	Key       string `json:"key"`
+	Value     string `json:"value"`
+}
+
+// XMPProperty is an XMP property with the block it came from.
+type XMPProperty struct {
+	Container string `json:"container"`
+	Offset    int64  `json:"offset"`
+	xmp.Property
+}
+
+// EXIFField is an EXIF field with the block it came from.
+type EXIFField struct {
+	Container string `json:"container"`
+	Offset    int64  `json:"offset"`
+	exif.Field
+}
+
+// C2PAStore is a C2PA manifest store with the block it came from.
+type C2PAStore struct {
+	Container string `json:"container"`
+	Offset    int64  `json:"offset"`
+	*c2pa.Store
+}
+
+// Provenance is everything provscan sees in one file.
+type Provenance struct {
+	Name     string             `json:"name"`
+	Format   string             `json:"format"`
+	Media    string             `json:"media,omitempty"` // "image", "video", "audio", "document", "package", "" when unknown
+	Blocks   []container.Block  `json:"blocks"`
+	XMP      []XMPProperty      `json:"xmp,omitempty"`
+	EXIF     []EXIFField        `json:"exif,omitempty"`
+	Text     []TextEntry        `json:"text,omitempty"`
+	C2PA     []C2PAStore        `json:"c2pa,omitempty"`
+	Evidence []evidence.Item    `json:"evidence"`
+	Warnings []string           `json:"warnings,omitempty"` // non-fatal: a block that did not decode, an anomaly in the container
+	Members  []container.Member `json:"-"`
+}

@@ -1,0 +1,43 @@
+package rules
+
+// Table is the rule table, in the order `provscan rules` prints it.
+var Table = []Rule{
+	{GenAISourceType, High, PrincipleTemporary, "GenAI digital source type",
+		"The file declares that it was created by generative AI: an IPTC digital source type such as trainedAlgorithmicMedia or compositeSynthetic, in XMP or in a C2PA manifest. Generated material must stay temporary and not reach final deliverables; replace the file or record a written approval."},
+	{GenAIGenerator, High, PrincipleTemporary, "Known GenAI generator",
+		"The file carries the signature of a known image, video or audio generator (Stable Diffusion UIs, ComfyUI, NovelAI, Firefly, DALL-E, ...). Replace the file or record a written approval."},
+	{GenAIEdit, High, PrincipleTemporary, "GenAI edit of captured material",
+		"Captured material was edited with generative AI (compositeWithTrainedAlgorithmicMedia: inpainting, generative fill or expand). Replace the file or record a written approval."},
+	{GenAIIngredient, Medium, PrincipleTemporary, "GenAI in an ingredient",
+		"The active C2PA manifest declares no generative AI, but one of the file's ingredients does: generated material went into this file. Check the ingredient and record a written approval if it stays."},
+	{GenAIReview, Low, PrincipleTemporary, "Possibly generated: review",
+		"A digital source type that may or may not involve generative AI (composite, virtualRecording). Review the file's history."},
+	{SyntheticPerformance, Critical, PrincipleTalent, "Synthetic performance",
+		"A GenAI marker on audio or video: a generated voice, face or performance may replace talent. This needs the performer's consent and a written approval."},
+	{PromptEmbedded, Medium, PrincipleInputs, "Prompt or workflow left in the file",
+		"The file still carries a prompt, workflow graph, seed or model name. Production inputs must stay inside secured tools; strip the metadata before delivery."},
+	{ProvenanceInvalid, Medium, PrincipleTemporary, "C2PA manifest fails validation",
+		"A C2PA manifest in the file does not validate (tampered assertion or claim, bad signature, expired or invalid credential, content hash mismatch). Its claims cannot be taken at face value."},
+	{ProvenanceRemoteOnly, Low, PrincipleTemporary, "Remote provenance only",
+		"The file refers to a C2PA manifest stored elsewhere (a URL), which cannot be judged offline. Fetch and check the manifest before delivery."},
+	{TrainingMining, Info, PrincipleNoTraining, "Training and mining assertion",
+		"A C2PA training-and-mining assertion states whether the content may be used to train AI models. Reported for the record."},
+	{Unreadable, Info, "", "Unreadable file",
+		"The file could not be parsed, so its metadata was not checked. The reason is given; inspect the file by hand."},
+}
+
+// Rule IDs added by later issues.
+const (
+	SyntheticPerformance = "synthetic-performance"
+	ProvenanceInvalid    = "provenance-invalid"
+)
+
+// Lookup returns the rule with the given ID, or nil.
+func Lookup(id string) *Rule {
+	for i := range Table {
+		if Table[i].ID == id {
+			return &Table[i]
+		}
+	}
+	return nil
+}
