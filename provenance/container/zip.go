@@ -1,0 +1,235 @@
+package container
+
+import (
+	"archive/zip"
+	"bytes"
+	"encoding/binary"
+	"errors"
+	"fmt"
+	"io"
+	"path"
+	"strings"
+)
+
+// Limits of the ZIP reader.
+const (
+	// ZIPMaxEntries is the most entries an archive may declare.
+	ZIPMaxEntries = 100000
+	// ZIPMaxDirectory is the largest central directory read, in bytes.
+	ZIPMaxDirectory = 64 << 20
+	// ZIPMaxInflate is the largest entry inflated into memory.
+	ZIPMaxInflate = 64 << 20
+	// ZIPMaxRatio is the largest uncompressed/compressed ratio accepted for
+	// entries larger than ZIPRatioFloor bytes.
+	ZIPMaxRatio = 100
+	// ZIPRatioFloor is the uncompressed size above which ZIPMaxRatio applies.
+	ZIPRatioFloor = 1 << 20
+)
+
+// MatchZIP matches a local file header, or the end record of an empty archive.
+func MatchZIP(head []byte) bool {
+	return bytes.HasPrefix(head, []byte("PK\x03\x04")) || bytes.HasPrefix(head, []byte("PK\x05\x06"))
+}
+
+// ReadZIP reads a ZIP archive (and so DOCX, XLSX, EPUB, JAR ...): the
+// archive comment becomes a KindComment block and every file entry becomes a
+// Member that the scanner reads as a file of its own, named by its sanitised
+// path inside the archive. Only the end record and the central directory are
+// read here; an entry's bytes are read when its Member is opened. Stored
+// entries are served in place; deflated entries are inflated into memory up
+// to ZIPMaxInflate bytes. Entries that are encrypted, use another method, or
+// whose declared sizes break ZIPMaxInflate or ZIPMaxRatio are skipped with a
+// warning.
+//
+// The reader does not recurse: a zip inside a zip is a Member like any other,
+// and the scanner enforces the nesting depth (MaxDepth) when it reads members
+// of members.
+func ReadZIP(r io.ReaderAt, size int64) (*Result, error) {
+	res := &Result{Format: "ZIP"}
+	eocdOff, entries, dirSize, err := zipEnd(r, size)
+	if err != nil {
+		return res, err
+	}
+	if entries > ZIPMaxEntries {
+		return res, fmt.Errorf("%w: archive declares %d entries (limit %d)", ErrLimit, entries, ZIPMaxEntries)
+	}
+	if dirSize > ZIPMaxDirectory {
+		return res, fmt.Errorf("%w: central directory of %d bytes (limit %d)", ErrLimit, dirSize, ZIPMaxDirectory)
+	}
+	zr, err := zip.NewReader(r, size)
+	if err != nil && !errors.Is(err, zip.ErrInsecurePath) {
+		return res, fmt.Errorf("%w: %v", ErrMalformed, err)
+	}
+	if zr.Comment != "" {
+		if err := res.Add(Block{
+			Kind: KindComment, Container: "ZIP comment",
+			Offset: eocdOff + 22, Size: int64(len(zr.Comment)), Data: []byte(zr.Comment),
+		}); err != nil {
+			return res, err
+		}
+	}
+	if len(zr.File) > ZIPMaxEntries {
+		return res, fmt.Errorf("%w: archive has %d entries (limit %d)", ErrLimit, len(zr.File), ZIPMaxEntries)
+	}
+	for _, f := range zr.File {
+		if strings.HasSuffix(f.Name, "/") || f.FileInfo().IsDir() {
+			continue
+		}
+		name, changed := sanitizeZIPName(f.Name)
+		if changed {
+			res.Warn("zip entry %q reported as %q", truncName(f.Name), name)
+		}
+		if m, why := zipMember(r, size, f, name); why != "" {
+			res.Warn("zip entry %q skipped: %s", name, why)
+		} else {
+			res.Members = append(res.Members, m)
+		}
+	}
+	return res, nil
+}
+
+// zipMember builds the Member of one entry, or says why it is refused.
+func zipMember(r io.ReaderAt, size int64, f *zip.File, name string) (Member, string) {
+	if f.Flags&1 != 0 {
+		return Member{}, "encrypted"
+	}
+	usize, csize := f.UncompressedSize64, f.CompressedSize64
+	switch f.Method {
+	case zip.Store:
+		if csize != usize {
+			return Member{}, fmt.Sprintf("stored entry with compressed size %d and size %d", csize, usize)
+		}
+		if csize > uint64(size) {
+			return Member{}, fmt.Sprintf("stored entry of %d bytes in an archive of %d", csize, size)
+		}
+		return Member{Name: name, Size: int64(usize), Open: func() (io.ReaderAt, error) {
+			off, err := f.DataOffset()
+			if err != nil {
+				return nil, fmt.Errorf("%w: zip entry %q: %v", ErrMalformed, name, err)
+			}
+			if off < 0 || off > size || int64(csize) > size-off {
+				return nil, fmt.Errorf("%w: zip entry %q runs past the end of the archive", ErrTruncated, name)
+			}
+			return io.NewSectionReader(r, off, int64(csize)), nil
+		}}, ""
+	case zip.Deflate:
+		if usize > ZIPMaxInflate {
+			return Member{}, fmt.Sprintf("inflates to %d bytes (limit %d)", usize, ZIPMaxInflate)
+		}
+		if usize > ZIPRatioFloor && (csize == 0 || usize/csize > ZIPMaxRatio) {
+			return Member{}, fmt.Sprintf("compression ratio %d:%d is over %d:1", usize, csize, ZIPMaxRatio)
+		}
+		return Member{Name: name, Size: int64(usize), Open: func() (io.ReaderAt, error) {
+			rc, err := f.Open()
+			if err != nil {
+				return nil, fmt.Errorf("%w: zip entry %q: %v", ErrMalformed, name, err)
+			}
+			defer rc.Close()
+			// archive/zip refuses to produce more than the declared size, which
+			// is already within ZIPMaxInflate; the limit is a second fence.
+			data, err := io.ReadAll(io.LimitReader(rc, int64(usize)+1))
+			if err != nil {
+				return nil, fmt.Errorf("%w: zip entry %q: %v", ErrMalformed, name, err)
+			}
+			if uint64(len(data)) != usize {
+				return nil, fmt.Errorf("%w: zip entry %q inflated to %d bytes, declared %d", ErrMalformed, name, len(data), usize)
+			}
+			return bytes.NewReader(data), nil
+		}}, ""
+	default:
+		return Member{}, fmt.Sprintf("compression method %d not supported", f.Method)
+	}
+}
+
+// zipEnd finds the end of central directory record and returns its offset,
+// the declared entry count and central directory size (from the ZIP64 end
+// record when the classic fields overflow).
+func zipEnd(r io.ReaderAt, size int64) (off int64, entries, dirSize uint64, err error) {
+	const recLen = 22
+	if size < recLen {
+		return 0, 0, 0, fmt.Errorf("%w: %d bytes is too short for a zip archive", ErrTruncated, size)
+	}
+	tail := min(size, recLen+0xFFFF)
+	buf := make([]byte, tail)
+	if err := ReadAt(r, buf, size-tail); err != nil {
+		return 0, 0, 0, err
+	}
+	i := -1
+	for j := len(buf) - recLen; j >= 0; j-- {
+		if buf[j] == 'P' && buf[j+1] == 'K' && buf[j+2] == 5 && buf[j+3] == 6 {
+			// the comment length must reach exactly or nearly to the end
+			if clen := int(binary.LittleEndian.Uint16(buf[j+20:])); j+recLen+clen <= len(buf) {
+				i = j
+				break
+			}
+		}
+	}
+	if i < 0 {
+		return 0, 0, 0, fmt.Errorf("%w: no zip end of central directory record", ErrMalformed)
+	}
+	off = size - tail + int64(i)
+	rec := buf[i:]
+	entries = uint64(binary.LittleEndian.Uint16(rec[10:]))
+	dirSize = uint64(binary.LittleEndian.Uint32(rec[12:]))
+	if entries != 0xFFFF && dirSize != 0xFFFFFFFF {
+		return off, entries, dirSize, nil
+	}
+	// ZIP64: the locator sits just before the end record.
+	if off < 20 {
+		return off, entries, dirSize, nil
+	}
+	loc := make([]byte, 20)
+	if err := ReadAt(r, loc, off-20); err != nil || !bytes.HasPrefix(loc, []byte("PK\x06\x07")) {
+		return off, entries, dirSize, nil
+	}
+	z64 := int64(binary.LittleEndian.Uint64(loc[8:]))
+	rec64 := make([]byte, 56)
+	if z64 < 0 || z64 > size-56 {
+		return off, 0, 0, fmt.Errorf("%w: zip64 end record offset %d out of range", ErrMalformed, z64)
+	}
+	if err := ReadAt(r, rec64, z64); err != nil {
+		return off, 0, 0, err
+	}
+	if !bytes.HasPrefix(rec64, []byte("PK\x06\x06")) {
+		return off, 0, 0, fmt.Errorf("%w: bad zip64 end record", ErrMalformed)
+	}
+	return off, binary.LittleEndian.Uint64(rec64[32:]), binary.LittleEndian.Uint64(rec64[40:]), nil
+}
+
+// sanitizeZIPName turns an entry name into a relative slash path with no
+// "..", no leading slash or drive letter and no control characters. It
+// reports whether the name had to change.
+func sanitizeZIPName(name string) (string, bool) {
+	s := strings.Map(func(c rune) rune {
+		switch {
+		case c == '\\':
+			return '/'
+		case c < 0x20 || c == 0x7f:
+			return '_'
+		}
+		return c
+	}, name)
+	if len(s) >= 2 && s[1] == ':' {
+		s = s[2:]
+	}
+	var parts []string
+	for _, p := range strings.Split(s, "/") {
+		if p == "" || p == "." || p == ".." {
+			continue
+		}
+		parts = append(parts, p)
+	}
+	out := path.Join(parts...)
+	if out == "" {
+		out = "_"
+	}
+	return out, out != name
+}
+
+// truncName shortens a name for a warning.
+func truncName(s string) string {
+	if len(s) > 200 {
+		return s[:200] + "..."
+	}
+	return s
+}

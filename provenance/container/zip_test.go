@@ -1,0 +1,245 @@
+package container
+
+import (
+	"archive/zip"
+	"bytes"
+	"encoding/binary"
+	"errors"
+	"io"
+	"strings"
+	"testing"
+)
+
+type zipEntry struct {
+	name   string
+	data   []byte
+	method uint16
+}
+
+func buildZIP(t testing.TB, comment string, entries ...zipEntry) []byte {
+	t.Helper()
+	var buf bytes.Buffer
+	w := zip.NewWriter(&buf)
+	for _, e := range entries {
+		fw, err := w.CreateHeader(&zip.FileHeader{Name: e.name, Method: e.method})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := fw.Write(e.data); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if comment != "" {
+		if err := w.SetComment(comment); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := w.Close(); err != nil {
+		t.Fatal(err)
+	}
+	return buf.Bytes()
+}
+
+func readMember(t *testing.T, m Member) []byte {
+	t.Helper()
+	ra, err := m.Open()
+	if err != nil {
+		t.Fatalf("open %s: %v", m.Name, err)
+	}
+	p := make([]byte, m.Size)
+	if err := ReadAt(ra, p, 0); err != nil {
+		t.Fatalf("read %s: %v", m.Name, err)
+	}
+	return p
+}
+
+func TestZIPMembers(t *testing.T) {
+	png := append([]byte("\x89PNG\r\n\x1a\n"), bytes.Repeat([]byte("pixels"), 100)...)
+	xmp := []byte(`<x:xmpmeta xmlns:x="adobe:ns:meta/"></x:xmpmeta>`)
+	data := buildZIP(t, "made by a test",
+		zipEntry{name: "art/poster.png", data: png, method: zip.Store},
+		zipEntry{name: "art/poster.xmp", data: xmp, method: zip.Deflate},
+		zipEntry{name: "art/", method: zip.Store},
+		zipEntry{name: "../../etc/passwd", data: []byte("root"), method: zip.Deflate},
+		zipEntry{name: "/abs/name.txt", data: []byte("x"), method: zip.Store},
+		zipEntry{name: `C:\win\file.txt`, data: []byte("y"), method: zip.Store},
+	)
+	if f := Sniff(data[:min(len(data), SniffLen)]); f == nil || f.Name != "ZIP" {
+		t.Fatalf("sniff: %+v", f)
+	}
+	res, err := Read(bytes.NewReader(data), int64(len(data)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res.Format != "ZIP" {
+		t.Errorf("format %q", res.Format)
+	}
+	if len(res.Blocks) != 1 || res.Blocks[0].Kind != KindComment || string(res.Blocks[0].Data) != "made by a test" {
+		t.Fatalf("comment blocks: %+v", res.Blocks)
+	}
+	if b := res.Blocks[0]; string(data[b.Offset:b.Offset+b.Size]) != "made by a test" {
+		t.Errorf("comment offset %d wrong", b.Offset)
+	}
+	want := []string{"art/poster.png", "art/poster.xmp", "etc/passwd", "abs/name.txt", "win/file.txt"}
+	if len(res.Members) != len(want) {
+		t.Fatalf("members: %d, want %d (%v)", len(res.Members), len(want), res.Warnings)
+	}
+	for i, m := range res.Members {
+		if m.Name != want[i] {
+			t.Errorf("member %d name %q, want %q", i, m.Name, want[i])
+		}
+	}
+	if got := readMember(t, res.Members[0]); !bytes.Equal(got, png) {
+		t.Errorf("stored member bytes differ")
+	}
+	if _, ok := mustOpen(t, res.Members[0]).(*io.SectionReader); !ok {
+		t.Errorf("stored member should be served in place")
+	}
+	if got := readMember(t, res.Members[1]); !bytes.Equal(got, xmp) {
+		t.Errorf("deflated member bytes differ: %q", got)
+	}
+	if got := readMember(t, res.Members[2]); string(got) != "root" {
+		t.Errorf("member 2: %q", got)
+	}
+	if len(res.Warnings) < 3 {
+		t.Errorf("want warnings about renamed entries, got %v", res.Warnings)
+	}
+}
+
+func mustOpen(t *testing.T, m Member) io.ReaderAt {
+	ra, err := m.Open()
+	if err != nil {
+		t.Fatal(err)
+	}
+	return ra
+}
+
+func TestZIPRatioRefused(t *testing.T) {
+	bomb := make([]byte, 4<<20) // zeros: deflates about 1000:1
+	data := buildZIP(t, "",
+		zipEntry{name: "bomb.bin", data: bomb, method: zip.Deflate},
+		zipEntry{name: "ok.txt", data: []byte("fine"), method: zip.Deflate},
+		zipEntry{name: "small-zeros.bin", data: make([]byte, 4096), method: zip.Deflate},
+	)
+	res, err := ReadZIP(bytes.NewReader(data), int64(len(data)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(res.Members) != 2 || res.Members[0].Name != "ok.txt" || res.Members[1].Name != "small-zeros.bin" {
+		t.Fatalf("members: %+v", res.Members)
+	}
+	if len(res.Warnings) != 1 || !strings.Contains(res.Warnings[0], "bomb.bin") || !strings.Contains(res.Warnings[0], "ratio") {
+		t.Errorf("warnings: %v", res.Warnings)
+	}
+}
+
+// TestZIPDeclaredSizeLies: an entry that declares a small size but inflates
+// to more is refused when opened, and one declaring more than the cap is
+// skipped up front.
+func TestZIPDeclaredSizeLies(t *testing.T) {
+	var buf bytes.Buffer
+	w := zip.NewWriter(&buf)
+	// compress 8 KiB of text honestly, then lie in the header
+	var comp bytes.Buffer
+	{
+		cw := zip.NewWriter(&comp)
+		fw, _ := cw.Create("x")
+		fw.Write(bytes.Repeat([]byte("abcdefgh"), 1024))
+		cw.Close()
+	}
+	zr, err := zip.NewReader(bytes.NewReader(comp.Bytes()), int64(comp.Len()))
+	if err != nil {
+		t.Fatal(err)
+	}
+	raw, _ := zr.File[0].OpenRaw()
+	rawBytes, _ := io.ReadAll(raw)
+	h := zr.File[0].FileHeader
+	h.Name = "liar.txt"
+	h.UncompressedSize64 = 100
+	fw, err := w.CreateRaw(&h)
+	if err != nil {
+		t.Fatal(err)
+	}
+	fw.Write(rawBytes)
+	h2 := zr.File[0].FileHeader
+	h2.Name = "huge.txt"
+	h2.UncompressedSize64 = ZIPMaxInflate + 1
+	h2.CompressedSize64 = ZIPMaxInflate // a sane ratio, too big anyway
+	fw, _ = w.CreateRaw(&h2)
+	fw.Write(rawBytes)
+	w.Close()
+	data := buf.Bytes()
+	res, err := ReadZIP(bytes.NewReader(data), int64(len(data)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(res.Members) != 1 || res.Members[0].Name != "liar.txt" {
+		t.Fatalf("members %+v warnings %v", res.Members, res.Warnings)
+	}
+	if _, err := res.Members[0].Open(); err == nil {
+		t.Errorf("liar entry opened without error")
+	}
+	if len(res.Warnings) != 1 || !strings.Contains(res.Warnings[0], "huge.txt") {
+		t.Errorf("warnings %v", res.Warnings)
+	}
+}
+
+func TestZIPEntryLimit(t *testing.T) {
+	// an empty archive whose ZIP64 end record declares too many entries
+	var b bytes.Buffer
+	rec64 := make([]byte, 56)
+	copy(rec64, "PK\x06\x06")
+	binary.LittleEndian.PutUint64(rec64[4:], 44)
+	binary.LittleEndian.PutUint64(rec64[24:], ZIPMaxEntries+1)
+	binary.LittleEndian.PutUint64(rec64[32:], ZIPMaxEntries+1)
+	b.Write(rec64)
+	loc := make([]byte, 20)
+	copy(loc, "PK\x06\x07")
+	binary.LittleEndian.PutUint64(loc[8:], 0)
+	b.Write(loc)
+	end := make([]byte, 22)
+	copy(end, "PK\x05\x06")
+	binary.LittleEndian.PutUint16(end[8:], 0xFFFF)
+	binary.LittleEndian.PutUint16(end[10:], 0xFFFF)
+	binary.LittleEndian.PutUint32(end[12:], 0xFFFFFFFF)
+	binary.LittleEndian.PutUint32(end[16:], 0xFFFFFFFF)
+	b.Write(end)
+	data := b.Bytes()
+	_, err := ReadZIP(bytes.NewReader(data), int64(len(data)))
+	if !errors.Is(err, ErrLimit) {
+		t.Fatalf("want ErrLimit, got %v", err)
+	}
+}
+
+func TestZIPMalformed(t *testing.T) {
+	data := buildZIP(t, "c", zipEntry{name: "a", data: []byte("abc"), method: zip.Store})
+	for _, n := range []int{0, 10, 30, len(data) - 10} {
+		_, err := ReadZIP(bytes.NewReader(data[:n]), int64(n))
+		if err == nil {
+			t.Errorf("truncated to %d: no error", n)
+		}
+	}
+}
+
+func FuzzZIP(f *testing.F) {
+	f.Add(buildZIP(f, "comment", zipEntry{name: "a/b.png", data: []byte("\x89PNG"), method: zip.Store},
+		zipEntry{name: "../c.txt", data: bytes.Repeat([]byte("text "), 20), method: zip.Deflate}))
+	f.Add(buildZIP(f, ""))
+	f.Fuzz(func(t *testing.T, data []byte) {
+		res, err := ReadZIP(bytes.NewReader(data), int64(len(data)))
+		if err != nil {
+			return
+		}
+		for _, m := range res.Members {
+			if strings.Contains(m.Name, "..") && strings.Contains("/"+m.Name+"/", "/../") || strings.HasPrefix(m.Name, "/") {
+				t.Fatalf("unsafe member name %q", m.Name)
+			}
+			ra, err := m.Open()
+			if err != nil {
+				continue
+			}
+			p := make([]byte, min(m.Size, 1<<16))
+			ra.ReadAt(p, 0)
+		}
+	})
+}
