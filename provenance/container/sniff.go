@@ -20,6 +20,7 @@ type Format struct {
 // new file in this package plus one line here.
 var formats = []Format{
 	// rows are added by the format files' authors: {Name, Match, Read}
+	{Name: "ZIP", Match: MatchZIP, Read: ReadZIP},
 }
 
 // Sniff returns the format whose magic bytes head starts with, or nil.
