@@ -21,6 +21,7 @@ type Format struct {
 var formats = []Format{
 	// rows are added by the format files' authors: {Name, Match, Read}
 	{Name: "ZIP", Match: MatchZIP, Read: ReadZIP},
+	{Name: "JPEG", Match: MatchJPEG, Read: ReadJPEG},
 }
 
 // Sniff returns the format whose magic bytes head starts with, or nil.
