@@ -1,0 +1,578 @@
+package xmp
+
+import (
+	"bytes"
+	"encoding/xml"
+	"errors"
+	"fmt"
+	"io"
+	"strconv"
+	"strings"
+	"unicode/utf16"
+	"unicode/utf8"
+
+	"github.com/provscan/provscan/provenance/container"
+)
+
+// Limits of Parse.
+const (
+	MaxProperties = 100000   // properties kept per packet
+	MaxDepth      = 64       // element nesting
+	MaxValue      = 64 << 10 // bytes kept of one value
+	maxTokens     = 4 << 20  // XML tokens read per input
+)
+
+const nsXML = "http://www.w3.org/XML/1998/namespace"
+
+// prefixes maps well-known namespace URIs to their conventional prefix, used
+// in Property.Path whatever prefix the document chose.
+var prefixes = map[string]string{
+	NSRDF:       "rdf",
+	NSIptcExt:   "Iptc4xmpExt",
+	NSIptcCore:  "Iptc4xmpCore",
+	NSXMP:       "xmp",
+	NSXMPMM:     "xmpMM",
+	NSStEvt:     "stEvt",
+	NSPhotoshop: "photoshop",
+	NSDC:        "dc",
+	NSDCTerms:   "dcterms",
+	NSExif:      "exif",
+	NSExifEX:    "exifEX",
+	NSTIFF:      "tiff",
+	NSXMPNote:   "xmpNote",
+	NSPDF:       "pdf",
+	nsXML:       "xml",
+
+	"http://ns.adobe.com/xap/1.0/rights/":            "xmpRights",
+	"http://ns.adobe.com/xap/1.0/sType/ResourceRef#": "stRef",
+	"http://ns.adobe.com/xap/1.0/sType/Version#":     "stVer",
+	"http://ns.adobe.com/xap/1.0/sType/Job#":         "stJob",
+	"http://ns.adobe.com/xap/1.0/sType/Dimensions#":  "stDim",
+	"http://ns.adobe.com/xap/1.0/g/img/":             "xmpGImg",
+	"http://ns.adobe.com/xap/1.0/t/pg/":              "xmpTPg",
+	"http://ns.adobe.com/xmp/1.0/DynamicMedia/":      "xmpDM",
+	"http://ns.adobe.com/camera-raw-settings/1.0/":   "crs",
+	"http://ns.adobe.com/exif/1.0/aux/":              "aux",
+	"http://ns.adobe.com/lightroom/1.0/":             "lr",
+	"http://ns.adobe.com/pdfx/1.3/":                  "pdfx",
+	"http://ns.useplus.org/ldf/xmp/1.0/":             "plus",
+	"http://ns.google.com/photos/1.0/camera/":        "GCamera",
+	"http://ns.google.com/photos/1.0/image/":         "GImage",
+	"http://ns.google.com/photos/1.0/container/":     "GContainer",
+	"http://ns.apple.com/faceinfo/1.0/":              "apple-fi",
+	"http://c2pa.org/":                               "c2pa",
+	"http://www.w3.org/2000/01/rdf-schema#":          "rdfs",
+}
+
+// Parse reads every rdf:RDF element of data (one or more XMP packets, with or
+// without <?xpacket?> and x:xmpmeta wrappers, in UTF-8 or UTF-16) and returns
+// their properties in document order. Input without rdf:RDF gives ErrNotXMP.
+// A malformed packet returns the properties read so far with an error
+// wrapping container.ErrMalformed; exceeding a limit wraps container.ErrLimit.
+func Parse(data []byte) (pkt *Packet, err error) {
+	pkt = &Packet{}
+	defer func() {
+		if r := recover(); r != nil {
+			err = fmt.Errorf("%w: xmp: internal error: %v", container.ErrMalformed, r)
+		}
+	}()
+	text := normalize(data)
+	p := &parser{pkt: pkt, uriPrefix: map[string]string{}}
+	off := 0
+	for off < len(text) {
+		i := bytes.IndexByte(text[off:], '<')
+		if i < 0 {
+			break
+		}
+		off += i
+		n, perr := p.run(text[off:])
+		if perr != nil {
+			if errors.Is(perr, container.ErrLimit) {
+				err = perr
+				break
+			}
+			if err == nil {
+				err = perr
+			}
+		}
+		if n <= 0 {
+			n = 1
+		}
+		off += n
+		if p.tokens >= maxTokens {
+			err = fmt.Errorf("%w: xmp: more than %d XML tokens", container.ErrLimit, maxTokens)
+			break
+		}
+	}
+	if !p.sawRDF {
+		return pkt, ErrNotXMP
+	}
+	if err != nil && !p.cut && !errors.Is(err, container.ErrLimit) {
+		// A syntax error outside rdf:RDF (garbage around or between
+		// packets) does not cut any packet short: not worth reporting.
+		err = nil
+	}
+	return pkt, err
+}
+
+// Get returns the first value of the property with namespace ns and local
+// name name at any depth, or "" if there is none.
+func (p *Packet) Get(ns, name string) string {
+	if p == nil {
+		return ""
+	}
+	for _, pr := range p.Properties {
+		if pr.NS == ns && pr.Name == name {
+			return pr.Value
+		}
+	}
+	return ""
+}
+
+// normalize returns data as UTF-8 without BOM and without NUL bytes.
+func normalize(data []byte) []byte {
+	switch {
+	case bytes.HasPrefix(data, []byte{0xEF, 0xBB, 0xBF}):
+		data = data[3:]
+	case bytes.HasPrefix(data, []byte{0xFE, 0xFF}):
+		return decodeUTF16(data[2:], true)
+	case bytes.HasPrefix(data, []byte{0xFF, 0xFE}):
+		return decodeUTF16(data[2:], false)
+	default:
+		// UTF-16 without BOM: '<' next to a zero byte.
+		if i := bytes.IndexByte(data, '<'); i >= 0 && i+1 < len(data) {
+			if data[i+1] == 0 && i%2 == 0 {
+				return decodeUTF16(data[i:], false)
+			}
+			if i > 0 && data[i-1] == 0 && i%2 == 1 {
+				return decodeUTF16(data[i-1:], true)
+			}
+		}
+	}
+	if bytes.IndexByte(data, 0) >= 0 {
+		data = bytes.ReplaceAll(data, []byte{0}, nil)
+	}
+	return data
+}
+
+func decodeUTF16(b []byte, be bool) []byte {
+	u := make([]uint16, 0, len(b)/2)
+	for i := 0; i+1 < len(b); i += 2 {
+		var c uint16
+		if be {
+			c = uint16(b[i])<<8 | uint16(b[i+1])
+		} else {
+			c = uint16(b[i+1])<<8 | uint16(b[i])
+		}
+		if c == 0 {
+			continue
+		}
+		u = append(u, c)
+	}
+	return []byte(string(utf16.Decode(u)))
+}
+
+// parser holds the state of one Parse call.
+type parser struct {
+	pkt       *Packet
+	dec       *xml.Decoder
+	uriPrefix map[string]string // namespace URI -> first prefix the document declared for it
+	sawRDF    bool
+	cut       bool // a syntax error inside an rdf:RDF element
+	tokens    int
+}
+
+// run decodes one stretch of XML starting at text[0] and returns how many
+// bytes it consumed. It stops at the first syntax error.
+func (p *parser) run(text []byte) (int, error) {
+	p.dec = xml.NewDecoder(bytes.NewReader(text))
+	p.dec.Strict = false
+	p.dec.CharsetReader = func(label string, r io.Reader) (io.Reader, error) {
+		switch strings.ToLower(label) {
+		case "iso-8859-1", "latin1", "latin-1", "windows-1252", "us-ascii", "ascii":
+			return latin1Reader(r), nil
+		}
+		// Already UTF-8 (normalize decoded UTF-16), or unknown: read as is.
+		return r, nil
+	}
+	for {
+		tok, err := p.token()
+		if err != nil {
+			if err == io.EOF {
+				return len(text), nil
+			}
+			return int(p.dec.InputOffset()), err
+		}
+		if se, ok := tok.(xml.StartElement); ok && isRDF(se.Name, "RDF") {
+			p.sawRDF = true
+			if err := p.rdf(); err != nil {
+				if !errors.Is(err, container.ErrLimit) {
+					p.cut = true
+				}
+				return int(p.dec.InputOffset()), err
+			}
+		}
+	}
+}
+
+func latin1Reader(r io.Reader) io.Reader {
+	b, err := io.ReadAll(io.LimitReader(r, container.MaxBlockSize))
+	if err != nil {
+		return bytes.NewReader(nil)
+	}
+	if utf8.Valid(b) {
+		return bytes.NewReader(b)
+	}
+	out := make([]rune, len(b))
+	for i, c := range b {
+		out[i] = rune(c)
+	}
+	return strings.NewReader(string(out))
+}
+
+// token returns the next token, counting tokens and recording namespace
+// declarations.
+func (p *parser) token() (xml.Token, error) {
+	p.tokens++
+	if p.tokens > maxTokens {
+		return nil, fmt.Errorf("%w: xmp: more than %d XML tokens", container.ErrLimit, maxTokens)
+	}
+	tok, err := p.dec.Token()
+	if err != nil {
+		if err == io.EOF {
+			return nil, err
+		}
+		return nil, fmt.Errorf("%w: xmp: %v", container.ErrMalformed, err)
+	}
+	if se, ok := tok.(xml.StartElement); ok {
+		for _, a := range se.Attr {
+			if a.Name.Space == "xmlns" && a.Value != "" {
+				if _, seen := p.uriPrefix[a.Value]; !seen {
+					p.uriPrefix[a.Value] = a.Name.Local
+				}
+			}
+		}
+	}
+	return tok, nil
+}
+
+// isRDF reports whether n is the RDF-namespace name local. An undeclared
+// "rdf" prefix (the decoder leaves it as the space) is accepted too.
+func isRDF(n xml.Name, local string) bool {
+	return n.Local == local && (n.Space == NSRDF || n.Space == "rdf")
+}
+
+// qname gives the conventional prefixed form of n.
+func (p *parser) qname(n xml.Name) string {
+	if n.Space == "" {
+		return n.Local
+	}
+	if pre, ok := prefixes[n.Space]; ok {
+		return pre + ":" + n.Local
+	}
+	if pre, ok := p.uriPrefix[n.Space]; ok {
+		return pre + ":" + n.Local
+	}
+	return n.Space + ":" + n.Local
+}
+
+// isMetaAttr reports attributes that are syntax, not properties.
+func isMetaAttr(a xml.Attr) bool {
+	switch {
+	case a.Name.Space == "xmlns", a.Name.Space == "" && a.Name.Local == "xmlns":
+		return true
+	case a.Name.Space == nsXML, a.Name.Space == "xml":
+		return true
+	case a.Name.Space == NSRDF, a.Name.Space == "rdf":
+		return true
+	case a.Name.Space == "":
+		// Unqualified attributes are not XMP properties.
+		return true
+	}
+	return false
+}
+
+func attr(se xml.StartElement, space, local string) (string, bool) {
+	for _, a := range se.Attr {
+		if a.Name.Local == local && (a.Name.Space == space || (space == NSRDF && a.Name.Space == "rdf") || (space == nsXML && a.Name.Space == "xml")) {
+			return a.Value, true
+		}
+	}
+	return "", false
+}
+
+// emit records one property.
+func (p *parser) emit(n xml.Name, path, value, lang string) error {
+	if len(p.pkt.Properties) >= MaxProperties {
+		return fmt.Errorf("%w: xmp: more than %d properties", container.ErrLimit, MaxProperties)
+	}
+	if len(value) > MaxValue {
+		value = value[:MaxValue]
+		for len(value) > 0 && !utf8.ValidString(value) {
+			value = value[:len(value)-1]
+		}
+	}
+	p.pkt.Properties = append(p.pkt.Properties, Property{NS: n.Space, Name: n.Local, Path: path, Value: value, Lang: lang})
+	return nil
+}
+
+// rdf reads the content of an rdf:RDF element: node elements.
+func (p *parser) rdf() error {
+	for {
+		tok, err := p.token()
+		if err != nil {
+			if err == io.EOF {
+				return fmt.Errorf("%w: xmp: rdf:RDF not closed", container.ErrTruncated)
+			}
+			return err
+		}
+		switch t := tok.(type) {
+		case xml.StartElement:
+			if err := p.node(t, "", "", 1); err != nil {
+				return err
+			}
+		case xml.EndElement:
+			return nil
+		}
+	}
+}
+
+// node reads a node element (rdf:Description, a typed node, or an rdf:li
+// holding a struct): its attributes are shorthand properties and its child
+// elements are property elements. prefix is the path of the enclosing
+// property ("" at the top); lang is the inherited xml:lang.
+func (p *parser) node(se xml.StartElement, prefix, lang string, depth int) error {
+	if depth > MaxDepth {
+		return fmt.Errorf("%w: xmp: nesting deeper than %d", container.ErrLimit, MaxDepth)
+	}
+	if l, ok := attr(se, nsXML, "lang"); ok {
+		lang = l
+	}
+	if err := p.shorthand(se, prefix, lang); err != nil {
+		return err
+	}
+	// A typed node (not rdf:Description) has an implicit rdf:type; not a value we need.
+	return p.children(prefix, lang, depth)
+}
+
+// shorthand emits the property attributes of se as fields under prefix.
+func (p *parser) shorthand(se xml.StartElement, prefix, lang string) error {
+	for _, a := range se.Attr {
+		if isMetaAttr(a) {
+			continue
+		}
+		if err := p.emit(a.Name, join(prefix, p.qname(a.Name)), a.Value, lang); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// children reads property elements until the end of the current element.
+func (p *parser) children(prefix, lang string, depth int) error {
+	for {
+		tok, err := p.token()
+		if err != nil {
+			if err == io.EOF {
+				return fmt.Errorf("%w: xmp: element not closed", container.ErrTruncated)
+			}
+			return err
+		}
+		switch t := tok.(type) {
+		case xml.StartElement:
+			if err := p.property(t, prefix, lang, depth+1); err != nil {
+				return err
+			}
+		case xml.EndElement:
+			return nil
+		}
+	}
+}
+
+func join(prefix, name string) string {
+	if prefix == "" {
+		return name
+	}
+	return prefix + "/" + name
+}
+
+// property reads one property element. Its value is text, an rdf:resource,
+// an array, a struct (parseType="Resource", a nested rdf:Description, or
+// shorthand field attributes).
+func (p *parser) property(se xml.StartElement, prefix, lang string, depth int) error {
+	return p.value(se, se.Name, join(prefix, p.qname(se.Name)), lang, depth)
+}
+
+// value reads the content of element se (a property element or an rdf:li)
+// whose value is recorded as property n at path.
+func (p *parser) value(se xml.StartElement, n xml.Name, path, lang string, depth int) error {
+	if depth > MaxDepth {
+		return fmt.Errorf("%w: xmp: nesting deeper than %d", container.ErrLimit, MaxDepth)
+	}
+	if l, ok := attr(se, nsXML, "lang"); ok {
+		lang = l
+	}
+	if res, ok := attr(se, NSRDF, "resource"); ok {
+		if err := p.emit(n, path, res, lang); err != nil {
+			return err
+		}
+		if err := p.shorthand(se, path, lang); err != nil {
+			return err
+		}
+		return p.skip(depth)
+	}
+	if pt, ok := attr(se, NSRDF, "parseType"); ok {
+		switch pt {
+		case "Resource":
+			if err := p.shorthand(se, path, lang); err != nil {
+				return err
+			}
+			return p.children(path, lang, depth)
+		case "Literal":
+			s, err := p.literal(depth)
+			if err != nil {
+				return err
+			}
+			return p.emit(n, path, s, lang)
+		}
+	}
+	// Struct shorthand: qualified non-syntax attributes are fields.
+	fields := 0
+	for _, a := range se.Attr {
+		if !isMetaAttr(a) {
+			fields++
+		}
+	}
+	if err := p.shorthand(se, path, lang); err != nil {
+		return err
+	}
+	var text strings.Builder
+	elems := 0
+	for {
+		tok, err := p.token()
+		if err != nil {
+			if err == io.EOF {
+				return fmt.Errorf("%w: xmp: element not closed", container.ErrTruncated)
+			}
+			return err
+		}
+		switch t := tok.(type) {
+		case xml.CharData:
+			if elems == 0 && text.Len() <= MaxValue {
+				text.Write(t)
+			}
+		case xml.StartElement:
+			elems++
+			switch {
+			case isRDF(t.Name, "Bag") || isRDF(t.Name, "Seq") || isRDF(t.Name, "Alt"):
+				if err := p.array(n, path, lang, depth+1); err != nil {
+					return err
+				}
+			case isRDF(t.Name, "Description") || t.Name.Space == NSRDF:
+				if err := p.node(t, path, lang, depth+1); err != nil {
+					return err
+				}
+			default:
+				// A property element directly inside a property: treat it
+				// as a struct field (lenient; seen in hand-written XMP).
+				if err := p.property(t, path, lang, depth+1); err != nil {
+					return err
+				}
+			}
+		case xml.EndElement:
+			if elems == 0 && fields == 0 {
+				return p.emit(n, path, text.String(), lang)
+			}
+			if elems == 0 && fields > 0 && strings.TrimSpace(text.String()) != "" {
+				return p.emit(n, path, text.String(), lang)
+			}
+			return nil
+		}
+	}
+}
+
+// array reads the rdf:li items of an rdf:Bag, rdf:Seq or rdf:Alt; item i is
+// recorded as property n at path[i].
+func (p *parser) array(n xml.Name, path, lang string, depth int) error {
+	if depth > MaxDepth {
+		return fmt.Errorf("%w: xmp: nesting deeper than %d", container.ErrLimit, MaxDepth)
+	}
+	i := 0
+	for {
+		tok, err := p.token()
+		if err != nil {
+			if err == io.EOF {
+				return fmt.Errorf("%w: xmp: array not closed", container.ErrTruncated)
+			}
+			return err
+		}
+		switch t := tok.(type) {
+		case xml.StartElement:
+			i++
+			item := path + "[" + strconv.Itoa(i) + "]"
+			if err := p.value(t, n, item, lang, depth+1); err != nil {
+				return err
+			}
+		case xml.EndElement:
+			return nil
+		}
+	}
+}
+
+// skip discards tokens up to the end of the current element.
+func (p *parser) skip(depth int) error {
+	level := 0
+	for {
+		tok, err := p.token()
+		if err != nil {
+			if err == io.EOF {
+				return fmt.Errorf("%w: xmp: element not closed", container.ErrTruncated)
+			}
+			return err
+		}
+		switch tok.(type) {
+		case xml.StartElement:
+			level++
+			if depth+level > MaxDepth {
+				return fmt.Errorf("%w: xmp: nesting deeper than %d", container.ErrLimit, MaxDepth)
+			}
+		case xml.EndElement:
+			if level == 0 {
+				return nil
+			}
+			level--
+		}
+	}
+}
+
+// literal returns the character data of an rdf:parseType="Literal" element
+// (markup dropped).
+func (p *parser) literal(depth int) (string, error) {
+	var b strings.Builder
+	level := 0
+	for {
+		tok, err := p.token()
+		if err != nil {
+			if err == io.EOF {
+				return "", fmt.Errorf("%w: xmp: element not closed", container.ErrTruncated)
+			}
+			return "", err
+		}
+		switch t := tok.(type) {
+		case xml.CharData:
+			if b.Len() <= MaxValue {
+				b.Write(t)
+			}
+		case xml.StartElement:
+			level++
+			if depth+level > MaxDepth {
+				return "", fmt.Errorf("%w: xmp: nesting deeper than %d", container.ErrLimit, MaxDepth)
+			}
+		case xml.EndElement:
+			if level == 0 {
+				return b.String(), nil
+			}
+			level--
+		}
+	}
+}
