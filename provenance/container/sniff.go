@@ -22,6 +22,7 @@ var formats = []Format{
 	// rows are added by the format files' authors: {Name, Match, Read}
 	{Name: "ZIP", Match: MatchZIP, Read: ReadZIP},
 	{Name: "JPEG", Match: MatchJPEG, Read: ReadJPEG},
+	{Name: "PNG", Match: MatchPNG, Read: ReadPNG},
 }
 
 // Sniff returns the format whose magic bytes head starts with, or nil.
