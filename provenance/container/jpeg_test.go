@@ -11,9 +11,9 @@ import (
 	"testing"
 )
 
-// corpusFile returns the path of a file in the shared real-world corpus, or
+// crCorpusFile returns the path of a file in the shared real-world corpus, or
 // skips the test when the corpus is not present next to the checkout.
-func corpusFile(t testing.TB, rel string) string {
+func crCorpusFile(t testing.TB, rel string) string {
 	t.Helper()
 	wd, err := os.Getwd()
 	if err != nil {
@@ -30,10 +30,10 @@ func corpusFile(t testing.TB, rel string) string {
 	return p
 }
 
-// readCorpus runs a reader over a corpus file.
-func readCorpus(t *testing.T, rel string, read ReadFunc) (*Result, error) {
+// crReadCorpus runs a reader over a corpus file.
+func crReadCorpus(t *testing.T, rel string, read ReadFunc) (*Result, error) {
 	t.Helper()
-	f, err := os.Open(corpusFile(t, rel))
+	f, err := os.Open(crCorpusFile(t, rel))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -45,22 +45,22 @@ func readCorpus(t *testing.T, rel string, read ReadFunc) (*Result, error) {
 	return read(f, st.Size())
 }
 
-// countingReaderAt counts the bytes read through it.
-type countingReaderAt struct {
+// crCountingReader counts the bytes read through it.
+type crCountingReader struct {
 	r interface {
 		ReadAt(p []byte, off int64) (int, error)
 	}
 	n atomic.Int64
 }
 
-func (c *countingReaderAt) ReadAt(p []byte, off int64) (int, error) {
+func (c *crCountingReader) ReadAt(p []byte, off int64) (int, error) {
 	n, err := c.r.ReadAt(p, off)
 	c.n.Add(int64(n))
 	return n, err
 }
 
-// blocksOf returns the blocks of one kind.
-func blocksOf(res *Result, k Kind) []Block {
+// crBlocks returns the blocks of one kind.
+func crBlocks(res *Result, k Kind) []Block {
 	var out []Block
 	for _, b := range res.Blocks {
 		if b.Kind == k {
@@ -70,8 +70,8 @@ func blocksOf(res *Result, k Kind) []Block {
 	return out
 }
 
-// checkBlockSizes fails when a block is larger than MaxBlockSize.
-func checkBlockSizes(t *testing.T, res *Result) {
+// crCheckSizes fails when a block is larger than MaxBlockSize.
+func crCheckSizes(t *testing.T, res *Result) {
 	t.Helper()
 	if res == nil {
 		return
@@ -99,8 +99,8 @@ func jpegApp11(en uint16, z uint32, box []byte) []byte {
 	return jpegSeg(jpegAPP11, append(p, box...))
 }
 
-// testJUMBF builds a jumb superbox with a payload of n bytes.
-func testJUMBF(n int) []byte {
+// crJUMBF builds a jumb superbox with a payload of n bytes.
+func crJUMBF(n int) []byte {
 	payload := bytes.Repeat([]byte("0123456789abcdef"), n/16+1)[:n]
 	box := make([]byte, 8, 8+n)
 	binary.BigEndian.PutUint32(box, uint32(8+n))
@@ -145,7 +145,7 @@ func TestJPEGSegments(t *testing.T) {
 	tiff := []byte("MM\x00\x2a\x00\x00\x00\x08rest")
 	xmp := []byte(`<x:xmpmeta xmlns:x="adobe:ns:meta/"/>`)
 	ps := []byte("8BIM\x04\x04\x00\x00\x00\x00\x00\x00")
-	box := testJUMBF(300)
+	box := crJUMBF(300)
 	segs := [][]byte{
 		{0xFF, 0xFF}, // fill bytes before the next marker
 		jpegSeg(0xE0, []byte("JFIF\x00\x01\x02")),
@@ -166,7 +166,7 @@ func TestJPEGSegments(t *testing.T) {
 	}
 	want := map[Kind][]byte{KindEXIF: tiff, KindXMP: xmp, KindPhotoshop: ps, KindComment: []byte("hello"), KindC2PA: box}
 	for k, w := range want {
-		got := blocksOf(res, k)
+		got := crBlocks(res, k)
 		if len(got) != 1 {
 			t.Fatalf("%s: got %d blocks, want 1 (%+v)", k, len(got), res.Blocks)
 		}
@@ -174,28 +174,28 @@ func TestJPEGSegments(t *testing.T) {
 			t.Errorf("%s: data %q, want %q", k, got[0].Data, w)
 		}
 	}
-	c := blocksOf(res, KindC2PA)[0]
+	c := crBlocks(res, KindC2PA)[0]
 	if c.Container != "JPEG APP11 JUMBF (4 segments)" {
 		t.Errorf("container %q", c.Container)
 	}
-	e := blocksOf(res, KindEXIF)[0]
+	e := crBlocks(res, KindEXIF)[0]
 	if !bytes.Equal(data[e.Offset:e.Offset+e.Size], tiff) {
 		t.Errorf("EXIF offset %d size %d do not point at the TIFF block", e.Offset, e.Size)
 	}
 }
 
 func TestJPEGJUMBFQuirks(t *testing.T) {
-	box := testJUMBF(250)
+	box := crJUMBF(250)
 	segs := splitJUMBF(7, 0, box, 100) // numbered from 0
 	// out of order, duplicated segment, plus a second box instance.
-	other := testJUMBF(20)
+	other := crJUMBF(20)
 	order := [][]byte{segs[2], segs[0], jpegApp11(9, 1, other), segs[1], segs[1]}
 	data := buildJPEG(order...)
 	res, err := ReadJPEG(bytes.NewReader(data), int64(len(data)))
 	if err != nil {
 		t.Fatalf("ReadJPEG: %v", err)
 	}
-	got := blocksOf(res, KindC2PA)
+	got := crBlocks(res, KindC2PA)
 	if len(got) != 2 {
 		t.Fatalf("got %d C2PA blocks, want 2", len(got))
 	}
@@ -212,7 +212,7 @@ func TestJPEGJUMBFQuirks(t *testing.T) {
 	if err != nil {
 		t.Fatalf("ReadJPEG: %v", err)
 	}
-	if len(blocksOf(res, KindC2PA)) != 1 || len(res.Warnings) < 2 {
+	if len(crBlocks(res, KindC2PA)) != 1 || len(res.Warnings) < 2 {
 		t.Errorf("gap: blocks %d warnings %v", len(res.Blocks), res.Warnings)
 	}
 }
@@ -232,7 +232,7 @@ func TestJPEGExtendedXMP(t *testing.T) {
 	if err != nil {
 		t.Fatalf("ReadJPEG: %v", err)
 	}
-	x := blocksOf(res, KindXMP)
+	x := crBlocks(res, KindXMP)
 	if len(x) != 1 || !bytes.Equal(x[0].Data, full) || x[0].Container != "JPEG APP1 Extended XMP" {
 		t.Fatalf("extended XMP not reassembled: %+v", res.Blocks)
 	}
@@ -242,7 +242,7 @@ func TestJPEGMalformed(t *testing.T) {
 	good := buildJPEG(jpegSeg(jpegCOM, []byte("abc")))
 	for i := 0; i < len(good); i++ {
 		res, _ := ReadJPEG(bytes.NewReader(good[:i]), int64(i))
-		checkBlockSizes(t, res)
+		crCheckSizes(t, res)
 	}
 	// A segment length running past the end of the file.
 	bad := append([]byte{0xFF, jpegSOI, 0xFF, jpegAPP1, 0xFF, 0xFF}, "Exif"...)
@@ -255,11 +255,11 @@ func TestJPEGMalformed(t *testing.T) {
 }
 
 func TestJPEGCorpusFireflyOCSP(t *testing.T) {
-	res, err := readCorpus(t, "genai/firefly/ocsp.jpg", ReadJPEG)
+	res, err := crReadCorpus(t, "genai/firefly/ocsp.jpg", ReadJPEG)
 	if err != nil {
 		t.Fatalf("ReadJPEG: %v", err)
 	}
-	c := blocksOf(res, KindC2PA)
+	c := crBlocks(res, KindC2PA)
 	if len(c) != 1 {
 		t.Fatalf("got %d C2PA blocks, want 1; warnings %v", len(c), res.Warnings)
 	}
@@ -278,19 +278,19 @@ func TestJPEGCorpus(t *testing.T) {
 		"genai/firefly/Firefly_tabby_cat.jpg", "negative/car-es-Ps-Cr.jpg",
 	} {
 		t.Run(rel, func(t *testing.T) {
-			res, err := readCorpus(t, rel, ReadJPEG)
+			res, err := crReadCorpus(t, rel, ReadJPEG)
 			if err != nil {
 				t.Fatalf("ReadJPEG: %v", err)
 			}
 			if len(res.Blocks) == 0 {
 				t.Fatalf("no blocks")
 			}
-			for _, b := range blocksOf(res, KindEXIF) {
+			for _, b := range crBlocks(res, KindEXIF) {
 				if !bytes.HasPrefix(b.Data, []byte("II*\x00")) && !bytes.HasPrefix(b.Data, []byte("MM\x00*")) {
 					t.Errorf("EXIF block does not start with a TIFF header: %q", b.Data[:min(8, len(b.Data))])
 				}
 			}
-			for _, b := range blocksOf(res, KindC2PA) {
+			for _, b := range crBlocks(res, KindC2PA) {
 				if string(b.Data[4:8]) != "jumb" || int(binary.BigEndian.Uint32(b.Data)) != len(b.Data) {
 					t.Errorf("incomplete C2PA block in %s", b.Container)
 				}
@@ -301,10 +301,10 @@ func TestJPEGCorpus(t *testing.T) {
 
 func FuzzJPEG(f *testing.F) {
 	f.Add(buildJPEG(jpegSeg(jpegCOM, []byte("c"))))
-	f.Add(buildJPEG(splitJUMBF(1, 1, testJUMBF(40), 16)...))
+	f.Add(buildJPEG(splitJUMBF(1, 1, crJUMBF(40), 16)...))
 	f.Add(buildJPEG(jpegSeg(jpegAPP1, append(append([]byte(nil), jpegExifSig...), "II*\x00\x08\x00\x00\x00"...))))
 	f.Fuzz(func(t *testing.T, data []byte) {
 		res, _ := ReadJPEG(bytes.NewReader(data), int64(len(data)))
-		checkBlockSizes(t, res)
+		crCheckSizes(t, res)
 	})
 }

@@ -100,10 +100,10 @@ func pngChunkBlock(typ string, p []byte) (Block, error) {
 	if !ok {
 		return Block{}, fmt.Errorf("%w: no NUL after the keyword", ErrMalformed)
 	}
-	b := Block{Kind: KindText, Container: "PNG " + typ, Key: latin1ToUTF8(key)}
+	b := Block{Kind: KindText, Container: "PNG " + typ, Key: pngLatin1(key)}
 	switch typ {
 	case "tEXt":
-		b.Data = []byte(latin1ToUTF8(rest))
+		b.Data = []byte(pngLatin1(rest))
 	case "comf":
 		// ComfyUI: "workflow\0{json}", UTF-8.
 		b.Data = rest
@@ -118,7 +118,7 @@ func pngChunkBlock(typ string, p []byte) (Block, error) {
 		if err != nil {
 			return Block{}, err
 		}
-		b.Data = []byte(latin1ToUTF8(text))
+		b.Data = []byte(pngLatin1(text))
 	case "iTXt":
 		if len(rest) < 2 {
 			return Block{}, fmt.Errorf("%w: iTXt header too short", ErrMalformed)
@@ -151,10 +151,10 @@ func pngChunkBlock(typ string, p []byte) (Block, error) {
 	return b, nil
 }
 
-// latin1ToUTF8 converts ISO 8859-1 text to UTF-8. Many writers put UTF-8 in
+// pngLatin1 converts ISO 8859-1 text to UTF-8. Many writers put UTF-8 in
 // tEXt in spite of the specification; bytes that already form valid UTF-8
 // with non-ASCII characters are kept as they are.
-func latin1ToUTF8(p []byte) string {
+func pngLatin1(p []byte) string {
 	ascii := true
 	for _, c := range p {
 		if c >= 0x80 {

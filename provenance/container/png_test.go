@@ -17,7 +17,7 @@ func pngChunk(typ string, data []byte) []byte {
 	return binary.BigEndian.AppendUint32(out, crc32.ChecksumIEEE(append([]byte(typ), data...)))
 }
 
-func zlibBytes(p []byte) []byte {
+func crZlib(p []byte) []byte {
 	var b bytes.Buffer
 	w := zlib.NewWriter(&b)
 	w.Write(p)
@@ -45,17 +45,17 @@ func TestPNGChunks(t *testing.T) {
 		}
 		p = append(p, "en\x00\x00"...)
 		if compressed {
-			return pngChunk("iTXt", append(p, zlibBytes([]byte(text))...))
+			return pngChunk("iTXt", append(p, crZlib([]byte(text))...))
 		}
 		return pngChunk("iTXt", append(p, text...))
 	}
 	data := buildPNG(
 		pngChunk("tEXt", []byte("Comment\x00caf\xe9")), // Latin-1 e-acute
-		pngChunk("zTXt", append([]byte("prompt\x00\x00"), zlibBytes([]byte(`{"a":1}`))...)),
+		pngChunk("zTXt", append([]byte("prompt\x00\x00"), crZlib([]byte(`{"a":1}`))...)),
 		itxt("parameters", false, "a cat, Steps: 20"),
 		itxt(pngXMPKeyword, true, xmp),
 		pngChunk("eXIf", []byte("MM\x00*\x00\x00\x00\x08")),
-		pngChunk("caBX", testJUMBF(32)),
+		pngChunk("caBX", crJUMBF(32)),
 		pngChunk("IDAT", bytes.Repeat([]byte{0x55}, 1000)),
 		pngChunk("comf", []byte(`workflow`+"\x00"+`{"nodes":[]}`)),
 		pngChunk("tEXt", []byte("after\x00idat")),
@@ -75,7 +75,7 @@ func TestPNGChunks(t *testing.T) {
 		{KindText, "PNG iTXt", "parameters", "a cat, Steps: 20"},
 		{KindXMP, "PNG iTXt", pngXMPKeyword, xmp},
 		{KindEXIF, "PNG eXIf", "", "MM\x00*\x00\x00\x00\x08"},
-		{KindC2PA, "PNG caBX", "", string(testJUMBF(32))},
+		{KindC2PA, "PNG caBX", "", string(crJUMBF(32))},
 		{KindText, "PNG comf", "workflow", `{"nodes":[]}`},
 		{KindText, "PNG tEXt", "after", "idat"},
 	}
@@ -97,13 +97,13 @@ func TestPNGChunks(t *testing.T) {
 
 func TestPNGBounds(t *testing.T) {
 	// A zTXt bomb: 40 MiB of zeros compresses to a few KiB.
-	bomb := zlibBytes(make([]byte, 40<<20))
+	bomb := crZlib(make([]byte, 40<<20))
 	data := buildPNG(pngChunk("zTXt", append([]byte("bomb\x00\x00"), bomb...)), pngChunk("tEXt", []byte("k\x00v")))
 	res, err := ReadPNG(bytes.NewReader(data), int64(len(data)))
 	if !errors.Is(err, ErrLimit) {
 		t.Fatalf("err = %v, want ErrLimit", err)
 	}
-	checkBlockSizes(t, res)
+	crCheckSizes(t, res)
 	if len(res.Blocks) != 1 || res.Blocks[0].Key != "k" {
 		t.Errorf("the reader did not go on after the bomb: %+v", res.Blocks)
 	}
@@ -115,13 +115,13 @@ func TestPNGBounds(t *testing.T) {
 	good := buildPNG(pngChunk("tEXt", []byte("k\x00v")))
 	for i := 0; i < len(good); i++ {
 		res, _ := ReadPNG(bytes.NewReader(good[:i]), int64(i))
-		checkBlockSizes(t, res)
+		crCheckSizes(t, res)
 	}
 }
 
 func pngText(res *Result) map[string]string {
 	m := map[string]string{}
-	for _, b := range blocksOf(res, KindText) {
+	for _, b := range crBlocks(res, KindText) {
 		m[b.Key] = string(b.Data)
 	}
 	return m
@@ -129,7 +129,7 @@ func pngText(res *Result) map[string]string {
 
 func TestPNGCorpus(t *testing.T) {
 	t.Run("comfyui", func(t *testing.T) {
-		res, err := readCorpus(t, "genai/comfyui/comfyui.png", ReadPNG)
+		res, err := crReadCorpus(t, "genai/comfyui/comfyui.png", ReadPNG)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -139,12 +139,12 @@ func TestPNGCorpus(t *testing.T) {
 		}
 	})
 	t.Run("a1111", func(t *testing.T) {
-		res, err := readCorpus(t, "genai/automatic1111/sd-webui.png", ReadPNG)
+		res, err := crReadCorpus(t, "genai/automatic1111/sd-webui.png", ReadPNG)
 		if err != nil {
 			t.Fatal(err)
 		}
 		var found bool
-		for _, b := range blocksOf(res, KindText) {
+		for _, b := range crBlocks(res, KindText) {
 			if b.Key == "parameters" && b.Container == "PNG iTXt" && strings.Contains(string(b.Data), "Steps:") {
 				found = true
 			}
@@ -154,11 +154,11 @@ func TestPNGCorpus(t *testing.T) {
 		}
 	})
 	t.Run("c2pa", func(t *testing.T) {
-		res, err := readCorpus(t, "c2pa/c2pa-extension-validator/cards_trusted.png", ReadPNG)
+		res, err := crReadCorpus(t, "c2pa/c2pa-extension-validator/cards_trusted.png", ReadPNG)
 		if err != nil {
 			t.Fatal(err)
 		}
-		c := blocksOf(res, KindC2PA)
+		c := crBlocks(res, KindC2PA)
 		if len(c) != 1 || string(c[0].Data[4:8]) != "jumb" {
 			t.Errorf("no caBX JUMBF: %+v", res.Blocks)
 		}
@@ -167,11 +167,11 @@ func TestPNGCorpus(t *testing.T) {
 
 func FuzzPNG(f *testing.F) {
 	f.Add(buildPNG(pngChunk("tEXt", []byte("k\x00v"))))
-	f.Add(buildPNG(pngChunk("zTXt", append([]byte("k\x00\x00"), zlibBytes([]byte("hello"))...))))
-	f.Add(buildPNG(pngChunk("iTXt", append([]byte("XML:com.adobe.xmp\x00\x01\x00\x00\x00"), zlibBytes([]byte("<x/>"))...))))
-	f.Add(buildPNG(pngChunk("caBX", testJUMBF(8)), pngChunk("comf", []byte("workflow\x00{}"))))
+	f.Add(buildPNG(pngChunk("zTXt", append([]byte("k\x00\x00"), crZlib([]byte("hello"))...))))
+	f.Add(buildPNG(pngChunk("iTXt", append([]byte("XML:com.adobe.xmp\x00\x01\x00\x00\x00"), crZlib([]byte("<x/>"))...))))
+	f.Add(buildPNG(pngChunk("caBX", crJUMBF(8)), pngChunk("comf", []byte("workflow\x00{}"))))
 	f.Fuzz(func(t *testing.T, data []byte) {
 		res, _ := ReadPNG(bytes.NewReader(data), int64(len(data)))
-		checkBlockSizes(t, res)
+		crCheckSizes(t, res)
 	})
 }
