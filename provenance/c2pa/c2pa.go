@@ -7,6 +7,10 @@ type Store struct {
 	Manifests []*Manifest `json:"manifests"`
 	// Active is the label of the active manifest: the last manifest of the store.
 	Active string `json:"active_manifest"`
+	// Warnings lists parts of the store that could not be decoded; the rest was read.
+	Warnings []string `json:"warnings,omitempty"`
+
+	root *Box // the manifest store superbox
 }
 
 // GeneratorInfo is one entry of a claim's claim_generator_info.
@@ -32,6 +36,12 @@ type Ingredient struct {
 	Relationship string `json:"relationship,omitempty"` // parentOf, componentOf, inputTo
 	// Manifest is the label of the ingredient's own manifest in this store, if any.
 	Manifest string `json:"manifest,omitempty"`
+	// Label is the label of the ingredient assertion (c2pa.ingredient, c2pa.ingredient.v3__1, ...).
+	Label string `json:"label,omitempty"`
+	// InstanceID is the ingredient's xmpMM:InstanceID, when given.
+	InstanceID string `json:"instance_id,omitempty"`
+
+	manifestRef *hashedURI // the c2pa_manifest / activeManifest reference
 }
 
 // Manifest is one manifest of a store.
@@ -50,4 +60,19 @@ type Manifest struct {
 	TrainingMining map[string]string `json:"training_mining,omitempty"`
 	// IPTCSourceTypes holds digital source types stated in stds.iptc assertions.
 	IPTCSourceTypes []string `json:"iptc_source_types,omitempty"`
+	// InstanceID is the claim's instanceID.
+	InstanceID string `json:"instance_id,omitempty"`
+	// Update is true for an update manifest (c2um).
+	Update bool `json:"update,omitempty"`
+	// GenerativeAI is true when the manifest carries a com.adobe.generative-ai assertion.
+	GenerativeAI bool `json:"generative_ai,omitempty"`
+	// Warnings lists parts of the manifest that could not be decoded.
+	Warnings []string `json:"warnings,omitempty"`
+
+	box        *Box   // the manifest superbox
+	claimBox   *Box   // the claim superbox
+	claimBytes []byte // the claim's CBOR, the detached payload of the signature
+	claim      map[string]any
+	refs       []hashedURI // the assertions the claim references
+	sigBytes   []byte      // the COSE_Sign1 of c2pa.signature
 }

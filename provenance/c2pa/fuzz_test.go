@@ -1,0 +1,68 @@
+package c2pa
+
+import (
+	"encoding/json"
+	"testing"
+)
+
+// FuzzJUMBF feeds arbitrary bytes to the JUMBF box parser.
+func FuzzJUMBF(f *testing.F) {
+	f.Add(sampleStore())
+	f.Add(box(BoxCBOR, []byte{0xA0}))
+	f.Add([]byte{0, 0, 0, 1, 'j', 'u', 'm', 'b', 0, 0, 0, 0, 0, 0, 0, 20})
+	f.Add(superbox(TypeCBOR, "x", box(BoxCBOR, nil)))
+	f.Fuzz(func(t *testing.T, b []byte) {
+		boxes, _ := ParseJUMBF(b)
+		var walk func(bs []*Box, depth int)
+		walk = func(bs []*Box, depth int) {
+			for _, x := range bs {
+				if x.Size < 8 || x.Offset < 0 || x.Offset+x.Size > int64(len(b)) || len(x.Payload()) > len(x.Raw()) {
+					t.Fatalf("box out of bounds: %+v", x)
+				}
+				walk(x.Children, depth+1)
+			}
+		}
+		walk(boxes, 0)
+	})
+}
+
+// FuzzParse feeds arbitrary CBOR to the claim and assertion decoders, inside
+// a well-formed store, and arbitrary bytes to Parse.
+func FuzzParse(f *testing.F) {
+	f.Add(mustCBOR(map[string]any{"actions": []any{map[string]any{"action": "c2pa.created", "digitalSourceType": dstTrained,
+		"softwareAgent": map[string]any{"name": "n", "version": "1"}, "parameters": map[string]any{"a": []any{uint64(1), "b"}}}}}), false)
+	f.Add(mustCBOR(map[string]any{"claim_generator": "g", "claim_generator_info": []any{map[string]any{"name": "x"}},
+		"assertions": []any{map[string]any{"url": "self#jumbf=c2pa.assertions/c2pa.actions", "hash": []byte{1}}}}), true)
+	f.Add([]byte{0x9F, 0x9F, 0xFF, 0xFF}, true)
+	f.Add(sampleStore(), false)
+	f.Fuzz(func(t *testing.T, data []byte, asClaim bool) {
+		// Arbitrary bytes as a whole store.
+		if s, _ := Parse(data); s != nil {
+			if _, err := json.Marshal(s); err != nil {
+				t.Fatal(err)
+			}
+		}
+		// Arbitrary CBOR as a claim, or as each interpreted assertion.
+		var mb []byte
+		if asClaim {
+			mb = superbox(TypeManifest, "urn:m", superbox(TypeClaim, LabelClaimV2, box(BoxCBOR, data)),
+				superbox(TypeAssertionStore, LabelAssertionStore))
+		} else {
+			var as [][]byte
+			for _, l := range []string{"c2pa.actions", "c2pa.actions.v2__1", "c2pa.ingredient.v3", "c2pa.ingredient",
+				"c2pa.training-mining", "cawg.training-mining", "stds.iptc"} {
+				as = append(as, superbox(TypeCBOR, l, box(BoxCBOR, data)))
+			}
+			as = append(as, superbox(TypeJSON, "stds.iptc.photo-metadata", box(BoxJSON, data)))
+			m := &testManifest{label: "urn:m", claim: map[string]any{"claim_generator": "g"}, assertions: as}
+			mb = m.build(nil)
+		}
+		s, err := Parse(storeOf(mb))
+		if err != nil || len(s.Manifests) != 1 {
+			t.Fatalf("well-formed JUMBF rejected: %v", err)
+		}
+		if _, err := json.Marshal(s); err != nil {
+			t.Fatal(err)
+		}
+	})
+}
