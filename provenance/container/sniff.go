@@ -21,6 +21,9 @@ type Format struct {
 var formats = []Format{
 	// rows are added by the format files' authors: {Name, Match, Read}
 	{Name: "ZIP", Match: MatchZIP, Read: ReadZIP},
+	{Name: "SVG", Match: MatchSVG, Read: ReadSVG},
+	{Name: "XMP sidecar", Match: MatchXMPSidecar, Read: ReadXMPSidecar},
+	{Name: "C2PA sidecar", Match: MatchC2PASidecar, Read: ReadC2PASidecar},
 	{Name: "JPEG", Match: MatchJPEG, Read: ReadJPEG},
 	{Name: "PNG", Match: MatchPNG, Read: ReadPNG},
 }

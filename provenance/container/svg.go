@@ -1,0 +1,231 @@
+package container
+
+import (
+	"bytes"
+	"encoding/base64"
+	"encoding/xml"
+	"errors"
+	"fmt"
+	"io"
+	"regexp"
+	"strings"
+)
+
+// Limits of the SVG reader.
+const (
+	// SVGMaxRead is how many bytes of an SVG document are parsed.
+	SVGMaxRead = 16 << 20
+	// SVGMaxDepth is the deepest element nesting followed.
+	SVGMaxDepth = 512
+)
+
+// XML namespaces the SVG reader looks for.
+const (
+	nsXMPMeta  = "adobe:ns:meta/"
+	nsRDF      = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
+	nsC2PASVG  = "http://c2pa.org/manifest"
+	nsSVG      = "http://www.w3.org/2000/svg"
+	svgTextCap = MaxBlockSize
+)
+
+// MatchSVG matches an SVG document: an <svg> (or <prefix:svg>) root element
+// after an optional byte order mark, XML declaration, comments and document
+// type declaration, all within the sniffed head.
+func MatchSVG(head []byte) bool {
+	p := skipXMLProlog(head)
+	if len(p) < 5 || p[0] != '<' {
+		return false
+	}
+	// the root element's name
+	i := 1
+	for i < len(p) && !isXMLSpace(p[i]) && p[i] != '>' && p[i] != '/' {
+		i++
+	}
+	if i == len(p) {
+		return false
+	}
+	name := string(p[1:i])
+	if j := strings.IndexByte(name, ':'); j >= 0 {
+		name = name[j+1:]
+	}
+	return name == "svg"
+}
+
+func isXMLSpace(c byte) bool { return c == ' ' || c == '\t' || c == '\r' || c == '\n' }
+
+// ReadSVG reads the metadata of an SVG document: XMP packets (x:xmpmeta or
+// rdf:RDF subtrees, re-read byte for byte from the file) as KindXMP,
+// base64 c2pa:manifest elements as KindC2PA, and the free text of
+// <metadata> elements (ComfyUI writes its prompt and workflow there as
+// JSON in CDATA) as KindText with Key "metadata". At most SVGMaxRead bytes
+// are parsed; a malformed document returns what was found before the fault.
+func ReadSVG(r io.ReaderAt, size int64) (*Result, error) {
+	res := &Result{Format: "SVG"}
+	limit := min(size, SVGMaxRead)
+	d := xml.NewDecoder(io.NewSectionReader(r, 0, limit))
+	d.CharsetReader = svgCharsetReader
+	d.Entity = map[string]string{}
+
+	type frame struct {
+		name     xml.Name
+		metadata bool          // a <metadata> element
+		text     *bytes.Buffer // collected character data, when wanted
+		start    int64         // offset of the start tag
+	}
+	var stack []frame
+	xmpDepth := -1 // stack depth of the XMP subtree being skipped, or -1
+	for {
+		before := d.InputOffset()
+		tok, err := d.Token()
+		if err != nil {
+			if errors.Is(err, io.EOF) {
+				if len(stack) > 0 {
+					if limit < size {
+						res.Warn("stopped reading after %d of %d bytes", limit, size)
+						return res, nil
+					}
+					return res, fmt.Errorf("%w: document ends inside <%s>", ErrTruncated, stack[len(stack)-1].name.Local)
+				}
+				return res, nil
+			}
+			if limit < size && d.InputOffset() >= limit-1 {
+				res.Warn("stopped reading after %d of %d bytes", limit, size)
+				return res, nil
+			}
+			return res, fmt.Errorf("%w: %v", ErrMalformed, err)
+		}
+		switch t := tok.(type) {
+		case xml.Directive:
+			svgEntities(d, t)
+		case xml.StartElement:
+			if len(stack) >= SVGMaxDepth {
+				return res, fmt.Errorf("%w: elements nested deeper than %d", ErrLimit, SVGMaxDepth)
+			}
+			f := frame{name: t.Name, start: before}
+			if xmpDepth < 0 {
+				switch {
+				case t.Name.Local == "metadata" && (t.Name.Space == nsSVG || t.Name.Space == "" || t.Name.Space == "svg"):
+					f.metadata = true
+					f.text = &bytes.Buffer{}
+				case t.Name.Local == "manifest" && (t.Name.Space == nsC2PASVG || t.Name.Space == "c2pa"):
+					f.text = &bytes.Buffer{}
+				case (t.Name.Local == "xmpmeta" || t.Name.Local == "xapmeta") && (t.Name.Space == nsXMPMeta || t.Name.Space == "x"),
+					t.Name.Local == "RDF" && (t.Name.Space == nsRDF || t.Name.Space == "rdf"):
+					xmpDepth = len(stack)
+				}
+			}
+			stack = append(stack, f)
+		case xml.CharData:
+			if n := len(stack); n > 0 && stack[n-1].text != nil {
+				if stack[n-1].text.Len()+len(t) > svgTextCap {
+					return res, fmt.Errorf("%w: element text larger than %d bytes", ErrLimit, svgTextCap)
+				}
+				stack[n-1].text.Write(t)
+			}
+		case xml.EndElement:
+			if len(stack) == 0 {
+				return res, fmt.Errorf("%w: unexpected end element", ErrMalformed)
+			}
+			f := stack[len(stack)-1]
+			stack = stack[:len(stack)-1]
+			if xmpDepth == len(stack) {
+				xmpDepth = -1
+				end := d.InputOffset()
+				data, err := ReadBlock(r, f.start, end-f.start, size)
+				if err != nil {
+					return res, err
+				}
+				if err := res.Add(Block{Kind: KindXMP, Container: "SVG metadata XMP", Offset: f.start, Size: end - f.start, Data: data}); err != nil {
+					return res, err
+				}
+				continue
+			}
+			if f.text == nil {
+				continue
+			}
+			if err := svgTextBlock(res, f.metadata, f.text.Bytes(), f.start, d.InputOffset()); err != nil {
+				return res, err
+			}
+		}
+	}
+}
+
+// svgTextBlock adds the block for the text of a <metadata> or c2pa:manifest
+// element that ended at offset end.
+func svgTextBlock(res *Result, metadata bool, text []byte, start, end int64) error {
+	text = bytes.TrimSpace(text)
+	if len(text) == 0 {
+		return nil
+	}
+	if metadata {
+		return res.Add(Block{Kind: KindText, Container: "SVG metadata", Key: "metadata", Offset: start, Size: end - start, Data: bytes.Clone(text)})
+	}
+	clean := bytes.Map(func(c rune) rune {
+		if c == ' ' || c == '\t' || c == '\r' || c == '\n' {
+			return -1
+		}
+		return c
+	}, text)
+	data := make([]byte, base64.StdEncoding.DecodedLen(len(clean)))
+	n, err := base64.StdEncoding.Decode(data, clean)
+	if err != nil {
+		res.Warn("c2pa:manifest at offset %d is not valid base64: %v", start, err)
+		return nil
+	}
+	b := Block{Kind: KindC2PA, Container: "SVG c2pa:manifest", Offset: start, Size: end - start, Data: data[:n]}
+	if n < 8 || string(data[4:8]) != "jumb" {
+		b.Note = "decoded manifest is not a JUMBF box"
+	}
+	return res.Add(b)
+}
+
+var svgEntityDecl = regexp.MustCompile(`<!ENTITY\s+([A-Za-z_][\w.:-]*)\s+(?:"([^"%&<]*)"|'([^'%&<]*)')`)
+
+// svgEntities records the simple internal entities of a DOCTYPE (Adobe
+// Illustrator declares its namespace URIs this way). Values are plain text:
+// entities are never expanded recursively.
+func svgEntities(d *xml.Decoder, dir xml.Directive) {
+	if !bytes.HasPrefix(dir, []byte("DOCTYPE")) {
+		return
+	}
+	for _, m := range svgEntityDecl.FindAllSubmatch(dir, 256) {
+		if len(d.Entity) >= 256 || len(m[2])+len(m[3]) > 4096 {
+			return
+		}
+		d.Entity[string(m[1])] = string(m[2]) + string(m[3])
+	}
+}
+
+// svgCharsetReader accepts the single-byte Latin encodings besides UTF-8.
+func svgCharsetReader(charset string, input io.Reader) (io.Reader, error) {
+	switch strings.ToLower(charset) {
+	case "iso-8859-1", "latin1", "latin-1", "iso_8859-1", "windows-1252", "cp1252", "us-ascii", "ascii":
+		return &latin1Reader{r: input}, nil
+	}
+	return nil, fmt.Errorf("%w: unsupported XML encoding %q", ErrMalformed, charset)
+}
+
+// latin1Reader turns Latin-1 bytes into UTF-8.
+type latin1Reader struct {
+	r   io.Reader
+	buf []byte
+	out []byte
+}
+
+func (l *latin1Reader) Read(p []byte) (int, error) {
+	for len(l.out) == 0 {
+		if cap(l.buf) == 0 {
+			l.buf = make([]byte, 4096)
+		}
+		n, err := l.r.Read(l.buf[:4096])
+		for _, c := range l.buf[:n] {
+			l.out = append(l.out, string(rune(c))...)
+		}
+		if n == 0 && err != nil {
+			return 0, err
+		}
+	}
+	n := copy(p, l.out)
+	l.out = l.out[n:]
+	return n, nil
+}
