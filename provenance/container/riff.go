@@ -1,0 +1,305 @@
+package container
+
+import (
+	"bytes"
+	"encoding/binary"
+	"errors"
+	"fmt"
+	"io"
+	"strings"
+)
+
+// MatchRIFF reports whether head is a RIFF file (WebP, WAV, AVI ...),
+// including the 64-bit RF64 and BW64 forms of WAV.
+func MatchRIFF(head []byte) bool {
+	if len(head) < 12 {
+		return false
+	}
+	switch string(head[:4]) {
+	case "RIFF", "RF64", "BW64":
+		return true
+	}
+	return false
+}
+
+// riffWalker holds the state of one walk over a RIFF file.
+type riffWalker struct {
+	r      io.ReaderAt
+	size   int64
+	res    *Result
+	where  string // the format name used in block locations: "WebP", "WAV", "AVI"
+	rf64   bool
+	ds64   map[string]int64 // chunk sizes from the RF64 ds64 chunk
+	steps  int
+	total  int64
+	errs   error
+	halted bool
+}
+
+// ReadRIFF reads the metadata chunks of a RIFF file. WebP: EXIF, XMP and
+// C2PA chunks. WAV (also RF64/BW64 and BWF): _PMX (XMP), C2PA, LIST/INFO,
+// bext and iXML. AVI: the same, descending into LIST hdrl/INFO and skipping
+// LIST movi and idx1. Media chunks (data, movi, VP8, ANMF ...) are skipped
+// by their sizes and never read.
+func ReadRIFF(r io.ReaderAt, size int64) (*Result, error) {
+	res := &Result{Format: "RIFF"}
+	var hdr [12]byte
+	if err := ReadAt(r, hdr[:], 0); err != nil {
+		return res, err
+	}
+	form := string(hdr[:4])
+	if form != "RIFF" && form != "RF64" && form != "BW64" {
+		return res, fmt.Errorf("%w: no RIFF header", ErrMalformed)
+	}
+	w := &riffWalker{r: r, size: size, res: res, rf64: form != "RIFF"}
+	switch string(hdr[8:12]) {
+	case "WEBP":
+		res.Format, w.where = "WebP", "WebP"
+	case "WAVE":
+		res.Format, w.where = "WAV", "WAV"
+	case "AVI ", "AVIX":
+		res.Format, w.where = "AVI", "AVI"
+	default:
+		w.where = "RIFF " + riffFourCC(hdr[8:12])
+	}
+	declared := int64(binary.LittleEndian.Uint32(hdr[4:8]))
+	end := 8 + declared
+	if w.rf64 || declared >= 0xFFFFFFF0 || size > 1<<32 {
+		// RF64 keeps the real size in ds64, and writers of plain RIFF files
+		// over 4 GiB saturate or wrap the size: walk to the end of the file.
+		end = size
+	}
+	if end > size {
+		res.Warn("RIFF declares %d bytes, the file has %d", end, size)
+		end = size
+	}
+	w.walk(12, end, 1)
+	return res, w.errs
+}
+
+// fail records an error and stops the walk.
+func (w *riffWalker) fail(err error) {
+	w.errs = errors.Join(w.errs, err)
+	w.halted = true
+}
+
+// walk reads the chunks between start and end.
+func (w *riffWalker) walk(start, end int64, depth int) {
+	if depth > MaxDepth {
+		w.fail(fmt.Errorf("%w: RIFF lists nested deeper than %d", ErrLimit, MaxDepth))
+		return
+	}
+	var hdr [12]byte
+	pos := start
+	for pos+8 <= end && !w.halted {
+		if w.steps++; w.steps > MaxSteps {
+			w.fail(fmt.Errorf("%w: more than %d RIFF chunks", ErrLimit, MaxSteps))
+			return
+		}
+		if err := ReadAt(w.r, hdr[:8], pos); err != nil {
+			w.fail(err)
+			return
+		}
+		id := string(hdr[:4])
+		n := int64(binary.LittleEndian.Uint32(hdr[4:8]))
+		if w.rf64 && n == 0xFFFFFFFF {
+			if v, ok := w.ds64[id]; ok {
+				n = v
+			} else {
+				n = end - pos - 8
+			}
+		}
+		dataOff := pos + 8
+		if n > end-dataOff {
+			if id != "data" && id != "LIST" {
+				w.res.Warn("RIFF chunk %q at offset %d runs past the end of its container", riffFourCC(hdr[:4]), pos)
+			}
+			n = end - dataOff
+			if !riffMediaChunk(id) && id != "LIST" {
+				w.fail(fmt.Errorf("%w: RIFF chunk %q at offset %d runs past the end of the file", ErrTruncated, riffFourCC(hdr[:4]), pos))
+				return
+			}
+		}
+		next := dataOff + n + n&1 // chunks are padded to an even size
+		switch id {
+		case "LIST":
+			if n < 4 {
+				break
+			}
+			if err := ReadAt(w.r, hdr[8:12], dataOff); err != nil {
+				w.fail(err)
+				return
+			}
+			switch typ := string(hdr[8:12]); typ {
+			case "movi", "rec ":
+				// AVI media data: never read.
+			case "INFO":
+				w.info(dataOff+4, dataOff+n, depth+1)
+			default:
+				w.walk(dataOff+4, dataOff+n, depth+1)
+			}
+		case "ds64":
+			w.readDS64(dataOff, n)
+		case "EXIF", "XMP ", "_PMX", "C2PA", "bext", "iXML":
+			w.metadata(id, dataOff, n)
+		}
+		pos = next
+	}
+}
+
+// riffMediaChunk reports whether id is a chunk of media data that the reader
+// skips without reading.
+func riffMediaChunk(id string) bool {
+	switch id {
+	case "data", "idx1", "VP8 ", "VP8L", "ANMF", "ALPH", "JUNK", "junk":
+		return true
+	}
+	return false
+}
+
+// read reads a chunk payload, enforcing the per-file total.
+func (w *riffWalker) read(off, n int64) ([]byte, bool) {
+	if w.total += n; w.total > MaxTotalBlocks {
+		w.fail(fmt.Errorf("%w: metadata chunks exceed %d bytes", ErrLimit, MaxTotalBlocks))
+		return nil, false
+	}
+	p, err := ReadBlock(w.r, off, n, w.size)
+	if err != nil {
+		w.res.Warn("RIFF chunk at offset %d: %v", off-8, err)
+		w.errs = errors.Join(w.errs, err)
+		return nil, false
+	}
+	return p, true
+}
+
+func (w *riffWalker) add(b Block) {
+	if err := w.res.Add(b); err != nil {
+		w.fail(err)
+	}
+}
+
+// metadata turns one metadata chunk into blocks.
+func (w *riffWalker) metadata(id string, off, n int64) {
+	p, ok := w.read(off, n)
+	if !ok {
+		return
+	}
+	loc := w.where + " " + strings.TrimSpace(id) + " chunk"
+	switch id {
+	case "EXIF":
+		d := p
+		if bytes.HasPrefix(d, []byte("Exif\x00\x00")) {
+			d = d[6:]
+			off += 6
+		}
+		w.add(Block{Kind: KindEXIF, Container: loc, Offset: off, Size: int64(len(d)), Data: d})
+	case "XMP ", "_PMX":
+		w.add(Block{Kind: KindXMP, Container: loc, Offset: off, Size: n, Data: bytes.TrimRight(p, "\x00")})
+	case "C2PA":
+		w.add(Block{Kind: KindC2PA, Container: loc, Offset: off, Size: n, Data: p})
+	case "iXML":
+		w.add(Block{Kind: KindText, Container: "WAV iXML", Offset: off, Size: n, Key: "iXML", Data: bytes.TrimRight(p, "\x00")})
+	case "bext":
+		w.bext(p, off)
+	}
+}
+
+// bext reads the text fields of a Broadcast Wave Format bext chunk (EBU Tech 3285).
+func (w *riffWalker) bext(p []byte, off int64) {
+	fields := []struct {
+		key        string
+		start, end int
+	}{
+		{"Description", 0, 256},
+		{"Originator", 256, 288},
+		{"OriginatorReference", 288, 320},
+		{"CodingHistory", 602, len(p)},
+	}
+	for _, f := range fields {
+		if f.start >= len(p) {
+			break
+		}
+		v := riffText(p[f.start:min(f.end, len(p))])
+		if len(v) == 0 {
+			continue
+		}
+		w.add(Block{Kind: KindText, Container: "WAV bext", Offset: off + int64(f.start), Size: int64(min(f.end, len(p)) - f.start), Key: f.key, Data: v})
+	}
+}
+
+// info reads the text sub-chunks of a LIST INFO.
+func (w *riffWalker) info(start, end int64, depth int) {
+	if depth > MaxDepth {
+		w.fail(fmt.Errorf("%w: RIFF lists nested deeper than %d", ErrLimit, MaxDepth))
+		return
+	}
+	var hdr [8]byte
+	for pos := start; pos+8 <= end && !w.halted; {
+		if w.steps++; w.steps > MaxSteps {
+			w.fail(fmt.Errorf("%w: more than %d RIFF chunks", ErrLimit, MaxSteps))
+			return
+		}
+		if err := ReadAt(w.r, hdr[:], pos); err != nil {
+			w.fail(err)
+			return
+		}
+		n := int64(binary.LittleEndian.Uint32(hdr[4:]))
+		dataOff := pos + 8
+		if n > end-dataOff {
+			w.res.Warn("RIFF INFO entry %q at offset %d runs past the end of its list", riffFourCC(hdr[:4]), pos)
+			n = end - dataOff
+		}
+		if string(hdr[:4]) == "LIST" {
+			// A list inside INFO is not standard; walk it with the depth bound.
+			w.walk(pos, min(dataOff+n, end), depth+1)
+		} else if p, ok := w.read(dataOff, n); ok {
+			w.add(Block{Kind: KindText, Container: "RIFF LIST/INFO", Offset: dataOff, Size: n, Key: riffFourCC(hdr[:4]), Data: riffText(p)})
+		}
+		pos = dataOff + n + n&1
+	}
+}
+
+// readDS64 reads the RF64/BW64 ds64 chunk: the 64-bit sizes of the RIFF, the
+// data chunk and any other chunk listed in its table.
+func (w *riffWalker) readDS64(off, n int64) {
+	if n < 28 {
+		w.res.Warn("ds64 chunk of %d bytes is too short", n)
+		return
+	}
+	p, ok := w.read(off, min(n, 28+12*1024))
+	if !ok {
+		return
+	}
+	w.ds64 = map[string]int64{}
+	clamp := func(v uint64) int64 {
+		if v > 1<<62 {
+			return 1 << 62
+		}
+		return int64(v)
+	}
+	w.ds64["data"] = clamp(binary.LittleEndian.Uint64(p[8:16]))
+	count := int(binary.LittleEndian.Uint32(p[24:28]))
+	for i, q := 0, p[28:]; i < count && len(q) >= 12; i, q = i+1, q[12:] {
+		w.ds64[string(q[:4])] = clamp(binary.LittleEndian.Uint64(q[4:12]))
+	}
+}
+
+// riffText decodes a NUL-padded RIFF text value (ASCII or Latin-1).
+func riffText(p []byte) []byte {
+	if i := bytes.IndexByte(p, 0); i >= 0 {
+		p = p[:i]
+	}
+	return []byte(pngLatin1(bytes.TrimRight(p, " \r\n")))
+}
+
+// riffFourCC renders a chunk id for messages, replacing unprintable bytes.
+func riffFourCC(id []byte) string {
+	b := make([]byte, len(id))
+	for i, c := range id {
+		if c < 0x20 || c > 0x7e {
+			c = '?'
+		}
+		b[i] = c
+	}
+	return string(b)
+}
