@@ -27,6 +27,7 @@ var formats = []Format{
 	{Name: "C2PA sidecar", Match: MatchC2PASidecar, Read: ReadC2PASidecar},
 	{Name: "JPEG", Match: MatchJPEG, Read: ReadJPEG},
 	{Name: "PNG", Match: MatchPNG, Read: ReadPNG},
+	{Name: "RIFF", Match: MatchRIFF, Read: ReadRIFF},
 }
 
 // Sniff returns the format whose magic bytes head starts with, or nil.
