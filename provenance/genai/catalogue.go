@@ -1,0 +1,152 @@
+package genai
+
+import (
+	"regexp"
+
+	"github.com/provscan/provscan/provenance/evidence"
+)
+
+// Signature is one row of the generator catalogue: a field value (or a key's
+// mere presence) that a known generator writes.
+type Signature struct {
+	ID        string         // stable row id
+	Generator string         // the generator named in findings; its first word(s) name the family
+	Source    Source         // where to look; "" means any source but C2PA
+	Fields    []string       // field names, compared case-insensitively; nil means any field
+	Value     *regexp.Regexp // nil means the field's presence is enough
+	// Prompt marks fields that carry generation inputs (prompt, workflow, seed, model).
+	Prompt bool
+	// Attribution rows name the generator of GenAI source types declared in
+	// the same manifest store, and make no finding of their own (a signing
+	// library shared by GenAI and camera products, for example).
+	Attribution bool
+	Confidence  string
+	Example     Fact // a fact the row must match (tested)
+}
+
+func re(s string) *regexp.Regexp { return regexp.MustCompile(s) }
+
+// a1111 matches the "parameters" text of the AUTOMATIC1111 family: a prompt,
+// then a line of "Steps: N, Sampler: ..., CFG scale: ..." settings.
+const a1111 = `(?s)(?:^|\n)\s*Steps: \d+,.*\b(?:Sampler|Seed|CFG [sS]cale): `
+
+// comfyGraph matches a ComfyUI API prompt graph or UI workflow graph.
+const comfyGraph = `(?s)"class_type"\s*:|"last_node_id"\s*:`
+
+// Catalogue is the generator catalogue, most specific rows first: for each
+// fact the first matching row wins. See CATALOGUE.md in the shared corpus.
+var Catalogue = []Signature{
+	// --- Stable Diffusion UIs: parameters text (A1111 family) ---
+	{ID: "forge-parameters", Generator: "Forge", Value: re(a1111 + `.*\bVersion: (?:f\d|classic|neo)`), Prompt: true, Confidence: evidence.Inferred,
+		Example: Fact{Source: Text, Field: "parameters", Value: "a cat\nSteps: 20, Sampler: Euler, CFG scale: 7, Seed: 1, Version: f2.0.1v1.10.1-previous"}},
+	{ID: "sdnext-parameters", Generator: "SD.Next", Value: re(a1111 + `.*\bApp: SD\.Next`), Prompt: true, Confidence: evidence.Inferred,
+		Example: Fact{Source: Text, Field: "parameters", Value: "a cat\nSteps: 20, Size: 512x512, Sampler: DDIM, App: SD.Next, Version: 56a8aea"}},
+	{ID: "comfyui-a1111-parameters", Generator: "ComfyUI", Value: re(a1111 + `.*\bVersion: ComfyUI`), Prompt: true, Confidence: evidence.Inferred,
+		Example: Fact{Source: EXIF, Field: "UserComment", Value: "a cat\nNegative prompt: x\nSteps: 20, Sampler: euler, CFG Scale: 8.0, Version: ComfyUI"}},
+	{ID: "civitai-parameters", Generator: "Civitai", Value: re(a1111 + `.*\bCivitai (?:resources|metadata): `), Prompt: true, Confidence: evidence.Inferred,
+		Example: Fact{Source: EXIF, Field: "UserComment", Value: "a cat\nSteps: 25, Sampler: Euler a, CFG scale: 5, Civitai resources: [{\"type\":\"checkpoint\"}]"}},
+	{ID: "fooocus-a1111-parameters", Generator: "Fooocus", Value: re(a1111 + `.*\bVersion: Fooocus`), Prompt: true, Confidence: evidence.Inferred,
+		Example: Fact{Source: Text, Field: "parameters", Value: "a cat\nSteps: 30, Sampler: dpmpp_2m_sde_gpu, Seed: 5, Version: Fooocus v2.5.5"}},
+	{ID: "easydiffusion-json", Generator: "Easy Diffusion", Value: re(`"use_stable_diffusion_model"\s*:`), Prompt: true, Confidence: evidence.Inferred,
+		Example: Fact{Source: EXIF, Field: "UserComment", Value: `{"prompt": "a cat", "use_stable_diffusion_model": "sd-v1-4"}`}},
+	{ID: "easydiffusion-text", Generator: "Easy Diffusion", Source: Text, Fields: []string{"use_stable_diffusion_model", "Stable Diffusion model"}, Prompt: true, Confidence: evidence.Inferred,
+		Example: Fact{Source: Text, Field: "use_stable_diffusion_model", Value: "sd-v1-4"}},
+	{ID: "swarmui-params", Generator: "SwarmUI", Value: re(`"sui_image_params"\s*:`), Prompt: true, Confidence: evidence.Inferred,
+		Example: Fact{Source: Text, Field: "parameters", Value: `{"sui_image_params": {"prompt": "a cat"}}`}},
+	{ID: "ruinedfooocus-json", Generator: "RuinedFooocus", Value: re(`"software"\s*:\s*"RuinedFooocus`), Prompt: true, Confidence: evidence.Declared,
+		Example: Fact{Source: Text, Field: "parameters", Value: `{"Prompt": "a cat", "software": "RuinedFooocus 1.60"}`}},
+	{ID: "fooocus-scheme", Generator: "Fooocus", Source: Text, Fields: []string{"fooocus_scheme"}, Confidence: evidence.Declared,
+		Example: Fact{Source: Text, Field: "fooocus_scheme", Value: "fooocus"}},
+	{ID: "fooocus-json", Generator: "Fooocus", Value: re(`"(?:version|Version)"\s*:\s*"Fooocus|"full_negative_prompt"\s*:`), Prompt: true, Confidence: evidence.Inferred,
+		Example: Fact{Source: Text, Field: "parameters", Value: `{"base_model": "juggernautXL", "full_negative_prompt": ["ugly"], "version": "Fooocus v2.5.5"}`}},
+	{ID: "fooocus-software", Generator: "Fooocus", Source: EXIF, Fields: []string{"Software"}, Value: re(`^Fooocus\b`), Confidence: evidence.Declared,
+		Example: Fact{Source: EXIF, Field: "Software", Value: "Fooocus v2.5.5"}},
+	{ID: "stabilitymatrix-project", Generator: "Stability Matrix", Source: Text, Fields: []string{"smproj", "parameters-json"}, Prompt: true, Confidence: evidence.Declared,
+		Example: Fact{Source: Text, Field: "smproj", Value: `{"Version":2,"ProjectType":"TextToImage"}`}},
+	{ID: "tensorart-generation-data", Generator: "TensorArt", Source: Text, Fields: []string{"generation_data"}, Prompt: true, Confidence: evidence.Declared,
+		Example: Fact{Source: Text, Field: "generation_data", Value: `{"prompt":"a cat","negativePrompt":"x"}`}},
+	{ID: "tensorart-comfy-node", Generator: "TensorArt", Value: re(`"class_type"\s*:\s*"ECHOCheckpointLoaderSimple"`), Prompt: true, Confidence: evidence.Inferred,
+		Example: Fact{Source: Text, Field: "prompt", Value: `{"10002": {"class_type": "ECHOCheckpointLoaderSimple"}}`}},
+	{ID: "invokeai-metadata", Generator: "InvokeAI", Source: Text, Fields: []string{"invokeai_metadata", "invokeai_graph", "invokeai_workflow"}, Prompt: true, Confidence: evidence.Declared,
+		Example: Fact{Source: Text, Field: "invokeai_metadata", Value: `{"generation_mode":"sdxl_txt2img","positive_prompt":"a cat"}`}},
+	{ID: "invokeai-sd-metadata", Generator: "InvokeAI", Source: Text, Fields: []string{"sd-metadata"}, Prompt: true, Confidence: evidence.Declared,
+		Example: Fact{Source: Text, Field: "sd-metadata", Value: `{"model": "stable diffusion", "app_id": "invoke-ai/InvokeAI"}`}},
+	{ID: "invokeai-dream", Generator: "InvokeAI", Source: Text, Fields: []string{"Dream"}, Prompt: true, Confidence: evidence.Inferred,
+		Example: Fact{Source: Text, Field: "Dream", Value: `"a cat" -s 50 -S 42 -W 512 -H 512 -C 7.5 -A k_lms`}},
+	{ID: "novelai-software", Generator: "NovelAI", Fields: []string{"Software"}, Value: re(`^NovelAI\b`), Confidence: evidence.Declared,
+		Example: Fact{Source: Text, Field: "Software", Value: "NovelAI"}},
+	{ID: "novelai-source", Generator: "NovelAI", Fields: []string{"Source"}, Value: re(`^(?:Stable Diffusion|NovelAI Diffusion)\b.*\b[0-9A-F]{8}$`), Confidence: evidence.Declared,
+		Example: Fact{Source: Text, Field: "Source", Value: "NovelAI Diffusion V4.5 4BDE2A90"}},
+	{ID: "novelai-title", Generator: "NovelAI", Fields: []string{"Title", "DocumentName"}, Value: re(`^(?:NovelAI generated image|AI generated image)$`), Confidence: evidence.Declared,
+		Example: Fact{Source: EXIF, Field: "DocumentName", Value: "NovelAI generated image"}},
+	{ID: "novelai-comment", Generator: "NovelAI", Source: Text, Fields: []string{"Comment"}, Value: re(`"(?:uc|v4_prompt|noise_schedule|signed_hash)"\s*:`), Prompt: true, Confidence: evidence.Inferred,
+		Example: Fact{Source: Text, Field: "Comment", Value: `{"prompt": "a cat", "steps": 28, "uc": "lowres", "noise_schedule": "karras"}`}},
+	{ID: "civitai-air-urn", Generator: "Civitai", Value: re(`urn:air:[a-z0-9]+:[a-z]+:civitai:|"extraMetadata"\s*:`), Prompt: true, Confidence: evidence.Inferred,
+		Example: Fact{Source: EXIF, Field: "UserComment", Value: `{"resource-stack":{"inputs":{"ckpt_name":"urn:air:sdxl:checkpoint:civitai:288584@324619"}}}`}},
+	{ID: "aihorde-software", Generator: "AI Horde", Source: EXIF, Fields: []string{"Software"}, Value: re(`^(?:ArtBot|Stable UI)\b.*AI Horde`), Confidence: evidence.Declared,
+		Example: Fact{Source: EXIF, Field: "Software", Value: "ArtBot - Create images with Stable Diffusion, utilizing the AI Horde"}},
+	{ID: "flux-software", Generator: "FLUX (Black Forest Labs)", Source: EXIF, Fields: []string{"Software"}, Value: re(`^AI generated;(?:txt2img|img2img);flux`), Confidence: evidence.Declared,
+		Example: Fact{Source: EXIF, Field: "Software", Value: "AI generated;txt2img;flux"}},
+	{ID: "flux-make", Generator: "FLUX (Black Forest Labs)", Source: EXIF, Fields: []string{"Make"}, Value: re(`^Black Forest Labs$`), Confidence: evidence.Declared,
+		Example: Fact{Source: EXIF, Field: "Make", Value: "Black Forest Labs"}},
+	{ID: "midjourney-description", Generator: "Midjourney", Fields: []string{"Description", "dc:description"}, Value: re(`(?s)--(?:v|ar|stylize|chaos) .*Job ID: [0-9a-f-]{36}|Job ID: [0-9a-f]{8}-[0-9a-f]{4}-`), Prompt: true, Confidence: evidence.Inferred,
+		Example: Fact{Source: Text, Field: "Description", Value: "a cat --ar 16:9 --v 6.1 Job ID: 1b2c3d4e-0000-4000-8000-123456789abc"}},
+	{ID: "drawthings-creatortool", Generator: "Draw Things", Source: XMP, Fields: []string{"xmp:CreatorTool", "stEvt:softwareAgent"}, Value: re(`^Draw Things`), Confidence: evidence.Declared,
+		Example: Fact{Source: XMP, Field: "xmp:CreatorTool", Value: "Draw Things"}},
+	{ID: "drawthings-usercomment", Generator: "Draw Things", Source: XMP, Fields: []string{"exif:UserComment"}, Value: re(`"c"\s*:.*"sampler"\s*:`), Prompt: true, Confidence: evidence.Inferred,
+		Example: Fact{Source: XMP, Field: "exif:UserComment", Value: `{"c": "a cat", "uc": "", "model": "sd_xl", "sampler": "DPM++ 2M Karras", "seed": 1}`}},
+	// ComfyUI after its specialised forks (TensorArt, Stability Matrix, SwarmUI use it as a back end).
+	{ID: "comfyui-exif-prefixed", Generator: "ComfyUI", Source: EXIF, Fields: []string{"Make", "Model", "ImageDescription", "Software", "DocumentName", "UserComment"}, Value: re(`^(?i:prompt|workflow):\s*\{`), Prompt: true, Confidence: evidence.Inferred,
+		Example: Fact{Source: EXIF, Field: "Model", Value: `prompt:{"1": {"inputs": {}, "class_type": "SaveAnimatedWEBP"}}`}},
+	{ID: "comfyui-graph", Generator: "ComfyUI", Value: re(comfyGraph), Prompt: true, Confidence: evidence.Inferred,
+		Example: Fact{Source: Text, Field: "prompt", Value: `{"3": {"inputs": {"seed": 1}, "class_type": "KSampler"}}`}},
+	{ID: "comfyui-apng-chunk", Generator: "ComfyUI", Source: Text, Fields: []string{"workflow"}, Value: re(`"nodes"\s*:`), Prompt: true, Confidence: evidence.Inferred,
+		Example: Fact{Source: Text, Field: "workflow", Value: `{"nodes": [], "links": []}`}},
+	{ID: "hfspace-json-parameters", Generator: "Hugging Face Space", Source: Text, Fields: []string{"parameters"}, Value: re(`(?s)^\s*\{.*"prompt"\s*:.*"(?:resolution|num_inference_steps|guidance_scale)"\s*:`), Prompt: true, Confidence: evidence.Inferred,
+		Example: Fact{Source: Text, Field: "parameters", Value: `{"prompt": "a cat", "negative_prompt": "", "resolution": "1024 x 1024", "guidance_scale": 5.5}`}},
+	{ID: "a1111-parameters", Generator: "AUTOMATIC1111", Value: re(a1111), Prompt: true, Confidence: evidence.Inferred,
+		Example: Fact{Source: Text, Field: "parameters", Value: "photo of a duck\nNegative prompt: monochrome\nSteps: 15, Sampler: UniPC, CFG scale: 5, Seed: 235284042, Size: 512x400"}},
+
+	// --- XMP and IPTC credit lines ---
+	{ID: "google-credit", Generator: "Google", Fields: []string{"photoshop:Credit", "Credit"}, Value: re(`^(?:Made|Edited) with Google AI`), Confidence: evidence.Declared,
+		Example: Fact{Source: XMP, Field: "photoshop:Credit", Value: "Made with Google AI"}},
+	{ID: "apple-cleanup-credit", Generator: "Apple Photos Clean Up", Fields: []string{"photoshop:Credit", "Credit"}, Value: re(`^Apple Photos Clean Up`), Confidence: evidence.Declared,
+		Example: Fact{Source: XMP, Field: "photoshop:Credit", Value: "Apple Photos Clean Up"}},
+	{ID: "meta-ai-credit", Generator: "Meta AI", Fields: []string{"photoshop:Credit", "Credit", "xmp:CreatorTool"}, Value: re(`^(?:Imagined with AI|Meta AI)`), Confidence: evidence.Declared,
+		Example: Fact{Source: XMP, Field: "photoshop:Credit", Value: "Meta AI"}},
+
+	// --- C2PA claim generators and software agents ---
+	{ID: "openai-sora", Generator: "OpenAI Sora", Source: C2PA, Fields: []string{FieldClaimGenerator, FieldGeneratorInfo, FieldSoftwareAgent}, Value: re(`^Sora\b`), Confidence: evidence.Declared,
+		Example: Fact{Source: C2PA, Field: FieldGeneratorInfo, Value: "Sora"}},
+	{ID: "openai-dalle", Generator: "OpenAI DALL-E", Source: C2PA, Fields: []string{FieldSoftwareAgent}, Value: re(`^DALL[·\-. ]?E`), Confidence: evidence.Declared,
+		Example: Fact{Source: C2PA, Field: FieldSoftwareAgent, Value: "DALL·E"}},
+	{ID: "openai-gpt-image", Generator: "OpenAI GPT image", Source: C2PA, Fields: []string{FieldSoftwareAgent}, Value: re(`^(?:GPT-4o|gpt-image)`), Confidence: evidence.Declared,
+		Example: Fact{Source: C2PA, Field: FieldSoftwareAgent, Value: "GPT-4o"}},
+	{ID: "openai-claim-generator", Generator: "OpenAI", Source: C2PA, Fields: []string{FieldClaimGenerator, FieldGeneratorInfo}, Value: re(`^(?:ChatGPT|OpenAI)\b`), Confidence: evidence.Declared,
+		Example: Fact{Source: C2PA, Field: FieldClaimGenerator, Value: "ChatGPT c2pa-rs/0.28.4"}},
+	{ID: "adobe-firefly", Generator: "Adobe Firefly", Source: C2PA, Fields: []string{FieldClaimGenerator, FieldGeneratorInfo, FieldSoftwareAgent}, Value: re(`^Adobe[_ ]Firefly`), Confidence: evidence.Declared,
+		Example: Fact{Source: C2PA, Field: FieldSoftwareAgent, Value: "Adobe Firefly"}},
+	{ID: "adobe-generative-ai-assertion", Generator: "Adobe Firefly", Source: C2PA, Fields: []string{FieldAssertion}, Value: re(`^com\.adobe\.generative-ai$`), Confidence: evidence.Declared,
+		Example: Fact{Source: C2PA, Field: FieldAssertion, Value: "com.adobe.generative-ai"}},
+	{ID: "adobe-third-party-model", Generator: "Adobe partner model", Source: C2PA, Fields: []string{FieldParameter + "com.adobe.type"}, Value: re(`^remoteProvider\.3rdParty$`), Confidence: evidence.Declared,
+		Example: Fact{Source: C2PA, Field: FieldParameter + "com.adobe.type", Value: "remoteProvider.3rdParty"}},
+	{ID: "microsoft-responsible-ai", Generator: "Microsoft Designer", Source: C2PA, Fields: []string{FieldClaimGenerator, FieldGeneratorInfo}, Value: re(`^Microsoft[_ ]Responsible[_ ]AI`), Confidence: evidence.Declared,
+		Example: Fact{Source: C2PA, Field: FieldClaimGenerator, Value: "Microsoft_Responsible_AI/1.0"}},
+	{ID: "microsoft-image-creator", Generator: "Microsoft Designer", Source: C2PA, Fields: []string{FieldSoftwareAgent}, Value: re(`^(?:Bing Image Creator|Image Creator from Designer|Microsoft Designer)`), Confidence: evidence.Declared,
+		Example: Fact{Source: C2PA, Field: FieldSoftwareAgent, Value: "Bing Image Creator"}},
+	{ID: "google-generative-ai-action", Generator: "Google", Source: C2PA, Fields: []string{FieldDescription}, Value: re(`^Created by Google Generative AI`), Confidence: evidence.Declared,
+		Example: Fact{Source: C2PA, Field: FieldDescription, Value: "Created by Google Generative AI."}},
+	{ID: "google-c2pa-library", Generator: "Google", Source: C2PA, Fields: []string{FieldGeneratorInfo, FieldClaimGenerator}, Value: re(`^Google C2PA`), Attribution: true, Confidence: evidence.Declared,
+		Example: Fact{Source: C2PA, Field: FieldGeneratorInfo, Value: "Google C2PA Core Generator Library"}},
+	{ID: "amazon-titan", Generator: "Amazon Titan", Source: C2PA, Fields: []string{FieldClaimGenerator, FieldGeneratorInfo, FieldSoftwareAgent}, Value: re(`(?i)^Amazon[ _]?(?:Titan|Nova)`), Confidence: evidence.Declared,
+		Example: Fact{Source: C2PA, Field: FieldSoftwareAgent, Value: "Amazon Titan Image Generator"}},
+	{ID: "meta-ai-c2pa", Generator: "Meta AI", Source: C2PA, Fields: []string{FieldClaimGenerator, FieldGeneratorInfo, FieldSoftwareAgent}, Value: re(`^Meta AI\b`), Confidence: evidence.Declared,
+		Example: Fact{Source: C2PA, Field: FieldSoftwareAgent, Value: "Meta AI"}},
+}
+
+// promptKeys are text keys that carry generation inputs whichever tool wrote them.
+var promptKeys = map[string]bool{
+	"parameters": true, "prompt": true, "workflow": true, "negative_prompt": true, "negative prompt": true,
+	"dream": true, "sd-metadata": true, "invokeai_metadata": true, "invokeai_graph": true, "invokeai_workflow": true,
+	"generation_data": true, "parameters-json": true, "smproj": true, "postprocessing": true, "extras": true,
+}
