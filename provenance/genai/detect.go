@@ -1,0 +1,141 @@
+package genai
+
+import (
+	"strings"
+
+	"github.com/provscan/provscan/provenance/evidence"
+)
+
+// sourceTypeFields are the fields that hold a digital source type.
+var sourceTypeFields = map[string]bool{
+	"Iptc4xmpExt:DigitalSourceType":                true,
+	"Iptc4xmpExt:DigitalSourceFileType":            true,
+	FieldSourceType:                                true,
+	FieldIPTCSourceType:                            true,
+	FieldParameter + "com.adobe.digitalSourceType": true,
+}
+
+// Match returns the first catalogue row that matches f, or nil.
+func Match(f Fact) *Signature {
+	for i := range Catalogue {
+		if Catalogue[i].matches(f) {
+			return &Catalogue[i]
+		}
+	}
+	return nil
+}
+
+func (s *Signature) matches(f Fact) bool {
+	if s.Source == "" {
+		if f.Source == C2PA {
+			return false
+		}
+	} else if s.Source != f.Source {
+		return false
+	}
+	if s.Fields != nil {
+		ok := false
+		for _, name := range s.Fields {
+			if strings.EqualFold(name, f.Field) {
+				ok = true
+				break
+			}
+		}
+		if !ok {
+			return false
+		}
+	}
+	if s.Value == nil {
+		return strings.TrimSpace(f.Value) != ""
+	}
+	return s.Value.MatchString(f.Value)
+}
+
+// Detect turns the facts of one file into evidence: digital source types,
+// generator signatures, embedded prompts, remote manifests and
+// training-and-mining assertions. The order of the result follows the facts.
+func Detect(facts []Fact) []evidence.Item {
+	var out, remote []evidence.Item
+	hasC2PA := false
+	attribution := map[int]string{} // store index -> generator named by an attribution row
+	for _, f := range facts {
+		if f.Source == C2PA {
+			hasC2PA = true
+		}
+		item := evidence.Item{
+			Container:  f.Container,
+			Location:   f.Location,
+			Offset:     f.Offset,
+			Field:      f.Field,
+			Value:      evidence.Truncate(f.Value),
+			Manifest:   f.Manifest,
+			Ingredient: f.Ingredient,
+			Store:      f.Store,
+		}
+		if sourceTypeFields[f.Field] {
+			if term, class, ok := SourceType(f.Value); ok && class != evidence.ClassNone {
+				item.Kind, item.Class, item.Term, item.Confidence = evidence.SourceType, class, term, evidence.Declared
+				out = append(out, item)
+			}
+			continue
+		}
+		if f.Source == XMP && f.Field == "dcterms:provenance" && strings.TrimSpace(f.Value) != "" {
+			item.Kind, item.Confidence = evidence.RemoteManifest, evidence.Declared
+			remote = append(remote, item)
+			continue
+		}
+		if f.Source == C2PA && strings.HasPrefix(f.Field, FieldTrainingMining) {
+			item.Kind, item.Confidence = evidence.TrainingMining, evidence.Declared
+			out = append(out, item)
+			continue
+		}
+		if sig := Match(f); sig != nil {
+			if sig.Attribution {
+				if _, ok := attribution[f.Store]; !ok {
+					attribution[f.Store] = sig.Generator
+				}
+				continue
+			}
+			it := item
+			it.Kind, it.Generator, it.Confidence = evidence.Generator, sig.Generator, sig.Confidence
+			if sig.ID == "adobe-third-party-model" {
+				if model := modelOf(facts, f); model != "" {
+					it.Generator = "Adobe partner model: " + model
+				}
+			}
+			out = append(out, it)
+			if sig.Prompt {
+				p := item
+				p.Kind, p.Generator, p.Confidence = evidence.Prompt, sig.Generator, sig.Confidence
+				out = append(out, p)
+			}
+			continue
+		}
+		if f.Source == Text && promptKeys[strings.ToLower(f.Field)] && strings.TrimSpace(f.Value) != "" {
+			item.Kind, item.Confidence = evidence.Prompt, evidence.Inferred
+			out = append(out, item)
+		}
+	}
+	// Name the generator of C2PA source types from their store's attribution row.
+	for i := range out {
+		if out[i].Kind == evidence.SourceType && out[i].Generator == "" && out[i].Manifest != "" {
+			if gen, ok := attribution[out[i].Store]; ok {
+				out[i].Generator = gen
+			}
+		}
+	}
+	if !hasC2PA {
+		out = append(out, remote...)
+	}
+	return out
+}
+
+// modelOf returns the com.adobe.details parameter of the same action as f.
+func modelOf(facts []Fact, f Fact) string {
+	for _, g := range facts {
+		if g.Source == C2PA && g.Store == f.Store && g.Manifest == f.Manifest && g.Location == f.Location && g.Field == FieldParameter+"com.adobe.details" {
+			return g.Value
+		}
+	}
+	return ""
+}
