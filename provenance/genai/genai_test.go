@@ -1,0 +1,152 @@
+package genai
+
+import (
+	"testing"
+
+	"github.com/provscan/provscan/provenance/evidence"
+)
+
+// Every catalogue row has an example that it matches, and that no earlier
+// row captures first.
+func TestCatalogueRows(t *testing.T) {
+	seen := map[string]bool{}
+	for _, row := range Catalogue {
+		t.Run(row.ID, func(t *testing.T) {
+			if seen[row.ID] {
+				t.Fatalf("duplicate row id %q", row.ID)
+			}
+			seen[row.ID] = true
+			if row.Generator == "" || row.Confidence == "" {
+				t.Fatalf("row %q lacks a generator or a confidence", row.ID)
+			}
+			got := Match(row.Example)
+			if got == nil {
+				t.Fatalf("example %+v matches no row", row.Example)
+			}
+			if got.ID != row.ID {
+				t.Fatalf("example of %q is captured by the earlier row %q", row.ID, got.ID)
+			}
+			items := Detect([]Fact{row.Example})
+			if row.Attribution {
+				if len(items) != 0 {
+					t.Fatalf("attribution row made evidence on its own: %+v", items)
+				}
+				return
+			}
+			var gen, prompt bool
+			for _, it := range items {
+				switch it.Kind {
+				case evidence.Generator:
+					gen = it.Generator == row.Generator
+				case evidence.Prompt:
+					prompt = true
+				}
+			}
+			if !gen {
+				t.Errorf("no generator evidence naming %q: %+v", row.Generator, items)
+			}
+			if prompt != row.Prompt {
+				t.Errorf("prompt evidence = %v, want %v", prompt, row.Prompt)
+			}
+		})
+	}
+}
+
+// Values that look close to generator signatures but are not (CATALOGUE.md section 4).
+func TestCatalogueNegatives(t *testing.T) {
+	for _, f := range []Fact{
+		{Source: EXIF, Field: "Software", Value: "GIMP 2.4.5"},
+		{Source: EXIF, Field: "Software", Value: "Picasa"},
+		{Source: XMP, Field: "xmp:CreatorTool", Value: "Adobe Photoshop CS2 Windows"},
+		{Source: XMP, Field: "xmp:CreatorTool", Value: "Adobe Photoshop Lightroom Classic 13.0"},
+		{Source: Text, Field: "Comment", Value: "Created with GIMP"},
+		{Source: Text, Field: "Software", Value: "Adobe ImageReady"},
+		{Source: C2PA, Field: FieldClaimGenerator, Value: "Adobe_Photoshop/26.11.0 adobe_c2pa/0.13.3 c2pa-rs/0.58.0"},
+		{Source: C2PA, Field: FieldClaimGenerator, Value: "make_test_images/0.33.1 c2pa-rs/0.33.1"},
+		{Source: C2PA, Field: FieldGeneratorInfo, Value: "Nikon Z 9"},
+		{Source: C2PA, Field: FieldTrainingMining + "cawg.ai_generative_training", Value: "notAllowed"},
+		{Source: Text, Field: "Title", Value: "Sunset over the bay"},
+		{Source: EXIF, Field: "UserComment", Value: "Steps: photographed on a tripod"},
+	} {
+		for _, it := range Detect([]Fact{f}) {
+			if it.Kind == evidence.Generator || it.Kind == evidence.SourceType {
+				t.Errorf("%s %s=%q gave GenAI evidence %+v", f.Source, f.Field, f.Value, it)
+			}
+		}
+	}
+}
+
+func TestSourceType(t *testing.T) {
+	for _, tc := range []struct {
+		in    string
+		term  string
+		class evidence.Class
+		ok    bool
+	}{
+		{"http://cv.iptc.org/newscodes/digitalsourcetype/trainedAlgorithmicMedia", "trainedAlgorithmicMedia", evidence.ClassGenAI, true},
+		{"https://cv.iptc.org/newscodes/digitalsourcetype/trainedAlgorithmicMedia", "trainedAlgorithmicMedia", evidence.ClassGenAI, true},
+		{"http://cv.iptc.org/newscodes/digitalsourcetype/compositeWithTrainedAlgorithmicMedia", "compositeWithTrainedAlgorithmicMedia", evidence.ClassEdit, true},
+		{"http://cv.iptc.org/newscodes/digitalsourcetype/compositeSynthetic", "compositeSynthetic", evidence.ClassGenAI, true},
+		{"http://cv.iptc.org/newscodes/digitalsourcetype/composite", "composite", evidence.ClassReview, true},
+		{"http://cv.iptc.org/newscodes/digitalsourcetype/compositeCapture", "compositeCapture", evidence.ClassNone, true},
+		{"http://cv.iptc.org/newscodes/digitalsourcetype/algorithmicMedia", "algorithmicMedia", evidence.ClassNone, true},
+		{"http://cv.iptc.org/newscodes/digitalsourcetype/algorithmicallyEnhanced", "algorithmicallyEnhanced", evidence.ClassNone, true},
+		{"http://cv.iptc.org/newscodes/digitalsourcetype/digitalCapture", "digitalCapture", evidence.ClassNone, true},
+		{"http://cv.iptc.org/newscodes/digitalsourcetype/trainedAlgorithmicMediaX", "trainedAlgorithmicMediaX", evidence.ClassNone, true},
+		{"http://c2pa.org/digitalsourcetype/trainedAlgorithmicData", "c2pa:trainedAlgorithmicData", evidence.ClassGenAI, true},
+		{"http://c2pa.org/digitalsourcetype/empty", "c2pa:empty", evidence.ClassNone, true},
+		{" trainedAlgorithmicMedia ", "trainedAlgorithmicMedia", evidence.ClassGenAI, true},
+		{"http://example.com/trainedAlgorithmicMedia", "", evidence.ClassNone, false},
+	} {
+		term, class, ok := SourceType(tc.in)
+		if term != tc.term || class != tc.class || ok != tc.ok {
+			t.Errorf("SourceType(%q) = %q, %q, %v; want %q, %q, %v", tc.in, term, class, ok, tc.term, tc.class, tc.ok)
+		}
+	}
+}
+
+func TestDetectAttributionAndRemote(t *testing.T) {
+	facts := []Fact{
+		{Source: C2PA, Field: FieldGeneratorInfo, Value: "Google C2PA Core Generator Library", Manifest: "urn:c2pa:a", Store: 0, Offset: 10},
+		{Source: C2PA, Field: FieldSourceType, Value: "http://cv.iptc.org/newscodes/digitalsourcetype/trainedAlgorithmicMedia", Manifest: "urn:c2pa:a", Store: 0, Offset: 10},
+	}
+	items := Detect(facts)
+	if len(items) != 1 || items[0].Kind != evidence.SourceType || items[0].Generator != "Google" {
+		t.Fatalf("want one Google source type, got %+v", items)
+	}
+	// A Google-signed camera photo: no GenAI term, so no finding and no generator.
+	if items := Detect(facts[:1]); len(items) != 0 {
+		t.Fatalf("attribution alone made evidence: %+v", items)
+	}
+	remote := []Fact{{Source: XMP, Field: "dcterms:provenance", Value: "https://cai-manifests.adobe.com/manifests/adobe-urn-uuid-1"}}
+	if items := Detect(remote); len(items) != 1 || items[0].Kind != evidence.RemoteManifest {
+		t.Fatalf("remote manifest not reported: %+v", items)
+	}
+	if items := Detect(append(remote, facts[0])); len(items) != 0 {
+		t.Fatalf("remote reference reported although an embedded store exists: %+v", items)
+	}
+}
+
+func TestPromptKeysWithoutGenerator(t *testing.T) {
+	items := Detect([]Fact{{Source: Text, Field: "prompt", Value: "a red car on a beach"}})
+	if len(items) != 1 || items[0].Kind != evidence.Prompt || items[0].Generator != "" {
+		t.Fatalf("want one prompt item without generator, got %+v", items)
+	}
+}
+
+func TestAdobePartnerModel(t *testing.T) {
+	loc := "manifest m, action 0 (c2pa.opened)"
+	items := Detect([]Fact{
+		{Source: C2PA, Manifest: "m", Location: loc, Field: FieldParameter + "com.adobe.type", Value: "remoteProvider.3rdParty"},
+		{Source: C2PA, Manifest: "m", Location: loc, Field: FieldParameter + "com.adobe.details", Value: "FLUX.1 Kontext"},
+		{Source: C2PA, Manifest: "m", Location: loc, Field: FieldParameter + "com.adobe.digitalSourceType", Value: "http://cv.iptc.org/newscodes/digitalsourcetype/compositeWithTrainedAlgorithmicMedia"},
+	})
+	var gen, edit bool
+	for _, it := range items {
+		gen = gen || it.Kind == evidence.Generator && it.Generator == "Adobe partner model: FLUX.1 Kontext"
+		edit = edit || it.Kind == evidence.SourceType && it.Class == evidence.ClassEdit
+	}
+	if !gen || !edit {
+		t.Fatalf("partner model not named or edit not seen: %+v", items)
+	}
+}
