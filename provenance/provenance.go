@@ -49,6 +49,7 @@ type Provenance struct {
 	XMP      []XMPProperty      `json:"xmp,omitempty"`
 	EXIF     []EXIFField        `json:"exif,omitempty"`
 	Text     []TextEntry        `json:"text,omitempty"`
+	IPTC     []TextEntry        `json:"iptc,omitempty"` // IPTC-IIM datasets (Key is the dataset name)
 	C2PA     []C2PAStore        `json:"c2pa,omitempty"`
 	Evidence []evidence.Item    `json:"evidence"`
 	Warnings []string           `json:"warnings,omitempty"` // non-fatal: a block that did not decode, an anomaly in the container
