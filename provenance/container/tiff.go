@@ -24,6 +24,7 @@ const (
 const (
 	tiffMaxIFDs        = 1024     // IFDs visited per file
 	tiffMaxSubIFDs     = 64       // offsets followed per SubIFDs-like tag
+	tiffMaxFollows     = 4096     // IFD offsets followed per file, visited or not
 	tiffMaxEntries     = 4096     // entries read per IFD (BigTIFF counts are 64-bit)
 	tiffMaxExifValue   = 64 << 10 // largest entry value copied into the synthesized EXIF block
 	tiffMaxExifTotal   = 1 << 20  // largest synthesized EXIF block
@@ -65,6 +66,7 @@ type tiffWalker struct {
 	visited map[int64]bool
 	ifds    int
 	steps   int
+	follows int
 	dng     bool
 	err     error // first error met; the walk goes on where it can
 
@@ -326,6 +328,11 @@ func (t *tiffWalker) subIFDs(tag, typ uint16, count uint64, valOff int64, field 
 		}
 		if off == 0 {
 			continue
+		}
+		t.follows++
+		if t.follows > tiffMaxFollows {
+			t.fail(fmt.Errorf("%w: more than %d TIFF IFD offsets followed", ErrLimit, tiffMaxFollows))
+			return
 		}
 		sub := name
 		if tag == tiffTagSubIFDs && count > 1 {

@@ -322,6 +322,26 @@ func TestTIFFHostile(t *testing.T) {
 		t.Errorf("short table: err = %v", err)
 	}
 
+	// a fan-out: a chain of IFDs, each with hundreds of SubIFDs tags whose 64
+	// offsets all point back at the first IFD
+	fan := newTiffB(true, false)
+	fan.buf = append(fan.buf, make([]byte, 256)...) // offsets array at 8, patched below
+	var es []te
+	for i := 0; i < 300; i++ {
+		es = append(es, te{tag: tiffTagSubIFDs, typ: 4, count: 64, val: fan.bo.AppendUint32(nil, 8)})
+	}
+	prev := int64(0)
+	for i := 0; i < 200; i++ {
+		prev = fan.ifd(es, prev)
+	}
+	fan.setFirst(prev)
+	for i := 0; i < 64; i++ {
+		fan.bo.PutUint32(fan.buf[8+4*i:], uint32(prev))
+	}
+	if _, err = mediaQuick(t, ReadTIFF, fan.buf, time.Second); !errors.Is(err, ErrLimit) {
+		t.Errorf("fan-out: err = %v, want ErrLimit", err)
+	}
+
 	// truncated headers and an out-of-range first offset
 	for _, d := range [][]byte{[]byte("II*\x00"), []byte("II+\x00\x08\x00\x00\x00"), []byte("MM\x00*\xff\xff\xff\xff")} {
 		if _, err := mediaQuick(t, ReadTIFF, d, time.Second); err == nil {
