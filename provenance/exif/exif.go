@@ -8,5 +8,5 @@ type Field struct {
 	Tag      uint16 `json:"tag"`                // the tag number, e.g. 0x9286
 	Name     string `json:"name"`               // the tag name, e.g. "UserComment"
 	Value    string `json:"value"`              // the decoded text
-	Encoding string `json:"encoding,omitempty"` // for UserComment: "ascii", "unicode/utf-16-be", "unicode/utf-16-le", "jis", "undefined", "no-prefix"
+	Encoding string `json:"encoding,omitempty"` // for UserComment: "ascii", "unicode/utf-16-be", "unicode/utf-16-le", "unicode/utf-8", "jis", "undefined", "no-prefix"
 }
