@@ -30,6 +30,7 @@ var formats = []Format{
 	{Name: "JPEG", Match: MatchJPEG, Read: ReadJPEG},
 	{Name: "PNG", Match: MatchPNG, Read: ReadPNG},
 	{Name: "RIFF", Match: MatchRIFF, Read: ReadRIFF},
+	{Name: "ISOBMFF", Match: MatchISOBMFF, Read: ReadISOBMFF},
 }
 
 // Sniff returns the format whose magic bytes head starts with, or nil.
