@@ -1,0 +1,307 @@
+package iptc
+
+import (
+	"bytes"
+	"encoding/binary"
+	"errors"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/provscan/provscan/provenance/container"
+)
+
+// res builds one image resource block.
+func res(sig string, id uint16, name string, data []byte) []byte {
+	var b bytes.Buffer
+	b.WriteString(sig)
+	binary.Write(&b, binary.BigEndian, id)
+	b.WriteByte(byte(len(name)))
+	b.WriteString(name)
+	if (1+len(name))%2 == 1 {
+		b.WriteByte(0)
+	}
+	binary.Write(&b, binary.BigEndian, uint32(len(data)))
+	b.Write(data)
+	if len(data)%2 == 1 {
+		b.WriteByte(0)
+	}
+	return b.Bytes()
+}
+
+// ds builds one IIM dataset with a standard or extended length.
+func ds(rec, id uint8, val []byte, extended bool) []byte {
+	b := []byte{0x1C, rec, id}
+	if extended {
+		b = append(b, 0x80, 0x04)
+		b = binary.BigEndian.AppendUint32(b, uint32(len(val)))
+	} else {
+		b = binary.BigEndian.AppendUint16(b, uint16(len(val)))
+	}
+	return append(b, val...)
+}
+
+func cat(parts ...[]byte) []byte { return bytes.Join(parts, nil) }
+
+func sampleIIM() []byte {
+	return cat(
+		ds(1, 90, []byte("\x1b%G"), false),
+		ds(2, 0, []byte{0, 4}, false),
+		ds(2, 5, []byte("Generated image"), false),
+		ds(2, 25, []byte("ai"), false),
+		ds(2, 25, []byte("café"), false),
+		ds(2, 80, []byte("Someone"), false),
+		ds(2, 65, []byte("Midjourney"), false),
+		ds(2, 105, []byte("Headline"), false),
+		ds(2, 110, []byte("Made with Google AI"), false),
+		ds(2, 115, []byte("Source"), false),
+		ds(2, 116, []byte("(c) 2026"), false),
+		ds(2, 120, []byte(strings.Repeat("a long caption ", 5000)), true),
+		ds(2, 200, []byte("unnamed"), false),
+	)
+}
+
+func TestParseIIM(t *testing.T) {
+	got, err := ParseIIM(append(sampleIIM(), 0, 0, 0))
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := []Dataset{
+		{1, 90, "CodedCharacterSet", "\x1b%G"},
+		{2, 0, "ApplicationRecordVersion", "4"},
+		{2, 5, "ObjectName", "Generated image"},
+		{2, 25, "Keywords", "ai"},
+		{2, 25, "Keywords", "café"},
+		{2, 80, "By-line", "Someone"},
+		{2, 65, "OriginatingProgram", "Midjourney"},
+		{2, 105, "Headline", "Headline"},
+		{2, 110, "Credit", "Made with Google AI"},
+		{2, 115, "Source", "Source"},
+		{2, 116, "CopyrightNotice", "(c) 2026"},
+		{2, 120, "Caption-Abstract", strings.Repeat("a long caption ", 5000)},
+		{2, 200, "", "unnamed"},
+	}
+	if len(got) != len(want) {
+		t.Fatalf("got %d datasets, want %d: %+v", len(got), len(want), got)
+	}
+	for i := range want {
+		if got[i] != want[i] {
+			t.Errorf("dataset %d = %+.80v, want %+.80v", i, got[i], want[i])
+		}
+	}
+	if Get(got, 2, 110) != "Made with Google AI" || Get(got, 2, 99) != "" {
+		t.Error("Get")
+	}
+}
+
+func TestIIMLatin1(t *testing.T) {
+	got, err := ParseIIM(ds(2, 120, []byte("caf\xe9"), false))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got[0].Value != "café" {
+		t.Errorf("latin-1 = %q", got[0].Value)
+	}
+}
+
+func TestIIMMalformed(t *testing.T) {
+	good := cat(ds(1, 90, []byte("\x1b%G"), false), ds(2, 0, []byte{0, 4}, false), ds(2, 25, []byte("ai"), false), ds(2, 120, []byte("caption"), true))
+	if _, err := ParseIIM(good); err != nil {
+		t.Fatal(err)
+	}
+	for n := 1; n < len(good); n++ {
+		got, err := ParseIIM(good[:n])
+		if err == nil {
+			// A cut exactly between datasets is a valid, shorter block.
+			continue
+		}
+		if !errors.Is(err, container.ErrTruncated) {
+			t.Errorf("cut %d: err = %v", n, err)
+		}
+		_ = got
+	}
+	got, err := ParseIIM(cat(ds(2, 5, []byte("ok"), false), []byte("garbage")))
+	if !errors.Is(err, container.ErrMalformed) || len(got) != 1 || got[0].Value != "ok" {
+		t.Errorf("garbage tail: %v %+v", err, got)
+	}
+	// Extended length field too long, and a huge extended length.
+	if _, err := ParseIIM([]byte{0x1C, 2, 120, 0x80, 0x09, 1, 2, 3}); !errors.Is(err, container.ErrMalformed) {
+		t.Errorf("long length field: %v", err)
+	}
+	got, err = ParseIIM([]byte{0x1C, 2, 120, 0x80, 0x04, 0xFF, 0xFF, 0xFF, 0xFF, 'x'})
+	if !errors.Is(err, container.ErrTruncated) || len(got) != 1 || got[0].Value != "x" {
+		t.Errorf("huge length: %v %+v", err, got)
+	}
+	// Values are capped.
+	got, err = ParseIIM(ds(2, 120, bytes.Repeat([]byte("é"), MaxValue), true))
+	if err != nil || len(got[0].Value) > MaxValue {
+		t.Errorf("cap: %v, %d bytes", err, len(got[0].Value))
+	}
+}
+
+func TestParseResources(t *testing.T) {
+	xmpPacket := []byte(`<x:xmpmeta xmlns:x="adobe:ns:meta/"/>`)
+	tiff := []byte("MM\x00*\x00\x00\x00\x08\x00\x00\x00\x00\x00\x00")
+	block := cat(
+		photoshopHeader,
+		res("8BIM", ResIPTC, "", sampleIIM()),
+		res("8BIM", 1005, "odd", []byte{1, 2, 3}),
+		res("MeSa", 2000, "path 1", []byte{9}),
+		res("8BIM", ResXMP, "", xmpPacket),
+		res("PHUT", ResEXIF, "", tiff),
+		[]byte{0, 0, 0, 0},
+	)
+	rs, err := ParseResources(block)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := []struct {
+		sig  string
+		id   uint16
+		name string
+		n    int
+	}{
+		{"8BIM", ResIPTC, "", len(sampleIIM())},
+		{"8BIM", 1005, "odd", 3},
+		{"MeSa", 2000, "path 1", 1},
+		{"8BIM", ResXMP, "", len(xmpPacket)},
+		{"PHUT", ResEXIF, "", len(tiff)},
+	}
+	if len(rs) != len(want) {
+		t.Fatalf("got %d resources: %+v", len(rs), rs)
+	}
+	for i, w := range want {
+		r := rs[i]
+		if r.Signature != w.sig || r.ID != w.id || r.Name != w.name || len(r.Data) != w.n {
+			t.Errorf("resource %d = %s %d %q %d bytes, want %+v", i, r.Signature, r.ID, r.Name, len(r.Data), w)
+		}
+	}
+	if !bytes.Equal(Find(rs, ResXMP), xmpPacket) || !bytes.Equal(Find(rs, ResEXIF), tiff) || Find(rs, 9999) != nil {
+		t.Error("Find")
+	}
+	iim, err := ParseIIM(Find(rs, ResIPTC))
+	if err != nil || Get(iim, 2, 65) != "Midjourney" {
+		t.Errorf("IIM through resources: %v %+v", err, iim)
+	}
+}
+
+func TestResourcesMalformed(t *testing.T) {
+	good := cat(res("8BIM", ResIPTC, "", sampleIIM()), res("8BIM", ResXMP, "name", []byte("<x/>")))
+	for n := 1; n < len(good); n++ {
+		rs, err := ParseResources(good[:n])
+		if err != nil && !errors.Is(err, container.ErrTruncated) && !errors.Is(err, container.ErrMalformed) {
+			t.Errorf("cut %d: %v", n, err)
+		}
+		if n > 12 && len(rs) == 0 {
+			t.Errorf("cut %d: first resource lost", n)
+		}
+	}
+	rs, err := ParseResources(cat(res("8BIM", 1, "", []byte("a")), []byte{0x01, 0x02, 0x03, 0x04, 0x05}))
+	if !errors.Is(err, container.ErrMalformed) || len(rs) != 1 {
+		t.Errorf("garbage tail: %v %+v", err, rs)
+	}
+	// A size beyond the end.
+	b := res("8BIM", 1, "", []byte("abcd"))
+	binary.BigEndian.PutUint32(b[8:], 0xFFFFFFF0)
+	rs, err = ParseResources(b)
+	if !errors.Is(err, container.ErrTruncated) || len(rs) != 1 || string(rs[0].Data) != "abcd" {
+		t.Errorf("huge size: %v %+v", err, rs)
+	}
+}
+
+// TestCorpus finds APP13 segments in corpus JPEGs with a test-only marker
+// walk and checks that they parse.
+func TestCorpus(t *testing.T) {
+	dir := filepath.Join("..", "..", "..", "shared", "corpus")
+	if _, err := os.Stat(dir); err != nil {
+		t.Skip("corpus not present")
+	}
+	n := 0
+	_ = filepath.Walk(dir, func(path string, info os.FileInfo, err error) error {
+		if err != nil || info.IsDir() || info.Size() > 64<<20 {
+			return nil
+		}
+		ext := strings.ToLower(filepath.Ext(path))
+		if ext != ".jpg" && ext != ".jpeg" {
+			return nil
+		}
+		b, err := os.ReadFile(path)
+		if err != nil {
+			return nil
+		}
+		for _, seg := range app13(b) {
+			n++
+			rs, err := ParseResources(seg)
+			if err != nil {
+				t.Errorf("%s: resources: %v", path, err)
+			}
+			if d := Find(rs, ResIPTC); d != nil {
+				if _, err := ParseIIM(d); err != nil {
+					t.Errorf("%s: IIM: %v", path, err)
+				}
+			}
+		}
+		return nil
+	})
+	t.Logf("%d APP13 segments", n)
+}
+
+// app13 returns the payloads of the APP13 segments of a JPEG (test only).
+func app13(b []byte) [][]byte {
+	var out [][]byte
+	if len(b) < 4 || b[0] != 0xFF || b[1] != 0xD8 {
+		return nil
+	}
+	for i := 2; i+4 <= len(b); {
+		if b[i] != 0xFF {
+			return out
+		}
+		m := b[i+1]
+		if m == 0xFF {
+			i++
+			continue
+		}
+		if m == 0xDA || m == 0xD9 {
+			return out
+		}
+		n := int(b[i+2])<<8 | int(b[i+3])
+		if n < 2 || i+2+n > len(b) {
+			return out
+		}
+		if m == 0xED {
+			out = append(out, b[i+4:i+2+n])
+		}
+		i += 2 + n
+	}
+	return out
+}
+
+func FuzzIPTC(f *testing.F) {
+	f.Add(sampleIIM())
+	f.Add(ds(2, 120, []byte("x"), true))
+	f.Add([]byte{0x1C, 2, 120, 0x80, 0x04, 0, 0, 0, 1, 'x', 0, 0})
+	f.Fuzz(func(t *testing.T, data []byte) {
+		got, _ := ParseIIM(data)
+		for _, d := range got {
+			if len(d.Value) > MaxValue {
+				t.Fatalf("value of %d bytes", len(d.Value))
+			}
+		}
+	})
+}
+
+func FuzzResources(f *testing.F) {
+	f.Add(cat(photoshopHeader, res("8BIM", ResIPTC, "", sampleIIM()), res("MeSa", 7, "n", []byte{1})))
+	f.Add(res("8BIM", ResXMP, "odd", []byte("<x/>")))
+	f.Fuzz(func(t *testing.T, data []byte) {
+		rs, _ := ParseResources(data)
+		total := 0
+		for _, r := range rs {
+			total += len(r.Data)
+		}
+		if total > len(data) {
+			t.Fatalf("resources hold %d bytes of a %d-byte input", total, len(data))
+		}
+	})
+}
