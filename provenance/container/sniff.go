@@ -31,6 +31,7 @@ var formats = []Format{
 	{Name: "PNG", Match: MatchPNG, Read: ReadPNG},
 	{Name: "RIFF", Match: MatchRIFF, Read: ReadRIFF},
 	{Name: "ISOBMFF", Match: MatchISOBMFF, Read: ReadISOBMFF},
+	{Name: "JXL", Match: MatchJXL, Read: ReadJXL},
 }
 
 // Sniff returns the format whose magic bytes head starts with, or nil.
