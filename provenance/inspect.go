@@ -2,15 +2,34 @@ package provenance
 
 import (
 	"errors"
+	"fmt"
 	"io"
 
+	"github.com/provscan/provscan/provenance/c2pa"
 	"github.com/provscan/provscan/provenance/container"
+	"github.com/provscan/provscan/provenance/exif"
+	"github.com/provscan/provscan/provenance/genai"
+	"github.com/provscan/provscan/provenance/iptc"
+	"github.com/provscan/provscan/provenance/xmp"
 )
 
-type Options struct{ VerifyContent bool }
+// Options tune Inspect.
+type Options struct {
+	// VerifyContent checks C2PA hard bindings, reading the whole file.
+	VerifyContent bool
+}
 
+// ErrUnknownFormat is returned (wrapped) for files no container reader knows.
 var ErrUnknownFormat = container.ErrUnknownFormat
 
+// IsUnknownFormat reports whether err says no reader knows the file.
+func IsUnknownFormat(err error) bool { return errors.Is(err, container.ErrUnknownFormat) }
+
+// Inspect reads the metadata of one file and returns what it says about the
+// file's provenance. name is used in messages only. An error means the
+// container could not be read at all; the returned Provenance then holds
+// whatever was read before the failure. A reader that failed part-way after
+// finding blocks keeps them, with the failure in Warnings.
 func Inspect(r io.ReaderAt, size int64, name string, opts Options) (*Provenance, error) {
 	p := &Provenance{Name: name}
 	res, err := container.Read(r, size)
@@ -18,11 +37,83 @@ func Inspect(r io.ReaderAt, size int64, name string, opts Options) (*Provenance,
 		p.Format = res.Format
 		p.Blocks = res.Blocks
 		p.Members = res.Members
+		p.Warnings = append(p.Warnings, res.Warnings...)
 	}
+	p.Media = MediaOf(p.Format)
 	if err != nil && (res == nil || len(res.Blocks) == 0) {
 		return p, err
 	}
+	if err != nil {
+		p.Warnings = append(p.Warnings, err.Error())
+	}
+	for _, b := range p.Blocks {
+		p.interpret(b, 0)
+	}
+	p.Evidence = genai.Detect(p.facts())
 	return p, nil
 }
 
-func IsUnknownFormat(err error) bool { return errors.Is(err, container.ErrUnknownFormat) }
+// interpret decodes one block with the interpreter of its kind. Photoshop
+// resources nest XMP, EXIF and IPTC blocks; depth bounds that recursion.
+func (p *Provenance) interpret(b container.Block, depth int) {
+	switch b.Kind {
+	case container.KindEXIF:
+		fields, err := exif.Parse(b.Data)
+		if err != nil {
+			p.warn(b, err)
+		}
+		for _, f := range fields {
+			p.EXIF = append(p.EXIF, EXIFField{Container: b.Container, Offset: b.Offset, Field: f})
+		}
+	case container.KindXMP:
+		pk, err := xmp.Parse(b.Data)
+		if err != nil {
+			p.warn(b, err)
+			return
+		}
+		for _, pr := range pk.Properties {
+			p.XMP = append(p.XMP, XMPProperty{Container: b.Container, Offset: b.Offset, Property: pr})
+		}
+	case container.KindC2PA:
+		st, err := c2pa.Parse(b.Data)
+		if err != nil {
+			p.warn(b, err)
+		}
+		if st != nil {
+			p.C2PA = append(p.C2PA, C2PAStore{Container: b.Container, Offset: b.Offset, Store: st})
+		}
+	case container.KindIPTC:
+		ds, err := iptc.ParseIIM(b.Data)
+		if err != nil {
+			p.warn(b, err)
+		}
+		for _, d := range ds {
+			if d.Name != "" && d.Value != "" {
+				p.IPTC = append(p.IPTC, TextEntry{Container: b.Container, Offset: b.Offset, Key: d.Name, Value: d.Value})
+			}
+		}
+	case container.KindPhotoshop:
+		if depth > 0 {
+			return
+		}
+		rs, err := iptc.ParseResources(b.Data)
+		if err != nil {
+			p.warn(b, err)
+		}
+		for _, r := range rs {
+			kind := map[uint16]container.Kind{1028: container.KindIPTC, 1058: container.KindEXIF, 1060: container.KindXMP}[r.ID]
+			if kind == "" {
+				continue
+			}
+			p.interpret(container.Block{Kind: kind, Container: fmt.Sprintf("%s > resource %d", b.Container, r.ID), Offset: b.Offset, Size: int64(len(r.Data)), Data: r.Data}, depth+1)
+		}
+	case container.KindText, container.KindComment:
+		p.Text = append(p.Text, TextEntry{Container: b.Container, Offset: b.Offset, Key: b.Key, Value: string(b.Data)})
+	}
+}
+
+func (p *Provenance) warn(b container.Block, err error) {
+	if len(p.Warnings) < 64 {
+		p.Warnings = append(p.Warnings, fmt.Sprintf("%s at offset %d: %v", b.Container, b.Offset, err))
+	}
+}
