@@ -36,6 +36,11 @@ type Summary struct {
 	BySeverity  map[string]int `json:"by_severity"`
 	Errors      int            `json:"errors"`
 	DurationMS  int64          `json:"duration_ms"` // a timing field
+
+	Members         int `json:"members"`          // archive members scanned as files of their own (not counted in files)
+	SkippedSymlinks int `json:"skipped_symlinks"` // links not followed (or leading to a folder already visited)
+	SkippedSpecial  int `json:"skipped_special"`  // FIFOs, sockets and devices, never opened
+	Excluded        int `json:"excluded"`         // files and folders matched by --exclude or .provscanignore
 }
 
 // Evidence is one marker behind a finding.

@@ -1,0 +1,75 @@
+// Package scanner walks files and folders, reads the metadata of every file
+// through the provenance package with a bounded pool of workers, applies the
+// rule table and builds the report. It never writes to the scanned tree.
+package scanner
+
+import (
+	"io"
+	"runtime"
+
+	"github.com/provscan/provscan/provenance"
+)
+
+// InspectFunc reads the provenance of one file; provenance.Inspect by default.
+type InspectFunc func(r io.ReaderAt, size int64, name string, opts provenance.Options) (*provenance.Provenance, error)
+
+// MaxArchiveDepth is how deep archives inside archives are opened: a member
+// of a top-level zip is at depth 1.
+const MaxArchiveDepth = 3
+
+// ConfigFile is the name of the policy file read at a scanned root.
+const ConfigFile = ".provscan.yaml"
+
+// IgnoreFile is the name of the gitignore-syntax file read at a scanned root.
+const IgnoreFile = ".provscanignore"
+
+// Options tune a scan. The zero value scans with one worker per CPU.
+type Options struct {
+	// Workers is the number of files read at once; <= 0 means runtime.NumCPU().
+	Workers int
+	// Exclude holds doublestar globs ("**/*.tmp", "renders/**") matched
+	// against the path relative to the root, with '/' separators.
+	Exclude []string
+	// FollowSymlinks follows symbolic links (loop-safe). Off by default: links
+	// are then not followed and only counted.
+	FollowSymlinks bool
+	// Inspect reads one file; nil means provenance.Inspect.
+	Inspect InspectFunc
+	// InspectOptions are passed to Inspect.
+	InspectOptions provenance.Options
+	// Version is the tool version written into the report.
+	Version string
+	// Progress, if set, is called from a single goroutine after each file
+	// with the running totals.
+	Progress func(Progress)
+	// Log, if set, receives one line per notable event (skipped links and
+	// special files, excluded folders). Used by --verbose.
+	Log func(msg string)
+}
+
+// Progress is the running state of a scan.
+type Progress struct {
+	Files     int   // files done
+	Bytes     int64 // total size of the files done
+	BytesRead int64 // bytes read so far
+}
+
+func (o *Options) workers() int {
+	if o.Workers > 0 {
+		return o.Workers
+	}
+	return runtime.NumCPU()
+}
+
+func (o *Options) inspect() InspectFunc {
+	if o.Inspect != nil {
+		return o.Inspect
+	}
+	return provenance.Inspect
+}
+
+func (o *Options) logf(msg string) {
+	if o.Log != nil {
+		o.Log(msg)
+	}
+}

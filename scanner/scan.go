@@ -1,0 +1,311 @@
+package scanner
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"os"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/provscan/provscan/provenance"
+	"github.com/provscan/provscan/provenance/evidence"
+	"github.com/provscan/provscan/scanner/report"
+	"github.com/provscan/provscan/scanner/rules"
+)
+
+// Scan walks roots (files or folders; none means ".") and returns the report.
+// An error means the scan itself failed (a root that does not exist, a bad
+// option, a cancelled context); problems with single files are report errors
+// and unreadable findings instead.
+func Scan(ctx context.Context, roots []string, opts Options) (*report.Report, error) {
+	start := time.Now()
+	if err := validateGlobs(opts.Exclude); err != nil {
+		return nil, err
+	}
+	rs, err := resolveRoots(roots)
+	if err != nil {
+		return nil, err
+	}
+	s := &scan{ctx: ctx, opts: &opts, inspect: opts.inspect()}
+	n := opts.workers()
+	jobs := make(chan job, 2*n)
+	results := make(chan fileResult, 2*n)
+
+	var walkErrs []report.Error
+	var stats walkStats
+	walkDone := make(chan struct{})
+	go func() {
+		defer close(walkDone)
+		defer close(jobs)
+		w := &walker{ctx: ctx, opts: &opts, visited: map[fileID]bool{}}
+		w.emit = func(j job) bool {
+			select {
+			case jobs <- j:
+				return true
+			case <-ctx.Done():
+				return false
+			}
+		}
+		w.fail = func(rel string, err error) {
+			walkErrs = append(walkErrs, report.Error{Path: rel, Error: err.Error()})
+		}
+		w.walk(rs)
+		stats = w.stats
+	}()
+
+	var wg sync.WaitGroup
+	for range n {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for j := range jobs {
+				if ctx.Err() != nil {
+					continue // drain
+				}
+				results <- s.file(j)
+			}
+		}()
+	}
+	go func() {
+		wg.Wait()
+		close(results)
+	}()
+
+	rep := newReport(rs, opts.Version, start)
+	var prog Progress
+	for fr := range results {
+		rep.add(fr)
+		prog.Files += fr.files
+		prog.Bytes += fr.bytes
+		prog.BytesRead = s.bytesRead.Load()
+		if opts.Progress != nil {
+			opts.Progress(prog)
+		}
+	}
+	<-walkDone
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	rep.Errors = append(rep.Errors, walkErrs...)
+	rep.Summary.SkippedSymlinks = stats.symlinks
+	rep.Summary.SkippedSpecial = stats.special
+	rep.Summary.Excluded = stats.excluded
+	rep.Summary.BytesRead = s.bytesRead.Load()
+	rep.finish()
+	rep.Summary.DurationMS = time.Since(start).Milliseconds()
+	return rep.Report, nil
+}
+
+// scan is the state shared by the workers of one scan.
+type scan struct {
+	ctx       context.Context
+	opts      *Options
+	inspect   InspectFunc
+	bytesRead atomic.Int64
+}
+
+// fileResult is what one worker found in one file on disk (members included).
+type fileResult struct {
+	files, members, flagged, unsupported int
+	bytes                                int64
+	findings                             []report.Finding
+	errors                               []report.Error
+}
+
+// file reads one file on disk.
+func (s *scan) file(j job) fileResult {
+	var fr fileResult
+	f, err := openFile(j.path)
+	if err != nil {
+		if os.IsNotExist(err) {
+			err = fmt.Errorf("vanished during the scan: %w", unwrapPathError(err))
+		}
+		fr.errors = append(fr.errors, report.Error{Path: j.rel, Error: unwrapPathError(err).Error()})
+		return fr
+	}
+	defer f.Close()
+	fi, err := f.Stat()
+	if err != nil {
+		fr.errors = append(fr.errors, report.Error{Path: j.rel, Error: unwrapPathError(err).Error()})
+		return fr
+	}
+	if !fi.Mode().IsRegular() {
+		fr.errors = append(fr.errors, report.Error{Path: j.rel, Error: "no longer a regular file (" + fi.Mode().Type().String() + ")"})
+		return fr
+	}
+	fr.files, fr.bytes = 1, fi.Size()
+	r := &countingReaderAt{r: f, n: &s.bytesRead}
+	s.item(&fr, r, fi.Size(), j.root, j.rel, j.sidecarOf, 0)
+	return fr
+}
+
+// item reads one file or archive member and, for archives, its members.
+func (s *scan) item(fr *fileResult, r io.ReaderAt, size int64, root, rel, sidecarOf string, depth int) {
+	p, err := s.safeInspect(r, size, rel)
+	if err != nil && provenance.IsUnknownFormat(err) {
+		fr.unsupported++
+		return
+	}
+	format := ""
+	if p != nil {
+		format = p.Format
+	}
+	var found []report.Finding
+	if err != nil {
+		found = append(found, unreadableFinding(err))
+	} else {
+		found = findingsOf(p)
+	}
+	if len(found) > 0 {
+		sum, herr := hashReaderAt(r, size)
+		if herr != nil {
+			fr.errors = append(fr.errors, report.Error{Path: rel, Error: "computing SHA-256: " + herr.Error()})
+		}
+		flagged := false
+		for i := range found {
+			f := &found[i]
+			f.Path, f.Root, f.Format, f.Size, f.SHA256 = rel, root, format, size, sum
+			if sidecarOf != "" {
+				f.Message += "; sidecar of " + sidecarOf
+			}
+			if f.Rule != rules.Unreadable {
+				flagged = true
+			}
+		}
+		if flagged {
+			fr.flagged++
+		}
+		fr.findings = append(fr.findings, found...)
+	}
+	if p == nil || len(p.Members) == 0 {
+		return
+	}
+	if depth+1 > MaxArchiveDepth {
+		fr.errors = append(fr.errors, report.Error{Path: rel,
+			Error: fmt.Sprintf("archive nested more than %d levels deep: %d members not scanned", MaxArchiveDepth, len(p.Members))})
+		return
+	}
+	for _, m := range p.Members {
+		if s.ctx.Err() != nil {
+			return
+		}
+		name := rel + "!/" + m.Name
+		mr, err := m.Open()
+		if err != nil {
+			fr.errors = append(fr.errors, report.Error{Path: name, Error: err.Error()})
+			continue
+		}
+		fr.members++
+		s.item(fr, mr, m.Size, root, name, "", depth+1)
+	}
+}
+
+// safeInspect runs the inspector and turns a panic into an error, so that one
+// hostile file cannot stop the scan.
+func (s *scan) safeInspect(r io.ReaderAt, size int64, name string) (p *provenance.Provenance, err error) {
+	defer func() {
+		if v := recover(); v != nil {
+			p, err = nil, fmt.Errorf("internal error while reading the file: %v", v)
+		}
+	}()
+	return s.inspect(r, size, name, s.opts.InspectOptions)
+}
+
+// findingsOf applies the rule table to the evidence of one file.
+func findingsOf(p *provenance.Provenance) []report.Finding {
+	matches := rules.Evaluate(p.Evidence, p.Media)
+	out := make([]report.Finding, 0, len(matches))
+	for _, m := range matches {
+		out = append(out, report.Finding{
+			Rule:       m.Rule.ID,
+			Severity:   m.Rule.Severity,
+			Principle:  m.Rule.Principle,
+			Generator:  m.Generator,
+			Confidence: m.Confidence,
+			Message:    m.Message,
+			Evidence:   evidenceOf(m.Evidence),
+		})
+	}
+	return out
+}
+
+func unreadableFinding(err error) report.Finding {
+	r := rules.Lookup(rules.Unreadable)
+	return report.Finding{
+		Rule:       r.ID,
+		Severity:   r.Severity,
+		Principle:  r.Principle,
+		Confidence: evidence.Declared,
+		Message:    "could not be read: " + evidence.Truncate(err.Error()),
+		Evidence:   []report.Evidence{},
+	}
+}
+
+func evidenceOf(items []evidence.Item) []report.Evidence {
+	out := make([]report.Evidence, 0, len(items))
+	for _, it := range items {
+		out = append(out, report.Evidence{
+			Container: it.Container,
+			Location:  it.Location,
+			Offset:    it.Offset,
+			Field:     it.Field,
+			Value:     it.Value,
+		})
+	}
+	return out
+}
+
+// reportBuilder accumulates results into a Report.
+type reportBuilder struct {
+	*report.Report
+	members int
+}
+
+func newReport(rs []root, version string, start time.Time) *reportBuilder {
+	if version == "" {
+		version = "dev"
+	}
+	roots := make([]string, len(rs))
+	for i, r := range rs {
+		roots[i] = r.given
+	}
+	return &reportBuilder{Report: &report.Report{
+		Schema:   report.SchemaVersion,
+		Tool:     report.Tool{Name: "provscan", Version: version},
+		Started:  start.UTC().Format(time.RFC3339),
+		Roots:    roots,
+		Findings: []report.Finding{},
+		Errors:   []report.Error{},
+	}}
+}
+
+func (b *reportBuilder) add(fr fileResult) {
+	sm := &b.Summary
+	sm.Files += fr.files
+	sm.Members += fr.members
+	sm.Bytes += fr.bytes
+	sm.Flagged += fr.flagged
+	sm.Unsupported += fr.unsupported
+	b.Findings = append(b.Findings, fr.findings...)
+	b.Errors = append(b.Errors, fr.errors...)
+}
+
+// finish sorts the report and fills the derived counters.
+func (b *reportBuilder) finish() {
+	SortReport(b.Report)
+	b.Summary.ByRule = map[string]int{}
+	b.Summary.BySeverity = map[string]int{}
+	for _, r := range rules.Table {
+		b.Summary.ByRule[r.ID] = 0
+	}
+	for s := rules.Info; s <= rules.Critical; s++ {
+		b.Summary.BySeverity[s.String()] = 0
+	}
+	for _, f := range b.Findings {
+		b.Summary.ByRule[f.Rule]++
+		b.Summary.BySeverity[f.Severity.String()]++
+	}
+	b.Summary.Errors = len(b.Errors)
+}

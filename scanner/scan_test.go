@@ -1,0 +1,342 @@
+package scanner
+
+import (
+	"bytes"
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"runtime"
+	"strings"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/provscan/provscan/scanner/report"
+	"github.com/provscan/provscan/scanner/rules"
+)
+
+// writeTree creates files (path -> content) under dir.
+func writeTree(t *testing.T, dir string, files map[string]string) {
+	t.Helper()
+	for p, c := range files {
+		full := filepath.Join(dir, filepath.FromSlash(p))
+		if err := os.MkdirAll(filepath.Dir(full), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(full, []byte(c), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+}
+
+// scanWithin runs Scan and fails the test if it does not finish in time
+// (a FIFO opened for reading or a symlink loop would hang it).
+func scanWithin(t *testing.T, roots []string, opts Options) *report.Report {
+	t.Helper()
+	if opts.Inspect == nil {
+		opts.Inspect = fakeInspect
+	}
+	type res struct {
+		r   *report.Report
+		err error
+	}
+	ch := make(chan res, 1)
+	go func() {
+		r, err := Scan(context.Background(), roots, opts)
+		ch <- res{r, err}
+	}()
+	select {
+	case got := <-ch:
+		if got.err != nil {
+			t.Fatalf("Scan: %v", got.err)
+		}
+		return got.r
+	case <-time.After(20 * time.Second):
+		t.Fatal("Scan did not finish in 20s")
+		return nil
+	}
+}
+
+func paths(fs []report.Finding) []string {
+	var out []string
+	for _, f := range fs {
+		out = append(out, f.Path+" "+f.Rule)
+	}
+	return out
+}
+
+func TestScanTree(t *testing.T) {
+	dir := t.TempDir()
+	writeTree(t, dir, map[string]string{
+		"a.png":             "GENAI\n",
+		"clean.jpg":         "CLEAN\n",
+		"notes.txt":         "just text\n",
+		"broken.jpg":        "BROKEN\n",
+		"skip/x.png":        "GENAI\n",
+		"tmp/y.png":         "GENAI\n",
+		"deep/down/z.tmp":   "GENAI\n",
+		"deep/down/p.png":   "PROMPT\n",
+		"shots/photo.jpg":   "CLEAN\n",
+		"shots/photo.xmp":   "GENAI\n",
+		"shots/other.c2pa":  "GENAI\n",
+		IgnoreFile:          "# ignore scratch\ntmp/\n",
+		"pkg/archive.zip":   "ZIP2\n",
+		"pkg/x/a.panic.png": "PANIC\n",
+	})
+	if err := syscall.Mkfifo(filepath.Join(dir, "pipe"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Symlink("a.png", filepath.Join(dir, "link.png")); err != nil {
+		t.Fatal(err)
+	}
+	r := scanWithin(t, []string{dir}, Options{Workers: 3, Exclude: []string{"skip/**", "*.tmp"}})
+
+	want := []string{
+		"a.png genai-generator",
+		"broken.jpg unreadable",
+		"deep/down/p.png prompt-embedded",
+		"pkg/archive.zip!/a.png genai-generator",
+		"pkg/x/a.panic.png unreadable",
+		"shots/other.c2pa genai-generator",
+		"shots/photo.xmp genai-generator",
+	}
+	if got := paths(r.Findings); strings.Join(got, "\n") != strings.Join(want, "\n") {
+		t.Errorf("findings:\n%s\nwant:\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
+	}
+	s := r.Summary
+	// a.png clean.jpg notes.txt broken.jpg p.png photo.jpg photo.xmp other.c2pa archive.zip a.panic.png
+	if s.Files != 10 || s.Members != 2 || s.Unsupported != 2 || s.Flagged != 5 {
+		t.Errorf("summary files=%d members=%d unsupported=%d flagged=%d, want 10 2 2 5", s.Files, s.Members, s.Unsupported, s.Flagged)
+	}
+	if s.SkippedSpecial != 1 || s.SkippedSymlinks != 1 || s.Excluded != 3 {
+		t.Errorf("skipped special=%d symlinks=%d excluded=%d, want 1 1 3", s.SkippedSpecial, s.SkippedSymlinks, s.Excluded)
+	}
+	if s.ByRule[rules.GenAIGenerator] != 4 || s.BySeverity["high"] != 4 || s.BySeverity["info"] != 2 || s.BySeverity["medium"] != 1 {
+		t.Errorf("by_rule/by_severity wrong: %v %v", s.ByRule, s.BySeverity)
+	}
+	for _, f := range r.Findings {
+		switch f.Path {
+		case "shots/photo.xmp":
+			if !strings.Contains(f.Message, "sidecar of shots/photo.jpg") {
+				t.Errorf("sidecar message %q does not name the media file", f.Message)
+			}
+		case "shots/other.c2pa":
+			if strings.Contains(f.Message, "sidecar") {
+				t.Errorf("other.c2pa has no media file next to it, got %q", f.Message)
+			}
+		case "broken.jpg":
+			if !strings.Contains(f.Message, "bad segment length") || f.Severity != rules.Info {
+				t.Errorf("unreadable finding should carry the reason at info: %+v", f)
+			}
+		case "pkg/x/a.panic.png":
+			if !strings.Contains(f.Message, "reader bug") {
+				t.Errorf("panic reason missing: %q", f.Message)
+			}
+		}
+		if len(f.SHA256) != 64 {
+			t.Errorf("%s: sha256 %q not computed", f.Path, f.SHA256)
+		}
+		if f.Format == "" && f.Path != "pkg/x/a.panic.png" || f.Size == 0 || f.Principle == "" && f.Rule != rules.Unreadable {
+			t.Errorf("%s: incomplete finding %+v", f.Path, f)
+		}
+	}
+	if len(r.Errors) != 0 {
+		t.Errorf("unexpected errors: %+v", r.Errors)
+	}
+}
+
+func TestSHA256OnlyForFilesWithFindings(t *testing.T) {
+	dir := t.TempDir()
+	writeTree(t, dir, map[string]string{"a.png": "GENAI\n", "b.png": "CLEAN\n"})
+	r := scanWithin(t, []string{dir}, Options{Workers: 1})
+	// The fake reads each file once; hashing reads a.png a second time.
+	want := int64(len("GENAI\n")*2 + len("CLEAN\n"))
+	if r.Summary.BytesRead != want {
+		t.Errorf("bytes_read = %d, want %d (hashing counted, clean file not hashed)", r.Summary.BytesRead, want)
+	}
+	if r.Summary.Bytes != int64(len("GENAI\n")+len("CLEAN\n")) {
+		t.Errorf("bytes = %d", r.Summary.Bytes)
+	}
+	sum := sha256.Sum256([]byte("GENAI\n"))
+	if r.Findings[0].SHA256 != hex.EncodeToString(sum[:]) {
+		t.Errorf("sha256 = %q", r.Findings[0].SHA256)
+	}
+}
+
+func TestFollowSymlinksLoop(t *testing.T) {
+	dir := t.TempDir()
+	writeTree(t, dir, map[string]string{"a/x.png": "GENAI\n", "b/y.png": "CLEAN\n"})
+	// a/up -> .. (a loop back to the root), b/toA -> ../a (a second way into a)
+	if err := os.Symlink("..", filepath.Join(dir, "a", "up")); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Symlink("../a", filepath.Join(dir, "b", "toA")); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Symlink("x.png", filepath.Join(dir, "a", "x-link.png")); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Symlink("missing.png", filepath.Join(dir, "a", "dangling.png")); err != nil {
+		t.Fatal(err)
+	}
+	off := scanWithin(t, []string{dir}, Options{})
+	if got := paths(off.Findings); len(got) != 1 || got[0] != "a/x.png genai-generator" {
+		t.Errorf("follow off: findings %v", got)
+	}
+	if off.Summary.SkippedSymlinks != 4 || len(off.Errors) != 0 {
+		t.Errorf("follow off: skipped_symlinks=%d errors=%v, want 4 and none", off.Summary.SkippedSymlinks, off.Errors)
+	}
+
+	on := scanWithin(t, []string{dir}, Options{FollowSymlinks: true})
+	got := paths(on.Findings)
+	want := []string{"a/x-link.png genai-generator", "a/x.png genai-generator"}
+	if strings.Join(got, ",") != strings.Join(want, ",") {
+		t.Errorf("follow on: findings %v, want %v", got, want)
+	}
+	// a/up leads back to the root and b/toA into a, both already visited.
+	if on.Summary.SkippedSymlinks != 2 {
+		t.Errorf("follow on: skipped_symlinks=%d, want 2", on.Summary.SkippedSymlinks)
+	}
+	if len(on.Errors) != 1 || on.Errors[0].Path != "a/dangling.png" || !strings.Contains(on.Errors[0].Error, "broken symlink") {
+		t.Errorf("follow on: errors %+v, want the dangling link", on.Errors)
+	}
+}
+
+func TestPermissionDenied(t *testing.T) {
+	if os.Geteuid() == 0 {
+		t.Skip("running as root: permissions do not stop root from reading")
+	}
+	dir := t.TempDir()
+	writeTree(t, dir, map[string]string{"ok.png": "GENAI\n", "locked/in.png": "GENAI\n", "secret.png": "GENAI\n"})
+	if err := os.Chmod(filepath.Join(dir, "secret.png"), 0); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Chmod(filepath.Join(dir, "locked"), 0); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { os.Chmod(filepath.Join(dir, "locked"), 0o755) })
+	r := scanWithin(t, []string{dir}, Options{})
+	if got := paths(r.Findings); len(got) != 1 || got[0] != "ok.png genai-generator" {
+		t.Errorf("findings %v", got)
+	}
+	if len(r.Errors) != 2 || r.Errors[0].Path != "locked" || r.Errors[1].Path != "secret.png" {
+		t.Fatalf("errors %+v", r.Errors)
+	}
+	for _, e := range r.Errors {
+		if !strings.Contains(e.Error, "permission denied") || strings.Contains(e.Error, dir) {
+			t.Errorf("error %+v should say permission denied without the absolute path", e)
+		}
+	}
+	if r.Summary.Errors != 2 {
+		t.Errorf("summary errors = %d", r.Summary.Errors)
+	}
+}
+
+func TestVanishedFile(t *testing.T) {
+	s := &scan{ctx: context.Background(), opts: &Options{}, inspect: fakeInspect}
+	fr := s.file(job{root: "r", path: filepath.Join(t.TempDir(), "gone.png"), rel: "gone.png"})
+	if len(fr.errors) != 1 || !strings.Contains(fr.errors[0].Error, "vanished") || fr.files != 0 {
+		t.Errorf("vanished file: %+v", fr)
+	}
+}
+
+func TestArchiveDepthCap(t *testing.T) {
+	dir := t.TempDir()
+	writeTree(t, dir, map[string]string{"deep.zip": "ZIPDEEP\n"})
+	r := scanWithin(t, []string{dir}, Options{})
+	if r.Summary.Members != MaxArchiveDepth {
+		t.Errorf("members scanned = %d, want %d", r.Summary.Members, MaxArchiveDepth)
+	}
+	want := "deep.zip!/inner.zip!/inner.zip!/inner.zip"
+	if len(r.Errors) != 1 || r.Errors[0].Path != want || !strings.Contains(r.Errors[0].Error, "nested") {
+		t.Errorf("errors %+v, want one for %s", r.Errors, want)
+	}
+}
+
+func TestMissingRootFailsTheScan(t *testing.T) {
+	dir := t.TempDir()
+	_, err := Scan(context.Background(), []string{dir, filepath.Join(dir, "nope")}, Options{Inspect: fakeInspect})
+	if err == nil || !strings.Contains(err.Error(), "nope") {
+		t.Fatalf("err = %v", err)
+	}
+	if _, err := Scan(context.Background(), []string{dir}, Options{Exclude: []string{"[oops"}}); err == nil {
+		t.Error("a malformed exclude glob should fail the scan")
+	}
+}
+
+func TestCancelledScan(t *testing.T) {
+	dir := t.TempDir()
+	writeTree(t, dir, map[string]string{"a.png": "GENAI\n", "b.png": "GENAI\n"})
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	if _, err := Scan(ctx, []string{dir}, Options{Inspect: fakeInspect}); err == nil {
+		t.Error("a cancelled scan should return an error")
+	}
+}
+
+func TestFileRoot(t *testing.T) {
+	dir := t.TempDir()
+	writeTree(t, dir, map[string]string{"sub/a.png": "GENAI\n", "b.png": "PROMPT\n"})
+	r := scanWithin(t, []string{filepath.Join(dir, "sub", "a.png"), filepath.Join(dir, "b.png")}, Options{})
+	if got := paths(r.Findings); strings.Join(got, ",") != "a.png genai-generator,b.png prompt-embedded" {
+		t.Errorf("findings %v", got)
+	}
+	if len(r.Roots) != 2 || !strings.HasSuffix(r.Roots[0], "sub/a.png") {
+		t.Errorf("roots %v", r.Roots)
+	}
+}
+
+// stripTiming zeroes the fields that legitimately change between runs.
+func stripTiming(t *testing.T, r *report.Report) []byte {
+	t.Helper()
+	c := *r
+	c.Started, c.Summary.DurationMS = "", 0
+	var b bytes.Buffer
+	if err := report.WriteJSON(&b, &c); err != nil {
+		t.Fatal(err)
+	}
+	return b.Bytes()
+}
+
+func TestDeterministic(t *testing.T) {
+	dir := t.TempDir()
+	files := map[string]string{}
+	kinds := []string{"GENAI\n", "CLEAN\n", "PROMPT\n", "BROKEN\n", "other\n", "ZIP2\n"}
+	for i := range 60 {
+		files[filepath.ToSlash(filepath.Join(string(rune('a'+i%5)), string(rune('k'+i%7)), "f"+string(rune('A'+i))+".png"))] = kinds[i%len(kinds)]
+	}
+	writeTree(t, dir, files)
+	one := stripTiming(t, scanWithin(t, []string{dir}, Options{Workers: 1}))
+	four := stripTiming(t, scanWithin(t, []string{dir}, Options{Workers: 4}))
+	again := stripTiming(t, scanWithin(t, []string{dir}, Options{Workers: 4}))
+	if !bytes.Equal(one, four) || !bytes.Equal(four, again) {
+		t.Errorf("reports differ between runs or worker counts:\n%s\n----\n%s", one, four)
+	}
+	var r report.Report
+	if err := json.Unmarshal(one, &r); err != nil {
+		t.Fatal(err)
+	}
+	if r.Summary.Files != 60 || len(r.Findings) == 0 {
+		t.Errorf("files=%d findings=%d", r.Summary.Files, len(r.Findings))
+	}
+}
+
+func TestWorkersDefault(t *testing.T) {
+	if (&Options{}).workers() != runtime.NumCPU() || (&Options{Workers: 3}).workers() != 3 {
+		t.Error("workers default")
+	}
+}
+
+func TestSidecarMedia(t *testing.T) {
+	sib := map[string]bool{"a.jpg": true, "a.xmp": true, "b.tif.xmp": true, "b.tif": true, "c.xmp": true, "d.png": true, "d.c2pa": true, "d.jpg": true}
+	for name, want := range map[string]string{
+		"a.xmp": "a.jpg", "b.tif.xmp": "b.tif", "c.xmp": "", "d.c2pa": "d.jpg", "a.jpg": "", "D.XMP": "",
+	} {
+		if got := sidecarMedia(name, sib); got != want {
+			t.Errorf("sidecarMedia(%q) = %q, want %q", name, got, want)
+		}
+	}
+}

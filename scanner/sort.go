@@ -1,0 +1,35 @@
+package scanner
+
+import (
+	"sort"
+
+	"github.com/provscan/provscan/scanner/report"
+)
+
+// SortReport puts findings in path, rule, generator order (then root and
+// message, so that the order is total) and errors in path order.
+func SortReport(r *report.Report) {
+	sort.SliceStable(r.Findings, func(i, j int) bool {
+		a, b := &r.Findings[i], &r.Findings[j]
+		if a.Path != b.Path {
+			return a.Path < b.Path
+		}
+		if a.Rule != b.Rule {
+			return a.Rule < b.Rule
+		}
+		if a.Generator != b.Generator {
+			return a.Generator < b.Generator
+		}
+		if a.Root != b.Root {
+			return a.Root < b.Root
+		}
+		return a.Message < b.Message
+	})
+	sort.SliceStable(r.Errors, func(i, j int) bool {
+		a, b := r.Errors[i], r.Errors[j]
+		if a.Path != b.Path {
+			return a.Path < b.Path
+		}
+		return a.Error < b.Error
+	})
+}
