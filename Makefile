@@ -1,0 +1,46 @@
+# provscan developer targets. `make test` is what CI runs.
+GO       ?= go
+PKGS     := ./...
+FUZZTIME ?= 3m
+VERSION  ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo dev)
+LDFLAGS  := -X main.version=$(VERSION)
+
+.PHONY: all build test test-race lint fuzz bench testdata scan clean
+
+all: build test
+
+build:
+	$(GO) build -ldflags "$(LDFLAGS)" -o bin/provscan ./cmd/provscan
+
+test:
+	$(GO) test $(PKGS)
+
+test-race:
+	$(GO) test -race $(PKGS)
+
+lint:
+	$(GO) vet $(PKGS)
+	$(GO) tool staticcheck $(PKGS)
+
+# Regenerate the sample deliverables tree (commit the result).
+testdata:
+	$(GO) run ./testdata/gen -o testdata/deliverables
+
+# Scan the sample deliverables (exit code 1: they hold GenAI findings on purpose).
+scan:
+	$(GO) run ./cmd/provscan scan testdata/deliverables
+
+# Run every fuzz target for FUZZTIME each, one at a time.
+fuzz:
+	@set -e; for pkg in $$($(GO) list ./...); do \
+	  for t in $$($(GO) test -list '^Fuzz' $$pkg 2>/dev/null | grep '^Fuzz' || true); do \
+	    echo "== $$pkg $$t"; \
+	    $(GO) test -run '^$$' -fuzz "^$$t$$" -fuzztime $(FUZZTIME) -parallel 1 $$pkg; \
+	  done; \
+	done
+
+bench:
+	$(GO) test -run '^$$' -bench . -benchmem $(PKGS)
+
+clean:
+	rm -rf bin
