@@ -253,7 +253,7 @@ func TestCorpusDocuments(t *testing.T) {
 	for _, root := range []string{c2paDir, filepath.Join(c2paDir, "..", "genai", "firefly")} {
 		filepath.WalkDir(root, func(p string, de os.DirEntry, err error) error {
 			ext := strings.ToLower(filepath.Ext(p))
-			if err == nil && !de.IsDir() && (ext == ".svg") {
+			if err == nil && !de.IsDir() && (ext == ".pdf" || ext == ".svg") {
 				files = append(files, p)
 			}
 			return nil

@@ -1,0 +1,520 @@
+package container
+
+import (
+	"bytes"
+	"compress/zlib"
+	"encoding/binary"
+	"errors"
+	"fmt"
+	"io"
+	"slices"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+)
+
+// pdfBuilder writes small PDFs for the tests.
+type pdfBuilder struct {
+	buf  bytes.Buffer
+	offs map[int]int64 // object offsets of the section being written
+}
+
+func newPDF() *pdfBuilder {
+	b := &pdfBuilder{offs: map[int]int64{}}
+	b.buf.WriteString("%PDF-1.7\n%\xe2\xe3\xcf\xd3\n")
+	return b
+}
+
+func (b *pdfBuilder) obj(num int, body string) {
+	b.offs[num] = int64(b.buf.Len())
+	fmt.Fprintf(&b.buf, "%d 0 obj\n%s\nendobj\n", num, body)
+}
+
+func (b *pdfBuilder) stream(num int, dict string, data []byte) {
+	b.offs[num] = int64(b.buf.Len())
+	fmt.Fprintf(&b.buf, "%d 0 obj\n<<%s /Length %d>>\nstream\n", num, dict, len(data))
+	b.buf.Write(data)
+	b.buf.WriteString("\nendstream\nendobj\n")
+}
+
+func deflate(data []byte) []byte {
+	var z bytes.Buffer
+	w := zlib.NewWriter(&z)
+	w.Write(data)
+	w.Close()
+	return z.Bytes()
+}
+
+// xrefTable writes a classic cross-reference section for the objects
+// written since the last section, with the given trailer entries.
+func (b *pdfBuilder) xrefTable(trailer string) int64 {
+	off := int64(b.buf.Len())
+	nums := make([]int, 0, len(b.offs))
+	for n := range b.offs {
+		nums = append(nums, n)
+	}
+	slices.Sort(nums)
+	b.buf.WriteString("xref\n")
+	if !slices.Contains(nums, 0) && b.isFirst() {
+		b.buf.WriteString("0 1\n0000000000 65535 f\r\n")
+	}
+	for i := 0; i < len(nums); {
+		j := i
+		for j+1 < len(nums) && nums[j+1] == nums[j]+1 {
+			j++
+		}
+		fmt.Fprintf(&b.buf, "%d %d\n", nums[i], j-i+1)
+		for k := i; k <= j; k++ {
+			fmt.Fprintf(&b.buf, "%010d 00000 n\r\n", b.offs[nums[k]])
+		}
+		i = j + 1
+	}
+	fmt.Fprintf(&b.buf, "trailer\n<<%s>>\nstartxref\n%d\n%%%%EOF\n", trailer, off)
+	b.offs = map[int]int64{}
+	return off
+}
+
+func (b *pdfBuilder) isFirst() bool { return !bytes.Contains(b.buf.Bytes(), []byte("startxref")) }
+
+// xrefStream writes a cross-reference stream object num (PNG Up predicted)
+// for the objects written since the last section plus the ones in
+// inStream (object number -> [object stream, index]).
+func (b *pdfBuilder) xrefStream(num int, inStream map[int][2]int, trailer string) int64 {
+	off := int64(b.buf.Len())
+	b.offs[num] = off
+	type ent struct {
+		typ  byte
+		a, c int
+	}
+	ents := map[int]ent{}
+	for n, o := range b.offs {
+		ents[n] = ent{1, int(o), 0}
+	}
+	for n, s := range inStream {
+		ents[n] = ent{2, s[0], s[1]}
+	}
+	nums := make([]int, 0, len(ents))
+	for n := range ents {
+		nums = append(nums, n)
+	}
+	slices.Sort(nums)
+	var index []string
+	var rows [][]byte
+	for i := 0; i < len(nums); {
+		j := i
+		for j+1 < len(nums) && nums[j+1] == nums[j]+1 {
+			j++
+		}
+		index = append(index, fmt.Sprintf("%d %d", nums[i], j-i+1))
+		for k := i; k <= j; k++ {
+			e := ents[nums[k]]
+			row := []byte{e.typ, 0, 0, 0, 0, 0, 0}
+			binary.BigEndian.PutUint32(row[1:], uint32(e.a))
+			binary.BigEndian.PutUint16(row[5:], uint16(e.c))
+			rows = append(rows, row)
+		}
+		i = j + 1
+	}
+	var pred []byte
+	prev := make([]byte, 7)
+	for _, row := range rows {
+		pred = append(pred, 2)
+		for k := range row {
+			pred = append(pred, row[k]-prev[k])
+		}
+		prev = row
+	}
+	data := deflate(pred)
+	fmt.Fprintf(&b.buf, "%d 0 obj\n<</Type/XRef/W[1 4 2]/Index[%s]/Filter/FlateDecode/DecodeParms<</Predictor 12/Columns 7>>%s/Length %d>>stream\r\n",
+		num, strings.Join(index, " "), trailer, len(data))
+	b.buf.Write(data)
+	fmt.Fprintf(&b.buf, "\r\nendstream\nendobj\nstartxref\n%d\n%%%%EOF\n", off)
+	b.offs = map[int]int64{}
+	return off
+}
+
+// objStm writes object stream num holding the given objects in order.
+func (b *pdfBuilder) objStm(num int, objs map[int]string) map[int][2]int {
+	nums := make([]int, 0, len(objs))
+	for n := range objs {
+		nums = append(nums, n)
+	}
+	slices.Sort(nums)
+	var head, body bytes.Buffer
+	where := map[int][2]int{}
+	for i, n := range nums {
+		fmt.Fprintf(&head, "%d %d ", n, body.Len())
+		body.WriteString(objs[n])
+		body.WriteString("\n")
+		where[n] = [2]int{num, i}
+	}
+	data := append(head.Bytes(), body.Bytes()...)
+	b.stream(num, fmt.Sprintf("/Type/ObjStm/N %d/First %d/Filter/FlateDecode", len(nums), head.Len()), deflate(data))
+	return where
+}
+
+const pdfTestXMP = `<?xpacket begin="" id="W5M0MpCehiHzreSzNTczkc9d"?><x:xmpmeta xmlns:x="adobe:ns:meta/"><rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#"><rdf:Description xmlns:xmp="http://ns.adobe.com/xap/1.0/" xmp:CreatorTool="PDF Test"/></rdf:RDF></x:xmpmeta><?xpacket end="w"?>`
+
+// countingReader records the byte ranges read.
+type countingReader struct {
+	r     io.ReaderAt
+	mu    sync.Mutex
+	total int64
+	reads [][2]int64
+}
+
+func (c *countingReader) ReadAt(p []byte, off int64) (int, error) {
+	n, err := c.r.ReadAt(p, off)
+	c.mu.Lock()
+	c.total += int64(n)
+	c.reads = append(c.reads, [2]int64{off, off + int64(n)})
+	c.mu.Unlock()
+	return n, err
+}
+
+// classicPDF builds a PDF with a classic cross-reference table, Info, a
+// FlateDecoded XMP stream, a C2PA embedded file reached from /AF and the
+// EmbeddedFiles name tree, and a large page content stream. It returns the
+// file and the content stream's data range.
+func classicPDF(t testing.TB) ([]byte, [2]int64) {
+	b := newPDF()
+	b.obj(1, "<</Type/Catalog/Pages 2 0 R/Metadata 3 0 R/AF[5 0 R]/Names<</EmbeddedFiles 6 0 R>>>>")
+	b.obj(2, "<</Type/Pages/Kids[8 0 R]/Count 1>>")
+	b.stream(3, "/Type/Metadata/Subtype/XML/Filter/FlateDecode", deflate([]byte(pdfTestXMP)))
+	b.obj(4, `<</Producer (Test \(Producer\) \\ 1.0\n\053)/Creator <FEFF00470065006E00410049>/Title (caf\351 \200 end)/Trapped /False/Pages 3>>`)
+	b.obj(5, "<</Type/Filespec/F(manifest.c2pa)/UF(manifest.c2pa)/AFRelationship/C2PA_Manifest/EF<</F 7 0 R>>>>")
+	b.obj(6, "<</Names[(manifest.c2pa) 5 0 R (other.txt) 10 0 R]>>")
+	b.stream(7, "/Type/EmbeddedFile/Subtype/application#2Fc2pa/Filter/FlateDecode", deflate(testJUMBF()))
+	b.obj(8, "<</Type/Page/Parent 2 0 R/Contents 9 0 R>>")
+	content := bytes.Repeat([]byte("0 0 m 1 1 l S\n"), 80000) // ~1 MiB never to be read
+	start := int64(b.buf.Len())
+	b.stream(9, "", content)
+	crange := [2]int64{start + 8<<10, start + int64(len(content)) - 8<<10} // windows may touch its ends
+	b.obj(10, "<</Type/Filespec/F(other.txt)/AFRelationship/Source/EF<</F 9 0 R>>>>")
+	b.xrefTable("/Size 11/Root 1 0 R/Info 4 0 R/ID[<01><02>]")
+	return b.buf.Bytes(), crange
+}
+
+func blocksOf(res *Result, kind Kind) []Block {
+	var out []Block
+	for _, b := range res.Blocks {
+		if b.Kind == kind {
+			out = append(out, b)
+		}
+	}
+	return out
+}
+
+func infoMap(res *Result) map[string]string {
+	m := map[string]string{}
+	for _, b := range blocksOf(res, KindText) {
+		if b.Container == "PDF Info" {
+			m[b.Key] = string(b.Data)
+		}
+	}
+	return m
+}
+
+func TestPDFClassic(t *testing.T) {
+	data, crange := classicPDF(t)
+	if f := Sniff(data[:SniffLen]); f == nil || f.Name != "PDF" {
+		t.Fatalf("sniff: %+v", f)
+	}
+	cr := &countingReader{r: bytes.NewReader(data)}
+	res, err := Read(cr, int64(len(data)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(res.Warnings) != 0 {
+		t.Errorf("warnings: %v", res.Warnings)
+	}
+	info := infoMap(res)
+	want := map[string]string{
+		"Producer": "Test (Producer) \\ 1.0\n+",
+		"Creator":  "GenAI",
+		"Title":    "café • end",
+		"Trapped":  "False",
+		"Pages":    "3",
+	}
+	for k, v := range want {
+		if info[k] != v {
+			t.Errorf("Info %s = %q, want %q", k, info[k], v)
+		}
+	}
+	if x := blocksOf(res, KindXMP); len(x) != 1 || string(x[0].Data) != pdfTestXMP || x[0].Container != "PDF Metadata stream" {
+		t.Errorf("xmp blocks: %+v", x)
+	}
+	c := blocksOf(res, KindC2PA)
+	if len(c) != 1 || !bytes.Equal(c[0].Data, testJUMBF()) || c[0].Note != "" {
+		t.Fatalf("c2pa blocks: %+v", c)
+	}
+	if !bytes.Equal(data[c[0].Offset:c[0].Offset+c[0].Size], deflate(testJUMBF())) {
+		t.Errorf("c2pa block offset/size do not point at the stream data")
+	}
+	for _, rd := range cr.reads {
+		if rd[0] < crange[1] && rd[1] > crange[0] {
+			t.Errorf("read %v overlaps the page content stream %v", rd, crange)
+		}
+	}
+	if cr.total > 64<<10 {
+		t.Errorf("read %d bytes of a %d byte file", cr.total, len(data))
+	}
+}
+
+func TestPDFIncrementalUpdate(t *testing.T) {
+	data, _ := classicPDF(t)
+	b := &pdfBuilder{offs: map[int]int64{}}
+	b.buf.Write(data)
+	prev := bytes.LastIndex(data, []byte("\nxref\n")) + 1
+	b.obj(4, "<</Producer (Updated Producer 2.0)/ModDate (D:20260101)>>")
+	// the update also deletes the C2PA file specification's name tree entry
+	b.obj(6, "<</Names[(other.txt) 10 0 R]>>")
+	b.xrefTable(fmt.Sprintf("/Size 11/Root 1 0 R/Info 4 0 R/Prev %d", prev))
+	data = b.buf.Bytes()
+	res, err := ReadPDF(bytes.NewReader(data), int64(len(data)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	info := infoMap(res)
+	if info["Producer"] != "Updated Producer 2.0" || info["Creator"] != "" || info["ModDate"] != "D:20260101" {
+		t.Errorf("info after update: %v", info)
+	}
+	if c := blocksOf(res, KindC2PA); len(c) != 1 {
+		t.Errorf("c2pa still reachable from /AF: %d blocks", len(c))
+	}
+}
+
+// xrefStreamPDF builds a PDF whose catalog and Info live in an object
+// stream, indexed by a cross-reference stream, with an incremental update
+// (a second cross-reference stream) that changes Info.
+func xrefStreamPDF(t testing.TB, update bool) []byte {
+	b := newPDF()
+	b.stream(3, "/Type/Metadata/Subtype/XML/Filter/FlateDecode", deflate([]byte(pdfTestXMP)))
+	b.stream(7, "/Type/EmbeddedFile/Subtype/application#2Fc2pa", testJUMBF())
+	in := b.objStm(20, map[int]string{
+		1: "<</Type/Catalog/Pages 2 0 R/Metadata 3 0 R/AF 6 0 R>>",
+		2: "<</Type/Pages/Kids[]/Count 0>>",
+		4: "<</Producer(Stream Producer)/Creator(Stream Creator)>>",
+		5: "<</Type/Filespec/AFRelationship/C2PA_Manifest/EF<</F 7 0 R>>>>",
+		6: "[5 0 R]",
+	})
+	first := b.xrefStream(21, in, "/Size 22/Root 1 0 R/Info 4 0 R")
+	if update {
+		in2 := b.objStm(22, map[int]string{4: "<</Producer(Newer Producer)>>"})
+		b.xrefStream(23, in2, fmt.Sprintf("/Size 24/Root 1 0 R/Info 4 0 R/Prev %d", first))
+	}
+	return b.buf.Bytes()
+}
+
+func TestPDFXrefStream(t *testing.T) {
+	for _, update := range []bool{false, true} {
+		data := xrefStreamPDF(t, update)
+		res, err := ReadPDF(bytes.NewReader(data), int64(len(data)))
+		if err != nil {
+			t.Fatalf("update=%v: %v", update, err)
+		}
+		if len(res.Warnings) != 0 {
+			t.Errorf("update=%v: warnings %v", update, res.Warnings)
+		}
+		info := infoMap(res)
+		want := map[string]string{"Producer": "Stream Producer", "Creator": "Stream Creator"}
+		if update {
+			want = map[string]string{"Producer": "Newer Producer"}
+		}
+		if fmt.Sprint(info) != fmt.Sprint(want) {
+			t.Errorf("update=%v: info %v, want %v", update, info, want)
+		}
+		if len(blocksOf(res, KindXMP)) != 1 {
+			t.Errorf("update=%v: no XMP", update)
+		}
+		if c := blocksOf(res, KindC2PA); len(c) != 1 || !bytes.Equal(c[0].Data, testJUMBF()) {
+			t.Errorf("update=%v: c2pa %+v", update, c)
+		}
+	}
+}
+
+func TestPDFBrokenXref(t *testing.T) {
+	good, _ := classicPDF(t)
+	cases := map[string][]byte{}
+	// startxref points nowhere
+	i := bytes.LastIndex(good, []byte("startxref"))
+	cases["bad startxref"] = append(slices.Clone(good[:i]), "startxref\n999999999\n%%EOF\n"...)
+	// every offset of the table is shifted
+	shifted := slices.Clone(good)
+	xr := bytes.LastIndex(shifted, []byte("\nxref\n")) + 1
+	tr := bytes.LastIndex(shifted, []byte("trailer"))
+	table := bytes.ReplaceAll(shifted[xr:tr], []byte("0000000"), []byte("0000001"))
+	cases["wrong offsets"] = append(append(slices.Clone(shifted[:xr]), table...), shifted[tr:]...)
+	// the file is cut before the cross-reference table: no trailer at all
+	cases["no xref"] = slices.Clone(good[:xr])
+	// the same with an object stream file: the catalog is found by its /Type
+	xs := xrefStreamPDF(t, false)
+	cases["xref stream cut"] = slices.Clone(xs[:bytes.LastIndex(xs, []byte("21 0 obj"))])
+	for name, data := range cases {
+		res, err := ReadPDF(bytes.NewReader(data), int64(len(data)))
+		if err != nil {
+			t.Errorf("%s: %v", name, err)
+			continue
+		}
+		if len(res.Warnings) == 0 || !strings.Contains(strings.Join(res.Warnings, " "), "scanning") {
+			t.Errorf("%s: no warning about the scan: %v", name, res.Warnings)
+		}
+		if len(blocksOf(res, KindC2PA)) != 1 || len(blocksOf(res, KindXMP)) != 1 {
+			t.Errorf("%s: blocks %+v", name, res.Blocks)
+		}
+		if name != "xref stream cut" && name != "no xref" && infoMap(res)["Creator"] != "GenAI" {
+			t.Errorf("%s: info %v", name, infoMap(res))
+		}
+	}
+}
+
+func TestPDFPrevLoop(t *testing.T) {
+	b := newPDF()
+	b.obj(1, "<</Type/Catalog>>")
+	b.obj(2, "<</Producer(Loop)>>")
+	off := int64(b.buf.Len())
+	b.xrefTable(fmt.Sprintf("/Size 3/Root 1 0 R/Info 2 0 R/Prev %d", off))
+	data := b.buf.Bytes()
+	res, err := ReadPDF(bytes.NewReader(data), int64(len(data)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if infoMap(res)["Producer"] != "Loop" || !strings.Contains(strings.Join(res.Warnings, " "), "loop") {
+		t.Errorf("info %v warnings %v", infoMap(res), res.Warnings)
+	}
+}
+
+// sparseReader is a large file of zeros with a prefix.
+type sparseReader struct {
+	prefix []byte
+	read   int64
+}
+
+func (s *sparseReader) ReadAt(p []byte, off int64) (int, error) {
+	s.read += int64(len(p))
+	clear(p)
+	if off < int64(len(s.prefix)) {
+		copy(p, s.prefix[off:])
+	}
+	return len(p), nil
+}
+
+func TestPDFScanLimit(t *testing.T) {
+	good, _ := classicPDF(t)
+	xr := bytes.LastIndex(good, []byte("\nxref\n")) + 1
+	const size = 200 << 20
+	sr := &sparseReader{prefix: good[:xr]}
+	start := time.Now()
+	res, err := ReadPDF(sr, size)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(strings.Join(res.Warnings, " "), "limited to the first") {
+		t.Errorf("warnings %v", res.Warnings)
+	}
+	if len(blocksOf(res, KindC2PA)) != 1 {
+		t.Errorf("blocks %+v", res.Blocks)
+	}
+	if sr.read > PDFMaxScan+(8<<20) {
+		t.Errorf("read %d bytes of a %d byte file", sr.read, int64(size))
+	}
+	t.Logf("scan of a %d MiB file read %d MiB in %v", size>>20, sr.read>>20, time.Since(start))
+}
+
+func TestPDFEncrypted(t *testing.T) {
+	b := newPDF()
+	b.obj(1, "<</Type/Catalog/Metadata 3 0 R>>")
+	b.obj(2, "<</Producer(\x8a\x01garbage)/Trapped/True>>")
+	b.stream(3, "/Type/Metadata", []byte("\x00encrypted bytes"))
+	b.obj(4, "<</Filter/Standard/V 5/R 6>>")
+	b.xrefTable("/Size 5/Root 1 0 R/Info 2 0 R/Encrypt 4 0 R")
+	data := b.buf.Bytes()
+	res, err := ReadPDF(bytes.NewReader(data), int64(len(data)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if info := infoMap(res); info["Producer"] != "" || info["Trapped"] != "True" {
+		t.Errorf("info %v", info)
+	}
+	if len(blocksOf(res, KindXMP)) != 0 || !strings.Contains(strings.Join(res.Warnings, " "), "encrypted") {
+		t.Errorf("blocks %+v warnings %v", res.Blocks, res.Warnings)
+	}
+}
+
+func TestPDFText(t *testing.T) {
+	for in, want := range map[string]string{
+		"\xFE\xFF\x00A\xD8\x3D\xDE\x00": "A😀",
+		"\xEF\xBB\xBFcaf\xC3\xA9":       "café",
+		"plain \x84 \x18 \xA0 \xE9":     "plain — ˘ € é",
+	} {
+		if got := pdfText([]byte(in)); got != want {
+			t.Errorf("pdfText(%q) = %q, want %q", in, got, want)
+		}
+	}
+}
+
+func TestPDFLexer(t *testing.T) {
+	var steps int
+	l := &pdfLexer{b: []byte(`<</A [1 -2.5 +3 .5 (a(b)c\
+d\101) <41 4> /N#20ame 12 0 R true null] /B<<>> % comment
+/C 7>>`), steps: &steps, final: true}
+	v, err := l.value(0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	d := v.(pdfDict)
+	a := d["A"].(pdfArray)
+	want := pdfArray{int64(1), -2.5, int64(3), 0.5, pdfString("a(b)cdA"), pdfString("A@"), pdfName("N ame"), pdfRef{12, 0}, true, nil}
+	if fmt.Sprint(a) != fmt.Sprint(want) {
+		t.Errorf("array %v, want %v", a, want)
+	}
+	if d["C"] != int64(7) || len(d["B"].(pdfDict)) != 0 {
+		t.Errorf("dict %v", d)
+	}
+	deep := strings.Repeat("[", 100) + strings.Repeat("]", 100)
+	l = &pdfLexer{b: []byte(deep), steps: &steps, final: true}
+	if _, err := l.value(0); !errors.Is(err, ErrLimit) {
+		t.Errorf("deep nesting: %v", err)
+	}
+}
+
+func TestPDFTruncations(t *testing.T) {
+	data, _ := classicPDF(t)
+	xs := xrefStreamPDF(t, true)
+	for _, d := range [][]byte{data, xs} {
+		for n := 0; n < len(d); n += max(1, len(d)/300) {
+			res, _ := ReadPDF(bytes.NewReader(d[:n]), int64(n))
+			if res == nil {
+				t.Fatalf("nil result at %d", n)
+			}
+		}
+	}
+}
+
+func FuzzPDF(f *testing.F) {
+	b := newPDF()
+	b.obj(1, "<</Type/Catalog/Metadata 2 0 R/AF[3 0 R]>>")
+	b.stream(2, "/Filter/FlateDecode", deflate([]byte("<x:xmpmeta/>")))
+	b.obj(3, "<</AFRelationship/C2PA_Manifest/EF<</F 4 0 R>>>>")
+	b.stream(4, "", testJUMBF())
+	b.obj(5, "<</Producer(p\\(x\\))/Creator<FEFF0041>>>")
+	b.xrefTable("/Size 6/Root 1 0 R/Info 5 0 R")
+	f.Add(b.buf.Bytes())
+	f.Add(xrefStreamPDF(f, true))
+	f.Fuzz(func(t *testing.T, data []byte) {
+		start := time.Now()
+		res, _ := ReadPDF(bytes.NewReader(data), int64(len(data)))
+		if res == nil {
+			t.Fatal("nil result")
+		}
+		for _, b := range res.Blocks {
+			if len(b.Data) > MaxBlockSize {
+				t.Fatalf("block of %d bytes", len(b.Data))
+			}
+		}
+		if time.Since(start) > 5*time.Second {
+			t.Fatalf("slow: %v", time.Since(start))
+		}
+	})
+}
