@@ -14,6 +14,7 @@ import (
 const (
 	id3MaxTags        = 16       // ID3v2 tags read per file (prepended, repeated, appended)
 	id3MaxInMemoryTag = 16 << 20 // largest tag-level-unsynchronised tag decoded in memory
+	id3MaxTextFrame   = 1 << 20  // largest decompressed text, comment, URL or PRIV frame
 )
 
 // id3v22IDs maps the ID3v2.2 three-letter frame IDs the reader keeps to
@@ -53,13 +54,20 @@ func id3FrameSync(b []byte) bool {
 
 // ReadMP3 reads the metadata of an MP3 file: the ID3v2 tags at the start
 // (and a repeated or appended one found through its footer), and the ID3v1
-// trailer. Audio frames are never read.
+// trailer. Audio frames are never read. A FLAC stream found after the ID3v2
+// tags is read as FLAC (Format "FLAC").
 func ReadMP3(r io.ReaderAt, size int64) (*Result, error) {
 	res := &Result{Format: "MP3"}
 	d := &id3Reader{r: r, size: size, res: res}
 	off, err := d.tags(0)
 	if err != nil {
 		return res, err
+	}
+	if size-off >= 4 {
+		var m [4]byte
+		if err := ReadAt(r, m[:], off); err == nil && string(m[:]) == "fLaC" {
+			return res, flacBlocks(r, off, size, res) // a FLAC file behind an ID3v2 tag
+		}
 	}
 	end := size
 	if size-off >= 128 {
@@ -340,7 +348,11 @@ func (d *id3Reader) frameData(data []byte, id string, fflags uint16, major byte,
 		if budget <= 0 {
 			return nil, false, fmt.Errorf("%w: ID3 decompressed frames exceed %d bytes", ErrLimit, MaxTotalBlocks)
 		}
-		out, err := inflateZlibBounded(data, min(budget, MaxBlockSize))
+		limit := int64(id3MaxTextFrame) // text frames: no honest one is larger
+		if id == "GEOB" {
+			limit = MaxBlockSize
+		}
+		out, err := inflateZlibBounded(data, min(budget, limit))
 		if err != nil {
 			d.res.Warn("%s frame %s: %v", where, id, err)
 			return nil, false, nil
