@@ -20,6 +20,7 @@ const (
 	MaxDepth      = 64       // element nesting
 	MaxValue      = 64 << 10 // bytes kept of one value
 	maxTokens     = 4 << 20  // XML tokens read per input
+	maxRestarts   = 256      // XML fragments (packets, or restarts after syntax errors) per input
 )
 
 const nsXML = "http://www.w3.org/XML/1998/namespace"
@@ -78,13 +79,15 @@ func Parse(data []byte) (pkt *Packet, err error) {
 	}()
 	text := normalize(data)
 	p := &parser{pkt: pkt, uriPrefix: map[string]string{}}
-	off := 0
-	for off < len(text) {
-		i := bytes.IndexByte(text[off:], '<')
-		if i < 0 {
+	if !bytes.Contains(text, []byte("RDF")) {
+		return pkt, ErrNotXMP
+	}
+	off := bytes.IndexByte(text, '<')
+	for restarts := 0; off >= 0 && off < len(text); restarts++ {
+		if restarts >= maxRestarts {
+			err = fmt.Errorf("%w: xmp: more than %d XML fragments", container.ErrLimit, maxRestarts)
 			break
 		}
-		off += i
 		n, perr := p.run(text[off:])
 		if perr != nil {
 			if errors.Is(perr, container.ErrLimit) {
@@ -98,11 +101,7 @@ func Parse(data []byte) (pkt *Packet, err error) {
 		if n <= 0 {
 			n = 1
 		}
-		off += n
-		if p.tokens >= maxTokens {
-			err = fmt.Errorf("%w: xmp: more than %d XML tokens", container.ErrLimit, maxTokens)
-			break
-		}
+		off = nextStart(text, off+n)
 	}
 	if !p.sawRDF {
 		return pkt, ErrNotXMP
@@ -113,6 +112,37 @@ func Parse(data []byte) (pkt *Packet, err error) {
 		err = nil
 	}
 	return pkt, err
+}
+
+// nextStart returns the offset at or after from where the tokenizer should
+// start again after a syntax error or the end of a packet: the '<' of the
+// next <?xpacket, x:xmpmeta or rdf:RDF tag, whichever comes first, or -1.
+func nextStart(text []byte, from int) int {
+	if from >= len(text) {
+		return -1
+	}
+	rest := text[from:]
+	r := bytes.Index(rest, []byte("RDF"))
+	for r >= 0 && bytes.LastIndexByte(rest[:r], '<') < 0 {
+		// "RDF" without a '<' before it: look further.
+		k := bytes.Index(rest[r+3:], []byte("RDF"))
+		if k < 0 {
+			return -1
+		}
+		r += 3 + k
+	}
+	if r < 0 {
+		return -1
+	}
+	best := bytes.LastIndexByte(rest[:r], '<')
+	for _, mark := range [][]byte{[]byte("<?xpacket"), []byte("xmpmeta")} {
+		if i := bytes.Index(rest[:r], mark); i >= 0 {
+			if j := bytes.LastIndexByte(rest[:i+1], '<'); j >= 0 && j < best {
+				best = j
+			}
+		}
+	}
+	return from + best
 }
 
 // Get returns the first value of the property with namespace ns and local

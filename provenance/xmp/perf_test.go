@@ -1,0 +1,30 @@
+package xmp
+
+import (
+	"strings"
+	"testing"
+	"time"
+)
+
+// TestHostileSpeed checks that hostile inputs of 1 MiB parse in bounded time.
+func TestHostileSpeed(t *testing.T) {
+	rdf := `<rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#">`
+	inputs := map[string]string{
+		"lt":         strings.Repeat("<", 1<<20),
+		"open":       strings.Repeat("<a ", 1<<18),
+		"deep-outer": strings.Repeat("<a>", 1<<18),
+		"deep-rdf":   rdf + strings.Repeat("<rdf:Description>", 1<<16),
+		"many-rdf":   strings.Repeat(rdf+"</rdf:RDF>", 1<<12),
+		"broken-rdf": strings.Repeat(rdf+"<rdf:Description><</", 1<<12),
+		"attrs":      rdf + `<rdf:Description xmlns:a="u:"` + strings.Repeat(` a:x="1"`, 1<<16) + "/></rdf:RDF>",
+		"entities":   rdf + `<rdf:Description xmlns:a="u:"><a:x>` + strings.Repeat("&amp;&#x41;&foo;", 1<<16) + "</a:x></rdf:Description></rdf:RDF>",
+	}
+	for name, in := range inputs {
+		start := time.Now()
+		p, err := Parse([]byte(in))
+		if d := time.Since(start); d > 5*time.Second {
+			t.Errorf("%s: %v", name, d)
+		}
+		t.Logf("%s: %d properties, err %v, %v", name, len(p.Properties), err, time.Since(start))
+	}
+}
