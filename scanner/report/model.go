@@ -46,7 +46,7 @@ type Summary struct {
 // Evidence is one marker behind a finding.
 type Evidence struct {
 	Container string `json:"container"`
-	Location  string `json:"location,omitempty"`
+	Location  string `json:"location"`
 	Offset    int64  `json:"offset"`
 	Field     string `json:"field"`
 	Value     string `json:"value"`

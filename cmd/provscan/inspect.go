@@ -1,0 +1,213 @@
+package main
+
+import (
+	"encoding/json"
+	"fmt"
+	"io"
+	"strings"
+	"text/tabwriter"
+
+	"github.com/spf13/cobra"
+
+	"github.com/provscan/provscan/provenance/c2pa"
+	"github.com/provscan/provscan/scanner"
+	"github.com/provscan/provscan/scanner/report"
+)
+
+func newInspectCmd(stdout io.Writer) *cobra.Command {
+	var asJSON bool
+	cmd := &cobra.Command{
+		Use:   "inspect FILE",
+		Short: "Show everything provscan sees in one file",
+		Long: `Inspect shows the container of one file, each metadata block found (kind,
+location, offset, size), the decoded XMP properties, EXIF fields, text chunks,
+C2PA manifests in summary, the evidence and the findings.`,
+		Args: cobra.ExactArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			in, err := scanner.InspectFile(args[0], scanner.Options{Version: toolVersion(), Inspect: inspector})
+			if err != nil {
+				return err
+			}
+			if asJSON {
+				enc := json.NewEncoder(stdout)
+				enc.SetIndent("", "  ")
+				enc.SetEscapeHTML(false)
+				return enc.Encode(in)
+			}
+			return writeInspection(stdout, in)
+		},
+	}
+	cmd.Flags().BoolVar(&asJSON, "json", false, "print JSON instead of text")
+	return cmd
+}
+
+// clean shortens a value from the file for one line of text output.
+func clean(s string) string { return report.Clean(s, 160) }
+
+// writeInspection prints an Inspection as sections of aligned text.
+func writeInspection(w io.Writer, in *scanner.Inspection) error {
+	ew := &firstErr{w: w}
+	tw := tabwriter.NewWriter(ew, 0, 0, 2, ' ', 0)
+	format := in.Format
+	if in.Unsupported {
+		format = "unknown (not a format provscan reads)"
+	}
+	fmt.Fprintf(tw, "file\t%s\n", clean(in.Path))
+	fmt.Fprintf(tw, "format\t%s\n", format)
+	if in.Media != "" {
+		fmt.Fprintf(tw, "media\t%s\n", in.Media)
+	}
+	fmt.Fprintf(tw, "size\t%d bytes (%d read)\n", in.Size, in.BytesRead)
+	if in.Error != "" {
+		fmt.Fprintf(tw, "error\t%s\n", clean(in.Error))
+	}
+	tw.Flush()
+
+	section(ew, "metadata blocks", len(in.Blocks))
+	if len(in.Blocks) > 0 {
+		fmt.Fprintln(tw, "  KIND\tCONTAINER\tOFFSET\tSIZE\tKEY")
+		for _, b := range in.Blocks {
+			fmt.Fprintf(tw, "  %s\t%s\t%d\t%d\t%s\n", b.Kind, clean(b.Container), b.Offset, b.Size, clean(b.Key))
+		}
+		tw.Flush()
+	}
+	if len(in.XMP) > 0 {
+		section(ew, "XMP properties", len(in.XMP))
+		for _, p := range in.XMP {
+			lang := ""
+			if p.Lang != "" {
+				lang = " [" + p.Lang + "]"
+			}
+			fmt.Fprintf(tw, "  %s%s\t%s\n", clean(p.Path), lang, clean(p.Value))
+		}
+		tw.Flush()
+	}
+	if len(in.EXIF) > 0 {
+		section(ew, "EXIF fields", len(in.EXIF))
+		for _, f := range in.EXIF {
+			enc := ""
+			if f.Encoding != "" {
+				enc = " (" + f.Encoding + ")"
+			}
+			fmt.Fprintf(tw, "  %s.%s\t0x%04x\t%s%s\n", f.IFD, f.Name, f.Tag, clean(f.Value), enc)
+		}
+		tw.Flush()
+	}
+	if len(in.Text) > 0 {
+		section(ew, "text entries", len(in.Text))
+		for _, t := range in.Text {
+			fmt.Fprintf(tw, "  %s\t%s\t%s\n", clean(t.Container), clean(t.Key), clean(t.Value))
+		}
+		tw.Flush()
+	}
+	for _, st := range in.C2PA {
+		section(ew, fmt.Sprintf("C2PA manifest store (%s @%d)", clean(st.Container), st.Offset), -1)
+		if st.Store != nil {
+			writeStore(ew, st.Store)
+		}
+	}
+	if len(in.MemberNames) > 0 {
+		section(ew, "archive members", len(in.MemberNames))
+		for _, m := range in.MemberNames {
+			fmt.Fprintf(ew, "  %s\n", clean(m))
+		}
+	}
+	section(ew, "evidence", len(in.Evidence))
+	for _, e := range in.Evidence {
+		loc := e.Container
+		if e.Location != "" {
+			loc += " > " + e.Location
+		}
+		gen := e.Generator
+		if gen == "" {
+			gen = "-"
+		}
+		fmt.Fprintf(tw, "  %s\t%s\t%s @%d\t%s\t%s\n", e.Kind, clean(gen), clean(loc), e.Offset, clean(e.Field), clean(e.Value))
+	}
+	tw.Flush()
+	section(ew, "findings", len(in.Findings))
+	for _, f := range in.Findings {
+		gen := f.Generator
+		if gen == "" {
+			gen = "-"
+		}
+		fmt.Fprintf(tw, "  %s\t%s\t%s\t%s\t%s\n", f.Severity, f.Rule, clean(gen), f.Confidence, clean(f.Message))
+	}
+	tw.Flush()
+	if len(in.Warnings) > 0 {
+		section(ew, "warnings", len(in.Warnings))
+		for _, m := range in.Warnings {
+			fmt.Fprintf(ew, "  %s\n", clean(m))
+		}
+	}
+	return ew.err
+}
+
+func writeStore(w io.Writer, st *c2pa.Store) {
+	for _, m := range st.Manifests {
+		active := ""
+		if m.Label == st.Active {
+			active = " (active)"
+		}
+		fmt.Fprintf(w, "  manifest %s%s\n", clean(m.Label), active)
+		var gens []string
+		if m.ClaimGenerator != "" {
+			gens = append(gens, m.ClaimGenerator)
+		}
+		for _, g := range m.ClaimGeneratorInfo {
+			gens = append(gens, strings.TrimSpace(g.Name+" "+g.Version))
+		}
+		if len(gens) > 0 {
+			fmt.Fprintf(w, "    claim generator: %s\n", clean(strings.Join(gens, "; ")))
+		}
+		if m.Title != "" {
+			fmt.Fprintf(w, "    title: %s\n", clean(m.Title))
+		}
+		for _, a := range m.Actions {
+			line := "    action " + clean(a.Action)
+			if a.DigitalSourceType != "" {
+				line += ", source type " + clean(a.DigitalSourceType)
+			}
+			if a.SoftwareAgent != "" {
+				line += ", agent " + clean(a.SoftwareAgent)
+			}
+			fmt.Fprintln(w, line)
+		}
+		for _, t := range m.IPTCSourceTypes {
+			fmt.Fprintf(w, "    IPTC source type: %s\n", clean(t))
+		}
+		for _, in := range m.Ingredients {
+			line := "    ingredient " + clean(in.Title)
+			if in.Relationship != "" {
+				line += " (" + clean(in.Relationship) + ")"
+			}
+			if in.Manifest != "" {
+				line += ", manifest " + clean(in.Manifest)
+			}
+			fmt.Fprintln(w, line)
+		}
+	}
+}
+
+func section(w io.Writer, title string, n int) {
+	if n >= 0 {
+		fmt.Fprintf(w, "\n%s (%d)\n", title, n)
+		return
+	}
+	fmt.Fprintf(w, "\n%s\n", title)
+}
+
+// firstErr keeps the first write error.
+type firstErr struct {
+	w   io.Writer
+	err error
+}
+
+func (e *firstErr) Write(p []byte) (int, error) {
+	if e.err != nil {
+		return 0, e.err
+	}
+	n, err := e.w.Write(p)
+	e.err = err
+	return n, err
+}
