@@ -3,6 +3,11 @@ package container
 import (
 	"bytes"
 	"compress/zlib"
+	"crypto/aes"
+	"crypto/cipher"
+	"crypto/md5"
+	"crypto/rc4"
+	"crypto/sha256"
 	"encoding/binary"
 	"errors"
 	"fmt"
@@ -504,6 +509,7 @@ func FuzzPDF(f *testing.F) {
 	f.Add(xrefStreamPDF(f, true))
 	f.Fuzz(func(t *testing.T, data []byte) {
 		start := time.Now()
+		defer watchdog(data)()
 		res, _ := ReadPDF(bytes.NewReader(data), int64(len(data)))
 		if res == nil {
 			t.Fatal("nil result")
@@ -517,4 +523,134 @@ func FuzzPDF(f *testing.F) {
 			t.Fatalf("slow: %v", time.Since(start))
 		}
 	})
+}
+
+// encryptedPDF writes a PDF protected by the standard security handler
+// (revision 3 RC4 or revision 4 AESV2) with an empty user password.
+func encryptedPDF(t *testing.T, useAES bool) []byte {
+	id0 := []byte("0123456789abcdef")
+	owner := bytes.Repeat([]byte{0x42}, 32)
+	const perms = -3904
+	// algorithm 2: the file key
+	h := md5.New()
+	h.Write(pdfPad)
+	h.Write(owner)
+	binary.Write(h, binary.LittleEndian, int32(perms))
+	h.Write(id0)
+	key := h.Sum(nil)
+	for range 50 {
+		s := md5.Sum(key)
+		key = s[:]
+	}
+	// algorithm 5: /U
+	s := md5.Sum(append(slices.Clone(pdfPad), id0...))
+	u := s[:]
+	for i := range 20 {
+		k := slices.Clone(key)
+		for j := range k {
+			k[j] ^= byte(i)
+		}
+		c, _ := rc4.NewCipher(k)
+		c.XORKeyStream(u, u)
+	}
+	u = append(u, make([]byte, 16)...)
+	enc := func(num int, data []byte) []byte {
+		h := md5.New()
+		h.Write(key)
+		h.Write([]byte{byte(num), 0, 0, 0, 0})
+		if useAES {
+			h.Write([]byte("sAlT"))
+		}
+		ok := h.Sum(nil)
+		if !useAES {
+			c, _ := rc4.NewCipher(ok)
+			out := make([]byte, len(data))
+			c.XORKeyStream(out, data)
+			return out
+		}
+		pad := 16 - len(data)%16
+		plain := append(slices.Clone(data), bytes.Repeat([]byte{byte(pad)}, pad)...)
+		iv := []byte("fedcba9876543210")
+		block, _ := aes.NewCipher(ok)
+		out := make([]byte, len(plain))
+		cipher.NewCBCEncrypter(block, iv).CryptBlocks(out, plain)
+		return append(iv, out...)
+	}
+	b := newPDF()
+	b.obj(1, "<</Type/Catalog/Metadata 3 0 R>>")
+	b.obj(2, fmt.Sprintf("<</Producer <%x>/Creator (%s)>>", enc(2, []byte("Secret Producer")), pdfEscape(enc(2, []byte("Secret Creator")))))
+	b.stream(3, "/Type/Metadata/Subtype/XML", enc(3, []byte(pdfTestXMP)))
+	filter := "/V 2/R 3/Length 128"
+	if useAES {
+		filter = "/V 4/R 4/Length 128/CF<</StdCF<</CFM/AESV2/Length 16>>>>/StmF/StdCF/StrF/StdCF"
+	}
+	b.obj(4, fmt.Sprintf("<</Filter/Standard%s/O<%x>/U<%x>/P %d>>", filter, owner, u, perms))
+	b.xrefTable(fmt.Sprintf("/Size 5/Root 1 0 R/Info 2 0 R/Encrypt 4 0 R/ID[<%x><%x>]", id0, id0))
+	return b.buf.Bytes()
+}
+
+func pdfEscape(p []byte) string {
+	var s strings.Builder
+	for _, c := range p {
+		if c == '(' || c == ')' || c == '\\' || c == '\r' {
+			fmt.Fprintf(&s, "\\%03o", c)
+		} else {
+			s.WriteByte(c)
+		}
+	}
+	return s.String()
+}
+
+func TestPDFDecrypt(t *testing.T) {
+	for _, useAES := range []bool{false, true} {
+		data := encryptedPDF(t, useAES)
+		res, err := ReadPDF(bytes.NewReader(data), int64(len(data)))
+		if err != nil {
+			t.Fatalf("aes=%v: %v", useAES, err)
+		}
+		if len(res.Warnings) != 0 {
+			t.Errorf("aes=%v: warnings %v", useAES, res.Warnings)
+		}
+		info := infoMap(res)
+		if info["Producer"] != "Secret Producer" || info["Creator"] != "Secret Creator" {
+			t.Errorf("aes=%v: info %q", useAES, info)
+		}
+		if x := blocksOf(res, KindXMP); len(x) != 1 || string(x[0].Data) != pdfTestXMP {
+			t.Errorf("aes=%v: xmp %+v", useAES, x)
+		}
+	}
+	// a user password: nothing is decrypted, and the reader says so
+	data := bytes.Replace(encryptedPDF(t, false), []byte("/U<"), []byte("/U<00"), 1)
+	res, err := ReadPDF(bytes.NewReader(data), int64(len(data)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(infoMap(res)) != 0 || !strings.Contains(strings.Join(res.Warnings, " "), "user password") {
+		t.Errorf("info %v warnings %v", infoMap(res), res.Warnings)
+	}
+}
+
+func TestPDFHash2B(t *testing.T) {
+	// revision 5 is one SHA-256; revision 6 iterates at least 64 rounds and
+	// must differ from it
+	salt := []byte("saltsalt")
+	r5 := pdfHash2B(nil, salt, nil, 5)
+	want := sha256.Sum256(salt)
+	if !bytes.Equal(r5, want[:]) {
+		t.Errorf("r5 hash")
+	}
+	r6 := pdfHash2B(nil, salt, nil, 6)
+	if len(r6) != 32 || bytes.Equal(r6, r5) {
+		t.Errorf("r6 hash %x", r6)
+	}
+}
+
+// watchdog crashes the fuzz worker when one input takes more than 20
+// seconds, so that the fuzzer keeps the input as a crasher instead of
+// stalling; call the returned function when done.
+func watchdog(data []byte) func() {
+	t := time.AfterFunc(20*time.Second, func() {
+		panic(fmt.Sprintf("input of %d bytes still running after 20s", len(data)))
+	})
+	return func() { t.Stop() }
 }

@@ -213,6 +213,7 @@ func FuzzSVG(f *testing.F) {
 	f.Add([]byte("<?xml version=\"1.0\" encoding=\"latin1\"?><!DOCTYPE svg [<!ENTITY a \"b\">]><svg><metadata><![CDATA[{\"prompt\":1}]]>&a;</metadata></svg>"))
 	f.Fuzz(func(t *testing.T, data []byte) {
 		start := time.Now()
+		defer watchdog(data)()
 		res, _ := ReadSVG(bytes.NewReader(data), int64(len(data)))
 		if res == nil {
 			t.Fatal("nil result")
