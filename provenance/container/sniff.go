@@ -20,6 +20,7 @@ type Format struct {
 // new file in this package plus one line here.
 var formats = []Format{
 	// rows are added by the format files' authors: {Name, Match, Read}
+	{Name: "Font", Match: MatchFont, Read: ReadFont},
 	{Name: "Ogg", Match: MatchOgg, Read: ReadOgg},
 	{Name: "FLAC", Match: MatchFLAC, Read: ReadFLAC},
 	{Name: "MP3", Match: MatchMP3, Read: ReadMP3},
