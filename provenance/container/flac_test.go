@@ -70,7 +70,7 @@ func TestFLACBlocks(t *testing.T) {
 }
 
 func TestFLACBehindID3(t *testing.T) {
-	tag := id3Tag(4, 0, id3Frame(4, "GEOB", 0, geob(0, "application/c2pa", []byte("jumbstore"))))
+	tag := id3Tag(4, 0, id3Frame(4, "GEOB", 0, id3GEOB(0, "application/c2pa", []byte("jumbstore"))))
 	data := append(tag, sampleFLAC()...)
 	for name, read := range map[string]ReadFunc{"ReadFLAC": ReadFLAC, "ReadMP3": ReadMP3} {
 		res, err := read(mediaBytes(data), int64(len(data)))

@@ -35,7 +35,7 @@ func buildSFNT(base int64, version string, tabs ...fontTab) []byte {
 }
 
 // c2paTable builds a C2PA table (20-byte header, or the early 18-byte one).
-func c2paTable(uri string, store []byte, short bool) []byte {
+func fontC2PATable(uri string, store []byte, short bool) []byte {
 	hl := 20
 	if short {
 		hl = 18
@@ -56,7 +56,7 @@ func c2paTable(uri string, store []byte, short bool) []byte {
 }
 
 // nameTable builds a format-0 name table from (platform, nameID, text) records.
-func nameTable(recs ...struct {
+func fontNameTable(recs ...struct {
 	platform, id uint16
 	text         string
 }) []byte {
@@ -87,28 +87,28 @@ func nameTable(recs ...struct {
 	return append(b, strs...)
 }
 
-type nameRec = struct {
+type fontNameRec = struct {
 	platform, id uint16
 	text         string
 }
 
 func sampleNames() []byte {
-	return nameTable(
-		nameRec{3, 0, "© 2026 Type Foundry"},
-		nameRec{1, 0, "© 2026 Type Foundry"}, // same text on Mac: reported once
-		nameRec{3, 1, "Family"},              // not of interest
-		nameRec{3, 5, "Version 1.002"},
-		nameRec{3, 9, "GlyphGen AI"},
-		nameRec{3, 10, "Glyphs drawn by a generator"},
-		nameRec{1, 11, "https://vendor.example"},
-		nameRec{0, 12, "https://designer.example"},
+	return fontNameTable(
+		fontNameRec{3, 0, "© 2026 Type Foundry"},
+		fontNameRec{1, 0, "© 2026 Type Foundry"}, // same text on Mac: reported once
+		fontNameRec{3, 1, "Family"},              // not of interest
+		fontNameRec{3, 5, "Version 1.002"},
+		fontNameRec{3, 9, "GlyphGen AI"},
+		fontNameRec{3, 10, "Glyphs drawn by a generator"},
+		fontNameRec{1, 11, "https://vendor.example"},
+		fontNameRec{0, 12, "https://designer.example"},
 	)
 }
 
 func sampleFont() []byte {
 	store := append([]byte("\x00\x00\x00\x1ejumb"), bytes.Repeat([]byte("c2pa"), 30)...)
 	return buildSFNT(0, "\x00\x01\x00\x00",
-		fontTab{"C2PA", c2paTable("https://example.com/manifest", store, false)},
+		fontTab{"C2PA", fontC2PATable("https://example.com/manifest", store, false)},
 		fontTab{"glyf", bytes.Repeat([]byte{0xEE}, 1000)},
 		fontTab{"name", sampleNames()},
 	)
@@ -149,11 +149,11 @@ func TestFontBlocks(t *testing.T) {
 
 func TestFontShortC2PAHeaderAndCollection(t *testing.T) {
 	store := []byte("\x00\x00\x00\x10jumbc2pa-store!!")
-	f0 := buildSFNT(0, "OTTO", fontTab{"C2PA", c2paTable("", store, true)}, fontTab{"name", sampleNames()})
+	f0 := buildSFNT(0, "OTTO", fontTab{"C2PA", fontC2PATable("", store, true)}, fontTab{"name", sampleNames()})
 	// a collection of two fonts: header, then font 0 and font 1 (font 1 repeats font 0's tables)
 	hdr := []byte("ttcf\x00\x01\x00\x00\x00\x00\x00\x02")
 	start := int64(len(hdr) + 8)
-	font0 := buildSFNT(start, "OTTO", fontTab{"C2PA", c2paTable("", store, true)}, fontTab{"name", sampleNames()})
+	font0 := buildSFNT(start, "OTTO", fontTab{"C2PA", fontC2PATable("", store, true)}, fontTab{"name", sampleNames()})
 	font1 := append([]byte(nil), font0[:12+32]...) // same directory: the same table offsets
 	hdr = binary.BigEndian.AppendUint32(hdr, uint32(start))
 	hdr = binary.BigEndian.AppendUint32(hdr, uint32(start+int64(len(font0))))
@@ -179,7 +179,7 @@ func TestFontHostile(t *testing.T) {
 	good := sampleFont()
 	tablePastEOF := append([]byte(nil), good...)
 	binary.BigEndian.PutUint32(tablePastEOF[12+8:], 0x7FFFFFF0) // C2PA table offset
-	storeOutside := buildSFNT(0, "true", fontTab{"C2PA", c2paTable("", []byte("jumb"), false)})
+	storeOutside := buildSFNT(0, "true", fontTab{"C2PA", fontC2PATable("", []byte("jumb"), false)})
 	binary.BigEndian.PutUint32(storeOutside[12+16+12:], 0xFFFF) // store offset in the 20-byte layout
 	binary.BigEndian.PutUint32(storeOutside[12+16+10:], 0xFFFF) // and in the 18-byte one
 	manyTables := append([]byte("\x00\x01\x00\x00\xff\xff"), make([]byte, 100)...)
@@ -211,7 +211,7 @@ func TestFontCorpus(t *testing.T) {
 
 func FuzzFont(f *testing.F) {
 	f.Add(sampleFont())
-	f.Add(buildSFNT(0, "OTTO", fontTab{"C2PA", c2paTable("u", []byte("jumb"), true)}))
+	f.Add(buildSFNT(0, "OTTO", fontTab{"C2PA", fontC2PATable("u", []byte("jumb"), true)}))
 	f.Fuzz(func(t *testing.T, data []byte) {
 		res, _ := ReadFont(mediaBytes(data), int64(len(data)))
 		if res == nil {

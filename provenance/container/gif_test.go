@@ -47,13 +47,13 @@ func gifC2PAExt(store []byte) []byte {
 	return append(b, gifSubBlocks(store, 255)...)
 }
 
-const testXMPPacket = `<?xpacket begin="` + "\ufeff" + `" id="W5M0MpCehiHzreSzNTczkc9d"?>` + testXMP + `<?xpacket end="w"?>`
+const mediaTestXMPPacket = `<?xpacket begin="` + "\ufeff" + `" id="W5M0MpCehiHzreSzNTczkc9d"?>` + mediaTestXMP + `<?xpacket end="w"?>`
 
 func sampleGIF() []byte {
 	b := gifHeader()
 	b = append(b, 0x21, 0xF9, 4, 0, 0, 0, 0, 0)                                            // graphic control
 	b = append(b, append([]byte{0x21, 0xFF, 11}, "NETSCAPE2.0\x03\x01\x00\x00\x00"...)...) // loop
-	b = append(b, gifXMPExt(testXMPPacket)...)
+	b = append(b, gifXMPExt(mediaTestXMPPacket)...)
 	b = append(b, gifImage(bytes.Repeat([]byte{0x55}, 700))...)
 	b = append(b, 0x21, 0xFE)
 	b = append(b, gifSubBlocks([]byte("made by a generator"), 7)...)
@@ -71,7 +71,7 @@ func TestGIFBlocks(t *testing.T) {
 		t.Fatal(err)
 	}
 	x := mediaBlocks(res, KindXMP)
-	if len(x) != 1 || string(x[0].Data) != testXMPPacket {
+	if len(x) != 1 || string(x[0].Data) != mediaTestXMPPacket {
 		t.Fatalf("XMP = %+v", x)
 	}
 	if c := mediaBlocks(res, KindComment); len(c) != 1 || string(c[0].Data) != "made by a generator" {
@@ -91,7 +91,7 @@ func TestGIFXMPDamagedTrailer(t *testing.T) {
 	b := gifHeader()
 	b = append(b, 0x21, 0xFF, 11)
 	b = append(b, "XMP DataXMP"...)
-	b = append(b, gifSubBlocks([]byte(testXMPPacket), 255)...) // written as sub-blocks by a confused writer
+	b = append(b, gifSubBlocks([]byte(mediaTestXMPPacket), 255)...) // written as sub-blocks by a confused writer
 	b = append(b, 0x3B)
 	res, err := ReadGIF(mediaBytes(b), int64(len(b)))
 	if err != nil {

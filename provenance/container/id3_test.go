@@ -11,7 +11,7 @@ import (
 )
 
 // syncsafe encodes v as a 4-byte syncsafe integer.
-func syncsafe(v int) []byte {
+func id3SyncsafeBytes(v int) []byte {
 	return []byte{byte(v >> 21 & 0x7F), byte(v >> 14 & 0x7F), byte(v >> 7 & 0x7F), byte(v & 0x7F)}
 }
 
@@ -24,7 +24,7 @@ func id3Frame(major byte, id string, flags uint16, data []byte) []byte {
 	case 3:
 		b = binary.BigEndian.AppendUint32(b, uint32(len(data)))
 	default:
-		b = append(b, syncsafe(len(data))...)
+		b = append(b, id3SyncsafeBytes(len(data))...)
 	}
 	b = binary.BigEndian.AppendUint16(b, flags)
 	return append(b, data...)
@@ -34,10 +34,10 @@ func id3Frame(major byte, id string, flags uint16, data []byte) []byte {
 func id3Tag(major, flags byte, frames ...[]byte) []byte {
 	body := bytes.Join(frames, nil)
 	body = append(body, make([]byte, 16)...) // padding
-	return append(append([]byte{'I', 'D', '3', major, 0, flags}, syncsafe(len(body))...), body...)
+	return append(append([]byte{'I', 'D', '3', major, 0, flags}, id3SyncsafeBytes(len(body))...), body...)
 }
 
-func utf16le(s string, bom bool) []byte {
+func id3UTF16LE(s string, bom bool) []byte {
 	var b []byte
 	if bom {
 		b = []byte{0xFF, 0xFE}
@@ -48,7 +48,7 @@ func utf16le(s string, bom bool) []byte {
 	return b
 }
 
-func utf16be(s string) []byte {
+func id3UTF16BE(s string) []byte {
 	var b []byte
 	for _, u := range utf16.Encode([]rune(s)) {
 		b = binary.BigEndian.AppendUint16(b, u)
@@ -56,7 +56,7 @@ func utf16be(s string) []byte {
 	return b
 }
 
-func zlibBytes(b []byte) []byte {
+func id3Zlib(b []byte) []byte {
 	var buf bytes.Buffer
 	w := zlib.NewWriter(&buf)
 	w.Write(b)
@@ -67,7 +67,7 @@ func zlibBytes(b []byte) []byte {
 // mp3Frames is a few bytes of MPEG-1 Layer III audio (frame headers only).
 var mp3Frames = append([]byte{0xFF, 0xFB, 0x90, 0x64}, make([]byte, 400)...)
 
-func geob(enc byte, mime string, obj []byte) []byte {
+func id3GEOB(enc byte, mime string, obj []byte) []byte {
 	b := append([]byte{enc}, mime...)
 	b = append(b, 0)
 	b = append(b, "c2pa\x00c2pa manifest store\x00"...)
@@ -79,13 +79,13 @@ func sampleMP3v24() []byte {
 	tag := id3Tag(4, 0,
 		id3Frame(4, "TIT2", 0, append([]byte{3}, "Cicadas\x00Night"...)),
 		id3Frame(4, "TSSE", 0, append([]byte{0}, "Lavf60 \xe9"...)),
-		id3Frame(4, "TXXX", 0, append([]byte{1}, append(append(utf16le("tool", true), 0, 0), utf16le("VoiceGen 2", true)...)...)),
-		id3Frame(4, "COMM", 0, append([]byte{2, 'e', 'n', 'g', 0, 0}, utf16be("generated voice")...)),
+		id3Frame(4, "TXXX", 0, append([]byte{1}, append(append(id3UTF16LE("tool", true), 0, 0), id3UTF16LE("VoiceGen 2", true)...)...)),
+		id3Frame(4, "COMM", 0, append([]byte{2, 'e', 'n', 'g', 0, 0}, id3UTF16BE("generated voice")...)),
 		id3Frame(4, "PRIV", 0, []byte("com.example.gen\x00{\"model\":\"v2\"}")),
 		id3Frame(4, "PRIV", 0, []byte("binary\x00\x01\x02\x03\x00\x00\x05")),
 		id3Frame(4, "APIC", 0, bytes.Repeat([]byte{0xAB}, 300)),
-		id3Frame(4, "GEOB", 0, geob(3, "application/x-c2pa-manifest-store", store)),
-		id3Frame(4, "TENC", 0x000B, append(binary.BigEndian.AppendUint32(nil, 0), zlibBytes(append([]byte{3}, "Encoder Z"...))...)),
+		id3Frame(4, "GEOB", 0, id3GEOB(3, "application/x-c2pa-manifest-store", store)),
+		id3Frame(4, "TENC", 0x000B, append(binary.BigEndian.AppendUint32(nil, 0), id3Zlib(append([]byte{3}, "Encoder Z"...))...)),
 	)
 	// the compressed TENC carries a data length indicator (4 bytes) before the zlib stream
 	return append(tag, mp3Frames...)
@@ -128,12 +128,12 @@ func TestID3v24(t *testing.T) {
 
 func TestID3v23Unsync(t *testing.T) {
 	// a v2.3 tag with tag-level unsynchronisation: every FF is followed by 00
-	title := append([]byte{1, 0xFF, 0xFE}, utf16le("ÿ title", false)...) // contains FF bytes
+	title := append([]byte{1, 0xFF, 0xFE}, id3UTF16LE("ÿ title", false)...) // contains FF bytes
 	frames := bytes.Join([][]byte{
 		id3Frame(3, "TIT2", 0, title),
-		id3Frame(3, "TCOM", 0x0080, append(binary.BigEndian.AppendUint32(nil, 9), zlibBytes(append([]byte{0}, "Composer"...))...)),
+		id3Frame(3, "TCOM", 0x0080, append(binary.BigEndian.AppendUint32(nil, 9), id3Zlib(append([]byte{0}, "Composer"...))...)),
 		id3Frame(3, "TPE1", 0x0040, []byte{0x80, 0, 'x'}), // encrypted: skipped
-		id3Frame(3, "GEOB", 0, geob(0, "application/c2pa", []byte{0xFF, 0xE0, 'j', 'u', 'm', 'b'})),
+		id3Frame(3, "GEOB", 0, id3GEOB(0, "application/c2pa", []byte{0xFF, 0xE0, 'j', 'u', 'm', 'b'})),
 	}, nil)
 	var unsync []byte
 	for _, c := range frames {
@@ -142,7 +142,7 @@ func TestID3v23Unsync(t *testing.T) {
 			unsync = append(unsync, 0)
 		}
 	}
-	tag := append([]byte{'I', 'D', '3', 3, 0, 0x80}, syncsafe(len(unsync))...)
+	tag := append([]byte{'I', 'D', '3', 3, 0, 0x80}, id3SyncsafeBytes(len(unsync))...)
 	tag = append(tag, unsync...)
 	data := append(tag, mp3Frames...)
 	res, err := ReadMP3(mediaBytes(data), int64(len(data)))
@@ -167,9 +167,9 @@ func TestID3v23Unsync(t *testing.T) {
 func TestID3v24FrameUnsyncAndExtendedHeader(t *testing.T) {
 	val := []byte{0, 'a', 0xFF, 0x00, 0xE0, 'b'} // unsynchronised: decodes to a FF E0 b
 	tag := []byte{'I', 'D', '3', 4, 0, 0x40}
-	ext := append(syncsafe(6), 1, 0)
+	ext := append(id3SyncsafeBytes(6), 1, 0)
 	body := append(ext, id3Frame(4, "TSSE", 0x0002, val)...)
-	tag = append(append(tag, syncsafe(len(body))...), body...)
+	tag = append(append(tag, id3SyncsafeBytes(len(body))...), body...)
 	res, err := ReadMP3(mediaBytes(tag), int64(len(tag)))
 	if err != nil {
 		t.Fatal(err)
@@ -251,15 +251,15 @@ func TestMatchMP3(t *testing.T) {
 
 func TestID3Hostile(t *testing.T) {
 	good := sampleMP3v24()
-	bomb := zlibBytes(make([]byte, 64<<20))
+	bomb := id3Zlib(make([]byte, 64<<20))
 	cases := map[string][]byte{
-		"frame past tag":    id3Tag(4, 0, append(append([]byte("TIT2"), syncsafe(1000)...), 0, 0, 0, 'x')),
+		"frame past tag":    id3Tag(4, 0, append(append([]byte("TIT2"), id3SyncsafeBytes(1000)...), 0, 0, 0, 'x')),
 		"tag past EOF":      good[:60],
 		"bad syncsafe":      []byte("ID3\x04\x00\x00\xff\xff\xff\xff\x00\x00"),
 		"zip bomb":          id3Tag(3, 0, id3Frame(3, "TIT2", 0x0080, append([]byte{0, 0, 0, 9}, bomb...))),
 		"underflow":         id3Tag(3, 0, id3Frame(3, "TIT2", 0x00E0, []byte{1, 2})),
 		"garbage frame ids": id3Tag(3, 0, []byte("\x01\x02\x03\x04\x00\x00\x00\x01\x00\x00x")),
-		"v2.2 compression":  append([]byte("ID3\x02\x00\x40"), syncsafe(4)...),
+		"v2.2 compression":  append([]byte("ID3\x02\x00\x40"), id3SyncsafeBytes(4)...),
 	}
 	// many tiny tags one after the other
 	var many []byte
@@ -295,7 +295,7 @@ func TestID3Corpus(t *testing.T) {
 func FuzzID3(f *testing.F) {
 	f.Add(sampleMP3v24())
 	f.Add(id3Tag(2, 0, id3Frame(2, "TT2", 0, []byte("\x01\xff\xfex\x00"))))
-	f.Add(id3Tag(3, 0x80, id3Frame(3, "TCOM", 0x0080, append([]byte{0, 0, 0, 9}, zlibBytes([]byte("\x00Composer"))...))))
+	f.Add(id3Tag(3, 0x80, id3Frame(3, "TCOM", 0x0080, append([]byte{0, 0, 0, 9}, id3Zlib([]byte("\x00Composer"))...))))
 	f.Fuzz(func(t *testing.T, data []byte) {
 		res, _ := ReadMP3(mediaBytes(data), int64(len(data)))
 		if res == nil {

@@ -69,7 +69,7 @@ func samplePSDResources() []psdRes {
 		{id: psdResIPTC, name: "ab", data: []byte{0x1c, 2, 0, 0, 2, 0, 4}},
 		{id: psdResEXIF, data: sampleTIFF(false, false)},
 		{sig: "MeSa", id: 7000, name: "odd", data: []byte{1}},
-		{id: psdResXMP, name: "XMP", data: []byte(testXMP)},
+		{id: psdResXMP, name: "XMP", data: []byte(mediaTestXMP)},
 	}
 }
 
@@ -87,7 +87,7 @@ func TestPSDBlocks(t *testing.T) {
 			t.Errorf("Format = %q", res.Format)
 		}
 		x := mediaBlocks(res, KindXMP)
-		if len(x) != 1 || string(x[0].Data) != testXMP || !bytes.Equal(data[x[0].Offset:x[0].Offset+x[0].Size], x[0].Data) {
+		if len(x) != 1 || string(x[0].Data) != mediaTestXMP || !bytes.Equal(data[x[0].Offset:x[0].Offset+x[0].Size], x[0].Data) {
 			t.Fatalf("XMP = %+v", x)
 		}
 		if e := mediaBlocks(res, KindEXIF); len(e) != 1 || !bytes.Equal(e[0].Data, sampleTIFF(false, false)) {
@@ -97,7 +97,7 @@ func TestPSDBlocks(t *testing.T) {
 			t.Errorf("IPTC = %+v", i)
 		}
 		p := mediaBlocks(res, KindPhotoshop)
-		if len(p) != 1 || !bytes.HasPrefix(p[0].Data, []byte("8BIM\x03\xed")) || !bytes.Contains(p[0].Data, []byte(testXMP)) {
+		if len(p) != 1 || !bytes.HasPrefix(p[0].Data, []byte("8BIM\x03\xed")) || !bytes.Contains(p[0].Data, []byte(mediaTestXMP)) {
 			t.Errorf("Photoshop = %d blocks", len(p))
 		}
 	}
@@ -168,7 +168,7 @@ func TestPSDCorpus(t *testing.T) {
 
 func FuzzPSD(f *testing.F) {
 	f.Add(buildPSD(1, samplePSDResources()...))
-	f.Add(buildPSD(2, psdRes{id: psdResXMP, data: []byte(testXMP)}))
+	f.Add(buildPSD(2, psdRes{id: psdResXMP, data: []byte(mediaTestXMP)}))
 	f.Fuzz(func(t *testing.T, data []byte) {
 		res, _ := ReadPSD(mediaBytes(data), int64(len(data)))
 		if res == nil {

@@ -20,8 +20,8 @@ type tiffB struct {
 	base int64 // file offset of buf[0]
 }
 
-// te is one entry for tiffB.ifd; val is the raw value bytes.
-type te struct {
+// tiffEntryT is one entry for tiffB.ifd; val is the raw value bytes.
+type tiffEntryT struct {
 	tag, typ uint16
 	count    uint64
 	val      []byte
@@ -64,7 +64,7 @@ func (b *tiffB) setFirst(v int64) {
 }
 
 // ifd appends an IFD (values first) and returns its offset.
-func (b *tiffB) ifd(es []te, next int64) int64 {
+func (b *tiffB) ifd(es []tiffEntryT, next int64) int64 {
 	vl := 4
 	if b.big {
 		vl = 8
@@ -120,26 +120,26 @@ func (b *tiffB) patchNext(at, next int64) {
 	}
 }
 
-func ascii(s string) []byte { return append([]byte(s), 0) }
+func tiffASCII(s string) []byte { return append([]byte(s), 0) }
 
-const testXMP = `<x:xmpmeta xmlns:x="adobe:ns:meta/"><rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#"/></x:xmpmeta>`
+const mediaTestXMP = `<x:xmpmeta xmlns:x="adobe:ns:meta/"><rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#"/></x:xmpmeta>`
 
 // sampleTIFF builds a TIFF whose IFD0 carries text tags, XMP, IPTC,
 // Photoshop resources and C2PA, with Exif and GPS IFDs and a second page.
 func sampleTIFF(le, big bool) []byte {
 	b := newTiffB(le, big)
 	u32 := func(v uint32) []byte { return b.bo.AppendUint32(nil, v) }
-	ifd1 := b.ifd([]te{{tag: 256, typ: 3, val: b.bo.AppendUint16(nil, 4)}, {tag: tiffTagXMP, typ: 1, val: []byte(testXMP + " page2")}}, 0)
-	exif := b.ifd([]te{{tag: 0x9286, typ: 7, val: append([]byte("ASCII\x00\x00\x00"), "Made with a generator"...)}}, 0)
-	gps := b.ifd([]te{{tag: 0, typ: 1, val: []byte{2, 3, 0, 0}}}, 0)
+	ifd1 := b.ifd([]tiffEntryT{{tag: 256, typ: 3, val: b.bo.AppendUint16(nil, 4)}, {tag: tiffTagXMP, typ: 1, val: []byte(mediaTestXMP + " page2")}}, 0)
+	exif := b.ifd([]tiffEntryT{{tag: 0x9286, typ: 7, val: append([]byte("ASCII\x00\x00\x00"), "Made with a generator"...)}}, 0)
+	gps := b.ifd([]tiffEntryT{{tag: 0, typ: 1, val: []byte{2, 3, 0, 0}}}, 0)
 	ptrTyp := uint16(4)
 	if big {
 		ptrTyp = 18
 	}
-	ifd0 := b.ifd([]te{
+	ifd0 := b.ifd([]tiffEntryT{
 		{tag: 256, typ: 4, val: u32(640)},
-		{tag: 305, typ: 2, val: ascii("GenTool 1.0")},
-		{tag: tiffTagXMP, typ: 1, val: []byte(testXMP)},
+		{tag: 305, typ: 2, val: tiffASCII("GenTool 1.0")},
+		{tag: tiffTagXMP, typ: 1, val: []byte(mediaTestXMP)},
 		{tag: tiffTagIPTC, typ: 4, val: []byte{0x1c, 2, 0, 0, 2, 0, 4, 0}},
 		{tag: tiffTagPhotoshop, typ: 1, val: []byte("8BIM\x04\x04\x00\x00\x00\x00\x00\x00")},
 		{tag: tiffTagExifIFD, typ: ptrTyp, val: b.off(exif)},
@@ -168,7 +168,7 @@ func TestTIFFBlocks(t *testing.T) {
 				t.Errorf("Format = %q", res.Format)
 			}
 			xmps := mediaBlocks(res, KindXMP)
-			if len(xmps) != 2 || string(xmps[0].Data) != testXMP || string(xmps[1].Data) != testXMP+" page2" {
+			if len(xmps) != 2 || string(xmps[0].Data) != mediaTestXMP || string(xmps[1].Data) != mediaTestXMP+" page2" {
 				t.Fatalf("XMP blocks = %+v", xmps)
 			}
 			if xmps[0].Container != "TIFF IFD0 XMP (tag 700)" || xmps[1].Container != "TIFF IFD1 XMP (tag 700)" {
@@ -231,8 +231,8 @@ func checkSynthesizedEXIF(t *testing.T, data []byte) {
 
 func TestTIFFDNG(t *testing.T) {
 	b := newTiffB(true, false)
-	sub := b.ifd([]te{{tag: tiffTagXMP, typ: 7, val: []byte(testXMP)}}, 0)
-	ifd0 := b.ifd([]te{{tag: tiffTagSubIFDs, typ: 13, val: b.bo.AppendUint32(nil, uint32(sub))}, {tag: tiffTagDNGVersion, typ: 1, val: []byte{1, 4, 0, 0}}}, 0)
+	sub := b.ifd([]tiffEntryT{{tag: tiffTagXMP, typ: 7, val: []byte(mediaTestXMP)}}, 0)
+	ifd0 := b.ifd([]tiffEntryT{{tag: tiffTagSubIFDs, typ: 13, val: b.bo.AppendUint32(nil, uint32(sub))}, {tag: tiffTagDNGVersion, typ: 1, val: []byte{1, 4, 0, 0}}}, 0)
 	b.setFirst(ifd0)
 	res, err := ReadTIFF(mediaBytes(b.buf), int64(len(b.buf)))
 	if err != nil || res.Format != "DNG" {
@@ -251,7 +251,7 @@ func TestTIFFIFDAtEnd(t *testing.T) {
 	head := append([]byte(nil), b.buf...)
 	// build the IFD in a separate builder, then relocate it by padding offsets
 	tail := &tiffB{bo: binary.LittleEndian, big: true, base: at}
-	ifd0 := tail.ifd([]te{{tag: 305, typ: 2, val: ascii("GenTool 1.0")}, {tag: tiffTagC2PA, typ: 7, val: []byte("\x00\x00\x00\x10jumbC2PA-store")}}, 0)
+	ifd0 := tail.ifd([]tiffEntryT{{tag: 305, typ: 2, val: tiffASCII("GenTool 1.0")}, {tag: tiffTagC2PA, typ: 7, val: []byte("\x00\x00\x00\x10jumbC2PA-store")}}, 0)
 	b.bo.PutUint64(head[8:], uint64(ifd0))
 	s := &mediaSparse{size: at + int64(len(tail.buf)), regions: map[int64][]byte{0: head, at: tail.buf}}
 	res, err := ReadTIFF(s, s.size)
@@ -270,7 +270,7 @@ func TestTIFFHostile(t *testing.T) {
 	// an IFD chain that loops back to itself, and SubIFDs that point at IFD0
 	loop := newTiffB(true, false)
 	subs := make([]byte, 8)
-	at := loop.ifd([]te{{tag: tiffTagXMP, typ: 1, val: []byte(testXMP)}, {tag: tiffTagSubIFDs, typ: 4, val: subs}}, 0)
+	at := loop.ifd([]tiffEntryT{{tag: tiffTagXMP, typ: 1, val: []byte(mediaTestXMP)}, {tag: tiffTagSubIFDs, typ: 4, val: subs}}, 0)
 	loop.setFirst(at)
 	loop.patchNext(at, at)
 	valAt := loop.bo.Uint32(loop.buf[at+2+12+8:])
@@ -285,11 +285,11 @@ func TestTIFFHostile(t *testing.T) {
 	deep := newTiffB(false, false)
 	next := int64(0)
 	for i := 0; i < 100; i++ {
-		var es []te
+		var es []tiffEntryT
 		if next != 0 {
-			es = []te{{tag: tiffTagSubIFDs, typ: 4, val: deep.bo.AppendUint32(nil, uint32(next))}}
+			es = []tiffEntryT{{tag: tiffTagSubIFDs, typ: 4, val: deep.bo.AppendUint32(nil, uint32(next))}}
 		} else {
-			es = []te{{tag: 256, typ: 3, val: []byte{0, 1}}}
+			es = []tiffEntryT{{tag: 256, typ: 3, val: []byte{0, 1}}}
 		}
 		next = deep.ifd(es, 0)
 	}
@@ -301,8 +301,8 @@ func TestTIFFHostile(t *testing.T) {
 
 	// huge counts and lengths past the end of the file
 	huge := newTiffB(true, false)
-	at = huge.ifd([]te{
-		{tag: 305, typ: 2, val: ascii("GenTool")},
+	at = huge.ifd([]tiffEntryT{
+		{tag: 305, typ: 2, val: tiffASCII("GenTool")},
 		{tag: tiffTagXMP, typ: 1, count: 1 << 31, val: huge.bo.AppendUint32(nil, 8)},
 		{tag: tiffTagSubIFDs, typ: 4, count: 1 << 30, val: huge.bo.AppendUint32(nil, 8)},
 		{tag: tiffTagC2PA, typ: 7, count: 100, val: huge.bo.AppendUint32(nil, 1<<30)},
@@ -315,7 +315,7 @@ func TestTIFFHostile(t *testing.T) {
 
 	// an entry table that declares 65535 entries in a tiny file
 	short := newTiffB(true, false)
-	at = short.ifd([]te{{tag: 305, typ: 2, val: ascii("x")}}, 0)
+	at = short.ifd([]tiffEntryT{{tag: 305, typ: 2, val: tiffASCII("x")}}, 0)
 	short.setFirst(at)
 	short.bo.PutUint16(short.buf[at:], 0xFFFF)
 	if _, err = mediaQuick(t, ReadTIFF, short.buf, time.Second); !errors.Is(err, ErrTruncated) {
@@ -326,9 +326,9 @@ func TestTIFFHostile(t *testing.T) {
 	// offsets all point back at the first IFD
 	fan := newTiffB(true, false)
 	fan.buf = append(fan.buf, make([]byte, 256)...) // offsets array at 8, patched below
-	var es []te
+	var es []tiffEntryT
 	for i := 0; i < 300; i++ {
-		es = append(es, te{tag: tiffTagSubIFDs, typ: 4, count: 64, val: fan.bo.AppendUint32(nil, 8)})
+		es = append(es, tiffEntryT{tag: tiffTagSubIFDs, typ: 4, count: 64, val: fan.bo.AppendUint32(nil, 8)})
 	}
 	prev := int64(0)
 	for i := 0; i < 200; i++ {
