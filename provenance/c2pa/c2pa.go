@@ -2,11 +2,16 @@
 // assertions, ingredients, and (later) signatures and hash bindings.
 package c2pa
 
+import "time"
+
 // Store is a decoded C2PA manifest store.
 type Store struct {
 	Manifests []*Manifest `json:"manifests"`
 	// Active is the label of the active manifest: the last manifest of the store.
 	Active string `json:"active_manifest"`
+	// ValidationState is set by Validate: the active manifest's state, Invalid
+	// when an ingredient manifest it relies on is Invalid.
+	ValidationState string `json:"validation_state,omitempty"`
 	// Warnings lists parts of the store that could not be decoded; the rest was read.
 	Warnings []string `json:"warnings,omitempty"`
 
@@ -40,8 +45,13 @@ type Ingredient struct {
 	Label string `json:"label,omitempty"`
 	// InstanceID is the ingredient's xmpMM:InstanceID, when given.
 	InstanceID string `json:"instance_id,omitempty"`
+	// ValidationStatus holds the failure codes the claim generator recorded
+	// for the ingredient's manifest when it took the ingredient in
+	// (validationStatus of v1/v2, validationResults.activeManifest.failure of v3).
+	ValidationStatus []string `json:"validation_status,omitempty"`
 
 	manifestRef *hashedURI // the c2pa_manifest / activeManifest reference
+	hasResults  bool       // a v3 validationResults map is present
 }
 
 // Manifest is one manifest of a store.
@@ -68,6 +78,18 @@ type Manifest struct {
 	GenerativeAI bool `json:"generative_ai,omitempty"`
 	// Warnings lists parts of the manifest that could not be decoded.
 	Warnings []string `json:"warnings,omitempty"`
+
+	// Set by Validate:
+	Signer      *Signer    `json:"signer,omitempty"`       // the signing certificate's subject
+	SigningTime *time.Time `json:"signing_time,omitempty"` // from the RFC 3161 time-stamp, when present
+	// ValidationState is Valid, Invalid or Trusted.
+	ValidationState string `json:"validation_state,omitempty"`
+	// ValidationStatus lists the failure codes (and signingCredential.untrusted).
+	ValidationStatus []string `json:"validation_status,omitempty"`
+	// ValidationSuccess lists the success codes (claimSignature.validated ...).
+	ValidationSuccess []string `json:"validation_success,omitempty"`
+	// ValidationInformational lists codes that do not affect the state (timeStamp.malformed ...).
+	ValidationInformational []string `json:"validation_informational,omitempty"`
 
 	box        *Box   // the manifest superbox
 	claimBox   *Box   // the claim superbox

@@ -34,6 +34,15 @@ type refRecord struct {
 	ValidationState      *string  `json:"validation_state"`
 	ValidationFailures   []string `json:"validation_failures"`
 	IngredientValidation []string `json:"ingredient_validation_failures"`
+	Readers              struct {
+		Wasm struct {
+			Manifests map[string]struct {
+				SignatureIssuer *string `json:"signature_issuer"`
+				SignatureCN     *string `json:"signature_cn"`
+				SignatureTime   *string `json:"signature_time"`
+			} `json:"manifests"`
+		} `json:"c2pa-wasm"`
+	} `json:"readers"`
 }
 
 // corpusDir returns ../../../shared/corpus/c2pa, or skips the test.

@@ -360,6 +360,17 @@ func (m *Manifest) readIngredient(label string, a map[string]any) {
 		Relationship: truncate(str(a, "relationship")),
 		InstanceID:   truncate(str(a, "instanceID")),
 	}
+	for _, x := range asSlice(a["validationStatus"]) {
+		if c := str(asMap(x), "code"); c != "" && len(in.ValidationStatus) < 64 {
+			in.ValidationStatus = append(in.ValidationStatus, truncate(c))
+		}
+	}
+	in.hasResults = asMap(a["validationResults"]) != nil
+	for _, x := range asSlice(asMap(asMap(a["validationResults"])["activeManifest"])["failure"]) {
+		if c := str(asMap(x), "code"); c != "" && len(in.ValidationStatus) < 64 {
+			in.ValidationStatus = append(in.ValidationStatus, truncate(c))
+		}
+	}
 	in.manifestRef = parseHashedURI(a["activeManifest"])
 	if in.manifestRef == nil {
 		in.manifestRef = parseHashedURI(a["c2pa_manifest"])

@@ -1,0 +1,122 @@
+package c2pa
+
+import (
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"slices"
+	"sort"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/provscan/provscan/provenance/container"
+)
+
+// TestCorpusValidation compares Validate (with VerifyContent) with the
+// official SDK's validation of every corpus file it read a manifest from:
+// validation state, the set of failure codes of the active manifest, and
+// each manifest's signer and signing time. It prints an agreement table;
+// disagreements must be listed in testdata/known-differences.md.
+func TestCorpusValidation(t *testing.T) {
+	dir := corpusDir(t)
+	refs := loadReference(t, dir)
+	known := knownDifferences(t)
+	aspects := []string{"state", "failures", "signer", "signing_time"}
+	type tally struct{ agree, differ, known int }
+	table := map[string]*tally{}
+	for _, a := range aspects {
+		table[a] = &tally{}
+	}
+	var failures, unread []string
+	record := func(path, aspect string, ok bool, detail string) {
+		tl := table[aspect]
+		switch {
+		case ok:
+			tl.agree++
+		case known[path+" "+aspect] || known[path]:
+			tl.known++
+		default:
+			tl.differ++
+			failures = append(failures, fmt.Sprintf("%s [%s]: %s", path, aspect, detail))
+		}
+	}
+	for _, r := range refs {
+		if !r.HasManifest {
+			continue
+		}
+		path := filepath.Join(dir, filepath.FromSlash(r.Path))
+		data, err := storeBytes(path)
+		if errors.Is(err, container.ErrUnknownFormat) {
+			unread = append(unread, r.Path)
+			continue
+		}
+		if err != nil {
+			record(r.Path, "state", false, fmt.Sprintf("no store: %v", err))
+			continue
+		}
+		s, _ := Parse(data)
+		if s == nil || len(s.Manifests) == 0 {
+			record(r.Path, "state", false, "no manifest")
+			continue
+		}
+		f, err := os.Open(path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		st, _ := f.Stat()
+		opts := Options{VerifyContent: !strings.HasSuffix(path, ".c2pa")}
+		Validate(s, opts, f, st.Size())
+		f.Close()
+		am := s.ActiveManifest()
+		record(r.Path, "state", s.ValidationState == deref(r.ValidationState),
+			fmt.Sprintf("reference %s, provscan %s (%v; warnings %v)", deref(r.ValidationState), s.ValidationState, am.ValidationStatus, am.Warnings))
+		want := slices.Clone(r.ValidationFailures)
+		got := slices.Clone(am.ValidationStatus)
+		sort.Strings(want)
+		sort.Strings(got)
+		want, got = slices.Compact(want), slices.Compact(got)
+		record(r.Path, "failures", slices.Equal(want, got), fmt.Sprintf("reference %v, provscan %v (warnings %v)", want, got, am.Warnings))
+		signerOK, timeOK := true, true
+		var sd, td []string
+		for label, rm := range r.Readers.Wasm.Manifests {
+			m := s.Manifest(label)
+			if m == nil {
+				continue
+			}
+			var o, cn string
+			if m.Signer != nil {
+				o, cn = m.Signer.Organization, m.Signer.CommonName
+			}
+			if o != deref(rm.SignatureIssuer) || cn != deref(rm.SignatureCN) {
+				signerOK = false
+				sd = append(sd, fmt.Sprintf("%s: reference %q/%q, provscan %q/%q", label, deref(rm.SignatureIssuer), deref(rm.SignatureCN), o, cn))
+			}
+			var wantT, gotT time.Time
+			if rm.SignatureTime != nil {
+				wantT, _ = time.Parse(time.RFC3339, *rm.SignatureTime)
+				wantT = wantT.Truncate(time.Second)
+			}
+			if m.SigningTime != nil {
+				gotT = m.SigningTime.Truncate(time.Second)
+			}
+			if !wantT.Equal(gotT) {
+				timeOK = false
+				td = append(td, fmt.Sprintf("%s: reference %v, provscan %v", label, wantT, gotT))
+			}
+		}
+		record(r.Path, "signer", signerOK, strings.Join(sd, "; "))
+		record(r.Path, "signing_time", timeOK, strings.Join(td, "; "))
+	}
+	t.Logf("%-14s %6s %6s %6s", "aspect", "agree", "differ", "known")
+	for _, a := range aspects {
+		tl := table[a]
+		t.Logf("%-14s %6d %6d %6d", a, tl.agree, tl.differ, tl.known)
+	}
+	t.Logf("%d files with a manifest in containers provscan cannot read yet: %v", len(unread), unread)
+	sort.Strings(failures)
+	for _, f := range failures {
+		t.Errorf("disagreement: %s", f)
+	}
+}
