@@ -243,11 +243,14 @@ func (d *id3Reader) frame(src io.ReaderAt, base, pos, n int64, major byte, tagUn
 	} else {
 		id = string(h[:4])
 		if major == 4 {
+			plain := int64(binary.BigEndian.Uint32(h[4:8]))
 			v, ok := id3Syncsafe(h[4:8])
-			if !ok { // some writers store a plain size in v2.4
-				v = binary.BigEndian.Uint32(h[4:8])
-			}
 			size = int64(v)
+			// Some writers (old iTunes) store plain sizes in v2.4: take the
+			// plain size when the syncsafe one does not land on a frame.
+			if !ok || (plain != size && !id3FrameAt(src, base, pos+hlen+size, n) && id3FrameAt(src, base, pos+hlen+plain, n)) {
+				size = plain
+			}
 		} else {
 			size = int64(binary.BigEndian.Uint32(h[4:8]))
 		}
@@ -288,6 +291,31 @@ func (d *id3Reader) frame(src io.ReaderAt, base, pos, n int64, major byte, tagUn
 		note = "offset approximate: the tag is unsynchronised"
 	}
 	return next, d.decode(id, data, where, fileOff, size, note)
+}
+
+// id3FrameAt reports whether pos (relative to base, in a tag body of n
+// bytes) is a plausible place for the next frame: the end of the tag,
+// padding, or a frame ID.
+func id3FrameAt(src io.ReaderAt, base, pos, n int64) bool {
+	if pos == n {
+		return true
+	}
+	if pos > n || n-pos < 4 {
+		return false
+	}
+	var id [4]byte
+	if err := ReadAt(src, id[:], base+pos); err != nil {
+		return false
+	}
+	if id[0] == 0 {
+		return true
+	}
+	for _, c := range id {
+		if (c < 'A' || c > 'Z') && (c < '0' || c > '9') {
+			return false
+		}
+	}
+	return true
 }
 
 // id3Wanted reports whether the frame id is one the reader decodes.
@@ -383,20 +411,20 @@ func (d *id3Reader) decode(id string, data []byte, where string, off, size int64
 		if id == "WXXX" {
 			value = id3Text(rest, 0)
 		}
-		return text(id+":"+id3Text(desc, enc), value)
+		return text(id3Key(id, id3Text(desc, enc)), value)
 	case id == "COMM":
 		if len(data) < 4 {
 			return nil
 		}
 		enc := data[0]
 		desc, rest := id3Split(data[4:], enc)
-		return text("COMM:"+id3Text(desc, enc), id3Text(rest, enc))
+		return text(id3Key("COMM", id3Text(desc, enc)), id3Text(rest, enc))
 	case id == "PRIV":
 		owner, rest := id3Split(data, 0)
 		if !id3Printable(rest) {
 			return nil
 		}
-		return text("PRIV:"+id3Text(owner, 0), strings.TrimRight(string(rest), "\x00"))
+		return text(id3Key("PRIV", id3Text(owner, 0)), strings.TrimRight(string(rest), "\x00"))
 	case id == "GEOB":
 		if len(data) < 1 {
 			return nil
@@ -417,6 +445,15 @@ func (d *id3Reader) decode(id string, data []byte, where string, off, size int64
 		}
 		return text(id, id3Text(data[1:], data[0]))
 	}
+}
+
+// id3Key is the key of a frame with a description or owner: "TXXX:desc",
+// or the bare frame ID when the description is empty.
+func id3Key(id, desc string) string {
+	if desc == "" {
+		return id
+	}
+	return id + ":" + desc
 }
 
 // id3Syncsafe decodes a 4-byte syncsafe integer (7 bits per byte).

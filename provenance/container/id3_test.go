@@ -105,7 +105,7 @@ func TestID3v24(t *testing.T) {
 		"TIT2":                 "Cicadas / Night",
 		"TSSE":                 "Lavf60 é",
 		"TXXX:tool":            "VoiceGen 2",
-		"COMM:":                "generated voice",
+		"COMM":                 "generated voice",
 		"PRIV:com.example.gen": `{"model":"v2"}`,
 		"TENC":                 "Encoder Z",
 	}
@@ -179,6 +179,23 @@ func TestID3v24FrameUnsyncAndExtendedHeader(t *testing.T) {
 	}
 	if b := mediaBlocks(res, KindText); len(b) != 1 || b[0].Size != int64(len(val)) {
 		t.Errorf("blocks = %+v", b)
+	}
+}
+
+func TestID3v24PlainSizes(t *testing.T) {
+	// an old iTunes-style v2.4 tag: frame sizes written as plain integers
+	long := append([]byte{0}, bytes.Repeat([]byte("x"), 255)...) // 256 bytes: 00 00 01 00 is also a valid syncsafe 128
+	plain := func(id string, data []byte) []byte {
+		b := binary.BigEndian.AppendUint32([]byte(id), uint32(len(data)))
+		return append(append(b, 0, 0), data...)
+	}
+	tag := id3Tag(4, 0, plain("TIT2", long), plain("TSSE", []byte("\x00GenEncoder")))
+	res, err := ReadMP3(mediaBytes(tag), int64(len(tag)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if txt := mediaText(res); txt["TSSE"] != "GenEncoder" || len(txt["TIT2"]) != 255 {
+		t.Errorf("texts = %q", txt)
 	}
 }
 
