@@ -5,6 +5,7 @@ import (
 	"encoding/binary"
 	"fmt"
 	"sort"
+	"sync"
 
 	goexif "github.com/dsoprea/go-exif/v3"
 	exifcommon "github.com/dsoprea/go-exif/v3/common"
@@ -125,6 +126,15 @@ func Parse(raw []byte) (fields []Field, err error) {
 	return fields, err
 }
 
+// lib holds go-exif's IFD mapping and tag index, built once (loading the
+// standard tags parses a YAML table) and only read afterwards.
+var lib struct {
+	once    sync.Once
+	mapping *exifcommon.IfdMapping
+	index   *goexif.TagIndex
+	err     error
+}
+
 // libraryIFDs lists the IFDs of raw as go-exif's Collect finds them.
 // go-exif logs through go-logging, which prints nothing unless an adapter
 // is registered; provscan registers none.
@@ -134,12 +144,17 @@ func libraryIFDs(raw []byte) (refs []ifdRef, err error) {
 			refs, err = nil, fmt.Errorf("%w: exif: go-exif: %v", container.ErrMalformed, r)
 		}
 	}()
-	im, err := exifcommon.NewIfdMappingWithStandard()
-	if err != nil {
-		return nil, err
+	lib.once.Do(func() {
+		lib.mapping, lib.err = exifcommon.NewIfdMappingWithStandard()
+		if lib.err == nil {
+			lib.index = goexif.NewTagIndex()
+			lib.err = goexif.LoadStandardTags(lib.index)
+		}
+	})
+	if lib.err != nil {
+		return nil, fmt.Errorf("%w: exif: go-exif setup: %v", container.ErrMalformed, lib.err)
 	}
-	ti := goexif.NewTagIndex()
-	_, index, err := goexif.Collect(im, ti, raw)
+	_, index, err := goexif.Collect(lib.mapping, lib.index, raw)
 	if err != nil {
 		return nil, fmt.Errorf("%w: exif: go-exif: %v", container.ErrMalformed, err)
 	}
