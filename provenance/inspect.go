@@ -49,6 +49,9 @@ func Inspect(r io.ReaderAt, size int64, name string, opts Options) (*Provenance,
 	for _, b := range p.Blocks {
 		p.interpret(b, 0)
 	}
+	if len(p.C2PA) > 0 {
+		p.Store, p.Stores = &p.C2PA[0], p.C2PA[1:]
+	}
 	p.Evidence = genai.Detect(p.facts())
 	return p, nil
 }

@@ -42,15 +42,18 @@ type C2PAStore struct {
 
 // Provenance is everything provscan sees in one file.
 type Provenance struct {
-	Name     string             `json:"name"`
-	Format   string             `json:"format"`
-	Media    string             `json:"media,omitempty"` // "image", "video", "audio", "document", "package", "" when unknown
-	Blocks   []container.Block  `json:"blocks"`
-	XMP      []XMPProperty      `json:"xmp,omitempty"`
-	EXIF     []EXIFField        `json:"exif,omitempty"`
-	Text     []TextEntry        `json:"text,omitempty"`
-	IPTC     []TextEntry        `json:"iptc,omitempty"` // IPTC-IIM datasets (Key is the dataset name)
-	C2PA     []C2PAStore        `json:"c2pa,omitempty"`
+	Name   string            `json:"name"`
+	Format string            `json:"format"`
+	Media  string            `json:"media,omitempty"` // "image", "video", "audio", "document", "package", "" when unknown
+	Blocks []container.Block `json:"blocks"`
+	XMP    []XMPProperty     `json:"xmp,omitempty"`
+	EXIF   []EXIFField       `json:"exif,omitempty"`
+	Text   []TextEntry       `json:"text,omitempty"`
+	IPTC   []TextEntry       `json:"iptc,omitempty"` // IPTC-IIM datasets (Key is the dataset name)
+	C2PA   []C2PAStore       `json:"-"`              // every manifest store found (a file normally has one)
+	// Store is the first manifest store, shown as "c2pa" in JSON; Stores holds any further ones.
+	Store    *C2PAStore         `json:"c2pa,omitempty"`
+	Stores   []C2PAStore        `json:"c2pa_more_stores,omitempty"`
 	Evidence []evidence.Item    `json:"evidence"`
 	Warnings []string           `json:"warnings,omitempty"` // non-fatal: a block that did not decode, an anomaly in the container
 	Members  []container.Member `json:"-"`
