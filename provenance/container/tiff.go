@@ -109,7 +109,7 @@ func ReadTIFF(r io.ReaderAt, size int64) (*Result, error) {
 		if t.bo.Uint16(head[4:]) != 8 || t.bo.Uint16(head[6:]) != 0 {
 			return res, fmt.Errorf("%w: BigTIFF offset size is not 8", ErrMalformed)
 		}
-		first = int64OrMax(t.bo.Uint64(head[8:]))
+		first = tiffOffset64(t.bo.Uint64(head[8:]))
 	} else {
 		first = int64(t.bo.Uint32(head[4:]))
 	}
@@ -127,8 +127,9 @@ func ReadTIFF(r io.ReaderAt, size int64) (*Result, error) {
 	return res, t.err
 }
 
-// int64OrMax converts a 64-bit file offset, mapping values past int64 to -1.
-func int64OrMax(v uint64) int64 {
+// tiffOffset64 converts a 64-bit file offset, mapping values too large to be
+// real to -1 (outside every file).
+func tiffOffset64(v uint64) int64 {
 	if v > 1<<62 {
 		return -1
 	}
@@ -228,7 +229,7 @@ func (t *tiffWalker) ifd(off int64, depth int, label, keep string) (int64, error
 	}
 	nb := table[int64(count)*entryLen:]
 	if t.big {
-		return int64OrMax(t.bo.Uint64(nb)), nil
+		return tiffOffset64(t.bo.Uint64(nb)), nil
 	}
 	return int64(t.bo.Uint32(nb)), nil
 }
@@ -257,7 +258,7 @@ func (t *tiffWalker) entry(e []byte, eoff, valLen int64, depth int, label, keep 
 	valOff := eoff + int64(len(e)) - valLen
 	if n > valLen {
 		if t.big {
-			valOff = int64OrMax(t.bo.Uint64(field))
+			valOff = tiffOffset64(t.bo.Uint64(field))
 		} else {
 			valOff = int64(t.bo.Uint32(field))
 		}
@@ -322,7 +323,7 @@ func (t *tiffWalker) subIFDs(tag, typ uint16, count uint64, valOff int64, field 
 	for i := int64(0); i+size <= int64(len(vals)); i += size {
 		var off int64
 		if size == 8 {
-			off = int64OrMax(t.bo.Uint64(vals[i:]))
+			off = tiffOffset64(t.bo.Uint64(vals[i:]))
 		} else {
 			off = int64(t.bo.Uint32(vals[i:]))
 		}
