@@ -70,6 +70,10 @@ type testManifest struct {
 	claim      map[string]any
 	assertions [][]byte // assertion superboxes
 	signature  []byte   // COSE_Sign1 bytes, if any
+	// sign, when set, makes the signature from the claim's CBOR bytes.
+	sign func(claim []byte) []byte
+	// tamperClaim, when set, edits the claim bytes after signing.
+	tamperClaim func(claim []byte) []byte
 }
 
 // build returns the manifest superbox. The claim lists hashed URIs of the
@@ -98,9 +102,16 @@ func (m *testManifest) build(hashFn func(box []byte) []byte) []byte {
 		claim["assertions"] = refs
 	}
 	claim["signature"] = "self#jumbf=" + LabelSignature
+	claimBytes := mustCBOR(claim)
+	if m.sign != nil {
+		m.signature = m.sign(claimBytes)
+	}
+	if m.tamperClaim != nil {
+		claimBytes = m.tamperClaim(claimBytes)
+	}
 	var kids [][]byte
 	kids = append(kids, superbox(TypeAssertionStore, LabelAssertionStore, m.assertions...))
-	kids = append(kids, superbox(TypeClaim, claimLabel, box(BoxCBOR, mustCBOR(claim))))
+	kids = append(kids, superbox(TypeClaim, claimLabel, box(BoxCBOR, claimBytes)))
 	if m.signature != nil {
 		kids = append(kids, superbox(TypeSignature, LabelSignature, box(BoxCBOR, m.signature)))
 	}

@@ -1,0 +1,485 @@
+package c2pa
+
+import (
+	"bytes"
+	"crypto"
+	"crypto/ecdsa"
+	"crypto/ed25519"
+	"crypto/elliptic"
+	"crypto/rand"
+	"crypto/rsa"
+	"crypto/sha256"
+	"crypto/x509"
+	"crypto/x509/pkix"
+	"encoding/asn1"
+	"math/big"
+	"slices"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/veraison/go-cose"
+)
+
+// A test PKI made in the test: a root CA, an intermediate CA and leaves.
+
+var serial int64 = 100
+
+func nextSerial() *big.Int { serial++; return big.NewInt(serial) }
+
+func newCA(t testing.TB, name string, parent *x509.Certificate, parentKey crypto.Signer) (*x509.Certificate, crypto.Signer) {
+	t.Helper()
+	key, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
+	if err != nil {
+		t.Fatal(err)
+	}
+	tmpl := &x509.Certificate{
+		SerialNumber:          nextSerial(),
+		Subject:               pkix.Name{Organization: []string{"provscan test"}, CommonName: name},
+		NotBefore:             time.Now().Add(-10 * 365 * 24 * time.Hour),
+		NotAfter:              time.Now().Add(10 * 365 * 24 * time.Hour),
+		KeyUsage:              x509.KeyUsageCertSign | x509.KeyUsageCRLSign,
+		BasicConstraintsValid: true,
+		IsCA:                  true,
+	}
+	if parent == nil {
+		parent, parentKey = tmpl, key
+	}
+	der, err := x509.CreateCertificate(rand.Reader, tmpl, parent, key.Public(), parentKey)
+	if err != nil {
+		t.Fatal(err)
+	}
+	c, err := x509.ParseCertificate(der)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return c, key
+}
+
+// newLeaf issues a claim-signing certificate for key; mod may edit the template.
+func newLeaf(t testing.TB, ca *x509.Certificate, caKey crypto.Signer, pub crypto.PublicKey, mod func(*x509.Certificate)) *x509.Certificate {
+	t.Helper()
+	tmpl := &x509.Certificate{
+		SerialNumber:          nextSerial(),
+		Subject:               pkix.Name{Organization: []string{"Example Studio"}, CommonName: "Example Signer"},
+		NotBefore:             time.Now().Add(-time.Hour),
+		NotAfter:              time.Now().Add(24 * time.Hour),
+		KeyUsage:              x509.KeyUsageDigitalSignature,
+		ExtKeyUsage:           []x509.ExtKeyUsage{x509.ExtKeyUsageEmailProtection},
+		UnknownExtKeyUsage:    []asn1.ObjectIdentifier{oidEKUDocumentSigning},
+		BasicConstraintsValid: true,
+	}
+	if mod != nil {
+		mod(tmpl)
+	}
+	der, err := x509.CreateCertificate(rand.Reader, tmpl, ca, pub, caKey)
+	if err != nil {
+		t.Fatal(err)
+	}
+	c, err := x509.ParseCertificate(der)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return c
+}
+
+// testKeys holds one key per COSE algorithm (RSA generated once: it is slow).
+var (
+	keysOnce sync.Once
+	rsaKey   *rsa.PrivateKey
+)
+
+func keyFor(t testing.TB, alg cose.Algorithm) crypto.Signer {
+	t.Helper()
+	var k crypto.Signer
+	var err error
+	switch alg {
+	case cose.AlgorithmES256:
+		k, err = ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
+	case cose.AlgorithmES384:
+		k, err = ecdsa.GenerateKey(elliptic.P384(), rand.Reader)
+	case cose.AlgorithmES512:
+		k, err = ecdsa.GenerateKey(elliptic.P521(), rand.Reader)
+	case cose.AlgorithmPS256, cose.AlgorithmPS384, cose.AlgorithmPS512:
+		keysOnce.Do(func() { rsaKey, err = rsa.GenerateKey(rand.Reader, 2048) })
+		k = rsaKey
+	case cose.AlgorithmEdDSA:
+		_, k, err = ed25519.GenerateKey(rand.Reader)
+	}
+	if err != nil || k == nil {
+		t.Fatalf("key for %v: %v", alg, err)
+	}
+	return k
+}
+
+// signOpts shapes a test signature.
+type signOpts struct {
+	unprotectedChain bool   // put x5chain in the unprotected header
+	tst              []byte // a sigTst token
+	wrongKey         crypto.Signer
+}
+
+// coseSigner returns a sign function for testManifest: a COSE_Sign1 over the
+// claim bytes with a detached payload.
+func coseSigner(t testing.TB, alg cose.Algorithm, key crypto.Signer, chain []*x509.Certificate, o signOpts) func([]byte) []byte {
+	return func(claim []byte) []byte {
+		k := key
+		if o.wrongKey != nil {
+			k = o.wrongKey
+		}
+		signer, err := cose.NewSigner(alg, k)
+		if err != nil {
+			t.Fatal(err)
+		}
+		msg := cose.NewSign1Message()
+		msg.Headers.Protected.SetAlgorithm(alg)
+		var x5 any
+		if len(chain) == 1 {
+			x5 = chain[0].Raw
+		} else {
+			var ders []any
+			for _, c := range chain {
+				ders = append(ders, c.Raw)
+			}
+			x5 = ders
+		}
+		if o.unprotectedChain {
+			msg.Headers.Unprotected[cose.HeaderLabelX5Chain] = x5
+		} else {
+			msg.Headers.Protected[cose.HeaderLabelX5Chain] = x5
+		}
+		if o.tst != nil {
+			msg.Headers.Unprotected["sigTst"] = map[string]any{"tstTokens": []any{map[string]any{"val": o.tst}}}
+		}
+		msg.Payload = claim
+		if err := msg.Sign(rand.Reader, nil, signer); err != nil {
+			t.Fatal(err)
+		}
+		msg.Payload = nil
+		b, err := msg.MarshalCBOR()
+		if err != nil {
+			t.Fatal(err)
+		}
+		return b
+	}
+}
+
+// makeTST builds an (unsigned) RFC 3161 TimeStampToken with genTime at.
+func makeTST(t testing.TB, at time.Time) []byte {
+	t.Helper()
+	type imprint struct {
+		Alg    asnAlgorithmIdentifier
+		Digest []byte
+	}
+	type tstInfo struct {
+		Version int
+		Policy  asn1.ObjectIdentifier
+		Imprint imprint
+		Serial  *big.Int
+		GenTime time.Time `asn1:"generalized"`
+	}
+	info, err := asn1.Marshal(tstInfo{1, asn1.ObjectIdentifier{1, 2, 3}, imprint{asnAlgorithmIdentifier{Algorithm: asn1.ObjectIdentifier{2, 16, 840, 1, 101, 3, 4, 2, 1}}, make([]byte, 32)}, big.NewInt(7), at.UTC()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	octets, _ := asn1.Marshal(info)
+	type encap struct {
+		Type    asn1.ObjectIdentifier
+		Content asn1.RawValue
+	}
+	explicit0 := func(b []byte) asn1.RawValue {
+		return asn1.RawValue{Class: asn1.ClassContextSpecific, Tag: 0, IsCompound: true, Bytes: b}
+	}
+	type signedData struct {
+		Version     int
+		DigestAlgs  asn1.RawValue
+		Encap       encap
+		SignerInfos asn1.RawValue
+	}
+	emptySet := asn1.RawValue{Class: asn1.ClassUniversal, Tag: asn1.TagSet, IsCompound: true, Bytes: []byte{}}
+	sd, err := asn1.Marshal(signedData{3, emptySet, encap{oidTSTInfo, explicit0(octets)}, emptySet})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ci, err := asn1.Marshal(struct {
+		Type    asn1.ObjectIdentifier
+		Content asn1.RawValue
+	}{oidSignedData, explicit0(sd)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return ci
+}
+
+func sha256Of(b []byte) []byte { h := sha256.Sum256(b); return h[:] }
+
+// pki is a root, an intermediate and a leaf signing key/certificate.
+type pki struct {
+	root, inter       *x509.Certificate
+	rootKey, interKey crypto.Signer
+}
+
+func newPKI(t testing.TB) *pki {
+	p := &pki{}
+	p.root, p.rootKey = newCA(t, "Test Root", nil, nil)
+	p.inter, p.interKey = newCA(t, "Test Intermediate", p.root, p.rootKey)
+	return p
+}
+
+func (p *pki) pool() *x509.CertPool {
+	pool := x509.NewCertPool()
+	pool.AddCert(p.root)
+	return pool
+}
+
+// signedManifest returns a signed manifest with an actions assertion.
+func (p *pki) signedManifest(t testing.TB, label string, alg cose.Algorithm, mod func(*x509.Certificate), o signOpts) (*testManifest, *x509.Certificate) {
+	key := keyFor(t, alg)
+	leaf := newLeaf(t, p.inter, p.interKey, key.Public(), mod)
+	m := &testManifest{
+		label: label,
+		claim: map[string]any{"claim_generator": "provscan-test/1.0", "dc:format": "image/jpeg", "instanceID": "xmp:iid:" + label, "alg": "sha256"},
+		assertions: [][]byte{
+			cborAssertion("c2pa.actions", map[string]any{"actions": []any{map[string]any{"action": "c2pa.created", "digitalSourceType": dstTrained}}}),
+		},
+	}
+	m.sign = coseSigner(t, alg, key, []*x509.Certificate{leaf, p.inter}, o)
+	return m, leaf
+}
+
+func validateStore(t testing.TB, b []byte, opts Options) *Store {
+	t.Helper()
+	s, err := Parse(b)
+	if err != nil {
+		t.Fatal(err)
+	}
+	Validate(s, opts, nil, 0)
+	return s
+}
+
+func wantCodes(t testing.TB, m *Manifest, state string, codes ...string) {
+	t.Helper()
+	got := slices.Clone(m.ValidationStatus)
+	slices.Sort(got)
+	want := slices.Clone(codes)
+	slices.Sort(want)
+	if m.ValidationState != state || !slices.Equal(got, want) {
+		t.Errorf("%s: state %s status %v (success %v, warnings %v); want %s %v", m.Label, m.ValidationState, m.ValidationStatus, m.ValidationSuccess, m.Warnings, state, want)
+	}
+}
+
+func TestSignAlgorithms(t *testing.T) {
+	p := newPKI(t)
+	for _, alg := range []cose.Algorithm{cose.AlgorithmES256, cose.AlgorithmES384, cose.AlgorithmES512,
+		cose.AlgorithmPS256, cose.AlgorithmPS384, cose.AlgorithmPS512, cose.AlgorithmEdDSA} {
+		t.Run(alg.String(), func(t *testing.T) {
+			m, _ := p.signedManifest(t, "urn:c2pa:"+alg.String(), alg, nil, signOpts{})
+			b := storeOf(m.build(sha256Of))
+			s := validateStore(t, b, Options{})
+			am := s.ActiveManifest()
+			wantCodes(t, am, StateValid, CodeSigningCredentialUntrusted)
+			if s.ValidationState != StateValid || !slices.Contains(am.ValidationSuccess, CodeClaimSignatureValidated) {
+				t.Errorf("store %s, success %v", s.ValidationState, am.ValidationSuccess)
+			}
+			if am.Signer == nil || am.Signer.Organization != "Example Studio" || am.Signer.CommonName != "Example Signer" || am.Signer.Algorithm != alg.String() {
+				t.Errorf("signer %+v", am.Signer)
+			}
+			// The same store with the root as trust anchor is Trusted.
+			s = validateStore(t, b, Options{TrustAnchors: p.pool()})
+			wantCodes(t, s.ActiveManifest(), StateTrusted)
+			if s.ValidationState != StateTrusted || !slices.Contains(s.ActiveManifest().ValidationSuccess, CodeSigningCredentialTrusted) {
+				t.Errorf("trusted: store %s, %v", s.ValidationState, s.ActiveManifest().ValidationSuccess)
+			}
+		})
+	}
+}
+
+func TestSignUnprotectedChainAndAllowedList(t *testing.T) {
+	p := newPKI(t)
+	m, leaf := p.signedManifest(t, "urn:c2pa:unprot", cose.AlgorithmES256, nil, signOpts{unprotectedChain: true})
+	b := storeOf(m.build(sha256Of))
+	wantCodes(t, validateStore(t, b, Options{}).ActiveManifest(), StateValid, CodeSigningCredentialUntrusted)
+	// Trusted by the allowed list, without anchors.
+	wantCodes(t, validateStore(t, b, Options{Allowed: [][]byte{leaf.Raw}}).ActiveManifest(), StateTrusted)
+}
+
+func TestSignUntrustedChain(t *testing.T) {
+	p, other := newPKI(t), newPKI(t)
+	m, _ := p.signedManifest(t, "urn:c2pa:untrusted", cose.AlgorithmES256, nil, signOpts{})
+	s := validateStore(t, storeOf(m.build(sha256Of)), Options{TrustAnchors: other.pool()})
+	wantCodes(t, s.ActiveManifest(), StateValid, CodeSigningCredentialUntrusted)
+	if s.ValidationState != StateValid {
+		t.Errorf("store %s", s.ValidationState)
+	}
+}
+
+func TestTamperedAssertion(t *testing.T) {
+	p := newPKI(t)
+	m, _ := p.signedManifest(t, "urn:c2pa:tamper-a", cose.AlgorithmES256, nil, signOpts{})
+	b := storeOf(m.build(sha256Of))
+	// digitalSourceType trainedAlgorithmicMedia -> trainedAlgorithmicMediX inside the signed store.
+	i := bytes.Index(b, []byte("trainedAlgorithmicMedia"))
+	b[i+len("trainedAlgorithmicMedi")] = 'X'
+	s := validateStore(t, b, Options{})
+	wantCodes(t, s.ActiveManifest(), StateInvalid, CodeAssertionHashedURIMismatch, CodeSigningCredentialUntrusted)
+	if s.ValidationState != StateInvalid {
+		t.Errorf("store %s", s.ValidationState)
+	}
+}
+
+func TestTamperedClaim(t *testing.T) {
+	p := newPKI(t)
+	m, _ := p.signedManifest(t, "urn:c2pa:tamper-c", cose.AlgorithmPS256, nil, signOpts{})
+	m.tamperClaim = func(c []byte) []byte {
+		c = bytes.Clone(c)
+		i := bytes.Index(c, []byte("provscan-test"))
+		c[i] = 'P'
+		return c
+	}
+	s := validateStore(t, storeOf(m.build(sha256Of)), Options{})
+	wantCodes(t, s.ActiveManifest(), StateInvalid, CodeClaimSignatureMismatch, CodeSigningCredentialUntrusted)
+	if s.ActiveManifest().ClaimGenerator != "Provscan-test/1.0" {
+		t.Errorf("claim not tampered: %q", s.ActiveManifest().ClaimGenerator)
+	}
+}
+
+func TestWrongSignature(t *testing.T) {
+	p := newPKI(t)
+	m, _ := p.signedManifest(t, "urn:c2pa:wrong", cose.AlgorithmES256, nil, signOpts{wrongKey: keyFor(t, cose.AlgorithmES256)})
+	s := validateStore(t, storeOf(m.build(sha256Of)), Options{})
+	wantCodes(t, s.ActiveManifest(), StateInvalid, CodeClaimSignatureMismatch, CodeSigningCredentialUntrusted)
+	if s.ActiveManifest().SigningTime != nil {
+		t.Error("a bad signature has no signing time")
+	}
+}
+
+func TestExpiredCertificate(t *testing.T) {
+	p := newPKI(t)
+	expired := func(c *x509.Certificate) {
+		c.NotBefore = time.Now().Add(-48 * time.Hour)
+		c.NotAfter = time.Now().Add(-24 * time.Hour)
+	}
+	m, _ := p.signedManifest(t, "urn:c2pa:expired", cose.AlgorithmES256, expired, signOpts{})
+	s := validateStore(t, storeOf(m.build(sha256Of)), Options{})
+	wantCodes(t, s.ActiveManifest(), StateInvalid, CodeSigningCredentialExpired, CodeSigningCredentialUntrusted)
+
+	// Signed while the certificate was valid, as a time-stamp shows: Valid.
+	at := time.Now().Add(-36 * time.Hour).Truncate(time.Second)
+	m, _ = p.signedManifest(t, "urn:c2pa:expired-tst", cose.AlgorithmES256, expired, signOpts{tst: makeTST(t, at)})
+	s = validateStore(t, storeOf(m.build(sha256Of)), Options{})
+	am := s.ActiveManifest()
+	wantCodes(t, am, StateValid, CodeSigningCredentialUntrusted)
+	if am.SigningTime == nil || !am.SigningTime.Equal(at) {
+		t.Errorf("signing time %v, want %v", am.SigningTime, at)
+	}
+	// A time-stamp from before the certificate's validity: expired.
+	m, _ = p.signedManifest(t, "urn:c2pa:early-tst", cose.AlgorithmES256, expired, signOpts{tst: makeTST(t, at.Add(-72*time.Hour))})
+	wantCodes(t, validateStore(t, storeOf(m.build(sha256Of)), Options{}).ActiveManifest(), StateInvalid, CodeSigningCredentialExpired, CodeSigningCredentialUntrusted)
+	// A token that is not DER: informational, validity at the current time.
+	m, _ = p.signedManifest(t, "urn:c2pa:bad-tst", cose.AlgorithmES256, nil, signOpts{tst: []byte{0x30, 0x03, 1, 2}})
+	am = validateStore(t, storeOf(m.build(sha256Of)), Options{}).ActiveManifest()
+	wantCodes(t, am, StateValid, CodeSigningCredentialUntrusted)
+	if !slices.Contains(am.ValidationInformational, CodeTimeStampMalformed) {
+		t.Errorf("informational %v", am.ValidationInformational)
+	}
+}
+
+func TestCertificateProfile(t *testing.T) {
+	p := newPKI(t)
+	for name, mod := range map[string]func(*x509.Certificate){
+		"no EKU": func(c *x509.Certificate) { c.ExtKeyUsage, c.UnknownExtKeyUsage = nil, nil },
+		"server EKU": func(c *x509.Certificate) {
+			c.ExtKeyUsage, c.UnknownExtKeyUsage = []x509.ExtKeyUsage{x509.ExtKeyUsageServerAuth}, nil
+		},
+		"any EKU":        func(c *x509.Certificate) { c.ExtKeyUsage = append(c.ExtKeyUsage, x509.ExtKeyUsageAny) },
+		"no digitalSig":  func(c *x509.Certificate) { c.KeyUsage = x509.KeyUsageKeyEncipherment },
+		"CA certificate": func(c *x509.Certificate) { c.IsCA = true; c.KeyUsage |= x509.KeyUsageCertSign },
+	} {
+		m, _ := p.signedManifest(t, "urn:c2pa:profile", cose.AlgorithmES256, mod, signOpts{})
+		s := validateStore(t, storeOf(m.build(sha256Of)), Options{})
+		if am := s.ActiveManifest(); !slices.Contains(am.ValidationStatus, CodeSigningCredentialInvalid) || am.ValidationState != StateInvalid {
+			t.Errorf("%s: %s %v", name, am.ValidationState, am.ValidationStatus)
+		}
+	}
+}
+
+// ingredientAssertion references manifest mb (a built manifest superbox) by label and hash.
+func ingredientAssertion(label, target string, mb []byte, recorded ...string) []byte {
+	a := map[string]any{"dc:title": "in.jpg", "dc:format": "image/jpeg", "relationship": "parentOf", "instanceID": "xmp:iid:in",
+		"c2pa_manifest": map[string]any{"url": "self#jumbf=/c2pa/" + target, "alg": "sha256", "hash": sha256Of(mb[8:])}}
+	if len(recorded) > 0 {
+		var st []any
+		for _, c := range recorded {
+			st = append(st, map[string]any{"code": c})
+		}
+		a["validationStatus"] = st
+	}
+	return cborAssertion(label, a)
+}
+
+func TestIngredients(t *testing.T) {
+	p := newPKI(t)
+	in, _ := p.signedManifest(t, "urn:c2pa:ingredient", cose.AlgorithmES256, nil, signOpts{})
+	inBox := in.build(sha256Of)
+
+	// A good ingredient: both Valid, the reference resolves.
+	act, _ := p.signedManifest(t, "urn:c2pa:active", cose.AlgorithmES256, nil, signOpts{})
+	act.assertions = append(act.assertions, ingredientAssertion("c2pa.ingredient", "urn:c2pa:ingredient", inBox))
+	s := validateStore(t, storeOf(inBox, act.build(sha256Of)), Options{})
+	wantCodes(t, s.ActiveManifest(), StateValid, CodeSigningCredentialUntrusted)
+	wantCodes(t, s.Manifests[0], StateValid, CodeSigningCredentialUntrusted)
+	if s.ValidationState != StateValid || s.ActiveManifest().Ingredients[0].Manifest != "urn:c2pa:ingredient" {
+		t.Errorf("store %s %+v", s.ValidationState, s.ActiveManifest().Ingredients)
+	}
+
+	// The ingredient's manifest is not in the store.
+	act, _ = p.signedManifest(t, "urn:c2pa:active", cose.AlgorithmES256, nil, signOpts{})
+	act.assertions = append(act.assertions, ingredientAssertion("c2pa.ingredient", "urn:c2pa:elsewhere", inBox))
+	s = validateStore(t, storeOf(inBox, act.build(sha256Of)), Options{})
+	wantCodes(t, s.ActiveManifest(), StateInvalid, CodeIngredientManifestMissing, CodeSigningCredentialUntrusted)
+
+	// The ingredient manifest changed after it was taken in.
+	act, _ = p.signedManifest(t, "urn:c2pa:active", cose.AlgorithmES256, nil, signOpts{})
+	act.assertions = append(act.assertions, ingredientAssertion("c2pa.ingredient", "urn:c2pa:ingredient", append(bytes.Clone(inBox), 0)))
+	s = validateStore(t, storeOf(inBox, act.build(sha256Of)), Options{})
+	wantCodes(t, s.ActiveManifest(), StateInvalid, CodeIngredientManifestMismatch, CodeSigningCredentialUntrusted)
+
+	// An ingredient with a bad signature makes the store Invalid, unless
+	// the claim generator recorded that failure when taking it in.
+	bad, _ := p.signedManifest(t, "urn:c2pa:bad", cose.AlgorithmES256, nil, signOpts{wrongKey: keyFor(t, cose.AlgorithmES256)})
+	badBox := bad.build(sha256Of)
+	for _, recorded := range [][]string{nil, {CodeClaimSignatureMismatch}} {
+		act, _ = p.signedManifest(t, "urn:c2pa:active", cose.AlgorithmES256, nil, signOpts{})
+		act.assertions = append(act.assertions, ingredientAssertion("c2pa.ingredient", "urn:c2pa:bad", badBox, recorded...))
+		s = validateStore(t, storeOf(badBox, act.build(sha256Of)), Options{})
+		wantCodes(t, s.ActiveManifest(), StateValid, CodeSigningCredentialUntrusted)
+		wantCodes(t, s.Manifests[0], StateInvalid, CodeClaimSignatureMismatch, CodeSigningCredentialUntrusted)
+		want := StateInvalid
+		if recorded != nil {
+			want = StateValid
+		}
+		if s.ValidationState != want {
+			t.Errorf("recorded %v: store %s, want %s", recorded, s.ValidationState, want)
+		}
+	}
+}
+
+func TestClaimMalformedAndMissingAssertion(t *testing.T) {
+	p := newPKI(t)
+	m, _ := p.signedManifest(t, "urn:c2pa:malformed", cose.AlgorithmES256, nil, signOpts{})
+	delete(m.claim, "instanceID")
+	wantCodes(t, validateStore(t, storeOf(m.build(sha256Of)), Options{}).ActiveManifest(), StateInvalid, CodeClaimMalformed, CodeSigningCredentialUntrusted)
+
+	// A claim that references an assertion the store lacks.
+	m, _ = p.signedManifest(t, "urn:c2pa:missing", cose.AlgorithmES256, nil, signOpts{})
+	mb := m.build(sha256Of)
+	i := bytes.Index(mb, []byte("c2pa.actions\x00"))
+	copy(mb[i:], "c2pa.actionz")
+	s := validateStore(t, storeOf(mb), Options{})
+	wantCodes(t, s.ActiveManifest(), StateInvalid, CodeAssertionMissing, CodeSigningCredentialUntrusted)
+
+	// No claim signature box.
+	m, _ = p.signedManifest(t, "urn:c2pa:nosig", cose.AlgorithmES256, nil, signOpts{})
+	m.sign = nil
+	wantCodes(t, validateStore(t, storeOf(m.build(sha256Of)), Options{}).ActiveManifest(), StateInvalid, CodeClaimSignatureMissing)
+}
