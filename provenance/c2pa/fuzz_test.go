@@ -1,8 +1,12 @@
 package c2pa
 
 import (
+	"crypto/x509"
 	"encoding/json"
 	"testing"
+	"time"
+
+	"github.com/veraison/go-cose"
 )
 
 // FuzzJUMBF feeds arbitrary bytes to the JUMBF box parser.
@@ -63,6 +67,43 @@ func FuzzParse(f *testing.F) {
 		}
 		if _, err := json.Marshal(s); err != nil {
 			t.Fatal(err)
+		}
+	})
+}
+
+// FuzzCOSE feeds arbitrary bytes to the claim-signature decoder and
+// verifier, and to the RFC 3161 token parser.
+func FuzzCOSE(f *testing.F) {
+	p := newPKI(f)
+	key := keyFor(f, cose.AlgorithmES256)
+	leaf := newLeaf(f, p.inter, p.interKey, key.Public(), nil)
+	claim := mustCBOR(map[string]any{"claim_generator": "g"})
+	f.Add(coseSigner(f, cose.AlgorithmES256, key, []*x509.Certificate{leaf, p.inter}, signOpts{})(claim))
+	f.Add(coseSigner(f, cose.AlgorithmES256, key, []*x509.Certificate{leaf}, signOpts{unprotectedChain: true, tst: makeTST(f, time.Now())})(claim))
+	f.Add(makeTST(f, time.Now()))
+	f.Add([]byte{0xD2, 0x84, 0x40, 0xA0, 0xF6, 0x40})
+	f.Fuzz(func(t *testing.T, b []byte) {
+		sig, err := ParseCOSE(b)
+		if err == nil {
+			if len(sig.Chain) == 0 {
+				t.Fatal("no chain without error")
+			}
+			_ = sig.Verify(claim)
+			_ = CheckProfile(sig.Chain[0])
+			for _, tok := range sig.Timestamps {
+				_, _ = ParseTimestamp(tok)
+			}
+		}
+		_, _ = ParseTimestamp(b)
+		// Through the validator, as a signature box of a store.
+		m := &testManifest{label: "urn:f", claim: map[string]any{"claim_generator": "g", "dc:format": "x", "instanceID": "i"}, signature: b}
+		s, err := Parse(storeOf(m.build(sha256Of)))
+		if err != nil {
+			t.Fatal(err)
+		}
+		Validate(s, Options{}, nil, 0)
+		if s.ActiveManifest().ValidationState == "" {
+			t.Fatal("no state")
 		}
 	})
 }
