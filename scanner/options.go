@@ -6,6 +6,7 @@ package scanner
 import (
 	"io"
 	"runtime"
+	"time"
 
 	"github.com/provscan/provscan/provenance"
 )
@@ -42,6 +43,19 @@ type Options struct {
 	// Progress, if set, is called from a single goroutine after each file
 	// with the running totals.
 	Progress func(Progress)
+	// FailOn is the lowest severity that fails the gate ("" means high;
+	// "none" never fails).
+	FailOn string
+	// Strict makes unreadable files and files that could not be scanned fail the gate.
+	Strict bool
+	// Config is the policy (severity overrides, path policies, allowed generators).
+	Config *Config
+	// Approvals are the written approvals matched by content hash.
+	Approvals *Approvals
+	// Baseline holds the findings of an earlier report that are not reported again.
+	Baseline *Baseline
+	// Now is the clock for approval expiry; nil means time.Now.
+	Now func() time.Time
 	// Log, if set, receives one line per notable event (skipped links and
 	// special files, excluded folders). Used by --verbose.
 	Log func(msg string)

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"path/filepath"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -23,6 +24,14 @@ func Scan(ctx context.Context, roots []string, opts Options) (*report.Report, er
 	start := time.Now()
 	if err := validateGlobs(opts.Exclude); err != nil {
 		return nil, err
+	}
+	failOn := rules.High
+	if opts.FailOn != "" {
+		v, err := rules.ParseSeverity(opts.FailOn)
+		if err != nil {
+			return nil, fmt.Errorf("fail on: %w", err)
+		}
+		failOn = v
 	}
 	rs, err := resolveRoots(roots)
 	if err != nil {
@@ -48,8 +57,8 @@ func Scan(ctx context.Context, roots []string, opts Options) (*report.Report, er
 				return false
 			}
 		}
-		w.fail = func(rel string, err error) {
-			walkErrs = append(walkErrs, report.Error{Path: rel, Error: err.Error()})
+		w.fail = func(root, rel string, err error) {
+			walkErrs = append(walkErrs, report.Error{Path: rel, Error: err.Error(), Root: root})
 		}
 		w.walk(rs)
 		stats = w.stats
@@ -93,7 +102,7 @@ func Scan(ctx context.Context, roots []string, opts Options) (*report.Report, er
 	rep.Summary.SkippedSpecial = stats.special
 	rep.Summary.Excluded = stats.excluded
 	rep.Summary.BytesRead = s.bytesRead.Load()
-	rep.finish()
+	rep.finish(&opts, failOn)
 	rep.Summary.DurationMS = time.Since(start).Milliseconds()
 	return rep.Report, nil
 }
@@ -108,10 +117,11 @@ type scan struct {
 
 // fileResult is what one worker found in one file on disk (members included).
 type fileResult struct {
-	files, members, flagged, unsupported int
-	bytes                                int64
-	findings                             []report.Finding
-	errors                               []report.Error
+	files, members, unsupported int
+	bytes                       int64
+	findings                    []report.Finding
+	errors                      []report.Error
+	scanned                     []report.ScannedFile
 }
 
 // file reads one file on disk.
@@ -122,17 +132,17 @@ func (s *scan) file(j job) fileResult {
 		if os.IsNotExist(err) {
 			err = fmt.Errorf("vanished during the scan: %w", unwrapPathError(err))
 		}
-		fr.errors = append(fr.errors, report.Error{Path: j.rel, Error: unwrapPathError(err).Error()})
+		fr.errors = append(fr.errors, report.Error{Path: j.rel, Error: unwrapPathError(err).Error(), Root: j.root})
 		return fr
 	}
 	defer f.Close()
 	fi, err := f.Stat()
 	if err != nil {
-		fr.errors = append(fr.errors, report.Error{Path: j.rel, Error: unwrapPathError(err).Error()})
+		fr.errors = append(fr.errors, report.Error{Path: j.rel, Error: unwrapPathError(err).Error(), Root: j.root})
 		return fr
 	}
 	if !fi.Mode().IsRegular() {
-		fr.errors = append(fr.errors, report.Error{Path: j.rel, Error: "no longer a regular file (" + fi.Mode().Type().String() + ")"})
+		fr.errors = append(fr.errors, report.Error{Path: j.rel, Error: "no longer a regular file (" + fi.Mode().Type().String() + ")", Root: j.root})
 		return fr
 	}
 	fr.files, fr.bytes = 1, fi.Size()
@@ -143,6 +153,7 @@ func (s *scan) file(j job) fileResult {
 
 // item reads one file or archive member and, for archives, its members.
 func (s *scan) item(fr *fileResult, r io.ReaderAt, size int64, root, rel, sidecarOf string, depth int) {
+	fr.scanned = append(fr.scanned, report.ScannedFile{Root: root, Path: rel})
 	p, err := s.safeInspect(r, size, rel)
 	if err != nil && provenance.IsUnknownFormat(err) {
 		fr.unsupported++
@@ -161,21 +172,14 @@ func (s *scan) item(fr *fileResult, r io.ReaderAt, size int64, root, rel, sideca
 	if len(found) > 0 {
 		sum, herr := hashReaderAt(r, size)
 		if herr != nil {
-			fr.errors = append(fr.errors, report.Error{Path: rel, Error: "computing SHA-256: " + herr.Error()})
+			fr.errors = append(fr.errors, report.Error{Path: rel, Error: "computing SHA-256: " + herr.Error(), Root: root})
 		}
-		flagged := false
 		for i := range found {
 			f := &found[i]
 			f.Path, f.Root, f.Format, f.Size, f.SHA256 = rel, root, format, size, sum
 			if sidecarOf != "" {
 				f.Message += "; sidecar of " + sidecarOf
 			}
-			if f.Rule != rules.Unreadable {
-				flagged = true
-			}
-		}
-		if flagged {
-			fr.flagged++
 		}
 		fr.findings = append(fr.findings, found...)
 	}
@@ -183,7 +187,7 @@ func (s *scan) item(fr *fileResult, r io.ReaderAt, size int64, root, rel, sideca
 		return
 	}
 	if depth+1 > MaxArchiveDepth {
-		fr.errors = append(fr.errors, report.Error{Path: rel,
+		fr.errors = append(fr.errors, report.Error{Path: rel, Root: root,
 			Error: fmt.Sprintf("archive nested more than %d levels deep: %d members not scanned", MaxArchiveDepth, len(p.Members))})
 		return
 	}
@@ -194,7 +198,7 @@ func (s *scan) item(fr *fileResult, r io.ReaderAt, size int64, root, rel, sideca
 		name := rel + "!/" + m.Name
 		mr, err := m.Open()
 		if err != nil {
-			fr.errors = append(fr.errors, report.Error{Path: name, Error: err.Error()})
+			fr.errors = append(fr.errors, report.Error{Path: name, Error: err.Error(), Root: root})
 			continue
 		}
 		fr.members++
@@ -268,14 +272,24 @@ func newReport(rs []root, version string, start time.Time) *reportBuilder {
 		version = "dev"
 	}
 	roots := make([]string, len(rs))
+	dirs := make([]string, len(rs))
 	for i, r := range rs {
 		roots[i] = r.given
+		dir := r.path
+		if !r.info.IsDir() {
+			dir = filepath.Dir(r.path)
+		}
+		if abs, err := filepath.Abs(dir); err == nil {
+			dir = abs
+		}
+		dirs[i] = filepath.ToSlash(dir)
 	}
 	return &reportBuilder{Report: &report.Report{
 		Schema:   report.SchemaVersion,
 		Tool:     report.Tool{Name: "provscan", Version: version},
 		Started:  start.UTC().Format(time.RFC3339),
 		Roots:    roots,
+		RootDirs: dirs,
 		Findings: []report.Finding{},
 		Errors:   []report.Error{},
 	}}
@@ -286,15 +300,34 @@ func (b *reportBuilder) add(fr fileResult) {
 	sm.Files += fr.files
 	sm.Members += fr.members
 	sm.Bytes += fr.bytes
-	sm.Flagged += fr.flagged
 	sm.Unsupported += fr.unsupported
 	b.Findings = append(b.Findings, fr.findings...)
 	b.Errors = append(b.Errors, fr.errors...)
+	b.Scanned = append(b.Scanned, fr.scanned...)
 }
 
-// finish sorts the report and fills the derived counters.
-func (b *reportBuilder) finish() {
+// finish applies the policy, the approvals, the baseline and the gate, sorts
+// the report and fills the derived counters.
+func (b *reportBuilder) finish(opts *Options, failOn rules.Severity) {
+	now := time.Now()
+	if opts.Now != nil {
+		now = opts.Now()
+	}
+	fs := applyConfig(b.Findings, opts.Config)
+	for i := range fs {
+		f := &fs[i]
+		if f.Status == report.StatusOpen && opts.Approvals != nil {
+			opts.Approvals.apply(f, now)
+		}
+		f.Fingerprint = Fingerprint(f.Rule, f.SHA256, f.Path)
+	}
+	if opts.Baseline != nil {
+		fs, b.Baseline = opts.Baseline.filter(fs)
+	}
+	b.Findings = fs
 	SortReport(b.Report)
+	applyGate(b.Report, failOn, opts.Strict)
+
 	b.Summary.ByRule = map[string]int{}
 	b.Summary.BySeverity = map[string]int{}
 	for _, r := range rules.Table {
@@ -303,9 +336,14 @@ func (b *reportBuilder) finish() {
 	for s := rules.Info; s <= rules.Critical; s++ {
 		b.Summary.BySeverity[s.String()] = 0
 	}
+	flagged := map[string]bool{}
 	for _, f := range b.Findings {
 		b.Summary.ByRule[f.Rule]++
 		b.Summary.BySeverity[f.Severity.String()]++
+		if f.Rule != rules.Unreadable {
+			flagged[f.Root+"\x00"+f.Path] = true
+		}
 	}
+	b.Summary.Flagged = len(flagged)
 	b.Summary.Errors = len(b.Errors)
 }

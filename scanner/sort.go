@@ -32,4 +32,11 @@ func SortReport(r *report.Report) {
 		}
 		return a.Error < b.Error
 	})
+	sort.SliceStable(r.Scanned, func(i, j int) bool {
+		a, b := r.Scanned[i], r.Scanned[j]
+		if a.Path != b.Path {
+			return a.Path < b.Path
+		}
+		return a.Root < b.Root
+	})
 }

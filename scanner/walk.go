@@ -35,7 +35,7 @@ type walker struct {
 	ctx     context.Context
 	opts    *Options
 	emit    func(job) bool // false stops the walk
-	fail    func(rel string, err error)
+	fail    func(root, rel string, err error)
 	stats   walkStats
 	visited map[fileID]bool
 }
@@ -93,7 +93,7 @@ func (w *walker) walk(roots []root) {
 			if _, err := os.Lstat(ignPath); err == nil {
 				g, err := gitignore.CompileIgnoreFile(ignPath)
 				if err != nil {
-					w.fail(IgnoreFile, err)
+					w.fail(r.given, IgnoreFile, err)
 				} else {
 					ign = g
 				}
@@ -117,7 +117,7 @@ func (w *walker) walk(roots []root) {
 func (w *walker) dir(r root, ign *gitignore.GitIgnore, dirPath, rel string) bool {
 	entries, err := os.ReadDir(dirPath)
 	if err != nil {
-		w.fail(relOrDot(rel), unwrapPathError(err))
+		w.fail(r.given, relOrDot(rel), unwrapPathError(err))
 		// ReadDir may return the entries read before the error: go on with them.
 	}
 	names := make(map[string]bool, len(entries))
@@ -146,7 +146,7 @@ func (w *walker) dir(r root, ign *gitignore.GitIgnore, dirPath, rel string) bool
 			}
 			fi, err := os.Stat(childPath)
 			if err != nil {
-				w.fail(childRel, fmt.Errorf("broken symlink: %w", unwrapPathError(err)))
+				w.fail(r.given, childRel, fmt.Errorf("broken symlink: %w", unwrapPathError(err)))
 				continue
 			}
 			info, mode = fi, fi.Mode().Type()
@@ -163,7 +163,7 @@ func (w *walker) dir(r root, ign *gitignore.GitIgnore, dirPath, rel string) bool
 				if info == nil {
 					fi, err := e.Info()
 					if err != nil {
-						w.fail(childRel, unwrapPathError(err))
+						w.fail(r.given, childRel, unwrapPathError(err))
 						continue
 					}
 					info = fi
@@ -275,4 +275,22 @@ func unwrapPathError(err error) error {
 		return fmt.Errorf("%s: %w", pe.Op, pe.Err)
 	}
 	return err
+}
+
+// Count walks roots as a scan would, without reading any file, and returns
+// how many files the scan will read (a total for progress bars). Errors are
+// ignored: the scan reports them.
+func Count(ctx context.Context, roots []string, opts Options) int {
+	rs, err := resolveRoots(roots)
+	if err != nil || validateGlobs(opts.Exclude) != nil {
+		return 0
+	}
+	n := 0
+	quiet := opts
+	quiet.Log = nil
+	w := &walker{ctx: ctx, opts: &quiet, visited: map[fileID]bool{},
+		emit: func(job) bool { n++; return true },
+		fail: func(string, string, error) {}}
+	w.walk(rs)
+	return n
 }

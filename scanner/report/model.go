@@ -17,6 +17,14 @@ type Report struct {
 	Summary  Summary   `json:"summary"`
 	Findings []Finding `json:"findings"`
 	Errors   []Error   `json:"errors"`
+
+	Gate     *Gate            `json:"gate,omitempty"`
+	Baseline *BaselineSummary `json:"baseline,omitempty"`
+	// Scanned lists every file read, in order; not part of the JSON report.
+	Scanned []ScannedFile `json:"-"`
+	// RootDirs holds, for each root, the absolute folder its paths are
+	// relative to (a file root's parent folder); not part of the JSON report.
+	RootDirs []string `json:"-"`
 }
 
 // Tool names the program that wrote the report.
@@ -66,10 +74,62 @@ type Finding struct {
 	Confidence string         `json:"confidence"`
 	Message    string         `json:"message"`
 	Evidence   []Evidence     `json:"evidence"`
+
+	// Added by the gate (issue 5).
+	Status           string          `json:"status"`                      // open, approved, allowed or expired (see the Status constants)
+	FailsGate        bool            `json:"fails_gate"`                  // this finding makes the scan exit 1
+	Fingerprint      string          `json:"fingerprint"`                 // rule:sha256:path, used by --baseline
+	OriginalSeverity *rules.Severity `json:"original_severity,omitempty"` // the rule's severity, when the policy changed it
+	Reason           string          `json:"reason,omitempty"`            // why the policy changed the severity or allowed the finding
+	Approval         *Approval       `json:"approval,omitempty"`          // the written approval that covers (or covered) this finding
+	Note             string          `json:"note,omitempty"`              // e.g. an approval exists for an earlier version of the file
+}
+
+// Finding statuses.
+const (
+	StatusOpen     = "open"     // counts towards the gate
+	StatusApproved = "approved" // covered by an unexpired written approval for this exact content
+	StatusAllowed  = "allowed"  // allowed by the policy (an allowed generator or a path policy)
+	StatusExpired  = "expired"  // the approval for this content has expired; counts towards the gate
+)
+
+// Approval is a written approval as reported with a finding.
+type Approval struct {
+	Reference  string `json:"reference"`
+	ApprovedBy string `json:"approved_by"`
+	Expires    string `json:"expires,omitempty"` // YYYY-MM-DD, valid through that day (UTC)
+	Rule       string `json:"rule"`
+	SHA256     string `json:"sha256"`
+}
+
+// Gate records the pass/fail decision of a scan.
+type Gate struct {
+	FailOn   string `json:"fail_on"`
+	Strict   bool   `json:"strict"`
+	Failed   bool   `json:"failed"`
+	Failing  int    `json:"failing"`  // findings that fail the gate
+	Approved int    `json:"approved"` // findings covered by an approval
+	Allowed  int    `json:"allowed"`  // findings allowed by the policy
+	Expired  int    `json:"expired"`  // findings whose approval expired
+}
+
+// BaselineSummary counts how the findings compare with a baseline report.
+type BaselineSummary struct {
+	File      string `json:"file"`
+	New       int    `json:"new"`       // reported
+	Unchanged int    `json:"unchanged"` // same rule, content and path: not reported
+	Moved     int    `json:"moved"`     // same rule and content at another path: not reported
+}
+
+// ScannedFile is one file or archive member the scan read (for JUnit).
+type ScannedFile struct {
+	Root string
+	Path string
 }
 
 // Error is a file that could not be scanned (walk errors: permission denied, vanished files).
 type Error struct {
 	Path  string `json:"path"`
 	Error string `json:"error"`
+	Root  string `json:"-"` // the root it was found under
 }

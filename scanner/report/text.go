@@ -70,7 +70,7 @@ func WriteText(w io.Writer, r *Report, opts TextOptions) error {
 			if f.Root != "" && len(r.Roots) > 1 {
 				path = f.Root + ": " + path
 			}
-			fmt.Fprintf(tw, "  %s\t%s\t%s\t%s\n", Clean(path, 120), f.Rule, Clean(gen, 40), Clean(f.Message, 160))
+			fmt.Fprintf(tw, "  %s\t%s\t%s\t%s%s\n", Clean(path, 120), f.Rule, Clean(gen, 40), Clean(f.Message, 160), statusText(f))
 			if opts.Evidence {
 				for _, e := range f.Evidence {
 					loc := e.Container
@@ -83,6 +83,13 @@ func WriteText(w io.Writer, r *Report, opts TextOptions) error {
 		}
 		tw.Flush()
 		fmt.Fprintln(ew)
+	}
+	for _, f := range r.Findings {
+		if f.FailsGate {
+			fmt.Fprintln(ew, "* fails the gate")
+			fmt.Fprintln(ew)
+			break
+		}
 	}
 	if len(r.Errors) > 0 {
 		head := fmt.Sprintf("ERRORS (%d)", len(r.Errors))
@@ -128,7 +135,51 @@ func SummaryLine(r *Report) string {
 	}
 	fmt.Fprintf(&b, ", %s; read %s of %s in %d ms",
 		plural(len(r.Errors), "error"), HumanBytes(s.BytesRead), HumanBytes(s.Bytes), s.DurationMS)
+	if g := r.Gate; g != nil {
+		var extra []string
+		for _, x := range []struct {
+			n    int
+			what string
+		}{{g.Approved, "approved"}, {g.Allowed, "allowed by policy"}, {g.Expired, "with an expired approval"}} {
+			if x.n > 0 {
+				extra = append(extra, fmt.Sprintf("%d %s", x.n, x.what))
+			}
+		}
+		verdict := "passed"
+		if g.Failed {
+			verdict = "FAILED"
+		}
+		fmt.Fprintf(&b, "; gate %s (fail-on %s", verdict, g.FailOn)
+		if g.Strict {
+			b.WriteString(", strict")
+		}
+		fmt.Fprintf(&b, ": %d failing", g.Failing)
+		if len(extra) > 0 {
+			b.WriteString(", " + strings.Join(extra, ", "))
+		}
+		b.WriteString(")")
+	}
 	return b.String()
+}
+
+// statusText marks findings that do not simply count towards the gate.
+func statusText(f Finding) string {
+	var s string
+	switch f.Status {
+	case StatusApproved:
+		s = " [approved: " + Clean(f.Approval.Reference, 60) + "]"
+	case StatusAllowed:
+		s = " [allowed: " + Clean(f.Reason, 100) + "]"
+	case StatusExpired:
+		s = " [approval " + Clean(f.Approval.Reference, 60) + " expired " + f.Approval.Expires + "]"
+	}
+	if f.Note != "" && f.Status != StatusExpired {
+		s += " [" + Clean(f.Note, 160) + "]"
+	}
+	if f.FailsGate {
+		s += " *"
+	}
+	return s
 }
 
 func plural(n int, word string) string {

@@ -1,0 +1,108 @@
+package main
+
+import (
+	"fmt"
+	"io"
+	"os"
+	"strings"
+
+	"github.com/provscan/provscan/scanner/report"
+)
+
+// formats are the report formats of --format and --report.
+var formats = []string{"text", "json", "sarif", "junit"}
+
+func checkFormat(f string) error {
+	for _, x := range formats {
+		if f == x {
+			return nil
+		}
+	}
+	return fmt.Errorf("unknown format %q (want %s)", f, strings.Join(formats, ", "))
+}
+
+// writeReport writes r in format to w.
+func writeReport(w io.Writer, format string, r *report.Report, verbose bool) error {
+	switch format {
+	case "json":
+		return report.WriteJSON(w, r)
+	case "sarif":
+		return report.WriteSARIF(w, r)
+	case "junit":
+		return report.WriteJUnit(w, r)
+	default:
+		return report.WriteText(w, r, report.TextOptions{Color: report.ColorFor(w), Evidence: verbose})
+	}
+}
+
+// output is one report destination.
+type output struct {
+	format string
+	name   string // file name, "" for standard output
+	w      io.Writer
+	file   *os.File
+}
+
+// openOutputs opens every report destination before the scan starts, so that
+// an unwritable file fails fast (exit 2) instead of after a long scan.
+func openOutputs(format, path string, extra []string, stdout io.Writer) ([]*output, error) {
+	if err := checkFormat(format); err != nil {
+		return nil, usageError{fmt.Errorf("--format: %w", err)}
+	}
+	specs := []*output{{format: format, name: path}}
+	for _, r := range extra {
+		f, file, ok := strings.Cut(r, "=")
+		if !ok || file == "" {
+			return nil, usageError{fmt.Errorf("--report %q: want FORMAT=FILE", r)}
+		}
+		if err := checkFormat(f); err != nil {
+			return nil, usageError{fmt.Errorf("--report: %w", err)}
+		}
+		specs = append(specs, &output{format: f, name: file})
+	}
+	seen := map[string]bool{}
+	for _, o := range specs {
+		if o.name == "" {
+			o.w = stdout
+			continue
+		}
+		if seen[o.name] {
+			closeOutputs(specs)
+			return nil, usageError{fmt.Errorf("report file %s named twice", o.name)}
+		}
+		seen[o.name] = true
+		f, err := os.OpenFile(o.name, os.O_WRONLY|os.O_CREATE|os.O_TRUNC, 0o644)
+		if err != nil {
+			closeOutputs(specs)
+			return nil, fmt.Errorf("cannot write the report: %w", err)
+		}
+		o.file, o.w = f, f
+	}
+	return specs, nil
+}
+
+func closeOutputs(outs []*output) {
+	for _, o := range outs {
+		if o.file != nil {
+			o.file.Close()
+		}
+	}
+}
+
+// writeOutputs writes r to every destination and closes the files.
+func writeOutputs(outs []*output, r *report.Report, verbose bool) error {
+	var first error
+	for _, o := range outs {
+		err := writeReport(o.w, o.format, r, verbose)
+		if o.file != nil {
+			if cerr := o.file.Close(); err == nil {
+				err = cerr
+			}
+			o.file = nil
+		}
+		if err != nil && first == nil {
+			first = fmt.Errorf("cannot write the %s report: %w", o.format, err)
+		}
+	}
+	return first
+}

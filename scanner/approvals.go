@@ -1,0 +1,293 @@
+package scanner
+
+import (
+	"bytes"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"strings"
+	"time"
+
+	"go.yaml.in/yaml/v3"
+
+	"github.com/provscan/provscan/scanner/report"
+	"github.com/provscan/provscan/scanner/rules"
+)
+
+// ApprovalsFile is the default approvals file, looked up in the current folder.
+const ApprovalsFile = "provscan-approvals.yaml"
+
+// ApprovalEntry is one written approval: the content (by SHA-256) and the
+// rule it covers, the approval reference, who approved and until when.
+type ApprovalEntry struct {
+	SHA256     string `yaml:"sha256"`
+	Path       string `yaml:"path,omitempty"` // informational: where the file was when approved
+	Rule       string `yaml:"rule"`           // a rule ID, or "*" for every rule
+	Reference  string `yaml:"reference"`      // the approval ticket or letter
+	ApprovedBy string `yaml:"approved_by"`
+	Expires    string `yaml:"expires,omitempty"` // YYYY-MM-DD (valid through that day, UTC) or RFC 3339; empty: never
+}
+
+// Approvals is an approvals file.
+type Approvals struct {
+	Entries []ApprovalEntry `yaml:"approvals"`
+	Path    string          `yaml:"-"`
+}
+
+// LoadApprovals reads and checks an approvals file.
+func LoadApprovals(path string) (*Approvals, error) {
+	b, err := os.ReadFile(path)
+	if err != nil {
+		return nil, fmt.Errorf("approvals: %w", err)
+	}
+	a := &Approvals{Path: path}
+	dec := yaml.NewDecoder(bytes.NewReader(b))
+	dec.KnownFields(true)
+	if err := dec.Decode(a); err != nil && !errors.Is(err, io.EOF) {
+		return nil, fmt.Errorf("approvals %s: %w", path, err)
+	}
+	for i := range a.Entries {
+		if err := a.Entries[i].check(); err != nil {
+			return nil, fmt.Errorf("approvals %s: entry %d: %w", path, i+1, err)
+		}
+	}
+	return a, nil
+}
+
+func (e *ApprovalEntry) check() error {
+	e.SHA256 = strings.ToLower(strings.TrimSpace(e.SHA256))
+	if b, err := hex.DecodeString(e.SHA256); err != nil || len(b) != 32 {
+		return fmt.Errorf("sha256 %q is not a SHA-256 in hex", e.SHA256)
+	}
+	if e.Rule == "" {
+		return errors.New("rule is empty (use \"*\" for every rule)")
+	}
+	if e.Rule != "*" && rules.Lookup(e.Rule) == nil {
+		return fmt.Errorf("unknown rule %q", e.Rule)
+	}
+	if strings.TrimSpace(e.Reference) == "" {
+		return errors.New("reference is empty")
+	}
+	if strings.TrimSpace(e.ApprovedBy) == "" {
+		return errors.New("approved_by is empty")
+	}
+	if _, err := ParseExpiry(e.Expires); err != nil {
+		return err
+	}
+	return nil
+}
+
+// ParseExpiry parses an expiry: a date (the approval is valid through that
+// day, UTC) or an RFC 3339 time. The zero time means no expiry.
+func ParseExpiry(s string) (time.Time, error) {
+	s = strings.TrimSpace(s)
+	if s == "" {
+		return time.Time{}, nil
+	}
+	if d, err := time.Parse(time.DateOnly, s); err == nil {
+		return d.Add(24 * time.Hour), nil
+	}
+	if t, err := time.Parse(time.RFC3339, s); err == nil {
+		return t, nil
+	}
+	return time.Time{}, fmt.Errorf("expires %q is not a date (YYYY-MM-DD)", s)
+}
+
+func (e *ApprovalEntry) expired(now time.Time) bool {
+	t, err := ParseExpiry(e.Expires)
+	return err == nil && !t.IsZero() && !now.Before(t)
+}
+
+func (e *ApprovalEntry) covers(rule string) bool { return e.Rule == "*" || e.Rule == rule }
+
+func (e *ApprovalEntry) reported() *report.Approval {
+	return &report.Approval{Reference: e.Reference, ApprovedBy: e.ApprovedBy, Expires: e.Expires, Rule: e.Rule, SHA256: e.SHA256}
+}
+
+// apply sets the status of one open finding from the approvals.
+func (a *Approvals) apply(f *report.Finding, now time.Time) {
+	var expired *ApprovalEntry
+	for i := range a.Entries {
+		e := &a.Entries[i]
+		if f.SHA256 == "" || e.SHA256 != f.SHA256 || !e.covers(f.Rule) {
+			continue
+		}
+		if !e.expired(now) {
+			f.Status, f.Approval = report.StatusApproved, e.reported()
+			return
+		}
+		if expired == nil {
+			expired = e
+		}
+	}
+	if expired != nil {
+		f.Status, f.Approval = report.StatusExpired, expired.reported()
+		f.Note = fmt.Sprintf("approval %s (by %s) expired on %s", expired.Reference, expired.ApprovedBy, expired.Expires)
+		return
+	}
+	for i := range a.Entries {
+		e := &a.Entries[i]
+		if e.Path != "" && e.covers(f.Rule) && samePath(e.Path, f.Root, f.Path) {
+			f.Note = fmt.Sprintf("approval %s covers an earlier version of this path (sha256 %.12s…); the file has changed since and needs a new approval",
+				e.Reference, e.SHA256)
+			return
+		}
+	}
+}
+
+// samePath reports whether an approval's informational path names the file
+// found at rel under root.
+func samePath(approved, root, rel string) bool {
+	approved = filepath.ToSlash(filepath.Clean(approved))
+	if approved == rel {
+		return true
+	}
+	full := filepath.Join(root, filepath.FromSlash(rel))
+	if filepath.ToSlash(full) == approved {
+		return true
+	}
+	a, err1 := filepath.Abs(filepath.FromSlash(approved))
+	b, err2 := filepath.Abs(full)
+	return err1 == nil && err2 == nil && a == b
+}
+
+// NewApprovals hashes each file and returns one approval entry per file.
+func NewApprovals(paths []string, rule, reference, approvedBy, expires string) ([]ApprovalEntry, error) {
+	if rule == "" {
+		rule = "*"
+	}
+	var out []ApprovalEntry
+	for _, p := range paths {
+		sum, err := hashFile(p)
+		if err != nil {
+			return nil, err
+		}
+		e := ApprovalEntry{SHA256: sum, Path: filepath.ToSlash(filepath.Clean(p)), Rule: rule,
+			Reference: reference, ApprovedBy: approvedBy, Expires: expires}
+		if err := e.check(); err != nil {
+			return nil, err
+		}
+		out = append(out, e)
+	}
+	return out, nil
+}
+
+func hashFile(path string) (string, error) {
+	f, err := openFile(path)
+	if err != nil {
+		return "", err
+	}
+	defer f.Close()
+	fi, err := f.Stat()
+	if err != nil {
+		return "", err
+	}
+	if !fi.Mode().IsRegular() {
+		return "", fmt.Errorf("%s is not a regular file", path)
+	}
+	return hashReaderAt(f, fi.Size())
+}
+
+const approvalsHeader = `provscan written approvals. Each entry covers one file content (by SHA-256)
+for one rule ("*": every rule). An edited file has a new hash and needs a new approval.
+Append entries with: provscan approve FILE... --reference REF --by NAME [--expires YYYY-MM-DD]`
+
+// AppendApprovals appends entries to the approvals file at path (created if
+// missing), keeping its comments and existing entries. Entries already
+// present (same hash, rule and reference) are not added twice. The file is
+// replaced atomically. It returns how many entries were added.
+func AppendApprovals(path string, entries []ApprovalEntry) (int, error) {
+	b, err := os.ReadFile(path)
+	if err != nil && !errors.Is(err, fs.ErrNotExist) {
+		return 0, err
+	}
+	existing := &Approvals{}
+	var doc yaml.Node
+	if len(bytes.TrimSpace(b)) > 0 {
+		if existing, err = LoadApprovals(path); err != nil {
+			return 0, err
+		}
+		if err := yaml.Unmarshal(b, &doc); err != nil {
+			return 0, fmt.Errorf("approvals %s: %w", path, err)
+		}
+	}
+	if doc.Kind == 0 {
+		doc = yaml.Node{Kind: yaml.DocumentNode, HeadComment: approvalsHeader,
+			Content: []*yaml.Node{{Kind: yaml.MappingNode}}}
+	}
+	top := doc.Content[0]
+	if top.Kind != yaml.MappingNode {
+		return 0, fmt.Errorf("approvals %s: the top level must be a mapping with an approvals list", path)
+	}
+	var seq *yaml.Node
+	for i := 0; i+1 < len(top.Content); i += 2 {
+		if top.Content[i].Value == "approvals" {
+			seq = top.Content[i+1]
+		}
+	}
+	if seq == nil || seq.Kind != yaml.SequenceNode {
+		seq = &yaml.Node{Kind: yaml.SequenceNode}
+		top.Content = append(top.Content, &yaml.Node{Kind: yaml.ScalarNode, Value: "approvals"}, seq)
+	}
+	added := 0
+	for _, e := range entries {
+		dup := false
+		for _, x := range existing.Entries {
+			if x.SHA256 == e.SHA256 && x.Rule == e.Rule && x.Reference == e.Reference {
+				dup = true
+			}
+		}
+		if dup {
+			continue
+		}
+		var n yaml.Node
+		if err := n.Encode(e); err != nil {
+			return 0, err
+		}
+		seq.Content = append(seq.Content, &n)
+		existing.Entries = append(existing.Entries, e)
+		added++
+	}
+	if added == 0 {
+		return 0, nil
+	}
+	var out bytes.Buffer
+	enc := yaml.NewEncoder(&out)
+	enc.SetIndent(2)
+	if err := enc.Encode(&doc); err != nil {
+		return 0, err
+	}
+	if err := enc.Close(); err != nil {
+		return 0, err
+	}
+	return added, writeAtomic(path, out.Bytes())
+}
+
+// writeAtomic replaces path with data through a temporary file in the same folder.
+func writeAtomic(path string, data []byte) error {
+	mode := fs.FileMode(0o644)
+	if fi, err := os.Stat(path); err == nil {
+		mode = fi.Mode().Perm()
+	}
+	tmp, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".*")
+	if err != nil {
+		return err
+	}
+	defer os.Remove(tmp.Name())
+	if _, err := tmp.Write(data); err != nil {
+		tmp.Close()
+		return err
+	}
+	if err := tmp.Chmod(mode); err != nil {
+		tmp.Close()
+		return err
+	}
+	if err := tmp.Close(); err != nil {
+		return err
+	}
+	return os.Rename(tmp.Name(), path)
+}

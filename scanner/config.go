@@ -1,0 +1,153 @@
+package scanner
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"strings"
+
+	"github.com/bmatcuk/doublestar/v4"
+	"go.yaml.in/yaml/v3"
+
+	"github.com/provscan/provscan/scanner/rules"
+)
+
+// Config is the policy file, .provscan.yaml at a scanned root or --config FILE.
+// Every field is optional; command-line flags take precedence over it.
+type Config struct {
+	FailOn            string                `yaml:"fail_on"`
+	Strict            *bool                 `yaml:"strict"`
+	Workers           *int                  `yaml:"workers"`
+	FollowSymlinks    *bool                 `yaml:"follow_symlinks"`
+	Exclude           []string              `yaml:"exclude"`
+	Approvals         string                `yaml:"approvals"` // relative to the config file's folder
+	Rules             map[string]RuleConfig `yaml:"rules"`
+	Paths             []PathPolicy          `yaml:"paths"`
+	AllowedGenerators []AllowedGenerator    `yaml:"allowed_generators"`
+
+	// Path is the file the config was read from.
+	Path string `yaml:"-"`
+}
+
+// RuleConfig changes one rule.
+type RuleConfig struct {
+	Severity string `yaml:"severity"`
+	Disabled bool   `yaml:"disabled"`
+}
+
+// PathPolicy applies to findings whose path matches Path (a doublestar glob
+// relative to the root). The first matching entry wins.
+type PathPolicy struct {
+	Path     string `yaml:"path"`
+	Severity string `yaml:"severity"` // report findings there at this severity
+	Allow    bool   `yaml:"allow"`    // never fail the gate on findings there
+	Reason   string `yaml:"reason"`
+}
+
+// AllowedGenerator is a generator approved for this production: its findings
+// are reported at info with the reason and do not fail the gate.
+type AllowedGenerator struct {
+	Name   string `yaml:"name"` // the generator name as reported (case-insensitive)
+	Reason string `yaml:"reason"`
+}
+
+// LoadConfig reads and checks a policy file. Unknown keys, unknown rules,
+// bad severities and bad globs are errors.
+func LoadConfig(path string) (*Config, error) {
+	b, err := os.ReadFile(path)
+	if err != nil {
+		return nil, fmt.Errorf("config: %w", err)
+	}
+	var c Config
+	dec := yaml.NewDecoder(bytes.NewReader(b))
+	dec.KnownFields(true)
+	if err := dec.Decode(&c); err != nil && !errors.Is(err, io.EOF) { // an empty file is an empty config
+		return nil, fmt.Errorf("config %s: %w", path, err)
+	}
+	c.Path = path
+	if err := c.check(); err != nil {
+		return nil, fmt.Errorf("config %s: %w", path, err)
+	}
+	return &c, nil
+}
+
+func (c *Config) check() error {
+	if c.FailOn != "" {
+		if _, err := rules.ParseSeverity(c.FailOn); err != nil {
+			return fmt.Errorf("fail_on: %w", err)
+		}
+	}
+	if c.Workers != nil && *c.Workers < 0 {
+		return fmt.Errorf("workers: must be 0 or more")
+	}
+	if err := validateGlobs(c.Exclude); err != nil {
+		return err
+	}
+	for id, rc := range c.Rules {
+		if rules.Lookup(id) == nil {
+			return fmt.Errorf("rules: unknown rule %q", id)
+		}
+		if rc.Severity != "" {
+			if _, err := parseFindingSeverity(rc.Severity); err != nil {
+				return fmt.Errorf("rules.%s.severity: %w", id, err)
+			}
+		}
+	}
+	for i, p := range c.Paths {
+		if p.Path == "" || !doublestar.ValidatePattern(p.Path) {
+			return fmt.Errorf("paths[%d]: invalid path glob %q", i, p.Path)
+		}
+		if p.Severity == "" && !p.Allow {
+			return fmt.Errorf("paths[%d] (%s): give a severity, allow: true, or both", i, p.Path)
+		}
+		if p.Severity != "" {
+			if _, err := parseFindingSeverity(p.Severity); err != nil {
+				return fmt.Errorf("paths[%d].severity: %w", i, err)
+			}
+		}
+	}
+	for i, g := range c.AllowedGenerators {
+		if strings.TrimSpace(g.Name) == "" {
+			return fmt.Errorf("allowed_generators[%d]: name is empty", i)
+		}
+		if strings.TrimSpace(g.Reason) == "" {
+			return fmt.Errorf("allowed_generators[%d] (%s): say why it is allowed (reason)", i, g.Name)
+		}
+	}
+	return nil
+}
+
+// parseFindingSeverity parses a severity a finding can have ("none" is not one).
+func parseFindingSeverity(s string) (rules.Severity, error) {
+	v, err := rules.ParseSeverity(s)
+	if err == nil && v > rules.Critical {
+		err = fmt.Errorf("%q is not a severity a finding can have", s)
+	}
+	return v, err
+}
+
+// FindConfig returns the policy file to use: explicit if given, otherwise the
+// .provscan.yaml of the scanned root folders. Two roots with different
+// config files are an error (pass --config). "" means none.
+func FindConfig(explicit string, roots []string) (string, error) {
+	if explicit != "" {
+		return explicit, nil
+	}
+	if len(roots) == 0 {
+		roots = []string{"."}
+	}
+	found := ""
+	for _, r := range roots {
+		p := filepath.Join(r, ConfigFile)
+		if fi, err := os.Stat(p); err == nil && fi.Mode().IsRegular() {
+			if found != "" && filepath.Clean(found) != filepath.Clean(p) {
+				return "", fmt.Errorf("both %s and %s exist: choose one with --config", found, p)
+			}
+			found = p
+		}
+	}
+	return found, nil
+}

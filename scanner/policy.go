@@ -1,0 +1,94 @@
+package scanner
+
+import (
+	"fmt"
+	"path"
+	"strings"
+
+	"github.com/bmatcuk/doublestar/v4"
+
+	"github.com/provscan/provscan/scanner/report"
+	"github.com/provscan/provscan/scanner/rules"
+)
+
+// applyConfig applies the policy file to the findings: disabled rules are
+// dropped, severities overridden, path policies and allowed generators
+// applied. It returns the findings kept.
+func applyConfig(fs []report.Finding, c *Config) []report.Finding {
+	out := fs[:0]
+	for _, f := range fs {
+		f.Status = report.StatusOpen
+		if c == nil {
+			out = append(out, f)
+			continue
+		}
+		rc := c.Rules[f.Rule]
+		if rc.Disabled {
+			continue
+		}
+		if rc.Severity != "" {
+			sev, _ := parseFindingSeverity(rc.Severity)
+			setSeverity(&f, sev, fmt.Sprintf("rule %s set to %s by the policy", f.Rule, sev))
+		}
+		if pp := c.pathPolicy(f.Path); pp != nil {
+			why := pp.Reason
+			if why == "" {
+				why = "path policy " + pp.Path
+			}
+			if pp.Severity != "" {
+				sev, _ := parseFindingSeverity(pp.Severity)
+				setSeverity(&f, sev, why)
+			}
+			if pp.Allow {
+				f.Status, f.Reason = report.StatusAllowed, why
+			}
+		}
+		if g := c.allowedGenerator(f.Generator); g != nil {
+			setSeverity(&f, rules.Info, "")
+			f.Status = report.StatusAllowed
+			f.Reason = fmt.Sprintf("generator %s is allowed for this production: %s", f.Generator, g.Reason)
+		}
+		out = append(out, f)
+	}
+	return out
+}
+
+func setSeverity(f *report.Finding, sev rules.Severity, why string) {
+	if sev == f.Severity {
+		return
+	}
+	if f.OriginalSeverity == nil {
+		orig := f.Severity
+		f.OriginalSeverity = &orig
+	}
+	f.Severity = sev
+	if why != "" {
+		f.Reason = why
+	}
+}
+
+// pathPolicy returns the first path policy matching a finding's path. An
+// archive member ("a.zip!/x.png") is matched by the archive's path too.
+func (c *Config) pathPolicy(p string) *PathPolicy {
+	outer, _, _ := strings.Cut(p, "!/")
+	for i := range c.Paths {
+		pp := &c.Paths[i]
+		if doublestar.MatchUnvalidated(pp.Path, p) || doublestar.MatchUnvalidated(pp.Path, outer) ||
+			!strings.Contains(pp.Path, "/") && doublestar.MatchUnvalidated(pp.Path, path.Base(outer)) {
+			return pp
+		}
+	}
+	return nil
+}
+
+func (c *Config) allowedGenerator(gen string) *AllowedGenerator {
+	if gen == "" {
+		return nil
+	}
+	for i := range c.AllowedGenerators {
+		if strings.EqualFold(strings.TrimSpace(c.AllowedGenerators[i].Name), gen) {
+			return &c.AllowedGenerators[i]
+		}
+	}
+	return nil
+}
