@@ -63,7 +63,15 @@ func ReadSVG(r io.ReaderAt, size int64) (*Result, error) {
 	res := &Result{Format: "SVG"}
 	limit := min(size, SVGMaxRead)
 	d := xml.NewDecoder(io.NewSectionReader(r, 0, limit))
-	d.CharsetReader = svgCharsetReader
+	// a Latin-1 document is transcoded: offsets after its XML declaration
+	// count UTF-8 bytes, so XMP is taken from the transcoding
+	var lat *latin1Reader
+	var declEnd int64
+	d.CharsetReader = func(charset string, input io.Reader) (io.Reader, error) {
+		rd, err := svgCharsetReader(charset, input)
+		lat, _ = rd.(*latin1Reader)
+		return rd, err
+	}
 	d.Entity = map[string]string{}
 
 	type frame struct {
@@ -97,6 +105,10 @@ func ReadSVG(r io.ReaderAt, size int64) (*Result, error) {
 		switch t := tok.(type) {
 		case xml.Directive:
 			svgEntities(d, t)
+		case xml.ProcInst:
+			if t.Target == "xml" && declEnd == 0 {
+				declEnd = d.InputOffset()
+			}
 		case xml.StartElement:
 			if len(stack) >= SVGMaxDepth {
 				return res, fmt.Errorf("%w: elements nested deeper than %d", ErrLimit, SVGMaxDepth)
@@ -131,11 +143,22 @@ func ReadSVG(r io.ReaderAt, size int64) (*Result, error) {
 			if xmpDepth == len(stack) {
 				xmpDepth = -1
 				end := d.InputOffset()
-				data, err := ReadBlock(r, f.start, end-f.start, size)
-				if err != nil {
-					return res, err
+				b := Block{Kind: KindXMP, Container: "SVG metadata XMP", Offset: f.start, Size: end - f.start}
+				if lat != nil {
+					s, e := f.start-declEnd, end-declEnd
+					if s < 0 || e > int64(len(lat.kept)) || e-s > MaxBlockSize {
+						return res, fmt.Errorf("%w: XMP outside the transcoded text", ErrMalformed)
+					}
+					b.Data = bytes.Clone(lat.kept[s:e])
+					b.Note = "transcoded from Latin-1; offset and size count UTF-8 bytes"
+				} else {
+					data, err := ReadBlock(r, f.start, end-f.start, size)
+					if err != nil {
+						return res, err
+					}
+					b.Data = data
 				}
-				if err := res.Add(Block{Kind: KindXMP, Container: "SVG metadata XMP", Offset: f.start, Size: end - f.start, Data: data}); err != nil {
+				if err := res.Add(b); err != nil {
 					return res, err
 				}
 				continue
@@ -205,11 +228,12 @@ func svgCharsetReader(charset string, input io.Reader) (io.Reader, error) {
 	return nil, fmt.Errorf("%w: unsupported XML encoding %q", ErrMalformed, charset)
 }
 
-// latin1Reader turns Latin-1 bytes into UTF-8.
+// latin1Reader turns Latin-1 bytes into UTF-8, and keeps what it wrote.
 type latin1Reader struct {
-	r   io.Reader
-	buf []byte
-	out []byte
+	r    io.Reader
+	buf  []byte
+	out  []byte
+	kept []byte
 }
 
 func (l *latin1Reader) Read(p []byte) (int, error) {
@@ -218,9 +242,13 @@ func (l *latin1Reader) Read(p []byte) (int, error) {
 			l.buf = make([]byte, 4096)
 		}
 		n, err := l.r.Read(l.buf[:4096])
+		if len(l.out) == 0 {
+			l.out = l.out[:0:0]
+		}
 		for _, c := range l.buf[:n] {
 			l.out = append(l.out, string(rune(c))...)
 		}
+		l.kept = append(l.kept, l.out...)
 		if n == 0 && err != nil {
 			return 0, err
 		}

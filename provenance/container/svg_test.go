@@ -300,3 +300,16 @@ func TestCorpusDocuments(t *testing.T) {
 		}
 	}
 }
+
+func TestSVGLatin1XMP(t *testing.T) {
+	x := "<x:xmpmeta xmlns:x=\"adobe:ns:meta/\"><rdf:RDF xmlns:rdf=\"http://www.w3.org/1999/02/22-rdf-syntax-ns#\"><rdf:Description xmlns:dc=\"http://purl.org/dc/elements/1.1/\" dc:creator=\"Ren\xe9\"/></rdf:RDF></x:xmpmeta>"
+	svg := "<?xml version=\"1.0\" encoding=\"ISO-8859-1\"?>\n<svg><title>\xe9\xe9\xe9\xe9</title><metadata>" + x + "</metadata></svg>"
+	res, err := readSVGString(t, svg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := strings.ReplaceAll(x, "\xe9", "é")
+	if len(res.Blocks) != 1 || string(res.Blocks[0].Data) != want {
+		t.Fatalf("blocks %+v", res.Blocks)
+	}
+}
