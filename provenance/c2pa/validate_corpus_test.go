@@ -23,7 +23,7 @@ func TestCorpusValidation(t *testing.T) {
 	dir := corpusDir(t)
 	refs := loadReference(t, dir)
 	known := knownDifferences(t)
-	aspects := []string{"state", "failures", "signer", "signing_time"}
+	aspects := []string{"state", "failures", "hard_binding", "signer", "signing_time"}
 	type tally struct{ agree, differ, known int }
 	table := map[string]*tally{}
 	for _, a := range aspects {
@@ -78,6 +78,28 @@ func TestCorpusValidation(t *testing.T) {
 		sort.Strings(got)
 		want, got = slices.Compact(want), slices.Compact(got)
 		record(r.Path, "failures", slices.Equal(want, got), fmt.Sprintf("reference %v, provscan %v (warnings %v)", want, got, am.Warnings))
+		// The hard binding: where the reference finds no hash mismatch,
+		// provscan must have checked the hash and found it to match.
+		if opts.VerifyContent {
+			var refMismatch, gotMismatch, gotMatch []string
+			for _, c := range r.ValidationFailures {
+				if strings.HasSuffix(c, "Hash.mismatch") {
+					refMismatch = append(refMismatch, c)
+				}
+			}
+			for _, c := range am.ValidationStatus {
+				if strings.HasSuffix(c, "Hash.mismatch") {
+					gotMismatch = append(gotMismatch, c)
+				}
+			}
+			for _, c := range am.ValidationSuccess {
+				if strings.HasSuffix(c, "Hash.match") {
+					gotMatch = append(gotMatch, c)
+				}
+			}
+			ok := slices.Equal(refMismatch, gotMismatch) && (len(refMismatch) > 0 || len(gotMatch) > 0 || am.Update)
+			record(r.Path, "hard_binding", ok, fmt.Sprintf("reference mismatch %v; provscan mismatch %v, match %v (warnings %v)", refMismatch, gotMismatch, gotMatch, am.Warnings))
+		}
 		signerOK, timeOK := true, true
 		var sd, td []string
 		for label, rm := range r.Readers.Wasm.Manifests {
