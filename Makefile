@@ -5,7 +5,7 @@ FUZZTIME ?= 3m
 VERSION  ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo dev)
 LDFLAGS  := -X main.version=$(VERSION)
 
-.PHONY: all build test test-race lint fuzz bench testdata scan clean
+.PHONY: all build test test-race lint fuzz bench torture testdata scan clean
 
 all: build test
 
@@ -41,6 +41,12 @@ fuzz:
 
 bench:
 	$(GO) test -run '^$$' -bench . -benchmem $(PKGS)
+	bash bench/run.sh
+
+# Mutate every sample and corpus file TORTURE times and inspect each mutant (no panic, hang or balloon).
+TORTURE ?= 500
+torture:
+	$(GO) test -run '^TestTorture' -timeout 90m -v ./provenance -torture $(TORTURE)
 
 clean:
 	rm -rf bin
