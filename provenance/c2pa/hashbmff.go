@@ -283,8 +283,3 @@ func hashWithMarkers(r io.ReaderAt, size int64, h crypto.Hash, ex []bmffSpan, ma
 	}
 	return d.Sum(nil), nil
 }
-
-// boxesHash checks a c2pa.hash.boxes assertion.
-func (v *validator) boxesHash(m *Manifest, a map[string]any, def string) {
-	m.errorf("c2pa.hash.boxes: not checked yet")
-}
