@@ -99,7 +99,9 @@ func WriteSARIF(w io.Writer, r *Report) error {
 			WithMessage(sarif.NewTextMessage(sarifMessage(f)))
 		art := sarif.NewArtifactLocation().WithUri(relURI(f.Path)).WithUriBaseId(base(f.Root))
 		res.AddLocation(sarif.NewLocation().WithPhysicalLocation(sarif.NewPhysicalLocation().WithArtifactLocation(art)))
-		res.SetPartialFingerPrint("provscanFingerprint/v1", f.Fingerprint)
+		if f.Fingerprint != "" {
+			res.WithPartialFingerPrints(map[string]any{"provscanFingerprint/v1": f.Fingerprint})
+		}
 		props := sarif.Properties{
 			"severity":   f.Severity.String(),
 			"principle":  f.Principle,
