@@ -9,6 +9,7 @@ import (
 	"io"
 	"path"
 	"strings"
+	"sync/atomic"
 )
 
 // Limits of the ZIP reader.
@@ -24,7 +25,13 @@ const (
 	ZIPMaxRatio = 100
 	// ZIPRatioFloor is the uncompressed size above which ZIPMaxRatio applies.
 	ZIPRatioFloor = 1 << 20
+	// ZIPMaxTotalInflate bounds the bytes inflated from all the entries of
+	// one archive together, against many small entries of high ratio.
+	ZIPMaxTotalInflate = 1 << 30
 )
+
+// zipTotalInflate is ZIPMaxTotalInflate; tests lower it.
+var zipTotalInflate int64 = ZIPMaxTotalInflate
 
 // MatchZIP matches a local file header, or the end record of an empty archive.
 func MatchZIP(head []byte) bool {
@@ -71,6 +78,8 @@ func ReadZIP(r io.ReaderAt, size int64) (*Result, error) {
 	if len(zr.File) > ZIPMaxEntries {
 		return res, fmt.Errorf("%w: archive has %d entries (limit %d)", ErrLimit, len(zr.File), ZIPMaxEntries)
 	}
+	budget := &atomic.Int64{}
+	budget.Store(zipTotalInflate)
 	for _, f := range zr.File {
 		if strings.HasSuffix(f.Name, "/") || f.FileInfo().IsDir() {
 			continue
@@ -79,7 +88,7 @@ func ReadZIP(r io.ReaderAt, size int64) (*Result, error) {
 		if changed {
 			res.Warn("zip entry %q reported as %q", truncName(f.Name), name)
 		}
-		if m, why := zipMember(r, size, f, name); why != "" {
+		if m, why := zipMember(r, size, f, name, budget); why != "" {
 			res.Warn("zip entry %q skipped: %s", name, why)
 		} else {
 			res.Members = append(res.Members, m)
@@ -89,7 +98,7 @@ func ReadZIP(r io.ReaderAt, size int64) (*Result, error) {
 }
 
 // zipMember builds the Member of one entry, or says why it is refused.
-func zipMember(r io.ReaderAt, size int64, f *zip.File, name string) (Member, string) {
+func zipMember(r io.ReaderAt, size int64, f *zip.File, name string, budget *atomic.Int64) (Member, string) {
 	if f.Flags&1 != 0 {
 		return Member{}, "encrypted"
 	}
@@ -120,6 +129,9 @@ func zipMember(r io.ReaderAt, size int64, f *zip.File, name string) (Member, str
 			return Member{}, fmt.Sprintf("compression ratio %d:%d is over %d:1", usize, csize, ZIPMaxRatio)
 		}
 		return Member{Name: name, Size: int64(usize), Open: func() (io.ReaderAt, error) {
+			if budget.Add(-int64(usize)) < 0 {
+				return nil, fmt.Errorf("%w: zip entry %q: the archive's entries inflate to more than %d bytes in all", ErrLimit, name, zipTotalInflate)
+			}
 			rc, err := f.Open()
 			if err != nil {
 				return nil, fmt.Errorf("%w: zip entry %q: %v", ErrMalformed, name, err)

@@ -5,6 +5,7 @@ import (
 	"bytes"
 	"encoding/binary"
 	"errors"
+	"fmt"
 	"io"
 	"strings"
 	"testing"
@@ -242,4 +243,52 @@ func FuzzZIP(f *testing.F) {
 			ra.ReadAt(p, 0)
 		}
 	})
+}
+
+func TestZIPTotalInflateBudget(t *testing.T) {
+	// 1 MiB entries of zeros are under the ratio floor one by one; together
+	// they run out of the archive's budget
+	defer func(v int64) { zipTotalInflate = v }(zipTotalInflate)
+	zipTotalInflate = 16 * ZIPRatioFloor
+	zeros := make([]byte, ZIPRatioFloor)
+	n := int(zipTotalInflate/ZIPRatioFloor) + 2
+	comp := buildZIP(t, "", zipEntry{name: "z", data: zeros, method: zip.Deflate})
+	zr, _ := zip.NewReader(bytes.NewReader(comp), int64(len(comp)))
+	raw, _ := zr.File[0].OpenRaw()
+	rawBytes, _ := io.ReadAll(raw)
+	var buf bytes.Buffer
+	w := zip.NewWriter(&buf)
+	for i := range n {
+		h := zr.File[0].FileHeader
+		h.Name = fmt.Sprintf("z%05d", i)
+		fw, err := w.CreateRaw(&h)
+		if err != nil {
+			t.Fatal(err)
+		}
+		fw.Write(rawBytes)
+	}
+	w.Close()
+	data := buf.Bytes()
+	res, err := ReadZIP(bytes.NewReader(data), int64(len(data)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(res.Members) != n {
+		t.Fatalf("%d members", len(res.Members))
+	}
+	var opened, refused int
+	for i, m := range res.Members {
+		_, err := m.Open()
+		switch {
+		case err == nil:
+			opened++
+		case errors.Is(err, ErrLimit):
+			refused++
+		default:
+			t.Fatalf("member %d: %v", i, err)
+		}
+	}
+	if opened != int(zipTotalInflate/ZIPRatioFloor) || refused != 2 {
+		t.Errorf("opened %d, refused %d", opened, refused)
+	}
 }
