@@ -1,6 +1,7 @@
 package c2pa
 
 import (
+	"bytes"
 	"crypto/x509"
 	"encoding/json"
 	"testing"
@@ -104,6 +105,40 @@ func FuzzCOSE(f *testing.F) {
 		Validate(s, Options{}, nil, 0)
 		if s.ActiveManifest().ValidationState == "" {
 			t.Fatal("no state")
+		}
+	})
+}
+
+// FuzzHardBinding feeds arbitrary content to the hard-binding checks (data
+// hash exclusions, the BMFF box walker, the JPEG box map) of a fixed store.
+func FuzzHardBinding(f *testing.F) {
+	p := newPKI(f)
+	m, _ := p.signedManifest(f, "urn:c2pa:hb", cose.AlgorithmES256, nil, signOpts{})
+	m.assertions = append(m.assertions,
+		cborAssertion("c2pa.hash.data", map[string]any{"exclusions": []any{map[string]any{"start": uint64(2), "length": uint64(10)}}, "hash": make([]byte, 32)}),
+		cborAssertion("c2pa.hash.bmff.v2", map[string]any{"exclusions": []any{
+			map[string]any{"xpath": "/uuid", "data": []any{map[string]any{"offset": uint64(8), "value": c2paUUIDBox}}},
+			map[string]any{"xpath": "/moov/trak", "subset": []any{map[string]any{"offset": uint64(4), "length": uint64(0)}}},
+			map[string]any{"xpath": "/meta", "version": uint64(0), "flags": []byte{0, 0, 1}, "exact": false},
+		}, "hash": make([]byte, 32)}),
+		cborAssertion("c2pa.hash.boxes", map[string]any{"boxes": []any{map[string]any{"names": []any{"SOI", "APP0"}, "hash": make([]byte, 32)}}}))
+	store, err := Parse(storeOf(m.build(sha256Of)))
+	if err != nil {
+		f.Fatal(err)
+	}
+	f.Add([]byte{0xFF, 0xD8, 0xFF, 0xE0, 0, 4, 0, 0, 0xFF, 0xDA, 0, 2, 1, 0xFF, 0, 0xFF, 0xD9})
+	f.Add(bmffBoxBytes("moov", bmffBoxBytes("trak", make([]byte, 20)), bmffBoxBytes("meta", make([]byte, 12))))
+	f.Add(append(bmffBoxBytes("uuid", c2paUUIDBox), 0, 0, 0, 1, 'm', 'd', 'a', 't', 0, 0, 0, 0, 0, 0, 0, 16))
+	f.Fuzz(func(t *testing.T, content []byte) {
+		s := *store
+		s.Manifests = append([]*Manifest(nil), store.Manifests...)
+		for i := range s.Manifests {
+			c := *s.Manifests[i]
+			s.Manifests[i] = &c
+		}
+		Validate(&s, Options{VerifyContent: true}, bytes.NewReader(content), int64(len(content)))
+		if s.ValidationState != StateInvalid {
+			t.Fatalf("zero hashes matched: %v", s.ActiveManifest().ValidationSuccess)
 		}
 	})
 }

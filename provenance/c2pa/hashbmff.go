@@ -18,6 +18,9 @@ type bmffBox struct {
 	vflags      []byte // the 4 bytes after the header (version and flags of a full box)
 }
 
+// maxBMFFBoxes caps the boxes listed for a BMFF hash.
+const maxBMFFBoxes = 1 << 16
+
 // bmffContainers are the box types whose payload is a sequence of boxes.
 var bmffContainers = map[string]int64{ // type -> bytes to skip before the children
 	"moov": 0, "trak": 0, "edts": 0, "mdia": 0, "minf": 0, "dinf": 0, "stbl": 0, "mvex": 0,
@@ -32,7 +35,7 @@ func walkBMFF(r io.ReaderAt, start, end int64, prefix string, depth int, out *[]
 	}
 	hdr := make([]byte, 16)
 	for pos := start; pos+8 <= end; {
-		if len(*out) >= container.MaxSteps {
+		if len(*out) >= maxBMFFBoxes {
 			return fmt.Errorf("%w: BMFF boxes", container.ErrLimit)
 		}
 		if err := container.ReadAt(r, hdr[:8], pos); err != nil {
