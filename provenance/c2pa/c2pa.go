@@ -1,5 +1,17 @@
-// Package c2pa reads C2PA manifest stores: JUMBF boxes, CBOR claims and
-// assertions, ingredients, and (later) signatures and hash bindings.
+// Package c2pa reads and validates C2PA manifest stores.
+//
+// Parse decodes a JUMBF manifest store (a KindC2PA block or a .c2pa
+// sidecar): every manifest, its claim (v1 or v2), actions, ingredients,
+// training-mining entries and IPTC source types. Validate then checks the
+// store following the C2PA 2.x validation rules and fills each manifest's
+// signer, signing time, validation state and status codes:
+//
+//	s, err := c2pa.Parse(block.Data)
+//	c2pa.Validate(s, c2pa.Options{TrustAnchors: pool, VerifyContent: true}, file, size)
+//
+// Validate reads the asset only with Options.VerifyContent (the hard
+// binding: data, BMFF and boxes hashes), streaming it through a bounded
+// buffer; everything else works on the store's bytes alone.
 package c2pa
 
 import "time"

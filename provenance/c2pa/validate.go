@@ -142,7 +142,8 @@ func (v *validator) manifest(m *Manifest, active bool) {
 		return
 	}
 	v.done[m] = true
-	m.ValidationStatus, m.ValidationSuccess = nil, nil
+	m.ValidationStatus, m.ValidationSuccess, m.ValidationInformational = nil, nil, nil
+	m.Signer, m.SigningTime = nil, nil
 	defer func() {
 		m.ValidationState = StateValid
 		for _, c := range m.ValidationStatus {
