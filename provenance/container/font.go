@@ -1,6 +1,7 @@
 package container
 
 import (
+	"bytes"
 	"encoding/binary"
 	"fmt"
 	"io"
@@ -32,13 +33,13 @@ func fontIsSFNT(v []byte) bool {
 	return s == "\x00\x01\x00\x00" || s == "OTTO" || s == "true" || s == "typ1"
 }
 
-// MatchFont reports whether head starts an OpenType or TrueType font or a
-// font collection ("ttcf").
+// MatchFont reports whether head starts an OpenType or TrueType font, a
+// font collection ("ttcf") or a WOFF 1.0 web font ("wOFF").
 func MatchFont(head []byte) bool {
 	if len(head) < 12 {
 		return false
 	}
-	if string(head[:4]) == "ttcf" {
+	if string(head[:4]) == "ttcf" || string(head[:4]) == "wOFF" {
 		return true
 	}
 	n := binary.BigEndian.Uint16(head[4:])
@@ -55,12 +56,17 @@ type fontTable struct {
 // directory of each font, the C2PA table (its manifest store becomes a
 // KindC2PA block, its active manifest URI a text block) and the name table
 // entries of interest (copyright, version, manufacturer, designer,
-// description, URLs) as text blocks. Glyph data is never read.
+// description, URLs) as text blocks. Glyph data is never read. WOFF 1.0
+// fonts are read through their own table directory, inflating the two
+// tables of interest when they are compressed.
 func ReadFont(r io.ReaderAt, size int64) (*Result, error) {
 	res := &Result{Format: "Font"}
 	var h [12]byte
 	if err := ReadAt(r, h[:], 0); err != nil {
 		return res, fmt.Errorf("font header: %w", err)
+	}
+	if string(h[:4]) == "wOFF" {
+		return res, fontWOFF(r, size, res)
 	}
 	fonts := []int64{0}
 	if string(h[:4]) == "ttcf" {
@@ -254,4 +260,62 @@ func fontUTF16BE(b []byte) string {
 		u[i] = binary.BigEndian.Uint16(b[2*i:])
 	}
 	return string(utf16.Decode(u))
+}
+
+// fontWOFF reads a WOFF 1.0 font: its table directory gives each table's
+// offset, stored length and original length; a table whose stored length is
+// smaller than its original one is zlib-compressed.
+func fontWOFF(r io.ReaderAt, size int64, res *Result) error {
+	var h [44]byte
+	if err := ReadAt(r, h[:], 0); err != nil {
+		return fmt.Errorf("WOFF header: %w", err)
+	}
+	n := int64(binary.BigEndian.Uint16(h[12:]))
+	if n > fontMaxTables {
+		res.Warn("WOFF font declares %d tables; reading the first %d", n, fontMaxTables)
+		n = fontMaxTables
+	}
+	recs := make([]byte, 20*n)
+	if err := ReadAt(r, recs, 44); err != nil {
+		return fmt.Errorf("WOFF table directory: %w", err)
+	}
+	var firstErr error
+	for i := int64(0); i < n; i++ {
+		rec := recs[20*i:]
+		tag := string(rec[:4])
+		if tag != "C2PA" && tag != "name" {
+			continue
+		}
+		off := int64(binary.BigEndian.Uint32(rec[4:]))
+		comp, orig := int64(binary.BigEndian.Uint32(rec[8:])), int64(binary.BigEndian.Uint32(rec[12:]))
+		read := fontC2PA
+		if tag == "name" {
+			read = fontNames
+		}
+		var err error
+		switch {
+		case comp > size-off:
+			err = fmt.Errorf("%w: WOFF table %q (%d bytes at %d) runs past the end of the file", ErrTruncated, tag, comp, off)
+		case comp >= orig:
+			err = read(r, fontTable{tag: tag, off: off, size: comp}, size, "WOFF", res)
+		default:
+			var packed, data []byte
+			if packed, err = ReadBlock(r, off, comp, size); err != nil {
+				break
+			}
+			if data, err = inflateZlibBounded(packed, min(orig, MaxBlockSize)); err != nil {
+				break
+			}
+			before := len(res.Blocks)
+			err = read(bytes.NewReader(data), fontTable{tag: tag, size: int64(len(data))}, int64(len(data)), "WOFF", res)
+			for j := before; j < len(res.Blocks); j++ { // locate the blocks by their compressed table
+				res.Blocks[j].Offset, res.Blocks[j].Size = off, comp
+				res.Blocks[j].Note = "inside a zlib-compressed WOFF table: offset and size are the table's"
+			}
+		}
+		if err != nil && firstErr == nil {
+			firstErr = err
+		}
+	}
+	return firstErr
 }

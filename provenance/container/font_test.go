@@ -175,6 +175,56 @@ func TestFontShortC2PAHeaderAndCollection(t *testing.T) {
 	}
 }
 
+// buildWOFF builds a WOFF 1.0 font; tables listed in compress are stored zlib-compressed.
+func buildWOFF(compress map[string]bool, tabs ...fontTab) []byte {
+	hdr := append([]byte("wOFF\x00\x01\x00\x00"), make([]byte, 36)...)
+	binary.BigEndian.PutUint16(hdr[12:], uint16(len(tabs)))
+	at := len(hdr) + 20*len(tabs)
+	var dir, body []byte
+	for _, t := range tabs {
+		stored := t.data
+		if compress[t.tag] {
+			stored = id3Zlib(t.data)
+		}
+		dir = append(dir, t.tag...)
+		dir = binary.BigEndian.AppendUint32(dir, uint32(at+len(body)))
+		dir = binary.BigEndian.AppendUint32(dir, uint32(len(stored)))
+		dir = binary.BigEndian.AppendUint32(dir, uint32(len(t.data)))
+		dir = append(dir, 0, 0, 0, 0)
+		body = append(body, stored...)
+		for len(body)%4 != 0 {
+			body = append(body, 0)
+		}
+	}
+	return append(append(hdr, dir...), body...)
+}
+
+func TestFontWOFF(t *testing.T) {
+	store := []byte("\x00\x00\x00\x10jumbc2pa-store!!")
+	for _, comp := range []map[string]bool{{}, {"name": true, "C2PA": true}} {
+		data := buildWOFF(comp, fontTab{"C2PA", fontC2PATable("", store, false)}, fontTab{"glyf", make([]byte, 64)}, fontTab{"name", sampleNames()})
+		if !MatchFont(data) {
+			t.Fatal("WOFF not matched")
+		}
+		res, err := ReadFont(mediaBytes(data), int64(len(data)))
+		if err != nil {
+			t.Fatalf("compressed %v: %v", comp, err)
+		}
+		if c := mediaBlocks(res, KindC2PA); len(c) != 1 || !bytes.Equal(c[0].Data, store) || c[0].Offset+c[0].Size > int64(len(data)) {
+			t.Errorf("compressed %v: C2PA = %+v", comp, c)
+		}
+		if mediaText(res)["Designer"] != "GlyphGen AI" {
+			t.Errorf("compressed %v: texts %q", comp, mediaText(res))
+		}
+	}
+	// a compressed table that inflates past its declared size is refused
+	bomb := buildWOFF(map[string]bool{"name": true}, fontTab{"name", make([]byte, 1<<20)})
+	binary.BigEndian.PutUint32(bomb[44+12:], binary.BigEndian.Uint32(bomb[44+8:])+1) // declared original length: just over the stored one
+	if _, err := mediaQuick(t, ReadFont, bomb, time.Second); !errors.Is(err, ErrLimit) {
+		t.Errorf("bomb: err = %v", err)
+	}
+}
+
 func TestFontHostile(t *testing.T) {
 	good := sampleFont()
 	tablePastEOF := append([]byte(nil), good...)
@@ -212,6 +262,7 @@ func TestFontCorpus(t *testing.T) {
 func FuzzFont(f *testing.F) {
 	f.Add(sampleFont())
 	f.Add(buildSFNT(0, "OTTO", fontTab{"C2PA", fontC2PATable("u", []byte("jumb"), true)}))
+	f.Add(buildWOFF(map[string]bool{"name": true}, fontTab{"C2PA", fontC2PATable("", []byte("jumb"), false)}, fontTab{"name", sampleNames()}))
 	f.Fuzz(func(t *testing.T, data []byte) {
 		res, _ := ReadFont(mediaBytes(data), int64(len(data)))
 		if res == nil {
