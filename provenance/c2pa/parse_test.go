@@ -279,3 +279,24 @@ func TestParseBadCBOR(t *testing.T) {
 		t.Fatal("no warning for huge array")
 	}
 }
+
+func TestParseJSONAssertions(t *testing.T) {
+	m := &testManifest{label: "urn:c2pa:json", claim: map[string]any{"claim_generator": "old/0.1"},
+		assertions: [][]byte{
+			jsonAssertion("c2pa.actions", map[string]any{"actions": []any{
+				map[string]any{"action": "c2pa.created", "softwareAgent": "Old Tool 1.0", "digitalSourceType": dstTrained},
+			}}),
+			jsonAssertion("c2pa.ingredient", map[string]any{"dc:title": "x.png", "relationship": "componentOf"}),
+		}}
+	s, err := Parse(storeOf(m.build(nil)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	am := s.ActiveManifest()
+	if len(am.Actions) != 1 || am.Actions[0].SoftwareAgent != "Old Tool 1.0" || am.Actions[0].DigitalSourceType != dstTrained {
+		t.Errorf("actions %+v", am.Actions)
+	}
+	if len(am.Ingredients) != 1 || am.Ingredients[0].Relationship != "componentOf" {
+		t.Errorf("ingredients %+v", am.Ingredients)
+	}
+}
