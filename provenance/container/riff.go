@@ -142,6 +142,8 @@ func (w *riffWalker) walk(start, end int64, depth int) {
 			w.readDS64(dataOff, n)
 		case "EXIF", "XMP ", "_PMX", "C2PA", "bext", "iXML":
 			w.metadata(id, dataOff, n)
+		case "id3 ", "ID3 ":
+			w.id3(dataOff, n)
 		}
 		pos = next
 	}
@@ -302,4 +304,29 @@ func riffFourCC(id []byte) string {
 		b[i] = c
 	}
 	return string(b)
+}
+
+// id3 reads an ID3v2 tag embedded in a RIFF chunk (WAV and AVI writers put
+// one in an "id3 " chunk) with the MP3 reader, relocating its blocks.
+func (w *riffWalker) id3(off, n int64) {
+	sub, err := ReadMP3(io.NewSectionReader(w.r, off, n), n)
+	if err != nil {
+		w.res.Warn("RIFF id3 chunk at offset %d: %v", off-8, err)
+		w.errs = errors.Join(w.errs, fmt.Errorf("RIFF id3 chunk at offset %d: %w", off-8, err))
+	}
+	if sub == nil {
+		return
+	}
+	for _, b := range sub.Blocks {
+		if w.total += int64(len(b.Data)); w.total > MaxTotalBlocks {
+			w.fail(fmt.Errorf("%w: metadata chunks exceed %d bytes", ErrLimit, MaxTotalBlocks))
+			return
+		}
+		b.Offset += off
+		b.Container = w.where + " id3 chunk " + b.Container
+		w.add(b)
+	}
+	for _, m := range sub.Warnings {
+		w.res.Warn("RIFF id3 chunk: %s", m)
+	}
 }
