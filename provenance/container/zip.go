@@ -161,19 +161,27 @@ func zipEnd(r io.ReaderAt, size int64) (off int64, entries, dirSize uint64, err 
 	if size < recLen {
 		return 0, 0, 0, fmt.Errorf("%w: %d bytes is too short for a zip archive", ErrTruncated, size)
 	}
-	tail := min(size, recLen+0xFFFF)
-	buf := make([]byte, tail)
-	if err := ReadAt(r, buf, size-tail); err != nil {
-		return 0, 0, 0, err
-	}
+	// a short tail first: most archives have no long comment
+	var buf []byte
+	var tail int64
 	i := -1
-	for j := len(buf) - recLen; j >= 0; j-- {
-		if buf[j] == 'P' && buf[j+1] == 'K' && buf[j+2] == 5 && buf[j+3] == 6 {
-			// the comment length must reach exactly or nearly to the end
-			if clen := int(binary.LittleEndian.Uint16(buf[j+20:])); j+recLen+clen <= len(buf) {
-				i = j
-				break
+	for _, want := range []int64{1024, recLen + 0xFFFF} {
+		tail = min(size, want)
+		buf = make([]byte, tail)
+		if err := ReadAt(r, buf, size-tail); err != nil {
+			return 0, 0, 0, err
+		}
+		for j := len(buf) - recLen; j >= 0; j-- {
+			if buf[j] == 'P' && buf[j+1] == 'K' && buf[j+2] == 5 && buf[j+3] == 6 {
+				// the comment must fit in what follows
+				if clen := int(binary.LittleEndian.Uint16(buf[j+20:])); j+recLen+clen <= len(buf) {
+					i = j
+					break
+				}
 			}
+		}
+		if i >= 0 || tail == size {
+			break
 		}
 	}
 	if i < 0 {
