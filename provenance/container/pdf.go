@@ -60,6 +60,10 @@ type (
 // encrypted.
 var errPDFEncrypted = errors.New("stream is encrypted")
 
+// errPDFUnsupported marks a stream filter or predictor the reader does not
+// implement: reported as a warning, not as a malformed file.
+var errPDFUnsupported = errors.New("not supported")
+
 // errPDFEnd says the tokenizer ran out of bytes: a larger window may help.
 var errPDFEnd = fmt.Errorf("%w: PDF object runs past the bytes read", ErrTruncated)
 
@@ -173,9 +177,13 @@ func (p *pdfReader) read() error {
 			errs = append(errs, cerr)
 		}
 	}
-	if p.encrypted {
-		errs = slices.DeleteFunc(errs, func(e error) bool { return errors.Is(e, errPDFEncrypted) })
-	}
+	errs = slices.DeleteFunc(errs, func(e error) bool {
+		if errors.Is(e, errPDFUnsupported) {
+			p.res.Warn("%v", e)
+			return true
+		}
+		return p.encrypted && errors.Is(e, errPDFEncrypted)
+	})
 	return errors.Join(errs...)
 }
 
@@ -652,7 +660,7 @@ func (p *pdfReader) decode(d pdfDict, data []byte) ([]byte, error) {
 			}
 			data, _ = v.(pdfString)
 		default:
-			return nil, fmt.Errorf("unsupported PDF filter %v", f)
+			return nil, fmt.Errorf("PDF filter %v: %w", f, errPDFUnsupported)
 		}
 	}
 	return data, nil
@@ -684,7 +692,7 @@ func pdfPredictor(data []byte, parm pdfDict) ([]byte, error) {
 		return data, nil
 	}
 	if pred < 10 {
-		return nil, fmt.Errorf("unsupported PDF predictor %d", pred)
+		return nil, fmt.Errorf("PDF predictor %d: %w", pred, errPDFUnsupported)
 	}
 	cols, colors, bpc := int64(1), int64(1), int64(8)
 	if v, ok := parm["Columns"].(int64); ok {
