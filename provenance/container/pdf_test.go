@@ -654,3 +654,53 @@ func watchdog(data []byte) func() {
 	})
 	return func() { t.Stop() }
 }
+
+// TestPDFStreamLengths: an indirect /Length, a wrong /Length (the reader
+// falls back to the endstream keyword) and a hybrid file whose objects are
+// indexed by a /XRefStm cross-reference stream.
+func TestPDFStreamLengths(t *testing.T) {
+	b := newPDF()
+	b.obj(1, "<</Type/Catalog/Metadata 2 0 R/AF[4 0 R]>>")
+	b.offs[2] = int64(b.buf.Len())
+	fmt.Fprintf(&b.buf, "2 0 obj\n<</Type/Metadata/Length 3 0 R>>\nstream\r\n%s\r\nendstream\nendobj\n", pdfTestXMP)
+	b.obj(3, fmt.Sprint(len(pdfTestXMP)))
+	b.obj(4, "<</AFRelationship/C2PA_Manifest/EF<</F 5 0 R>>>>")
+	b.offs[5] = int64(b.buf.Len())
+	fmt.Fprintf(&b.buf, "5 0 obj\n<</Length 3>>\nstream\n%s\nendstream\nendobj\n", testJUMBF())
+	b.xrefTable("/Size 6/Root 1 0 R")
+	data := b.buf.Bytes()
+	res, err := ReadPDF(bytes.NewReader(data), int64(len(data)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if x := blocksOf(res, KindXMP); len(x) != 1 || string(x[0].Data) != pdfTestXMP {
+		t.Errorf("xmp %+v", x)
+	}
+	if c := blocksOf(res, KindC2PA); len(c) != 1 || !bytes.Equal(c[0].Data, testJUMBF()) {
+		t.Errorf("c2pa %+v", c)
+	}
+
+	// hybrid: the classic table lists only the catalog, the object stream
+	// holding Info is indexed by /XRefStm
+	h := newPDF()
+	in := h.objStm(10, map[int]string{4: "<</Producer(Hybrid)>>"})
+	xs := int64(h.buf.Len())
+	var row bytes.Buffer
+	for _, e := range [][3]int{{1, int(h.offs[10]), 0}, {2, 10, in[4][1]}} {
+		row.Write([]byte{byte(e[0]), byte(e[1] >> 24), byte(e[1] >> 16), byte(e[1] >> 8), byte(e[1]), 0, byte(e[2])})
+	}
+	fmt.Fprintf(&h.buf, "11 0 obj\n<</Type/XRef/W[1 4 2]/Index[10 1 4 1]/Size 12/Length %d>>stream\n", row.Len())
+	h.buf.Write(row.Bytes())
+	h.buf.WriteString("\nendstream\nendobj\n")
+	h.offs = map[int]int64{}
+	h.obj(1, "<</Type/Catalog>>")
+	h.xrefTable(fmt.Sprintf("/Size 12/Root 1 0 R/Info 4 0 R/XRefStm %d", xs))
+	data = h.buf.Bytes()
+	res, err = ReadPDF(bytes.NewReader(data), int64(len(data)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if infoMap(res)["Producer"] != "Hybrid" || len(res.Warnings) != 0 {
+		t.Errorf("hybrid: info %v warnings %v", infoMap(res), res.Warnings)
+	}
+}

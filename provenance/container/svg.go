@@ -28,6 +28,9 @@ const (
 	svgTextCap = MaxBlockSize
 )
 
+// svgMaxRead is SVGMaxRead; tests lower it.
+var svgMaxRead int64 = SVGMaxRead
+
 // MatchSVG matches an SVG document: an <svg> (or <prefix:svg>) root element
 // after an optional byte order mark, XML declaration, comments and document
 // type declaration, all within the sniffed head.
@@ -61,7 +64,7 @@ func isXMLSpace(c byte) bool { return c == ' ' || c == '\t' || c == '\r' || c ==
 // are parsed; a malformed document returns what was found before the fault.
 func ReadSVG(r io.ReaderAt, size int64) (*Result, error) {
 	res := &Result{Format: "SVG"}
-	limit := min(size, SVGMaxRead)
+	limit := min(size, svgMaxRead)
 	d := xml.NewDecoder(io.NewSectionReader(r, 0, limit))
 	// a Latin-1 document is transcoded: offsets after its XML declaration
 	// count UTF-8 bytes, so XMP is taken from the transcoding

@@ -313,3 +313,23 @@ func TestSVGLatin1XMP(t *testing.T) {
 		t.Fatalf("blocks %+v", res.Blocks)
 	}
 }
+
+func TestSVGReadLimit(t *testing.T) {
+	defer func(v int64) { svgMaxRead = v }(svgMaxRead)
+	svgMaxRead = 4096
+	head := `<svg xmlns="http://www.w3.org/2000/svg"><metadata>` + testXMPPacket + `</metadata>`
+	body := strings.Repeat(`<path d="M0 0L10 10"/>`, 1000)
+	for _, tail := range []string{"</svg>", ""} {
+		svg := head + body + tail
+		res, err := readSVGString(t, svg)
+		if err != nil {
+			t.Fatalf("%v", err)
+		}
+		if len(res.Blocks) != 1 || res.Blocks[0].Kind != KindXMP {
+			t.Errorf("blocks %+v", res.Blocks)
+		}
+		if len(res.Warnings) != 1 || !strings.Contains(res.Warnings[0], "stopped reading after 4096") {
+			t.Errorf("warnings %v", res.Warnings)
+		}
+	}
+}
