@@ -448,8 +448,10 @@ func (w *bmffWalker) meta(b bmffBox, depth int, path string) {
 			w.note(err)
 			return
 		}
-		if string(h[4:8]) != "hdlr" {
-			start += 4 // version and flags
+		// A full box starts with version 0 and no flags; a QuickTime meta
+		// atom starts with the size of its first child.
+		if binary.BigEndian.Uint32(h[:4]) == 0 && string(h[4:8]) != "hdlr" {
+			start += 4
 		}
 	}
 	kids := w.children(start, b.end, bmffMaxChild)

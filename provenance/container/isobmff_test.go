@@ -60,7 +60,7 @@ func testMP4() []byte {
 		bmffFull("mvhd", 0, make([]byte, 96)),
 		bmffBoxBytes("trak", bmffBoxBytes("tkhd", make([]byte, 80)), bmffBoxBytes("udta", bmffBoxBytes("\xa9cmt", append(binary.BigEndian.AppendUint16(nil, 2), 0, 0, 'h', 'i')))),
 		bmffBoxBytes("udta", bmffFull("meta", 0, bmffHdlr("mdir"), ilst), bmffBoxBytes("\xa9swr", qtText), bmffBoxBytes("XMP_", []byte("<x:xmpmeta/>"))),
-		bmffBoxBytes("meta", bmffHdlr("mdta"), keys, kilst),
+		bmffBoxBytes("meta", keys, bmffHdlr("mdta"), kilst), // QuickTime meta atom, keys first
 	)
 	return bytes.Join([][]byte{
 		bmffBoxBytes("ftyp", []byte("isom\x00\x00\x02\x00isomiso2mp41")),
