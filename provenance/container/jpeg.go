@@ -307,7 +307,7 @@ func jpegAssembleJUMBF(res *Result, en uint16, segs []jpegJUMBFSeg) (Block, erro
 	}
 	return Block{
 		Kind:      KindC2PA,
-		Container: fmt.Sprintf("JPEG APP11 JUMBF (%d segments)", len(uniq)),
+		Container: fmt.Sprintf("JPEG APP11 JUMBF (%d %s)", len(uniq), map[bool]string{true: "segment", false: "segments"}[len(uniq) == 1]),
 		Offset:    uniq[0].off,
 		Size:      fileSize,
 		Data:      data,

@@ -199,6 +199,9 @@ func TestJPEGJUMBFQuirks(t *testing.T) {
 	if len(got) != 2 {
 		t.Fatalf("got %d C2PA blocks, want 2", len(got))
 	}
+	if got[1].Container != "JPEG APP11 JUMBF (1 segment)" {
+		t.Errorf("container %q", got[1].Container)
+	}
 	if !bytes.Equal(got[0].Data, box) || !bytes.Equal(got[1].Data, other) {
 		t.Errorf("reassembled boxes differ")
 	}
