@@ -461,7 +461,7 @@ func (w *bmffWalker) meta(b bmffBox, depth int, path string) {
 			keys = w.keys(c)
 		}
 	}
-	var iinf, iloc *bmffBox
+	var iinf, iloc, idat *bmffBox
 	for i := range kids {
 		if w.halted {
 			return
@@ -482,10 +482,12 @@ func (w *bmffWalker) meta(b bmffBox, depth int, path string) {
 			iinf = &kids[i]
 		case "iloc":
 			iloc = &kids[i]
+		case "idat":
+			idat = &kids[i]
 		}
 	}
 	if iinf != nil {
-		w.items(*iinf, iloc, path)
+		w.items(*iinf, iloc, idat, path)
 	}
 }
 
@@ -628,7 +630,7 @@ type bmffItem struct {
 
 // items reads the item information and location boxes of a HEIF meta box
 // and emits its Exif and XMP items.
-func (w *bmffWalker) items(iinf bmffBox, iloc *bmffBox, path string) {
+func (w *bmffWalker) items(iinf bmffBox, iloc, idat *bmffBox, path string) {
 	list := w.iinf(iinf)
 	if len(list) == 0 {
 		return
@@ -657,7 +659,12 @@ func (w *bmffWalker) items(iinf bmffBox, iloc *bmffBox, path string) {
 			w.res.Warn("%s item %d has no location", it.typ, it.id)
 			continue
 		}
-		if it.method != 0 {
+		// Construction method 0: offsets in the file; 1: offsets in idat.
+		lo, hi := uint64(0), uint64(w.size)
+		switch {
+		case it.method == 1 && idat != nil:
+			lo, hi = uint64(idat.start), uint64(idat.end)
+		case it.method != 0:
 			w.res.Warn("%s item %d uses construction method %d, not read", it.typ, it.id, it.method)
 			continue
 		}
@@ -665,8 +672,8 @@ func (w *bmffWalker) items(iinf bmffBox, iloc *bmffBox, path string) {
 		var first, size int64 = -1, 0
 		ok := true
 		for _, e := range it.extents {
-			off, n := it.base+e[0], e[1]
-			if off < it.base || off > uint64(w.size) || n > uint64(w.size)-off || n == 0 {
+			off, n := lo+it.base+e[0], e[1] // no overflow once base and e[0] are checked below
+			if it.base > hi || e[0] > hi || off > hi || n > hi-off || n == 0 {
 				w.note(fmt.Errorf("%w: %s item %d extent %d+%d is outside the file", ErrMalformed, it.typ, it.id, off, n))
 				ok = false
 				break

@@ -300,3 +300,35 @@ func FuzzISOBMFF(f *testing.F) {
 		crCheckSizes(t, res)
 	})
 }
+
+func TestISOBMFFHEIFIdat(t *testing.T) {
+	tiff := []byte("II*\x00\x08\x00\x00\x00idat")
+	exif := append([]byte{0, 0, 0, 0}, tiff...)
+	infe := bmffFull("infe", 2, []byte{0, 1, 0, 0}, []byte("Exif\x00"))
+	iloc := []byte{0x44, 0x00, 0, 1, 0, 1, 0, 1, 0, 0, 0, 1} // v1: item 1, method 1, one extent
+	iloc = binary.BigEndian.AppendUint32(iloc, 0)
+	iloc = binary.BigEndian.AppendUint32(iloc, uint32(len(exif)))
+	data := bytes.Join([][]byte{
+		bmffBoxBytes("ftyp", []byte("avif\x00\x00\x00\x00avifmif1")),
+		bmffFull("meta", 0, bmffHdlr("pict"), bmffFull("iinf", 0, []byte{0, 1}, infe), bmffFull("iloc", 1, iloc), bmffBoxBytes("idat", exif)),
+	}, nil)
+	res, err := ReadISOBMFF(bytes.NewReader(data), int64(len(data)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	e := crBlocks(res, KindEXIF)
+	if res.Format != "AVIF" || len(e) != 1 || !bytes.Equal(e[0].Data, tiff) || !bytes.Equal(data[e[0].Offset:e[0].Offset+e[0].Size], tiff) {
+		t.Fatalf("format %q blocks %+v warnings %v", res.Format, res.Blocks, res.Warnings)
+	}
+	// An extent past the end of idat is refused.
+	binary.BigEndian.PutUint32(iloc[len(iloc)-4:], uint32(len(exif)+1))
+	data = bytes.Join([][]byte{
+		bmffBoxBytes("ftyp", []byte("avif\x00\x00\x00\x00avifmif1")),
+		bmffFull("meta", 0, bmffHdlr("pict"), bmffFull("iinf", 0, []byte{0, 1}, infe), bmffFull("iloc", 1, iloc), bmffBoxBytes("idat", exif)),
+		bmffBoxBytes("free", make([]byte, 64)),
+	}, nil)
+	res, err = ReadISOBMFF(bytes.NewReader(data), int64(len(data)))
+	if !errors.Is(err, ErrMalformed) || len(res.Blocks) != 0 {
+		t.Errorf("extent past idat: err %v blocks %+v", err, res.Blocks)
+	}
+}
