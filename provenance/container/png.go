@@ -3,9 +3,12 @@ package container
 import (
 	"bytes"
 	"encoding/binary"
+	"encoding/hex"
 	"errors"
 	"fmt"
 	"io"
+	"strconv"
+	"strings"
 	"unicode/utf8"
 )
 
@@ -13,6 +16,10 @@ var pngSignature = []byte("\x89PNG\r\n\x1a\n")
 
 // pngXMPKeyword is the iTXt keyword under which XMP is stored.
 const pngXMPKeyword = "XML:com.adobe.xmp"
+
+// pngRawProfile starts the keyword of ImageMagick's hex-encoded profiles:
+// "Raw profile type exif", "... xmp", "... iptc", "... 8bim".
+const pngRawProfile = "Raw profile type "
 
 // MatchPNG reports whether head starts with the PNG signature.
 func MatchPNG(head []byte) bool { return bytes.HasPrefix(head, pngSignature) }
@@ -81,6 +88,9 @@ func ReadPNG(r io.ReaderAt, size int64) (*Result, error) {
 			}
 		}
 		b.Offset, b.Size = dataOff, n
+		if b.Kind == KindText && strings.HasPrefix(b.Key, pngRawProfile) {
+			pngDecodeRawProfile(res, &b)
+		}
 		if err := res.Add(b); err != nil {
 			return res, errors.Join(retErr, err)
 		}
@@ -170,4 +180,47 @@ func pngLatin1(p []byte) string {
 		out = append(out, rune(c))
 	}
 	return string(out)
+}
+
+// pngDecodeRawProfile turns an ImageMagick "Raw profile type NAME" text
+// ("\nNAME\n   LENGTH\nHEX...") into the EXIF, XMP, Photoshop or IPTC
+// block it encodes. The block stays text when it does not decode.
+func pngDecodeRawProfile(res *Result, b *Block) {
+	fields := strings.Fields(string(b.Data))
+	// fields: the name (may be several words), the decimal length, then hex lines.
+	li := -1
+	for i, f := range fields {
+		if _, err := strconv.ParseUint(f, 10, 31); err == nil {
+			li = i
+			break
+		}
+	}
+	if li < 0 {
+		res.Warn("PNG %s: no length", b.Key)
+		return
+	}
+	n, _ := strconv.ParseUint(fields[li], 10, 31)
+	if n > MaxBlockSize || uint64(len(b.Data)) < 2*n {
+		res.Warn("PNG %s: declared length %d does not fit the text", b.Key, n)
+		return
+	}
+	data, err := hex.DecodeString(strings.Join(fields[li+1:], ""))
+	if err != nil || uint64(len(data)) < n {
+		res.Warn("PNG %s: hex data does not decode", b.Key)
+		return
+	}
+	data = data[:n]
+	switch name := strings.ToLower(strings.TrimPrefix(b.Key, pngRawProfile)); {
+	case name == "exif":
+		b.Kind, b.Data = KindEXIF, bytes.TrimPrefix(data, []byte("Exif\x00\x00"))
+	case name == "xmp":
+		b.Kind, b.Data = KindXMP, data
+	case bytes.HasPrefix(data, []byte("8BIM")):
+		b.Kind, b.Data = KindPhotoshop, data
+	case name == "iptc" && len(data) > 0 && data[0] == 0x1C:
+		b.Kind, b.Data = KindIPTC, data
+	default:
+		return
+	}
+	b.Note = "hex-decoded ImageMagick raw profile"
 }

@@ -4,7 +4,9 @@ import (
 	"bytes"
 	"compress/zlib"
 	"encoding/binary"
+	"encoding/hex"
 	"errors"
+	"fmt"
 	"hash/crc32"
 	"strings"
 	"testing"
@@ -174,4 +176,40 @@ func FuzzPNG(f *testing.F) {
 		res, _ := ReadPNG(bytes.NewReader(data), int64(len(data)))
 		crCheckSizes(t, res)
 	})
+}
+
+func TestPNGRawProfile(t *testing.T) {
+	raw := func(name string, p []byte) []byte {
+		h := hex.EncodeToString(p)
+		var lines []string
+		for len(h) > 72 {
+			lines = append(lines, h[:72])
+			h = h[72:]
+		}
+		lines = append(lines, h)
+		return []byte(fmt.Sprintf("\n%s\n%8d\n%s\n", name, len(p), strings.Join(lines, "\n")))
+	}
+	tiff := []byte("MM\x00*\x00\x00\x00\x08" + strings.Repeat("x", 50))
+	ps := []byte("8BIM\x04\x04\x00\x00\x00\x00\x00\x04\x1c\x02\x00\x00")
+	data := buildPNG(
+		pngChunk("zTXt", append([]byte("Raw profile type exif\x00\x00"), crZlib(raw("exif", append([]byte("Exif\x00\x00"), tiff...)))...)),
+		pngChunk("tEXt", append([]byte("Raw profile type iptc\x00"), raw("IPTC profile", ps)...)),
+		pngChunk("tEXt", append([]byte("Raw profile type xmp\x00"), "\nxmp\n  999\nzz\n"...)), // broken: stays text
+	)
+	res, err := ReadPNG(bytes.NewReader(data), int64(len(data)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(res.Blocks) != 3 {
+		t.Fatalf("blocks %+v", res.Blocks)
+	}
+	if b := res.Blocks[0]; b.Kind != KindEXIF || !bytes.Equal(b.Data, tiff) {
+		t.Errorf("exif profile: %s %q", b.Kind, b.Data)
+	}
+	if b := res.Blocks[1]; b.Kind != KindPhotoshop || !bytes.Equal(b.Data, ps) {
+		t.Errorf("iptc profile: %s %q", b.Kind, b.Data)
+	}
+	if b := res.Blocks[2]; b.Kind != KindText || len(res.Warnings) != 1 {
+		t.Errorf("broken profile: %s, warnings %v", b.Kind, res.Warnings)
+	}
 }
