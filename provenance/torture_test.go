@@ -65,6 +65,12 @@ var knownTortureFailures = map[string]string{
 	// count*4 = 1 GiB before checking that the value fits in the 13,605-byte
 	// block. Owner: provenance/exif (cap IFD entry counts before go-exif).
 	"c2pa_public-testfiles_image_jpeg_truepic-20230212-camera.jpg-897-bitflip.bin": "exif: go-exif allocates 1 GiB for a huge IFD1 entry count",
+	// A bit flip sets the value of IFD1 tag 0x0202 (JPEGInterchangeFormatLength)
+	// to 0x8000255E (TIFF offset 354, file offset 366). go-exif Collect ->
+	// parseThumbnail -> IfdTagEntry.GetRawBytes -> readRawEncoded allocates the
+	// 2 GiB thumbnail before checking it against the block size; under load
+	// the allocation took longer than the 10 s hang deadline. Owner: provenance/exif.
+	"c2pa_c2pa-rs_earth_apollo17.jpg-62-bitflip.bin": "exif: go-exif allocates a 2 GiB thumbnail from a huge JPEGInterchangeFormatLength",
 }
 
 // tortureOutcome is what inspecting one mutant gave.
