@@ -101,6 +101,13 @@ func ReadMP3(r io.ReaderAt, size int64) (*Result, error) {
 	return res, nil
 }
 
+// id3Tags reads the ID3v2 tags that start at off (for readers of other
+// containers that embed one, such as a RIFF "id3 " chunk or an AIFF "ID3 "
+// chunk) into res, and returns the offset after the last tag.
+func id3Tags(r io.ReaderAt, off, size int64, res *Result) (int64, error) {
+	return (&id3Reader{r: r, size: size, res: res}).tags(off)
+}
+
 // id3Reader reads ID3v2 tags from one file.
 type id3Reader struct {
 	r       io.ReaderAt

@@ -247,6 +247,20 @@ func TestID3Appended(t *testing.T) {
 	}
 }
 
+func TestID3TagsEmbedded(t *testing.T) {
+	// a tag inside another container, as in a WAV "id3 " chunk
+	tag := id3Tag(3, 0, id3Frame(3, "TSSE", 0, []byte("\x00GenWave")), id3Frame(3, "GEOB", 0, id3GEOB(0, "application/c2pa", []byte("jumb!"))))
+	data := append(append([]byte("RIFF....WAVEid3 ....."), tag...), "data"...)
+	res := &Result{Format: "WAV"}
+	end, err := id3Tags(mediaBytes(data), 21, int64(len(data)), res)
+	if err != nil || end != int64(21+len(tag)) {
+		t.Fatalf("end %d, err %v", end, err)
+	}
+	if mediaText(res)["TSSE"] != "GenWave" || len(mediaBlocks(res, KindC2PA)) != 1 || mediaBlocks(res, KindC2PA)[0].Offset < 21 {
+		t.Errorf("blocks %+v", res.Blocks)
+	}
+}
+
 func TestMatchMP3(t *testing.T) {
 	for _, c := range []struct {
 		head []byte
