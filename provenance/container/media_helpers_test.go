@@ -215,3 +215,31 @@ func (b mediaBytes) ReadAt(p []byte, off int64) (int, error) {
 	}
 	return n, nil
 }
+
+// TestMediaSniff checks that the sniff table sends each format of these
+// tests to its reader.
+func TestMediaSniff(t *testing.T) {
+	for want, data := range map[string][]byte{
+		"TIFF": sampleTIFF(true, false),
+		"PSD":  buildPSD(1, samplePSDResources()...),
+		"GIF":  sampleGIF(),
+		"MP3":  sampleMP3v24(),
+		"FLAC": sampleFLAC(),
+		"Ogg":  opusFile(vorbisCommentBody("v", "ENCODER=x"), 255),
+		"Font": sampleFont(),
+	} {
+		res, err := Read(mediaBytes(data), int64(len(data)))
+		if err != nil || res == nil || res.Format != want {
+			t.Errorf("%s: result %+v, err %v", want, res, err)
+		}
+	}
+	// an MP3 that starts with an audio frame, and a FLAC behind an ID3 tag
+	mp3 := append(append([]byte(nil), mp3Frames...), make([]byte, 600)...)
+	if res, err := Read(mediaBytes(mp3), int64(len(mp3))); err != nil || res.Format != "MP3" {
+		t.Errorf("bare MP3: %+v, %v", res, err)
+	}
+	flac := append(id3Tag(3, 0), sampleFLAC()...)
+	if res, err := Read(mediaBytes(flac), int64(len(flac))); err != nil || res.Format != "FLAC" {
+		t.Errorf("ID3 + FLAC: %+v, %v", res, err)
+	}
+}
