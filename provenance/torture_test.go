@@ -41,6 +41,9 @@ const (
 	tortureDefaultCorpus       = 20
 	// tortureDeadline detects hangs; it is no speed measurement.
 	tortureDeadline = 10 * time.Second
+	// tortureGrace is how much longer a late inspection is waited for before
+	// the test stops (the goroutine cannot be killed).
+	tortureGrace = 2 * time.Minute
 	// tortureMaxAlloc bounds the bytes allocated while inspecting one mutant.
 	tortureMaxAlloc = 256 << 20
 	// tortureMaxMembers bounds how many archive members of a mutant are inspected, per level.
@@ -82,9 +85,11 @@ type tortureOutcome struct {
 }
 
 // inspectTortured inspects data (and, recursively, its archive members) in a
-// goroutine, with a hang deadline. ok is false when the deadline passed: the
-// goroutine is then still running.
-func inspectTortured(data []byte, name string) (out tortureOutcome, ok bool) {
+// goroutine, with a hang deadline. late is true when the deadline passed; the
+// call then waits tortureGrace more, so that a slow (not endless) input does
+// not stop the run. ok is false when even that passed: the goroutine is then
+// still running.
+func inspectTortured(data []byte, name string) (out tortureOutcome, late, ok bool) {
 	done := make(chan tortureOutcome, 1)
 	var before runtime.MemStats
 	runtime.ReadMemStats(&before)
@@ -99,15 +104,18 @@ func inspectTortured(data []byte, name string) (out tortureOutcome, ok bool) {
 		}()
 		o.blocks, o.err = inspectTree(bytes.NewReader(data), int64(len(data)), name, 0)
 	}()
-	select {
-	case o := <-done:
-		var after runtime.MemStats
-		runtime.ReadMemStats(&after)
-		o.alloc = after.TotalAlloc - before.TotalAlloc
-		return o, true
-	case <-time.After(tortureDeadline):
-		return tortureOutcome{}, false
+	for _, wait := range []time.Duration{tortureDeadline, tortureGrace} {
+		select {
+		case o := <-done:
+			var after runtime.MemStats
+			runtime.ReadMemStats(&after)
+			o.alloc = after.TotalAlloc - before.TotalAlloc
+			return o, late, true
+		case <-time.After(wait):
+			late = true
+		}
 	}
+	return tortureOutcome{}, true, false
 }
 
 // inspectTree inspects one file and the members of an archive, as the scanner
@@ -298,12 +306,18 @@ func TestTorture(t *testing.T) {
 					data, how := mutate(rng, in.data)
 					id := fmt.Sprintf("%s-%d-%s", in.name, m, how)
 					start := time.Now()
-					o, ok := inspectTortured(data, id)
+					o, late, ok := inspectTortured(data, id)
 					el := time.Since(start)
 					st.mutants++
 					if !ok {
 						saved := saveTortureFailure(t, id, data)
-						t.Fatalf("%s: no answer after %v (hang?); input saved to %s; seed %d", id, tortureDeadline, saved, *tortureSeed)
+						t.Fatalf("%s: no answer after %v (hang); input saved to %s; seed %d", id, tortureDeadline+tortureGrace, saved, *tortureSeed)
+					}
+					if late {
+						st.failures++
+						saved := saveTortureFailure(t, id, data)
+						t.Errorf("%s: answered after %v, over the %v hang deadline (allocated %d MiB); input saved to %s",
+							id, el.Round(time.Millisecond), tortureDeadline, o.alloc>>20, saved)
 					}
 					if el > st.slowest {
 						st.slowest, st.slowestName = el, id
@@ -369,11 +383,13 @@ func TestTortureRegressions(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		o, ok := inspectTortured(data, name)
+		o, late, ok := inspectTortured(data, name)
 		var problem string
 		switch {
 		case !ok:
-			problem = fmt.Sprintf("no answer after %v (hang?)", tortureDeadline)
+			problem = fmt.Sprintf("no answer after %v (hang)", tortureDeadline+tortureGrace)
+		case late:
+			problem = fmt.Sprintf("answered after the %v hang deadline", tortureDeadline)
 		case o.panic != "":
 			problem = o.panic
 		case o.alloc > tortureMaxAlloc:
