@@ -109,4 +109,5 @@ type Manifest struct {
 	claim      map[string]any
 	refs       []hashedURI // the assertions the claim references
 	sigBytes   []byte      // the COSE_Sign1 of c2pa.signature
+	tstTrusted bool        // the signing time comes from a trusted TSA
 }

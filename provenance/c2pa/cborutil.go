@@ -37,6 +37,15 @@ var decMode = func() cbor.DecMode {
 	return dm
 }()
 
+// encMode encodes CBOR deterministically (the time-stamp payload).
+var encMode = func() cbor.EncMode {
+	em, err := cbor.CoreDetEncOptions().EncMode()
+	if err != nil {
+		panic(err)
+	}
+	return em
+}()
+
 // decodeCBOR decodes one CBOR item into generic Go values with string map keys.
 func decodeCBOR(b []byte) (any, error) {
 	var v any

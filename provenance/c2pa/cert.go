@@ -96,7 +96,7 @@ func CheckProfile(c *x509.Certificate) error {
 // the certificate profile, and trust.
 func (v *validator) credential(m *Manifest, sig *Signature) {
 	leaf := sig.Chain[0]
-	at := v.timeOrNow(m)
+	at := v.validityTime(m)
 	if at.Before(leaf.NotBefore) || at.After(leaf.NotAfter) {
 		m.status(CodeSigningCredentialExpired)
 	} else if err := CheckProfile(leaf); err != nil {

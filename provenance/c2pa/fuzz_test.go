@@ -80,8 +80,10 @@ func FuzzCOSE(f *testing.F) {
 	leaf := newLeaf(f, p.inter, p.interKey, key.Public(), nil)
 	claim := mustCBOR(map[string]any{"claim_generator": "g"})
 	f.Add(coseSigner(f, cose.AlgorithmES256, key, []*x509.Certificate{leaf, p.inter}, signOpts{})(claim))
-	f.Add(coseSigner(f, cose.AlgorithmES256, key, []*x509.Certificate{leaf}, signOpts{unprotectedChain: true, tst: makeTST(f, time.Now())})(claim))
-	f.Add(makeTST(f, time.Now()))
+	tsa := p.newTSA(f)
+	f.Add(coseSigner(f, cose.AlgorithmES256, key, []*x509.Certificate{leaf}, signOpts{unprotectedChain: true, tsa: tsa, tstAt: time.Now()})(claim))
+	f.Add(coseSigner(f, cose.AlgorithmES256, key, []*x509.Certificate{leaf}, signOpts{tsa: tsa, tstAt: time.Now(), tstV2: true})(claim))
+	f.Add(tsa.token(f, time.Now(), claim))
 	f.Add([]byte{0xD2, 0x84, 0x40, 0xA0, 0xF6, 0x40})
 	f.Fuzz(func(t *testing.T, b []byte) {
 		sig, err := ParseCOSE(b)
@@ -92,10 +94,15 @@ func FuzzCOSE(f *testing.F) {
 			_ = sig.Verify(claim)
 			_ = CheckProfile(sig.Chain[0])
 			for _, tok := range sig.Timestamps {
-				_, _ = ParseTimestamp(tok)
+				if ts, err := ParseTimestamp(tok); err == nil {
+					_, _ = ts.VerifySignature()
+				}
 			}
 		}
-		_, _ = ParseTimestamp(b)
+		if ts, err := ParseTimestamp(b); err == nil {
+			_ = ts.CheckImprint(claim)
+			_, _ = ts.VerifySignature()
+		}
 		// Through the validator, as a signature box of a store.
 		m := &testManifest{label: "urn:f", claim: map[string]any{"claim_generator": "g", "dc:format": "x", "instanceID": "i"}, signature: b}
 		s, err := Parse(storeOf(m.build(sha256Of)))

@@ -114,8 +114,11 @@ func keyFor(t testing.TB, alg cose.Algorithm) crypto.Signer {
 
 // signOpts shapes a test signature.
 type signOpts struct {
-	unprotectedChain bool   // put x5chain in the unprotected header
-	tst              []byte // a sigTst token
+	unprotectedChain bool // put x5chain in the unprotected header
+	tsa              *testTSA
+	tstAt            time.Time // with tsa: a time-stamp at this time
+	tstV2            bool      // sigTst2 (over the signature) instead of sigTst (over the claim)
+	tstRaw           []byte    // a raw sigTst token instead
 	wrongKey         crypto.Signer
 }
 
@@ -148,12 +151,28 @@ func coseSigner(t testing.TB, alg cose.Algorithm, key crypto.Signer, chain []*x5
 		} else {
 			msg.Headers.Protected[cose.HeaderLabelX5Chain] = x5
 		}
-		if o.tst != nil {
-			msg.Headers.Unprotected["sigTst"] = map[string]any{"tstTokens": []any{map[string]any{"val": o.tst}}}
+		if o.tstRaw != nil {
+			msg.Headers.Unprotected["sigTst"] = map[string]any{"tstTokens": []any{map[string]any{"val": o.tstRaw}}}
+		}
+		wrapped, err := msg.Headers.MarshalProtected() // a CBOR byte string holding the header map
+		if err != nil {
+			t.Fatal(err)
+		}
+		var prot []byte
+		if err := decMode.Unmarshal(wrapped, &prot); err != nil {
+			t.Fatal(err)
+		}
+		if o.tsa != nil && !o.tstV2 {
+			tbs := mustCBOR([]any{"CounterSignature", prot, []byte{}, claim})
+			msg.Headers.Unprotected["sigTst"] = map[string]any{"tstTokens": []any{map[string]any{"val": o.tsa.token(t, o.tstAt, tbs)}}}
 		}
 		msg.Payload = claim
 		if err := msg.Sign(rand.Reader, nil, signer); err != nil {
 			t.Fatal(err)
+		}
+		if o.tsa != nil && o.tstV2 {
+			tbs := mustCBOR([]any{"CounterSignature", prot, []byte{}, mustCBOR(msg.Signature)})
+			msg.Headers.Unprotected["sigTst2"] = map[string]any{"tstTokens": []any{map[string]any{"val": o.tsa.token(t, o.tstAt, tbs)}}}
 		}
 		msg.Payload = nil
 		b, err := msg.MarshalCBOR()
@@ -164,9 +183,36 @@ func coseSigner(t testing.TB, alg cose.Algorithm, key crypto.Signer, chain []*x5
 	}
 }
 
-// makeTST builds an (unsigned) RFC 3161 TimeStampToken with genTime at.
-func makeTST(t testing.TB, at time.Time) []byte {
+// testTSA is a time-stamp authority of the test PKI.
+type testTSA struct {
+	cert  *x509.Certificate
+	key   *ecdsa.PrivateKey
+	chain []byte // the certificates the token carries: the TSA's, then its issuer's
+}
+
+func (p *pki) newTSA(t testing.TB) *testTSA {
+	key, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
+	if err != nil {
+		t.Fatal(err)
+	}
+	cert := newLeaf(t, p.inter, p.interKey, key.Public(), func(c *x509.Certificate) {
+		c.Subject.CommonName = "Test TSA"
+		c.NotBefore = time.Now().Add(-30 * 24 * time.Hour)
+		c.ExtKeyUsage, c.UnknownExtKeyUsage = []x509.ExtKeyUsage{x509.ExtKeyUsageTimeStamping}, nil
+	})
+	return &testTSA{cert, key, append(bytes.Clone(cert.Raw), p.inter.Raw...)}
+}
+
+// token builds an RFC 3161 TimeStampToken (CMS SignedData with signed
+// attributes) over data at time at.
+func (a *testTSA) token(t testing.TB, at time.Time, data []byte) []byte {
 	t.Helper()
+	must := func(b []byte, err error) []byte {
+		if err != nil {
+			t.Fatal(err)
+		}
+		return b
+	}
 	type imprint struct {
 		Alg    asnAlgorithmIdentifier
 		Digest []byte
@@ -178,37 +224,55 @@ func makeTST(t testing.TB, at time.Time) []byte {
 		Serial  *big.Int
 		GenTime time.Time `asn1:"generalized"`
 	}
-	info, err := asn1.Marshal(tstInfo{1, asn1.ObjectIdentifier{1, 2, 3}, imprint{asnAlgorithmIdentifier{Algorithm: asn1.ObjectIdentifier{2, 16, 840, 1, 101, 3, 4, 2, 1}}, make([]byte, 32)}, big.NewInt(7), at.UTC()})
-	if err != nil {
-		t.Fatal(err)
+	sha := asnAlgorithmIdentifier{Algorithm: oidSHA256}
+	info := must(asn1.Marshal(tstInfo{1, asn1.ObjectIdentifier{1, 2, 3}, imprint{sha, sha256Of(data)}, big.NewInt(7), at.UTC()}))
+	type attr struct {
+		Type   asn1.ObjectIdentifier
+		Values asn1.RawValue
 	}
-	octets, _ := asn1.Marshal(info)
+	set := func(b ...[]byte) asn1.RawValue {
+		return asn1.RawValue{Class: asn1.ClassUniversal, Tag: asn1.TagSet, IsCompound: true, Bytes: bytes.Join(b, nil)}
+	}
+	ctx := func(tag int, b []byte) asn1.RawValue {
+		return asn1.RawValue{Class: asn1.ClassContextSpecific, Tag: tag, IsCompound: true, Bytes: b}
+	}
+	attrs := bytes.Join([][]byte{
+		must(asn1.Marshal(attr{asn1.ObjectIdentifier{1, 2, 840, 113549, 1, 9, 3}, set(must(asn1.Marshal(oidTSTInfo)))})),
+		must(asn1.Marshal(attr{oidMessageDigest, set(must(asn1.Marshal(sha256Of(info))))})),
+	}, nil)
+	signedAttrs := must(asn1.Marshal(set(attrs)))
+	sig := must(ecdsa.SignASN1(rand.Reader, a.key, sha256Of(signedAttrs)))
+	type issuerSerial struct {
+		Issuer asn1.RawValue
+		Serial *big.Int
+	}
+	type signerInfo struct {
+		Version     int
+		SID         issuerSerial
+		DigestAlg   asnAlgorithmIdentifier
+		SignedAttrs asn1.RawValue
+		SigAlg      asnAlgorithmIdentifier
+		Signature   []byte
+	}
+	si := must(asn1.Marshal(signerInfo{1, issuerSerial{asn1.RawValue{FullBytes: a.cert.RawIssuer}, a.cert.SerialNumber},
+		sha, ctx(0, attrs), asnAlgorithmIdentifier{Algorithm: oidECDSASHA256}, sig}))
 	type encap struct {
 		Type    asn1.ObjectIdentifier
 		Content asn1.RawValue
 	}
-	explicit0 := func(b []byte) asn1.RawValue {
-		return asn1.RawValue{Class: asn1.ClassContextSpecific, Tag: 0, IsCompound: true, Bytes: b}
-	}
 	type signedData struct {
-		Version     int
-		DigestAlgs  asn1.RawValue
-		Encap       encap
-		SignerInfos asn1.RawValue
+		Version    int
+		DigestAlgs asn1.RawValue
+		Encap      encap
+		Certs      asn1.RawValue
+		Signers    asn1.RawValue
 	}
-	emptySet := asn1.RawValue{Class: asn1.ClassUniversal, Tag: asn1.TagSet, IsCompound: true, Bytes: []byte{}}
-	sd, err := asn1.Marshal(signedData{3, emptySet, encap{oidTSTInfo, explicit0(octets)}, emptySet})
-	if err != nil {
-		t.Fatal(err)
-	}
-	ci, err := asn1.Marshal(struct {
+	sd := must(asn1.Marshal(signedData{3, set(must(asn1.Marshal(sha))), encap{oidTSTInfo, ctx(0, must(asn1.Marshal(info)))},
+		ctx(0, a.chain), set(si)}))
+	return must(asn1.Marshal(struct {
 		Type    asn1.ObjectIdentifier
 		Content asn1.RawValue
-	}{oidSignedData, explicit0(sd)})
-	if err != nil {
-		t.Fatal(err)
-	}
-	return ci
+	}{oidSignedData, ctx(0, sd)}))
 }
 
 func sha256Of(b []byte) []byte { h := sha256.Sum256(b); return h[:] }
@@ -355,6 +419,7 @@ func TestWrongSignature(t *testing.T) {
 
 func TestExpiredCertificate(t *testing.T) {
 	p := newPKI(t)
+	tsa := p.newTSA(t)
 	expired := func(c *x509.Certificate) {
 		c.NotBefore = time.Now().Add(-48 * time.Hour)
 		c.NotAfter = time.Now().Add(-24 * time.Hour)
@@ -365,22 +430,60 @@ func TestExpiredCertificate(t *testing.T) {
 
 	// Signed while the certificate was valid, as a time-stamp shows: Valid.
 	at := time.Now().Add(-36 * time.Hour).Truncate(time.Second)
-	m, _ = p.signedManifest(t, "urn:c2pa:expired-tst", cose.AlgorithmES256, expired, signOpts{tst: makeTST(t, at)})
+	m, _ = p.signedManifest(t, "urn:c2pa:expired-tst", cose.AlgorithmES256, expired, signOpts{tsa: tsa, tstAt: at})
 	s = validateStore(t, storeOf(m.build(sha256Of)), Options{})
 	am := s.ActiveManifest()
 	wantCodes(t, am, StateValid, CodeSigningCredentialUntrusted)
-	if am.SigningTime == nil || !am.SigningTime.Equal(at) {
-		t.Errorf("signing time %v, want %v", am.SigningTime, at)
+	if am.SigningTime == nil || !am.SigningTime.Equal(at) || !slices.Contains(am.ValidationSuccess, CodeTimeStampValidated) {
+		t.Errorf("signing time %v, want %v; success %v", am.SigningTime, at, am.ValidationSuccess)
+	}
+	// With the TSA's root as anchor the time-stamp is trusted.
+	s = validateStore(t, storeOf(m.build(sha256Of)), Options{TrustAnchors: p.pool()})
+	if am := s.ActiveManifest(); !slices.Contains(am.ValidationSuccess, CodeTimeStampTrusted) || am.ValidationState != StateTrusted {
+		t.Errorf("trusted TSA: %s %v %v", am.ValidationState, am.ValidationStatus, am.ValidationSuccess)
 	}
 	// A time-stamp from before the certificate's validity: expired.
-	m, _ = p.signedManifest(t, "urn:c2pa:early-tst", cose.AlgorithmES256, expired, signOpts{tst: makeTST(t, at.Add(-72*time.Hour))})
+	m, _ = p.signedManifest(t, "urn:c2pa:early-tst", cose.AlgorithmES256, expired, signOpts{tsa: tsa, tstAt: at.Add(-72 * time.Hour)})
 	wantCodes(t, validateStore(t, storeOf(m.build(sha256Of)), Options{}).ActiveManifest(), StateInvalid, CodeSigningCredentialExpired, CodeSigningCredentialUntrusted)
+	// A time-stamp over another claim does not date this one.
+	m, _ = p.signedManifest(t, "urn:c2pa:moved-tst", cose.AlgorithmES256, expired, signOpts{tstRaw: tsa.token(t, at, []byte("another claim"))})
+	am = validateStore(t, storeOf(m.build(sha256Of)), Options{}).ActiveManifest()
+	wantCodes(t, am, StateInvalid, CodeSigningCredentialExpired, CodeSigningCredentialUntrusted)
+	if am.SigningTime != nil || !slices.Contains(am.ValidationInformational, CodeTimeStampMismatch) {
+		t.Errorf("moved time-stamp: %v %v", am.SigningTime, am.ValidationInformational)
+	}
 	// A token that is not DER: informational, validity at the current time.
-	m, _ = p.signedManifest(t, "urn:c2pa:bad-tst", cose.AlgorithmES256, nil, signOpts{tst: []byte{0x30, 0x03, 1, 2}})
+	m, _ = p.signedManifest(t, "urn:c2pa:bad-tst", cose.AlgorithmES256, nil, signOpts{tstRaw: []byte{0x30, 0x03, 1, 2}})
 	am = validateStore(t, storeOf(m.build(sha256Of)), Options{}).ActiveManifest()
 	wantCodes(t, am, StateValid, CodeSigningCredentialUntrusted)
 	if !slices.Contains(am.ValidationInformational, CodeTimeStampMalformed) {
 		t.Errorf("informational %v", am.ValidationInformational)
+	}
+}
+
+// A v2 claim's certificate validity uses the time-stamp (sigTst2) only
+// when the time-stamp authority is trusted.
+func TestExpiredCertificateV2Claim(t *testing.T) {
+	p := newPKI(t)
+	tsa := p.newTSA(t)
+	expired := func(c *x509.Certificate) {
+		c.NotBefore = time.Now().Add(-48 * time.Hour)
+		c.NotAfter = time.Now().Add(-24 * time.Hour)
+	}
+	at := time.Now().Add(-36 * time.Hour).Truncate(time.Second)
+	m, _ := p.signedManifest(t, "urn:c2pa:v2", cose.AlgorithmES256, expired, signOpts{tsa: tsa, tstAt: at, tstV2: true})
+	m.claimV2 = true
+	m.claim = map[string]any{"claim_generator_info": map[string]any{"name": "provscan-test"}, "instanceID": "xmp:iid:v2", "alg": "sha256"}
+	b := storeOf(m.build(sha256Of))
+	am := validateStore(t, b, Options{}).ActiveManifest()
+	wantCodes(t, am, StateInvalid, CodeSigningCredentialExpired, CodeSigningCredentialUntrusted)
+	if am.SigningTime == nil || !am.SigningTime.Equal(at) {
+		t.Errorf("signing time %v", am.SigningTime)
+	}
+	am = validateStore(t, b, Options{TrustAnchors: p.pool()}).ActiveManifest()
+	wantCodes(t, am, StateTrusted)
+	if !slices.Contains(am.ValidationSuccess, CodeTimeStampTrusted) {
+		t.Errorf("success %v", am.ValidationSuccess)
 	}
 }
 

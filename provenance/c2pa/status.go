@@ -20,6 +20,8 @@ const (
 	CodeSigningCredentialExpired   = "signingCredential.expired"
 
 	CodeTimeStampValidated = "timeStamp.validated"
+	CodeTimeStampTrusted   = "timeStamp.trusted"
+	CodeTimeStampUntrusted = "timeStamp.untrusted"
 	CodeTimeStampMismatch  = "timeStamp.mismatch"
 	CodeTimeStampMalformed = "timeStamp.malformed"
 
@@ -54,6 +56,7 @@ var successCodes = map[string]bool{
 	CodeClaimSignatureValidated:  true,
 	CodeSigningCredentialTrusted: true,
 	CodeTimeStampValidated:       true,
+	CodeTimeStampTrusted:         true,
 	CodeAssertionHashedURIMatch:  true,
 	CodeAssertionDataHashMatch:   true,
 	CodeAssertionBMFFHashMatch:   true,
@@ -67,6 +70,7 @@ var successCodes = map[string]bool{
 var informationalCodes = map[string]bool{
 	CodeTimeStampMalformed: true,
 	CodeTimeStampMismatch:  true,
+	CodeTimeStampUntrusted: true,
 }
 
 // IsFailure reports whether a status code makes a manifest Invalid.

@@ -143,7 +143,7 @@ func (v *validator) manifest(m *Manifest, active bool) {
 	}
 	v.done[m] = true
 	m.ValidationStatus, m.ValidationSuccess, m.ValidationInformational = nil, nil, nil
-	m.Signer, m.SigningTime = nil, nil
+	m.Signer, m.SigningTime, m.tstTrusted = nil, nil, false
 	defer func() {
 		m.ValidationState = StateValid
 		for _, c := range m.ValidationStatus {
@@ -298,9 +298,13 @@ func (v *validator) ingredients(m *Manifest) {
 	}
 }
 
-// timeOrNow returns the signing time, or the validation time when there is none.
-func (v *validator) timeOrNow(m *Manifest) time.Time {
-	if m.SigningTime != nil {
+// validityTime is the time at which the signing certificate must be valid:
+// the time-stamp's time when the signature carries a verified one, or the
+// validation time. For v2 claims the time-stamp must also come from a
+// trusted time-stamp authority, as the C2PA SDK requires; v1 claims keep
+// the earlier rule (any verified time-stamp).
+func (v *validator) validityTime(m *Manifest) time.Time {
+	if m.SigningTime != nil && (m.ClaimVersion < 2 || m.tstTrusted) {
 		return *m.SigningTime
 	}
 	if v.opts.Now != nil {
