@@ -317,7 +317,7 @@ func TestStrict(t *testing.T) {
 		t.Error("unreadable fails without --strict")
 	}
 	r, _ = runScan(t, dir, Options{Inspect: fakeInspect, Strict: true})
-	if !r.Gate.Failed || !r.Findings[0].FailsGate {
-		t.Errorf("--strict: %+v", r.Gate)
+	if !r.Gate.Failed || !r.Findings[0].FailsGate || r.Findings[0].SHA256 != sha("BROKEN\n") {
+		t.Errorf("--strict: %+v %+v", r.Gate, r.Findings[0])
 	}
 }
