@@ -65,7 +65,7 @@ func flacBlocks(r io.ReaderAt, off, size int64, res *Result) error {
 		}
 		switch typ {
 		case flacVorbisComment:
-			b, err := ReadBlock(r, data, n, size)
+			b, err := readBlockBudget(res, r, data, n, size)
 			if err != nil {
 				return err
 			}
@@ -74,7 +74,7 @@ func flacBlocks(r io.ReaderAt, off, size int64, res *Result) error {
 			}
 		case flacApplication:
 			if n >= 4 {
-				b, err := ReadBlock(r, data, n, size)
+				b, err := readBlockBudget(res, r, data, n, size)
 				if err != nil {
 					return err
 				}

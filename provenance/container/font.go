@@ -177,7 +177,7 @@ func fontC2PA(r io.ReaderAt, t fontTable, size int64, where string, res *Result)
 	}
 	container := fmt.Sprintf("%s C2PA table (version %d.%d)", where, major, minor)
 	if uriLen > 0 && fits(uriOff, uriLen) {
-		uri, err := ReadBlock(r, t.off+uriOff, uriLen, size)
+		uri, err := readBlockBudget(res, r, t.off+uriOff, uriLen, size)
 		if err != nil {
 			return err
 		}
@@ -188,7 +188,7 @@ func fontC2PA(r io.ReaderAt, t fontTable, size int64, where string, res *Result)
 	if storeLen == 0 {
 		return nil
 	}
-	store, err := ReadBlock(r, t.off+storeOff, storeLen, size)
+	store, err := readBlockBudget(res, r, t.off+storeOff, storeLen, size)
 	if err != nil {
 		return err
 	}
@@ -201,7 +201,7 @@ func fontNames(r io.ReaderAt, t fontTable, size int64, where string, res *Result
 	if t.size > MaxBlockSize {
 		return fmt.Errorf("%w: %s name table of %d bytes", ErrLimit, where, t.size)
 	}
-	b, err := ReadBlock(r, t.off, t.size, size)
+	b, err := readBlockBudget(res, r, t.off, t.size, size)
 	if err != nil {
 		return err
 	}
@@ -300,7 +300,7 @@ func fontWOFF(r io.ReaderAt, size int64, res *Result) error {
 			err = read(r, fontTable{tag: tag, off: off, size: comp}, size, "WOFF", res)
 		default:
 			var packed, data []byte
-			if packed, err = ReadBlock(r, off, comp, size); err != nil {
+			if packed, err = readBlockBudget(res, r, off, comp, size); err != nil {
 				break
 			}
 			if data, err = inflateZlibBounded(packed, min(orig, MaxBlockSize)); err != nil {

@@ -40,7 +40,7 @@ func ReadGIF(r io.ReaderAt, size int64) (*Result, error) {
 	if hdr[10]&0x80 != 0 {
 		off += 3 << (hdr[10]&7 + 1) // global colour table
 	}
-	g := &gifWalker{r: r, size: size}
+	g := &gifWalker{r: r, size: size, res: res}
 	for off < size {
 		var b [2]byte
 		if err := ReadAt(r, b[:1], off); err != nil {
@@ -91,6 +91,7 @@ type gifWalker struct {
 	r     io.ReaderAt
 	size  int64
 	steps int
+	res   *Result
 }
 
 // skip walks the sub-blocks starting at off, reading only their length
@@ -119,7 +120,7 @@ func (g *gifWalker) collect(off int64) ([]byte, int64, error) {
 	if err != nil {
 		return nil, end, err
 	}
-	raw, err := ReadBlock(g.r, off, end-off, g.size)
+	raw, err := readBlockBudget(g.res, g.r, off, end-off, g.size)
 	if err != nil {
 		return nil, end, err
 	}
@@ -156,7 +157,7 @@ func (g *gifWalker) extension(label byte, off int64, res *Result) (int64, error)
 			if err != nil {
 				return end, err
 			}
-			raw, err := ReadBlock(g.r, dataOff, end-1-dataOff, g.size)
+			raw, err := readBlockBudget(g.res, g.r, dataOff, end-1-dataOff, g.size)
 			if err != nil {
 				return end, err
 			}

@@ -177,7 +177,7 @@ func (d *id3Reader) tag(off int64, h [10]byte, n int64) error {
 			d.res.Warn("%s tag at offset %d: unsynchronised tag of %d bytes, reading the first %d", where, off, n, id3MaxInMemoryTag)
 			n = id3MaxInMemoryTag
 		}
-		raw, err := ReadBlock(d.r, body, n, d.size)
+		raw, err := readBlockBudget(d.res, d.r, body, n, d.size)
 		if err != nil {
 			return err
 		}
@@ -284,7 +284,7 @@ func (d *id3Reader) frame(src io.ReaderAt, base, pos, n int64, major byte, tagUn
 	if !id3Wanted(id) {
 		return next, nil
 	}
-	data, err := ReadBlock(src, base+dataPos, size, base+n)
+	data, err := readBlockBudget(d.res, src, base+dataPos, size, base+n)
 	if err != nil {
 		return next, err
 	}

@@ -75,6 +75,13 @@ func ReadOgg(r io.ReaderAt, size int64) (*Result, error) {
 				res.Warn("Ogg stream %08x: packet interrupted at offset %d", serial, off)
 				s.cur = nil
 			}
+			var pending int64 // bytes held in unfinished packets of every stream
+			for _, o := range streams {
+				pending += int64(len(o.cur))
+			}
+			if err := blockBudget(res, pending+n); err != nil {
+				return res, err
+			}
 			data, err := ReadBlock(r, dataOff, n, size)
 			if err != nil {
 				return res, fmt.Errorf("Ogg page data: %w", err)

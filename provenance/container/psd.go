@@ -57,7 +57,7 @@ func ReadPSD(r io.ReaderAt, size int64) (*Result, error) {
 		end = size
 	}
 	if secLen <= psdMaxWhole && end-start == secLen {
-		data, rerr := ReadBlock(r, start, secLen, size)
+		data, rerr := readBlockBudget(res, r, start, secLen, size)
 		if rerr != nil {
 			return res, rerr
 		}
@@ -113,7 +113,7 @@ func psdResources(r io.ReaderAt, start, end int64, kind string, res *Result) err
 			k = KindIPTC
 		}
 		if k != "" {
-			data, err := ReadBlock(r, dataAt, n, end)
+			data, err := readBlockBudget(res, r, dataAt, n, end)
 			if err != nil {
 				return err
 			}

@@ -300,7 +300,7 @@ func (t *tiffWalker) value(field []byte, valOff, n, valLen int64) ([]byte, error
 	if n <= valLen {
 		return append([]byte(nil), field[:n]...), nil
 	}
-	return ReadBlock(t.r, valOff, n, t.size)
+	return readBlockBudget(t.res, t.r, valOff, n, t.size)
 }
 
 // subIFDs follows the IFD offsets of a SubIFDs, Exif, GPS or Interop tag.

@@ -1,0 +1,32 @@
+package container
+
+import (
+	"fmt"
+	"io"
+)
+
+// blockBudget returns an ErrLimit error when n more payload bytes would take
+// the blocks already in res past MaxTotalBlocks. Readers call it before they
+// allocate a payload, so that many large blocks (a hostile file repeating a
+// 32 MiB tag in a thousand IFDs, say) cannot exhaust memory.
+func blockBudget(res *Result, n int64) error {
+	total := n
+	for i := range res.Blocks {
+		total += int64(len(res.Blocks[i].Data))
+	}
+	if total > MaxTotalBlocks {
+		return fmt.Errorf("%w: metadata blocks of this file exceed %d bytes in total", ErrLimit, MaxTotalBlocks)
+	}
+	return nil
+}
+
+// readBlockBudget is ReadBlock with a blockBudget check for the n bytes
+// once they are known to lie inside the file.
+func readBlockBudget(res *Result, r io.ReaderAt, off, n, size int64) ([]byte, error) {
+	if n >= 0 && off >= 0 && off <= size && n <= size-off && n <= MaxBlockSize {
+		if err := blockBudget(res, n); err != nil {
+			return nil, err
+		}
+	}
+	return ReadBlock(r, off, n, size)
+}
