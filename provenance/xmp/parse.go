@@ -168,15 +168,25 @@ func normalize(data []byte) []byte {
 		return decodeUTF16(data[2:], true)
 	case bytes.HasPrefix(data, []byte{0xFF, 0xFE}):
 		return decodeUTF16(data[2:], false)
-	default:
-		// UTF-16 without BOM: '<' next to a zero byte.
-		if i := bytes.IndexByte(data, '<'); i >= 0 && i+1 < len(data) {
-			if data[i+1] == 0 && i%2 == 0 {
-				return decodeUTF16(data[i:], false)
+	case !bytes.Contains(data, []byte("RDF")) && bytes.Contains(data, []byte("R\x00D\x00F")):
+		// UTF-16 without BOM: start at the first '<' next to a zero byte.
+		// ASCII decodes the same in either byte order once aligned; the
+		// order only matters for other characters, guessed from which
+		// neighbour of '<' is zero, then from the alignment to data[0].
+		for j := bytes.IndexByte(data, '<'); j >= 0 && j+1 < len(data); {
+			prev := j > 0 && data[j-1] == 0
+			next := data[j+1] == 0
+			switch {
+			case next && !prev, next && prev && j%2 == 0:
+				return decodeUTF16(data[j:], false)
+			case prev:
+				return decodeUTF16(data[j-1:], true)
 			}
-			if i > 0 && data[i-1] == 0 && i%2 == 1 {
-				return decodeUTF16(data[i-1:], true)
+			k := bytes.IndexByte(data[j+1:], '<')
+			if k < 0 {
+				break
 			}
+			j += 1 + k
 		}
 	}
 	if bytes.IndexByte(data, 0) >= 0 {
@@ -358,7 +368,7 @@ func (p *parser) rdf() error {
 		}
 		switch t := tok.(type) {
 		case xml.StartElement:
-			if err := p.node(t, "", "", 1); err != nil {
+			if err := p.node(t, xml.Name{}, "", "", 1); err != nil {
 				return err
 			}
 		case xml.EndElement:
@@ -371,7 +381,7 @@ func (p *parser) rdf() error {
 // holding a struct): its attributes are shorthand properties and its child
 // elements are property elements. prefix is the path of the enclosing
 // property ("" at the top); lang is the inherited xml:lang.
-func (p *parser) node(se xml.StartElement, prefix, lang string, depth int) error {
+func (p *parser) node(se xml.StartElement, parent xml.Name, prefix, lang string, depth int) error {
 	if depth > MaxDepth {
 		return fmt.Errorf("%w: xmp: nesting deeper than %d", container.ErrLimit, MaxDepth)
 	}
@@ -382,7 +392,7 @@ func (p *parser) node(se xml.StartElement, prefix, lang string, depth int) error
 		return err
 	}
 	// A typed node (not rdf:Description) has an implicit rdf:type; not a value we need.
-	return p.children(prefix, lang, depth)
+	return p.children(parent, prefix, lang, depth)
 }
 
 // shorthand emits the property attributes of se as fields under prefix.
@@ -399,7 +409,9 @@ func (p *parser) shorthand(se xml.StartElement, prefix, lang string) error {
 }
 
 // children reads property elements until the end of the current element.
-func (p *parser) children(prefix, lang string, depth int) error {
+// An rdf:value child (the qualifier form of a value) is recorded as
+// property parent at prefix itself.
+func (p *parser) children(parent xml.Name, prefix, lang string, depth int) error {
 	for {
 		tok, err := p.token()
 		if err != nil {
@@ -410,7 +422,13 @@ func (p *parser) children(prefix, lang string, depth int) error {
 		}
 		switch t := tok.(type) {
 		case xml.StartElement:
-			if err := p.property(t, prefix, lang, depth+1); err != nil {
+			var err error
+			if isRDF(t.Name, "value") && parent.Local != "" {
+				err = p.value(t, parent, prefix, lang, depth+1)
+			} else {
+				err = p.property(t, prefix, lang, depth+1)
+			}
+			if err != nil {
 				return err
 			}
 		case xml.EndElement:
@@ -457,7 +475,7 @@ func (p *parser) value(se xml.StartElement, n xml.Name, path, lang string, depth
 			if err := p.shorthand(se, path, lang); err != nil {
 				return err
 			}
-			return p.children(path, lang, depth)
+			return p.children(n, path, lang, depth)
 		case "Literal":
 			s, err := p.literal(depth)
 			if err != nil {
@@ -499,7 +517,7 @@ func (p *parser) value(se xml.StartElement, n xml.Name, path, lang string, depth
 					return err
 				}
 			case isRDF(t.Name, "Description") || t.Name.Space == NSRDF:
-				if err := p.node(t, path, lang, depth+1); err != nil {
+				if err := p.node(t, n, path, lang, depth+1); err != nil {
 					return err
 				}
 			default:

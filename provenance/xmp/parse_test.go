@@ -269,11 +269,14 @@ func utf16Bytes(s string, be, bom bool) []byte {
 func TestEncodings(t *testing.T) {
 	doc := `<?xml version="1.0" encoding="UTF-16"?>` + wrap(allNS, `<photoshop:Credit>Made with Google AI é</photoshop:Credit>`)
 	cases := map[string][]byte{
-		"utf8-bom":   append([]byte{0xEF, 0xBB, 0xBF}, doc...),
-		"utf16be":    utf16Bytes(doc, true, true),
-		"utf16le":    utf16Bytes(doc, false, true),
-		"utf16le-no": utf16Bytes(doc, false, false),
-		"utf16be-no": utf16Bytes(doc, true, false),
+		"utf8-bom":            append([]byte{0xEF, 0xBB, 0xBF}, doc...),
+		"utf16be":             utf16Bytes(doc, true, true),
+		"utf16le":             utf16Bytes(doc, false, true),
+		"utf16le-no":          utf16Bytes(doc, false, false),
+		"utf16be-no":          utf16Bytes(doc, true, false),
+		"utf8-binary-prefix":  append([]byte("\x00<\x00\x01<\x00"), doc...),
+		"utf16le-odd-garbage": append([]byte{1, 2, 3}, utf16Bytes(doc, false, false)...),
+		"utf16be-odd-garbage": append([]byte{1, 2, 3}, utf16Bytes(doc, true, false)...),
 	}
 	for name, data := range cases {
 		p, err := Parse(data)
@@ -343,6 +346,19 @@ func TestLimits(t *testing.T) {
 	p, err = Parse([]byte(wrap(allNS, b.String())))
 	if !errors.Is(err, container.ErrLimit) || len(p.Properties) != MaxProperties {
 		t.Errorf("many: err = %v, %d properties", err, len(p.Properties))
+	}
+}
+
+func TestValueQualifier(t *testing.T) {
+	p := mustParse(t, wrap(allNS, `
+ <exif:UserComment rdf:parseType="Resource"><rdf:value>{"c":"cat"}</rdf:value><xmp:Label>q</xmp:Label></exif:UserComment>
+ <dc:source><rdf:Description><rdf:value>src</rdf:value></rdf:Description></dc:source>`))
+	if pr := find(t, p, "exif:UserComment"); pr.Value != `{"c":"cat"}` || pr.NS != NSExif || pr.Name != "UserComment" {
+		t.Errorf("rdf:value qualifier: %+v", pr)
+	}
+	find(t, p, "exif:UserComment/xmp:Label")
+	if got := p.Get(NSDC, "source"); got != "src" {
+		t.Errorf("dc:source = %q", got)
 	}
 }
 
