@@ -1,6 +1,7 @@
 package main
 
 import (
+	"context"
 	"encoding/json"
 	"encoding/xml"
 	"io"
@@ -152,5 +153,15 @@ func TestConfigAndBaselineErrorsExit2(t *testing.T) {
 	}
 	if code, _, _ := runCLI("scan", "--config", filepath.Join(dir, ".provscan.yaml"), "--fail-on", "high", clean); code != 2 {
 		t.Errorf("a broken --config is an error even when flags override it: exit %d", code)
+	}
+}
+
+func TestInterruptedScanExits2(t *testing.T) {
+	dir := tree(t, map[string]string{"a.png": "CLEAN\n"})
+	ctx, cancel := context.WithCancel(t.Context())
+	cancel()
+	var o, e strings.Builder
+	if code := run(ctx, []string{"scan", dir}, &o, &e); code != 2 || !strings.Contains(e.String(), "interrupted") {
+		t.Errorf("interrupted scan: exit %d, stderr %q", code, e.String())
 	}
 }

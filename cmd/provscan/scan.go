@@ -1,6 +1,8 @@
 package main
 
 import (
+	"context"
+	"errors"
 	"fmt"
 	"io"
 
@@ -108,12 +110,15 @@ func runScan(cmd *cobra.Command, args []string, f *scanFlags, stdout, stderr io.
 	}
 	defer closeOutputs(outs)
 	done := func() {}
-	if progressOn(stderr, f.quiet) {
+	if progressOn(stderr, f.quiet || f.verbose) { // --verbose logs lines that a bar would garble
 		opts.Progress, done = startProgress(cmd.Context(), stderr, args, opts)
 	}
 	rep, err := scanner.Scan(cmd.Context(), args, opts)
 	done() // clear the bar before any report reaches the terminal
 	if err != nil {
+		if errors.Is(err, context.Canceled) {
+			return errors.New("scan interrupted; no report written")
+		}
 		return err
 	}
 	if err := writeOutputs(outs, rep, f.verbose); err != nil {
