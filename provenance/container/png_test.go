@@ -213,3 +213,26 @@ func TestPNGRawProfile(t *testing.T) {
 		t.Errorf("broken profile: %s, warnings %v", b.Kind, res.Warnings)
 	}
 }
+
+func TestPNGHugeIDATIsSkipped(t *testing.T) {
+	const idat = 1<<31 - 16
+	head := append([]byte(nil), pngSignature...)
+	head = append(head, pngChunk("IHDR", make([]byte, 13))...)
+	head = binary.BigEndian.AppendUint32(head, idat)
+	head = append(head, "IDAT"...)
+	tail := append(make([]byte, 4), pngChunk("tEXt", []byte("prompt\x00a cat"))...) // IDAT CRC, then text
+	tail = append(tail, pngChunk("IEND", nil)...)
+	size := int64(len(head)) + idat + int64(len(tail))
+	f := writeSparse(t, size, head, tail)
+	cr := &crCountingReader{r: f}
+	res, err := ReadPNG(cr, size)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(res.Blocks) != 1 || string(res.Blocks[0].Data) != "a cat" {
+		t.Errorf("text after IDAT not found: %+v", res.Blocks)
+	}
+	if n := cr.n.Load(); n >= 1<<20 {
+		t.Errorf("read %d bytes", n)
+	}
+}
