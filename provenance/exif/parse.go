@@ -82,9 +82,11 @@ type ifdRef struct {
 // Parse reads the text fields of a raw EXIF block: a TIFF structure starting
 // "II*\0" or "MM\0*", optionally preceded by "Exif\0\0". It walks IFD0, the
 // Exif IFD, the GPS IFD and IFD1 and returns the fields named in tagNames, in
-// IFD order then entry order. The IFD tree is found with go-exif; the values
-// are read from the raw entries (go-exif's UserComment codec drops values
-// without a charset prefix). A malformed block returns the fields read so
+// IFD order then entry order. The IFD tree is found with go-exif and
+// completed by a bounded walk of our own (go-exif rejects a whole block for
+// one bad link); the values are read from the raw entries (go-exif's
+// UserComment codec drops values without a charset prefix and does not
+// know the upper-case "UNICODE" prefix). A malformed block returns the fields read so
 // far and an error wrapping container.ErrMalformed or ErrTruncated.
 func Parse(raw []byte) (fields []Field, err error) {
 	defer func() {
@@ -108,11 +110,15 @@ func Parse(raw []byte) (fields []Field, err error) {
 		return nil, fmt.Errorf("%w: exif: no TIFF header (% x)", container.ErrMalformed, raw[:4])
 	}
 	b := block{raw: raw, bo: bo}
-	ifds, werr := libraryIFDs(raw)
-	if werr != nil || len(ifds) == 0 {
-		// go-exif refused the block: walk it ourselves.
-		ifds, werr = b.walk()
+	ifds, lerr := libraryIFDs(raw)
+	// go-exif refuses whole blocks for one bad link (piexif, used by A1111,
+	// writes an Exif IFD without a next-IFD pointer): our own bounded walk
+	// adds every IFD it did not report.
+	own, werr := b.walk()
+	if lerr != nil {
+		ifds = nil
 	}
+	ifds = merge(ifds, own)
 	for _, ref := range ifds {
 		fs, ferr := b.fields(ref)
 		fields = append(fields, fs...)
@@ -173,6 +179,22 @@ func libraryIFDs(raw []byte) (refs []ifdRef, err error) {
 	}
 	sort.SliceStable(refs, func(i, j int) bool { return ifdOrder(refs[i].name) < ifdOrder(refs[j].name) })
 	return refs, nil
+}
+
+// merge appends to a the IFDs of b at offsets a does not hold, in IFD order.
+func merge(a, b []ifdRef) []ifdRef {
+	seen := map[uint32]bool{}
+	for _, r := range a {
+		seen[r.offset] = true
+	}
+	for _, r := range b {
+		if !seen[r.offset] {
+			seen[r.offset] = true
+			a = append(a, r)
+		}
+	}
+	sort.SliceStable(a, func(i, j int) bool { return ifdOrder(a[i].name) < ifdOrder(a[j].name) })
+	return a
 }
 
 // ifdName turns a go-exif IFD path into the Field.IFD name.
@@ -260,7 +282,7 @@ func (b *block) next(off uint32) uint32 {
 }
 
 // walk finds IFD0, its chain (IFD1...), the Exif and GPS IFDs without go-exif,
-// with loop and count limits. It is the fallback when go-exif refuses a block.
+// with loop and count limits.
 func (b *block) walk() ([]ifdRef, error) {
 	var refs []ifdRef
 	seen := map[uint32]bool{}
