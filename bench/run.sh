@@ -11,6 +11,8 @@
 #   EXIFTOOL=1      also time `exiftool -r -fast2 -j` (installed with apt-get when missing and root)
 #   BIG_FILES=0     if > 0, also a second tree of that many files for provscan's peak memory
 #   OUT=bench/results.md   where the report goes; APPEND=1 appends a section instead of replacing the file
+#   MICRO=0         if 1, first run the Go micro-benchmarks (go test -bench, ns/op, B/op, allocs/op
+#                   per reader) and put their output into the report too
 #   TMPDIR          where the tree is generated (default /tmp)
 set -euo pipefail
 
@@ -24,6 +26,7 @@ BIG_FILES=${BIG_FILES:-0}
 OUT=${OUT:-$REPO/bench/results.md}
 APPEND=${APPEND:-0}
 GO=${GO:-go}
+MICRO=${MICRO:-0}
 
 WORK=$(mktemp -d "${TMPDIR:-/tmp}/provscan-bench.XXXXXX")
 WORK=$(cd "$WORK" && pwd -P)
@@ -42,6 +45,12 @@ fi
 if [ "$EXIFTOOL" = 1 ] && ! command -v exiftool >/dev/null; then
 	if [ "$(id -u)" = 0 ]; then apt-get install -y libimage-exiftool-perl >&2 || true; fi
 	command -v exiftool >/dev/null || { log "exiftool not installed: skipping it"; EXIFTOOL=0; }
+fi
+
+if [ "$MICRO" = 1 ]; then
+	log "Go micro-benchmarks"
+	microload=$(cut -d' ' -f1-3 /proc/loadavg)
+	$GO test -run '^$' -bench . -benchmem -benchtime "${BENCHTIME:-1s}" ./... 2>&1 | grep -v '^ok \|no test files' | tee "$WORK/micro.txt" >&2
 fi
 
 log "building into $WORK"
@@ -172,8 +181,19 @@ exw=$(median exiftool 2)
 		echo "| provscan / floor on the $bn-file tree, wall time | $(div "$bw" "$(median big-floor 2)") (floor $(median big-floor 2) s, load $(loads big-floor)) | at most 1.5 |"
 	fi
 	echo
-	echo "Reproduce: \`make bench\` (Go micro-benchmarks, then this script), or only this script:"
-	echo "\`FILES=$FILES MASTERS=$MASTERS REPEAT=$REPEAT EXIFTOOL=$EXIFTOOL BIG_FILES=$BIG_FILES bench/run.sh\`."
+	if [ "$MICRO" = 1 ]; then
+		echo "Go micro-benchmarks (\`go test -run '^\$' -bench . -benchmem ./...\`; load average $microload before):"
+		echo "container.Read per format (BenchmarkRead), provenance.Inspect end to end (BenchmarkInspect) on one"
+		echo "typical file per format (bench/synth.Samples: stills of about 200 KiB, sparse 4 GiB masters), and"
+		echo "scanner.Scan over a generated 1,003-file tree (BenchmarkScan). read-B/op is the bytes read per file."
+		echo
+		echo '```'
+		grep -E '^(Benchmark|goos|cpu)' "$WORK/micro.txt" || true
+		echo '```'
+		echo
+	fi
+	echo "Reproduce: \`make bench\` (this script with MICRO=1), or:"
+	echo "\`FILES=$FILES MASTERS=$MASTERS REPEAT=$REPEAT EXIFTOOL=$EXIFTOOL BIG_FILES=$BIG_FILES MICRO=$MICRO bench/run.sh\`."
 	echo
 	echo "<details><summary>raw runs (name, wall s, peak RSS KiB, load avg before, exit code, CPU s)</summary>"
 	echo
