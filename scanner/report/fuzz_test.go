@@ -1,0 +1,74 @@
+package report
+
+import (
+	"bytes"
+	"encoding/json"
+	"encoding/xml"
+	"strings"
+	"testing"
+
+	"github.com/provscan/provscan/scanner/rules"
+)
+
+// FuzzWriters feeds hostile strings (as file paths and values read from
+// files) to every writer: each must succeed and produce a document that
+// parses, and the text report must never carry a raw control character.
+func FuzzWriters(f *testing.F) {
+	f.Add("stills/a.png", "signature of ComfyUI", "{\"prompt\": 1}", "root")
+	f.Add("a b/%20#?.png", "\x1b]0;x\x07", "\x00\xff\xfe", "C:/x")
+	f.Add("", "", "", "")
+	f.Add("x.zip!/in/ner.png", "line\nbreak\ttab", "\u202eevil", ".")
+	f.Fuzz(func(t *testing.T, path, msg, value, root string) {
+		r := &Report{
+			Schema: SchemaVersion, Tool: Tool{Name: "provscan", Version: "fuzz"}, Roots: []string{root}, RootDirs: []string{"/" + root},
+			Findings: []Finding{{Path: path, Root: root, Rule: rules.GenAIGenerator, Severity: rules.High, Generator: value,
+				Message: msg, Status: StatusOpen, FailsGate: true, Fingerprint: "x:" + path,
+				Evidence: []Evidence{{Container: value, Location: msg, Field: path, Value: value}}}},
+			Errors:  []Error{{Path: path, Error: value, Root: root}},
+			Scanned: []ScannedFile{{Root: root, Path: path}},
+			Gate:    &Gate{FailOn: "high", Failed: true, Failing: 1},
+		}
+		var b bytes.Buffer
+		if err := WriteJSON(&b, r); err != nil || !json.Valid(b.Bytes()) {
+			t.Fatalf("json: %v", err)
+		}
+		b.Reset()
+		if err := WriteSARIF(&b, r); err != nil || !json.Valid(b.Bytes()) {
+			t.Fatalf("sarif: %v", err)
+		}
+		var log struct {
+			Runs []struct {
+				Results []struct {
+					Locations []struct {
+						PhysicalLocation struct {
+							ArtifactLocation struct{ URI string } `json:"artifactLocation"`
+						} `json:"physicalLocation"`
+					} `json:"locations"`
+				} `json:"results"`
+			} `json:"runs"`
+		}
+		json.Unmarshal(b.Bytes(), &log)
+		if u := log.Runs[0].Results[0].Locations[0].PhysicalLocation.ArtifactLocation.URI; strings.HasPrefix(u, "/") || strings.ContainsAny(u, " \x00") {
+			t.Fatalf("SARIF uri %q is not a relative URI reference", u)
+		}
+		b.Reset()
+		if err := WriteJUnit(&b, r); err != nil {
+			t.Fatalf("junit: %v", err)
+		}
+		var suites struct {
+			Tests int `xml:"tests,attr"`
+		}
+		if err := xml.Unmarshal(b.Bytes(), &suites); err != nil || suites.Tests != 1 {
+			t.Fatalf("junit does not parse (%v, tests=%d):\n%s", err, suites.Tests, b.String())
+		}
+		b.Reset()
+		if err := WriteText(&b, r, TextOptions{Evidence: true}); err != nil {
+			t.Fatal(err)
+		}
+		for _, c := range b.String() {
+			if c < 0x20 && c != '\n' || c == 0x7f || c >= 0x80 && c < 0xa0 {
+				t.Fatalf("raw control character %U in the text report", c)
+			}
+		}
+	})
+}
