@@ -379,6 +379,12 @@ func TestTortureRegressions(t *testing.T) {
 	}
 	sort.Strings(names)
 	for _, name := range names {
+		reason, known := knownTortureFailures[name]
+		if known && *tortureCount == 0 && os.Getenv("PROVSCAN_TORTURE") == "" {
+			// A known failure may allocate GiBs: replayed only by `make torture`.
+			t.Logf("%s: known failure (%s), replayed by make torture", name, reason)
+			continue
+		}
 		data, err := os.ReadFile(filepath.Join(tortureFailuresDir, name))
 		if err != nil {
 			t.Fatal(err)
@@ -395,7 +401,6 @@ func TestTortureRegressions(t *testing.T) {
 		case o.alloc > tortureMaxAlloc:
 			problem = fmt.Sprintf("allocated %d MiB (limit %d MiB)", o.alloc>>20, tortureMaxAlloc>>20)
 		}
-		reason, known := knownTortureFailures[name]
 		switch {
 		case problem != "" && known:
 			t.Logf("%s: known failure (%s): %.300s", name, reason, problem)
