@@ -33,9 +33,15 @@ var svgMaxRead int64 = SVGMaxRead
 
 // MatchSVG matches an SVG document: an <svg> (or <prefix:svg>) root element
 // after an optional byte order mark, XML declaration, comments and document
-// type declaration, all within the sniffed head.
+// type declaration, all within the sniffed head, or a document type
+// declaration of an svg root that runs past it.
 func MatchSVG(head []byte) bool {
 	p := skipXMLProlog(head)
+	if p == nil {
+		// a prolog longer than the head: Adobe Illustrator declares its
+		// namespaces as entities in an internal DTD subset
+		return bytes.Contains(head, []byte("<!DOCTYPE svg"))
+	}
 	if len(p) < 5 || p[0] != '<' {
 		return false
 	}

@@ -33,6 +33,8 @@ func TestSVGSniff(t *testing.T) {
 		{`<svg:svg xmlns:svg="http://www.w3.org/2000/svg">`, "SVG"},
 		{`<?xml version="1.0"?><html><svg>`, ""},
 		{`<svgx>`, ""},
+		{"<?xml version=\"1.0\"?>\n<!DOCTYPE svg PUBLIC \"-//W3C//DTD SVG 1.1//EN\" \"x.dtd\" [\n" + strings.Repeat("\t<!ENTITY ns_x \"http://ns.adobe.com/Extensibility/1.0/\">\n", 12), "SVG"},
+		{"<?xml version=\"1.0\"?>\n<!DOCTYPE html [\n" + strings.Repeat("\t<!ENTITY ns_x \"http://ns.adobe.com/Extensibility/1.0/\">\n", 12), ""},
 		{"\xEF\xBB\xBF<?xpacket begin=\"\" id=\"W5M0MpCehiHzreSzNTczkc9d\"?>" + testXMPPacket, "XMP sidecar"},
 		{`<?xml version="1.0" encoding="UTF-8"?>` + "\n" + testXMPPacket, "XMP sidecar"},
 		{string(testJUMBF()), "C2PA sidecar"},
