@@ -57,7 +57,8 @@ type Options struct {
 	// Now is the clock for approval expiry; nil means time.Now.
 	Now func() time.Time
 	// Log, if set, receives one line per notable event (skipped links and
-	// special files, excluded folders). Used by --verbose.
+	// special files, excluded paths, reader warnings). Used by --verbose; it
+	// is called from several goroutines.
 	Log func(msg string)
 }
 

@@ -162,6 +162,9 @@ func (s *scan) item(fr *fileResult, r io.ReaderAt, size int64, root, rel, sideca
 	format := ""
 	if p != nil {
 		format = p.Format
+		for _, w := range p.Warnings {
+			s.opts.logf(join(root, rel) + ": " + w)
+		}
 	}
 	var found []report.Finding
 	if err != nil {

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"sync"
 
 	"github.com/spf13/cobra"
 
@@ -98,7 +99,12 @@ func runScan(cmd *cobra.Command, args []string, f *scanFlags, stdout, stderr io.
 	}
 	base := scanner.Options{Version: toolVersion(), Inspect: inspector}
 	if f.verbose {
-		base.Log = func(msg string) { fmt.Fprintln(stderr, "provscan:", report.Clean(msg, 300)) }
+		var mu sync.Mutex
+		base.Log = func(msg string) {
+			mu.Lock()
+			defer mu.Unlock()
+			fmt.Fprintln(stderr, "provscan:", report.Clean(msg, 300))
+		}
 	}
 	opts, err := scanner.Resolve(args, f.settings(cmd), base)
 	if err != nil {
