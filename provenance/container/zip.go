@@ -10,6 +10,7 @@ import (
 	"path"
 	"strings"
 	"sync/atomic"
+	"unicode/utf8"
 )
 
 // Limits of the ZIP reader.
@@ -84,7 +85,11 @@ func ReadZIP(r io.ReaderAt, size int64) (*Result, error) {
 		if strings.HasSuffix(f.Name, "/") || f.FileInfo().IsDir() {
 			continue
 		}
-		name, changed := sanitizeZIPName(f.Name)
+		raw := f.Name
+		if !utf8.ValidString(raw) {
+			raw = decodeCP437(raw) // names without the UTF-8 flag are IBM PC code page 437
+		}
+		name, changed := sanitizeZIPName(raw)
 		if changed {
 			res.Warn("zip entry %q reported as %q", truncName(f.Name), name)
 		}
@@ -252,4 +257,20 @@ func truncName(s string) string {
 		return s[:200] + "..."
 	}
 	return s
+}
+
+// cp437High maps the bytes 0x80-0xFF of code page 437 to Unicode.
+var cp437High = []rune("ÇüéâäàåçêëèïîìÄÅÉæÆôöòûùÿÖÜ¢£¥₧ƒáíóúñÑªº¿⌐¬½¼¡«»░▒▓│┤╡╢╖╕╣║╗╝╜╛┐└┴┬├─┼╞╟╚╔╩╦╠═╬╧╨╤╥╙╘╒╓╫╪┘┌█▄▌▐▀αßΓπΣσµτΦΘΩδ∞φε∩≡±≥≤⌠⌡÷≈°∙·√ⁿ²■\u00a0")
+
+// decodeCP437 decodes a code page 437 string.
+func decodeCP437(s string) string {
+	var b strings.Builder
+	for i := 0; i < len(s); i++ {
+		if c := s[i]; c < 0x80 {
+			b.WriteByte(c)
+		} else {
+			b.WriteRune(cp437High[c-0x80])
+		}
+	}
+	return b.String()
 }

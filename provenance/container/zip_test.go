@@ -292,3 +292,14 @@ func TestZIPTotalInflateBudget(t *testing.T) {
 		t.Errorf("opened %d, refused %d", opened, refused)
 	}
 }
+
+func TestZIPCP437Names(t *testing.T) {
+	data := buildZIP(t, "", zipEntry{name: "caf\x82/\x91\x86 \xe1.txt", data: []byte("x"), method: zip.Store})
+	res, err := ReadZIP(bytes.NewReader(data), int64(len(data)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(res.Members) != 1 || res.Members[0].Name != "café/æå ß.txt" || len(res.Warnings) != 0 {
+		t.Errorf("members %+v warnings %v", res.Members, res.Warnings)
+	}
+}
