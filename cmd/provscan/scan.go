@@ -55,10 +55,10 @@ func newScanCmd(stdout, stderr io.Writer) *cobra.Command {
 		},
 	}
 	fl := cmd.Flags()
-	fl.StringVar(&f.format, "format", "text", "report format: text, json, sarif or junit")
+	fl.StringVar(&f.format, "format", "text", "report `FORMAT`: text, json, sarif or junit")
 	fl.StringVarP(&f.output, "output", "o", "", "write the report to `FILE` instead of standard output")
 	fl.StringArrayVar(&f.reports, "report", nil, "also write a report as `FORMAT=FILE` (repeatable)")
-	fl.IntVar(&f.workers, "workers", 0, "files read at once (default: number of CPUs)")
+	fl.IntVar(&f.workers, "workers", 0, "read `N` files at once (default: number of CPUs)")
 	fl.StringArrayVar(&f.exclude, "exclude", nil, "skip paths matching `GLOB` (** allowed; relative to the root; repeatable)")
 	fl.BoolVar(&f.followSymlinks, "follow-symlinks", false, "follow symbolic links (loop-safe)")
 	fl.StringVar(&f.failOn, "fail-on", "high", "exit 1 on open findings at or above `SEVERITY` (info, low, medium, high, critical, none)")
