@@ -11,8 +11,8 @@ import (
 	"time"
 )
 
-// Extended key usages accepted for claim signing (spec 2.x, 14.5.1
-// "Certificate profile"): e-mail protection, document signing and the C2PA
+// Extended key usages accepted for claim signing (C2PA 2.x, the
+// "Certificate profile" of the trust model): e-mail protection, document signing and the C2PA
 // claim-signing purpose.
 var (
 	oidEKUDocumentSigning = asn1.ObjectIdentifier{1, 3, 6, 1, 5, 5, 7, 3, 36}

@@ -83,7 +83,7 @@ func walkBMFF(r io.ReaderAt, start, end int64, prefix string, depth int, out *[]
 // bmffHash checks a c2pa.hash.bmff, .v2 or .v3 assertion: the hash of the
 // file minus the boxes its exclusions select; from v2 on, each top-level
 // box that is not wholly excluded is preceded in the hash by its offset as
-// a 64-bit big-endian integer (spec 2.x, 18.6 "BMFF-based hash").
+// a 64-bit big-endian integer (C2PA 2.x, "BMFF-based hash").
 // Per-fragment Merkle trees are not checked.
 func (v *validator) bmffHash(m *Manifest, a map[string]any, def, label string) {
 	h, ok := hashAlg(str(a, "alg"), def)

@@ -17,7 +17,7 @@ type namedBox struct {
 	start, end int64
 }
 
-// boxesHash checks a c2pa.hash.boxes assertion (spec 2.x, 18.7 "General
+// boxesHash checks a c2pa.hash.boxes assertion (C2PA 2.x, "General
 // boxes hash"): each entry names consecutive boxes of the file, in order,
 // and hashes their bytes; the C2PA box itself is not hashed. Box maps are
 // known for JPEG (segments named by marker: SOI, APP0..APP15, DQT, DHT,

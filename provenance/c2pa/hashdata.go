@@ -155,7 +155,7 @@ func hashExcluding(r io.ReaderAt, size int64, h crypto.Hash, ex []span, marker f
 
 // checkExclusions refuses exclusions that hide more than the manifest
 // store: an exclusion may only cover the bytes that carry the store (spec
-// 2.x, 18.5 "Data hash": the exclusions exist to leave out the manifest
+// 2.x, "Data hash": the exclusions exist to leave out the manifest
 // itself). In a JPEG every exclusion must lie inside APP11 segments; in
 // other formats the exclusions may not exceed the store's size, allowing
 // for base64 (SVG) and per-chunk framing.

@@ -76,7 +76,7 @@ var informationalCodes = map[string]bool{
 // IsFailure reports whether a status code makes a manifest Invalid.
 // signingCredential.untrusted is reported but, as in the C2PA SDK, leaves a
 // manifest Valid: trust is a policy of the reader, not a property of the
-// credential (spec 2.x, 15.1: the validation state "Valid" vs "Trusted").
+// credential (C2PA 2.x validation states "Valid" vs "Trusted").
 func IsFailure(code string) bool {
 	return !successCodes[code] && !informationalCodes[code] && code != CodeSigningCredentialUntrusted
 }

@@ -66,8 +66,9 @@ type validator struct {
 // manifests (recursively) and, with opts.VerifyContent and a non-nil
 // content of the given size, the hard binding of the active manifest.
 // It fills each manifest's Signer, SigningTime, ValidationState and
-// ValidationStatus, and the store's ValidationState (the active manifest's
-// state, Invalid when an ingredient manifest it relies on is Invalid).
+// ValidationStatus, and the store's ValidationState: the active manifest's
+// state, made Invalid when an ingredient manifest it relies on has a
+// failure that its ingredient assertion did not record.
 // Validate never reads the content unless opts.VerifyContent is set.
 func Validate(s *Store, opts Options, content io.ReaderAt, size int64) {
 	if s == nil {
@@ -91,8 +92,8 @@ func Validate(s *Store, opts Options, content io.ReaderAt, size int64) {
 // ingredientInvalid reports whether an ingredient manifest reachable from m
 // has a failure that the ingredient assertion did not record. A claim
 // generator that took in an ingredient with a known failure records it in
-// the ingredient's validationStatus / validationResults (spec 2.x, 15.10
-// "Validate the ingredients"); such a failure does not make the new
+// the ingredient's validationStatus / validationResults (C2PA 2.x, validation
+// of ingredients); such a failure does not make the new
 // manifest Invalid, a new or different one does. A v3 ingredient with
 // validationResults carries the verdict on its whole subtree, so the
 // manifests below it are not judged again for the store's state.
@@ -176,7 +177,7 @@ func (v *validator) manifest(m *Manifest, active bool) {
 }
 
 // claimWellFormed checks that the fields a claim must have are present
-// (spec 2.x, 10.3 "Claims": claim-map for v1, claim-map-v2 for v2).
+// (C2PA 2.x claims: claim-map for v1, claim-map-v2 for v2).
 func (v *validator) claimWellFormed(m *Manifest) bool {
 	c := m.claim
 	has := func(k string) bool { _, ok := c[k]; return ok }
