@@ -53,13 +53,18 @@ type Result struct {
 	Blocks   []Block  `json:"blocks"`
 	Members  []Member `json:"-"`
 	Warnings []string `json:"warnings,omitempty"` // anomalies that did not stop the reader
+	total    int64    // payload bytes of Blocks, bounded by MaxTotalBlocks
 }
 
-// Add appends a block to the result, enforcing MaxBlocks.
+// Add appends a block to the result, enforcing MaxBlocks and MaxTotalBlocks.
 func (r *Result) Add(b Block) error {
 	if len(r.Blocks) >= MaxBlocks {
 		return fmt.Errorf("%w: more than %d metadata blocks", ErrLimit, MaxBlocks)
 	}
+	if r.total+int64(len(b.Data)) > MaxTotalBlocks {
+		return fmt.Errorf("%w: metadata blocks over %d bytes in all", ErrLimit, MaxTotalBlocks)
+	}
+	r.total += int64(len(b.Data))
 	r.Blocks = append(r.Blocks, b)
 	return nil
 }
