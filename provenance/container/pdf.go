@@ -875,11 +875,16 @@ func (p *pdfReader) xrefSection(off int64) (pdfDict, error) {
 	if off < 0 || off >= p.size {
 		return nil, fmt.Errorf("%w: offset outside the file", ErrMalformed)
 	}
-	head := make([]byte, min(4, p.size-off))
+	head := make([]byte, min(64, p.size-off))
 	if err := ReadAt(p.r, head, off); err != nil {
 		return nil, err
 	}
-	if string(head) == "xref" {
+	// tolerate an offset that lands on the line end before the section
+	for len(head) > 0 && isPDFSpace(head[0]) {
+		head = head[1:]
+		off++
+	}
+	if bytes.HasPrefix(head, []byte("xref")) {
 		return p.xrefTable(off)
 	}
 	v, err := p.objectAt(off, -1)

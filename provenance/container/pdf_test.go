@@ -704,3 +704,17 @@ func TestPDFStreamLengths(t *testing.T) {
 		t.Errorf("hybrid: info %v warnings %v", infoMap(res), res.Warnings)
 	}
 }
+
+func TestPDFStartxrefOnLineEnd(t *testing.T) {
+	good, _ := classicPDF(t)
+	i := bytes.LastIndex(good, []byte("startxref"))
+	xr := bytes.LastIndex(good, []byte("\nxref\n"))
+	data := append(slices.Clone(good[:i]), fmt.Sprintf("startxref\n%d\n%%%%EOF\n", xr)...)
+	res, err := ReadPDF(bytes.NewReader(data), int64(len(data)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(res.Warnings) != 0 || len(blocksOf(res, KindC2PA)) != 1 {
+		t.Errorf("warnings %v blocks %d", res.Warnings, len(res.Blocks))
+	}
+}
