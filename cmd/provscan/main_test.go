@@ -167,10 +167,20 @@ func TestJSONFieldNames(t *testing.T) {
 		t.Errorf("finding %s", findings[0])
 	}
 
-	// errors entries have path and error
-	if os.Geteuid() != 0 {
-		t.Log("errors field names are checked by the scanner tests")
+	// errors entries: a dangling link, followed, cannot be scanned
+	if err := os.Symlink("missing.png", filepath.Join(dir, "dangling.png")); err != nil {
+		t.Fatal(err)
 	}
+	_, stdout, _ = runCLI("scan", "--format", "json", "--follow-symlinks", dir)
+	top = nil
+	if err := json.Unmarshal([]byte(stdout), &top); err != nil {
+		t.Fatal(err)
+	}
+	var errs []json.RawMessage
+	if err := json.Unmarshal(top["errors"], &errs); err != nil || len(errs) != 1 {
+		t.Fatalf("errors: %v %s", err, top["errors"])
+	}
+	need("error", keys(errs[0]), "path", "error")
 }
 
 func TestTextReportIsSafeAndSummarised(t *testing.T) {
