@@ -81,7 +81,8 @@ type ifdRef struct {
 
 // Parse reads the text fields of a raw EXIF block: a TIFF structure starting
 // "II*\0" or "MM\0*", optionally preceded by "Exif\0\0". It walks IFD0, the
-// Exif IFD, the GPS IFD and IFD1 and returns the fields named in tagNames, in
+// Exif IFD, the GPS IFD and IFD1 and returns the fields named in tagNames
+// (plus ASCII values misplaced in numeric IFD0 tags, named "Tag0x010C"), in
 // IFD order then entry order. The IFD tree is found with go-exif and
 // completed by a bounded walk of our own (go-exif rejects a whole block for
 // one bad link); the values are read from the raw entries (go-exif's
@@ -320,6 +321,14 @@ func (b *block) walk() ([]ifdRef, error) {
 	return refs, err
 }
 
+// misusedASCII reports an ASCII entry in IFD0 at a tag number below Make
+// that the TIFF standard gives a numeric type: ComfyUI's SaveAnimatedWEBP
+// writes one "key:{json}" entry per extra metadata key counting down from
+// 0x010F (Make), 0x010E, 0x010D, 0x010C...
+func misusedASCII(ifd string, e entry) bool {
+	return ifd == "IFD0" && e.typ == 2 && e.tag >= 0x0100 && e.tag < TagMake
+}
+
 // typeSize gives the byte size of one unit of a TIFF field type.
 func typeSize(t uint16) int {
 	switch t {
@@ -368,7 +377,10 @@ func (b *block) fields(ref ifdRef) ([]Field, error) {
 	for _, e := range es {
 		name, ok := tagNames[e.tag]
 		if !ok {
-			continue
+			if !misusedASCII(ref.name, e) {
+				continue
+			}
+			name = fmt.Sprintf("Tag0x%04X", e.tag)
 		}
 		d, derr := b.data(e)
 		if derr != nil && err == nil {

@@ -233,6 +233,28 @@ func TestUserCommentEncodings(t *testing.T) {
 	}
 }
 
+func TestComfyExtraKeys(t *testing.T) {
+	raw := buildTIFF(binary.LittleEndian, []te{
+		ascii(0x010B, "extra2:{}"),
+		ascii(0x010C, "extra1:{\"a\": 1}"),
+		te{0x0100, 4, []byte{1, 0, 0, 0}}, // ImageWidth, numeric: not reported
+		ascii(TagModel, "prompt:{}"),
+	}, nil, nil)
+	fs, err := Parse(raw)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := Get(fs, "Tag0x010C"); got != `extra1:{"a": 1}` {
+		t.Errorf("0x010C = %q (%+v)", got, fs)
+	}
+	if got := Get(fs, "Tag0x010B"); got != "extra2:{}" {
+		t.Errorf("0x010B = %q", got)
+	}
+	if len(fs) != 3 {
+		t.Errorf("%d fields: %+v", len(fs), fs)
+	}
+}
+
 func TestMakerNoteBinaryDropped(t *testing.T) {
 	raw := buildTIFF(binary.LittleEndian, []te{ascii(TagMake, "Canon")}, []te{undef(TagMakerNote, []byte{0x1a, 0, 1, 0, 2, 0, 0, 0, 0xff, 0xfe})}, nil)
 	fs, err := Parse(raw)
