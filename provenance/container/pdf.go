@@ -118,7 +118,8 @@ type pdfReader struct {
 	objstmBytes int
 	depth       int // nesting of getObj calls
 	steps       int
-	loads       int // objects parsed
+	loads       int   // objects parsed
+	total       int64 // payload bytes of the blocks added
 	cache       map[pdfCacheKey]any
 }
 
@@ -237,7 +238,7 @@ func (p *pdfReader) readInfo() error {
 			continue
 		}
 		b := Block{Kind: KindText, Container: "PDF Info", Key: k, Offset: off, Size: int64(raw), Data: []byte(text)}
-		if err := p.res.Add(b); err != nil {
+		if err := p.add(b); err != nil {
 			return err
 		}
 	}
@@ -262,7 +263,17 @@ func (p *pdfReader) readMetadata(catalog pdfDict) error {
 	if err != nil {
 		return fmt.Errorf("metadata stream %d: %w", ref.num, err)
 	}
-	return p.res.Add(Block{Kind: KindXMP, Container: "PDF Metadata stream", Offset: s.dataOff, Size: raw, Data: data})
+	return p.add(Block{Kind: KindXMP, Container: "PDF Metadata stream", Offset: s.dataOff, Size: raw, Data: data})
+}
+
+// add adds a block, keeping the payload of all blocks within
+// MaxTotalBlocks.
+func (p *pdfReader) add(b Block) error {
+	if p.total+int64(len(b.Data)) > MaxTotalBlocks {
+		return fmt.Errorf("%w: metadata blocks larger than %d bytes in all", ErrLimit, MaxTotalBlocks)
+	}
+	p.total += int64(len(b.Data))
+	return p.res.Add(b)
 }
 
 // readC2PA adds every embedded file whose file specification has
@@ -340,7 +351,7 @@ func (p *pdfReader) readC2PA(catalog pdfDict) error {
 		if st, _ := p.resolve(s.dict["Subtype"]); st != nil && st != pdfName("application/c2pa") {
 			b.Note = fmt.Sprintf("embedded file subtype %v", st)
 		}
-		if err := p.res.Add(b); err != nil {
+		if err := p.add(b); err != nil {
 			return err
 		}
 	}

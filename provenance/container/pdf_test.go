@@ -718,3 +718,35 @@ func TestPDFStartxrefOnLineEnd(t *testing.T) {
 		t.Errorf("warnings %v blocks %d", res.Warnings, len(res.Blocks))
 	}
 }
+
+// TestPDFTotalBlockBudget: many C2PA embedded files of highly compressed
+// payloads stop at MaxTotalBlocks.
+func TestPDFTotalBlockBudget(t *testing.T) {
+	payload := deflate(make([]byte, 8<<20))
+	b := newPDF()
+	const n = 20
+	var af []string
+	for i := range n {
+		af = append(af, fmt.Sprintf("%d 0 R", 100+i))
+	}
+	b.obj(1, "<</Type/Catalog/AF["+strings.Join(af, " ")+"]>>")
+	for i := range n {
+		b.obj(100+i, fmt.Sprintf("<</AFRelationship/C2PA_Manifest/EF<</F %d 0 R>>>>", 200+i))
+	}
+	for i := range n {
+		b.stream(200+i, "/Filter/FlateDecode", payload)
+	}
+	b.xrefTable("/Size 220/Root 1 0 R")
+	data := b.buf.Bytes()
+	res, err := ReadPDF(bytes.NewReader(data), int64(len(data)))
+	if !errors.Is(err, ErrLimit) {
+		t.Fatalf("want ErrLimit, got %v", err)
+	}
+	var total int
+	for _, bl := range res.Blocks {
+		total += len(bl.Data)
+	}
+	if total > MaxTotalBlocks || len(res.Blocks) == 0 {
+		t.Errorf("%d blocks, %d bytes", len(res.Blocks), total)
+	}
+}
