@@ -338,7 +338,7 @@ func TestSidecarMedia(t *testing.T) {
 	for name, want := range map[string]string{
 		"a.xmp": "a.jpg", "b.tif.xmp": "b.tif", "c.xmp": "", "d.c2pa": "d.jpg", "a.jpg": "", "D.XMP": "",
 	} {
-		if got := sidecarMedia(name, sib); got != want {
+		if got := sidecarMedia(name, newSiblings(sib)); got != want {
 			t.Errorf("sidecarMedia(%q) = %q, want %q", name, got, want)
 		}
 	}

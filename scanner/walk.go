@@ -120,11 +120,18 @@ func (w *walker) dir(r root, ign *gitignore.GitIgnore, dirPath, rel string) bool
 		w.fail(r.given, relOrDot(rel), unwrapPathError(err))
 		// ReadDir may return the entries read before the error: go on with them.
 	}
-	names := make(map[string]bool, len(entries))
-	for _, e := range entries {
-		if !e.IsDir() {
-			names[e.Name()] = true
+	var sb *siblings // built on the first sidecar of the folder
+	names := func() *siblings {
+		if sb == nil {
+			m := make(map[string]bool, len(entries))
+			for _, e := range entries {
+				if !e.IsDir() {
+					m[e.Name()] = true
+				}
+			}
+			sb = newSiblings(m)
 		}
+		return sb
 	}
 	for _, e := range entries {
 		if w.ctx.Err() != nil {
@@ -182,8 +189,10 @@ func (w *walker) dir(r root, ign *gitignore.GitIgnore, dirPath, rel string) bool
 			}
 		case mode.IsRegular():
 			j := job{root: r.given, path: childPath, rel: childRel}
-			if media := sidecarMedia(name, names); media != "" {
-				j.sidecarOf = path.Join(rel, media)
+			if sidecarExts[strings.ToLower(path.Ext(name))] {
+				if media := sidecarMedia(name, names()); media != "" {
+					j.sidecarOf = path.Join(rel, media)
+				}
 			}
 			if !w.emit(j) {
 				return false
@@ -225,10 +234,32 @@ func isControlFile(name string) bool {
 // sidecarExts are the extensions of metadata sidecar files.
 var sidecarExts = map[string]bool{".xmp": true, ".c2pa": true}
 
+// siblings indexes the files of one folder for sidecar pairing.
+type siblings struct {
+	names  map[string]bool
+	byStem map[string]string // stem -> lexically first non-sidecar file with that stem
+}
+
+func newSiblings(names map[string]bool) *siblings {
+	sb := &siblings{names: names, byStem: map[string]string{}}
+	for n := range names {
+		e := path.Ext(n)
+		if e == "" || sidecarExts[strings.ToLower(e)] {
+			continue
+		}
+		stem := n[:len(n)-len(e)]
+		if cur, ok := sb.byStem[stem]; !ok || n < cur {
+			sb.byStem[stem] = n
+		}
+	}
+	return sb
+}
+
 // sidecarMedia returns the media file that the sidecar name describes, or ""
 // when name is not a sidecar. Both NAME.xmp (next to NAME.ext) and
-// NAME.ext.xmp are recognised; the first match in lexical order wins.
-func sidecarMedia(name string, siblings map[string]bool) string {
+// NAME.ext.xmp are recognised; for NAME.xmp the first NAME.ext in lexical
+// order wins.
+func sidecarMedia(name string, sb *siblings) string {
 	ext := strings.ToLower(path.Ext(name))
 	if !sidecarExts[ext] {
 		return ""
@@ -237,20 +268,10 @@ func sidecarMedia(name string, siblings map[string]bool) string {
 	if stem == "" {
 		return ""
 	}
-	if siblings[stem] && !sidecarExts[strings.ToLower(path.Ext(stem))] && path.Ext(stem) != "" {
+	if e := path.Ext(stem); e != "" && !sidecarExts[strings.ToLower(e)] && sb.names[stem] {
 		return stem
 	}
-	best := ""
-	for s := range siblings {
-		e := path.Ext(s)
-		if e == "" || sidecarExts[strings.ToLower(e)] || s[:len(s)-len(e)] != stem {
-			continue
-		}
-		if best == "" || s < best {
-			best = s
-		}
-	}
-	return best
+	return sb.byStem[stem]
 }
 
 func relOrDot(rel string) string {
