@@ -8,6 +8,7 @@ import (
 	"io"
 	"io/fs"
 	"os"
+	"path"
 	"path/filepath"
 	"strings"
 	"time"
@@ -36,6 +37,22 @@ type ApprovalEntry struct {
 type Approvals struct {
 	Entries []ApprovalEntry `yaml:"approvals"`
 	Path    string          `yaml:"-"`
+
+	bySHA  map[string][]int // entry indexes by content hash, built on first use
+	byPath map[string][]int // entry indexes by cleaned informational path
+}
+
+func (a *Approvals) index() {
+	if a.bySHA != nil {
+		return
+	}
+	a.bySHA, a.byPath = map[string][]int{}, map[string][]int{}
+	for i, e := range a.Entries {
+		a.bySHA[e.SHA256] = append(a.bySHA[e.SHA256], i)
+		if e.Path != "" {
+			a.byPath[path.Base(filepath.ToSlash(e.Path))] = append(a.byPath[path.Base(filepath.ToSlash(e.Path))], i)
+		}
+	}
 }
 
 // LoadApprovals reads and checks an approvals file.
@@ -110,10 +127,11 @@ func (e *ApprovalEntry) reported() *report.Approval {
 
 // apply sets the status of one open finding from the approvals.
 func (a *Approvals) apply(f *report.Finding, now time.Time) {
+	a.index()
 	var expired *ApprovalEntry
-	for i := range a.Entries {
+	for _, i := range a.bySHA[f.SHA256] {
 		e := &a.Entries[i]
-		if f.SHA256 == "" || e.SHA256 != f.SHA256 || !e.covers(f.Rule) {
+		if f.SHA256 == "" || !e.covers(f.Rule) {
 			continue
 		}
 		if !e.expired(now) {
@@ -129,9 +147,9 @@ func (a *Approvals) apply(f *report.Finding, now time.Time) {
 		f.Note = fmt.Sprintf("approval %s (by %s) expired on %s", expired.Reference, expired.ApprovedBy, expired.Expires)
 		return
 	}
-	for i := range a.Entries {
+	for _, i := range a.byPath[path.Base(f.Path)] {
 		e := &a.Entries[i]
-		if e.Path != "" && e.covers(f.Rule) && samePath(e.Path, f.Root, f.Path) {
+		if e.covers(f.Rule) && samePath(e.Path, f.Root, f.Path) {
 			f.Note = fmt.Sprintf("approval %s covers an earlier version of this path (sha256 %.12s…); the file has changed since and needs a new approval",
 				e.Reference, e.SHA256)
 			return
