@@ -23,58 +23,58 @@ type Dataset struct {
 	Value  string `json:"value"`          // the text: UTF-8 when 1:90 says so or the bytes are valid UTF-8, else Latin-1
 }
 
-// datasetNames names the common datasets, keyed by record<<8 | dataset.
-var datasetNames = map[uint16]string{
-	1<<8 | 0:   "EnvelopeRecordVersion",
-	1<<8 | 5:   "Destination",
-	1<<8 | 20:  "FileFormat",
-	1<<8 | 30:  "ServiceIdentifier",
-	1<<8 | 70:  "DateSent",
-	1<<8 | 90:  "CodedCharacterSet",
-	1<<8 | 100: "UniqueNameOfObject",
-	2<<8 | 0:   "ApplicationRecordVersion",
-	2<<8 | 5:   "ObjectName",
-	2<<8 | 7:   "EditStatus",
-	2<<8 | 10:  "Urgency",
-	2<<8 | 12:  "SubjectReference",
-	2<<8 | 15:  "Category",
-	2<<8 | 20:  "SupplementalCategories",
-	2<<8 | 22:  "FixtureIdentifier",
-	2<<8 | 25:  "Keywords",
-	2<<8 | 40:  "SpecialInstructions",
-	2<<8 | 55:  "DateCreated",
-	2<<8 | 60:  "TimeCreated",
-	2<<8 | 62:  "DigitalCreationDate",
-	2<<8 | 63:  "DigitalCreationTime",
-	2<<8 | 65:  "OriginatingProgram",
-	2<<8 | 70:  "ProgramVersion",
-	2<<8 | 80:  "By-line",
-	2<<8 | 85:  "By-lineTitle",
-	2<<8 | 90:  "City",
-	2<<8 | 92:  "Sub-location",
-	2<<8 | 95:  "Province-State",
-	2<<8 | 100: "Country-PrimaryLocationCode",
-	2<<8 | 101: "Country-PrimaryLocationName",
-	2<<8 | 103: "OriginalTransmissionReference",
-	2<<8 | 105: "Headline",
-	2<<8 | 110: "Credit",
-	2<<8 | 115: "Source",
-	2<<8 | 116: "CopyrightNotice",
-	2<<8 | 118: "Contact",
-	2<<8 | 120: "Caption-Abstract",
-	2<<8 | 121: "LocalCaption",
-	2<<8 | 122: "Writer-Editor",
-	2<<8 | 135: "LanguageIdentifier",
-	2<<8 | 221: "Prefs",
-	2<<8 | 228: "ExifCameraInfo",
-	2<<8 | 230: "DocumentNotes",
-	2<<8 | 231: "DocumentHistory",
-	2<<8 | 232: "ExifCameraInfo2",
+// datasetNames names the common datasets, keyed by {record, dataset}.
+var datasetNames = map[[2]uint8]string{
+	{1, 0}:   "EnvelopeRecordVersion",
+	{1, 5}:   "Destination",
+	{1, 20}:  "FileFormat",
+	{1, 30}:  "ServiceIdentifier",
+	{1, 70}:  "DateSent",
+	{1, 90}:  "CodedCharacterSet",
+	{1, 100}: "UniqueNameOfObject",
+	{2, 0}:   "ApplicationRecordVersion",
+	{2, 5}:   "ObjectName",
+	{2, 7}:   "EditStatus",
+	{2, 10}:  "Urgency",
+	{2, 12}:  "SubjectReference",
+	{2, 15}:  "Category",
+	{2, 20}:  "SupplementalCategories",
+	{2, 22}:  "FixtureIdentifier",
+	{2, 25}:  "Keywords",
+	{2, 40}:  "SpecialInstructions",
+	{2, 55}:  "DateCreated",
+	{2, 60}:  "TimeCreated",
+	{2, 62}:  "DigitalCreationDate",
+	{2, 63}:  "DigitalCreationTime",
+	{2, 65}:  "OriginatingProgram",
+	{2, 70}:  "ProgramVersion",
+	{2, 80}:  "By-line",
+	{2, 85}:  "By-lineTitle",
+	{2, 90}:  "City",
+	{2, 92}:  "Sub-location",
+	{2, 95}:  "Province-State",
+	{2, 100}: "Country-PrimaryLocationCode",
+	{2, 101}: "Country-PrimaryLocationName",
+	{2, 103}: "OriginalTransmissionReference",
+	{2, 105}: "Headline",
+	{2, 110}: "Credit",
+	{2, 115}: "Source",
+	{2, 116}: "CopyrightNotice",
+	{2, 118}: "Contact",
+	{2, 120}: "Caption-Abstract",
+	{2, 121}: "LocalCaption",
+	{2, 122}: "Writer-Editor",
+	{2, 135}: "LanguageIdentifier",
+	{2, 221}: "Prefs",
+	{2, 228}: "ExifCameraInfo",
+	{2, 230}: "DocumentNotes",
+	{2, 231}: "DocumentHistory",
+	{2, 232}: "ExifCameraInfo2",
 }
 
 // DatasetName returns the IIM name of record:id, or "".
 func DatasetName(record, id uint8) string {
-	return datasetNames[uint16(record)<<8|uint16(id)]
+	return datasetNames[[2]uint8{record, id}]
 }
 
 // escUTF8 is the 1:90 CodedCharacterSet value for UTF-8 (ESC % G).
@@ -159,8 +159,8 @@ func Get(ds []Dataset, record, id uint8) string {
 
 // isBinary reports the datasets whose value is a binary number, not text.
 func isBinary(record, id uint8) bool {
-	switch uint16(record)<<8 | uint16(id) {
-	case 1<<8 | 0, 1<<8 | 20, 1<<8 | 22, 2<<8 | 0:
+	switch [2]uint8{record, id} {
+	case [2]uint8{1, 0}, [2]uint8{1, 20}, [2]uint8{1, 22}, [2]uint8{2, 0}:
 		return true
 	}
 	return false
