@@ -27,9 +27,15 @@ const (
 	PDFMaxObjStmCache = 64 << 20
 	// PDFMaxEmbedded is the most embedded-file specifications examined.
 	PDFMaxEmbedded = 1024
+	// PDFMaxInflateTotal bounds the bytes inflated from all the streams of
+	// one file (object streams, metadata, embedded files).
+	PDFMaxInflateTotal = 256 << 20
 	// PDFMaxObjects is the most objects parsed per file.
 	PDFMaxObjects = 20000
 )
+
+// pdfInflateTotal is PDFMaxInflateTotal; tests lower it.
+var pdfInflateTotal int64 = PDFMaxInflateTotal
 
 // The PDF object model of the tokenizer.
 type (
@@ -120,6 +126,7 @@ type pdfReader struct {
 	steps       int
 	loads       int   // objects parsed
 	total       int64 // payload bytes of the blocks added
+	inflated    int64 // bytes inflated from all streams
 	cache       map[pdfCacheKey]any
 }
 
@@ -156,19 +163,21 @@ func (p *pdfReader) read() error {
 	if cryptErr != nil {
 		p.res.Warn("encrypted PDF: strings and streams are not decrypted: %v", cryptErr)
 	}
+	// the provenance blocks first, so that a hostile Info dictionary cannot
+	// spend the budgets before them
 	var errs []error
-	if ierr := p.readInfo(); ierr != nil {
-		errs = append(errs, ierr)
-	}
 	if err != nil {
 		errs = append(errs, err)
 	} else {
-		if merr := p.readMetadata(catalog); merr != nil {
-			errs = append(errs, merr)
-		}
 		if cerr := p.readC2PA(catalog); cerr != nil {
 			errs = append(errs, cerr)
 		}
+		if merr := p.readMetadata(catalog); merr != nil {
+			errs = append(errs, merr)
+		}
+	}
+	if ierr := p.readInfo(); ierr != nil {
+		errs = append(errs, ierr)
 	}
 	errs = slices.DeleteFunc(errs, func(e error) bool {
 		if errors.Is(e, errPDFUnsupported) {
@@ -648,9 +657,14 @@ func (p *pdfReader) decode(d pdfDict, data []byte) ([]byte, error) {
 		var err error
 		switch f {
 		case pdfName("FlateDecode"), pdfName("Fl"):
-			if data, err = pdfInflate(data, MaxBlockSize); err != nil {
+			left := pdfInflateTotal - p.inflated
+			if left <= 0 {
+				return nil, fmt.Errorf("%w: streams inflate to more than %d bytes in all", ErrLimit, pdfInflateTotal)
+			}
+			if data, err = pdfInflate(data, min(MaxBlockSize, left)); err != nil {
 				return nil, err
 			}
+			p.inflated += int64(len(data))
 			if data, err = pdfPredictor(data, parm); err != nil {
 				return nil, err
 			}

@@ -750,3 +750,48 @@ func TestPDFTotalBlockBudget(t *testing.T) {
 		t.Errorf("%d blocks, %d bytes", len(res.Blocks), total)
 	}
 }
+
+// TestPDFInflateBudget: object streams that each inflate to a lot are
+// refused once the file's inflate budget is spent.
+func TestPDFInflateBudget(t *testing.T) {
+	defer func(v int64) { pdfInflateTotal = v }(pdfInflateTotal)
+	pdfInflateTotal = 8 << 20
+	big := make([]byte, 1<<20)
+	b := newPDF()
+	b.obj(1, "<</Type/Catalog/AF[2 0 R]>>")
+	b.obj(2, "<</AFRelationship/C2PA_Manifest/EF<</F 3 0 R>>>>")
+	b.stream(3, "/Filter/FlateDecode", deflate(testJUMBF()))
+	b.xrefTable("/Size 4/Root 1 0 R/Info 40 0 R")
+	// the Info dictionary is spread over twelve 1 MiB object
+	// streams: each lookup of a Producer part inflates one
+	var parts []string
+	for i := range 12 {
+		num := 100 + i
+		head := fmt.Sprintf("%d 0 ", 200+i)
+		obj := fmt.Sprintf("(part%d)", i)
+		data := append(append([]byte(head), obj...), big[:1<<20-len(head)-len(obj)]...)
+		b.stream(num, fmt.Sprintf("/Type/ObjStm/N 1/First %d/Filter/FlateDecode", len(head)), deflate(data))
+		parts = append(parts, fmt.Sprintf("/P%d %d 0 R", i, 200+i))
+	}
+	in := map[int][2]int{}
+	for i := range 12 {
+		in[200+i] = [2]int{100 + i, 0}
+	}
+	b.obj(40, "<<"+strings.Join(parts, "")+">>")
+	prev := bytes.LastIndex(b.buf.Bytes(), []byte("\nxref\n")) + 1
+	b.xrefStream(41, in, fmt.Sprintf("/Size 42/Root 1 0 R/Info 40 0 R/Prev %d", prev))
+	data := b.buf.Bytes()
+	start := time.Now()
+	res, _ := ReadPDF(bytes.NewReader(data), int64(len(data)))
+	info := infoMap(res)
+	if len(info) == 0 || len(info) >= 12 {
+		t.Errorf("info parts read: %d (%v)", len(info), info)
+	}
+	if !strings.Contains(strings.Join(res.Warnings, " "), "limit exceeded") {
+		t.Errorf("warnings %v", res.Warnings)
+	}
+	if len(blocksOf(res, KindC2PA)) != 1 {
+		t.Errorf("c2pa blocks %d", len(blocksOf(res, KindC2PA)))
+	}
+	t.Logf("%d info parts, %v", len(info), time.Since(start))
+}
