@@ -1214,7 +1214,11 @@ func (p *pdfReader) runScan() error {
 	var dicts []pdfDict
 	sources := append(trailers, catalogs...)
 	slices.Sort(sources)
-	for _, off := range slices.Compact(sources) {
+	sources = slices.Compact(sources)
+	if len(sources) > 2048 { // the newest are last
+		sources = sources[len(sources)-2048:]
+	}
+	for _, off := range sources {
 		buf := make([]byte, min(64<<10, p.size-off))
 		if ReadAt(p.r, buf, off) != nil {
 			continue
