@@ -94,9 +94,7 @@ func Scan(ctx context.Context, roots []string, opts Options) (*report.Report, er
 		}
 	}
 	<-walkDone
-	if err := ctx.Err(); err != nil {
-		return nil, err
-	}
+	interrupted := ctx.Err()
 	rep.Errors = append(rep.Errors, walkErrs...)
 	rep.Summary.SkippedSymlinks = stats.symlinks
 	rep.Summary.SkippedSpecial = stats.special
@@ -104,6 +102,11 @@ func Scan(ctx context.Context, roots []string, opts Options) (*report.Report, er
 	rep.Summary.BytesRead = s.bytesRead.Load()
 	rep.finish(&opts, failOn)
 	rep.Summary.DurationMS = time.Since(start).Milliseconds()
+	if interrupted != nil {
+		// The files done so far, marked incomplete; the caller exits 2.
+		rep.Report.Incomplete = true
+		return rep.Report, interrupted
+	}
 	return rep.Report, nil
 }
 

@@ -122,8 +122,11 @@ func runScan(cmd *cobra.Command, args []string, f *scanFlags, stdout, stderr io.
 	rep, err := scanner.Scan(cmd.Context(), args, opts)
 	done() // clear the bar before any report reaches the terminal
 	if err != nil {
-		if errors.Is(err, context.Canceled) {
-			return errors.New("scan interrupted; no report written")
+		if errors.Is(err, context.Canceled) && rep != nil {
+			if werr := writeOutputs(outs, rep, f.verbose); werr != nil {
+				return werr
+			}
+			return errors.New("scan interrupted: the report holds the files done so far and is marked incomplete")
 		}
 		return err
 	}

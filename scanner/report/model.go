@@ -17,6 +17,9 @@ type Report struct {
 	Summary  Summary   `json:"summary"`
 	Findings []Finding `json:"findings"`
 	Errors   []Error   `json:"errors"`
+	// Incomplete marks a report of a scan that was interrupted (SIGINT):
+	// it holds the files done so far and the gate fails with exit 2.
+	Incomplete bool `json:"incomplete,omitempty"`
 
 	Gate     *Gate            `json:"gate,omitempty"`
 	Baseline *BaselineSummary `json:"baseline,omitempty"`

@@ -110,7 +110,11 @@ func WriteText(w io.Writer, r *Report, opts TextOptions) error {
 func SummaryLine(r *Report) string {
 	s := r.Summary
 	var b strings.Builder
-	fmt.Fprintf(&b, "provscan: %s scanned", plural(s.Files, "file"))
+	b.WriteString("provscan: ")
+	if r.Incomplete {
+		b.WriteString("INCOMPLETE (interrupted): ")
+	}
+	fmt.Fprintf(&b, "%s scanned", plural(s.Files, "file"))
 	if s.Members > 0 {
 		fmt.Fprintf(&b, " (+%s)", plural(s.Members, "archive member"))
 	}
