@@ -61,19 +61,21 @@ const tortureFailuresDir = "testdata/torture"
 // testdata/torture) that still fail, each with the reason and owner. An entry
 // here turns the failure into a log line; remove it once the reader is fixed.
 var knownTortureFailures = map[string]string{
-	// A bit flip sets the count of IFD1 tag 0x0202 (JPEGInterchangeFormatLength,
-	// LONG) to 0x10000001 (TIFF offset 850 of the APP1 Exif block, file offset
-	// 862). provenance/exif.Parse -> libraryIFDs -> go-exif Collect ->
-	// parseThumbnail -> ValueContext.ReadLongs -> readRawEncoded allocates
-	// count*4 = 1 GiB before checking that the value fits in the 13,605-byte
-	// block. Owner: provenance/exif (cap IFD entry counts before go-exif).
-	"c2pa_public-testfiles_image_jpeg_truepic-20230212-camera.jpg-897-bitflip.bin": "exif: go-exif allocates 1 GiB for a huge IFD1 entry count",
-	// A bit flip sets the value of IFD1 tag 0x0202 (JPEGInterchangeFormatLength)
-	// to 0x8000255E (TIFF offset 354, file offset 366). go-exif Collect ->
-	// parseThumbnail -> IfdTagEntry.GetRawBytes -> readRawEncoded allocates the
-	// 2 GiB thumbnail before checking it against the block size; under load
-	// the allocation took longer than the 10 s hang deadline. Owner: provenance/exif.
-	"c2pa_c2pa-rs_earth_apollo17.jpg-62-bitflip.bin": "exif: go-exif allocates a 2 GiB thumbnail from a huge JPEGInterchangeFormatLength",
+	// Both: provenance/exif.Parse -> libraryIFDs -> go-exif Collect ->
+	// IfdEnumerate.parseThumbnail trusts IFD1 tag 0x0202
+	// (JPEGInterchangeFormatLength, LONG) and allocates before checking the
+	// size against the EXIF block (2,468 bytes here). The same mutants of
+	// larger corpus JPEGs (truepic-20230212-camera.jpg, earth_apollo17.jpg)
+	// allocated 1 and 2 GiB; under load the 2 GiB one took 17 s. Owner:
+	// provenance/exif (validate IFD1 counts and thumbnail extents, or walk
+	// IFD1 without go-exif).
+	//
+	// The entry's count is 0x08000001 (file offset 1092, TIFF offset 1062):
+	// ValueContext.ReadLongs -> readRawEncoded allocates count*4 = 512 MiB.
+	"negative_Canon_40D.jpg-847-bitflip.bin": "exif: go-exif allocates 512 MiB for a huge IFD1 0x0202 count",
+	// The entry's value (the thumbnail length) is 0xFFFF0562 (file offset
+	// 1096): IfdTagEntry.GetRawBytes -> readRawEncoded allocates 4 GiB.
+	"negative_Canon_40D.jpg-286-combo.bin": "exif: go-exif allocates a 4 GiB thumbnail from a huge JPEGInterchangeFormatLength",
 }
 
 // tortureOutcome is what inspecting one mutant gave.
