@@ -30,7 +30,7 @@ func BenchmarkInspect(b *testing.B) {
 func TestInspectSamplesFindEvidence(t *testing.T) {
 	// Samples whose metadata names a generator or a GenAI source type.
 	marked := map[string]bool{"JPEG": true, "PNG": true, "WebP": true, "TIFF": true, "GIF": true,
-		"PDF": true, "SVG": true, "XMPSidecar": true}
+		"PDF": true, "SVG": true, "XMPSidecar": true, "PSD": true, "JXL": true}
 	clean := map[string]bool{"MP4_4GiB_moov_at_end": true, "MOV_4GiB": true, "WAV_4GiB": true}
 	for _, s := range synth.Samples() {
 		p, err := provenance.Inspect(s.R, s.Size, s.Name, provenance.Options{})

@@ -84,6 +84,45 @@ func ZIP(names []string, members [][]byte) []byte {
 	return buf.Bytes()
 }
 
+// PSD is a Photoshop document whose image resources hold XMP (1060) and
+// EXIF (1058), followed by payload random bytes of image data.
+func PSD(rng *rand.Rand, payload int, xmp string, exif []byte) []byte {
+	b := []byte("8BPS\x00\x01\x00\x00\x00\x00\x00\x00\x00\x03")
+	b = binary.BigEndian.AppendUint32(b, 64) // height
+	b = binary.BigEndian.AppendUint32(b, 64) // width
+	b = append(b, 0, 8, 0, 3)                // depth 8, RGB
+	b = binary.BigEndian.AppendUint32(b, 0)  // colour mode data
+	var res []byte
+	for _, r := range []struct {
+		id   uint16
+		data []byte
+	}{{1060, []byte(xmp)}, {1058, exif}} {
+		res = append(res, "8BIM"...)
+		res = binary.BigEndian.AppendUint16(res, r.id)
+		res = append(res, 0, 0) // empty name, padded
+		res = binary.BigEndian.AppendUint32(res, uint32(len(r.data)))
+		res = append(res, r.data...)
+		if len(r.data)%2 == 1 {
+			res = append(res, 0)
+		}
+	}
+	b = binary.BigEndian.AppendUint32(b, uint32(len(res)))
+	b = append(b, res...)
+	b = binary.BigEndian.AppendUint32(b, 0) // layer and mask information
+	b = append(b, 0, 0)                     // raw image data
+	return append(b, Fill(rng, payload)...)
+}
+
+// JXL is a JPEG XL container with Exif and xml (XMP) boxes and a jxlc box
+// of payload random codestream bytes.
+func JXL(rng *rand.Rand, payload int, exif []byte, xmp string) []byte {
+	b := []byte{0, 0, 0, 0x0C, 'J', 'X', 'L', ' ', 0x0D, 0x0A, 0x87, 0x0A}
+	b = append(b, Box("ftyp", []byte("jxl \x00\x00\x00\x00jxl "))...)
+	b = append(b, Box("Exif", []byte{0, 0, 0, 0}, exif)...)
+	b = append(b, Box("xml ", []byte(xmp))...)
+	return append(b, Box("jxlc", []byte{0xff, 0x0a}, Fill(rng, payload))...)
+}
+
 // SVG is an SVG document with the XMP packet's x:xmpmeta in <metadata>.
 func SVG(xmp string) []byte {
 	i, j := strings.Index(xmp, "<x:xmpmeta"), strings.Index(xmp, "<?xpacket end")
@@ -119,6 +158,8 @@ func Samples() []Sample {
 		dense("FLAC", "FLAC", FLAC("TITLE=Main title", "ENCODER=Lavf60.16", "COMMENT=made with Udio")),
 		dense("SVG", "SVG", SVG(xmp)),
 		dense("XMPSidecar", "XMP sidecar", []byte(xmp)),
+		dense("PSD", "PSD", PSD(rng, payload, xmp, camera)),
+		dense("JXL", "JXL", JXL(rng, payload, camera, xmp)),
 		dense("ZIP", "ZIP", ZIP([]string{"press/readme.txt", "press/keyart.png"}, [][]byte{[]byte("press kit"), png})),
 		sparse("MP4_4GiB_moov_at_end", "ISOBMFF", MP4MoovAtEnd(master, "Lavf60.16.100")),
 		sparse("MOV_4GiB", "ISOBMFF", MOVMoovAtFront(master, "Lavf60.16.100")),
