@@ -72,6 +72,8 @@ func (p *Provenance) interpret(b container.Block, depth int) {
 		pk, err := xmp.Parse(b.Data)
 		if err != nil {
 			p.warn(b, err)
+		}
+		if pk == nil {
 			return
 		}
 		for _, pr := range pk.Properties {

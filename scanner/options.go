@@ -38,6 +38,11 @@ type Options struct {
 	Inspect InspectFunc
 	// InspectOptions are passed to Inspect.
 	InspectOptions provenance.Options
+	// FileTimeout is the time budget of one file (0: DefaultFileTimeout; < 0: none).
+	FileTimeout time.Duration
+	// FileReadBudget is how many bytes one file's inspection may read
+	// (0: DefaultFileReadBudget; < 0: no limit). Hashing is not counted.
+	FileReadBudget int64
 	// Version is the tool version written into the report.
 	Version string
 	// Progress, if set, is called from a single goroutine after each file

@@ -2,6 +2,7 @@ package scanner
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"os"
@@ -219,15 +220,22 @@ func (s *scan) item(fr *fileResult, r io.ReaderAt, size int64, root, rel, sideca
 	}
 }
 
-// safeInspect runs the inspector and turns a panic into an error, so that one
-// hostile file cannot stop the scan.
+// safeInspect runs the inspector within the file's time and read budgets
+// and turns a panic into an error, so that one hostile file cannot stop the
+// scan. A file over its budget is an error (an unreadable finding) even when
+// the reader kept what it had found so far.
 func (s *scan) safeInspect(r io.ReaderAt, size int64, name string) (p *provenance.Provenance, err error) {
+	timeout, budget := s.opts.budgets()
+	br := newBudgetReaderAt(r, timeout, budget)
 	defer func() {
 		if v := recover(); v != nil {
 			p, err = nil, fmt.Errorf("internal error while reading the file: %v", v)
 		}
+		if br.tripped != nil && (err == nil || !errors.Is(err, errBudget)) {
+			err = br.tripped
+		}
 	}()
-	return s.inspect(r, size, name, s.opts.InspectOptions)
+	return s.inspect(br, size, name, s.opts.InspectOptions)
 }
 
 // findingsOf applies the rule table to the evidence of one file.

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"sync"
+	"time"
 
 	"github.com/spf13/cobra"
 
@@ -28,6 +29,7 @@ type scanFlags struct {
 	baseline       string
 	quiet          bool
 	verbose        bool
+	fileTimeout    time.Duration
 }
 
 const scanLong = `Scan reads the metadata of every file under the given paths (default ".") and
@@ -66,6 +68,7 @@ func newScanCmd(stdout, stderr io.Writer) *cobra.Command {
 	fl.StringVar(&f.config, "config", "", "policy `FILE` (default: .provscan.yaml at a scanned root)")
 	fl.StringVar(&f.approvals, "approvals", "", "written approvals `FILE` (default: ./"+scanner.ApprovalsFile+" if present)")
 	fl.StringVar(&f.baseline, "baseline", "", "report only findings that are not in this earlier JSON report `FILE`")
+	fl.DurationVar(&f.fileTimeout, "file-timeout", scanner.DefaultFileTimeout, "give up on a file after `DURATION` (it becomes an unreadable finding); 0 for no limit")
 	fl.BoolVarP(&f.quiet, "quiet", "q", false, "print nothing but the report (no progress bar)")
 	fl.BoolVarP(&f.verbose, "verbose", "v", false, "log skipped and excluded paths to standard error; list evidence in the text report")
 	return cmd
@@ -97,7 +100,10 @@ func runScan(cmd *cobra.Command, args []string, f *scanFlags, stdout, stderr io.
 	if f.workers < 0 {
 		return usageError{fmt.Errorf("--workers: must be 0 (one per CPU) or more, not %d", f.workers)}
 	}
-	base := scanner.Options{Version: toolVersion(), Inspect: inspector}
+	base := scanner.Options{Version: toolVersion(), Inspect: inspector, FileTimeout: f.fileTimeout}
+	if f.fileTimeout == 0 {
+		base.FileTimeout = -1 // no limit
+	}
 	if f.verbose {
 		var mu sync.Mutex
 		base.Log = func(msg string) {

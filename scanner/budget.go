@@ -1,0 +1,79 @@
+package scanner
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"time"
+)
+
+// Per-file budgets. A file that needs more time or more reading than its
+// budget becomes an unreadable finding with the reason, and the scan goes on.
+const (
+	DefaultFileTimeout    = 30 * time.Second
+	DefaultFileReadBudget = 256 << 20 // bytes; metadata never needs this much
+)
+
+// errBudget is wrapped by the errors of a file over its budget.
+var errBudget = errors.New("over the per-file budget")
+
+// budgetReaderAt fails every read once the file's deadline has passed or its
+// read budget is spent, so that a reader caught in a slow or huge file stops
+// at its next read. One inspection uses it from one goroutine.
+type budgetReaderAt struct {
+	r        io.ReaderAt
+	deadline time.Time // zero: no time budget
+	timeout  time.Duration
+	left     int64 // bytes still allowed; < 0 disables the read budget
+	budget   int64
+	tripped  error
+}
+
+func newBudgetReaderAt(r io.ReaderAt, timeout time.Duration, budget int64) *budgetReaderAt {
+	b := &budgetReaderAt{r: r, timeout: timeout, left: budget, budget: budget}
+	if timeout > 0 {
+		b.deadline = time.Now().Add(timeout)
+	}
+	return b
+}
+
+func (b *budgetReaderAt) ReadAt(p []byte, off int64) (int, error) {
+	if b.tripped != nil {
+		return 0, b.tripped
+	}
+	if !b.deadline.IsZero() && time.Now().After(b.deadline) {
+		b.tripped = fmt.Errorf("%w: still reading after %s", errBudget, b.timeout)
+		return 0, b.tripped
+	}
+	if b.left >= 0 {
+		if int64(len(p)) > b.left {
+			b.tripped = fmt.Errorf("%w: more than %d bytes to read", errBudget, b.budget)
+			return 0, b.tripped
+		}
+		b.left -= int64(len(p))
+	}
+	return b.r.ReadAt(p, off)
+}
+
+// budgets returns the time and read budgets of one file for these options.
+// Checking content hashes reads whole files, so it lifts the read budget and,
+// unless one was set, the time budget.
+func (o *Options) budgets() (time.Duration, int64) {
+	timeout, budget := o.FileTimeout, o.FileReadBudget
+	if timeout == 0 {
+		timeout = DefaultFileTimeout
+	}
+	if budget == 0 {
+		budget = DefaultFileReadBudget
+	}
+	if o.InspectOptions.VerifyContent {
+		budget = -1
+		if o.FileTimeout == 0 {
+			timeout = -1
+		}
+	}
+	if timeout < 0 {
+		timeout = 0
+	}
+	return timeout, budget
+}
