@@ -110,4 +110,5 @@ type Manifest struct {
 	refs       []hashedURI // the assertions the claim references
 	sigBytes   []byte      // the COSE_Sign1 of c2pa.signature
 	tstTrusted bool        // the signing time comes from a trusted TSA
+	rawActions []map[string]any
 }

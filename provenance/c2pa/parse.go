@@ -309,6 +309,7 @@ func (m *Manifest) readActions(a map[string]any) {
 		if am == nil {
 			continue
 		}
+		m.rawActions = append(m.rawActions, am)
 		act := Action{
 			Action:            truncate(str(am, "action")),
 			DigitalSourceType: truncate(str(am, "digitalSourceType")),

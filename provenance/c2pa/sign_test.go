@@ -586,3 +586,52 @@ func TestClaimMalformedAndMissingAssertion(t *testing.T) {
 	m.sign = nil
 	wantCodes(t, validateStore(t, storeOf(m.build(sha256Of)), Options{}).ActiveManifest(), StateInvalid, CodeClaimSignatureMissing)
 }
+
+func TestActionRulesV2(t *testing.T) {
+	p := newPKI(t)
+	v2 := func(label string, actions []any, extra ...[]byte) *Manifest {
+		m, _ := p.signedManifest(t, label, cose.AlgorithmES256, nil, signOpts{})
+		m.claimV2 = true
+		m.claim = map[string]any{"claim_generator_info": map[string]any{"name": "provscan-test"}, "instanceID": "xmp:iid:" + label}
+		m.assertions = append([][]byte{cborAssertion("c2pa.actions.v2", map[string]any{"actions": actions})}, extra...)
+		return validateStore(t, storeOf(m.build(sha256Of)), Options{}).ActiveManifest()
+	}
+	ingredient := cborAssertion("c2pa.ingredient.v3", map[string]any{"title": "a.jpg", "relationship": "parentOf"})
+	ref := map[string]any{"ingredients": []any{map[string]any{"url": "self#jumbf=c2pa.assertions/c2pa.ingredient.v3", "hash": sha256Of(ingredient[8:])}}}
+	wantCodes(t, v2("urn:c2pa:ok", []any{map[string]any{"action": "c2pa.opened", "parameters": ref}}, ingredient), StateValid, CodeSigningCredentialUntrusted)
+	wantCodes(t, v2("urn:c2pa:created", []any{map[string]any{"action": "c2pa.created", "digitalSourceType": dstTrained}}), StateValid, CodeSigningCredentialUntrusted)
+	wantCodes(t, v2("urn:c2pa:nodst", []any{map[string]any{"action": "c2pa.created"}}), StateInvalid, CodeActionMalformed, CodeSigningCredentialUntrusted)
+	wantCodes(t, v2("urn:c2pa:noingr", []any{map[string]any{"action": "c2pa.opened"}}), StateInvalid, CodeActionIngredientMismatch, CodeSigningCredentialUntrusted)
+	bad := map[string]any{"ingredients": []any{map[string]any{"url": "self#jumbf=c2pa.assertions/c2pa.thumbnail.claim.jpeg", "hash": []byte{1}}}}
+	wantCodes(t, v2("urn:c2pa:badref", []any{map[string]any{"action": "c2pa.placed", "parameters": bad}}, ingredient), StateInvalid, CodeActionIngredientMismatch, CodeSigningCredentialUntrusted)
+}
+
+// An ingredient whose certificate expired after it was taken in: its v3
+// validationResults settle that; without them the store is Invalid.
+func TestIngredientExpiredAfterIngestion(t *testing.T) {
+	p := newPKI(t)
+	expired := func(c *x509.Certificate) {
+		c.NotBefore = time.Now().Add(-48 * time.Hour)
+		c.NotAfter = time.Now().Add(-24 * time.Hour)
+	}
+	in, _ := p.signedManifest(t, "urn:c2pa:old", cose.AlgorithmES256, expired, signOpts{})
+	inBox := in.build(sha256Of)
+	for _, results := range []bool{true, false} {
+		a := map[string]any{"title": "old.jpg", "relationship": "parentOf",
+			"activeManifest": map[string]any{"url": "self#jumbf=/c2pa/urn:c2pa:old", "hash": sha256Of(inBox[8:])}}
+		if results {
+			a["validationResults"] = map[string]any{"activeManifest": map[string]any{"success": []any{}, "informational": []any{}, "failure": []any{}}}
+		}
+		act, _ := p.signedManifest(t, "urn:c2pa:new", cose.AlgorithmES256, nil, signOpts{})
+		act.assertions = append(act.assertions, cborAssertion("c2pa.ingredient.v3", a))
+		s := validateStore(t, storeOf(inBox, act.build(sha256Of)), Options{})
+		wantCodes(t, s.Manifests[0], StateInvalid, CodeSigningCredentialExpired, CodeSigningCredentialUntrusted)
+		want := StateInvalid
+		if results {
+			want = StateValid
+		}
+		if s.ValidationState != want {
+			t.Errorf("validationResults %v: store %s, want %s", results, s.ValidationState, want)
+		}
+	}
+}

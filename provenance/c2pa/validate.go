@@ -92,11 +92,12 @@ func Validate(s *Store, opts Options, content io.ReaderAt, size int64) {
 // ingredientInvalid reports whether an ingredient manifest reachable from m
 // has a failure that the ingredient assertion did not record. A claim
 // generator that took in an ingredient with a known failure records it in
-// the ingredient's validationStatus / validationResults (C2PA 2.x, validation
-// of ingredients); such a failure does not make the new
-// manifest Invalid, a new or different one does. A v3 ingredient with
-// validationResults carries the verdict on its whole subtree, so the
-// manifests below it are not judged again for the store's state.
+// the ingredient's validationStatus (v1, v2) or validationResults (v3);
+// such a failure does not make the new manifest Invalid, a new or
+// different one does. When v3 validationResults are present they also
+// settle the ingredient credential's validity in time: a certificate that
+// expired after the ingredient was taken in does not count, while
+// failures that time cannot cause (hashes, signature, structure) do.
 func (v *validator) ingredientInvalid(m *Manifest, seen map[*Manifest]bool) bool {
 	if seen[m] {
 		return false
@@ -104,13 +105,17 @@ func (v *validator) ingredientInvalid(m *Manifest, seen map[*Manifest]bool) bool
 	seen[m] = true
 	for _, in := range m.Ingredients {
 		im := v.s.Manifest(in.Manifest)
-		if im == nil || im == m || in.hasResults {
+		if im == nil || im == m {
 			continue
 		}
 		for _, c := range im.ValidationStatus {
-			if IsFailure(c) && !slices.Contains(in.ValidationStatus, c) {
-				return true
+			if !IsFailure(c) || slices.Contains(in.ValidationStatus, c) {
+				continue
 			}
+			if in.hasResults && c == CodeSigningCredentialExpired {
+				continue
+			}
+			return true
 		}
 		if v.ingredientInvalid(im, seen) {
 			return true
@@ -170,6 +175,7 @@ func (v *validator) manifest(m *Manifest, active bool) {
 	}
 	v.signature(m)
 	v.assertionURIs(m)
+	v.checkActions(m)
 	v.ingredients(m)
 	if active && !m.Update && v.opts.VerifyContent && v.content != nil {
 		v.hardBinding(m)
