@@ -49,7 +49,7 @@ func ReadOgg(r io.ReaderAt, size int64) (*Result, error) {
 		}
 		var h [27]byte
 		if err := ReadAt(r, h[:], off); err != nil {
-			return res, fmt.Errorf("Ogg page header: %w", err)
+			return res, fmt.Errorf("page header: %w", err)
 		}
 		if string(h[:4]) != "OggS" || h[4] != 0 {
 			return res, fmt.Errorf("%w: no Ogg page at offset %d", ErrMalformed, off)
@@ -57,7 +57,7 @@ func ReadOgg(r io.ReaderAt, size int64) (*Result, error) {
 		flags, serial, nseg := h[5], binary.LittleEndian.Uint32(h[14:]), int(h[26])
 		lacing := make([]byte, nseg)
 		if err := ReadAt(r, lacing, off+27); err != nil {
-			return res, fmt.Errorf("Ogg segment table: %w", err)
+			return res, fmt.Errorf("segment table: %w", err)
 		}
 		dataOff := off + 27 + int64(nseg)
 		var n int64
@@ -84,7 +84,7 @@ func ReadOgg(r io.ReaderAt, size int64) (*Result, error) {
 			}
 			data, err := ReadBlock(r, dataOff, n, size)
 			if err != nil {
-				return res, fmt.Errorf("Ogg page data: %w", err)
+				return res, fmt.Errorf("page data: %w", err)
 			}
 			if err := oggSegments(s, data, lacing, dataOff, res); err != nil {
 				return res, err
