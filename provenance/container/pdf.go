@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"compress/flate"
 	"compress/zlib"
+	"encoding/ascii85"
 	"errors"
 	"fmt"
 	"io"
@@ -668,6 +669,10 @@ func (p *pdfReader) decode(d pdfDict, data []byte) ([]byte, error) {
 			if data, err = pdfPredictor(data, parm); err != nil {
 				return nil, err
 			}
+		case pdfName("ASCII85Decode"), pdfName("A85"):
+			if data, err = pdfASCII85(data); err != nil {
+				return nil, err
+			}
 		case pdfName("Crypt"): // decryption is done before the filters
 		case pdfName("ASCIIHexDecode"), pdfName("AHx"):
 			l := &pdfLexer{b: append(append([]byte{'<'}, data...), '>'), steps: &p.steps}
@@ -698,6 +703,23 @@ func pdfInflate(data []byte, limit int64) ([]byte, error) {
 	}
 	if err != nil && len(out) == 0 {
 		return nil, fmt.Errorf("%w: FlateDecode: %v", ErrMalformed, err)
+	}
+	return out, nil
+}
+
+// pdfASCII85 decodes ASCII base-85 data up to its ~> end marker, refusing
+// output larger than MaxBlockSize.
+func pdfASCII85(data []byte) ([]byte, error) {
+	if i := bytes.Index(data, []byte("~>")); i >= 0 {
+		data = data[:i]
+	}
+	data = bytes.TrimPrefix(bytes.TrimLeft(data, " \t\r\n\f\x00"), []byte("<~"))
+	out, err := io.ReadAll(io.LimitReader(ascii85.NewDecoder(bytes.NewReader(data)), MaxBlockSize+1))
+	if err != nil {
+		return nil, fmt.Errorf("%w: ASCII85Decode: %v", ErrMalformed, err)
+	}
+	if len(out) > MaxBlockSize {
+		return nil, fmt.Errorf("%w: ASCII85 stream decodes to more than %d bytes", ErrLimit, MaxBlockSize)
 	}
 	return out, nil
 }

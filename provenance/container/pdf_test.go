@@ -8,6 +8,7 @@ import (
 	"crypto/md5"
 	"crypto/rc4"
 	"crypto/sha256"
+	"encoding/ascii85"
 	"encoding/binary"
 	"errors"
 	"fmt"
@@ -794,4 +795,26 @@ func TestPDFInflateBudget(t *testing.T) {
 		t.Errorf("c2pa blocks %d", len(blocksOf(res, KindC2PA)))
 	}
 	t.Logf("%d info parts, %v", len(info), time.Since(start))
+}
+
+func TestPDFASCII85(t *testing.T) {
+	var a85 bytes.Buffer
+	w := ascii85.NewEncoder(&a85)
+	w.Write(deflate([]byte(pdfTestXMP)))
+	w.Close()
+	b := newPDF()
+	b.obj(1, "<</Type/Catalog/Metadata 2 0 R>>")
+	b.stream(2, "/Type/Metadata/Filter[/ASCII85Decode/FlateDecode]", append(a85.Bytes(), "~>"...))
+	b.xrefTable("/Size 3/Root 1 0 R")
+	data := b.buf.Bytes()
+	res, err := ReadPDF(bytes.NewReader(data), int64(len(data)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if x := blocksOf(res, KindXMP); len(x) != 1 || string(x[0].Data) != pdfTestXMP {
+		t.Errorf("xmp %+v", x)
+	}
+	if _, err := pdfASCII85([]byte("<~ab{c~>")); !errors.Is(err, ErrMalformed) {
+		t.Errorf("bad ASCII85: %v", err)
+	}
 }
