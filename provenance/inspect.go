@@ -1,12 +1,15 @@
 package provenance
 
 import (
+	"crypto/x509"
 	"errors"
 	"fmt"
 	"io"
+	"strings"
 
 	"github.com/provscan/provscan/provenance/c2pa"
 	"github.com/provscan/provscan/provenance/container"
+	"github.com/provscan/provscan/provenance/evidence"
 	"github.com/provscan/provscan/provenance/exif"
 	"github.com/provscan/provscan/provenance/genai"
 	"github.com/provscan/provscan/provenance/iptc"
@@ -15,8 +18,15 @@ import (
 
 // Options tune Inspect.
 type Options struct {
-	// VerifyContent checks C2PA hard bindings, reading the whole file.
+	// VerifyContent checks C2PA hard bindings (data, BMFF and boxes hashes),
+	// reading the whole file through a bounded buffer.
 	VerifyContent bool
+	// TrustAnchors are the root certificates whose C2PA signing chains are
+	// Trusted; with none, a good signature is Valid and untrusted.
+	TrustAnchors *x509.CertPool
+	// AllowedSigners lists end-entity signing certificates (DER) that are
+	// Trusted whatever their chain.
+	AllowedSigners [][]byte
 }
 
 // ErrUnknownFormat is returned (wrapped) for files no container reader knows.
@@ -49,11 +59,58 @@ func Inspect(r io.ReaderAt, size int64, name string, opts Options) (*Provenance,
 	for _, b := range p.Blocks {
 		p.interpret(b, 0)
 	}
+	copts := c2pa.Options{TrustAnchors: opts.TrustAnchors, Allowed: opts.AllowedSigners, VerifyContent: opts.VerifyContent}
+	for _, st := range p.C2PA {
+		c2pa.Validate(st.Store, copts, r, size)
+	}
 	if len(p.C2PA) > 0 {
 		p.Store, p.Stores = &p.C2PA[0], p.C2PA[1:]
 	}
-	p.Evidence = genai.Detect(p.facts())
+	p.Evidence = p.weigh(genai.Detect(p.facts()))
 	return p, nil
+}
+
+// weigh adds the outcome of C2PA validation to the evidence: claims of a
+// manifest whose signer is trusted are verified, and a store that fails
+// validation is evidence of its own, so that a tampered credential is never
+// taken at face value.
+func (p *Provenance) weigh(items []evidence.Item) []evidence.Item {
+	for i := range items {
+		it := &items[i]
+		if it.Manifest == "" || it.Store < 0 || it.Store >= len(p.C2PA) || it.Kind == evidence.Prompt {
+			continue
+		}
+		st := p.C2PA[it.Store]
+		if st.ValidationState == c2pa.StateTrusted && manifestState(st.Store, it.Manifest) == c2pa.StateTrusted {
+			it.Confidence = evidence.Verified
+		}
+	}
+	for i, st := range p.C2PA {
+		if st.ValidationState != c2pa.StateInvalid {
+			continue
+		}
+		for _, m := range st.Manifests {
+			if m.ValidationState != c2pa.StateInvalid {
+				continue
+			}
+			items = append(items, evidence.Item{
+				Kind: evidence.InvalidC2PA, Container: st.Container, Offset: st.Offset, Store: i,
+				Location: "manifest " + m.Label, Manifest: m.Label, Ingredient: m.Label != st.Active,
+				Field: "validation_status", Value: evidence.Truncate(strings.Join(m.ValidationStatus, ", ")),
+				Confidence: evidence.Declared,
+			})
+		}
+	}
+	return items
+}
+
+func manifestState(s *c2pa.Store, label string) string {
+	for _, m := range s.Manifests {
+		if m.Label == label {
+			return m.ValidationState
+		}
+	}
+	return ""
 }
 
 // interpret decodes one block with the interpreter of its kind. Photoshop

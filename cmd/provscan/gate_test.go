@@ -165,3 +165,19 @@ func TestInterruptedScanExits2(t *testing.T) {
 		t.Errorf("interrupted scan: exit %d, stderr %q", code, e.String())
 	}
 }
+
+func TestTrustFlagsNeedCertificates(t *testing.T) {
+	dir := tree(t, map[string]string{"a.png": "CLEAN\n", "empty.pem": "no certificate here\n"})
+	for _, args := range [][]string{
+		{"scan", "--trust-anchors", dir + "/missing.pem", dir},
+		{"scan", "--allowed-signers", dir + "/empty.pem", dir},
+		{"inspect", "--trust-anchors", dir + "/empty.pem", dir + "/a.png"},
+	} {
+		if code, _, stderr := runCLI(args...); code != 2 || !strings.Contains(stderr, "--") {
+			t.Errorf("%v: exit %d, stderr %q; want a usage error (2)", args, code, stderr)
+		}
+	}
+	if code, _, stderr := runCLI("scan", "--verify-content", dir); code != 0 {
+		t.Errorf("--verify-content on a clean tree: exit %d, %s", code, stderr)
+	}
+}

@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"sort"
 	"strings"
 	"text/tabwriter"
 
@@ -16,6 +17,7 @@ import (
 
 func newInspectCmd(stdout io.Writer) *cobra.Command {
 	var asJSON bool
+	var cf c2paFlags
 	cmd := &cobra.Command{
 		Use:   "inspect FILE",
 		Short: "Show everything provscan sees in one file",
@@ -24,7 +26,11 @@ location, offset, size), the decoded XMP properties, EXIF fields, text chunks,
 C2PA manifests in summary, the evidence and the findings.`,
 		Args: cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			in, err := scanner.InspectFile(args[0], scanner.Options{Version: toolVersion(), Inspect: inspector})
+			iopts, err := cf.options()
+			if err != nil {
+				return usageError{err}
+			}
+			in, err := scanner.InspectFile(args[0], scanner.Options{Version: toolVersion(), Inspect: inspector, InspectOptions: iopts})
 			if err != nil {
 				return err
 			}
@@ -38,6 +44,7 @@ C2PA manifests in summary, the evidence and the findings.`,
 		},
 	}
 	cmd.Flags().BoolVar(&asJSON, "json", false, "print JSON instead of text")
+	cf.register(cmd.Flags())
 	return cmd
 }
 
@@ -143,48 +150,118 @@ func writeInspection(w io.Writer, in *scanner.Inspection) error {
 	return ew.err
 }
 
+// writeStore prints the manifest tree: the active manifest first, each
+// ingredient's manifest indented under the ingredient, recursively, then any
+// manifest no ingredient refers to (update manifests, leftovers).
 func writeStore(w io.Writer, st *c2pa.Store) {
+	if st.ValidationState != "" {
+		fmt.Fprintf(w, "  validation state: %s\n", st.ValidationState)
+	}
+	byLabel := map[string]*c2pa.Manifest{}
 	for _, m := range st.Manifests {
-		active := ""
-		if m.Label == st.Active {
-			active = " (active)"
+		byLabel[m.Label] = m
+	}
+	printed := map[string]bool{}
+	if m := byLabel[st.Active]; m != nil {
+		writeManifest(w, st, m, byLabel, printed, 1)
+	}
+	for _, m := range st.Manifests {
+		if !printed[m.Label] {
+			writeManifest(w, st, m, byLabel, printed, 1)
 		}
-		fmt.Fprintf(w, "  manifest %s%s\n", clean(m.Label), active)
-		var gens []string
-		if m.ClaimGenerator != "" {
-			gens = append(gens, m.ClaimGenerator)
+	}
+}
+
+func writeManifest(w io.Writer, st *c2pa.Store, m *c2pa.Manifest, byLabel map[string]*c2pa.Manifest, printed map[string]bool, depth int) {
+	pad := strings.Repeat("  ", depth)
+	printed[m.Label] = true
+	active := ""
+	if m.Label == st.Active {
+		active = " (active)"
+	}
+	fmt.Fprintf(w, "%smanifest %s%s\n", pad, clean(m.Label), active)
+	pad += "  "
+	var gens []string
+	if m.ClaimGenerator != "" {
+		gens = append(gens, m.ClaimGenerator)
+	}
+	for _, g := range m.ClaimGeneratorInfo {
+		gens = append(gens, strings.TrimSpace(g.Name+" "+g.Version))
+	}
+	if len(gens) > 0 {
+		fmt.Fprintf(w, "%sclaim generator: %s\n", pad, clean(strings.Join(gens, "; ")))
+	}
+	if m.Title != "" {
+		fmt.Fprintf(w, "%stitle: %s\n", pad, clean(m.Title))
+	}
+	if m.Signer != nil {
+		fmt.Fprintf(w, "%ssigner: %s\n", pad, clean(m.Signer.String()))
+	}
+	if m.SigningTime != nil {
+		fmt.Fprintf(w, "%ssigning time: %s\n", pad, m.SigningTime.UTC().Format("2006-01-02T15:04:05Z"))
+	}
+	if m.ValidationState != "" {
+		line := pad + "validation: " + m.ValidationState
+		if len(m.ValidationStatus) > 0 {
+			line += " (" + clean(strings.Join(m.ValidationStatus, ", ")) + ")"
 		}
-		for _, g := range m.ClaimGeneratorInfo {
-			gens = append(gens, strings.TrimSpace(g.Name+" "+g.Version))
+		fmt.Fprintln(w, line)
+	}
+	if len(m.Assertions) > 0 {
+		fmt.Fprintf(w, "%sassertions: %s\n", pad, clean(strings.Join(m.Assertions, ", ")))
+	}
+	for _, a := range m.Actions {
+		line := pad + "action " + clean(a.Action)
+		if a.DigitalSourceType != "" {
+			line += ", source type " + clean(a.DigitalSourceType)
 		}
-		if len(gens) > 0 {
-			fmt.Fprintf(w, "    claim generator: %s\n", clean(strings.Join(gens, "; ")))
+		if a.SoftwareAgent != "" {
+			line += ", agent " + clean(a.SoftwareAgent)
 		}
-		if m.Title != "" {
-			fmt.Fprintf(w, "    title: %s\n", clean(m.Title))
+		fmt.Fprintln(w, line)
+	}
+	for _, t := range m.IPTCSourceTypes {
+		fmt.Fprintf(w, "%sIPTC source type: %s\n", pad, clean(t))
+	}
+	for k, v := range sortedMap(m.TrainingMining) {
+		fmt.Fprintf(w, "%straining-mining %s: %s\n", pad, clean(k), clean(v))
+	}
+	for _, in := range m.Ingredients {
+		line := pad + "ingredient " + clean(in.Title)
+		if in.Relationship != "" {
+			line += " (" + clean(in.Relationship) + ")"
 		}
-		for _, a := range m.Actions {
-			line := "    action " + clean(a.Action)
-			if a.DigitalSourceType != "" {
-				line += ", source type " + clean(a.DigitalSourceType)
+		if len(in.ValidationStatus) > 0 {
+			line += ", recorded status " + clean(strings.Join(in.ValidationStatus, ", "))
+		}
+		sub := byLabel[in.Manifest]
+		switch {
+		case in.Manifest == "":
+			line += ", no manifest"
+		case sub == nil:
+			line += ", manifest " + clean(in.Manifest) + " (missing from the store)"
+		case printed[in.Manifest]:
+			line += ", manifest " + clean(in.Manifest) + " (shown above)"
+		}
+		fmt.Fprintln(w, line)
+		if sub != nil && !printed[in.Manifest] && depth < 16 {
+			writeManifest(w, st, sub, byLabel, printed, depth+2)
+		}
+	}
+}
+
+// sortedMap iterates a string map in key order.
+func sortedMap(m map[string]string) func(func(string, string) bool) {
+	return func(yield func(string, string) bool) {
+		keys := make([]string, 0, len(m))
+		for k := range m {
+			keys = append(keys, k)
+		}
+		sort.Strings(keys)
+		for _, k := range keys {
+			if !yield(k, m[k]) {
+				return
 			}
-			if a.SoftwareAgent != "" {
-				line += ", agent " + clean(a.SoftwareAgent)
-			}
-			fmt.Fprintln(w, line)
-		}
-		for _, t := range m.IPTCSourceTypes {
-			fmt.Fprintf(w, "    IPTC source type: %s\n", clean(t))
-		}
-		for _, in := range m.Ingredients {
-			line := "    ingredient " + clean(in.Title)
-			if in.Relationship != "" {
-				line += " (" + clean(in.Relationship) + ")"
-			}
-			if in.Manifest != "" {
-				line += ", manifest " + clean(in.Manifest)
-			}
-			fmt.Fprintln(w, line)
 		}
 	}
 }

@@ -30,6 +30,7 @@ type scanFlags struct {
 	quiet          bool
 	verbose        bool
 	fileTimeout    time.Duration
+	c2pa           c2paFlags
 }
 
 const scanLong = `Scan reads the metadata of every file under the given paths (default ".") and
@@ -69,6 +70,7 @@ func newScanCmd(stdout, stderr io.Writer) *cobra.Command {
 	fl.StringVar(&f.approvals, "approvals", "", "written approvals `FILE` (default: ./"+scanner.ApprovalsFile+" if present)")
 	fl.StringVar(&f.baseline, "baseline", "", "report only findings that are not in this earlier JSON report `FILE`")
 	fl.DurationVar(&f.fileTimeout, "file-timeout", scanner.DefaultFileTimeout, "give up on a file after `DURATION` (it becomes an unreadable finding); 0 for no limit")
+	f.c2pa.register(fl)
 	fl.BoolVarP(&f.quiet, "quiet", "q", false, "print nothing but the report (no progress bar)")
 	fl.BoolVarP(&f.verbose, "verbose", "v", false, "log skipped and excluded paths to standard error; list evidence in the text report")
 	return cmd
@@ -103,6 +105,12 @@ func runScan(cmd *cobra.Command, args []string, f *scanFlags, stdout, stderr io.
 	base := scanner.Options{Version: toolVersion(), Inspect: inspector, FileTimeout: f.fileTimeout}
 	if f.fileTimeout == 0 {
 		base.FileTimeout = -1 // no limit
+	} else if !cmd.Flags().Changed("file-timeout") {
+		base.FileTimeout = 0 // the default, lifted by --verify-content
+	}
+	var err error
+	if base.InspectOptions, err = f.c2pa.options(); err != nil {
+		return usageError{err}
 	}
 	if f.verbose {
 		var mu sync.Mutex
