@@ -4,7 +4,10 @@ import (
 	"bytes"
 	"context"
 	"flag"
+	"io/fs"
 	"os"
+	"os/exec"
+	"path/filepath"
 	"testing"
 
 	"github.com/provscan/provscan/scanner"
@@ -54,5 +57,53 @@ func TestGoldenDeliverables(t *testing.T) {
 	}
 	if again := goldenJSON(t, 1); !bytes.Equal(got, again) {
 		t.Errorf("report differs between 4 workers and 1 worker")
+	}
+}
+
+// TestDeliverablesMatchGenerator: the committed sample tree is exactly what
+// testdata/gen writes, so the fixtures are reproducible from source.
+func TestDeliverablesMatchGenerator(t *testing.T) {
+	out := t.TempDir()
+	cmd := exec.Command("go", "run", "./testdata/gen", "-o", out)
+	cmd.Dir = ".."
+	if b, err := cmd.CombinedOutput(); err != nil {
+		t.Fatalf("go run ./testdata/gen: %v\n%s", err, b)
+	}
+	want := map[string][]byte{}
+	err := filepath.WalkDir(out, func(p string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() {
+			return err
+		}
+		rel, _ := filepath.Rel(out, p)
+		want[filepath.ToSlash(rel)], err = os.ReadFile(p)
+		return err
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := 0
+	err = filepath.WalkDir(deliverables, func(p string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() {
+			return err
+		}
+		rel, _ := filepath.Rel(deliverables, p)
+		rel = filepath.ToSlash(rel)
+		b, err := os.ReadFile(p)
+		if err != nil {
+			return err
+		}
+		got++
+		if w, ok := want[rel]; !ok {
+			t.Errorf("%s is committed but not generated", rel)
+		} else if !bytes.Equal(b, w) {
+			t.Errorf("%s differs from the generator's output; run make testdata", rel)
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got != len(want) {
+		t.Errorf("%d files committed, %d generated", got, len(want))
 	}
 }
