@@ -14,6 +14,13 @@ type Signature struct {
 	Source    Source         // where to look; "" means any source but C2PA
 	Fields    []string       // field names, compared case-insensitively; nil means any field
 	Value     *regexp.Regexp // nil means the field's presence is enough
+	// Literals is a cheap prefilter: when set, the value must contain one of
+	// these strings before Value is tried.
+	Literals []string
+	// A1111 rows match only an AUTOMATIC1111-style parameters text (a prompt,
+	// then a "Steps: N, Sampler: ..." settings line); Value then tells the
+	// fork apart. The test is made once per fact, whatever the number of rows.
+	A1111 bool
 	// Prompt marks fields that carry generation inputs (prompt, workflow, seed, model).
 	Prompt bool
 	// Attribution rows name the generator of GenAI source types declared in
@@ -26,10 +33,6 @@ type Signature struct {
 
 func re(s string) *regexp.Regexp { return regexp.MustCompile(s) }
 
-// a1111 matches the "parameters" text of the AUTOMATIC1111 family: a prompt,
-// then a line of "Steps: N, Sampler: ..., CFG scale: ..." settings.
-const a1111 = `(?s)(?:^|\n)\s*Steps: \d+,.*\b(?:Sampler|Seed|CFG [sS]cale): `
-
 // comfyGraph matches a ComfyUI API prompt graph or UI workflow graph.
 const comfyGraph = `(?s)"class_type"\s*:|"last_node_id"\s*:`
 
@@ -37,27 +40,27 @@ const comfyGraph = `(?s)"class_type"\s*:|"last_node_id"\s*:`
 // fact the first matching row wins. See CATALOGUE.md in the shared corpus.
 var Catalogue = []Signature{
 	// --- Stable Diffusion UIs: parameters text (A1111 family) ---
-	{ID: "forge-parameters", Generator: "Forge", Value: re(a1111 + `.*\bVersion: (?:f\d|classic|neo)`), Prompt: true, Confidence: evidence.Inferred,
+	{ID: "forge-parameters", Literals: []string{"Version: f", "Version: classic", "Version: neo"}, Generator: "Forge", A1111: true, Value: re(`\bVersion: (?:f\d|classic|neo)`), Prompt: true, Confidence: evidence.Inferred,
 		Example: Fact{Source: Text, Field: "parameters", Value: "a cat\nSteps: 20, Sampler: Euler, CFG scale: 7, Seed: 1, Version: f2.0.1v1.10.1-previous"}},
-	{ID: "sdnext-parameters", Generator: "SD.Next", Value: re(a1111 + `.*\bApp: SD\.Next`), Prompt: true, Confidence: evidence.Inferred,
+	{ID: "sdnext-parameters", Literals: []string{"App: SD.Next"}, Generator: "SD.Next", A1111: true, Value: re(`\bApp: SD\.Next`), Prompt: true, Confidence: evidence.Inferred,
 		Example: Fact{Source: Text, Field: "parameters", Value: "a cat\nSteps: 20, Size: 512x512, Sampler: DDIM, App: SD.Next, Version: 56a8aea"}},
-	{ID: "comfyui-a1111-parameters", Generator: "ComfyUI", Value: re(a1111 + `.*\bVersion: ComfyUI`), Prompt: true, Confidence: evidence.Inferred,
+	{ID: "comfyui-a1111-parameters", Literals: []string{"Version: ComfyUI"}, Generator: "ComfyUI", A1111: true, Value: re(`\bVersion: ComfyUI`), Prompt: true, Confidence: evidence.Inferred,
 		Example: Fact{Source: EXIF, Field: "UserComment", Value: "a cat\nNegative prompt: x\nSteps: 20, Sampler: euler, CFG Scale: 8.0, Version: ComfyUI"}},
-	{ID: "civitai-parameters", Generator: "Civitai", Value: re(a1111 + `.*\bCivitai (?:resources|metadata): `), Prompt: true, Confidence: evidence.Inferred,
+	{ID: "civitai-parameters", Literals: []string{"Civitai resources: ", "Civitai metadata: "}, Generator: "Civitai", A1111: true, Value: re(`\bCivitai (?:resources|metadata): `), Prompt: true, Confidence: evidence.Inferred,
 		Example: Fact{Source: EXIF, Field: "UserComment", Value: "a cat\nSteps: 25, Sampler: Euler a, CFG scale: 5, Civitai resources: [{\"type\":\"checkpoint\"}]"}},
-	{ID: "fooocus-a1111-parameters", Generator: "Fooocus", Value: re(a1111 + `.*\bVersion: Fooocus`), Prompt: true, Confidence: evidence.Inferred,
+	{ID: "fooocus-a1111-parameters", Literals: []string{"Version: Fooocus"}, Generator: "Fooocus", A1111: true, Value: re(`\bVersion: Fooocus`), Prompt: true, Confidence: evidence.Inferred,
 		Example: Fact{Source: Text, Field: "parameters", Value: "a cat\nSteps: 30, Sampler: dpmpp_2m_sde_gpu, Seed: 5, Version: Fooocus v2.5.5"}},
-	{ID: "easydiffusion-json", Generator: "Easy Diffusion", Value: re(`"use_stable_diffusion_model"\s*:`), Prompt: true, Confidence: evidence.Inferred,
+	{ID: "easydiffusion-json", Literals: []string{"use_stable_diffusion_model"}, Generator: "Easy Diffusion", Value: re(`"use_stable_diffusion_model"\s*:`), Prompt: true, Confidence: evidence.Inferred,
 		Example: Fact{Source: EXIF, Field: "UserComment", Value: `{"prompt": "a cat", "use_stable_diffusion_model": "sd-v1-4"}`}},
 	{ID: "easydiffusion-text", Generator: "Easy Diffusion", Source: Text, Fields: []string{"use_stable_diffusion_model", "Stable Diffusion model"}, Prompt: true, Confidence: evidence.Inferred,
 		Example: Fact{Source: Text, Field: "use_stable_diffusion_model", Value: "sd-v1-4"}},
-	{ID: "swarmui-params", Generator: "SwarmUI", Value: re(`"sui_image_params"\s*:`), Prompt: true, Confidence: evidence.Inferred,
+	{ID: "swarmui-params", Literals: []string{"sui_image_params"}, Generator: "SwarmUI", Value: re(`"sui_image_params"\s*:`), Prompt: true, Confidence: evidence.Inferred,
 		Example: Fact{Source: Text, Field: "parameters", Value: `{"sui_image_params": {"prompt": "a cat"}}`}},
-	{ID: "ruinedfooocus-json", Generator: "RuinedFooocus", Value: re(`"software"\s*:\s*"RuinedFooocus`), Prompt: true, Confidence: evidence.Declared,
+	{ID: "ruinedfooocus-json", Literals: []string{"RuinedFooocus"}, Generator: "RuinedFooocus", Value: re(`"software"\s*:\s*"RuinedFooocus`), Prompt: true, Confidence: evidence.Declared,
 		Example: Fact{Source: Text, Field: "parameters", Value: `{"Prompt": "a cat", "software": "RuinedFooocus 1.60"}`}},
 	{ID: "fooocus-scheme", Generator: "Fooocus", Source: Text, Fields: []string{"fooocus_scheme"}, Confidence: evidence.Declared,
 		Example: Fact{Source: Text, Field: "fooocus_scheme", Value: "fooocus"}},
-	{ID: "fooocus-json", Generator: "Fooocus", Value: re(`"(?:version|Version)"\s*:\s*"Fooocus|"full_negative_prompt"\s*:`), Prompt: true, Confidence: evidence.Inferred,
+	{ID: "fooocus-json", Literals: []string{"Fooocus", "full_negative_prompt"}, Generator: "Fooocus", Value: re(`"(?:version|Version)"\s*:\s*"Fooocus|"full_negative_prompt"\s*:`), Prompt: true, Confidence: evidence.Inferred,
 		Example: Fact{Source: Text, Field: "parameters", Value: `{"base_model": "juggernautXL", "full_negative_prompt": ["ugly"], "version": "Fooocus v2.5.5"}`}},
 	{ID: "fooocus-software", Generator: "Fooocus", Source: EXIF, Fields: []string{"Software"}, Value: re(`^Fooocus\b`), Confidence: evidence.Declared,
 		Example: Fact{Source: EXIF, Field: "Software", Value: "Fooocus v2.5.5"}},
@@ -65,7 +68,7 @@ var Catalogue = []Signature{
 		Example: Fact{Source: Text, Field: "smproj", Value: `{"Version":2,"ProjectType":"TextToImage"}`}},
 	{ID: "tensorart-generation-data", Generator: "TensorArt", Source: Text, Fields: []string{"generation_data"}, Prompt: true, Confidence: evidence.Declared,
 		Example: Fact{Source: Text, Field: "generation_data", Value: `{"prompt":"a cat","negativePrompt":"x"}`}},
-	{ID: "tensorart-comfy-node", Generator: "TensorArt", Value: re(`"class_type"\s*:\s*"ECHOCheckpointLoaderSimple"`), Prompt: true, Confidence: evidence.Inferred,
+	{ID: "tensorart-comfy-node", Literals: []string{"ECHOCheckpointLoaderSimple"}, Generator: "TensorArt", Value: re(`"class_type"\s*:\s*"ECHOCheckpointLoaderSimple"`), Prompt: true, Confidence: evidence.Inferred,
 		Example: Fact{Source: Text, Field: "prompt", Value: `{"10002": {"class_type": "ECHOCheckpointLoaderSimple"}}`}},
 	{ID: "invokeai-metadata", Generator: "InvokeAI", Source: Text, Fields: []string{"invokeai_metadata", "invokeai_graph", "invokeai_workflow"}, Prompt: true, Confidence: evidence.Declared,
 		Example: Fact{Source: Text, Field: "invokeai_metadata", Value: `{"generation_mode":"sdxl_txt2img","positive_prompt":"a cat"}`}},
@@ -79,9 +82,9 @@ var Catalogue = []Signature{
 		Example: Fact{Source: Text, Field: "Source", Value: "NovelAI Diffusion V4.5 4BDE2A90"}},
 	{ID: "novelai-title", Generator: "NovelAI", Fields: []string{"Title", "DocumentName"}, Value: re(`^(?:NovelAI generated image|AI generated image)$`), Confidence: evidence.Declared,
 		Example: Fact{Source: EXIF, Field: "DocumentName", Value: "NovelAI generated image"}},
-	{ID: "novelai-comment", Generator: "NovelAI", Source: Text, Fields: []string{"Comment"}, Value: re(`"(?:uc|v4_prompt|noise_schedule|signed_hash)"\s*:`), Prompt: true, Confidence: evidence.Inferred,
+	{ID: "novelai-comment", Literals: []string{"uc", "v4_prompt", "noise_schedule", "signed_hash"}, Generator: "NovelAI", Source: Text, Fields: []string{"Comment"}, Value: re(`"(?:uc|v4_prompt|noise_schedule|signed_hash)"\s*:`), Prompt: true, Confidence: evidence.Inferred,
 		Example: Fact{Source: Text, Field: "Comment", Value: `{"prompt": "a cat", "steps": 28, "uc": "lowres", "noise_schedule": "karras"}`}},
-	{ID: "civitai-air-urn", Generator: "Civitai", Value: re(`urn:air:[a-z0-9]+:[a-z]+:civitai:|"extraMetadata"\s*:`), Prompt: true, Confidence: evidence.Inferred,
+	{ID: "civitai-air-urn", Literals: []string{"civitai:", "extraMetadata"}, Generator: "Civitai", Value: re(`urn:air:[a-z0-9]+:[a-z]+:civitai:|"extraMetadata"\s*:`), Prompt: true, Confidence: evidence.Inferred,
 		Example: Fact{Source: EXIF, Field: "UserComment", Value: `{"resource-stack":{"inputs":{"ckpt_name":"urn:air:sdxl:checkpoint:civitai:288584@324619"}}}`}},
 	{ID: "aihorde-software", Generator: "AI Horde", Source: EXIF, Fields: []string{"Software"}, Value: re(`^(?:ArtBot|Stable UI)\b.*AI Horde`), Confidence: evidence.Declared,
 		Example: Fact{Source: EXIF, Field: "Software", Value: "ArtBot - Create images with Stable Diffusion, utilizing the AI Horde"}},
@@ -89,22 +92,22 @@ var Catalogue = []Signature{
 		Example: Fact{Source: EXIF, Field: "Software", Value: "AI generated;txt2img;flux"}},
 	{ID: "flux-make", Generator: "FLUX (Black Forest Labs)", Source: EXIF, Fields: []string{"Make"}, Value: re(`^Black Forest Labs$`), Confidence: evidence.Declared,
 		Example: Fact{Source: EXIF, Field: "Make", Value: "Black Forest Labs"}},
-	{ID: "midjourney-description", Generator: "Midjourney", Fields: []string{"Description", "dc:description"}, Value: re(`(?s)--(?:v|ar|stylize|chaos) .*Job ID: [0-9a-f-]{36}|Job ID: [0-9a-f]{8}-[0-9a-f]{4}-`), Prompt: true, Confidence: evidence.Inferred,
+	{ID: "midjourney-description", Literals: []string{"Job ID: "}, Generator: "Midjourney", Fields: []string{"Description", "dc:description"}, Value: re(`(?s)--(?:v|ar|stylize|chaos) .*Job ID: [0-9a-f-]{36}|Job ID: [0-9a-f]{8}-[0-9a-f]{4}-`), Prompt: true, Confidence: evidence.Inferred,
 		Example: Fact{Source: Text, Field: "Description", Value: "a cat --ar 16:9 --v 6.1 Job ID: 1b2c3d4e-0000-4000-8000-123456789abc"}},
 	{ID: "drawthings-creatortool", Generator: "Draw Things", Source: XMP, Fields: []string{"xmp:CreatorTool", "stEvt:softwareAgent"}, Value: re(`^Draw Things`), Confidence: evidence.Declared,
 		Example: Fact{Source: XMP, Field: "xmp:CreatorTool", Value: "Draw Things"}},
-	{ID: "drawthings-usercomment", Generator: "Draw Things", Source: XMP, Fields: []string{"exif:UserComment"}, Value: re(`"c"\s*:.*"sampler"\s*:`), Prompt: true, Confidence: evidence.Inferred,
+	{ID: "drawthings-usercomment", Literals: []string{"sampler"}, Generator: "Draw Things", Source: XMP, Fields: []string{"exif:UserComment"}, Value: re(`"c"\s*:.*"sampler"\s*:`), Prompt: true, Confidence: evidence.Inferred,
 		Example: Fact{Source: XMP, Field: "exif:UserComment", Value: `{"c": "a cat", "uc": "", "model": "sd_xl", "sampler": "DPM++ 2M Karras", "seed": 1}`}},
 	// ComfyUI after its specialised forks (TensorArt, Stability Matrix, SwarmUI use it as a back end).
 	{ID: "comfyui-exif-prefixed", Generator: "ComfyUI", Source: EXIF, Fields: []string{"Make", "Model", "ImageDescription", "Software", "DocumentName", "UserComment"}, Value: re(`^(?i:prompt|workflow):\s*\{`), Prompt: true, Confidence: evidence.Inferred,
 		Example: Fact{Source: EXIF, Field: "Model", Value: `prompt:{"1": {"inputs": {}, "class_type": "SaveAnimatedWEBP"}}`}},
-	{ID: "comfyui-graph", Generator: "ComfyUI", Value: re(comfyGraph), Prompt: true, Confidence: evidence.Inferred,
+	{ID: "comfyui-graph", Literals: []string{"class_type", "last_node_id"}, Generator: "ComfyUI", Value: re(comfyGraph), Prompt: true, Confidence: evidence.Inferred,
 		Example: Fact{Source: Text, Field: "prompt", Value: `{"3": {"inputs": {"seed": 1}, "class_type": "KSampler"}}`}},
 	{ID: "comfyui-apng-chunk", Generator: "ComfyUI", Source: Text, Fields: []string{"workflow"}, Value: re(`"nodes"\s*:`), Prompt: true, Confidence: evidence.Inferred,
 		Example: Fact{Source: Text, Field: "workflow", Value: `{"nodes": [], "links": []}`}},
-	{ID: "hfspace-json-parameters", Generator: "Hugging Face Space", Source: Text, Fields: []string{"parameters"}, Value: re(`(?s)^\s*\{.*"prompt"\s*:.*"(?:resolution|num_inference_steps|guidance_scale)"\s*:`), Prompt: true, Confidence: evidence.Inferred,
+	{ID: "hfspace-json-parameters", Literals: []string{"\"prompt\""}, Generator: "Hugging Face Space", Source: Text, Fields: []string{"parameters"}, Value: re(`(?s)^\s*\{.*"prompt"\s*:.*"(?:resolution|num_inference_steps|guidance_scale)"\s*:`), Prompt: true, Confidence: evidence.Inferred,
 		Example: Fact{Source: Text, Field: "parameters", Value: `{"prompt": "a cat", "negative_prompt": "", "resolution": "1024 x 1024", "guidance_scale": 5.5}`}},
-	{ID: "a1111-parameters", Generator: "AUTOMATIC1111", Value: re(a1111), Prompt: true, Confidence: evidence.Inferred,
+	{ID: "a1111-parameters", Generator: "AUTOMATIC1111", A1111: true, Prompt: true, Confidence: evidence.Inferred,
 		Example: Fact{Source: Text, Field: "parameters", Value: "photo of a duck\nNegative prompt: monochrome\nSteps: 15, Sampler: UniPC, CFG scale: 5, Seed: 235284042, Size: 512x400"}},
 
 	// --- XMP and IPTC credit lines ---

@@ -17,15 +17,85 @@ var sourceTypeFields = map[string]bool{
 
 // Match returns the first catalogue row that matches f, or nil.
 func Match(f Fact) *Signature {
+	a1111 := -1 // unknown; 0 no, 1 yes: tested once per fact
 	for i := range Catalogue {
-		if Catalogue[i].matches(f) {
-			return &Catalogue[i]
+		s := &Catalogue[i]
+		if !s.matchesField(f) {
+			continue
+		}
+		if s.A1111 {
+			if a1111 < 0 {
+				a1111 = 0
+				if IsA1111(f.Value) {
+					a1111 = 1
+				}
+			}
+			if a1111 == 0 {
+				continue
+			}
+		}
+		if s.matchesValue(f.Value) {
+			return s
 		}
 	}
 	return nil
 }
 
-func (s *Signature) matches(f Fact) bool {
+// IsA1111 reports whether v is an AUTOMATIC1111-style parameters text: a
+// line starting "Steps: N," whose settings name a sampler, a seed or a CFG
+// scale. Written with plain string searches: it runs on every text value.
+func IsA1111(v string) bool {
+	for i := 0; ; {
+		j := strings.Index(v[i:], "Steps: ")
+		if j < 0 {
+			return false
+		}
+		j += i
+		k := j
+		for k > 0 && (v[k-1] == ' ' || v[k-1] == '\t') {
+			k--
+		}
+		if k == 0 || v[k-1] == '\n' || v[k-1] == '\r' {
+			rest := v[j+len("Steps: "):]
+			d := 0
+			for d < len(rest) && rest[d] >= '0' && rest[d] <= '9' {
+				d++
+			}
+			if d > 0 && d < len(rest) && rest[d] == ',' {
+				tail := rest[d:]
+				for _, key := range []string{"Sampler: ", "Seed: ", "CFG scale: ", "CFG Scale: "} {
+					if strings.Contains(tail, key) {
+						return true
+					}
+				}
+			}
+		}
+		i = j + len("Steps: ")
+	}
+}
+
+// matchesValue applies the literal prefilter, then the value pattern.
+func (s *Signature) matchesValue(v string) bool {
+	if len(s.Literals) > 0 {
+		found := false
+		for _, l := range s.Literals {
+			if strings.Contains(v, l) {
+				found = true
+				break
+			}
+		}
+		if !found {
+			return false
+		}
+	}
+	if s.Value == nil {
+		return strings.TrimSpace(v) != ""
+	}
+	return s.Value.MatchString(v)
+}
+
+// matchesField checks the row's source and field names.
+func (s *Signature) matchesField(f Fact) bool {
 	if s.Source == "" {
 		if f.Source == C2PA {
 			return false
@@ -45,10 +115,7 @@ func (s *Signature) matches(f Fact) bool {
 			return false
 		}
 	}
-	if s.Value == nil {
-		return strings.TrimSpace(f.Value) != ""
-	}
-	return s.Value.MatchString(f.Value)
+	return true
 }
 
 // Detect turns the facts of one file into evidence: digital source types,

@@ -150,3 +150,33 @@ func TestAdobePartnerModel(t *testing.T) {
 		t.Fatalf("partner model not named or edit not seen: %+v", items)
 	}
 }
+
+func TestIsA1111(t *testing.T) {
+	for v, want := range map[string]bool{
+		"a cat\nNegative prompt: x\nSteps: 20, Sampler: Euler a, CFG scale: 7, Seed: 1": true,
+		"a cat\n  Steps: 20, Size: 512x512, Sampler: DDIM":                              true,
+		"Steps: 30, Seed: 5":                             true,
+		"a cat\r\nSteps: 28, CFG Scale: 8.0":             true,
+		"a cat Steps: 20, Sampler: Euler":                false, // not at a line start
+		"a cat\nSteps: twenty, Sampler: Euler":           false,
+		"a cat\nSteps: 20 Sampler: Euler":                false,
+		"a cat\nSteps: 20, Size: 512x512":                false,
+		"Steps: photographed on a tripod":                false,
+		"":                                               false,
+		"a cat\nSteps: 20, x\nStrange Steps: 3, Seed: 4": true,
+	} {
+		if got := IsA1111(v); got != want {
+			t.Errorf("IsA1111(%q) = %v, want %v", v, got, want)
+		}
+	}
+}
+
+// BenchmarkMatchA1111 measures the catalogue on a typical parameters text.
+func BenchmarkMatchA1111(b *testing.B) {
+	f := Fact{Source: Text, Field: "parameters", Value: "general, masterpiece, best quality, 1girl, solo\nNegative prompt: bad quality, worst quality\nSteps: 20, Sampler: DPM++ 2M, Schedule type: Karras, CFG scale: 7, Seed: 3782896554, Size: 1024x1024, Model hash: 45a21ea00a, Model: waiIllustriousSDXL_v160, Version: v1.10.1"}
+	for b.Loop() {
+		if Match(f) == nil {
+			b.Fatal("no match")
+		}
+	}
+}
