@@ -112,14 +112,15 @@ func Parse(raw []byte) (fields []Field, err error) {
 	}
 	b := block{raw: raw, bo: bo}
 	// Our own bounded walk finds the IFD tree. go-exif is asked too when that
-	// walk fails or finds nothing: it costs a panic and a stack capture per
+	// walk stops part-way on a broken link and every entry it saw is sane
+	// (safeForLibrary): go-exif costs a panic and a stack capture per
 	// tag (about 140 us per camera block, 15 % of a scan), and on every
 	// well-formed block of the corpus it finds no IFD the walk misses
 	// (TestLibraryFindsNoMoreIFDs). It also refuses whole blocks for one bad
 	// link (piexif, used by A1111, writes an Exif IFD without a next-IFD
 	// pointer), so its IFDs are merged with ours, never used alone.
 	ifds, werr := b.walk()
-	if werr != nil || len(ifds) == 0 {
+	if werr != nil && len(ifds) > 0 && b.safeForLibrary(ifds) {
 		if lib, lerr := libraryIFDs(raw); lerr == nil {
 			ifds = merge(lib, ifds)
 		}
@@ -184,6 +185,30 @@ func libraryIFDs(raw []byte) (refs []ifdRef, err error) {
 	}
 	sort.SliceStable(refs, func(i, j int) bool { return ifdOrder(refs[i].name) < ifdOrder(refs[j].name) })
 	return refs, nil
+}
+
+// safeForLibrary reports whether go-exif may be given the block: go-exif
+// allocates an entry's value (count times type size) and an IFD1 thumbnail
+// (JPEGInterchangeFormatLength) before checking them against the block, so
+// a hostile count costs it gigabytes. Every entry of the IFDs our walk found
+// must fit in the block.
+func (b *block) safeForLibrary(refs []ifdRef) bool {
+	for _, r := range refs {
+		es, err := b.entries(r.offset)
+		if err != nil {
+			return false
+		}
+		for _, e := range es {
+			size := uint64(e.count) * uint64(max(typeSize(e.typ), 1))
+			if size > uint64(len(b.raw)) {
+				return false
+			}
+			if e.tag == 0x0202 && len(e.value) == 4 && uint64(b.bo.Uint32(e.value)) > uint64(len(b.raw)) {
+				return false // JPEGInterchangeFormatLength
+			}
+		}
+	}
+	return true
 }
 
 // merge appends to a the IFDs of b at offsets a does not hold, in IFD order.

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"runtime"
 	"sort"
 	"strings"
 	"testing"
@@ -671,4 +672,39 @@ func TestLibraryFindsNoMoreIFDs(t *testing.T) {
 		t.Fatal("no corpus JPEG with EXIF that go-exif reads")
 	}
 	t.Logf("%d EXIF blocks: go-exif adds no field to the walk's", checked)
+}
+
+// TestHostileCountNeverReachesLibrary: the torture mutants that once made
+// go-exif allocate 512 MiB and 4 GiB (a huge IFD1 count, a huge thumbnail
+// length) are judged unsafe for the library, and Parse reads them in a few
+// MiB. Parse asks go-exif only when its own walk fails; this checks the
+// guard on that path directly.
+func TestHostileCountNeverReachesLibrary(t *testing.T) {
+	for _, name := range []string{"negative_Canon_40D.jpg-847-bitflip.bin", "negative_Canon_40D.jpg-286-combo.bin"} {
+		b, err := os.ReadFile(filepath.Join("..", "testdata", "torture", name))
+		if err != nil {
+			t.Fatal(err)
+		}
+		raw := jpegExif(b)
+		if raw == nil {
+			t.Fatalf("%s: no EXIF block", name)
+		}
+		var bo binary.ByteOrder = binary.LittleEndian
+		if bytes.HasPrefix(raw, []byte("MM")) {
+			bo = binary.BigEndian
+		}
+		blk := &block{raw: raw, bo: bo}
+		refs, _ := blk.walk()
+		if len(refs) == 0 || blk.safeForLibrary(refs) {
+			t.Errorf("%s: %d IFDs, judged safe for go-exif", name, len(refs))
+		}
+		var before, after runtime.MemStats
+		runtime.GC()
+		runtime.ReadMemStats(&before)
+		Parse(raw)
+		runtime.ReadMemStats(&after)
+		if alloc := after.TotalAlloc - before.TotalAlloc; alloc > 16<<20 {
+			t.Errorf("%s: Parse allocated %d MiB", name, alloc>>20)
+		}
+	}
 }
