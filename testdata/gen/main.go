@@ -347,8 +347,18 @@ func c2paUUID(tag string) [16]byte {
 
 var cborUUID = [16]byte{'c', 'b', 'o', 'r', 0x00, 0x11, 0x00, 0x10, 0x80, 0x00, 0x00, 0xAA, 0x00, 0x38, 0x9B, 0x71}
 
+// detCBOR encodes maps with sorted keys, so the generator's output never
+// depends on Go's map order.
+var detCBOR = func() cbor.EncMode {
+	em, err := cbor.CoreDetEncOptions().EncMode()
+	if err != nil {
+		log.Fatal(err)
+	}
+	return em
+}()
+
 func cborBox(label string, v any) []byte {
-	data, err := cbor.Marshal(v)
+	data, err := detCBOR.Marshal(v)
 	if err != nil {
 		log.Fatal(err)
 	}
