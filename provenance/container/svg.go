@@ -159,7 +159,9 @@ func ReadSVG(r io.ReaderAt, size int64) (*Result, error) {
 						return res, fmt.Errorf("%w: XMP outside the transcoded text", ErrMalformed)
 					}
 					b.Data = bytes.Clone(lat.kept[s:e])
-					b.Note = "transcoded from Latin-1; offset and size count UTF-8 bytes"
+					b.Offset = lat.fileOffset(f.start, declEnd)
+					b.Size = lat.fileOffset(end, declEnd) - b.Offset
+					b.Note = "transcoded from Latin-1"
 				} else {
 					data, err := ReadBlock(r, f.start, end-f.start, size)
 					if err != nil {
@@ -175,7 +177,11 @@ func ReadSVG(r io.ReaderAt, size int64) (*Result, error) {
 			if f.text == nil {
 				continue
 			}
-			if err := svgTextBlock(res, f.metadata, f.text.Bytes(), f.start, d.InputOffset()); err != nil {
+			start, end := f.start, d.InputOffset()
+			if lat != nil {
+				start, end = lat.fileOffset(start, declEnd), lat.fileOffset(end, declEnd)
+			}
+			if err := svgTextBlock(res, f.metadata, f.text.Bytes(), start, end); err != nil {
 				return res, err
 			}
 		}
@@ -243,6 +249,24 @@ type latin1Reader struct {
 	buf  []byte
 	out  []byte
 	kept []byte
+}
+
+// fileOffset maps an offset of the decoder (which counts UTF-8 bytes after
+// the XML declaration ending at declEnd) back to an offset in the file: each
+// Latin-1 byte above 0x7F became two UTF-8 bytes.
+func (l *latin1Reader) fileOffset(off, declEnd int64) int64 {
+	k := off - declEnd
+	if k <= 0 {
+		return off
+	}
+	k = min(k, int64(len(l.kept)))
+	cont := int64(0)
+	for _, c := range l.kept[:k] {
+		if c&0xC0 == 0x80 {
+			cont++
+		}
+	}
+	return off - cont
 }
 
 func (l *latin1Reader) Read(p []byte) (int, error) {
