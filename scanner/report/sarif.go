@@ -214,7 +214,13 @@ func ruleName(id string) string {
 }
 
 // relURI escapes a '/'-separated relative path as a relative URI reference.
+// Leading slashes are dropped: "/a" or "//a" would read as an absolute path
+// or an authority.
 func relURI(p string) string {
+	p = strings.TrimLeft(p, "/")
+	if p == "" {
+		return "."
+	}
 	parts := strings.Split(p, "/")
 	for i, s := range parts {
 		parts[i] = url.PathEscape(s)
