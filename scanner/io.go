@@ -37,3 +37,49 @@ func hashReaderAt(r io.ReaderAt, size int64) (string, error) {
 	}
 	return hex.EncodeToString(h.Sum(nil)), nil
 }
+
+// headSize is how much of the start of a file one read fetches up front:
+// the metadata of most files lives there, and one 64 KiB pread costs about
+// what one 100-byte pread does, so the many small reads of a container
+// walk are served from memory.
+const headSize = 64 << 10
+
+var headBufs = sync.Pool{New: func() any { b := make([]byte, headSize); return &b }}
+
+// headReaderAt serves reads that fall within the first headSize bytes of a
+// file from one read made on first use; other reads go to the file. It is
+// used by one goroutine at a time (one file's inspection, then its hashing).
+type headReaderAt struct {
+	r    io.ReaderAt
+	size int64
+	buf  *[]byte
+	head []byte // nil until the first read
+	err  error
+}
+
+func newHeadReaderAt(r io.ReaderAt, size int64) *headReaderAt {
+	return &headReaderAt{r: r, size: size}
+}
+
+func (h *headReaderAt) ReadAt(p []byte, off int64) (int, error) {
+	if h.head == nil && h.err == nil {
+		h.buf = headBufs.Get().(*[]byte)
+		n, err := h.r.ReadAt((*h.buf)[:min(int64(headSize), h.size)], 0)
+		h.head = (*h.buf)[:n]
+		if err != nil && err != io.EOF {
+			h.err = err
+		}
+	}
+	if off >= 0 && off+int64(len(p)) <= int64(len(h.head)) {
+		return copy(p, h.head[off:]), nil
+	}
+	return h.r.ReadAt(p, off)
+}
+
+// release returns the buffer to the pool; the reader must not be used after.
+func (h *headReaderAt) release() {
+	if h.buf != nil {
+		headBufs.Put(h.buf)
+		h.buf, h.head = nil, nil
+	}
+}

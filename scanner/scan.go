@@ -150,7 +150,8 @@ func (s *scan) file(j job) fileResult {
 		return fr
 	}
 	fr.files, fr.bytes = 1, fi.Size()
-	r := &countingReaderAt{r: f, n: &s.bytesRead}
+	r := newHeadReaderAt(&countingReaderAt{r: f, n: &s.bytesRead}, fi.Size())
+	defer r.release()
 	s.item(&fr, r, fi.Size(), j.root, j.rel, j.sidecarOf, 0)
 	return fr
 }

@@ -153,17 +153,20 @@ func TestScanTree(t *testing.T) {
 
 func TestSHA256OnlyForFilesWithFindings(t *testing.T) {
 	dir := t.TempDir()
-	writeTree(t, dir, map[string]string{"a.png": "GENAI\n", "b.png": "CLEAN\n"})
+	big := "GENAI\n" + strings.Repeat("x", 100<<10) // larger than the head read
+	writeTree(t, dir, map[string]string{"a.png": big, "b.png": "CLEAN\n"})
 	r := scanWithin(t, []string{dir}, Options{Workers: 1})
-	// The fake reads each file once; hashing reads a.png a second time.
-	want := int64(len("GENAI\n")*2 + len("CLEAN\n"))
+	// Each file's first 64 KiB are read once up front. The fake then reads
+	// a.png whole (past the head, so from the file) and hashing reads it a
+	// third time; b.png fits in its head read and is not hashed.
+	want := int64(headSize + 2*len(big) + len("CLEAN\n"))
 	if r.Summary.BytesRead != want {
 		t.Errorf("bytes_read = %d, want %d (hashing counted, clean file not hashed)", r.Summary.BytesRead, want)
 	}
-	if r.Summary.Bytes != int64(len("GENAI\n")+len("CLEAN\n")) {
+	if r.Summary.Bytes != int64(len(big)+len("CLEAN\n")) {
 		t.Errorf("bytes = %d", r.Summary.Bytes)
 	}
-	sum := sha256.Sum256([]byte("GENAI\n"))
+	sum := sha256.Sum256([]byte(big))
 	if r.Findings[0].SHA256 != hex.EncodeToString(sum[:]) {
 		t.Errorf("sha256 = %q", r.Findings[0].SHA256)
 	}
