@@ -2,7 +2,8 @@ package provenance
 
 import (
 	"fmt"
-	"sort"
+	"maps"
+	"slices"
 	"strings"
 
 	"github.com/provscan/provscan/provenance/genai"
@@ -78,27 +79,18 @@ func storeFacts(index int, s C2PAStore) []genai.Fact {
 			add(loc, genai.FieldSourceType, a.DigitalSourceType)
 			add(loc, genai.FieldSoftwareAgent, a.SoftwareAgent)
 			add(loc, genai.FieldDescription, a.Description)
-			for _, k := range sortedKeys(a.Parameters) {
+			for _, k := range slices.Sorted(maps.Keys(a.Parameters)) {
 				add(loc, genai.FieldParameter+k, a.Parameters[k])
 			}
 		}
 		for _, dst := range m.IPTCSourceTypes {
 			add(claim+", stds.iptc", genai.FieldIPTCSourceType, dst)
 		}
-		for _, k := range sortedKeys(m.TrainingMining) {
+		for _, k := range slices.Sorted(maps.Keys(m.TrainingMining)) {
 			add(claim+", training-mining", genai.FieldTrainingMining+k, m.TrainingMining[k])
 		}
 	}
 	return out
-}
-
-func sortedKeys(m map[string]string) []string {
-	keys := make([]string, 0, len(m))
-	for k := range m {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
-	return keys
 }
 
 // MediaOf returns the media kind of a container format name.

@@ -4,7 +4,8 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
-	"sort"
+	"maps"
+	"slices"
 	"strings"
 	"text/tabwriter"
 
@@ -223,8 +224,8 @@ func writeManifest(w io.Writer, st *c2pa.Store, m *c2pa.Manifest, byLabel map[st
 	for _, t := range m.IPTCSourceTypes {
 		fmt.Fprintf(w, "%sIPTC source type: %s\n", pad, clean(t))
 	}
-	for k, v := range sortedMap(m.TrainingMining) {
-		fmt.Fprintf(w, "%straining-mining %s: %s\n", pad, clean(k), clean(v))
+	for _, k := range slices.Sorted(maps.Keys(m.TrainingMining)) {
+		fmt.Fprintf(w, "%straining-mining %s: %s\n", pad, clean(k), clean(m.TrainingMining[k]))
 	}
 	for _, in := range m.Ingredients {
 		line := pad + "ingredient " + clean(in.Title)
@@ -246,22 +247,6 @@ func writeManifest(w io.Writer, st *c2pa.Store, m *c2pa.Manifest, byLabel map[st
 		fmt.Fprintln(w, line)
 		if sub != nil && !printed[in.Manifest] && depth < 16 {
 			writeManifest(w, st, sub, byLabel, printed, depth+2)
-		}
-	}
-}
-
-// sortedMap iterates a string map in key order.
-func sortedMap(m map[string]string) func(func(string, string) bool) {
-	return func(yield func(string, string) bool) {
-		keys := make([]string, 0, len(m))
-		for k := range m {
-			keys = append(keys, k)
-		}
-		sort.Strings(keys)
-		for _, k := range keys {
-			if !yield(k, m[k]) {
-				return
-			}
 		}
 	}
 }
