@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"github.com/provscan/provscan/provenance/internal/corpustest"
 	"os"
 	"path/filepath"
 	"sort"
@@ -48,15 +49,7 @@ type refRecord struct {
 // corpusDir returns ../../../shared/corpus/c2pa, or skips the test.
 func corpusDir(t testing.TB) string {
 	t.Helper()
-	wd, err := os.Getwd()
-	if err != nil {
-		t.Skip("no working directory")
-	}
-	dir := filepath.Join(wd, "..", "..", "..", "shared", "corpus", "c2pa")
-	if _, err := os.Stat(filepath.Join(dir, "reference.jsonl")); err != nil {
-		t.Skipf("corpus absent (%s): %v", dir, err)
-	}
-	return dir
+	return corpustest.Dir(t, "c2pa")
 }
 
 func loadReference(t testing.TB, dir string) []refRecord {

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/binary"
 	"errors"
+	"github.com/provscan/provscan/provenance/internal/corpustest"
 	"os"
 	"path/filepath"
 	"strings"
@@ -15,19 +16,7 @@ import (
 // skips the test when the corpus is not present next to the checkout.
 func crCorpusFile(t testing.TB, rel string) string {
 	t.Helper()
-	wd, err := os.Getwd()
-	if err != nil {
-		t.Fatal(err)
-	}
-	root := filepath.Join(wd, "..", "..", "..", "shared", "corpus")
-	if _, err := os.Stat(root); err != nil {
-		t.Skipf("corpus not present at %s", root)
-	}
-	p := filepath.Join(root, filepath.FromSlash(rel))
-	if _, err := os.Stat(p); err != nil {
-		t.Skipf("corpus file %s not present", rel)
-	}
-	return p
+	return corpustest.Dir(t, filepath.FromSlash(rel))
 }
 
 // crReadCorpus runs a reader over a corpus file.

@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"encoding/json"
 	"errors"
+	"github.com/provscan/provscan/provenance/internal/corpustest"
 	"io"
 	"os"
 	"path/filepath"
@@ -17,15 +18,7 @@ import (
 // mediaCorpusRoot returns the C2PA corpus folder, or skips the test when it is absent.
 func mediaCorpusRoot(t *testing.T) string {
 	t.Helper()
-	wd, err := os.Getwd()
-	if err != nil {
-		t.Fatal(err)
-	}
-	root := filepath.Join(wd, "..", "..", "..", "shared", "corpus", "c2pa")
-	if _, err := os.Stat(filepath.Join(root, "reference.jsonl")); err != nil {
-		t.Skipf("corpus not present at %s", root)
-	}
-	return root
+	return corpustest.Dir(t, "c2pa")
 }
 
 // mediaCorpusRef maps a corpus path to the reference reader's has_manifest

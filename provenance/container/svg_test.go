@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"github.com/provscan/provscan/provenance/internal/corpustest"
 	"os"
 	"path/filepath"
 	"strings"
@@ -176,15 +177,7 @@ func TestSidecars(t *testing.T) {
 // skips the test when it is absent.
 func corpusDir(t *testing.T, sub string) string {
 	t.Helper()
-	wd, err := os.Getwd()
-	if err != nil {
-		t.Fatal(err)
-	}
-	dir := filepath.Join(wd, "..", "..", "..", "shared", "corpus", sub)
-	if _, err := os.Stat(dir); err != nil {
-		t.Skipf("corpus not present: %v", err)
-	}
-	return dir
+	return corpustest.Dir(t, sub)
 }
 
 func TestSidecarCorpus(t *testing.T) {

@@ -2,16 +2,17 @@ package exif
 
 import (
 	"os"
-	"path/filepath"
 	"testing"
+
+	"github.com/provscan/provscan/provenance/internal/corpustest"
 )
 
 // BenchmarkParseCanon measures Parse on a camera EXIF block with a maker note
 // and a thumbnail (skipped without the corpus).
 func BenchmarkParseCanon(b *testing.B) {
-	data, err := os.ReadFile(filepath.Join("..", "..", "..", "shared", "corpus", "negative", "Canon_40D.jpg"))
+	data, err := os.ReadFile(corpustest.Dir(b, "negative", "Canon_40D.jpg"))
 	if err != nil {
-		b.Skip("corpus not present")
+		b.Fatal(err)
 	}
 	raw := jpegExif(data)
 	if raw == nil {

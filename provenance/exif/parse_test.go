@@ -5,6 +5,7 @@ import (
 	"encoding/binary"
 	"errors"
 	"fmt"
+	"github.com/provscan/provscan/provenance/internal/corpustest"
 	"os"
 	"path/filepath"
 	"runtime"
@@ -349,11 +350,7 @@ func TestWalkMatchesLibrary(t *testing.T) {
 
 func corpusDir(t testing.TB) string {
 	t.Helper()
-	dir := filepath.Join("..", "..", "..", "shared", "corpus")
-	if _, err := os.Stat(dir); err != nil {
-		t.Skip("corpus not present")
-	}
-	return dir
+	return corpustest.Dir(t)
 }
 
 // jpegExif returns the TIFF block of the first APP1 "Exif\0\0" segment of a

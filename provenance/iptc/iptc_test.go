@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/binary"
 	"errors"
+	"github.com/provscan/provscan/provenance/internal/corpustest"
 	"os"
 	"path/filepath"
 	"strings"
@@ -213,10 +214,7 @@ func TestResourcesMalformed(t *testing.T) {
 // TestCorpus finds APP13 segments in corpus JPEGs with a test-only marker
 // walk and checks that they parse.
 func TestCorpus(t *testing.T) {
-	dir := filepath.Join("..", "..", "..", "shared", "corpus")
-	if _, err := os.Stat(dir); err != nil {
-		t.Skip("corpus not present")
-	}
+	dir := corpustest.Dir(t)
 	n := 0
 	_ = filepath.Walk(dir, func(path string, info os.FileInfo, err error) error {
 		if err != nil || info.IsDir() || info.Size() > 64<<20 {

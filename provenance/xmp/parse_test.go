@@ -3,6 +3,7 @@ package xmp
 import (
 	"bytes"
 	"errors"
+	"github.com/provscan/provscan/provenance/internal/corpustest"
 	"os"
 	"path/filepath"
 	"strings"
@@ -376,11 +377,7 @@ func TestTypedNodeAndLiteral(t *testing.T) {
 // corpusDir returns the shared corpus folder, or skips the test.
 func corpusDir(t testing.TB) string {
 	t.Helper()
-	dir := filepath.Join("..", "..", "..", "shared", "corpus")
-	if _, err := os.Stat(dir); err != nil {
-		t.Skip("corpus not present")
-	}
-	return dir
+	return corpustest.Dir(t)
 }
 
 // xmpPackets returns the XMP packets found by a plain byte search in b.
