@@ -131,7 +131,7 @@ type fileResult struct {
 // file reads one file on disk.
 func (s *scan) file(j job) fileResult {
 	var fr fileResult
-	f, err := openFile(j.path)
+	f, size, err := openRegular(j.path)
 	if err != nil {
 		if os.IsNotExist(err) {
 			err = fmt.Errorf("vanished during the scan: %w", unwrapPathError(err))
@@ -140,19 +140,10 @@ func (s *scan) file(j job) fileResult {
 		return fr
 	}
 	defer f.Close()
-	fi, err := f.Stat()
-	if err != nil {
-		fr.errors = append(fr.errors, report.Error{Path: j.rel, Error: unwrapPathError(err).Error(), Root: j.root})
-		return fr
-	}
-	if !fi.Mode().IsRegular() {
-		fr.errors = append(fr.errors, report.Error{Path: j.rel, Error: "no longer a regular file (" + fi.Mode().Type().String() + ")", Root: j.root})
-		return fr
-	}
-	fr.files, fr.bytes = 1, fi.Size()
-	r := newHeadReaderAt(&countingReaderAt{r: f, n: &s.bytesRead}, fi.Size())
+	fr.files, fr.bytes = 1, size
+	r := newHeadReaderAt(&countingReaderAt{r: f, n: &s.bytesRead}, size)
 	defer r.release()
-	s.item(&fr, r, fi.Size(), j.root, j.rel, j.sidecarOf, 0)
+	s.item(&fr, r, size, j.root, j.rel, j.sidecarOf, 0)
 	return fr
 }
 
