@@ -23,7 +23,7 @@ const (
 	maxRestarts   = 256      // XML fragments (packets, or restarts after syntax errors) per input
 )
 
-const nsXML = "http://www.w3.org/XML/1998/namespace"
+const nsXML = nsXMLDecl
 
 // prefixes maps well-known namespace URIs to their conventional prefix, used
 // in Property.Path whatever prefix the document chose.
@@ -70,7 +70,16 @@ var prefixes = map[string]string{
 // their properties in document order. Input without rdf:RDF gives ErrNotXMP.
 // A malformed packet returns the properties read so far with an error
 // wrapping container.ErrMalformed; exceeding a limit wraps container.ErrLimit.
-func Parse(data []byte) (pkt *Packet, err error) {
+func Parse(data []byte) (*Packet, error) {
+	pkt, _, err := parseWith(data, func(text []byte) tokenizer { return newLexer(text) })
+	return pkt, err
+}
+
+// parseWith is Parse with the tokenizer made by tok for each stretch of XML
+// (the fast lexer, or encoding/xml in the tests that compare the two). The
+// text tok gets is followed in memory by a zero byte. syntaxErrors counts
+// the syntax errors met, inside rdf:RDF or not.
+func parseWith(data []byte, tok func(text []byte) tokenizer) (pkt *Packet, syntaxErrors int, err error) {
 	pkt = &Packet{}
 	defer func() {
 		if r := recover(); r != nil {
@@ -78,10 +87,18 @@ func Parse(data []byte) (pkt *Packet, err error) {
 		}
 	}()
 	text := normalize(data)
-	p := &parser{pkt: pkt, uriPrefix: map[string]string{}}
 	if !bytes.Contains(text, []byte("RDF")) {
-		return pkt, ErrNotXMP
+		return pkt, syntaxErrors, ErrNotXMP
 	}
+	if !utf8.Valid(text) && declaresLatin1(text) {
+		text = latin1ToUTF8(text)
+	}
+	// A private copy, followed by the zero byte the lexer stops at: the
+	// lexer may rewrite it in place, and data may belong to the caller.
+	buf := make([]byte, len(text)+1)
+	copy(buf, text)
+	text = buf[:len(text)]
+	p := &parser{pkt: pkt, uriPrefix: map[string]string{}, newTokenizer: tok}
 	off := bytes.IndexByte(text, '<')
 	for restarts := 0; off >= 0 && off < len(text); restarts++ {
 		if restarts >= maxRestarts {
@@ -90,6 +107,7 @@ func Parse(data []byte) (pkt *Packet, err error) {
 		}
 		n, perr := p.run(text[off:])
 		if perr != nil {
+			syntaxErrors++
 			if errors.Is(perr, container.ErrLimit) {
 				err = perr
 				break
@@ -104,14 +122,14 @@ func Parse(data []byte) (pkt *Packet, err error) {
 		off = nextStart(text, off+n)
 	}
 	if !p.sawRDF {
-		return pkt, ErrNotXMP
+		return pkt, syntaxErrors, ErrNotXMP
 	}
 	if err != nil && !p.cut && !errors.Is(err, container.ErrLimit) {
 		// A syntax error outside rdf:RDF (garbage around or between
 		// packets) does not cut any packet short: not worth reporting.
 		err = nil
 	}
-	return pkt, err
+	return pkt, syntaxErrors, err
 }
 
 // nextStart returns the offset at or after from where the tokenizer should
@@ -214,27 +232,19 @@ func decodeUTF16(b []byte, be bool) []byte {
 
 // parser holds the state of one Parse call.
 type parser struct {
-	pkt       *Packet
-	dec       *xml.Decoder
-	uriPrefix map[string]string // namespace URI -> first prefix the document declared for it
-	sawRDF    bool
-	cut       bool // a syntax error inside an rdf:RDF element
-	tokens    int
+	pkt          *Packet
+	newTokenizer func(text []byte) tokenizer
+	dec          tokenizer
+	uriPrefix    map[string]string // namespace URI -> first prefix the document declared for it
+	sawRDF       bool
+	cut          bool // a syntax error inside an rdf:RDF element
+	tokens       int
 }
 
 // run decodes one stretch of XML starting at text[0] and returns how many
 // bytes it consumed. It stops at the first syntax error.
 func (p *parser) run(text []byte) (int, error) {
-	p.dec = xml.NewDecoder(bytes.NewReader(text))
-	p.dec.Strict = false
-	p.dec.CharsetReader = func(label string, r io.Reader) (io.Reader, error) {
-		switch strings.ToLower(label) {
-		case "iso-8859-1", "latin1", "latin-1", "windows-1252", "us-ascii", "ascii":
-			return latin1Reader(r), nil
-		}
-		// Already UTF-8 (normalize decoded UTF-16), or unknown: read as is.
-		return r, nil
-	}
+	p.dec = p.newTokenizer(text)
 	for {
 		tok, err := p.token()
 		if err != nil {
@@ -255,19 +265,39 @@ func (p *parser) run(text []byte) (int, error) {
 	}
 }
 
-func latin1Reader(r io.Reader) io.Reader {
-	b, err := io.ReadAll(io.LimitReader(r, container.MaxBlockSize))
-	if err != nil {
-		return bytes.NewReader(nil)
+// declaresLatin1 reports whether the XML declaration at the start of text
+// names a single-byte Western encoding.
+func declaresLatin1(text []byte) bool {
+	i := bytes.Index(text, []byte("<?xml"))
+	if i < 0 || i > 64 {
+		return false
 	}
-	if utf8.Valid(b) {
-		return bytes.NewReader(b)
+	decl := text[i:]
+	if e := bytes.Index(decl, []byte("?>")); e >= 0 {
+		decl = decl[:e]
 	}
-	out := make([]rune, len(b))
-	for i, c := range b {
-		out[i] = rune(c)
+	k := bytes.Index(decl, []byte("encoding"))
+	if k < 0 {
+		return false
 	}
-	return strings.NewReader(string(out))
+	v := bytes.TrimLeft(decl[k+len("encoding"):], " \t\r\n=\"'")
+	if e := bytes.IndexAny(v, "\"' ?"); e >= 0 {
+		v = v[:e]
+	}
+	switch strings.ToLower(string(v)) {
+	case "iso-8859-1", "latin1", "latin-1", "windows-1252", "us-ascii", "ascii":
+		return true
+	}
+	return false
+}
+
+// latin1ToUTF8 reads every byte of b as a Latin-1 character.
+func latin1ToUTF8(b []byte) []byte {
+	out := make([]byte, 0, len(b)+len(b)/8)
+	for _, c := range b {
+		out = utf8.AppendRune(out, rune(c))
+	}
+	return out
 }
 
 // token returns the next token, counting tokens and recording namespace
@@ -279,7 +309,7 @@ func (p *parser) token() (xml.Token, error) {
 	}
 	tok, err := p.dec.Token()
 	if err != nil {
-		if err == io.EOF {
+		if err == io.EOF || errors.Is(err, container.ErrMalformed) || errors.Is(err, container.ErrLimit) {
 			return nil, err
 		}
 		return nil, fmt.Errorf("%w: xmp: %v", container.ErrMalformed, err)
