@@ -1,7 +1,9 @@
 package genai
 
 import (
+	"slices"
 	"strings"
+	"sync"
 
 	"github.com/provscan/provscan/provenance/evidence"
 )
@@ -18,8 +20,7 @@ var sourceTypeFields = map[string]bool{
 // Match returns the first catalogue row that matches f, or nil.
 func Match(f Fact) *Signature {
 	a1111 := -1 // unknown; 0 no, 1 yes: tested once per fact
-	for i := range Catalogue {
-		s := &Catalogue[i]
+	for _, s := range candidates(f) {
 		if !s.matchesField(f) {
 			continue
 		}
@@ -39,6 +40,86 @@ func Match(f Fact) *Signature {
 		}
 	}
 	return nil
+}
+
+// catalogueIndex lists, for each source and field name, the catalogue rows
+// that can match a fact of that source and field, in catalogue order: most
+// facts of a file (camera fields, editor history) are ruled out by one map
+// lookup instead of fifty rows.
+type catalogueIndex struct {
+	byField  map[indexKey][]*Signature // field lowercased
+	anyField map[Source][]*Signature   // rows without a field list
+}
+
+type indexKey struct {
+	source Source
+	field  string
+}
+
+var index = sync.OnceValue(func() *catalogueIndex {
+	ix := &catalogueIndex{byField: map[indexKey][]*Signature{}, anyField: map[Source][]*Signature{}}
+	sources := []Source{EXIF, XMP, Text, IPTC, C2PA}
+	fields := map[string]bool{}
+	for i := range Catalogue {
+		for _, name := range Catalogue[i].Fields {
+			fields[strings.ToLower(name)] = true
+		}
+	}
+	for _, src := range sources {
+		ix.anyField[src] = []*Signature{}
+		for i := range Catalogue {
+			s := &Catalogue[i]
+			if !s.forSource(src) {
+				continue
+			}
+			if s.Fields == nil {
+				ix.anyField[src] = append(ix.anyField[src], s)
+			}
+		}
+		for field := range fields {
+			var rows []*Signature
+			for i := range Catalogue {
+				s := &Catalogue[i]
+				if !s.forSource(src) {
+					continue
+				}
+				if s.Fields == nil || slices.ContainsFunc(s.Fields, func(n string) bool { return strings.ToLower(n) == field }) {
+					rows = append(rows, s)
+				}
+			}
+			ix.byField[indexKey{src, field}] = rows
+		}
+	}
+	return ix
+})
+
+// candidates returns the catalogue rows that may match f (matchesField
+// still decides), in catalogue order.
+func candidates(f Fact) []*Signature {
+	ix := index()
+	if rows, ok := ix.byField[indexKey{f.Source, f.Field}]; ok {
+		return rows
+	}
+	if rows, ok := ix.byField[indexKey{f.Source, strings.ToLower(f.Field)}]; ok {
+		return rows
+	}
+	if rows, ok := ix.anyField[f.Source]; ok {
+		return rows
+	}
+	// A source the index does not know: every row.
+	all := make([]*Signature, len(Catalogue))
+	for i := range Catalogue {
+		all[i] = &Catalogue[i]
+	}
+	return all
+}
+
+// forSource reports whether the row looks at facts of src.
+func (s *Signature) forSource(src Source) bool {
+	if s.Source == "" {
+		return src != C2PA
+	}
+	return s.Source == src
 }
 
 // IsA1111 reports whether v is an AUTOMATIC1111-style parameters text: a

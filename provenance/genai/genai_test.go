@@ -1,6 +1,7 @@
 package genai
 
 import (
+	"strings"
 	"testing"
 
 	"github.com/provscan/provscan/provenance/evidence"
@@ -179,4 +180,47 @@ func BenchmarkMatchA1111(b *testing.B) {
 			b.Fatal("no match")
 		}
 	}
+}
+
+// matchLinear is Match without the index: every row in catalogue order.
+func matchLinear(f Fact) *Signature {
+	for i := range Catalogue {
+		s := &Catalogue[i]
+		if s.matchesField(f) && (!s.A1111 || IsA1111(f.Value)) && s.matchesValue(f.Value) {
+			return s
+		}
+	}
+	return nil
+}
+
+// TestMatchIndex checks that the index of catalogue rows by source and field
+// changes no answer: every example value under every source and every field
+// name of the catalogue (in three spellings) and a few others.
+func TestMatchIndex(t *testing.T) {
+	var fields []string
+	for _, s := range Catalogue {
+		for _, f := range s.Fields {
+			fields = append(fields, f, strings.ToUpper(f), strings.ToLower(f))
+		}
+		fields = append(fields, s.Example.Field)
+	}
+	fields = append(fields, "", "Make", "xmp:CreatorTool", "unknown-field")
+	n, hits := 0, 0
+	for _, s := range Catalogue {
+		for _, src := range []Source{EXIF, XMP, Text, IPTC, C2PA, "id3"} {
+			for _, field := range fields {
+				f := s.Example
+				f.Source, f.Field = src, field
+				got, want := Match(f), matchLinear(f)
+				if got != want {
+					t.Fatalf("%s/%s %q: index gives %v, every row %v", src, field, f.Value, got, want)
+				}
+				n++
+				if got != nil {
+					hits++
+				}
+			}
+		}
+	}
+	t.Logf("%d facts compared, %d matched a row", n, hits)
 }
