@@ -73,6 +73,13 @@ func (h *headReaderAt) ReadAt(p []byte, off int64) (int, error) {
 	if off >= 0 && off+int64(len(p)) <= int64(len(h.head)) {
 		return copy(p, h.head[off:]), nil
 	}
+	if off >= 0 && off < int64(len(h.head)) {
+		// Straddling the end of the head (hashing a flagged file reads
+		// it whole): the start from memory, the rest from the file.
+		k := copy(p, h.head[off:])
+		m, err := h.r.ReadAt(p[k:], off+int64(k))
+		return k + m, err
+	}
 	return h.r.ReadAt(p, off)
 }
 

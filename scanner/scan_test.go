@@ -157,9 +157,10 @@ func TestSHA256OnlyForFilesWithFindings(t *testing.T) {
 	writeTree(t, dir, map[string]string{"a.png": big, "b.png": "CLEAN\n"})
 	r := scanWithin(t, []string{dir}, Options{Workers: 1})
 	// Each file's first 64 KiB are read once up front. The fake then reads
-	// a.png whole (past the head, so from the file) and hashing reads it a
-	// third time; b.png fits in its head read and is not hashed.
-	want := int64(headSize + 2*len(big) + len("CLEAN\n"))
+	// a.png whole (the rest past the head from the file) and hashing reads
+	// it again (the rest past the head from the file once more); b.png fits
+	// in its head read and is not hashed.
+	want := int64(headSize + 2*(len(big)-headSize) + len("CLEAN\n"))
 	if r.Summary.BytesRead != want {
 		t.Errorf("bytes_read = %d, want %d (hashing counted, clean file not hashed)", r.Summary.BytesRead, want)
 	}
