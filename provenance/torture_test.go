@@ -2,6 +2,7 @@ package provenance_test
 
 import (
 	"bytes"
+	"context"
 	"encoding/binary"
 	"flag"
 	"fmt"
@@ -20,6 +21,8 @@ import (
 	"time"
 
 	"github.com/provscan/provscan/provenance"
+	"github.com/provscan/provscan/scanner"
+	"github.com/provscan/provscan/scanner/report"
 )
 
 // The torture test mutates every file of testdata/deliverables and of the
@@ -404,4 +407,127 @@ func TestTortureRegressions(t *testing.T) {
 			t.FailNow() // the hung goroutine still runs: stop here
 		}
 	}
+}
+
+// tortureScanMutants and tortureScanCorpusMutants are how many mutants of
+// each sample deliverable (16 files) and of each corpus file (about 280, when
+// present) the scan-level torture writes into its tree.
+const (
+	tortureScanMutants       = 150
+	tortureScanCorpusMutants = 4
+)
+
+// TestTortureScan runs the whole pipeline on mutants: it writes mutants of
+// every sample deliverable into one folder (same names and extensions, so
+// that sidecars meet their media files), scans it with several workers as
+// `provscan scan` does, and writes every report format. It requires a report
+// that accounts for every file, no panic inside a reader (the scanner turns
+// one into an "internal error" finding, which this test refuses), no hang,
+// and a bounded heap.
+func TestTortureScan(t *testing.T) {
+	dir := t.TempDir()
+	written, sources := 0, 0
+	for _, src := range []struct {
+		dir, prefix string
+		perFile     int
+	}{
+		{"../testdata/deliverables", "d", tortureScanMutants},
+		{tortureCorpusDir, "c", tortureScanCorpusMutants},
+	} {
+		if _, err := os.Stat(src.dir); err != nil {
+			t.Logf("%s absent: not in this run", src.dir)
+			continue
+		}
+		inputs := loadTortureInputs(t, src.dir)
+		sources += len(inputs)
+		perFile := tortureMutants(t, src.perFile)
+		if *tortureCount > 0 || os.Getenv("PROVSCAN_TORTURE") != "" {
+			perFile = max(1, src.perFile*perFile/tortureDefaultDeliverables) // scaled like TestTorture's count
+		}
+		for fi, in := range inputs {
+			rng := rand.New(rand.NewPCG(*tortureSeed^0x5ca1, uint64(fi)))
+			for m := range perFile {
+				data, _ := mutate(rng, in.data)
+				p := filepath.Join(dir, fmt.Sprintf("%s%03d", src.prefix, m), filepath.FromSlash(in.name))
+				if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+					t.Fatal(err)
+				}
+				if err := os.WriteFile(p, data, 0o644); err != nil {
+					t.Fatal(err)
+				}
+				written++
+			}
+		}
+	}
+
+	// Sample the heap while the scan runs, above what the test itself
+	// holds before it starts.
+	runtime.GC()
+	var ms0 runtime.MemStats
+	runtime.ReadMemStats(&ms0)
+	stop := make(chan struct{})
+	peak := make(chan uint64, 1)
+	go func() {
+		var maxHeap uint64
+		var ms runtime.MemStats
+		tick := time.NewTicker(20 * time.Millisecond)
+		defer tick.Stop()
+		for {
+			runtime.ReadMemStats(&ms)
+			maxHeap = max(maxHeap, ms.HeapInuse)
+			select {
+			case <-stop:
+				peak <- maxHeap
+				return
+			case <-tick.C:
+			}
+		}
+	}()
+	type result struct {
+		rep *report.Report
+		err error
+	}
+	done := make(chan result, 1)
+	start := time.Now()
+	go func() {
+		rep, err := scanner.Scan(context.Background(), []string{dir}, scanner.Options{Workers: 4})
+		done <- result{rep, err}
+	}()
+	var res result
+	select {
+	case res = <-done:
+	case <-time.After(tortureGrace):
+		t.Fatalf("the scan of %d mutants did not end within %v", written, tortureGrace)
+	}
+	close(stop)
+	maxHeap := <-peak
+	maxHeap -= min(maxHeap, ms0.HeapInuse)
+	if res.err != nil {
+		t.Fatalf("scan: %v", res.err)
+	}
+	rep := res.rep
+	if rep.Summary.Files+len(rep.Errors) < written {
+		t.Errorf("report accounts for %d files and %d errors; %d written", rep.Summary.Files, len(rep.Errors), written)
+	}
+	for _, f := range rep.Findings {
+		if strings.Contains(f.Message, "internal error") {
+			t.Errorf("%s: a reader panicked: %s", f.Path, f.Message)
+		}
+	}
+	const maxHeapInuse = 512 << 20
+	if maxHeap > maxHeapInuse {
+		t.Errorf("heap in use grew by %d MiB during the scan (limit %d MiB)", maxHeap>>20, maxHeapInuse>>20)
+	}
+	for name, write := range map[string]func(io.Writer, *report.Report) error{
+		"json": report.WriteJSON, "sarif": report.WriteSARIF, "junit": report.WriteJUnit,
+		"text": func(w io.Writer, r *report.Report) error { return report.WriteText(w, r, report.TextOptions{}) },
+	} {
+		if err := write(io.Discard, rep); err != nil {
+			t.Errorf("%s report: %v", name, err)
+		}
+	}
+	unreadable := rep.Summary.ByRule["unreadable"]
+	t.Logf("%d mutants of %d files scanned in %v: %d flagged, %d unreadable, %d errors, %d members; heap grew by at most %d MiB",
+		written, sources, time.Since(start).Round(time.Millisecond), rep.Summary.Flagged, unreadable,
+		len(rep.Errors), rep.Summary.Members, maxHeap>>20)
 }
