@@ -150,10 +150,7 @@ func (l *lexer) Token() (xml.Token, error) {
 			}
 			return xml.CharData(l.lx.Text()), nil
 		case tdxml.StartTagPIToken:
-			if name := l.lx.Text(); nameEnd(name) < len(name) || len(name) == 0 {
-				return nil, l.syntaxError(data, 2+nameEnd(name), name)
-			}
-			if err := l.skipTag(tdxml.StartTagClosePIToken); err != nil {
+			if err := l.skipPI(data, l.lx.Text()); err != nil {
 				return nil, err
 			}
 		case tdxml.StartTagToken:
@@ -180,16 +177,37 @@ func (l *lexer) Token() (xml.Token, error) {
 	}
 }
 
-// skipTag reads the attributes of a processing instruction up to its end.
+// skipTag reads the attributes of a declaration up to its end.
 func (l *lexer) skipTag(end tdxml.TokenType) error {
 	for {
 		switch tt, _ := l.lx.Next(); tt {
 		case end, tdxml.StartTagCloseToken, tdxml.StartTagCloseVoidToken, tdxml.StartTagClosePIToken:
 			return nil
 		case tdxml.ErrorToken:
-			return fmt.Errorf("%w: xmp: unexpected end of input in a processing instruction", container.ErrMalformed)
+			return fmt.Errorf("%w: xmp: unexpected end of input in a declaration", container.ErrMalformed)
 		}
 	}
+}
+
+// skipPI skips a processing instruction as encoding/xml reads one: a target
+// name, then anything up to the first "?>". The lexer would read its body
+// as attributes, and stop at a '>' inside it. data is the token ("<?" and
+// what the lexer took for the name), name that part.
+func (l *lexer) skipPI(data, name []byte) error {
+	n := nameEnd(name)
+	if n == 0 {
+		return l.syntaxError(data, 2, name)
+	}
+	body := l.in.Offset() - len(data) + 2 + n
+	end := bytes.Index(l.in.Bytes()[body:], []byte("?>"))
+	if end < 0 {
+		return fmt.Errorf("%w: xmp: unexpected end of input in a processing instruction", container.ErrMalformed)
+	}
+	l.in.Move(body + end + 2 - l.in.Offset())
+	l.in.Skip()
+	// A new lexer on the same input: the old one is inside a tag.
+	l.lx = tdxml.NewLexer(l.in)
+	return nil
 }
 
 // startTag reads the attributes of a start tag, brings its namespace
