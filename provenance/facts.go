@@ -29,9 +29,13 @@ var xmpPrefix = map[string]string{
 // facts flattens everything interpreted into the neutral facts the GenAI
 // catalogue reads.
 func (p *Provenance) facts() []genai.Fact {
-	var out []genai.Fact
+	out := make([]genai.Fact, 0, len(p.EXIF)+len(p.XMP)+len(p.Text)+len(p.IPTC))
+	var container, lastBlock, lastIFD string // fields of one IFD come together: one name for them all
 	for _, f := range p.EXIF {
-		out = append(out, genai.Fact{Source: genai.EXIF, Container: f.Container + " > " + f.IFD, Offset: f.Offset, Field: f.Name, Value: f.Value})
+		if container == "" || f.Container != lastBlock || f.IFD != lastIFD {
+			container, lastBlock, lastIFD = f.Container+" > "+f.IFD, f.Container, f.IFD
+		}
+		out = append(out, genai.Fact{Source: genai.EXIF, Container: container, Offset: f.Offset, Field: f.Name, Value: f.Value})
 	}
 	for _, x := range p.XMP {
 		prefix, ok := xmpPrefix[x.NS]

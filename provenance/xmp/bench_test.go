@@ -28,15 +28,22 @@ func benchPackets() map[string][]byte {
 func BenchmarkParse(b *testing.B) {
 	for _, name := range []string{"small", "large"} {
 		pk := benchPackets()[name]
-		for _, tk := range []struct {
-			name string
-			new  func([]byte) tokenizer
-		}{{"lexer", func(t []byte) tokenizer { return newLexer(t) }}, {"encoding-xml", stdTokenizer}} {
-			b.Run(name+"/"+tk.name, func(b *testing.B) {
+		parsers := []struct {
+			name  string
+			parse func([]byte) (*Packet, error)
+		}{
+			{"lexer", Parse},
+			{"encoding-xml", func(b []byte) (*Packet, error) {
+				p, _, err := parseWith(b, stdTokenizer)
+				return p, err
+			}},
+		}
+		for _, pr := range parsers {
+			b.Run(name+"/"+pr.name, func(b *testing.B) {
 				b.ReportAllocs()
 				b.SetBytes(int64(len(pk)))
 				for b.Loop() {
-					p, _, err := parseWith(pk, tk.new)
+					p, err := pr.parse(pk)
 					if err != nil || len(p.Properties) == 0 {
 						b.Fatal(err)
 					}

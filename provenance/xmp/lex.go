@@ -7,6 +7,7 @@ import (
 	"io"
 	"strconv"
 	"strings"
+	"sync"
 	"unicode/utf8"
 
 	"github.com/provscan/provscan/provenance/container"
@@ -69,11 +70,25 @@ const nsXMLDecl = "http://www.w3.org/XML/1998/namespace"
 // (text[:len(text)+1] valid): the tdewolff lexer stops at a zero byte. It
 // may rewrite whitespace in attribute values of text in place.
 func newLexer(text []byte) *lexer {
-	in := parse.NewInputBytes(text)
-	l := &lexer{in: in, lx: tdxml.NewLexer(in)}
-	l.open, l.ns, l.attrs = l.openBuf[:0], l.nsBuf[:0], l.attrsBuf[:0]
+	l := &lexer{}
+	l.reset(text)
 	return l
 }
+
+// reset makes l read text from the start, as newLexer does, keeping the
+// room it has.
+func (l *lexer) reset(text []byte) {
+	l.in = parse.NewInputBytes(text)
+	l.lx = tdxml.NewLexer(l.in)
+	if cap(l.open) == 0 {
+		l.open, l.ns, l.attrs = l.openBuf[:0], l.nsBuf[:0], l.attrsBuf[:0]
+	}
+	l.open, l.ns, l.attrs = l.open[:0], l.ns[:0], l.attrs[:0]
+	l.pending, l.closing, l.errAt = nil, false, 0
+}
+
+// lexers keeps lexers (about 2 KiB each) between parses.
+var lexers = sync.Pool{New: func() any { return new(lexer) }}
 
 // InputOffset returns how many bytes of text have been consumed.
 func (l *lexer) InputOffset() int64 {

@@ -71,7 +71,9 @@ var prefixes = map[string]string{
 // A malformed packet returns the properties read so far with an error
 // wrapping container.ErrMalformed; exceeding a limit wraps container.ErrLimit.
 func Parse(data []byte) (*Packet, error) {
-	pkt, _, err := parseWith(data, func(text []byte) tokenizer { return newLexer(text) })
+	l := lexers.Get().(*lexer)
+	defer lexers.Put(l)
+	pkt, _, err := parseWith(data, func(text []byte) tokenizer { l.reset(text); return l })
 	return pkt, err
 }
 
