@@ -12,6 +12,7 @@ import (
 	"io"
 	"os"
 	"os/signal"
+	"runtime/debug"
 
 	"github.com/provscan/provscan/scanner"
 )
@@ -29,7 +30,15 @@ var inspector scanner.InspectFunc
 // version is set at build time: -ldflags "-X main.version=v1.2.3".
 var version = "dev"
 
+// gcPercent is the collector's target when GOGC is not set. A scan makes
+// many short-lived objects per file and keeps few (the findings): collecting
+// half as often as Go's default saves CPU for little memory (bench/results.md).
+const gcPercent = 200
+
 func main() {
+	if os.Getenv("GOGC") == "" {
+		debug.SetGCPercent(gcPercent)
+	}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
 	code := run(ctx, os.Args[1:], os.Stdout, os.Stderr)
 	stop()
