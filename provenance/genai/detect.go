@@ -20,8 +20,9 @@ var sourceTypeFields = map[string]bool{
 // Match returns the first catalogue row that matches f, or nil.
 func Match(f Fact) *Signature {
 	a1111 := -1 // unknown; 0 no, 1 yes: tested once per fact
-	for _, s := range candidates(f) {
-		if !s.matchesField(f) {
+	rows, indexed := candidates(f)
+	for _, s := range rows {
+		if !indexed && !s.matchesField(f) {
 			continue
 		}
 		if s.A1111 {
@@ -47,17 +48,12 @@ func Match(f Fact) *Signature {
 // facts of a file (camera fields, editor history) are ruled out by one map
 // lookup instead of fifty rows.
 type catalogueIndex struct {
-	byField  map[indexKey][]*Signature // field lowercased
-	anyField map[Source][]*Signature   // rows without a field list
-}
-
-type indexKey struct {
-	source Source
-	field  string
+	byField  map[Source]map[string][]*Signature // field lowercased
+	anyField map[Source][]*Signature            // rows without a field list
 }
 
 var index = sync.OnceValue(func() *catalogueIndex {
-	ix := &catalogueIndex{byField: map[indexKey][]*Signature{}, anyField: map[Source][]*Signature{}}
+	ix := &catalogueIndex{byField: map[Source]map[string][]*Signature{}, anyField: map[Source][]*Signature{}}
 	sources := []Source{EXIF, XMP, Text, IPTC, C2PA}
 	fields := map[string]bool{}
 	for i := range Catalogue {
@@ -67,12 +63,10 @@ var index = sync.OnceValue(func() *catalogueIndex {
 	}
 	for _, src := range sources {
 		ix.anyField[src] = []*Signature{}
+		ix.byField[src] = map[string][]*Signature{}
 		for i := range Catalogue {
 			s := &Catalogue[i]
-			if !s.forSource(src) {
-				continue
-			}
-			if s.Fields == nil {
+			if s.forSource(src) && s.Fields == nil {
 				ix.anyField[src] = append(ix.anyField[src], s)
 			}
 		}
@@ -87,31 +81,60 @@ var index = sync.OnceValue(func() *catalogueIndex {
 					rows = append(rows, s)
 				}
 			}
-			ix.byField[indexKey{src, field}] = rows
+			ix.byField[src][field] = rows
 		}
 	}
 	return ix
 })
 
-// candidates returns the catalogue rows that may match f (matchesField
-// still decides), in catalogue order.
-func candidates(f Fact) []*Signature {
+// candidates returns the catalogue rows that may match f, in catalogue
+// order. indexed reports that they all match f's source and field already;
+// otherwise (a source the index does not know) they are every row, for
+// matchesField to decide.
+func candidates(f Fact) (rows []*Signature, indexed bool) {
 	ix := index()
-	if rows, ok := ix.byField[indexKey{f.Source, f.Field}]; ok {
-		return rows
+	fields, ok := ix.byField[f.Source]
+	if !ok {
+		return all(), false
 	}
-	if rows, ok := ix.byField[indexKey{f.Source, strings.ToLower(f.Field)}]; ok {
-		return rows
+	if rows, ok := fields[f.Field]; ok {
+		return rows, true
 	}
-	if rows, ok := ix.anyField[f.Source]; ok {
-		return rows
+	var buf [64]byte
+	lower, ascii := asciiLower(buf[:0], f.Field)
+	if !ascii {
+		// strings.EqualFold folds more than ASCII letters ("ſ" is an
+		// "s"): leave such names to matchesField.
+		return all(), false
 	}
-	// A source the index does not know: every row.
-	all := make([]*Signature, len(Catalogue))
+	if rows, ok := fields[string(lower)]; ok {
+		return rows, true
+	}
+	return ix.anyField[f.Source], true
+}
+
+// all lists every catalogue row.
+func all() []*Signature {
+	rows := make([]*Signature, len(Catalogue))
 	for i := range Catalogue {
-		all[i] = &Catalogue[i]
+		rows[i] = &Catalogue[i]
 	}
-	return all
+	return rows
+}
+
+// asciiLower appends s in lower case to b; ok is false if s is not ASCII.
+func asciiLower(b []byte, s string) ([]byte, bool) {
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if c >= 0x80 {
+			return b, false
+		}
+		if 'A' <= c && c <= 'Z' {
+			c += 'a' - 'A'
+		}
+		b = append(b, c)
+	}
+	return b, true
 }
 
 // forSource reports whether the row looks at facts of src.

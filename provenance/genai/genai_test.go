@@ -204,7 +204,7 @@ func TestMatchIndex(t *testing.T) {
 		}
 		fields = append(fields, s.Example.Field)
 	}
-	fields = append(fields, "", "Make", "xmp:CreatorTool", "unknown-field")
+	fields = append(fields, "", "Make", "xmp:CreatorTool", "unknown-field", "parameterſ", "PARAMETERſ", "Ünknown")
 	n, hits := 0, 0
 	for _, s := range Catalogue {
 		for _, src := range []Source{EXIF, XMP, Text, IPTC, C2PA, "id3"} {
