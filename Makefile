@@ -40,9 +40,10 @@ fuzz:
 	  done; \
 	done
 
-# Go micro-benchmarks and the whole-tree benchmark against the floor and exiftool (writes bench/results.md).
+# Go micro-benchmarks and the whole-tree benchmark against the floor and exiftool, warm and cold
+# page cache, and peak memory on 100,000 files (writes bench/results.md).
 bench:
-	MICRO=1 bash bench/run.sh
+	MICRO=1 REPEAT=5 BIG_FILES=100000 bash bench/run.sh
 
 # Mutate every sample and corpus file TORTURE times and inspect each mutant (no panic, hang or balloon).
 TORTURE ?= 500

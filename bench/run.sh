@@ -214,7 +214,7 @@ exw=$(median exiftool 2)
 		echo '```'
 		echo
 	fi
-	echo "Reproduce: \`make bench\` (this script with MICRO=1), or:"
+	echo "Reproduce: \`make bench\` (this script with MICRO=1 REPEAT=5 BIG_FILES=100000), or:"
 	echo "\`FILES=$FILES MASTERS=$MASTERS REPEAT=$REPEAT EXIFTOOL=$EXIFTOOL BIG_FILES=$BIG_FILES MICRO=$MICRO COLD=$COLD bench/run.sh\`."
 	echo
 	echo "<details><summary>raw runs (name, wall s, peak RSS KiB, load avg before, exit code, CPU s)</summary>"
