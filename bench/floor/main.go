@@ -32,7 +32,7 @@ func main() {
 		n = runtime.NumCPU()
 	}
 	start := time.Now()
-	paths := make(chan string, 2*n)
+	paths := make(chan string, 128) // as provscan's queue (scanner.queueLen)
 	var files, read, errs atomic.Int64
 	var wg sync.WaitGroup
 	for range n {
