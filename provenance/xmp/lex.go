@@ -66,17 +66,10 @@ type binding struct{ prefix, uri string }
 
 const nsXMLDecl = "http://www.w3.org/XML/1998/namespace"
 
-// newLexer reads text, which must be followed in memory by one zero byte
-// (text[:len(text)+1] valid): the tdewolff lexer stops at a zero byte. It
-// may rewrite whitespace in attribute values of text in place.
-func newLexer(text []byte) *lexer {
-	l := &lexer{}
-	l.reset(text)
-	return l
-}
-
-// reset makes l read text from the start, as newLexer does, keeping the
-// room it has.
+// reset makes l read text from the start, keeping the room it has. text
+// must be followed in memory by one zero byte (text[:len(text)+1] valid):
+// the tdewolff lexer stops at a zero byte. It may rewrite whitespace in
+// attribute values of text in place.
 func (l *lexer) reset(text []byte) {
 	l.in = parse.NewInputBytes(text)
 	l.lx = tdxml.NewLexer(l.in)
