@@ -33,7 +33,8 @@ type budgetReaderAt struct {
 // clockEvery is how many reads pass between two looks at the clock: most
 // reads are served from the head buffer in nanoseconds, and the clock costs
 // more than they do. A reader stuck in a loop still makes its reads, so the
-// deadline is still seen within microseconds of passing.
+// deadline is seen within 16 reads of passing (and at once by a read of 64
+// KiB or more).
 const clockEvery = 16
 
 func newBudgetReaderAt(r io.ReaderAt, timeout time.Duration, budget int64) *budgetReaderAt {
