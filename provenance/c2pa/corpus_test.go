@@ -8,7 +8,6 @@ import (
 	"github.com/provscan/provscan/provenance/internal/corpustest"
 	"os"
 	"path/filepath"
-	"sort"
 	"strings"
 	"testing"
 
@@ -151,28 +150,7 @@ func actionKey(action, dst, agent string) string {
 func TestCorpusReference(t *testing.T) {
 	dir := corpusDir(t)
 	refs := loadReference(t, dir)
-	known := knownDifferences(t)
-	type tally struct{ agree, differ, known int }
-	table := map[string]*tally{}
-	aspects := []string{"presence", "active", "count", "claim_generator", "generator_info", "actions"}
-	for _, a := range aspects {
-		table[a] = &tally{}
-	}
-	used := map[string]bool{}
-	var failures, unread []string
-	record := func(path, aspect string, ok bool, detail string) {
-		tl := table[aspect]
-		switch {
-		case ok:
-			tl.agree++
-		case known[path+" "+aspect] || known[path]:
-			tl.known++
-			used[path+" "+aspect] = true
-		default:
-			tl.differ++
-			failures = append(failures, fmt.Sprintf("%s [%s]: %s", path, aspect, detail))
-		}
-	}
+	ag := newAgreement(knownDifferences(t), "presence", "active", "count", "claim_generator", "generator_info", "actions")
 	for _, r := range refs {
 		path := filepath.Join(dir, filepath.FromSlash(r.Path))
 		data, err := storeBytes(path)
@@ -188,17 +166,17 @@ func TestCorpusReference(t *testing.T) {
 		}
 		if errors.Is(err, container.ErrUnknownFormat) {
 			// A container whose reader is not in the sniff table yet: counted, not compared.
-			unread = append(unread, r.Path)
+			ag.unread = append(ag.unread, r.Path)
 			continue
 		}
-		record(r.Path, "presence", have == r.HasManifest, fmt.Sprintf("reference %v, provscan %v (err %v)", r.HasManifest, have, err))
+		ag.record(r.Path, "presence", have == r.HasManifest, fmt.Sprintf("reference %v, provscan %v (err %v)", r.HasManifest, have, err))
 		if !r.HasManifest || !have {
 			continue
 		}
 		am := s.ActiveManifest()
-		record(r.Path, "active", s.Active == deref(r.ActiveManifest), fmt.Sprintf("reference %q, provscan %q", deref(r.ActiveManifest), s.Active))
-		record(r.Path, "count", len(s.Manifests) == r.ManifestCount, fmt.Sprintf("reference %d, provscan %d", r.ManifestCount, len(s.Manifests)))
-		record(r.Path, "claim_generator", am.ClaimGenerator == deref(r.ClaimGenerator), fmt.Sprintf("reference %q, provscan %q", deref(r.ClaimGenerator), am.ClaimGenerator))
+		ag.record(r.Path, "active", s.Active == deref(r.ActiveManifest), fmt.Sprintf("reference %q, provscan %q", deref(r.ActiveManifest), s.Active))
+		ag.record(r.Path, "count", len(s.Manifests) == r.ManifestCount, fmt.Sprintf("reference %d, provscan %d", r.ManifestCount, len(s.Manifests)))
+		ag.record(r.Path, "claim_generator", am.ClaimGenerator == deref(r.ClaimGenerator), fmt.Sprintf("reference %q, provscan %q", deref(r.ClaimGenerator), am.ClaimGenerator))
 		var gi []string
 		for _, g := range am.ClaimGeneratorInfo {
 			if g.Version != "" {
@@ -209,7 +187,7 @@ func TestCorpusReference(t *testing.T) {
 		}
 		// The reference lists claim_generator_info only for some claims; compare when it has one.
 		if len(r.ClaimGeneratorInfo) > 0 {
-			record(r.Path, "generator_info", strings.Join(gi, ",") == strings.Join(r.ClaimGeneratorInfo, ","),
+			ag.record(r.Path, "generator_info", strings.Join(gi, ",") == strings.Join(r.ClaimGeneratorInfo, ","),
 				fmt.Sprintf("reference %q, provscan %q", r.ClaimGeneratorInfo, gi))
 		}
 		var want, got []string
@@ -219,24 +197,7 @@ func TestCorpusReference(t *testing.T) {
 		for _, a := range am.Actions {
 			got = append(got, actionKey(a.Action, a.DigitalSourceType, a.SoftwareAgent))
 		}
-		record(r.Path, "actions", strings.Join(want, ";") == strings.Join(got, ";"), fmt.Sprintf("reference %q\n\tprovscan  %q", want, got))
+		ag.record(r.Path, "actions", strings.Join(want, ";") == strings.Join(got, ";"), fmt.Sprintf("reference %q\n\tprovscan  %q", want, got))
 	}
-	t.Logf("%-16s %6s %6s %6s", "aspect", "agree", "differ", "known")
-	for _, a := range aspects {
-		tl := table[a]
-		t.Logf("%-16s %6d %6d %6d", a, tl.agree, tl.differ, tl.known)
-	}
-	t.Logf("%d files in containers provscan cannot read yet: %v", len(unread), unread)
-	// A listed difference that no longer occurs must be removed from the list.
-	for k := range known {
-		for _, a := range aspects {
-			if strings.HasSuffix(k, " "+a) && !used[k] {
-				failures = append(failures, fmt.Sprintf("%s: listed in known-differences.md but provscan now agrees", k))
-			}
-		}
-	}
-	sort.Strings(failures)
-	for _, f := range failures {
-		t.Errorf("disagreement: %s", f)
-	}
+	ag.report(t, "files")
 }

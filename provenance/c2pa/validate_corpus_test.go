@@ -22,28 +22,7 @@ import (
 func TestCorpusValidation(t *testing.T) {
 	dir := corpusDir(t)
 	refs := loadReference(t, dir)
-	known := knownDifferences(t)
-	aspects := []string{"state", "failures", "hard_binding", "signer", "signing_time"}
-	type tally struct{ agree, differ, known int }
-	table := map[string]*tally{}
-	for _, a := range aspects {
-		table[a] = &tally{}
-	}
-	used := map[string]bool{}
-	var failures, unread []string
-	record := func(path, aspect string, ok bool, detail string) {
-		tl := table[aspect]
-		switch {
-		case ok:
-			tl.agree++
-		case known[path+" "+aspect] || known[path]:
-			tl.known++
-			used[path+" "+aspect] = true
-		default:
-			tl.differ++
-			failures = append(failures, fmt.Sprintf("%s [%s]: %s", path, aspect, detail))
-		}
-	}
+	ag := newAgreement(knownDifferences(t), "state", "failures", "hard_binding", "signer", "signing_time")
 	for _, r := range refs {
 		if !r.HasManifest {
 			continue
@@ -51,16 +30,16 @@ func TestCorpusValidation(t *testing.T) {
 		path := filepath.Join(dir, filepath.FromSlash(r.Path))
 		data, err := storeBytes(path)
 		if errors.Is(err, container.ErrUnknownFormat) {
-			unread = append(unread, r.Path)
+			ag.unread = append(ag.unread, r.Path)
 			continue
 		}
 		if err != nil {
-			record(r.Path, "state", false, fmt.Sprintf("no store: %v", err))
+			ag.record(r.Path, "state", false, fmt.Sprintf("no store: %v", err))
 			continue
 		}
 		s, _ := Parse(data)
 		if s == nil || len(s.Manifests) == 0 {
-			record(r.Path, "state", false, "no manifest")
+			ag.record(r.Path, "state", false, "no manifest")
 			continue
 		}
 		f, err := os.Open(path)
@@ -72,14 +51,14 @@ func TestCorpusValidation(t *testing.T) {
 		Validate(s, opts, f, st.Size())
 		f.Close()
 		am := s.ActiveManifest()
-		record(r.Path, "state", s.ValidationState == deref(r.ValidationState),
+		ag.record(r.Path, "state", s.ValidationState == deref(r.ValidationState),
 			fmt.Sprintf("reference %s, provscan %s (%v; warnings %v)", deref(r.ValidationState), s.ValidationState, am.ValidationStatus, am.Warnings))
 		want := slices.Clone(r.ValidationFailures)
 		got := slices.Clone(am.ValidationStatus)
 		sort.Strings(want)
 		sort.Strings(got)
 		want, got = slices.Compact(want), slices.Compact(got)
-		record(r.Path, "failures", slices.Equal(want, got), fmt.Sprintf("reference %v, provscan %v (warnings %v)", want, got, am.Warnings))
+		ag.record(r.Path, "failures", slices.Equal(want, got), fmt.Sprintf("reference %v, provscan %v (warnings %v)", want, got, am.Warnings))
 		// The hard binding: where the reference finds no hash mismatch,
 		// provscan must have checked the hash and found it to match.
 		if opts.VerifyContent {
@@ -100,7 +79,7 @@ func TestCorpusValidation(t *testing.T) {
 				}
 			}
 			ok := slices.Equal(refMismatch, gotMismatch) && (len(refMismatch) > 0 || len(gotMatch) > 0 || am.Update)
-			record(r.Path, "hard_binding", ok, fmt.Sprintf("reference mismatch %v; provscan mismatch %v, match %v (warnings %v)", refMismatch, gotMismatch, gotMatch, am.Warnings))
+			ag.record(r.Path, "hard_binding", ok, fmt.Sprintf("reference mismatch %v; provscan mismatch %v, match %v (warnings %v)", refMismatch, gotMismatch, gotMatch, am.Warnings))
 		}
 		signerOK, timeOK := true, true
 		var sd, td []string
@@ -130,25 +109,8 @@ func TestCorpusValidation(t *testing.T) {
 				td = append(td, fmt.Sprintf("%s: reference %v, provscan %v", label, wantT, gotT))
 			}
 		}
-		record(r.Path, "signer", signerOK, strings.Join(sd, "; "))
-		record(r.Path, "signing_time", timeOK, strings.Join(td, "; "))
+		ag.record(r.Path, "signer", signerOK, strings.Join(sd, "; "))
+		ag.record(r.Path, "signing_time", timeOK, strings.Join(td, "; "))
 	}
-	t.Logf("%-14s %6s %6s %6s", "aspect", "agree", "differ", "known")
-	for _, a := range aspects {
-		tl := table[a]
-		t.Logf("%-14s %6d %6d %6d", a, tl.agree, tl.differ, tl.known)
-	}
-	t.Logf("%d files with a manifest in containers provscan cannot read yet: %v", len(unread), unread)
-	// A listed difference that no longer occurs must be removed from the list.
-	for k := range known {
-		for _, a := range aspects {
-			if strings.HasSuffix(k, " "+a) && !used[k] {
-				failures = append(failures, fmt.Sprintf("%s: listed in known-differences.md but provscan now agrees", k))
-			}
-		}
-	}
-	sort.Strings(failures)
-	for _, f := range failures {
-		t.Errorf("disagreement: %s", f)
-	}
+	ag.report(t, "files with a manifest")
 }
