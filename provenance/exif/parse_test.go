@@ -353,34 +353,17 @@ func corpusDir(t testing.TB) string {
 	return corpustest.Dir(t)
 }
 
-// jpegExif returns the TIFF block of the first APP1 "Exif\0\0" segment of a
-// JPEG file (test-only; the real reader lives in provenance/container).
+// jpegExif returns the TIFF block of the first APP1 Exif segment of a JPEG
+// file, as the JPEG reader of provenance/container finds it.
 func jpegExif(b []byte) []byte {
-	if len(b) < 4 || b[0] != 0xFF || b[1] != 0xD8 {
+	res, _ := container.Read(bytes.NewReader(b), int64(len(b)))
+	if res == nil || res.Format != "JPEG" {
 		return nil
 	}
-	i := 2
-	for i+4 <= len(b) {
-		if b[i] != 0xFF {
-			return nil
+	for _, bl := range res.Blocks {
+		if bl.Kind == container.KindEXIF {
+			return bl.Data
 		}
-		m := b[i+1]
-		if m == 0xFF {
-			i++
-			continue
-		}
-		if m == 0xDA || m == 0xD9 {
-			return nil
-		}
-		n := int(b[i+2])<<8 | int(b[i+3])
-		if n < 2 || i+2+n > len(b) {
-			return nil
-		}
-		seg := b[i+4 : i+2+n]
-		if m == 0xE1 && bytes.HasPrefix(seg, []byte("Exif\x00")) && len(seg) > 6 {
-			return seg[6:]
-		}
-		i += 2 + n
 	}
 	return nil
 }

@@ -242,35 +242,21 @@ func TestCorpus(t *testing.T) {
 		}
 		return nil
 	})
-	t.Logf("%d APP13 segments", n)
+	t.Logf("%d APP13 Photoshop blocks", n)
 }
 
-// app13 returns the payloads of the APP13 segments of a JPEG (test only).
+// app13 returns the Photoshop resources of a JPEG's APP13 segments, as the
+// JPEG reader of provenance/container reassembles them.
 func app13(b []byte) [][]byte {
-	var out [][]byte
-	if len(b) < 4 || b[0] != 0xFF || b[1] != 0xD8 {
+	res, _ := container.Read(bytes.NewReader(b), int64(len(b)))
+	if res == nil || res.Format != "JPEG" {
 		return nil
 	}
-	for i := 2; i+4 <= len(b); {
-		if b[i] != 0xFF {
-			return out
+	var out [][]byte
+	for _, bl := range res.Blocks {
+		if bl.Kind == container.KindPhotoshop {
+			out = append(out, bl.Data)
 		}
-		m := b[i+1]
-		if m == 0xFF {
-			i++
-			continue
-		}
-		if m == 0xDA || m == 0xD9 {
-			return out
-		}
-		n := int(b[i+2])<<8 | int(b[i+3])
-		if n < 2 || i+2+n > len(b) {
-			return out
-		}
-		if m == 0xED {
-			out = append(out, b[i+4:i+2+n])
-		}
-		i += 2 + n
 	}
 	return out
 }
