@@ -368,6 +368,38 @@ func jpegExif(b []byte) []byte {
 	return nil
 }
 
+// eachCorpusJPEGExif calls fn with the EXIF block of every corpus JPEG (by
+// extension, at most 64 MiB) that has one.
+func eachCorpusJPEGExif(t *testing.T, fn func(path string, raw []byte)) {
+	t.Helper()
+	_ = filepath.Walk(corpusDir(t), func(path string, info os.FileInfo, err error) error {
+		if err != nil || info.IsDir() || info.Size() > 64<<20 {
+			return nil
+		}
+		ext := strings.ToLower(filepath.Ext(path))
+		if ext != ".jpg" && ext != ".jpeg" {
+			return nil
+		}
+		b, err := os.ReadFile(path)
+		if err != nil {
+			return nil
+		}
+		if raw := jpegExif(b); raw != nil {
+			fn(path, raw)
+		}
+		return nil
+	})
+}
+
+// blockOf makes the walker's block of a TIFF block, in its byte order.
+func blockOf(raw []byte) *block {
+	var bo binary.ByteOrder = binary.LittleEndian
+	if bytes.HasPrefix(raw, []byte("MM")) {
+		bo = binary.BigEndian
+	}
+	return &block{raw: raw, bo: bo}
+}
+
 func corpusExif(t *testing.T, rel string) []Field {
 	t.Helper()
 	b, err := os.ReadFile(filepath.Join(corpusDir(t), rel))
@@ -443,35 +475,14 @@ func TestCorpusCanon(t *testing.T) {
 // EXIF go-exif also accepts, and the library and the fallback walker agree
 // on the IFDs.
 func TestCorpusAll(t *testing.T) {
-	dir := corpusDir(t)
 	n := 0
-	_ = filepath.Walk(dir, func(path string, info os.FileInfo, err error) error {
-		if err != nil || info.IsDir() || info.Size() > 64<<20 {
-			return nil
-		}
-		ext := strings.ToLower(filepath.Ext(path))
-		if ext != ".jpg" && ext != ".jpeg" {
-			return nil
-		}
-		b, err := os.ReadFile(path)
-		if err != nil {
-			return nil
-		}
-		raw := jpegExif(b)
-		if raw == nil {
-			return nil
-		}
+	eachCorpusJPEGExif(t, func(path string, raw []byte) {
 		n++
 		if _, err := Parse(raw); err != nil {
 			t.Logf("%s: %v", path, err)
 		}
 		lib, lerr := libraryIFDs(raw)
-		bo := binary.ByteOrder(binary.LittleEndian)
-		if bytes.HasPrefix(raw, []byte("MM")) {
-			bo = binary.BigEndian
-		}
-		blk := block{raw: raw, bo: bo}
-		own, _ := blk.walk()
+		own, _ := blockOf(raw).walk()
 		if lerr == nil {
 			var l, o []string
 			for _, r := range lib {
@@ -490,7 +501,6 @@ func TestCorpusAll(t *testing.T) {
 		} else {
 			t.Logf("%s: go-exif refused: %v", path, lerr)
 		}
-		return nil
 	})
 	t.Logf("%d JPEG EXIF blocks", n)
 }
@@ -513,29 +523,13 @@ func FuzzEXIF(f *testing.F) {
 // TestSecondOpinion compares Software, Make, Model and UserComment with
 // github.com/rwcarlsen/goexif on every corpus JPEG it can read.
 func TestSecondOpinion(t *testing.T) {
-	dir := corpusDir(t)
 	compared, values := 0, 0
-	_ = filepath.Walk(dir, func(path string, info os.FileInfo, err error) error {
-		if err != nil || info.IsDir() || info.Size() > 64<<20 {
-			return nil
-		}
-		ext := strings.ToLower(filepath.Ext(path))
-		if ext != ".jpg" && ext != ".jpeg" {
-			return nil
-		}
-		b, err := os.ReadFile(path)
-		if err != nil {
-			return nil
-		}
-		raw := jpegExif(b)
-		if raw == nil {
-			return nil
-		}
+	eachCorpusJPEGExif(t, func(path string, raw []byte) {
 		ours, _ := Parse(raw)
 		theirs, ok := rwcarlsenFields(raw)
 		if !ok {
 			t.Logf("%s: rwcarlsen/goexif refused the block", path)
-			return nil
+			return
 		}
 		compared++
 		for name, want := range theirs {
@@ -551,7 +545,6 @@ func TestSecondOpinion(t *testing.T) {
 				t.Errorf("%s: %s: ours %.80q, rwcarlsen %.80q", path, name, got, want)
 			}
 		}
-		return nil
 	})
 	t.Logf("%d blocks, %d values compared", compared, values)
 	if compared > 0 && values == 0 {
@@ -572,10 +565,7 @@ func rwcarlsenFields(raw []byte) (out map[string]string, ok bool) {
 	if err != nil {
 		return nil, false
 	}
-	bo := binary.ByteOrder(binary.LittleEndian)
-	if bytes.HasPrefix(raw, []byte("MM")) {
-		bo = binary.BigEndian
-	}
+	bo := blockOf(raw).bo
 	out = map[string]string{}
 	for name, fn := range map[string]rwexif.FieldName{"Software": rwexif.Software, "Make": rwexif.Make, "Model": rwexif.Model} {
 		tag, err := x.Get(fn)
@@ -619,11 +609,7 @@ func TestLibraryFindsNoMoreIFDs(t *testing.T) {
 		if lerr != nil {
 			return nil
 		}
-		var bo binary.ByteOrder = binary.LittleEndian
-		if bytes.HasPrefix(raw, []byte("MM")) {
-			bo = binary.BigEndian
-		}
-		blk := &block{raw: raw, bo: bo}
+		blk := blockOf(raw)
 		own, werr := blk.walk()
 		if werr != nil {
 			return nil // Parse asks the library in this case
@@ -669,11 +655,7 @@ func TestHostileCountNeverReachesLibrary(t *testing.T) {
 		if raw == nil {
 			t.Fatalf("%s: no EXIF block", name)
 		}
-		var bo binary.ByteOrder = binary.LittleEndian
-		if bytes.HasPrefix(raw, []byte("MM")) {
-			bo = binary.BigEndian
-		}
-		blk := &block{raw: raw, bo: bo}
+		blk := blockOf(raw)
 		refs, _ := blk.walk()
 		if len(refs) == 0 || blk.safeForLibrary(refs) {
 			t.Errorf("%s: %d IFDs, judged safe for go-exif", name, len(refs))
