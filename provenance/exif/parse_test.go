@@ -368,26 +368,14 @@ func jpegExif(b []byte) []byte {
 	return nil
 }
 
-// eachCorpusJPEGExif calls fn with the EXIF block of every corpus JPEG (by
-// extension, at most 64 MiB) that has one.
+// eachCorpusJPEGExif calls fn with the EXIF block of every corpus JPEG that
+// has one.
 func eachCorpusJPEGExif(t *testing.T, fn func(path string, raw []byte)) {
 	t.Helper()
-	_ = filepath.Walk(corpusDir(t), func(path string, info os.FileInfo, err error) error {
-		if err != nil || info.IsDir() || info.Size() > 64<<20 {
-			return nil
-		}
-		ext := strings.ToLower(filepath.Ext(path))
-		if ext != ".jpg" && ext != ".jpeg" {
-			return nil
-		}
-		b, err := os.ReadFile(path)
-		if err != nil {
-			return nil
-		}
+	corpustest.EachJPEG(t, func(path string, b []byte) {
 		if raw := jpegExif(b); raw != nil {
 			fn(path, raw)
 		}
-		return nil
 	})
 }
 

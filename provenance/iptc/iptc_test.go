@@ -5,8 +5,6 @@ import (
 	"encoding/binary"
 	"errors"
 	"github.com/provscan/provscan/provenance/internal/corpustest"
-	"os"
-	"path/filepath"
 	"strings"
 	"testing"
 
@@ -211,23 +209,11 @@ func TestResourcesMalformed(t *testing.T) {
 	}
 }
 
-// TestCorpus finds APP13 segments in corpus JPEGs with a test-only marker
-// walk and checks that they parse.
+// TestCorpus checks that the Photoshop resources and IPTC records of every
+// corpus JPEG parse.
 func TestCorpus(t *testing.T) {
-	dir := corpustest.Dir(t)
 	n := 0
-	_ = filepath.Walk(dir, func(path string, info os.FileInfo, err error) error {
-		if err != nil || info.IsDir() || info.Size() > 64<<20 {
-			return nil
-		}
-		ext := strings.ToLower(filepath.Ext(path))
-		if ext != ".jpg" && ext != ".jpeg" {
-			return nil
-		}
-		b, err := os.ReadFile(path)
-		if err != nil {
-			return nil
-		}
+	corpustest.EachJPEG(t, func(path string, b []byte) {
 		for _, seg := range app13(b) {
 			n++
 			rs, err := ParseResources(seg)
@@ -240,7 +226,6 @@ func TestCorpus(t *testing.T) {
 				}
 			}
 		}
-		return nil
 	})
 	t.Logf("%d APP13 Photoshop blocks", n)
 }

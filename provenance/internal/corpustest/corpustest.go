@@ -5,6 +5,7 @@ package corpustest
 import (
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 )
 
@@ -39,4 +40,23 @@ func repoRoot() (string, error) {
 		}
 		dir = parent
 	}
+}
+
+// EachJPEG calls fn with the path and bytes of every JPEG of the corpus (by
+// extension, at most 64 MiB), or skips t when the corpus is absent.
+func EachJPEG(t testing.TB, fn func(path string, data []byte)) {
+	t.Helper()
+	_ = filepath.Walk(Dir(t), func(path string, info os.FileInfo, err error) error {
+		if err != nil || info.IsDir() || info.Size() > 64<<20 {
+			return nil
+		}
+		ext := strings.ToLower(filepath.Ext(path))
+		if ext != ".jpg" && ext != ".jpeg" {
+			return nil
+		}
+		if data, err := os.ReadFile(path); err == nil {
+			fn(path, data)
+		}
+		return nil
+	})
 }
