@@ -69,6 +69,30 @@ func normalized(r *Report) *Report {
 	if c.Errors == nil {
 		c.Errors = []Error{}
 	}
+	if c.Unsupported == nil {
+		c.Unsupported = []UnsupportedFile{}
+	}
+	if c.Links == nil {
+		c.Links = []Link{}
+	}
+	if c.Gate != nil && c.Gate.Reasons == nil {
+		g := *c.Gate
+		g.Reasons = []string{}
+		c.Gate = &g
+	}
+	if c.Policy != nil {
+		p := *c.Policy
+		if p.Files == nil {
+			p.Files = []PolicyFile{}
+		}
+		if p.NotApplied == nil {
+			p.NotApplied = []PolicyFile{}
+		}
+		if p.Excluded == nil {
+			p.Excluded = []Excluded{}
+		}
+		c.Policy = &p
+	}
 	if c.Summary.ByRule == nil {
 		c.Summary.ByRule = map[string]int{}
 	}

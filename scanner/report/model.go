@@ -21,6 +21,16 @@ type Report struct {
 	// it holds the files done so far and the gate fails with exit 2.
 	Incomplete bool `json:"incomplete,omitempty"`
 
+	// Unsupported lists the files and archive members of formats provscan
+	// does not read, sorted by path: they were not inspected.
+	Unsupported []UnsupportedFile `json:"unsupported"`
+	// Links lists the symbolic links met under the roots and what became of
+	// each, sorted by path.
+	Links []Link `json:"links"`
+	// Policy names the policy, ignore, approvals and baseline files applied
+	// and what they excluded.
+	Policy *Policy `json:"policy,omitempty"`
+
 	Gate     *Gate            `json:"gate,omitempty"`
 	Baseline *BaselineSummary `json:"baseline,omitempty"`
 	// Scanned lists every file read, in order; not part of the JSON report.
@@ -39,6 +49,7 @@ type Tool struct {
 // Summary counts what the scan saw.
 type Summary struct {
 	Files       int            `json:"files"`       // files scanned (including unsupported formats)
+	Inspected   int            `json:"inspected"`   // files and archive members whose metadata a reader checked to the end
 	Bytes       int64          `json:"bytes"`       // total size of the files scanned
 	BytesRead   int64          `json:"bytes_read"`  // bytes provscan read from files, hashing included
 	Flagged     int            `json:"flagged"`     // files with at least one finding other than unreadable
@@ -49,7 +60,7 @@ type Summary struct {
 	DurationMS  int64          `json:"duration_ms"` // a timing field
 
 	Members         int `json:"members"`          // archive members scanned as files of their own (not counted in files)
-	SkippedSymlinks int `json:"skipped_symlinks"` // links not followed (or leading to a folder already visited)
+	SkippedSymlinks int `json:"skipped_symlinks"` // links whose target is inspected at its own path, or a folder already visited (see Links)
 	SkippedSpecial  int `json:"skipped_special"`  // FIFOs, sockets and devices, never opened
 	Excluded        int `json:"excluded"`         // files and folders matched by --exclude or .provscanignore
 }
@@ -86,6 +97,9 @@ type Finding struct {
 	Reason           string          `json:"reason,omitempty"`            // why the policy changed the severity or allowed the finding
 	Approval         *Approval       `json:"approval,omitempty"`          // the written approval that covers (or covered) this finding
 	Note             string          `json:"note,omitempty"`              // e.g. an approval exists for an earlier version of the file
+	// LinkTarget is set when the file was reached through a symbolic link
+	// (Path is the link's path): the target, relative to its root.
+	LinkTarget string `json:"link_target,omitempty"`
 }
 
 // Finding statuses.
@@ -107,13 +121,93 @@ type Approval struct {
 
 // Gate records the pass/fail decision of a scan.
 type Gate struct {
-	FailOn   string `json:"fail_on"`
-	Strict   bool   `json:"strict"`
-	Failed   bool   `json:"failed"`
-	Failing  int    `json:"failing"`  // findings that fail the gate
-	Approved int    `json:"approved"` // findings covered by an approval
-	Allowed  int    `json:"allowed"`  // findings allowed by the policy
-	Expired  int    `json:"expired"`  // findings whose approval expired
+	FailOn string `json:"fail_on"`
+	// Strict is true unless --allow-unreadable (or the policy) relaxed the
+	// gate: then files that could not be inspected do not fail it.
+	Strict          bool   `json:"strict"`
+	AllowUnreadable bool   `json:"allow_unreadable"`
+	AllowEmpty      bool   `json:"allow_empty"`
+	Unsupported     string `json:"unsupported"` // "report" or "fail": what files of unread formats do to the gate
+	Failed          bool   `json:"failed"`
+	Failing         int    `json:"failing"`       // findings that fail the gate
+	NotInspected    int    `json:"not_inspected"` // files that could not be inspected (errors and unreadable findings)
+	Approved        int    `json:"approved"`      // findings covered by an approval
+	Allowed         int    `json:"allowed"`       // findings allowed by the policy
+	Expired         int    `json:"expired"`       // findings whose approval expired
+	// Reasons says, one line each, why the gate failed; empty when it passed.
+	Reasons []string `json:"reasons"`
+}
+
+// Unsupported modes of the gate.
+const (
+	UnsupportedReport = "report" // listed, does not fail the gate
+	UnsupportedFail   = "fail"   // listed, fails the gate
+)
+
+// UnsupportedFile is a file or archive member no reader of provscan knows.
+type UnsupportedFile struct {
+	Path string `json:"path"` // relative to its root, '/' separators
+	Root string `json:"-"`
+	Size int64  `json:"size"`
+	// Head is the first bytes of the file (at most 16), in hex.
+	Head string `json:"head"`
+	// LooksLike names the format those bytes suggest ("OpenEXR", "MXF",
+	// "text"), or "" when they suggest nothing known.
+	LooksLike string `json:"looks_like,omitempty"`
+}
+
+// Link outcomes.
+const (
+	LinkInspected = "inspected" // the target lies inside a root and was inspected (at its own path, or through the link when the walk does not reach it)
+	LinkOutside   = "outside"   // the target lies outside every root: a symlink-unchecked finding
+	LinkDangling  = "dangling"  // the target does not exist or loops: a symlink-unchecked finding
+	LinkLoop      = "loop"      // a folder already walked: not entered again
+	LinkSpecial   = "special"   // the target is a FIFO, socket or device: never opened
+)
+
+// Link is one symbolic link under a root.
+type Link struct {
+	Path string `json:"path"` // the link, relative to its root
+	Root string `json:"-"`
+	// Target is the link's text as stored (a hostile value: escape it when printing).
+	Target string `json:"target"`
+	// Resolved is where the target lies, relative to the root holding it,
+	// when that is inside a root; "" otherwise.
+	Resolved string `json:"resolved,omitempty"`
+	Outcome  string `json:"outcome"` // one of the Link constants
+}
+
+// Policy names what decided the gate: the files applied and what they excluded.
+type Policy struct {
+	// Files lists every policy, ignore, approvals and baseline file applied.
+	Files []PolicyFile `json:"files"`
+	// NotApplied lists policy and ignore files found inside the scanned tree
+	// that were not applied (--config or --no-tree-policy).
+	NotApplied []PolicyFile `json:"not_applied"`
+	// TreePolicy is false when files inside the scanned tree may not apply
+	// (--config or --no-tree-policy).
+	TreePolicy bool `json:"tree_policy"`
+	// Excluded lists the paths the policy excluded (at most MaxExcludedListed;
+	// summary.excluded has the count), with what excluded each.
+	Excluded []Excluded `json:"excluded"`
+}
+
+// MaxExcludedListed is how many excluded paths a report lists.
+const MaxExcludedListed = 10000
+
+// PolicyFile is one control file and where it came from.
+type PolicyFile struct {
+	Kind   string `json:"kind"`   // policy, ignore, approvals or baseline
+	Path   string `json:"path"`   // as opened
+	Source string `json:"source"` // flag, root, working-directory, policy (named by the policy file), default
+	SHA256 string `json:"sha256,omitempty"`
+}
+
+// Excluded is one path the policy excluded.
+type Excluded struct {
+	Path string `json:"path"` // relative to its root; a folder ends with '/'
+	Root string `json:"-"`
+	By   string `json:"by"` // the pattern and its source: "--exclude **/*.tmp", ".provscanignore: renders/"
 }
 
 // BaselineSummary counts how the findings compare with a baseline report.

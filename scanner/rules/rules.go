@@ -20,6 +20,10 @@ const (
 	Critical
 )
 
+// DefaultFailOn is the lowest severity that fails the gate unless the
+// policy or --fail-on says otherwise.
+const DefaultFailOn = High
+
 var severityNames = [...]string{"info", "low", "medium", "high", "critical"}
 
 // String returns the lower-case name of s.
@@ -86,4 +90,5 @@ const (
 	ProvenanceRemoteOnly = "provenance-remote-only"
 	TrainingMining       = "training-mining"
 	Unreadable           = "unreadable"
+	SymlinkUnchecked     = "symlink-unchecked"
 )

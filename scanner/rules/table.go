@@ -22,6 +22,8 @@ var Table = []Rule{
 		"The file refers to a C2PA manifest stored elsewhere (a URL), which cannot be judged offline. Fetch and check the manifest before delivery."},
 	{TrainingMining, Info, PrincipleNoTraining, "Training and mining assertion",
 		"A C2PA training-and-mining assertion states whether the content may be used to train AI models. Reported for the record."},
+	{SymlinkUnchecked, High, PrincipleTemporary, "Symbolic link to unchecked content",
+		"A symbolic link in the delivery points outside every scanned root, or nowhere (a dangling or looping link). A handoff copied with its links resolved would carry content nobody checked; one copied as links would carry a broken reference. Replace the link with the file it names, inside the delivery, or remove it."},
 	{Unreadable, Info, "", "Unreadable file",
 		"The file could not be parsed, so its metadata was not checked. The reason is given; inspect the file by hand."},
 }
