@@ -179,3 +179,7 @@ func (p *Provenance) warn(b container.Block, err error) {
 		p.Warnings = append(p.Warnings, fmt.Sprintf("%s at offset %d: %v", b.Container, b.Offset, err))
 	}
 }
+
+// LooksLike names the format the first bytes of an unsupported file suggest
+// ("OpenEXR", "MXF", "text"), or "" (see container.LooksLike).
+func LooksLike(head []byte) string { return container.LooksLike(head) }

@@ -19,7 +19,10 @@ import (
 // Every field is optional; command-line flags take precedence over it.
 type Config struct {
 	FailOn            string                `yaml:"fail_on"`
-	Strict            *bool                 `yaml:"strict"`
+	Strict            *bool                 `yaml:"strict"` // deprecated: strict: false is allow_unreadable: true
+	AllowUnreadable   *bool                 `yaml:"allow_unreadable"`
+	AllowEmpty        *bool                 `yaml:"allow_empty"`
+	Unsupported       string                `yaml:"unsupported"` // report (default) or fail
 	Workers           *int                  `yaml:"workers"`
 	FollowSymlinks    *bool                 `yaml:"follow_symlinks"`
 	Exclude           []string              `yaml:"exclude"`
@@ -80,6 +83,11 @@ func (c *Config) check() error {
 			return fmt.Errorf("fail_on: %w", err)
 		}
 	}
+	if c.Unsupported != "" {
+		if err := checkUnsupported(c.Unsupported); err != nil {
+			return fmt.Errorf("unsupported: %w", err)
+		}
+	}
 	if c.Workers != nil && *c.Workers < 0 {
 		return fmt.Errorf("workers: must be 0 or more")
 	}
@@ -129,25 +137,81 @@ func parseFindingSeverity(s string) (rules.Severity, error) {
 	return v, err
 }
 
-// FindConfig returns the policy file to use: explicit if given, otherwise the
-// .provscan.yaml of the scanned root folders. Two roots with different
-// config files are an error (pass --config). "" means none.
-func FindConfig(explicit string, roots []string) (string, error) {
+// FindConfig returns the policy file to use and where it came from, in this
+// order:
+//  1. explicit, when given (--config);
+//  2. with tree true, the .provscan.yaml of the scanned root folders (two
+//     roots with different files are an error: pass --config);
+//  3. the nearest .provscan.yaml in the working directory or one of its
+//     parents (as linters find theirs), unless tree is false and that file
+//     lies inside a scanned root.
+//
+// "" means none.
+func FindConfig(explicit string, roots []string, tree bool) (path, source string, err error) {
 	if explicit != "" {
-		return explicit, nil
+		return explicit, sourceFlag, nil
 	}
 	if len(roots) == 0 {
 		roots = []string{"."}
 	}
-	found := ""
-	for _, r := range roots {
-		p := filepath.Join(r, ConfigFile)
-		if fi, err := os.Stat(p); err == nil && fi.Mode().IsRegular() {
-			if found != "" && filepath.Clean(found) != filepath.Clean(p) {
-				return "", fmt.Errorf("both %s and %s exist: choose one with --config", found, p)
+	if tree {
+		found := ""
+		for _, r := range roots {
+			p := filepath.Join(r, ConfigFile)
+			if fi, err := os.Stat(p); err == nil && fi.Mode().IsRegular() {
+				if found != "" && !sameFile(found, p) {
+					return "", "", fmt.Errorf("both %s and %s exist: choose one with --config", found, p)
+				}
+				found = p
 			}
-			found = p
+		}
+		if found != "" {
+			return found, sourceRoot, nil
 		}
 	}
-	return found, nil
+	wd, err := os.Getwd()
+	if err != nil {
+		return "", "", nil
+	}
+	for dir := wd; ; {
+		p := filepath.Join(dir, ConfigFile)
+		if fi, err := os.Stat(p); err == nil && fi.Mode().IsRegular() {
+			if !tree && insideRoots(p, roots) {
+				return "", "", nil
+			}
+			if rel, err := filepath.Rel(wd, p); err == nil {
+				p = rel
+			}
+			return p, sourceWorkdir, nil
+		}
+		parent := filepath.Dir(dir)
+		if parent == dir {
+			return "", "", nil
+		}
+		dir = parent
+	}
+}
+
+// insideRoots reports whether path lies under one of the root folders.
+func insideRoots(path string, roots []string) bool {
+	ap, err := filepath.Abs(path)
+	if err != nil {
+		return true
+	}
+	if rp, err := filepath.EvalSymlinks(ap); err == nil {
+		ap = rp
+	}
+	for _, r := range roots {
+		ar, err := filepath.Abs(r)
+		if err != nil {
+			continue
+		}
+		if rr, err := filepath.EvalSymlinks(ar); err == nil {
+			ar = rr
+		}
+		if rel, err := filepath.Rel(ar, ap); err == nil && rel != ".." && !strings.HasPrefix(rel, "../") {
+			return true
+		}
+	}
+	return false
 }

@@ -50,13 +50,13 @@ func TestConfigPrecedence(t *testing.T) {
 	// defaults: no config anywhere
 	empty := t.TempDir()
 	o, err := Resolve([]string{empty}, Settings{}, base)
-	if err != nil || o.FailOn != "high" || o.Strict || o.Workers != 0 || o.Config != nil {
+	if err != nil || o.FailOn != "high" || o.AllowUnreadable || o.Workers != 0 || o.Config != nil {
 		t.Fatalf("defaults: %+v %v", o, err)
 	}
 	// config over defaults
 	o, err = Resolve([]string{dir}, Settings{}, base)
-	if err != nil || o.FailOn != "medium" || !o.Strict || o.Workers != 3 || len(o.Exclude) != 1 {
-		t.Fatalf("config: fail_on=%q strict=%v workers=%d exclude=%v err=%v", o.FailOn, o.Strict, o.Workers, o.Exclude, err)
+	if err != nil || o.FailOn != "medium" || o.AllowUnreadable || o.Workers != 3 || len(o.Exclude) != 1 {
+		t.Fatalf("config: fail_on=%q allow_unreadable=%v workers=%d exclude=%v err=%v", o.FailOn, o.AllowUnreadable, o.Workers, o.Exclude, err)
 	}
 	r, err := runScan(t, dir, o)
 	if err != nil || !r.Gate.Failed || r.Gate.FailOn != "medium" || r.Summary.Excluded != 1 {
@@ -64,7 +64,7 @@ func TestConfigPrecedence(t *testing.T) {
 	}
 	// flags over config
 	o, err = Resolve([]string{dir}, Settings{FailOn: ptr("critical"), Strict: ptr(false), Workers: ptr(1), Exclude: []string{"p.png"}}, base)
-	if err != nil || o.FailOn != "critical" || o.Strict || o.Workers != 1 || strings.Join(o.Exclude, ",") != "tmp/**,p.png" {
+	if err != nil || o.FailOn != "critical" || !o.AllowUnreadable || o.Workers != 1 || strings.Join(o.Exclude, ",") != "tmp/**,p.png" {
 		t.Fatalf("flags: %+v %v", o, err)
 	}
 	r, _ = runScan(t, dir, o)
@@ -74,7 +74,7 @@ func TestConfigPrecedence(t *testing.T) {
 	// --config FILE instead of the root's
 	other := write(t, filepath.Join(t.TempDir(), "policy.yaml"), "fail_on: none\n")
 	o, _ = Resolve([]string{dir}, Settings{Config: other}, base)
-	if o.FailOn != "none" || o.Strict {
+	if o.FailOn != "none" || o.AllowUnreadable {
 		t.Errorf("--config: %+v", o)
 	}
 	// errors are reported, not ignored
@@ -159,8 +159,9 @@ paths:
 		t.Errorf("gate %+v by_severity %v", r.Gate, r.Summary.BySeverity)
 	}
 
-	// An allowed generator turns its findings to info, with the reason, and the gate passes.
-	cfg2 := write(t, filepath.Join(t.TempDir(), "p.yaml"), "allowed_generators:\n  - name: testgen\n    reason: enterprise licence, legal ticket L-7\n")
+	// An allowed generator turns its findings to info, with the reason, and
+	// the gate passes (the unreadable c.png is allowed by allow_unreadable).
+	cfg2 := write(t, filepath.Join(t.TempDir(), "p.yaml"), "allow_unreadable: true\nallowed_generators:\n  - name: testgen\n    reason: enterprise licence, legal ticket L-7\n")
 	o, _ = Resolve([]string{dir}, Settings{Config: cfg2}, Options{Inspect: fakeInspect})
 	r, _ = runScan(t, dir, o)
 	a := byPath(r)["final/a.png genai-generator"]
@@ -309,15 +310,15 @@ func TestBaseline(t *testing.T) {
 	}
 }
 
-func TestStrict(t *testing.T) {
+func TestUnreadableFailsClosed(t *testing.T) {
 	dir := t.TempDir()
 	writeTree(t, dir, map[string]string{"bad.jpg": "BROKEN\n", "ok.png": "CLEAN\n"})
 	r, _ := runScan(t, dir, Options{Inspect: fakeInspect})
-	if r.Gate.Failed {
-		t.Error("unreadable fails without --strict")
+	if !r.Gate.Failed || !r.Findings[0].FailsGate || r.Gate.NotInspected != 1 || len(r.Gate.Reasons) != 1 {
+		t.Errorf("default: an unreadable file must fail the gate: %+v %+v", r.Gate, r.Findings[0])
 	}
-	r, _ = runScan(t, dir, Options{Inspect: fakeInspect, Strict: true})
-	if !r.Gate.Failed || !r.Findings[0].FailsGate || r.Findings[0].SHA256 != sha("BROKEN\n") {
-		t.Errorf("--strict: %+v %+v", r.Gate, r.Findings[0])
+	r, _ = runScan(t, dir, Options{Inspect: fakeInspect, AllowUnreadable: true})
+	if r.Gate.Failed || r.Findings[0].FailsGate || r.Gate.NotInspected != 1 {
+		t.Errorf("--allow-unreadable: %+v %+v", r.Gate, r.Findings[0])
 	}
 }

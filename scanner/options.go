@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/provscan/provscan/provenance"
+	"github.com/provscan/provscan/scanner/report"
 )
 
 // InspectFunc reads the provenance of one file; provenance.Inspect by default.
@@ -51,8 +52,24 @@ type Options struct {
 	// FailOn is the lowest severity that fails the gate ("" means high;
 	// "none" never fails).
 	FailOn string
-	// Strict makes unreadable files and files that could not be scanned fail the gate.
-	Strict bool
+	// AllowUnreadable lets files that could not be inspected (unreadable
+	// findings, scan errors) pass the gate. Off by default: the gate fails
+	// closed.
+	AllowUnreadable bool
+	// AllowEmpty lets a scan that inspected no file pass the gate.
+	AllowEmpty bool
+	// Unsupported is what files of formats provscan does not read do to the
+	// gate: report.UnsupportedReport ("" too) or report.UnsupportedFail.
+	Unsupported string
+	// NoTreePolicy keeps a .provscanignore at a scanned root from applying.
+	// Resolve sets it with --config or --no-tree-policy.
+	NoTreePolicy bool
+	// ControlFiles are files that configure or receive the scan (policy,
+	// approvals, baseline, reports being written): never scanned as
+	// deliverables even when they lie under a root.
+	ControlFiles []string
+	// Policy describes the policy files applied, for the report; Resolve fills it.
+	Policy *report.Policy
 	// Config is the policy (severity overrides, path policies, allowed generators).
 	Config *Config
 	// Approvals are the written approvals matched by content hash.

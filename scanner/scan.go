@@ -2,6 +2,7 @@ package scanner
 
 import (
 	"context"
+	"encoding/hex"
 	"errors"
 	"fmt"
 	"io"
@@ -26,7 +27,12 @@ func Scan(ctx context.Context, roots []string, opts Options) (*report.Report, er
 	if err := validateGlobs(opts.Exclude); err != nil {
 		return nil, err
 	}
-	failOn := rules.High
+	if opts.Unsupported != "" {
+		if err := checkUnsupported(opts.Unsupported); err != nil {
+			return nil, fmt.Errorf("unsupported: %w", err)
+		}
+	}
+	failOn := rules.DefaultFailOn
 	if opts.FailOn != "" {
 		v, err := rules.ParseSeverity(opts.FailOn)
 		if err != nil {
@@ -44,12 +50,23 @@ func Scan(ctx context.Context, roots []string, opts Options) (*report.Report, er
 	results := make(chan fileResult, queueLen)
 
 	var walkErrs []report.Error
+	var walkFindings []report.Finding
 	var stats walkStats
+	var links []report.Link
+	var excluded []report.Excluded
+	pol := &report.Policy{TreePolicy: !opts.NoTreePolicy}
+	if opts.Policy != nil {
+		cp := *opts.Policy
+		pol = &cp
+		pol.Files = append([]report.PolicyFile(nil), cp.Files...)
+		pol.NotApplied = append([]report.PolicyFile(nil), cp.NotApplied...)
+	}
+	control := newControlSet(opts.ControlFiles)
 	walkDone := make(chan struct{})
 	go func() {
 		defer close(walkDone)
 		defer close(jobs)
-		w := &walker{ctx: ctx, opts: &opts, visited: map[fileID]bool{}}
+		w := &walker{ctx: ctx, opts: &opts, visited: map[fileID]bool{}, roots: rs, control: control}
 		w.emit = func(j job) bool {
 			select {
 			case jobs <- j:
@@ -60,6 +77,24 @@ func Scan(ctx context.Context, roots []string, opts Options) (*report.Report, er
 		}
 		w.fail = func(root, rel string, err error) {
 			walkErrs = append(walkErrs, report.Error{Path: rel, Error: err.Error(), Root: root})
+		}
+		w.onLink = func(l report.Link, f *report.Finding) {
+			links = append(links, l)
+			if f != nil {
+				walkFindings = append(walkFindings, *f)
+			}
+		}
+		w.onExclude = func(e report.Excluded) {
+			if len(excluded) < report.MaxExcludedListed {
+				excluded = append(excluded, e)
+			}
+		}
+		w.onIgnoreFile = func(pf report.PolicyFile, applied bool) {
+			if applied {
+				pol.Files = append(pol.Files, pf)
+			} else {
+				pol.NotApplied = append(pol.NotApplied, pf)
+			}
 		}
 		w.walk(rs)
 		stats = w.stats
@@ -97,15 +132,18 @@ func Scan(ctx context.Context, roots []string, opts Options) (*report.Report, er
 	<-walkDone
 	interrupted := ctx.Err()
 	rep.Errors = append(rep.Errors, walkErrs...)
+	rep.Findings = append(rep.Findings, walkFindings...)
+	rep.Links = links
+	pol.Excluded = excluded
+	rep.Policy = pol
 	rep.Summary.SkippedSymlinks = stats.symlinks
 	rep.Summary.SkippedSpecial = stats.special
 	rep.Summary.Excluded = stats.excluded
 	rep.Summary.BytesRead = s.bytesRead.Load()
-	rep.finish(&opts, failOn)
+	rep.finish(&opts, gatePolicy{failOn: failOn, allowUnreadable: opts.AllowUnreadable, allowEmpty: opts.AllowEmpty, unsupported: opts.Unsupported}, interrupted != nil)
 	rep.Summary.DurationMS = time.Since(start).Milliseconds()
 	if interrupted != nil {
 		// The files done so far, marked incomplete; the caller exits 2.
-		rep.Report.Incomplete = true
 		return rep.Report, interrupted
 	}
 	return rep.Report, nil
@@ -127,11 +165,12 @@ type scan struct {
 
 // fileResult is what one worker found in one file on disk (members included).
 type fileResult struct {
-	files, members, unsupported int
-	bytes                       int64
-	findings                    []report.Finding
-	errors                      []report.Error
-	scanned                     []report.ScannedFile
+	files, members, inspected int
+	bytes                     int64
+	findings                  []report.Finding
+	errors                    []report.Error
+	scanned                   []report.ScannedFile
+	unsupported               []report.UnsupportedFile
 }
 
 // file reads one file on disk.
@@ -150,6 +189,11 @@ func (s *scan) file(j job) fileResult {
 	r := newHeadReaderAt(&countingReaderAt{r: f, n: &s.bytesRead}, size)
 	defer r.release()
 	s.item(&fr, r, size, j.root, j.rel, j.sidecarOf, 0)
+	if j.linkTarget != "" {
+		for i := range fr.findings {
+			fr.findings[i].LinkTarget = j.linkTarget
+		}
+	}
 	return fr
 }
 
@@ -158,8 +202,11 @@ func (s *scan) item(fr *fileResult, r io.ReaderAt, size int64, root, rel, sideca
 	fr.scanned = append(fr.scanned, report.ScannedFile{Root: root, Path: rel})
 	p, err := s.safeInspect(r, size, rel)
 	if err != nil && provenance.IsUnknownFormat(err) {
-		fr.unsupported++
+		fr.unsupported = append(fr.unsupported, unsupportedFile(r, size, root, rel))
 		return
+	}
+	if err == nil {
+		fr.inspected++
 	}
 	format := ""
 	if p != nil {
@@ -180,7 +227,7 @@ func (s *scan) item(fr *fileResult, r io.ReaderAt, size int64, root, rel, sideca
 		// gate and so may need an approval: a broken 40 GB master is not
 		// read in full otherwise.
 		sum := ""
-		if err == nil || s.opts.Strict {
+		if err == nil || !s.opts.AllowUnreadable && !errors.Is(err, errBudget) {
 			var herr error
 			if sum, herr = hashReaderAt(r, size); herr != nil {
 				fr.errors = append(fr.errors, report.Error{Path: rel, Error: "computing SHA-256: " + herr.Error(), Root: root})
@@ -318,7 +365,9 @@ func (b *reportBuilder) add(fr fileResult) {
 	sm.Files += fr.files
 	sm.Members += fr.members
 	sm.Bytes += fr.bytes
-	sm.Unsupported += fr.unsupported
+	sm.Unsupported += len(fr.unsupported)
+	sm.Inspected += fr.inspected
+	b.Unsupported = append(b.Unsupported, fr.unsupported...)
 	b.Findings = append(b.Findings, fr.findings...)
 	b.Errors = append(b.Errors, fr.errors...)
 	b.Scanned = append(b.Scanned, fr.scanned...)
@@ -326,7 +375,8 @@ func (b *reportBuilder) add(fr fileResult) {
 
 // finish applies the policy, the approvals, the baseline and the gate, sorts
 // the report and fills the derived counters.
-func (b *reportBuilder) finish(opts *Options, failOn rules.Severity) {
+func (b *reportBuilder) finish(opts *Options, gp gatePolicy, interrupted bool) {
+	b.Incomplete = interrupted
 	now := time.Now()
 	if opts.Now != nil {
 		now = opts.Now()
@@ -344,7 +394,7 @@ func (b *reportBuilder) finish(opts *Options, failOn rules.Severity) {
 	}
 	b.Findings = fs
 	SortReport(b.Report)
-	applyGate(b.Report, failOn, opts.Strict)
+	applyGate(b.Report, gp)
 
 	b.Summary.ByRule = map[string]int{}
 	b.Summary.BySeverity = map[string]int{}
@@ -364,4 +414,18 @@ func (b *reportBuilder) finish(opts *Options, failOn rules.Severity) {
 	}
 	b.Summary.Flagged = len(flagged)
 	b.Summary.Errors = len(b.Errors)
+}
+
+// lookLen is how many leading bytes of an unsupported file are used to say
+// what it looks like (MPEG-TS and tar need a few hundred).
+const lookLen = 512
+
+// unsupportedFile describes a file no reader knows: its size, its first
+// bytes in hex and the format they suggest.
+func unsupportedFile(r io.ReaderAt, size int64, root, rel string) report.UnsupportedFile {
+	head := make([]byte, min(size, lookLen))
+	n, _ := r.ReadAt(head, 0)
+	head = head[:n]
+	return report.UnsupportedFile{Path: rel, Root: root, Size: size,
+		Head: hex.EncodeToString(head[:min(len(head), 16)]), LooksLike: provenance.LooksLike(head)}
 }

@@ -1,12 +1,15 @@
 package scanner
 
 import (
+	"crypto/sha256"
+	"encoding/hex"
 	"errors"
 	"fmt"
 	"io/fs"
 	"os"
 	"path/filepath"
 
+	"github.com/provscan/provscan/scanner/report"
 	"github.com/provscan/provscan/scanner/rules"
 )
 
@@ -15,22 +18,48 @@ import (
 // default) decides: flags take precedence over the config, which takes
 // precedence over the defaults. --exclude globs are added to the config's.
 type Settings struct {
-	Config         string // --config FILE; default: .provscan.yaml at a scanned root
-	Approvals      string // --approvals FILE; default: the config's approvals, then ./provscan-approvals.yaml if present
-	Baseline       string // --baseline FILE
-	FailOn         *string
-	Strict         *bool
-	Workers        *int
-	FollowSymlinks *bool
-	Exclude        []string
+	Config          string // --config FILE; default: see FindConfig
+	NoTreePolicy    bool   // --no-tree-policy: no policy or ignore file from inside the scanned tree applies
+	Approvals       string // --approvals FILE; default: the config's approvals, then ./provscan-approvals.yaml if present
+	Baseline        string // --baseline FILE
+	FailOn          *string
+	AllowUnreadable *bool   // --allow-unreadable
+	Strict          *bool   // --strict (deprecated: the default); --strict=false is --allow-unreadable
+	AllowEmpty      *bool   // --allow-empty
+	Unsupported     *string // --unsupported report|fail
+	Workers         *int
+	FollowSymlinks  *bool
+	Exclude         []string
+	// Outputs are the report files this scan writes: never scanned.
+	Outputs []string
 }
+
+// Policy file kinds and sources, as named in the report.
+const (
+	kindPolicy    = "policy"
+	kindIgnore    = "ignore"
+	kindApprovals = "approvals"
+	kindBaseline  = "baseline"
+
+	sourceFlag    = "flag"
+	sourceRoot    = "root"
+	sourceWorkdir = "working-directory"
+	sourcePolicy  = "policy"
+	sourceDefault = "default"
+)
 
 // Resolve loads the config, approvals and baseline files named by s (or
 // found by default) and returns base completed with the effective options.
 // Its errors are usage or configuration errors.
+//
+// With --config or --no-tree-policy, no policy or ignore file from inside
+// the scanned tree applies; the report lists such files as not applied.
 func Resolve(roots []string, s Settings, base Options) (Options, error) {
 	o := base
-	cfgPath, err := FindConfig(s.Config, roots)
+	tree := s.Config == "" && !s.NoTreePolicy
+	pol := &report.Policy{TreePolicy: tree}
+	o.NoTreePolicy = !tree
+	cfgPath, source, err := FindConfig(s.Config, roots, tree)
 	if err != nil {
 		return o, err
 	}
@@ -40,9 +69,22 @@ func Resolve(roots []string, s Settings, base Options) (Options, error) {
 			return o, err
 		}
 		o.Config = cfg
+		pol.Files = append(pol.Files, policyFile(kindPolicy, cfgPath, source))
+	}
+	if !tree {
+		for _, r := range dirRoots(roots) {
+			p := filepath.Join(r, ConfigFile)
+			if fi, err := os.Lstat(p); err == nil && !sameFile(p, cfgPath) {
+				pf := report.PolicyFile{Kind: kindPolicy, Path: p, Source: sourceRoot}
+				if fi.Mode().IsRegular() {
+					pf.SHA256 = fileSHA256(p)
+				}
+				pol.NotApplied = append(pol.NotApplied, pf)
+			}
+		}
 	}
 
-	o.FailOn = "high"
+	o.FailOn = rules.DefaultFailOn.String()
 	if cfg.FailOn != "" {
 		o.FailOn = cfg.FailOn
 	}
@@ -52,10 +94,30 @@ func Resolve(roots []string, s Settings, base Options) (Options, error) {
 	if _, err := rules.ParseSeverity(o.FailOn); err != nil {
 		return o, fmt.Errorf("--fail-on: %w", err)
 	}
-	if s.Strict != nil {
-		o.Strict = *s.Strict
-	} else if cfg.Strict != nil {
-		o.Strict = *cfg.Strict
+	switch {
+	case s.AllowUnreadable != nil:
+		o.AllowUnreadable = *s.AllowUnreadable
+	case s.Strict != nil:
+		o.AllowUnreadable = !*s.Strict
+	case cfg.AllowUnreadable != nil:
+		o.AllowUnreadable = *cfg.AllowUnreadable
+	case cfg.Strict != nil:
+		o.AllowUnreadable = !*cfg.Strict
+	}
+	if s.AllowEmpty != nil {
+		o.AllowEmpty = *s.AllowEmpty
+	} else if cfg.AllowEmpty != nil {
+		o.AllowEmpty = *cfg.AllowEmpty
+	}
+	o.Unsupported = report.UnsupportedReport
+	if cfg.Unsupported != "" {
+		o.Unsupported = cfg.Unsupported
+	}
+	if s.Unsupported != nil {
+		o.Unsupported = *s.Unsupported
+	}
+	if err := checkUnsupported(o.Unsupported); err != nil {
+		return o, fmt.Errorf("--unsupported: %w", err)
 	}
 	if s.Workers != nil {
 		o.Workers = *s.Workers
@@ -69,16 +131,16 @@ func Resolve(roots []string, s Settings, base Options) (Options, error) {
 	}
 	o.Exclude = append(append([]string(nil), cfg.Exclude...), s.Exclude...)
 
-	approvals := s.Approvals
+	approvals, asource := s.Approvals, sourceFlag
 	if approvals == "" && cfg.Approvals != "" {
-		approvals = cfg.Approvals
+		approvals, asource = cfg.Approvals, sourcePolicy
 		if !filepath.IsAbs(approvals) {
 			approvals = filepath.Join(filepath.Dir(cfgPath), approvals)
 		}
 	}
 	if approvals == "" {
 		if _, err := os.Stat(ApprovalsFile); err == nil {
-			approvals = ApprovalsFile
+			approvals, asource = ApprovalsFile, sourceDefault
 		} else if !errors.Is(err, fs.ErrNotExist) {
 			return o, fmt.Errorf("approvals: %w", err)
 		}
@@ -87,11 +149,67 @@ func Resolve(roots []string, s Settings, base Options) (Options, error) {
 		if o.Approvals, err = LoadApprovals(approvals); err != nil {
 			return o, err
 		}
+		pol.Files = append(pol.Files, policyFile(kindApprovals, approvals, asource))
 	}
 	if s.Baseline != "" {
 		if o.Baseline, err = LoadBaseline(s.Baseline); err != nil {
 			return o, err
 		}
+		pol.Files = append(pol.Files, policyFile(kindBaseline, s.Baseline, sourceFlag))
 	}
+	o.ControlFiles = append(o.ControlFiles, s.Outputs...)
+	for _, p := range []string{cfgPath, approvals, s.Baseline} {
+		if p != "" {
+			o.ControlFiles = append(o.ControlFiles, p)
+		}
+	}
+	o.Policy = pol
 	return o, nil
+}
+
+func checkUnsupported(v string) error {
+	if v != report.UnsupportedReport && v != report.UnsupportedFail {
+		return fmt.Errorf("%q is not report or fail", v)
+	}
+	return nil
+}
+
+// policyFile describes a control file for the report, with its SHA-256.
+func policyFile(kind, path, source string) report.PolicyFile {
+	return report.PolicyFile{Kind: kind, Path: filepath.ToSlash(path), Source: source, SHA256: fileSHA256(path)}
+}
+
+// fileSHA256 returns the hex SHA-256 of a small control file, or "" when it
+// cannot be read (it was read a moment before; the report then lacks the hash).
+func fileSHA256(path string) string {
+	b, err := os.ReadFile(path)
+	if err != nil {
+		return ""
+	}
+	sum := sha256.Sum256(b)
+	return hex.EncodeToString(sum[:])
+}
+
+// dirRoots returns the roots that are folders ("." when none is given).
+func dirRoots(roots []string) []string {
+	if len(roots) == 0 {
+		roots = []string{"."}
+	}
+	var out []string
+	for _, r := range roots {
+		if fi, err := os.Stat(r); err == nil && fi.IsDir() {
+			out = append(out, r)
+		}
+	}
+	return out
+}
+
+// sameFile reports whether a and b name the same file on disk.
+func sameFile(a, b string) bool {
+	if a == "" || b == "" {
+		return false
+	}
+	fa, err1 := os.Stat(a)
+	fb, err2 := os.Stat(b)
+	return err1 == nil && err2 == nil && os.SameFile(fa, fb)
 }

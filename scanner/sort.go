@@ -32,6 +32,29 @@ func SortReport(r *report.Report) {
 		}
 		return a.Error < b.Error
 	})
+	sort.SliceStable(r.Unsupported, func(i, j int) bool {
+		a, b := r.Unsupported[i], r.Unsupported[j]
+		if a.Path != b.Path {
+			return a.Path < b.Path
+		}
+		return a.Root < b.Root
+	})
+	sort.SliceStable(r.Links, func(i, j int) bool {
+		a, b := r.Links[i], r.Links[j]
+		if a.Path != b.Path {
+			return a.Path < b.Path
+		}
+		return a.Root < b.Root
+	})
+	if r.Policy != nil {
+		ex := r.Policy.Excluded
+		sort.SliceStable(ex, func(i, j int) bool {
+			if ex[i].Path != ex[j].Path {
+				return ex[i].Path < ex[j].Path
+			}
+			return ex[i].Root < ex[j].Root
+		})
+	}
 	sort.SliceStable(r.Scanned, func(i, j int) bool {
 		a, b := r.Scanned[i], r.Scanned[j]
 		if a.Path != b.Path {

@@ -2,8 +2,11 @@ package scanner
 
 import (
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"errors"
 	"fmt"
+	"io"
 	"io/fs"
 	"os"
 	"path"
@@ -12,42 +15,77 @@ import (
 
 	"github.com/bmatcuk/doublestar/v4"
 	gitignore "github.com/sabhiram/go-gitignore"
+
+	"github.com/provscan/provscan/provenance/evidence"
+	"github.com/provscan/provscan/scanner/report"
+	"github.com/provscan/provscan/scanner/rules"
 )
 
 // job is one file on disk for a worker to read.
 type job struct {
-	root      string // the root as given, cleaned
-	path      string // the OS path to open
-	rel       string // path relative to the root, '/' separators
-	sidecarOf string // the media file this .xmp/.c2pa sidecar describes, relative to the root
+	root       string // the root as given, cleaned
+	path       string // the OS path to open
+	rel        string // path relative to the root, '/' separators
+	sidecarOf  string // the media file this .xmp/.c2pa sidecar describes, relative to the root
+	linkTarget string // set when rel is a symbolic link: where its target lies (see report.Link.Resolved)
 }
 
 // walkStats counts what the walker saw but did not hand to the workers.
 type walkStats struct {
-	symlinks int // links not followed, or followed into a folder already visited
+	symlinks int // links whose target the walk reaches at its own path, or a folder already walked
 	special  int // FIFOs, sockets, devices
 	excluded int // files and folders matched by --exclude or .provscanignore
 }
 
 // walker lists the files under the roots in a fixed order (lexical, depth
 // first) and hands each regular file to emit. It runs in one goroutine.
+//
+// Symbolic links are never followed blindly. A link whose target lies inside
+// a root is resolved: when the walk reaches the target at its own path (it
+// is not excluded), the target is inspected there, once; otherwise it is
+// inspected through the link. A link whose target lies outside every root,
+// or dangles, is a finding of its own (symlink-unchecked): a handoff would
+// carry content nobody checked.
 type walker struct {
 	ctx     context.Context
 	opts    *Options
 	emit    func(job) bool // false stops the walk
 	fail    func(root, rel string, err error)
 	stats   walkStats
-	visited map[fileID]bool
+	visited map[fileID]bool // folders entered through a link, for loops
+	roots   []root
+	control *controlSet
+	ignores []*gitignore.GitIgnore // per root; nil when none applies
+
+	via          *via                                  // the link the current folder was reached through, if any
+	onLink       func(report.Link, *report.Finding)    // every link, with its finding if it has one
+	onExclude    func(report.Excluded)                 // every excluded path
+	onIgnoreFile func(f report.PolicyFile, applied bool) // every ignore file at a root
+}
+
+// via is a folder link being walked: paths under rel lie under target.
+type via struct{ rel, target string }
+
+// targetOf returns where rel really lies when the walk reached it through a
+// link to a folder, or "".
+func (v *via) targetOf(rel string) string {
+	if v == nil {
+		return ""
+	}
+	return v.target + strings.TrimPrefix(rel, v.rel)
 }
 
 // root describes a scanned root after validation.
 type root struct {
 	given string // as given by the user, cleaned, '/' separators
 	path  string // OS path
+	real  string // absolute path with every link resolved
 	info  fs.FileInfo
 }
 
-// resolveRoots checks that every root exists; a missing root fails the scan.
+// resolveRoots checks that every root exists and can be read; a missing or
+// unreadable root fails the scan (exit 2), so that a gate never passes
+// because it could not look.
 func resolveRoots(paths []string) ([]root, error) {
 	if len(paths) == 0 {
 		paths = []string{"."}
@@ -62,9 +100,40 @@ func resolveRoots(paths []string) ([]root, error) {
 		if err != nil {
 			return nil, fmt.Errorf("cannot scan %s: %w", p, unwrapPathError(err))
 		}
-		out = append(out, root{given: filepath.ToSlash(clean), path: clean, info: fi})
+		if err := readable(clean, fi); err != nil {
+			return nil, fmt.Errorf("cannot scan %s: %w", p, unwrapPathError(err))
+		}
+		real, err := filepath.Abs(clean)
+		if err == nil {
+			if r, err := filepath.EvalSymlinks(real); err == nil {
+				real = r
+			}
+		}
+		out = append(out, root{given: filepath.ToSlash(clean), path: clean, real: real, info: fi})
 	}
 	return out, nil
+}
+
+// readable checks that a root can be listed (a folder) or opened (a file).
+func readable(p string, fi fs.FileInfo) error {
+	switch {
+	case fi.IsDir():
+		f, err := os.Open(p)
+		if err != nil {
+			return err
+		}
+		defer f.Close()
+		if _, err := f.ReadDir(1); err != nil && !errors.Is(err, io.EOF) {
+			return err
+		}
+	case fi.Mode().IsRegular():
+		f, err := openFile(p)
+		if err != nil {
+			return err
+		}
+		f.Close()
+	}
+	return nil
 }
 
 // validateGlobs rejects malformed --exclude patterns before any work.
@@ -77,8 +146,18 @@ func validateGlobs(globs []string) error {
 	return nil
 }
 
+// maxIgnoreFile bounds the size of a .provscanignore.
+const maxIgnoreFile = 1 << 20
+
 func (w *walker) walk(roots []root) {
-	for _, r := range roots {
+	w.roots = roots
+	w.ignores = make([]*gitignore.GitIgnore, len(roots))
+	for i, r := range roots {
+		if r.info.IsDir() {
+			w.ignores[i] = w.loadIgnore(r)
+		}
+	}
+	for i, r := range roots {
 		if w.ctx.Err() != nil {
 			return
 		}
@@ -88,22 +167,7 @@ func (w *walker) walk(roots []root) {
 				return
 			}
 		case r.info.IsDir():
-			var ign *gitignore.GitIgnore
-			ignPath := filepath.Join(r.path, IgnoreFile)
-			if _, err := os.Lstat(ignPath); err == nil {
-				g, err := gitignore.CompileIgnoreFile(ignPath)
-				if err != nil {
-					w.fail(r.given, IgnoreFile, err)
-				} else {
-					ign = g
-				}
-			}
-			if w.opts.FollowSymlinks {
-				if id, ok := idOf(r.info); ok {
-					w.visited[id] = true
-				}
-			}
-			if !w.dir(r, ign, r.path, "") {
+			if !w.dir(i, r.path, "") {
 				return
 			}
 		default:
@@ -113,8 +177,53 @@ func (w *walker) walk(roots []root) {
 	}
 }
 
-// dir walks one folder; it returns false when the walk must stop.
-func (w *walker) dir(r root, ign *gitignore.GitIgnore, dirPath, rel string) bool {
+// loadIgnore reads the .provscanignore of a root folder. With NoTreePolicy
+// it is only recorded as not applied. One that is not a regular file, or
+// cannot be read, is a scan error: the gate fails rather than guess.
+func (w *walker) loadIgnore(r root) *gitignore.GitIgnore {
+	p := filepath.Join(r.path, IgnoreFile)
+	fi, err := os.Lstat(p)
+	if err != nil {
+		return nil
+	}
+	pf := report.PolicyFile{Kind: kindIgnore, Path: filepath.ToSlash(p), Source: sourceRoot}
+	if w.opts.NoTreePolicy {
+		if fi.Mode().IsRegular() {
+			pf.SHA256 = fileSHA256(p)
+		}
+		w.ignoreFile(pf, false)
+		return nil
+	}
+	if !fi.Mode().IsRegular() {
+		w.fail(r.given, IgnoreFile, fmt.Errorf("not a regular file (%s): not applied", fi.Mode().Type()))
+		return nil
+	}
+	if fi.Size() > maxIgnoreFile {
+		w.fail(r.given, IgnoreFile, fmt.Errorf("larger than %d bytes: not applied", maxIgnoreFile))
+		return nil
+	}
+	b, err := os.ReadFile(p)
+	if err != nil {
+		w.fail(r.given, IgnoreFile, unwrapPathError(err))
+		return nil
+	}
+	sum := sha256.Sum256(b)
+	pf.SHA256 = hex.EncodeToString(sum[:])
+	w.ignoreFile(pf, true)
+	return gitignore.CompileIgnoreLines(strings.Split(string(b), "\n")...)
+}
+
+func (w *walker) ignoreFile(pf report.PolicyFile, applied bool) {
+	if w.onIgnoreFile != nil {
+		w.onIgnoreFile(pf, applied)
+	}
+}
+
+// dir walks one folder of root ri; it returns false when the walk must stop.
+// rel is the folder's path relative to the root as reported (through a link,
+// the link's path).
+func (w *walker) dir(ri int, dirPath, rel string) bool {
+	r := w.roots[ri]
 	entries, err := os.ReadDir(dirPath)
 	if err != nil {
 		w.fail(r.given, relOrDot(rel), unwrapPathError(err))
@@ -143,52 +252,29 @@ func (w *walker) dir(r root, ign *gitignore.GitIgnore, dirPath, rel string) bool
 		if rel == "" && isControlFile(name) {
 			continue
 		}
+		if w.control.has(childPath) {
+			w.opts.logf("not scanning " + join(r.given, childRel) + ": a policy, approvals, baseline or report file of this scan")
+			continue
+		}
 		mode := e.Type()
-		var info fs.FileInfo
 		if mode&fs.ModeSymlink != 0 {
-			if !w.opts.FollowSymlinks {
-				w.stats.symlinks++
-				w.opts.logf("not following symlink " + join(r.given, childRel))
-				continue
+			if !w.link(ri, childPath, childRel) {
+				return false
 			}
-			fi, err := os.Stat(childPath)
-			if err != nil {
-				w.fail(r.given, childRel, fmt.Errorf("broken symlink: %w", unwrapPathError(err)))
-				continue
-			}
-			info, mode = fi, fi.Mode().Type()
+			continue
 		}
 		isDir := mode.IsDir()
-		if w.excluded(ign, childRel, isDir) {
-			w.stats.excluded++
-			w.opts.logf("excluded " + join(r.given, childRel))
+		if by := w.excludedBy(ri, childRel, isDir); by != "" {
+			w.exclude(r, childRel, isDir, by)
 			continue
 		}
 		switch {
 		case isDir:
-			if w.opts.FollowSymlinks {
-				if info == nil {
-					fi, err := e.Info()
-					if err != nil {
-						w.fail(r.given, childRel, unwrapPathError(err))
-						continue
-					}
-					info = fi
-				}
-				if id, ok := idOf(info); ok {
-					if w.visited[id] {
-						w.stats.symlinks++
-						w.opts.logf("not entering " + join(r.given, childRel) + " again: folder already visited (symlink loop)")
-						continue
-					}
-					w.visited[id] = true
-				}
-			}
-			if !w.dir(r, ign, childPath, childRel) {
+			if !w.dir(ri, childPath, childRel) {
 				return false
 			}
 		case mode.IsRegular():
-			j := job{root: r.given, path: childPath, rel: childRel}
+			j := job{root: r.given, path: childPath, rel: childRel, linkTarget: w.via.targetOf(childRel)}
 			if sidecarExts[strings.ToLower(path.Ext(name))] {
 				if media := sidecarMedia(name, names()); media != "" {
 					j.sidecarOf = path.Join(rel, media)
@@ -205,25 +291,176 @@ func (w *walker) dir(r root, ign *gitignore.GitIgnore, dirPath, rel string) bool
 	return true
 }
 
-// excluded reports whether rel is matched by an --exclude glob or the root's
-// ignore file. A glob without '/' also matches the base name at any depth.
-func (w *walker) excluded(ign *gitignore.GitIgnore, rel string, isDir bool) bool {
+func (w *walker) exclude(r root, rel string, isDir bool, by string) {
+	w.stats.excluded++
+	w.opts.logf("excluded " + join(r.given, rel) + " (" + by + ")")
+	if w.onExclude != nil {
+		if isDir {
+			rel += "/"
+		}
+		w.onExclude(report.Excluded{Path: rel, Root: r.given, By: by})
+	}
+}
+
+// link handles the symbolic link at childPath (childRel in root ri); it
+// returns false when the walk must stop.
+func (w *walker) link(ri int, childPath, childRel string) bool {
+	r := w.roots[ri]
+	target, _ := os.Readlink(childPath)
+	l := report.Link{Path: childRel, Root: r.given, Target: target}
+	real, err := filepath.EvalSymlinks(childPath)
+	if err == nil {
+		real, err = filepath.Abs(real)
+	}
+	var fi fs.FileInfo
+	if err == nil {
+		fi, err = os.Stat(real)
+	}
+	if err != nil {
+		if errors.Is(err, fs.ErrPermission) {
+			w.fail(r.given, childRel, fmt.Errorf("symbolic link: %w", unwrapPathError(err)))
+			return true
+		}
+		l.Outcome = report.LinkDangling
+		w.linked(l, "symbolic link to nothing: its target does not exist, or links loop")
+		return true
+	}
+	rj, rel2, inside := w.locate(real)
+	if !inside {
+		l.Outcome = report.LinkOutside
+		w.linked(l, "symbolic link to a path outside the scanned roots")
+		return true
+	}
+	l.Resolved = rel2
+	if rj != ri {
+		l.Resolved = join(w.roots[rj].given, rel2)
+	}
+	if !fi.IsDir() && !fi.Mode().IsRegular() {
+		l.Outcome = report.LinkSpecial
+		w.stats.special++
+		w.linked(l, "")
+		return true
+	}
+	if by := w.excludedBy(ri, childRel, fi.IsDir()); by != "" {
+		// The link itself is excluded: what it names is not part of the delivery.
+		w.exclude(r, childRel, fi.IsDir(), by)
+		return true
+	}
+	l.Outcome = report.LinkInspected
+	if w.reached(rj, rel2, fi.IsDir()) || w.control.has(real) {
+		w.stats.symlinks++
+		w.opts.logf("link " + join(r.given, childRel) + ": its target is inspected at " + l.Resolved)
+		w.linked(l, "")
+		return true
+	}
+	// The walk does not reach the target by itself (it is excluded there):
+	// inspect it through the link, once.
+	if fi.Mode().IsRegular() {
+		w.linked(l, "")
+		return w.emit(job{root: r.given, path: real, rel: childRel, linkTarget: l.Resolved})
+	}
+	if id, ok := idOf(fi); ok {
+		if w.visited[id] {
+			w.stats.symlinks++
+			l.Outcome = report.LinkLoop
+			w.opts.logf("not entering " + join(r.given, childRel) + " again: folder already walked through a link")
+			w.linked(l, "")
+			return true
+		}
+		w.visited[id] = true
+	}
+	w.linked(l, "")
+	saved := w.via
+	w.via = &via{rel: childRel, target: l.Resolved}
+	defer func() { w.via = saved }()
+	return w.dir(ri, real, childRel)
+}
+
+// linked reports a link, with a symlink-unchecked finding when msg is set.
+func (w *walker) linked(l report.Link, msg string) {
+	if w.onLink == nil {
+		return
+	}
+	if msg == "" {
+		w.onLink(l, nil)
+		return
+	}
+	rule := rules.Lookup(rules.SymlinkUnchecked)
+	f := &report.Finding{
+		Path: l.Path, Root: l.Root, Format: "symlink",
+		Rule: rule.ID, Severity: rule.Severity, Principle: rule.Principle,
+		Confidence: evidence.Declared, Message: msg,
+		Evidence: []report.Evidence{{Container: "symbolic link", Field: "target", Value: evidence.Truncate(l.Target)}},
+	}
+	w.onLink(l, f)
+}
+
+// locate finds the root that holds the absolute, resolved path real and
+// returns real relative to it ("" for the root folder itself).
+func (w *walker) locate(real string) (int, string, bool) {
+	for i, r := range w.roots {
+		if !r.info.IsDir() {
+			if real == r.real {
+				return i, filepath.ToSlash(filepath.Base(r.path)), true
+			}
+			continue
+		}
+		rel, err := filepath.Rel(r.real, real)
+		if err != nil || rel == ".." || strings.HasPrefix(rel, ".."+string(filepath.Separator)) {
+			continue
+		}
+		if rel == "." {
+			rel = ""
+		}
+		return i, filepath.ToSlash(rel), true
+	}
+	return 0, "", false
+}
+
+// reached reports whether the walk of root ri reaches rel (a link-free
+// path) by itself: no folder on the way and not rel itself is excluded.
+func (w *walker) reached(ri int, rel string, isDir bool) bool {
+	if rel == "" || !w.roots[ri].info.IsDir() {
+		return true
+	}
+	parts := strings.Split(rel, "/")
+	if len(parts) == 1 && isControlFile(parts[0]) {
+		return true // never scanned as a deliverable, through a link or not
+	}
+	for i := range parts {
+		if w.excludedBy(ri, strings.Join(parts[:i+1], "/"), i < len(parts)-1 || isDir) != "" {
+			return false
+		}
+	}
+	return true
+}
+
+// excludedBy returns what excludes rel in root ri: an --exclude or policy
+// glob, or a line of the root's ignore file; "" when nothing does. A glob
+// without '/' also matches the base name at any depth.
+func (w *walker) excludedBy(ri int, rel string, isDir bool) string {
 	base := path.Base(rel)
 	for _, g := range w.opts.Exclude {
 		if doublestar.MatchUnvalidated(g, rel) {
-			return true
+			return "exclude " + g
 		}
 		if !strings.Contains(g, "/") && doublestar.MatchUnvalidated(g, base) {
-			return true
+			return "exclude " + g
 		}
 	}
-	if ign != nil {
+	if ri < len(w.ignores) && w.ignores[ri] != nil {
+		p := rel
 		if isDir {
-			return ign.MatchesPath(rel + "/")
+			p += "/"
 		}
-		return ign.MatchesPath(rel)
+		if ok, how := w.ignores[ri].MatchesPathHow(p); ok {
+			if how != nil {
+				return fmt.Sprintf("%s line %d: %s", IgnoreFile, how.LineNo, how.Line)
+			}
+			return IgnoreFile
+		}
 	}
-	return false
+	return ""
 }
 
 // isControlFile names the files at a root that configure provscan itself.
@@ -309,7 +546,7 @@ func Count(ctx context.Context, roots []string, opts Options) int {
 	n := 0
 	quiet := opts
 	quiet.Log = nil
-	w := &walker{ctx: ctx, opts: &quiet, visited: map[fileID]bool{},
+	w := &walker{ctx: ctx, opts: &quiet, visited: map[fileID]bool{}, control: newControlSet(opts.ControlFiles),
 		emit: func(job) bool { n++; return true },
 		fail: func(string, string, error) {}}
 	w.walk(rs)

@@ -83,7 +83,13 @@ func TestExitCodes(t *testing.T) {
 		{"genai finding", []string{"scan", genai}, 1},
 		{"genai below threshold", []string{"scan", "--fail-on", "critical", genai}, 0},
 		{"fail-on none", []string{"scan", "--fail-on", "none", genai}, 0},
-		{"medium below default high", []string{"scan", prompt}, 0},
+		{"medium below default high, but an unreadable file", []string{"scan", prompt}, 1},
+		{"medium below default high, unreadable allowed", []string{"scan", "--allow-unreadable", prompt}, 0},
+		{"strict=false is allow-unreadable", []string{"scan", "--strict=false", prompt}, 0},
+		{"unsupported fail", []string{"scan", "--unsupported", "fail", clean}, 1},
+		{"bad unsupported", []string{"scan", "--unsupported", "maybe", clean}, 2},
+		{"empty folder", []string{"scan", t.TempDir()}, 1},
+		{"empty folder allowed", []string{"scan", "--allow-empty", t.TempDir()}, 0},
 		{"medium at --fail-on medium", []string{"scan", "--fail-on", "medium", prompt}, 1},
 		{"unreadable is info, not a failure", []string{"scan", "--fail-on", "low", prompt}, 1},
 		{"two roots", []string{"scan", clean, genai}, 1},
@@ -167,11 +173,11 @@ func TestJSONFieldNames(t *testing.T) {
 		t.Errorf("finding %s", findings[0])
 	}
 
-	// errors entries: a dangling link, followed, cannot be scanned
-	if err := os.Symlink("missing.png", filepath.Join(dir, "dangling.png")); err != nil {
+	// errors entries: a .provscanignore that is a folder cannot be applied
+	if err := os.Mkdir(filepath.Join(dir, ".provscanignore"), 0o755); err != nil {
 		t.Fatal(err)
 	}
-	_, stdout, _ = runCLI("scan", "--format", "json", "--follow-symlinks", dir)
+	_, stdout, _ = runCLI("scan", "--format", "json", dir)
 	top = nil
 	if err := json.Unmarshal([]byte(stdout), &top); err != nil {
 		t.Fatal(err)

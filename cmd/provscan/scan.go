@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"strings"
 	"sync"
 	"time"
 
@@ -22,8 +23,12 @@ type scanFlags struct {
 	workers        int
 	exclude        []string
 	followSymlinks bool
-	failOn         string
-	strict         bool
+	failOn          string
+	strict          bool
+	allowUnreadable bool
+	allowEmpty      bool
+	unsupported     string
+	noTreePolicy    bool
 	config         string
 	approvals      string
 	baseline       string
@@ -36,16 +41,27 @@ type scanFlags struct {
 const scanLong = `Scan reads the metadata of every file under the given paths (default ".") and
 reports each generative-AI provenance marker as a finding.
 
-Settings come from the flags, then from the policy file (--config, or
-.provscan.yaml at a scanned root), then from the defaults. Written approvals
-are read from --approvals, the policy's approvals file, or
-./provscan-approvals.yaml when it exists.
+The gate fails closed: it passes only when every file under the roots was
+inspected (or excluded by the policy in force) and no open finding is at or
+above --fail-on. Files that could not be inspected (permission denied,
+unparseable, over budget, vanished), symbolic links out of the delivery and a
+scan that inspected nothing fail it unless allowed. Files of formats provscan
+does not read are listed in every report.
+
+Settings come from the flags, then from the policy file, then from the
+defaults. The policy file is --config FILE, else .provscan.yaml at a scanned
+root, else the nearest .provscan.yaml in the working directory or above it.
+With --config or --no-tree-policy, no .provscan.yaml or .provscanignore from
+inside the scanned tree applies. Written approvals are read from
+--approvals, the policy's approvals file, or ./provscan-approvals.yaml when
+it exists. Every report names the policy files applied.
 
 Exit codes:
-  0  nothing fails the gate: no open finding at or above --fail-on
-  1  findings fail the gate (or, with --strict, unreadable files)
-  2  usage or configuration error, or the scan itself failed (a path that
-     does not exist, a report file that cannot be written)`
+  0  the gate passes
+  1  the gate fails: findings at or above --fail-on, files not inspected,
+     links out of the delivery, nothing inspected (see the gate's reasons)
+  2  usage or configuration error, or the scan itself failed (a root that
+     does not exist or cannot be read, a report file that cannot be written)`
 
 func newScanCmd(stdout, stderr io.Writer) *cobra.Command {
 	var f scanFlags
@@ -63,10 +79,14 @@ func newScanCmd(stdout, stderr io.Writer) *cobra.Command {
 	fl.StringArrayVar(&f.reports, "report", nil, "also write a report as `FORMAT=FILE` (repeatable)")
 	fl.IntVar(&f.workers, "workers", 0, "read `N` files at once (default: number of CPUs)")
 	fl.StringArrayVar(&f.exclude, "exclude", nil, "skip paths matching `GLOB` (** allowed; relative to the root; repeatable)")
-	fl.BoolVar(&f.followSymlinks, "follow-symlinks", false, "follow symbolic links (loop-safe)")
+	fl.BoolVar(&f.followSymlinks, "follow-symlinks", false, "deprecated, no effect: links inside the roots are always resolved, links out of them are findings")
 	fl.StringVar(&f.failOn, "fail-on", "high", "exit 1 on open findings at or above `SEVERITY` (info, low, medium, high, critical, none)")
-	fl.BoolVar(&f.strict, "strict", false, "unreadable files and files that could not be scanned fail the gate too")
-	fl.StringVar(&f.config, "config", "", "policy `FILE` (default: .provscan.yaml at a scanned root)")
+	fl.BoolVar(&f.strict, "strict", true, "deprecated: the default (files that could not be inspected fail the gate); --strict=false is --allow-unreadable")
+	fl.BoolVar(&f.allowUnreadable, "allow-unreadable", false, "files that could not be inspected do not fail the gate (they are still reported)")
+	fl.BoolVar(&f.allowEmpty, "allow-empty", false, "a scan that inspected no file passes the gate")
+	fl.StringVar(&f.unsupported, "unsupported", "report", "files of formats provscan does not read: `report` them, or fail the gate")
+	fl.StringVar(&f.config, "config", "", "policy `FILE` (default: .provscan.yaml at a scanned root, else in the working directory or above); no policy from inside the tree applies then")
+	fl.BoolVar(&f.noTreePolicy, "no-tree-policy", false, "apply no .provscan.yaml or .provscanignore found inside the scanned tree")
 	fl.StringVar(&f.approvals, "approvals", "", "written approvals `FILE` (default: ./"+scanner.ApprovalsFile+" if present)")
 	fl.StringVar(&f.baseline, "baseline", "", "report only findings that are not in this earlier JSON report `FILE`")
 	fl.DurationVar(&f.fileTimeout, "file-timeout", scanner.DefaultFileTimeout, "give up on a file after `DURATION` (it becomes an unreadable finding); 0 for no limit")
@@ -78,8 +98,17 @@ func newScanCmd(stdout, stderr io.Writer) *cobra.Command {
 
 // settings collects the flags that were given, for scanner.Resolve.
 func (f *scanFlags) settings(cmd *cobra.Command) scanner.Settings {
-	s := scanner.Settings{Config: f.config, Approvals: f.approvals, Baseline: f.baseline, Exclude: f.exclude}
+	s := scanner.Settings{Config: f.config, NoTreePolicy: f.noTreePolicy, Approvals: f.approvals, Baseline: f.baseline, Exclude: f.exclude}
 	fl := cmd.Flags()
+	if fl.Changed("allow-unreadable") {
+		s.AllowUnreadable = &f.allowUnreadable
+	}
+	if fl.Changed("allow-empty") {
+		s.AllowEmpty = &f.allowEmpty
+	}
+	if fl.Changed("unsupported") {
+		s.Unsupported = &f.unsupported
+	}
 	if fl.Changed("fail-on") {
 		s.FailOn = &f.failOn
 	}
@@ -92,6 +121,14 @@ func (f *scanFlags) settings(cmd *cobra.Command) scanner.Settings {
 	if fl.Changed("follow-symlinks") {
 		s.FollowSymlinks = &f.followSymlinks
 	}
+	if f.output != "" {
+		s.Outputs = append(s.Outputs, f.output)
+	}
+	for _, r := range f.reports {
+		if _, file, ok := strings.Cut(r, "="); ok && file != "" {
+			s.Outputs = append(s.Outputs, file)
+		}
+	}
 	return s
 }
 
@@ -101,6 +138,9 @@ func runScan(cmd *cobra.Command, args []string, f *scanFlags, stdout, stderr io.
 	}
 	if f.workers < 0 {
 		return usageError{fmt.Errorf("--workers: must be 0 (one per CPU) or more, not %d", f.workers)}
+	}
+	if cmd.Flags().Changed("follow-symlinks") {
+		fmt.Fprintln(stderr, "provscan: --follow-symlinks is deprecated and has no effect: links inside the roots are always resolved, links out of them are symlink-unchecked findings")
 	}
 	base := scanner.Options{Version: toolVersion(), Inspect: inspector, FileTimeout: f.fileTimeout}
 	if f.fileTimeout == 0 {

@@ -1,0 +1,90 @@
+package container
+
+import (
+	"bytes"
+	"unicode/utf8"
+)
+
+// unread is a format provscan recognises by its magic bytes but has no
+// reader for yet: a file of it is reported as unsupported, named, so that a
+// person knows what was not inspected.
+type unread struct {
+	name  string
+	match func(head []byte) bool
+}
+
+func prefix(p string) func([]byte) bool {
+	return func(h []byte) bool { return bytes.HasPrefix(h, []byte(p)) }
+}
+
+// unreadFormats are tried in order; the first match names the file.
+var unreadFormats = []unread{
+	{"OpenEXR", prefix("\x76\x2f\x31\x01")},
+	{"DPX", func(h []byte) bool { return bytes.HasPrefix(h, []byte("SDPX")) || bytes.HasPrefix(h, []byte("XPDS")) }},
+	{"MXF", prefix("\x06\x0e\x2b\x34\x02\x05\x01\x01\x0d\x01\x02")},
+	{"Matroska/WebM", prefix("\x1a\x45\xdf\xa3")},
+	{"AIFF", func(h []byte) bool {
+		return len(h) >= 12 && string(h[:4]) == "FORM" && (string(h[8:12]) == "AIFF" || string(h[8:12]) == "AIFC")
+	}},
+	{"JPEG 2000", func(h []byte) bool {
+		return bytes.HasPrefix(h, []byte("\x00\x00\x00\x0cjP  \r\n\x87\n")) || bytes.HasPrefix(h, []byte("\xff\x4f\xff\x51"))
+	}},
+	{"Cineon", prefix("\x80\x2a\x5f\xd7")},
+	{"MPEG-TS", func(h []byte) bool { return len(h) >= 189 && h[0] == 0x47 && h[188] == 0x47 }},
+	{"MPEG-PS", prefix("\x00\x00\x01\xba")},
+	{"AAF or other OLE compound file", prefix("\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1")},
+	{"gzip", prefix("\x1f\x8b")},
+	{"7-Zip", prefix("7z\xbc\xaf\x27\x1c")},
+	{"RAR", prefix("Rar!\x1a\x07")},
+	{"xz", prefix("\xfd7zXZ\x00")},
+	{"zstd", prefix("\x28\xb5\x2f\xfd")},
+	{"bzip2", prefix("BZh")},
+	{"tar", func(h []byte) bool { return len(h) >= 262 && string(h[257:262]) == "ustar" }},
+	{"BMP", prefix("BM")},
+	{"Radiance HDR", func(h []byte) bool { return bytes.HasPrefix(h, []byte("#?RADIANCE")) || bytes.HasPrefix(h, []byte("#?RGBE")) }},
+	{"TTML or other XML", func(h []byte) bool {
+		t := bytes.TrimLeft(bytes.TrimPrefix(h, []byte("\xef\xbb\xbf")), " \t\r\n")
+		return bytes.HasPrefix(t, []byte("<?xml")) || bytes.HasPrefix(t, []byte("<tt"))
+	}},
+	{"WebVTT", func(h []byte) bool { return bytes.HasPrefix(bytes.TrimPrefix(h, []byte("\xef\xbb\xbf")), []byte("WEBVTT")) }},
+	{"ELF executable", prefix("\x7fELF")},
+	{"Mach-O executable", func(h []byte) bool {
+		return bytes.HasPrefix(h, []byte("\xcf\xfa\xed\xfe")) || bytes.HasPrefix(h, []byte("\xca\xfe\xba\xbe"))
+	}},
+	{"Windows executable", prefix("MZ")},
+}
+
+// LooksLike names the format that the first bytes of a file suggest, for a
+// file no reader of this package knows: an unread format ("OpenEXR",
+// "MXF"), "text" for UTF-8 text, "empty" for no bytes, or "" when the bytes
+// suggest nothing known.
+func LooksLike(head []byte) string {
+	if len(head) == 0 {
+		return "empty"
+	}
+	for _, u := range unreadFormats {
+		if u.match(head) {
+			return u.name
+		}
+	}
+	if isText(head) {
+		return "text"
+	}
+	return ""
+}
+
+// isText reports whether head is UTF-8 without control characters other
+// than white space (a character cut at the end of head is allowed).
+func isText(head []byte) bool {
+	for len(head) > 0 {
+		r, n := utf8.DecodeRune(head)
+		if r == utf8.RuneError && n <= 1 {
+			return len(head) < utf8.UTFMax && !utf8.FullRune(head)
+		}
+		if r < 0x20 && r != '\t' && r != '\n' && r != '\r' && r != '\f' || r == 0x7f {
+			return false
+		}
+		head = head[n:]
+	}
+	return true
+}
