@@ -176,16 +176,16 @@ func TestSymlinks(t *testing.T) {
 	writeTree(t, dir, map[string]string{"a/x.png": "GENAI\n", "b/y.png": "CLEAN\n", "proxies/p.png": "GENAI\n", "proxies/q.png": "CLEAN\n"})
 	writeTree(t, outside, map[string]string{"o.png": "GENAI\n"})
 	links := map[string]string{
-		"a/up":            "..",                               // back to the root: reached at its own paths
-		"b/toA":           "../a",                             // a second way into a: reached at its own paths
-		"a/x-link.png":    "x.png",                            // a file reached at its own path: inspected once
-		"a/dangling.png":  "missing.png",                      // nowhere
-		"a/loop.png":      "loop.png",                         // a link to itself
-		"b/out.png":       filepath.Join(outside, "o.png"),    // outside every root
-		"b/outdir":        outside,                            // a folder outside every root
-		"final/proxy.png": "../proxies/p.png",                 // into an excluded folder: inspected through the link
-		"final/proxies":   "../proxies",                       // a folder that is excluded: walked through the link
-		"final/again":     "proxies",                          // the same folder a second time, through a link
+		"a/up":            "..",                            // back to the root: reached at its own paths
+		"b/toA":           "../a",                          // a second way into a: reached at its own paths
+		"a/x-link.png":    "x.png",                         // a file reached at its own path: inspected once
+		"a/dangling.png":  "missing.png",                   // nowhere
+		"a/loop.png":      "loop.png",                      // a link to itself
+		"b/out.png":       filepath.Join(outside, "o.png"), // outside every root
+		"b/outdir":        outside,                         // a folder outside every root
+		"final/proxy.png": "../proxies/p.png",              // into an excluded folder: inspected through the link
+		"final/proxies":   "../proxies",                    // a folder that is excluded: walked through the link
+		"final/again":     "proxies",                       // the same folder a second time, through a link
 	}
 	for name, target := range links {
 		p := filepath.Join(dir, filepath.FromSlash(name))

@@ -57,9 +57,9 @@ type walker struct {
 	control *controlSet
 	ignores []*gitignore.GitIgnore // per root; nil when none applies
 
-	via          *via                                  // the link the current folder was reached through, if any
-	onLink       func(report.Link, *report.Finding)    // every link, with its finding if it has one
-	onExclude    func(report.Excluded)                 // every excluded path
+	via          *via                                    // the link the current folder was reached through, if any
+	onLink       func(report.Link, *report.Finding)      // every link, with its finding if it has one
+	onExclude    func(report.Excluded)                   // every excluded path
 	onIgnoreFile func(f report.PolicyFile, applied bool) // every ignore file at a root
 }
 

@@ -17,25 +17,25 @@ import (
 
 // scanFlags are the flags of `provscan scan`.
 type scanFlags struct {
-	format         string
-	output         string
-	reports        []string
-	workers        int
-	exclude        []string
-	followSymlinks bool
+	format          string
+	output          string
+	reports         []string
+	workers         int
+	exclude         []string
+	followSymlinks  bool
 	failOn          string
 	strict          bool
 	allowUnreadable bool
 	allowEmpty      bool
 	unsupported     string
 	noTreePolicy    bool
-	config         string
-	approvals      string
-	baseline       string
-	quiet          bool
-	verbose        bool
-	fileTimeout    time.Duration
-	c2pa           c2paFlags
+	config          string
+	approvals       string
+	baseline        string
+	quiet           bool
+	verbose         bool
+	fileTimeout     time.Duration
+	c2pa            c2paFlags
 }
 
 const scanLong = `Scan reads the metadata of every file under the given paths (default ".") and
