@@ -337,7 +337,7 @@ func (b *reportBuilder) finish(opts *Options, failOn rules.Severity) {
 		if f.Status == report.StatusOpen && opts.Approvals != nil {
 			opts.Approvals.apply(f, now)
 		}
-		f.Fingerprint = Fingerprint(f.Rule, f.SHA256, f.Path)
+		f.Fingerprint = Fingerprint(f.Rule, f.Size, f.Evidence, f.Path)
 	}
 	if opts.Baseline != nil {
 		fs, b.Baseline = opts.Baseline.filter(fs)

@@ -81,7 +81,7 @@ type Finding struct {
 	// Added by the gate (issue 5).
 	Status           string          `json:"status"`                      // open, approved, allowed or expired (see the Status constants)
 	FailsGate        bool            `json:"fails_gate"`                  // this finding makes the scan exit 1
-	Fingerprint      string          `json:"fingerprint"`                 // rule:sha256:path, used by --baseline
+	Fingerprint      string          `json:"fingerprint"`                 // rule:size:evidence digest:path, used by --baseline (see scanner.Fingerprint)
 	OriginalSeverity *rules.Severity `json:"original_severity,omitempty"` // the rule's severity, when the policy changed it
 	Reason           string          `json:"reason,omitempty"`            // why the policy changed the severity or allowed the finding
 	Approval         *Approval       `json:"approval,omitempty"`          // the written approval that covers (or covered) this finding
