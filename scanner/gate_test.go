@@ -317,7 +317,13 @@ func TestStrict(t *testing.T) {
 		t.Error("unreadable fails without --strict")
 	}
 	r, _ = runScan(t, dir, Options{Inspect: fakeInspect, Strict: true})
-	if !r.Gate.Failed || !r.Findings[0].FailsGate || r.Findings[0].SHA256 != sha("BROKEN\n") {
+	if !r.Gate.Failed || !r.Findings[0].FailsGate || r.Findings[0].SHA256 != "" {
 		t.Errorf("--strict: %+v %+v", r.Gate, r.Findings[0])
+	}
+	// An unreadable file is hashed like any flagged file: with --hash (or
+	// an approval of its size), not because of --strict.
+	r, _ = runScan(t, dir, Options{Inspect: fakeInspect, Strict: true, Hash: true})
+	if r.Findings[0].SHA256 != sha("BROKEN\n") {
+		t.Errorf("--strict --hash: %+v", r.Findings[0])
 	}
 }

@@ -30,6 +30,7 @@ type scanFlags struct {
 	quiet          bool
 	verbose        bool
 	fileTimeout    time.Duration
+	hash           bool
 	c2pa           c2paFlags
 }
 
@@ -40,6 +41,12 @@ Settings come from the flags, then from the policy file (--config, or
 .provscan.yaml at a scanned root), then from the defaults. Written approvals
 are read from --approvals, the policy's approvals file, or
 ./provscan-approvals.yaml when it exists.
+
+Only metadata is read. A flagged file is read whole for its SHA-256 only
+when an approval of its size exists (approvals written without a size match
+any size), or with --hash; the hash is bounded by --file-timeout, and a hash
+cut short leaves the finding open with a note. --verify-content also reads
+whole files.
 
 Exit codes:
   0  nothing fails the gate: no open finding at or above --fail-on
@@ -69,7 +76,8 @@ func newScanCmd(stdout, stderr io.Writer) *cobra.Command {
 	fl.StringVar(&f.config, "config", "", "policy `FILE` (default: .provscan.yaml at a scanned root)")
 	fl.StringVar(&f.approvals, "approvals", "", "written approvals `FILE` (default: ./"+scanner.ApprovalsFile+" if present)")
 	fl.StringVar(&f.baseline, "baseline", "", "report only findings that are not in this earlier JSON report `FILE`")
-	fl.DurationVar(&f.fileTimeout, "file-timeout", scanner.DefaultFileTimeout, "give up on a file after `DURATION` (it becomes an unreadable finding); 0 for no limit")
+	fl.DurationVar(&f.fileTimeout, "file-timeout", scanner.DefaultFileTimeout, "give up on a file after `DURATION` (it becomes an unreadable finding; a hash cut short leaves its finding open); 0 for no limit")
+	fl.BoolVar(&f.hash, "hash", false, "compute the SHA-256 of every flagged file (reads each whole), e.g. for a report that becomes an approvals record")
 	f.c2pa.register(fl)
 	fl.BoolVarP(&f.quiet, "quiet", "q", false, "print nothing but the report (no progress bar)")
 	fl.BoolVarP(&f.verbose, "verbose", "v", false, "log skipped and excluded paths to standard error; list evidence in the text report")
@@ -102,7 +110,7 @@ func runScan(cmd *cobra.Command, args []string, f *scanFlags, stdout, stderr io.
 	if f.workers < 0 {
 		return usageError{fmt.Errorf("--workers: must be 0 (one per CPU) or more, not %d", f.workers)}
 	}
-	base := scanner.Options{Version: toolVersion(), Inspect: inspector, FileTimeout: f.fileTimeout}
+	base := scanner.Options{Version: toolVersion(), Inspect: inspector, FileTimeout: f.fileTimeout, Hash: f.hash}
 	if f.fileTimeout == 0 {
 		base.FileTimeout = -1 // no limit
 	} else if !cmd.Flags().Changed("file-timeout") {

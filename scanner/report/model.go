@@ -40,7 +40,7 @@ type Tool struct {
 type Summary struct {
 	Files       int            `json:"files"`       // files scanned (including unsupported formats)
 	Bytes       int64          `json:"bytes"`       // total size of the files scanned
-	BytesRead   int64          `json:"bytes_read"`  // bytes provscan read from files, hashing included
+	BytesRead   int64          `json:"bytes_read"`  // bytes provscan read from files, hashing included, at most each file's size
 	Flagged     int            `json:"flagged"`     // files with at least one finding other than unreadable
 	Unsupported int            `json:"unsupported"` // files of a format provscan does not read
 	ByRule      map[string]int `json:"by_rule"`
@@ -69,7 +69,7 @@ type Finding struct {
 	Root       string         `json:"-"`
 	Format     string         `json:"format"`
 	Size       int64          `json:"size"`
-	SHA256     string         `json:"sha256,omitempty"` // of the whole file; computed only for flagged files
+	SHA256     string         `json:"sha256,omitempty"` // of the whole file; computed only for flagged files that an approval of their size could match, or with --hash
 	Rule       string         `json:"rule"`
 	Severity   rules.Severity `json:"severity"`
 	Principle  string         `json:"principle"`
@@ -103,6 +103,7 @@ type Approval struct {
 	Expires    string `json:"expires,omitempty"` // YYYY-MM-DD, valid through that day (UTC)
 	Rule       string `json:"rule"`
 	SHA256     string `json:"sha256"`
+	Size       *int64 `json:"size,omitempty"` // bytes of the approved file; absent for entries written before approvals recorded it
 }
 
 // Gate records the pass/fail decision of a scan.
