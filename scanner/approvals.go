@@ -221,46 +221,24 @@ func samePath(approved, root, rel string) bool {
 	return err1 == nil && err2 == nil && a == b
 }
 
-// NewApprovals hashes each file and returns one approval entry per file.
+// NewApprovals hashes each file and returns one approval entry per file,
+// with its size.
 func NewApprovals(paths []string, rule, reference, approvedBy, expires string) ([]ApprovalEntry, error) {
-	if rule == "" {
-		rule = "*"
-	}
-	var out []ApprovalEntry
+	var ts []ApproveTarget
 	for _, p := range paths {
-		sum, err := hashFile(p)
+		sum, size, err := hashTarget(p, "", Options{})
 		if err != nil {
 			return nil, err
 		}
-		e := ApprovalEntry{SHA256: sum, Path: filepath.ToSlash(filepath.Clean(p)), Rule: rule,
-			Reference: reference, ApprovedBy: approvedBy, Expires: expires}
-		if err := e.check(); err != nil {
-			return nil, err
-		}
-		out = append(out, e)
+		ts = append(ts, ApproveTarget{Path: filepath.ToSlash(filepath.Clean(p)), SHA256: sum, Size: size})
 	}
-	return out, nil
+	return ApprovalEntries(ts, rule, reference, approvedBy, expires)
 }
 
-func hashFile(path string) (string, error) {
-	f, err := openFile(path)
-	if err != nil {
-		return "", err
-	}
-	defer f.Close()
-	fi, err := f.Stat()
-	if err != nil {
-		return "", err
-	}
-	if !fi.Mode().IsRegular() {
-		return "", fmt.Errorf("%s is not a regular file", path)
-	}
-	return hashReaderAt(f, fi.Size())
-}
-
-const approvalsHeader = `provscan written approvals. Each entry covers one file content (by SHA-256)
+const approvalsHeader = `provscan written approvals. Each entry covers one file content (by SHA-256 and size)
 for one rule ("*": every rule). An edited file has a new hash and needs a new approval.
-Append entries with: provscan approve FILE... --reference REF --by NAME [--expires YYYY-MM-DD]`
+A scan reads a flagged file whole only when an entry of its size exists.
+Append entries with: provscan approve PATH... --reference REF --by NAME [--expires YYYY-MM-DD]`
 
 // AppendApprovals appends entries to the approvals file at path (created if
 // missing), keeping its comments and existing entries. Entries already
