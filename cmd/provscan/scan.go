@@ -42,11 +42,11 @@ Settings come from the flags, then from the policy file (--config, or
 are read from --approvals, the policy's approvals file, or
 ./provscan-approvals.yaml when it exists.
 
-Only metadata is read. A flagged file is read whole for its SHA-256 only
+Only metadata is read, except: a flagged file is read whole for its SHA-256
 when an approval of its size exists (approvals written without a size match
-any size), or with --hash; the hash is bounded by --file-timeout, and a hash
-cut short leaves the finding open with a note. --verify-content also reads
-whole files.
+any size), or with --hash; --verify-content reads the files whose C2PA hard
+binding it checks. --file-timeout bounds the hash too: a hash cut short
+leaves the finding open, with a note.
 
 Exit codes:
   0  nothing fails the gate: no open finding at or above --fail-on
