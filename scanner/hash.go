@@ -1,8 +1,10 @@
 package scanner
 
 import (
+	"context"
 	"errors"
 	"fmt"
+	"io"
 	"strings"
 
 	"github.com/provscan/provscan/scanner/report"
@@ -57,11 +59,14 @@ func (s *scan) hashFlagged(budgets []*budgetReaderAt, size int64, found []report
 			b.allow(extra)
 		}
 	}
-	sum, err = hashReaderAt(budgets[len(budgets)-1], size)
+	sum, err = hashReaderAt(ctxReaderAt{s.ctx, budgets[len(budgets)-1]}, size)
 	if err == nil {
 		return sum, "", nil
 	}
 	why := err.Error()
+	if s.ctx != nil && s.ctx.Err() != nil {
+		why, err = "the scan was interrupted", nil
+	}
 	if errors.Is(err, errBudget) {
 		if strings.Contains(why, "still reading") {
 			why += "; a longer --file-timeout lets it finish"
@@ -69,4 +74,20 @@ func (s *scan) hashFlagged(budgets []*budgetReaderAt, size int64, found []report
 		err = nil // the note says it; the file itself was read
 	}
 	return "", fmt.Sprintf("sha256 not computed (%s): no approval can match this file until it is hashed", why), err
+}
+
+// ctxReaderAt stops a hash when the scan is interrupted: with no time
+// budget, hashing a huge file would otherwise hold the scan up.
+type ctxReaderAt struct {
+	ctx context.Context
+	r   io.ReaderAt
+}
+
+func (c ctxReaderAt) ReadAt(p []byte, off int64) (int, error) {
+	if c.ctx != nil {
+		if err := c.ctx.Err(); err != nil {
+			return 0, err
+		}
+	}
+	return c.r.ReadAt(p, off)
 }
