@@ -44,7 +44,7 @@ type Options struct {
 	// (0: DefaultFileReadBudget, and a content hash may read the file once
 	// more in full; > 0: the inspection and the hash together; < 0: no limit).
 	FileReadBudget int64
-	// Hash computes the SHA-256 of every flagged file (--hash). Without it a
+	// Hash computes the SHA-256 of every file with a finding (--hash). Without it a
 	// flagged file is hashed only when an approval of its size could match it.
 	Hash bool
 	// Version is the tool version written into the report.

@@ -77,7 +77,7 @@ func newScanCmd(stdout, stderr io.Writer) *cobra.Command {
 	fl.StringVar(&f.approvals, "approvals", "", "written approvals `FILE` (default: ./"+scanner.ApprovalsFile+" if present)")
 	fl.StringVar(&f.baseline, "baseline", "", "report only findings that are not in this earlier JSON report `FILE`")
 	fl.DurationVar(&f.fileTimeout, "file-timeout", scanner.DefaultFileTimeout, "give up on a file after `DURATION` (it becomes an unreadable finding; a hash cut short leaves its finding open); 0 for no limit")
-	fl.BoolVar(&f.hash, "hash", false, "compute the SHA-256 of every flagged file (reads each whole), e.g. for a report that becomes an approvals record")
+	fl.BoolVar(&f.hash, "hash", false, "compute the SHA-256 of every file with a finding (reads each whole), e.g. for a report that becomes an approvals record")
 	f.c2pa.register(fl)
 	fl.BoolVarP(&f.quiet, "quiet", "q", false, "print nothing but the report (no progress bar)")
 	fl.BoolVarP(&f.verbose, "verbose", "v", false, "log skipped and excluded paths to standard error; list evidence in the text report")
