@@ -11,6 +11,7 @@ import (
 	"path"
 	"path/filepath"
 	"strings"
+	"sync"
 	"time"
 
 	"go.yaml.in/yaml/v3"
@@ -22,10 +23,16 @@ import (
 // ApprovalsFile is the default approvals file, looked up in the current folder.
 const ApprovalsFile = "provscan-approvals.yaml"
 
-// ApprovalEntry is one written approval: the content (by SHA-256) and the
-// rule it covers, the approval reference, who approved and until when.
+// ApprovalEntry is one written approval: the content (by SHA-256 and size)
+// and the rule it covers, the approval reference, who approved and until when.
+//
+// The size tells a scan which flagged files to hash: only a flagged file of
+// an approved size is read whole. An entry without a size (written before
+// approvals recorded it) may match a file of any size, so it makes every
+// flagged file hashed; running provscan approve again on the file adds it.
 type ApprovalEntry struct {
 	SHA256     string `yaml:"sha256"`
+	Size       *int64 `yaml:"size,omitempty"` // bytes of the approved file; nil: not recorded
 	Path       string `yaml:"path,omitempty"` // informational: where the file was when approved
 	Rule       string `yaml:"rule"`           // a rule ID, or "*" for every rule
 	Reference  string `yaml:"reference"`      // the approval ticket or letter
@@ -38,17 +45,23 @@ type Approvals struct {
 	Entries []ApprovalEntry `yaml:"approvals"`
 	Path    string          `yaml:"-"`
 
+	once   sync.Once
 	bySHA  map[string][]int // entry indexes by content hash, built on first use
+	bySize map[int64][]int  // entry indexes by size; -1: entries without a size
 	byPath map[string][]int // entry indexes by cleaned informational path
 }
 
-func (a *Approvals) index() {
-	if a.bySHA != nil {
-		return
-	}
-	a.bySHA, a.byPath = map[string][]int{}, map[string][]int{}
+func (a *Approvals) index() { a.once.Do(a.build) }
+
+func (a *Approvals) build() {
+	a.bySHA, a.bySize, a.byPath = map[string][]int{}, map[int64][]int{}, map[string][]int{}
 	for i, e := range a.Entries {
 		a.bySHA[e.SHA256] = append(a.bySHA[e.SHA256], i)
+		size := int64(-1)
+		if e.Size != nil {
+			size = *e.Size
+		}
+		a.bySize[size] = append(a.bySize[size], i)
 		if e.Path != "" {
 			a.byPath[path.Base(filepath.ToSlash(e.Path))] = append(a.byPath[path.Base(filepath.ToSlash(e.Path))], i)
 		}
@@ -79,6 +92,9 @@ func (e *ApprovalEntry) check() error {
 	e.SHA256 = strings.ToLower(strings.TrimSpace(e.SHA256))
 	if b, err := hex.DecodeString(e.SHA256); err != nil || len(b) != 32 {
 		return fmt.Errorf("sha256 %q is not a SHA-256 in hex", e.SHA256)
+	}
+	if e.Size != nil && *e.Size < 0 {
+		return fmt.Errorf("size %d is negative", *e.Size)
 	}
 	if e.Rule == "" {
 		return errors.New("rule is empty (use \"*\" for every rule)")
@@ -121,17 +137,39 @@ func (e *ApprovalEntry) expired(now time.Time) bool {
 
 func (e *ApprovalEntry) covers(rule string) bool { return e.Rule == "*" || e.Rule == rule }
 
+// sizeMatches reports whether the entry may cover a file of this size: its
+// size, or any size when it has none.
+func (e *ApprovalEntry) sizeMatches(size int64) bool { return e.Size == nil || *e.Size == size }
+
 func (e *ApprovalEntry) reported() *report.Approval {
-	return &report.Approval{Reference: e.Reference, ApprovedBy: e.ApprovedBy, Expires: e.Expires, Rule: e.Rule, SHA256: e.SHA256}
+	return &report.Approval{Reference: e.Reference, ApprovedBy: e.ApprovedBy, Expires: e.Expires, Rule: e.Rule, SHA256: e.SHA256, Size: e.Size}
 }
 
-// apply sets the status of one open finding from the approvals.
+// mayMatch reports whether an entry of this size (or one without a size)
+// covers the rule, so that a flagged file of that size must be hashed to
+// know whether it is approved. Expired entries count: the verdict then says
+// the approval expired.
+func (a *Approvals) mayMatch(size int64, rule string) bool {
+	a.index()
+	for _, k := range []int64{size, -1} {
+		for _, i := range a.bySize[k] {
+			if a.Entries[i].covers(rule) {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// apply sets the status of one open finding from the approvals. A finding
+// without a content hash (not needed, or cut by the file's budget) is never
+// approved.
 func (a *Approvals) apply(f *report.Finding, now time.Time) {
 	a.index()
 	var expired *ApprovalEntry
 	for _, i := range a.bySHA[f.SHA256] {
 		e := &a.Entries[i]
-		if f.SHA256 == "" || !e.covers(f.Rule) {
+		if f.SHA256 == "" || !e.covers(f.Rule) || !e.sizeMatches(f.Size) {
 			continue
 		}
 		if !e.expired(now) {
@@ -149,11 +187,21 @@ func (a *Approvals) apply(f *report.Finding, now time.Time) {
 	}
 	for _, i := range a.byPath[path.Base(f.Path)] {
 		e := &a.Entries[i]
-		if e.covers(f.Rule) && samePath(e.Path, f.Root, f.Path) {
+		if !e.covers(f.Rule) || !samePath(e.Path, f.Root, f.Path) {
+			continue
+		}
+		switch {
+		case f.SHA256 != "":
 			f.Note = fmt.Sprintf("approval %s covers an earlier version of this path (sha256 %.12s…); the file has changed since and needs a new approval",
 				e.Reference, e.SHA256)
-			return
+		case !e.sizeMatches(f.Size):
+			f.Note = fmt.Sprintf("approval %s covers an earlier version of this path (%d bytes, now %d); the file has changed since and needs a new approval",
+				e.Reference, *e.Size, f.Size)
+		case f.Note != "":
+			// not hashed within the budget: the note says why
+			f.Note += fmt.Sprintf("; approval %s names this path", e.Reference)
 		}
+		return
 	}
 }
 
@@ -173,46 +221,24 @@ func samePath(approved, root, rel string) bool {
 	return err1 == nil && err2 == nil && a == b
 }
 
-// NewApprovals hashes each file and returns one approval entry per file.
+// NewApprovals hashes each file and returns one approval entry per file,
+// with its size.
 func NewApprovals(paths []string, rule, reference, approvedBy, expires string) ([]ApprovalEntry, error) {
-	if rule == "" {
-		rule = "*"
-	}
-	var out []ApprovalEntry
+	var ts []ApproveTarget
 	for _, p := range paths {
-		sum, err := hashFile(p)
+		sum, size, err := hashTarget(p, "", Options{})
 		if err != nil {
 			return nil, err
 		}
-		e := ApprovalEntry{SHA256: sum, Path: filepath.ToSlash(filepath.Clean(p)), Rule: rule,
-			Reference: reference, ApprovedBy: approvedBy, Expires: expires}
-		if err := e.check(); err != nil {
-			return nil, err
-		}
-		out = append(out, e)
+		ts = append(ts, ApproveTarget{Path: filepath.ToSlash(filepath.Clean(p)), SHA256: sum, Size: size})
 	}
-	return out, nil
+	return ApprovalEntries(ts, rule, reference, approvedBy, expires)
 }
 
-func hashFile(path string) (string, error) {
-	f, err := openFile(path)
-	if err != nil {
-		return "", err
-	}
-	defer f.Close()
-	fi, err := f.Stat()
-	if err != nil {
-		return "", err
-	}
-	if !fi.Mode().IsRegular() {
-		return "", fmt.Errorf("%s is not a regular file", path)
-	}
-	return hashReaderAt(f, fi.Size())
-}
-
-const approvalsHeader = `provscan written approvals. Each entry covers one file content (by SHA-256)
+const approvalsHeader = `provscan written approvals. Each entry covers one file content (by SHA-256 and size)
 for one rule ("*": every rule). An edited file has a new hash and needs a new approval.
-Append entries with: provscan approve FILE... --reference REF --by NAME [--expires YYYY-MM-DD]`
+A scan reads a flagged file whole only when an entry of its size exists.
+Append entries with: provscan approve PATH... --reference REF --by NAME [--expires YYYY-MM-DD]`
 
 // AppendApprovals appends entries to the approvals file at path (created if
 // missing), keeping its comments and existing entries. Entries already

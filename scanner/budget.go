@@ -64,6 +64,26 @@ func (b *budgetReaderAt) ReadAt(p []byte, off int64) (int, error) {
 	return b.r.ReadAt(p, off)
 }
 
+// allow lets the reader read n more bytes: a content hash reads the file
+// once in full on top of what its inspection read.
+func (b *budgetReaderAt) allow(n int64) {
+	if b.left >= 0 {
+		b.left += n
+	}
+}
+
+// hashAllowance is how many bytes a content hash may read beyond the read
+// budget: the file once in full when the budget is the default one (sized
+// for metadata, and not settable from the command line), nothing when
+// Options.FileReadBudget was set (it then bounds the inspection and the hash
+// together). The time budget is shared either way.
+func (o *Options) hashAllowance(size int64) int64 {
+	if o.FileReadBudget != 0 {
+		return 0
+	}
+	return size
+}
+
 // budgets returns the time and read budgets of one file for these options.
 // Checking content hashes reads whole files, so it lifts the read budget and,
 // unless one was set, the time budget.

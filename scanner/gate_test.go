@@ -233,7 +233,8 @@ func TestApproveAppends(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if entries[0].SHA256 != sha("GENAI\n") || entries[0].Rule != "*" || entries[1].Path != filepath.ToSlash(b) {
+	if entries[0].SHA256 != sha("GENAI\n") || entries[0].Rule != "*" || entries[1].Path != filepath.ToSlash(b) ||
+		entries[0].Size == nil || *entries[0].Size != int64(len("GENAI\n")) {
 		t.Errorf("entries %+v", entries)
 	}
 	n, err := AppendApprovals(file, entries)
@@ -248,7 +249,8 @@ func TestApproveAppends(t *testing.T) {
 		t.Errorf("comments lost:\n%s", got)
 	}
 	loaded, err := LoadApprovals(file)
-	if err != nil || len(loaded.Entries) != 3 || loaded.Entries[2].Expires != "2027-01-31" || loaded.Entries[1].Reference != "LEGAL-9" {
+	if err != nil || len(loaded.Entries) != 3 || loaded.Entries[2].Expires != "2027-01-31" || loaded.Entries[1].Reference != "LEGAL-9" ||
+		loaded.Entries[0].Size != nil || loaded.Entries[2].Size == nil || *loaded.Entries[2].Size != int64(len("PROMPT\n")) {
 		t.Fatalf("reloaded %+v %v\n%s", loaded, err, got)
 	}
 	// a new file gets a header
@@ -265,7 +267,9 @@ func TestApproveAppends(t *testing.T) {
 	for _, bad := range []string{"approvals:\n  - {sha256: abc, rule: '*', reference: R, approved_by: B}\n",
 		"approvals:\n  - {sha256: " + sha("x") + ", rule: '*', reference: '', approved_by: B}\n",
 		"approvals:\n  - {sha256: " + sha("x") + ", rule: '*', reference: R, approved_by: B, expires: soon}\n",
-		"approvals:\n  - {sha256: " + sha("x") + ", rule: '*', reference: R, approved_by: B, colour: red}\n"} {
+		"approvals:\n  - {sha256: " + sha("x") + ", rule: '*', reference: R, approved_by: B, colour: red}\n",
+		"approvals:\n  - {sha256: " + sha("x") + ", size: -1, rule: '*', reference: R, approved_by: B}\n",
+		"approvals:\n  - {sha256: " + sha("x") + ", size: big, rule: '*', reference: R, approved_by: B}\n"} {
 		if _, err := LoadApprovals(write(t, filepath.Join(t.TempDir(), "a.yaml"), bad)); err == nil {
 			t.Errorf("accepted %q", bad)
 		}
@@ -318,7 +322,13 @@ func TestUnreadableFailsClosed(t *testing.T) {
 		t.Errorf("default: an unreadable file must fail the gate: %+v %+v", r.Gate, r.Findings[0])
 	}
 	r, _ = runScan(t, dir, Options{Inspect: fakeInspect, AllowUnreadable: true})
-	if r.Gate.Failed || r.Findings[0].FailsGate || r.Gate.NotInspected != 1 {
+	if r.Gate.Failed || r.Findings[0].FailsGate || r.Gate.NotInspected != 1 || r.Findings[0].SHA256 != "" {
 		t.Errorf("--allow-unreadable: %+v %+v", r.Gate, r.Findings[0])
+	}
+	// An unreadable file is hashed like any flagged file: with --hash (or
+	// an approval of its size), not because it fails the gate.
+	r, _ = runScan(t, dir, Options{Inspect: fakeInspect, Hash: true})
+	if r.Findings[0].SHA256 != sha("BROKEN\n") {
+		t.Errorf("--hash: %+v", r.Findings[0])
 	}
 }

@@ -21,6 +21,15 @@ func (c *countingReaderAt) ReadAt(p []byte, off int64) (int, error) {
 	return n, err
 }
 
+// upTo returns the bytes counted, at most size: summary.bytes_read counts
+// each file at most once in full. A file read whole for its hash after its
+// metadata was read (some of it beyond the head, such as a movie box at the
+// end) counts its size, not its size plus the metadata reads; a region a
+// reader visits twice beyond the head counts twice, up to that limit.
+func (c *countingReaderAt) upTo(size int64) int64 {
+	return min(c.n.Load(), max(size, 0))
+}
+
 // hashBufSize is the size of the reusable buffers used for hashing.
 const hashBufSize = 256 << 10
 

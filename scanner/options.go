@@ -42,8 +42,12 @@ type Options struct {
 	// FileTimeout is the time budget of one file (0: DefaultFileTimeout; < 0: none).
 	FileTimeout time.Duration
 	// FileReadBudget is how many bytes one file's inspection may read
-	// (0: DefaultFileReadBudget; < 0: no limit). Hashing is not counted.
+	// (0: DefaultFileReadBudget, and a content hash may read the file once
+	// more in full; > 0: the inspection and the hash together; < 0: no limit).
 	FileReadBudget int64
+	// Hash computes the SHA-256 of every file with a finding (--hash). Without it a
+	// flagged file is hashed only when an approval of its size could match it.
+	Hash bool
 	// Version is the tool version written into the report.
 	Version string
 	// Progress, if set, is called from a single goroutine after each file

@@ -171,6 +171,7 @@ type fileResult struct {
 	errors                    []report.Error
 	scanned                   []report.ScannedFile
 	unsupported               []report.UnsupportedFile
+	budgets                   []*budgetReaderAt // of the item being read and of the archives it lies in
 }
 
 // file reads one file on disk.
@@ -186,9 +187,12 @@ func (s *scan) file(j job) fileResult {
 	}
 	defer f.Close()
 	fr.files, fr.bytes = 1, size
-	r := newHeadReaderAt(&countingReaderAt{r: f, n: &s.bytesRead}, size)
+	c := &countingReaderAt{r: f, n: new(atomic.Int64)}
+	defer func() { s.bytesRead.Add(c.upTo(size)) }()
+	r := newHeadReaderAt(c, size)
 	defer r.release()
 	s.item(&fr, r, size, j.root, j.rel, j.sidecarOf, 0)
+	fr.budgets = nil
 	if j.linkTarget != "" {
 		for i := range fr.findings {
 			fr.findings[i].LinkTarget = j.linkTarget
@@ -200,7 +204,10 @@ func (s *scan) file(j job) fileResult {
 // item reads one file or archive member and, for archives, its members.
 func (s *scan) item(fr *fileResult, r io.ReaderAt, size int64, root, rel, sidecarOf string, depth int) {
 	fr.scanned = append(fr.scanned, report.ScannedFile{Root: root, Path: rel})
-	p, err := s.safeInspect(r, size, rel)
+	br := s.budgetReader(r)
+	fr.budgets = append(fr.budgets, br) // a member's reads go through its archive's too
+	defer func() { fr.budgets = fr.budgets[:len(fr.budgets)-1] }()
+	p, err := s.safeInspect(br, size, rel)
 	if err != nil && provenance.IsUnknownFormat(err) {
 		fr.unsupported = append(fr.unsupported, unsupportedFile(r, size, root, rel))
 		return
@@ -222,20 +229,13 @@ func (s *scan) item(fr *fileResult, r io.ReaderAt, size int64, root, rel, sideca
 		found = findingsOf(p)
 	}
 	if len(found) > 0 {
-		// Hash flagged files (approvals and baselines key on content). An
-		// unreadable file is hashed only with --strict, where it can fail the
-		// gate and so may need an approval: a broken 40 GB master is not
-		// read in full otherwise.
-		sum := ""
-		if err == nil || !s.opts.AllowUnreadable && !errors.Is(err, errBudget) {
-			var herr error
-			if sum, herr = hashReaderAt(r, size); herr != nil {
-				fr.errors = append(fr.errors, report.Error{Path: rel, Error: "computing SHA-256: " + herr.Error(), Root: root})
-			}
+		sum, note, herr := s.hashFlagged(fr.budgets, size, found)
+		if herr != nil {
+			fr.errors = append(fr.errors, report.Error{Path: rel, Error: "computing SHA-256: " + herr.Error(), Root: root})
 		}
 		for i := range found {
 			f := &found[i]
-			f.Path, f.Root, f.Format, f.Size, f.SHA256 = rel, root, format, size, sum
+			f.Path, f.Root, f.Format, f.Size, f.SHA256, f.Note = rel, root, format, size, sum, note
 			if sidecarOf != "" {
 				f.Message += "; sidecar of " + sidecarOf
 			}
@@ -269,9 +269,7 @@ func (s *scan) item(fr *fileResult, r io.ReaderAt, size int64, root, rel, sideca
 // and turns a panic into an error, so that one hostile file cannot stop the
 // scan. A file over its budget is an error (an unreadable finding) even when
 // the reader kept what it had found so far.
-func (s *scan) safeInspect(r io.ReaderAt, size int64, name string) (p *provenance.Provenance, err error) {
-	timeout, budget := s.opts.budgets()
-	br := newBudgetReaderAt(r, timeout, budget)
+func (s *scan) safeInspect(br *budgetReaderAt, size int64, name string) (p *provenance.Provenance, err error) {
 	defer func() {
 		if v := recover(); v != nil {
 			p, err = nil, fmt.Errorf("internal error while reading the file: %v", v)
@@ -281,6 +279,12 @@ func (s *scan) safeInspect(r io.ReaderAt, size int64, name string) (p *provenanc
 		}
 	}()
 	return s.inspect(br, size, name, s.opts.InspectOptions)
+}
+
+// budgetReader wraps r in the time and read budgets of one file or member.
+func (s *scan) budgetReader(r io.ReaderAt) *budgetReaderAt {
+	timeout, budget := s.opts.budgets()
+	return newBudgetReaderAt(r, timeout, budget)
 }
 
 // findingsOf applies the rule table to the evidence of one file.
@@ -387,7 +391,7 @@ func (b *reportBuilder) finish(opts *Options, gp gatePolicy, interrupted bool) {
 		if f.Status == report.StatusOpen && opts.Approvals != nil {
 			opts.Approvals.apply(f, now)
 		}
-		f.Fingerprint = Fingerprint(f.Rule, f.SHA256, f.Path)
+		f.Fingerprint = Fingerprint(f.Rule, f.Size, f.Evidence, f.Path)
 	}
 	if opts.Baseline != nil {
 		fs, b.Baseline = opts.Baseline.filter(fs)

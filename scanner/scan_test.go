@@ -136,8 +136,8 @@ func TestScanTree(t *testing.T) {
 				t.Errorf("panic reason missing: %q", f.Message)
 			}
 		}
-		if len(f.SHA256) != 64 {
-			t.Errorf("%s: sha256 %q not computed (unreadable files fail the gate by default, so they may need an approval)", f.Path, f.SHA256)
+		if f.SHA256 != "" {
+			t.Errorf("%s: hashed without --hash or an approval of its size", f.Path)
 		}
 		if f.Format == "" && f.Path != "pkg/x/a.panic.png" || f.Size == 0 || f.Principle == "" && f.Rule != rules.Unreadable {
 			t.Errorf("%s: incomplete finding %+v", f.Path, f)
@@ -148,21 +148,26 @@ func TestScanTree(t *testing.T) {
 	}
 }
 
-func TestSHA256OnlyForFilesWithFindings(t *testing.T) {
+func TestSHA256OnlyWhenAsked(t *testing.T) {
 	dir := t.TempDir()
 	big := "GENAI\n" + strings.Repeat("x", 100<<10) // larger than the head read
 	writeTree(t, dir, map[string]string{"a.png": big, "b.png": "CLEAN\n"})
+	// No approvals, no --hash: each file's first 64 KiB are read once up
+	// front, the fake reads a.png whole (the rest past the head from the
+	// file), nothing is hashed.
 	r := scanWithin(t, []string{dir}, Options{Workers: 1})
-	// Each file's first 64 KiB are read once up front. The fake then reads
-	// a.png whole (the rest past the head from the file) and hashing reads
-	// it again (the rest past the head from the file once more); b.png fits
-	// in its head read and is not hashed.
-	want := int64(headSize + 2*(len(big)-headSize) + len("CLEAN\n"))
-	if r.Summary.BytesRead != want {
-		t.Errorf("bytes_read = %d, want %d (hashing counted, clean file not hashed)", r.Summary.BytesRead, want)
+	want := int64(len(big) + len("CLEAN\n"))
+	if r.Summary.BytesRead != want || r.Findings[0].SHA256 != "" {
+		t.Errorf("bytes_read = %d, want %d; sha256 %q, want none", r.Summary.BytesRead, want, r.Findings[0].SHA256)
 	}
 	if r.Summary.Bytes != int64(len(big)+len("CLEAN\n")) {
 		t.Errorf("bytes = %d", r.Summary.Bytes)
+	}
+	// --hash: a.png is hashed after the fake read it whole; bytes_read
+	// counts it once (at most its size), and b.png (clean) is not hashed.
+	r = scanWithin(t, []string{dir}, Options{Workers: 1, Hash: true})
+	if r.Summary.BytesRead != want {
+		t.Errorf("--hash: bytes_read = %d, want %d (each file counted at most once in full)", r.Summary.BytesRead, want)
 	}
 	sum := sha256.Sum256([]byte(big))
 	if r.Findings[0].SHA256 != hex.EncodeToString(sum[:]) {

@@ -47,7 +47,7 @@ func TestReportMatchesSchema(t *testing.T) {
 	})
 	cfg := write(t, filepath.Join(t.TempDir(), "c.yaml"), "rules:\n  prompt-embedded: {severity: low}\npaths:\n  - {path: \"wip/**\", severity: info, allow: true, reason: wip}\n")
 	appr := &Approvals{Entries: []ApprovalEntry{
-		{SHA256: sha("GENAI\n"), Rule: "*", Reference: "L-1", ApprovedBy: "Ana", Expires: "2030-01-01"},
+		{SHA256: sha("GENAI\n"), Size: ptr(int64(len("GENAI\n"))), Rule: "*", Reference: "L-1", ApprovedBy: "Ana", Expires: "2030-01-01"},
 		{SHA256: sha("GENAI\nb\n"), Rule: "*", Reference: "L-2", ApprovedBy: "Ben", Expires: "2020-01-01"},
 	}}
 	o, err := Resolve([]string{dir}, Settings{Config: cfg}, Options{Inspect: fakeInspect, Now: func() time.Time { return testNow }})

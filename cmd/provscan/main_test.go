@@ -134,7 +134,7 @@ func TestExitCodes(t *testing.T) {
 
 func TestJSONFieldNames(t *testing.T) {
 	dir := tree(t, map[string]string{"a.png": "GENAI\n"})
-	code, stdout, _ := runCLI("scan", "--format", "json", dir)
+	code, stdout, _ := runCLI("scan", "--format", "json", "--hash", dir) // sha256 only when hashed
 	if code != 1 {
 		t.Fatalf("exit %d", code)
 	}

@@ -35,6 +35,7 @@ type scanFlags struct {
 	quiet           bool
 	verbose         bool
 	fileTimeout     time.Duration
+	hash            bool
 	c2pa            c2paFlags
 }
 
@@ -55,6 +56,12 @@ With --config or --no-tree-policy, no .provscan.yaml or .provscanignore from
 inside the scanned tree applies. Written approvals are read from
 --approvals, the policy's approvals file, or ./provscan-approvals.yaml when
 it exists. Every report names the policy files applied.
+
+Only metadata is read, except: a flagged file is read whole for its SHA-256
+when an approval of its size exists (approvals written without a size match
+any size), or with --hash; --verify-content reads the files whose C2PA hard
+binding it checks. --file-timeout bounds the hash too: a hash cut short
+leaves the finding open, with a note.
 
 Exit codes:
   0  the gate passes
@@ -89,7 +96,8 @@ func newScanCmd(stdout, stderr io.Writer) *cobra.Command {
 	fl.BoolVar(&f.noTreePolicy, "no-tree-policy", false, "apply no .provscan.yaml or .provscanignore found inside the scanned tree")
 	fl.StringVar(&f.approvals, "approvals", "", "written approvals `FILE` (default: ./"+scanner.ApprovalsFile+" if present)")
 	fl.StringVar(&f.baseline, "baseline", "", "report only findings that are not in this earlier JSON report `FILE`")
-	fl.DurationVar(&f.fileTimeout, "file-timeout", scanner.DefaultFileTimeout, "give up on a file after `DURATION` (it becomes an unreadable finding); 0 for no limit")
+	fl.DurationVar(&f.fileTimeout, "file-timeout", scanner.DefaultFileTimeout, "give up on a file after `DURATION` (it becomes an unreadable finding; a hash cut short leaves its finding open); 0 for no limit")
+	fl.BoolVar(&f.hash, "hash", false, "compute the SHA-256 of every file with a finding (reads each whole), e.g. for a report that becomes an approvals record")
 	f.c2pa.register(fl)
 	fl.BoolVarP(&f.quiet, "quiet", "q", false, "print nothing but the report (no progress bar)")
 	fl.BoolVarP(&f.verbose, "verbose", "v", false, "log skipped and excluded paths to standard error; list evidence in the text report")
@@ -142,7 +150,7 @@ func runScan(cmd *cobra.Command, args []string, f *scanFlags, stdout, stderr io.
 	if cmd.Flags().Changed("follow-symlinks") {
 		fmt.Fprintln(stderr, "provscan: --follow-symlinks is deprecated and has no effect: links inside the roots are always resolved, links out of them are symlink-unchecked findings")
 	}
-	base := scanner.Options{Version: toolVersion(), Inspect: inspector, FileTimeout: f.fileTimeout}
+	base := scanner.Options{Version: toolVersion(), Inspect: inspector, FileTimeout: f.fileTimeout, Hash: f.hash}
 	if f.fileTimeout == 0 {
 		base.FileTimeout = -1 // no limit
 	} else if !cmd.Flags().Changed("file-timeout") {

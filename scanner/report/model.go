@@ -51,7 +51,7 @@ type Summary struct {
 	Files       int            `json:"files"`       // files scanned (including unsupported formats)
 	Inspected   int            `json:"inspected"`   // files and archive members whose metadata a reader checked to the end
 	Bytes       int64          `json:"bytes"`       // total size of the files scanned
-	BytesRead   int64          `json:"bytes_read"`  // bytes provscan read from files, hashing included
+	BytesRead   int64          `json:"bytes_read"`  // bytes provscan read from files, hashing included, at most each file's size
 	Flagged     int            `json:"flagged"`     // files with at least one finding other than unreadable
 	Unsupported int            `json:"unsupported"` // files of a format provscan does not read
 	ByRule      map[string]int `json:"by_rule"`
@@ -80,7 +80,7 @@ type Finding struct {
 	Root       string         `json:"-"`
 	Format     string         `json:"format"`
 	Size       int64          `json:"size"`
-	SHA256     string         `json:"sha256,omitempty"` // of the whole file; computed only for flagged files
+	SHA256     string         `json:"sha256,omitempty"` // of the whole file; computed only for flagged files that an approval of their size could match, or with --hash
 	Rule       string         `json:"rule"`
 	Severity   rules.Severity `json:"severity"`
 	Principle  string         `json:"principle"`
@@ -92,7 +92,7 @@ type Finding struct {
 	// Added by the gate (issue 5).
 	Status           string          `json:"status"`                      // open, approved, allowed or expired (see the Status constants)
 	FailsGate        bool            `json:"fails_gate"`                  // this finding makes the scan exit 1
-	Fingerprint      string          `json:"fingerprint"`                 // rule:sha256:path, used by --baseline
+	Fingerprint      string          `json:"fingerprint"`                 // rule:size:evidence digest:path, used by --baseline (see scanner.Fingerprint)
 	OriginalSeverity *rules.Severity `json:"original_severity,omitempty"` // the rule's severity, when the policy changed it
 	Reason           string          `json:"reason,omitempty"`            // why the policy changed the severity or allowed the finding
 	Approval         *Approval       `json:"approval,omitempty"`          // the written approval that covers (or covered) this finding
@@ -117,6 +117,7 @@ type Approval struct {
 	Expires    string `json:"expires,omitempty"` // YYYY-MM-DD, valid through that day (UTC)
 	Rule       string `json:"rule"`
 	SHA256     string `json:"sha256"`
+	Size       *int64 `json:"size,omitempty"` // bytes of the approved file; absent for entries written before approvals recorded it
 }
 
 // Gate records the pass/fail decision of a scan.

@@ -1,0 +1,250 @@
+package scanner
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"path"
+	"path/filepath"
+	"slices"
+	"strings"
+
+	"github.com/provscan/provscan/scanner/report"
+	"github.com/provscan/provscan/scanner/rules"
+)
+
+// ApproveTarget is one file content that provscan approve records.
+type ApproveTarget struct {
+	Path   string   // as named, or found under a named folder; '/' separators, members as archive.zip!/inner/path
+	SHA256 string   // of the file or member
+	Size   int64    // bytes of the file or member
+	Rules  []string // the rules of its findings, sorted; empty: it has no finding
+}
+
+// ApproveTargets resolves the paths given to provscan approve:
+//
+//   - a file: approved by its content, whether or not it has a finding (a
+//     warning says when it has none, or none of rule);
+//   - an archive member, archive.zip!/inner/file.png (nested archives as
+//     a.zip!/b.zip!/c.png): approved by the member's content and size;
+//   - a folder: every flagged file under it (a finding other than
+//     unreadable; of rule, when rule is not "*"), archive members included,
+//     found by scanning the folder with opts.
+//
+// Every path is scanned with opts (--hash implied), so the findings are
+// those a scan with the same options reports. Warnings name files that are
+// not approved or have no finding; an error (a path that does not exist, a
+// member not in its archive, a hash cut short by the file's budget) stops
+// everything, so that nothing is written for half a command.
+func ApproveTargets(ctx context.Context, paths []string, rule string, opts Options) ([]ApproveTarget, []string, error) {
+	if rule == "" {
+		rule = "*"
+	}
+	if rule != "*" && rules.Lookup(rule) == nil {
+		return nil, nil, fmt.Errorf("unknown rule %q", rule)
+	}
+	opts.Hash = true
+	var out []ApproveTarget
+	var warns []string
+	for _, p := range paths {
+		if p == "" {
+			return nil, nil, errors.New("empty path")
+		}
+		archive, member, isMember := strings.Cut(filepath.ToSlash(p), "!/")
+		if _, err := os.Stat(p); err == nil || !isMember {
+			archive, member, isMember = p, "", false
+		}
+		fi, err := os.Stat(archive)
+		if err != nil {
+			if isMember {
+				return nil, nil, fmt.Errorf("cannot approve %s: archive %s: %w", p, archive, unwrapPathError(err))
+			}
+			return nil, nil, fmt.Errorf("cannot approve %s: %w", p, unwrapPathError(err))
+		}
+		r, err := Scan(ctx, []string{archive}, opts)
+		if err != nil {
+			return nil, nil, err
+		}
+		for _, e := range r.Errors {
+			warns = append(warns, fmt.Sprintf("%s: not scanned, not approved: %s", join(archive, e.Path), e.Error))
+		}
+		found := groupFindings(r.Findings)
+		switch {
+		case fi.IsDir():
+			n := 0
+			for _, k := range sortedKeys(found) {
+				g := found[k]
+				name := path.Join(filepath.ToSlash(filepath.Clean(archive)), g.Path)
+				if !g.flagged(rule) {
+					if !g.flagged("*") {
+						warns = append(warns, fmt.Sprintf("%s: not approved: only unreadable (%s); name the file to approve it", name, g.first.Message))
+					}
+					continue
+				}
+				if g.SHA256 == "" {
+					return nil, nil, fmt.Errorf("cannot approve %s: %s", name, g.first.Note)
+				}
+				g.Path = name
+				out = append(out, g.ApproveTarget)
+				n++
+			}
+			if n == 0 {
+				warns = append(warns, fmt.Sprintf("%s: no flagged file%s under this folder", p, ruleSuffix(rule)))
+			}
+		case !fi.Mode().IsRegular():
+			return nil, nil, fmt.Errorf("cannot approve %s: not a regular file or folder", p)
+		default:
+			rel := filepath.ToSlash(filepath.Base(archive))
+			if isMember {
+				rel += "!/" + member
+			}
+			name := filepath.ToSlash(filepath.Clean(archive))
+			if isMember {
+				name += "!/" + member
+			}
+			t, ok := found[rel]
+			if !ok {
+				sum, size, err := hashTarget(archive, member, opts)
+				if err != nil {
+					return nil, nil, fmt.Errorf("cannot approve %s: %w", p, err)
+				}
+				t = &targetFindings{ApproveTarget: ApproveTarget{SHA256: sum, Size: size}}
+			}
+			if t.SHA256 == "" {
+				return nil, nil, fmt.Errorf("cannot approve %s: %s", p, t.first.Note)
+			}
+			switch {
+			case len(t.Rules) == 0:
+				warns = append(warns, fmt.Sprintf("%s: has no finding; approved all the same", p))
+			case !t.flagged(rule):
+				warns = append(warns, fmt.Sprintf("%s: has no %s finding (its findings: %s); approved all the same", p, ruleName(rule), strings.Join(t.Rules, ", ")))
+			}
+			t.Path = name
+			out = append(out, t.ApproveTarget)
+		}
+	}
+	return out, warns, nil
+}
+
+// targetFindings is an ApproveTarget with the first finding read for it.
+type targetFindings struct {
+	ApproveTarget
+	first report.Finding
+}
+
+// flagged reports whether the target has a finding of rule ("*": any rule)
+// other than unreadable.
+func (t *targetFindings) flagged(rule string) bool {
+	for _, r := range t.Rules {
+		if r != rules.Unreadable && (rule == "*" || r == rule) {
+			return true
+		}
+	}
+	return false
+}
+
+// groupFindings groups the findings of one root by path, in path order.
+func groupFindings(fs []report.Finding) map[string]*targetFindings {
+	m := map[string]*targetFindings{}
+	for _, f := range fs {
+		t := m[f.Path]
+		if t == nil {
+			t = &targetFindings{ApproveTarget: ApproveTarget{Path: f.Path, SHA256: f.SHA256, Size: f.Size}, first: f}
+			m[f.Path] = t
+		}
+		if !slices.Contains(t.Rules, f.Rule) {
+			t.Rules = append(t.Rules, f.Rule)
+			slices.Sort(t.Rules)
+		}
+	}
+	return m
+}
+
+// sortedKeys returns the paths of m in order.
+func sortedKeys(m map[string]*targetFindings) []string {
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	slices.Sort(keys)
+	return keys
+}
+
+func ruleName(rule string) string {
+	if rule == "*" {
+		return "flagging"
+	}
+	return rule
+}
+
+func ruleSuffix(rule string) string {
+	if rule == "*" {
+		return ""
+	}
+	return " with a " + rule + " finding"
+}
+
+// hashTarget returns the SHA-256 and size of a file, or of a member of it
+// (member: "inner/file.png", or "inner.zip!/file.png" for nested archives),
+// for a file or member without findings.
+func hashTarget(file, member string, opts Options) (string, int64, error) {
+	f, err := openFile(file)
+	if err != nil {
+		return "", 0, err
+	}
+	defer f.Close()
+	fi, err := f.Stat()
+	if err != nil {
+		return "", 0, err
+	}
+	if !fi.Mode().IsRegular() {
+		return "", 0, fmt.Errorf("%s is not a regular file", file)
+	}
+	var r io.ReaderAt = f
+	size := fi.Size()
+	name := filepath.Base(file)
+	for member != "" {
+		var next string
+		next, member, _ = strings.Cut(member, "!/")
+		p, err := opts.inspect()(r, size, name, opts.InspectOptions)
+		if err != nil || p == nil {
+			return "", 0, fmt.Errorf("%s is not an archive provscan reads: %v", name, err)
+		}
+		found := false
+		for _, m := range p.Members {
+			if m.Name != next {
+				continue
+			}
+			if r, err = m.Open(); err != nil {
+				return "", 0, err
+			}
+			size, name, found = m.Size, name+"!/"+next, true
+			break
+		}
+		if !found {
+			return "", 0, fmt.Errorf("%s has no member %q", name, next)
+		}
+	}
+	sum, err := hashReaderAt(r, size)
+	return sum, size, err
+}
+
+// ApprovalEntries returns one approval entry per target.
+func ApprovalEntries(targets []ApproveTarget, rule, reference, approvedBy, expires string) ([]ApprovalEntry, error) {
+	if rule == "" {
+		rule = "*"
+	}
+	out := make([]ApprovalEntry, 0, len(targets))
+	for _, t := range targets {
+		size := t.Size
+		e := ApprovalEntry{SHA256: t.SHA256, Size: &size, Path: t.Path, Rule: rule,
+			Reference: reference, ApprovedBy: approvedBy, Expires: expires}
+		if err := e.check(); err != nil {
+			return nil, fmt.Errorf("%s: %w", t.Path, err)
+		}
+		out = append(out, e)
+	}
+	return out, nil
+}
