@@ -46,7 +46,13 @@ type Item struct {
 	Term       string `json:"term,omitempty"`       // a source type's vocabulary term (trainedAlgorithmicMedia)
 	Manifest   string `json:"manifest,omitempty"`   // the C2PA manifest label, for C2PA evidence
 	Ingredient bool   `json:"ingredient,omitempty"` // found only in a manifest that is not the active one
-	Store      int    `json:"-"`                    // index of the C2PA manifest store, for C2PA evidence
+	// Derived marks ingredient evidence of a manifest that the active
+	// manifest reaches only through actions that add no content (opened,
+	// transcoded, ...; Via lists them): what it says of that ingredient, it
+	// says of the file.
+	Derived    bool   `json:"derived,omitempty"`
+	Via        string `json:"via,omitempty"`
+	Store      int    `json:"-"` // index of the C2PA manifest store, for C2PA evidence
 	Confidence string `json:"confidence"`
 	Audio      bool   `json:"-"` // the file is audio (for talent rules)
 	Video      bool   `json:"-"` // the file is video (for talent rules)

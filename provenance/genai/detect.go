@@ -241,6 +241,8 @@ func Detect(facts []Fact) []evidence.Item {
 			Value:      evidence.Truncate(f.Value),
 			Manifest:   f.Manifest,
 			Ingredient: f.Ingredient,
+			Derived:    f.Derived,
+			Via:        f.Via,
 			Store:      f.Store,
 		}
 		if sourceTypeFields[f.Field] {

@@ -3,13 +3,13 @@ package rules
 // Table is the rule table, in the order `provscan rules` prints it.
 var Table = []Rule{
 	{GenAISourceType, High, PrincipleTemporary, "GenAI digital source type",
-		"The file declares that it was created by generative AI: an IPTC digital source type such as trainedAlgorithmicMedia or compositeSynthetic, in XMP or in a C2PA manifest. Generated material must stay temporary and not reach final deliverables; replace the file or record a written approval."},
+		"The file declares that it was created by generative AI: an IPTC digital source type such as trainedAlgorithmicMedia or compositeSynthetic, in XMP or in the active C2PA manifest, or in an ingredient's manifest that the active manifest reaches only through actions that add no content (c2pa.opened, converted, transcoded, repackaged, watermarked, published, edited.metadata, resized, orientation, cropped: the file is the generated ingredient, re-encoded). Generated material must stay temporary and not reach final deliverables; replace the file or record a written approval."},
 	{GenAIGenerator, High, PrincipleTemporary, "Known GenAI generator",
 		"The file carries the signature of a known image, video or audio generator (Stable Diffusion UIs, ComfyUI, NovelAI, Firefly, DALL-E, ...). Replace the file or record a written approval."},
 	{GenAIEdit, High, PrincipleTemporary, "GenAI edit of captured material",
 		"Captured material was edited with generative AI (compositeWithTrainedAlgorithmicMedia: inpainting, generative fill or expand). Replace the file or record a written approval."},
-	{GenAIIngredient, Medium, PrincipleTemporary, "GenAI in an ingredient",
-		"The active C2PA manifest declares no generative AI, but one of the file's ingredients does: generated material went into this file. Check the ingredient and record a written approval if it stays."},
+	{GenAIIngredient, High, PrincipleTemporary, "GenAI in an ingredient",
+		"The active C2PA manifest declares no generative AI, but one of the file's ingredients does: generated material went into this file, as a component of a composite or through edits that may add other content (c2pa.edited, placed, drawing, filtered ...). Generated material is part of the deliverable however small its share: replace the ingredient, or record a written approval if it stays."},
 	{GenAIReview, Low, PrincipleTemporary, "Possibly generated: review",
 		"A digital source type that may or may not involve generative AI (composite, virtualRecording). Review the file's history."},
 	{SyntheticPerformance, Critical, PrincipleTalent, "Synthetic performance",

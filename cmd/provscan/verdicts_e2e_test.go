@@ -1,0 +1,91 @@
+package main
+
+import (
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+// corpusFile returns a file of the shared corpus (../shared/corpus beside the
+// repository), or skips t when it is absent. It mirrors
+// provenance/internal/corpustest.Dir, which this package cannot import.
+func corpusFile(t *testing.T, parts ...string) string {
+	t.Helper()
+	p, err := filepath.Abs(filepath.Join(append([]string{"..", "..", "..", "shared", "corpus"}, parts...)...))
+	if err != nil {
+		t.Skipf("corpus not located: %v", err)
+	}
+	if _, err := os.Stat(p); err != nil {
+		t.Skipf("corpus not present: %v", err)
+	}
+	return p
+}
+
+// jsonFindings scans one file with the built binary and returns the exit
+// code and the findings of its JSON report.
+type e2eFinding struct {
+	Rule      string `json:"rule"`
+	Severity  string `json:"severity"`
+	Message   string `json:"message"`
+	FailsGate bool   `json:"fails_gate"`
+}
+
+func scanJSON(t *testing.T, bin string, args ...string) (int, []e2eFinding) {
+	t.Helper()
+	res := runBinary(t, bin, t.TempDir(), append([]string{"scan", "-q", "--format", "json"}, args...)...)
+	if res.code == 2 {
+		t.Fatalf("provscan %v: exit 2\n%s", args, res.stderr)
+	}
+	var rep struct {
+		Findings []e2eFinding `json:"findings"`
+	}
+	if err := json.Unmarshal([]byte(res.stdout), &rep); err != nil {
+		t.Fatalf("provscan %v: %v\n%s", args, err, res.stdout)
+	}
+	return res.code, rep.Findings
+}
+
+func findingOf(fs []e2eFinding, rule string) (e2eFinding, bool) {
+	for _, f := range fs {
+		if f.Rule == rule {
+			return f, true
+		}
+	}
+	return e2eFinding{}, false
+}
+
+// TestVerdictsE2E runs the built binary on real files of the shared corpus
+// whose verdicts issue 10 settles.
+func TestVerdictsE2E(t *testing.T) {
+	corpusFile(t) // skip at once without the corpus
+	if testing.Short() {
+		t.Skip("builds the binary")
+	}
+	bin := buildBinary(t)
+
+	// Google Gemini images: the active manifest re-encodes (and watermarks
+	// with c2pa.edited) an ingredient created as trainedAlgorithmicMedia.
+	for _, name := range []string{"hero.jpg", "gemini_3.1pro.png"} {
+		t.Run("google/"+name, func(t *testing.T) {
+			code, fs := scanJSON(t, bin, corpusFile(t, "genai", "google", name))
+			if code != 1 {
+				t.Fatalf("exit %d, want 1 (default gate fails); findings %+v", code, fs)
+			}
+			f, ok := findingOf(fs, "genai-ingredient")
+			if !ok || f.Severity != "high" || !f.FailsGate {
+				t.Errorf("want a high genai-ingredient failing the gate; findings %+v", fs)
+			}
+		})
+	}
+
+	// ChatGPT: the active manifest only opens the GPT-4o image.
+	t.Run("openai/ChatGPT_Image.png", func(t *testing.T) {
+		code, fs := scanJSON(t, bin, corpusFile(t, "genai", "openai", "ChatGPT_Image.png"))
+		f, ok := findingOf(fs, "genai-source-type")
+		if code != 1 || !ok || f.Severity != "high" || !strings.Contains(f.Message, "derived from a GenAI-created ingredient (trainedAlgorithmicMedia) through only c2pa.opened actions") {
+			t.Errorf("exit %d, findings %+v", code, fs)
+		}
+	})
+}
