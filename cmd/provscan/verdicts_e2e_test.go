@@ -88,4 +88,22 @@ func TestVerdictsE2E(t *testing.T) {
 			t.Errorf("exit %d, findings %+v", code, fs)
 		}
 	})
+
+	// A manifest stripped from the file, its self#jumbf= reference left in
+	// XMP, is not a remote manifest; an http(s) reference is.
+	t.Run("c2pa-rs/video1_no_manifest.mp4", func(t *testing.T) {
+		code, fs := scanJSON(t, bin, corpusFile(t, "c2pa", "c2pa-rs", "video1_no_manifest.mp4"))
+		if _, ok := findingOf(fs, "provenance-remote-only"); ok {
+			t.Errorf("a stripped manifest called remote: %+v", fs)
+		}
+		if f, ok := findingOf(fs, "provenance-stripped"); code != 1 || !ok || f.Severity != "high" || !strings.Contains(f.Message, "self#jumbf=") {
+			t.Errorf("exit %d, findings %+v; want a high provenance-stripped failing the default gate", code, fs)
+		}
+	})
+	t.Run("c2pa-rs/cloud.jpg", func(t *testing.T) {
+		code, fs := scanJSON(t, bin, corpusFile(t, "c2pa", "c2pa-rs", "cloud.jpg"))
+		if f, ok := findingOf(fs, "provenance-remote-only"); code != 0 || !ok || f.Severity != "low" || len(fs) != 1 {
+			t.Errorf("exit %d, findings %+v; want only a low provenance-remote-only", code, fs)
+		}
+	})
 }

@@ -7,12 +7,13 @@ type Kind string
 
 // The kinds of evidence.
 const (
-	SourceType     Kind = "source-type"     // an IPTC/C2PA digital source type term
-	Generator      Kind = "generator"       // a known generator's signature
-	Prompt         Kind = "prompt"          // a prompt, workflow, seed or model name left in the file
-	RemoteManifest Kind = "remote-manifest" // only a reference to a manifest stored elsewhere
-	TrainingMining Kind = "training-mining" // a C2PA/CAWG training-and-mining assertion
-	InvalidC2PA    Kind = "c2pa-invalid"    // a C2PA manifest that failed validation
+	SourceType       Kind = "source-type"       // an IPTC/C2PA digital source type term
+	Generator        Kind = "generator"         // a known generator's signature
+	Prompt           Kind = "prompt"            // a prompt, workflow, seed or model name left in the file
+	RemoteManifest   Kind = "remote-manifest"   // only an http(s) reference to a manifest stored elsewhere
+	StrippedManifest Kind = "stripped-manifest" // a reference to an embedded manifest (self#jumbf=) that is not in the file
+	TrainingMining   Kind = "training-mining"   // a C2PA/CAWG training-and-mining assertion
+	InvalidC2PA      Kind = "c2pa-invalid"      // a C2PA manifest that failed validation
 )
 
 // Class grades how strongly a source type term speaks of generative AI.

@@ -253,7 +253,13 @@ func Detect(facts []Fact) []evidence.Item {
 			continue
 		}
 		if f.Source == XMP && f.Field == "dcterms:provenance" && strings.TrimSpace(f.Value) != "" {
-			item.Kind, item.Confidence = evidence.RemoteManifest, evidence.Declared
+			// Only an http(s) URL names a manifest stored elsewhere; any
+			// other reference (self#jumbf=/c2pa/...) names one that was
+			// embedded, and is reported only when no store is left.
+			item.Kind, item.Confidence = evidence.StrippedManifest, evidence.Declared
+			if IsRemoteReference(f.Value) {
+				item.Kind = evidence.RemoteManifest
+			}
 			remote = append(remote, item)
 			continue
 		}
@@ -301,6 +307,14 @@ func Detect(facts []Fact) []evidence.Item {
 		out = append(out, remote...)
 	}
 	return out
+}
+
+// IsRemoteReference reports whether a manifest reference (XMP
+// dcterms:provenance) is an http or https URL: a manifest stored elsewhere,
+// as opposed to a JUMBF URI into the file itself (self#jumbf=...).
+func IsRemoteReference(ref string) bool {
+	v := strings.ToLower(strings.TrimSpace(ref))
+	return strings.HasPrefix(v, "https://") || strings.HasPrefix(v, "http://")
 }
 
 // modelOf returns the com.adobe.details parameter of the same action as f.

@@ -128,6 +128,33 @@ func TestDetectAttributionAndRemote(t *testing.T) {
 	}
 }
 
+// A manifest reference is remote only as an http(s) URL; a JUMBF URI into
+// the file itself, with no store left, is a stripped manifest.
+func TestManifestReferences(t *testing.T) {
+	for _, tc := range []struct {
+		value string
+		want  evidence.Kind
+	}{
+		{"https://cai-manifests.adobe.com/manifests/adobe-urn-uuid-1", evidence.RemoteManifest},
+		{"  HTTP://localhost:5000/libpng-test.c2pa", evidence.RemoteManifest},
+		{"self#jumbf=/c2pa/urn:uuid:54281c07-ad34-430e-bea5-112a18facf0b/c2pa.claim", evidence.StrippedManifest},
+		{"self#jumbf=c2pa/urn:uuid:1", evidence.StrippedManifest},
+		{"urn:uuid:54281c07-ad34-430e-bea5-112a18facf0b", evidence.StrippedManifest},
+		{"httpx://example.com/m.c2pa", evidence.StrippedManifest},
+	} {
+		facts := []Fact{{Source: XMP, Field: "dcterms:provenance", Value: tc.value}}
+		items := Detect(facts)
+		if len(items) != 1 || items[0].Kind != tc.want {
+			t.Errorf("%q: got %+v, want one %s", tc.value, items, tc.want)
+		}
+		// With a store in the file, the reference points at it: nothing to report.
+		store := Fact{Source: C2PA, Field: FieldClaimGenerator, Value: "c2patool", Manifest: "m"}
+		if items := Detect(append(facts, store)); len(items) != 0 {
+			t.Errorf("%q beside an embedded store: got %+v", tc.value, items)
+		}
+	}
+}
+
 func TestPromptKeysWithoutGenerator(t *testing.T) {
 	items := Detect([]Fact{{Source: Text, Field: "prompt", Value: "a red car on a beach"}})
 	if len(items) != 1 || items[0].Kind != evidence.Prompt || items[0].Generator != "" {

@@ -30,7 +30,7 @@ func Evaluate(items []evidence.Item, media string) []Match {
 	if len(items) == 0 {
 		return nil
 	}
-	var genai, edit, ingredient, review, gens, ingredientGens, prompts, remote, training, invalid []evidence.Item
+	var genai, edit, ingredient, review, gens, ingredientGens, prompts, remote, stripped, training, invalid []evidence.Item
 	for _, it := range items {
 		switch it.Kind {
 		case evidence.SourceType:
@@ -57,6 +57,8 @@ func Evaluate(items []evidence.Item, media string) []Match {
 			prompts = append(prompts, it)
 		case evidence.RemoteManifest:
 			remote = append(remote, it)
+		case evidence.StrippedManifest:
+			stripped = append(stripped, it)
 		case evidence.TrainingMining:
 			training = append(training, it)
 		case evidence.InvalidC2PA:
@@ -112,6 +114,9 @@ func Evaluate(items []evidence.Item, media string) []Match {
 	}
 	add(PromptEmbedded, prompts, func() string { return fmt.Sprintf("generation inputs left in the file (%s)", fields(prompts)) })
 	add(ProvenanceRemoteOnly, remote, func() string { return "only a remote C2PA manifest is referenced; it cannot be checked offline" })
+	add(ProvenanceStripped, stripped, func() string {
+		return fmt.Sprintf("the embedded C2PA manifest it refers to was removed (%s): whether the file is generated cannot be checked", values(stripped))
+	})
 	add(TrainingMining, training, func() string { return fmt.Sprintf("training and mining assertion (%s)", fields(training)) })
 	add(ProvenanceInvalid, invalid, func() string { return fmt.Sprintf("C2PA manifest fails validation (%s)", values(invalid)) })
 	if flagged && (media == MediaAudio || media == MediaVideo) {

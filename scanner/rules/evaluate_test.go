@@ -29,7 +29,7 @@ func TestTableIsConsistent(t *testing.T) {
 			t.Errorf("rule %s serves no principle", r.ID)
 		}
 	}
-	for _, id := range []string{GenAISourceType, GenAIGenerator, GenAIEdit, GenAIIngredient, PromptEmbedded, ProvenanceRemoteOnly, Unreadable, SyntheticPerformance, ProvenanceInvalid} {
+	for _, id := range []string{GenAISourceType, GenAIGenerator, GenAIEdit, GenAIIngredient, PromptEmbedded, ProvenanceRemoteOnly, ProvenanceStripped, Unreadable, SyntheticPerformance, ProvenanceInvalid} {
 		if Lookup(id) == nil {
 			t.Errorf("rule %s missing from the table", id)
 		}
@@ -64,7 +64,8 @@ func TestEvaluate(t *testing.T) {
 		{"video", []evidence.Item{genai}, MediaVideo, []string{GenAISourceType, SyntheticPerformance}, nil},
 		{"audio generator", []evidence.Item{gen}, MediaAudio, []string{GenAIGenerator, SyntheticPerformance}, nil},
 		{"audio prompt only", []evidence.Item{prompt}, MediaAudio, []string{PromptEmbedded}, []string{SyntheticPerformance}},
-		{"remote", []evidence.Item{{Kind: evidence.RemoteManifest}}, "image", []string{ProvenanceRemoteOnly}, nil},
+		{"remote", []evidence.Item{{Kind: evidence.RemoteManifest}}, "image", []string{ProvenanceRemoteOnly}, []string{ProvenanceStripped}},
+		{"stripped", []evidence.Item{{Kind: evidence.StrippedManifest, Value: "self#jumbf=/c2pa/urn:uuid:1/c2pa.claim"}}, MediaVideo, []string{ProvenanceStripped}, []string{ProvenanceRemoteOnly, SyntheticPerformance}},
 		{"training", []evidence.Item{{Kind: evidence.TrainingMining, Field: "training-mining.c2pa.ai_training", Value: "notAllowed"}}, "image", []string{TrainingMining}, []string{GenAISourceType}},
 		{"invalid", []evidence.Item{{Kind: evidence.InvalidC2PA, Value: "claimSignature.mismatch"}}, "image", []string{ProvenanceInvalid}, nil},
 		{"nothing", nil, "image", nil, []string{GenAISourceType, GenAIGenerator, PromptEmbedded}},

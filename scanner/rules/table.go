@@ -18,8 +18,10 @@ var Table = []Rule{
 		"The file still carries a prompt, workflow graph, seed or model name. Production inputs must stay inside secured tools; strip the metadata before delivery."},
 	{ProvenanceInvalid, Medium, PrincipleTemporary, "C2PA manifest fails validation",
 		"A C2PA manifest in the file does not validate (tampered assertion or claim, bad signature, expired or invalid credential, content hash mismatch). Its claims cannot be taken at face value."},
+	{ProvenanceStripped, High, PrincipleTemporary, "C2PA manifest stripped",
+		"The file refers to a C2PA manifest embedded in itself (XMP dcterms:provenance = self#jumbf=...), but no manifest is left in it: the content credential was removed after it was written, by a tool that kept the XMP. Whatever the credential said (whether the file was generated or edited with GenAI) can no longer be checked, and removing it is what laundering a generated file looks like, so it fails the default gate. Recover the original file with its credential, or record a written approval."},
 	{ProvenanceRemoteOnly, Low, PrincipleTemporary, "Remote provenance only",
-		"The file refers to a C2PA manifest stored elsewhere (a URL), which cannot be judged offline. Fetch and check the manifest before delivery."},
+		"The file refers to a C2PA manifest stored elsewhere (an http or https URL), which cannot be judged offline. Fetch and check the manifest before delivery."},
 	{TrainingMining, Info, PrincipleNoTraining, "Training and mining assertion",
 		"A C2PA training-and-mining assertion states whether the content may be used to train AI models. Reported for the record."},
 	{Unreadable, Info, "", "Unreadable file",
@@ -30,6 +32,7 @@ var Table = []Rule{
 const (
 	SyntheticPerformance = "synthetic-performance"
 	ProvenanceInvalid    = "provenance-invalid"
+	ProvenanceStripped   = "provenance-stripped"
 )
 
 // Lookup returns the rule with the given ID, or nil.
