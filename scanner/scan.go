@@ -223,7 +223,7 @@ func (s *scan) item(fr *fileResult, r io.ReaderAt, size int64, root, rel, sideca
 // scan. A file over its budget is an error (an unreadable finding) even when
 // the reader kept what it had found so far.
 func (s *scan) safeInspect(r io.ReaderAt, size int64, name string) (p *provenance.Provenance, err error) {
-	timeout, budget := s.opts.budgets()
+	timeout, budget := s.opts.budgets(size)
 	br := newBudgetReaderAt(r, timeout, budget)
 	defer func() {
 		if v := recover(); v != nil {

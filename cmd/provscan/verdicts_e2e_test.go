@@ -106,4 +106,58 @@ func TestVerdictsE2E(t *testing.T) {
 			t.Errorf("exit %d, findings %+v; want only a low provenance-remote-only", code, fs)
 		}
 	})
+
+	// A genuine camera file whose certificate expired passes a medium
+	// gate; a file changed after signing fails the default gate, its hard
+	// binding being checked by default.
+	t.Run("nikon-20221019-building.jpeg", func(t *testing.T) {
+		code, fs := scanJSON(t, bin, "--fail-on", "medium", corpusFile(t, "c2pa", "public-testfiles", "image", "jpeg", "nikon-20221019-building.jpeg"))
+		f, ok := findingOf(fs, "provenance-untrusted")
+		if code != 0 || !ok || f.Severity != "low" || !strings.Contains(f.Message, "signingCredential.expired") || !strings.Contains(f.Message, "assertion.dataHash.match") {
+			t.Errorf("exit %d, findings %+v; want a low provenance-untrusted naming its codes, gate passed", code, fs)
+		}
+	})
+	t.Run("cards_invalid.jpg", func(t *testing.T) {
+		path := corpusFile(t, "c2pa", "c2pa-extension-validator", "cards_invalid.jpg")
+		code, fs := scanJSON(t, bin, path)
+		f, ok := findingOf(fs, "provenance-invalid")
+		if code != 1 || !ok || f.Severity != "high" || !strings.Contains(f.Message, "assertion.dataHash.mismatch") {
+			t.Errorf("exit %d, findings %+v; want a high provenance-invalid (dataHash.mismatch) failing the default gate", code, fs)
+		}
+		// --verify-content-max 0 leaves the content unchecked: only the expired credential shows.
+		code, fs = scanJSON(t, bin, "--verify-content-max", "0", path)
+		if _, ok := findingOf(fs, "provenance-untrusted"); code != 0 || !ok {
+			t.Errorf("--verify-content-max 0: exit %d, findings %+v", code, fs)
+		}
+		// A limit below the file's size leaves it unchecked too; --verify-content checks it whatever the limit.
+		if code, _ = scanJSON(t, bin, "--verify-content-max", "1KiB", path); code != 0 {
+			t.Errorf("--verify-content-max 1KiB: exit %d, want the content unchecked", code)
+		}
+		if code, _ = scanJSON(t, bin, "--verify-content-max", "1KiB", "--verify-content", path); code != 1 {
+			t.Errorf("--verify-content: exit %d, want the mismatch found", code)
+		}
+		if res := runBinary(t, bin, t.TempDir(), "scan", "--verify-content-max", "lots", path); res.code != 2 {
+			t.Errorf("a bad size: exit %d, want 2", res.code)
+		}
+	})
+}
+
+func TestParseSize(t *testing.T) {
+	for in, want := range map[string]int64{"0": 0, "1048576": 1 << 20, "256MiB": 256 << 20, "256M": 256 << 20, "256mb": 256 << 20,
+		"2GiB": 2 << 30, " 512 KiB ": 512 << 10, "1T": 1 << 40, "100B": 100} {
+		got, err := parseSize(in)
+		if err != nil || got != want {
+			t.Errorf("parseSize(%q) = %d, %v; want %d", in, got, err, want)
+		}
+	}
+	for _, in := range []string{"", "lots", "-1", "1.5G", "9999999999T", "MiB"} {
+		if _, err := parseSize(in); err == nil {
+			t.Errorf("parseSize(%q) accepted", in)
+		}
+	}
+	for n, want := range map[int64]string{256 << 20: "256MiB", 0: "0", 1000: "1000", 3 << 10: "3KiB"} {
+		if got := formatSize(n); got != want {
+			t.Errorf("formatSize(%d) = %q, want %q", n, got, want)
+		}
+	}
 }

@@ -13,7 +13,8 @@ const (
 	RemoteManifest   Kind = "remote-manifest"   // only an http(s) reference to a manifest stored elsewhere
 	StrippedManifest Kind = "stripped-manifest" // a reference to an embedded manifest (self#jumbf=) that is not in the file
 	TrainingMining   Kind = "training-mining"   // a C2PA/CAWG training-and-mining assertion
-	InvalidC2PA      Kind = "c2pa-invalid"      // a C2PA manifest that failed validation
+	InvalidC2PA      Kind = "c2pa-invalid"      // a C2PA manifest that failed validation: signature, hashes or structure
+	UntrustedC2PA    Kind = "c2pa-untrusted"    // a C2PA manifest whose signature validated but whose credential is expired, invalid or untrusted
 )
 
 // Class grades how strongly a source type term speaks of generative AI.

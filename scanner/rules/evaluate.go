@@ -30,7 +30,7 @@ func Evaluate(items []evidence.Item, media string) []Match {
 	if len(items) == 0 {
 		return nil
 	}
-	var genai, edit, ingredient, review, gens, ingredientGens, prompts, remote, stripped, training, invalid []evidence.Item
+	var genai, edit, ingredient, review, gens, ingredientGens, prompts, remote, stripped, training, invalid, untrusted []evidence.Item
 	for _, it := range items {
 		switch it.Kind {
 		case evidence.SourceType:
@@ -63,6 +63,8 @@ func Evaluate(items []evidence.Item, media string) []Match {
 			training = append(training, it)
 		case evidence.InvalidC2PA:
 			invalid = append(invalid, it)
+		case evidence.UntrustedC2PA:
+			untrusted = append(untrusted, it)
 		}
 	}
 	// A generator seen only in an ingredient's manifest names a GenAI
@@ -118,7 +120,18 @@ func Evaluate(items []evidence.Item, media string) []Match {
 		return fmt.Sprintf("the embedded C2PA manifest it refers to was removed (%s): whether the file is generated cannot be checked", values(stripped))
 	})
 	add(TrainingMining, training, func() string { return fmt.Sprintf("training and mining assertion (%s)", fields(training)) })
-	add(ProvenanceInvalid, invalid, func() string { return fmt.Sprintf("C2PA manifest fails validation (%s)", values(invalid)) })
+	add(ProvenanceInvalid, invalid, func() string {
+		return fmt.Sprintf("C2PA manifest fails validation (%s): the file or its credential changed after signing", codes(invalid))
+	})
+	if len(invalid) == 0 {
+		add(ProvenanceUntrusted, untrusted, func() string {
+			c := codes(untrusted)
+			if strings.Contains(c, "Hash.match") {
+				return fmt.Sprintf("C2PA credential not trusted (%s); signature and content hash check out", c)
+			}
+			return fmt.Sprintf("C2PA credential not trusted (%s); the signature checks out, the content hash was not checked", c)
+		})
+	}
 	if flagged && (media == MediaAudio || media == MediaVideo) {
 		ev := append(append(append(append([]evidence.Item{}, genai...), edit...), ingredient...), gens...)
 		add(SyntheticPerformance, ev, func() string { return fmt.Sprintf("generative AI marker on %s: possible synthetic performance", media) })
@@ -223,6 +236,19 @@ func terms(items []evidence.Item) string {
 
 func fields(items []evidence.Item) string {
 	return uniqJoin(items, func(it evidence.Item) string { return it.Field })
+}
+
+// codes joins the validation status codes of C2PA evidence, each once.
+func codes(items []evidence.Item) string {
+	var out []string
+	for _, it := range items {
+		for _, c := range strings.Split(it.Value, ", ") {
+			if c != "" && !slices.Contains(out, c) {
+				out = append(out, c)
+			}
+		}
+	}
+	return strings.Join(out, ", ")
 }
 
 func values(items []evidence.Item) string {

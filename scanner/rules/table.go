@@ -16,8 +16,10 @@ var Table = []Rule{
 		"A GenAI marker on audio or video: a generated voice, face or performance may replace talent. This needs the performer's consent and a written approval."},
 	{PromptEmbedded, Medium, PrincipleInputs, "Prompt or workflow left in the file",
 		"The file still carries a prompt, workflow graph, seed or model name. Production inputs must stay inside secured tools; strip the metadata before delivery."},
-	{ProvenanceInvalid, Medium, PrincipleTemporary, "C2PA manifest fails validation",
-		"A C2PA manifest in the file does not validate (tampered assertion or claim, bad signature, expired or invalid credential, content hash mismatch). Its claims cannot be taken at face value."},
+	{ProvenanceInvalid, High, PrincipleTemporary, "C2PA manifest fails validation",
+		"A C2PA manifest in the file does not validate: its signature, a hashed assertion or the content hash (the hard binding, checked for files up to --verify-content-max, every file with --verify-content) does not match, or the manifest or its credential is malformed or invalid. The file or its credential changed after signing, so its claims, including any that the file is not generated, cannot be taken at face value. Get the original file from its source, or record a written approval."},
+	{ProvenanceUntrusted, Low, PrincipleTemporary, "C2PA credential expired, invalid or untrusted",
+		"A C2PA manifest whose signature (and, when checked, content hash) is intact, but whose signing certificate had expired at signing time (signingCredential.expired), falls outside the C2PA certificate profile (signingCredential.invalid) or, when --trust-anchors or --allowed-signers is given, does not chain to them (signingCredential.untrusted). The content is what was signed; only the signer's standing is in doubt, so the manifest's claims are declared, never verified. The finding names the status codes, and whether the content hash was checked."},
 	{ProvenanceStripped, High, PrincipleTemporary, "C2PA manifest stripped",
 		"The file refers to a C2PA manifest embedded in itself (XMP dcterms:provenance = self#jumbf=...), but no manifest is left in it: the content credential was removed after it was written, by a tool that kept the XMP. Whatever the credential said (whether the file was generated or edited with GenAI) can no longer be checked, and removing it is what laundering a generated file looks like, so it fails the default gate. Recover the original file with its credential, or record a written approval."},
 	{ProvenanceRemoteOnly, Low, PrincipleTemporary, "Remote provenance only",
@@ -33,6 +35,7 @@ const (
 	SyntheticPerformance = "synthetic-performance"
 	ProvenanceInvalid    = "provenance-invalid"
 	ProvenanceStripped   = "provenance-stripped"
+	ProvenanceUntrusted  = "provenance-untrusted"
 )
 
 // Lookup returns the rule with the given ID, or nil.
