@@ -27,6 +27,7 @@ func corpusFile(t *testing.T, parts ...string) string {
 // code and the findings of its JSON report.
 type e2eFinding struct {
 	Rule      string `json:"rule"`
+	Generator string `json:"generator"`
 	Severity  string `json:"severity"`
 	Message   string `json:"message"`
 	FailsGate bool   `json:"fails_gate"`
@@ -140,6 +141,37 @@ func TestVerdictsE2E(t *testing.T) {
 			t.Errorf("a bad size: exit %d, want 2", res.code)
 		}
 	})
+}
+
+// One generator finding per file, with the most specific name.
+func TestOneGeneratorE2E(t *testing.T) {
+	corpusFile(t)
+	if testing.Short() {
+		t.Skip("builds the binary")
+	}
+	bin := buildBinary(t)
+	for _, tc := range []struct {
+		path []string
+		want string
+	}{
+		{[]string{"genai", "openai", "ChatGPT_Image.png"}, "OpenAI GPT image"},              // and OpenAI
+		{[]string{"genai", "openai", "chatgpt-image2.png"}, "OpenAI GPT image"},             // and OpenAI
+		{[]string{"genai", "swarmui", "swarmui.png"}, "SwarmUI"},                            // and ComfyUI
+		{[]string{"genai", "stability-matrix", "stability-matrix.png"}, "Stability Matrix"}, // and ComfyUI, AUTOMATIC1111
+	} {
+		t.Run(strings.Join(tc.path, "/"), func(t *testing.T) {
+			_, fs := scanJSON(t, bin, corpusFile(t, tc.path...))
+			var gens []string
+			for _, f := range fs {
+				if f.Rule == "genai-generator" {
+					gens = append(gens, f.Generator)
+				}
+			}
+			if len(gens) != 1 || gens[0] != tc.want {
+				t.Errorf("generator findings %v, want one %s", gens, tc.want)
+			}
+		})
+	}
 }
 
 func TestParseSize(t *testing.T) {
