@@ -63,10 +63,14 @@ const maxDerivation = 64
 func (s *Store) Derivations() map[string][]string {
 	out := map[string][]string{}
 	m := s.ActiveManifest()
+	if m == nil {
+		return out
+	}
+	active := m.Label
 	var via []string
 	seen := map[*Manifest]bool{}
 	for range maxDerivation {
-		if m == nil || seen[m] {
+		if seen[m] {
 			break
 		}
 		seen[m] = true
@@ -75,7 +79,7 @@ func (s *Store) Derivations() map[string][]string {
 			break
 		}
 		next := s.Manifest(parent)
-		if next == nil || seen[next] {
+		if next == nil || seen[next] || next.Label == active { // a loop, or a label used twice
 			break
 		}
 		for _, a := range m.Actions {

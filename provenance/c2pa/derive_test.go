@@ -54,6 +54,10 @@ func TestDerivations(t *testing.T) {
 		{"a parent without a manifest", []*Manifest{gen,
 			{Label: "a", Actions: acts("c2pa.opened"), Ingredients: []Ingredient{{Relationship: "parentOf"}}}},
 			map[string][]string{}},
+		{"the active label used twice", []*Manifest{
+			{Label: "a", Actions: acts("c2pa.created")},
+			{Label: "a", Actions: acts("c2pa.opened"), Ingredients: []Ingredient{parent("a")}}},
+			map[string][]string{}},
 		{"a loop", []*Manifest{
 			{Label: "b", Actions: acts("c2pa.opened"), Ingredients: []Ingredient{parent("a")}},
 			{Label: "a", Actions: acts("c2pa.opened"), Ingredients: []Ingredient{parent("b")}}},

@@ -228,7 +228,7 @@ func (s *Signature) matchesField(f Fact) bool {
 func Detect(facts []Fact) []evidence.Item {
 	var out, remote []evidence.Item
 	hasC2PA := false
-	attribution := map[int]string{} // store index -> generator named by an attribution row
+	attribution := map[int]string{}  // store index -> generator named by an attribution row
 	refines := map[string][]string{} // generator found -> the broader families it refines
 	for _, f := range facts {
 		if f.Source == C2PA {
