@@ -60,8 +60,12 @@ func (p *Provenance) facts() []genai.Fact {
 // manifests other than the active one as ingredient facts.
 func storeFacts(index int, s C2PAStore) []genai.Fact {
 	var out []genai.Fact
+	derived := s.Derivations()
 	for _, m := range s.Manifests {
 		base := genai.Fact{Source: genai.C2PA, Container: s.Container, Offset: s.Offset, Manifest: m.Label, Store: index, Ingredient: m.Label != s.Active}
+		if via, ok := derived[m.Label]; ok && base.Ingredient {
+			base.Derived, base.Via = true, strings.Join(via, ", ")
+		}
 		add := func(loc, field, value string) {
 			if strings.TrimSpace(value) == "" {
 				return

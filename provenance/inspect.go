@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"slices"
 	"strings"
 
 	"github.com/provscan/provscan/provenance/c2pa"
@@ -18,15 +19,30 @@ import (
 
 // Options tune Inspect.
 type Options struct {
-	// VerifyContent checks C2PA hard bindings (data, BMFF and boxes hashes),
-	// reading the whole file through a bounded buffer.
+	// VerifyContent checks C2PA hard bindings (data, BMFF and boxes hashes)
+	// of every file, reading the whole file through a bounded buffer.
 	VerifyContent bool
+	// VerifyContentMax checks the hard bindings of files of at most this
+	// many bytes, as VerifyContent does for all; 0 checks none (unless
+	// VerifyContent). provscan's default is DefaultVerifyContentMax.
+	VerifyContentMax int64
 	// TrustAnchors are the root certificates whose C2PA signing chains are
 	// Trusted; with none, a good signature is Valid and untrusted.
 	TrustAnchors *x509.CertPool
 	// AllowedSigners lists end-entity signing certificates (DER) that are
 	// Trusted whatever their chain.
 	AllowedSigners [][]byte
+}
+
+// DefaultVerifyContentMax is provscan's default for Options.VerifyContentMax:
+// a camera still, a raw file or a short clip is always checked against its
+// credential, a long master only with VerifyContent.
+const DefaultVerifyContentMax = 256 << 20
+
+// VerifiesContent reports whether Inspect checks the hard bindings of a file
+// of the given size.
+func (o Options) VerifiesContent(size int64) bool {
+	return o.VerifyContent || (o.VerifyContentMax > 0 && size <= o.VerifyContentMax)
 }
 
 // ErrUnknownFormat is returned (wrapped) for files no container reader knows.
@@ -59,22 +75,46 @@ func Inspect(r io.ReaderAt, size int64, name string, opts Options) (*Provenance,
 	for _, b := range p.Blocks {
 		p.interpret(b, 0)
 	}
-	copts := c2pa.Options{TrustAnchors: opts.TrustAnchors, Allowed: opts.AllowedSigners, VerifyContent: opts.VerifyContent}
+	// A sidecar's hard binding covers the asset it goes with, not itself.
+	verify := opts.VerifiesContent(size) && p.Format != container.FormatC2PASidecar
+	copts := c2pa.Options{TrustAnchors: opts.TrustAnchors, Allowed: opts.AllowedSigners, VerifyContent: verify}
 	for _, st := range p.C2PA {
 		c2pa.Validate(st.Store, copts, r, size)
 	}
 	if len(p.C2PA) > 0 {
 		p.Store, p.Stores = &p.C2PA[0], p.C2PA[1:]
 	}
-	p.Evidence = p.weigh(genai.Detect(p.facts()))
+	p.Evidence = p.weigh(genai.Detect(p.facts()), opts.TrustAnchors != nil || len(opts.AllowedSigners) > 0)
 	return p, nil
+}
+
+// credentialCodes are the failure codes that speak of the signing
+// credential's standing, not of the file: a certificate expired at signing
+// time, one outside the C2PA certificate profile, a signer outside the trust
+// list. A manifest whose signature validated and whose only failures are
+// these was signed over this very content (and, when its hard binding was
+// checked, the content still matches): it is untrusted, not tampered with.
+var credentialCodes = map[string]bool{
+	c2pa.CodeSigningCredentialExpired:   true,
+	c2pa.CodeSigningCredentialInvalid:   true,
+	c2pa.CodeSigningCredentialUntrusted: true,
+}
+
+// contentCodes are the success codes of a hard binding that matched.
+var contentCodes = map[string]bool{
+	c2pa.CodeAssertionDataHashMatch:  true,
+	c2pa.CodeAssertionBMFFHashMatch:  true,
+	c2pa.CodeAssertionBoxesHashMatch: true,
 }
 
 // weigh adds the outcome of C2PA validation to the evidence: claims of a
 // manifest whose signer is trusted are verified, and a store that fails
 // validation is evidence of its own, so that a tampered credential is never
-// taken at face value.
-func (p *Provenance) weigh(items []evidence.Item) []evidence.Item {
+// taken at face value. A manifest whose signature validated and that fails
+// only on its credential's standing (expired, outside the certificate
+// profile, or, when a trust list was given, untrusted) is UntrustedC2PA;
+// any other failure (signature, hashes, structure) is InvalidC2PA.
+func (p *Provenance) weigh(items []evidence.Item, trustList bool) []evidence.Item {
 	for i := range items {
 		it := &items[i]
 		if it.Manifest == "" || it.Store < 0 || it.Store >= len(p.C2PA) || it.Kind == evidence.Prompt {
@@ -86,17 +126,38 @@ func (p *Provenance) weigh(items []evidence.Item) []evidence.Item {
 		}
 	}
 	for i, st := range p.C2PA {
-		if st.ValidationState != c2pa.StateInvalid {
-			continue
-		}
 		for _, m := range st.Manifests {
-			if m.ValidationState != c2pa.StateInvalid {
+			kind := evidence.Kind("")
+			switch {
+			case st.ValidationState == c2pa.StateInvalid && m.ValidationState == c2pa.StateInvalid:
+				kind = evidence.UntrustedC2PA
+				if !slices.Contains(m.ValidationSuccess, c2pa.CodeClaimSignatureValidated) {
+					kind = evidence.InvalidC2PA
+				}
+				for _, c := range m.ValidationStatus {
+					if c2pa.IsFailure(c) && !credentialCodes[c] {
+						kind = evidence.InvalidC2PA
+					}
+				}
+			case trustList && m.ValidationState == c2pa.StateValid && slices.Contains(m.ValidationStatus, c2pa.CodeSigningCredentialUntrusted):
+				kind = evidence.UntrustedC2PA
+			default:
 				continue
 			}
+			codes := m.ValidationStatus
+			if kind == evidence.UntrustedC2PA {
+				// Name the content check too: matched, or not made.
+				codes = slices.Clone(codes)
+				for _, c := range m.ValidationSuccess {
+					if contentCodes[c] {
+						codes = append(codes, c)
+					}
+				}
+			}
 			items = append(items, evidence.Item{
-				Kind: evidence.InvalidC2PA, Container: st.Container, Offset: st.Offset, Store: i,
+				Kind: kind, Container: st.Container, Offset: st.Offset, Store: i,
 				Location: "manifest " + m.Label, Manifest: m.Label, Ingredient: m.Label != st.Active,
-				Field: "validation_status", Value: evidence.Truncate(strings.Join(m.ValidationStatus, ", ")),
+				Field: "validation_status", Value: evidence.Truncate(strings.Join(codes, ", ")),
 				Confidence: evidence.Declared,
 			})
 		}

@@ -84,10 +84,12 @@ func (o *Options) hashAllowance(size int64) int64 {
 	return size
 }
 
-// budgets returns the time and read budgets of one file for these options.
-// Checking content hashes reads whole files, so it lifts the read budget and,
-// unless one was set, the time budget.
-func (o *Options) budgets() (time.Duration, int64) {
+// budgets returns the time and read budgets of a file of the given size for
+// these options. Checking content hashes of every file (VerifyContent) reads
+// whole files, so it lifts the read budget and, unless one was set, the time
+// budget. A file checked because it is within VerifyContentMax may read
+// itself once more than the metadata budget, and keeps the time budget.
+func (o *Options) budgets(size int64) (time.Duration, int64) {
 	timeout, budget := o.FileTimeout, o.FileReadBudget
 	if timeout == 0 {
 		timeout = DefaultFileTimeout
@@ -100,6 +102,8 @@ func (o *Options) budgets() (time.Duration, int64) {
 		if o.FileTimeout == 0 {
 			timeout = -1
 		}
+	} else if budget >= 0 && o.InspectOptions.VerifiesContent(size) {
+		budget += size
 	}
 	if timeout < 0 {
 		timeout = 0

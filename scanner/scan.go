@@ -204,7 +204,7 @@ func (s *scan) file(j job) fileResult {
 // item reads one file or archive member and, for archives, its members.
 func (s *scan) item(fr *fileResult, r io.ReaderAt, size int64, root, rel, sidecarOf string, depth int) {
 	fr.scanned = append(fr.scanned, report.ScannedFile{Root: root, Path: rel})
-	br := s.budgetReader(r)
+	br := s.budgetReader(r, size)
 	fr.budgets = append(fr.budgets, br) // a member's reads go through its archive's too
 	defer func() { fr.budgets = fr.budgets[:len(fr.budgets)-1] }()
 	p, err := s.safeInspect(br, size, rel)
@@ -282,8 +282,8 @@ func (s *scan) safeInspect(br *budgetReaderAt, size int64, name string) (p *prov
 }
 
 // budgetReader wraps r in the time and read budgets of one file or member.
-func (s *scan) budgetReader(r io.ReaderAt) *budgetReaderAt {
-	timeout, budget := s.opts.budgets()
+func (s *scan) budgetReader(r io.ReaderAt, size int64) *budgetReaderAt {
+	timeout, budget := s.opts.budgets(size)
 	return newBudgetReaderAt(r, timeout, budget)
 }
 

@@ -46,6 +46,7 @@ func FuzzParse(f *testing.F) {
 			if _, err := json.Marshal(s); err != nil {
 				t.Fatal(err)
 			}
+			checkDerivations(t, s)
 		}
 		// Arbitrary CBOR as a claim, or as each interpreted assertion.
 		var mb []byte
@@ -69,7 +70,24 @@ func FuzzParse(f *testing.F) {
 		if _, err := json.Marshal(s); err != nil {
 			t.Fatal(err)
 		}
+		checkDerivations(t, s)
 	})
+}
+
+// checkDerivations follows a store's derivation chain: it must end, name
+// only manifests of the store other than the active one, and cross only
+// actions that add no content.
+func checkDerivations(t *testing.T, s *Store) {
+	for label, via := range s.Derivations() {
+		if s.Manifest(label) == nil || label == s.ActiveManifest().Label {
+			t.Fatalf("derivation names %q, not an ingredient manifest of the store", label)
+		}
+		for _, a := range via {
+			if !ContentPreserving(a) {
+				t.Fatalf("derivation crosses %q", a)
+			}
+		}
+	}
 }
 
 // FuzzCOSE feeds arbitrary bytes to the claim-signature decoder and

@@ -6,6 +6,10 @@ import (
 	"io"
 )
 
+// FormatC2PASidecar is the format of a .c2pa manifest store file: its hard
+// binding covers another file, the asset it goes with.
+const FormatC2PASidecar = "C2PA sidecar"
+
 // skipXMLProlog returns head without a leading byte order mark, white space,
 // XML declaration, processing instructions (other than xpacket), comments
 // and document type declaration. It returns nil when the prolog does not end
@@ -91,8 +95,8 @@ func MatchC2PASidecar(head []byte) bool {
 // one KindC2PA block of the whole file. The scanner ties it to the media
 // file of the same stem.
 func ReadC2PASidecar(r io.ReaderAt, size int64) (*Result, error) {
-	res := &Result{Format: "C2PA sidecar"}
-	return res, readWhole(r, size, res, KindC2PA, "C2PA sidecar")
+	res := &Result{Format: FormatC2PASidecar}
+	return res, readWhole(r, size, res, KindC2PA, FormatC2PASidecar)
 }
 
 // readWhole adds the whole file as one block, within MaxBlockSize.

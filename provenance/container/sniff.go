@@ -30,7 +30,7 @@ var formats = []Format{
 	{Name: "ZIP", Match: MatchZIP, Read: ReadZIP},
 	{Name: "SVG", Match: MatchSVG, Read: ReadSVG},
 	{Name: "XMP sidecar", Match: MatchXMPSidecar, Read: ReadXMPSidecar},
-	{Name: "C2PA sidecar", Match: MatchC2PASidecar, Read: ReadC2PASidecar},
+	{Name: FormatC2PASidecar, Match: MatchC2PASidecar, Read: ReadC2PASidecar},
 	{Name: "PDF", Match: MatchPDF, Read: ReadPDF},
 	{Name: "JPEG", Match: MatchJPEG, Read: ReadJPEG},
 	{Name: "PNG", Match: MatchPNG, Read: ReadPNG},

@@ -7,12 +7,14 @@ type Kind string
 
 // The kinds of evidence.
 const (
-	SourceType     Kind = "source-type"     // an IPTC/C2PA digital source type term
-	Generator      Kind = "generator"       // a known generator's signature
-	Prompt         Kind = "prompt"          // a prompt, workflow, seed or model name left in the file
-	RemoteManifest Kind = "remote-manifest" // only a reference to a manifest stored elsewhere
-	TrainingMining Kind = "training-mining" // a C2PA/CAWG training-and-mining assertion
-	InvalidC2PA    Kind = "c2pa-invalid"    // a C2PA manifest that failed validation
+	SourceType       Kind = "source-type"       // an IPTC/C2PA digital source type term
+	Generator        Kind = "generator"         // a known generator's signature
+	Prompt           Kind = "prompt"            // a prompt, workflow, seed or model name left in the file
+	RemoteManifest   Kind = "remote-manifest"   // only an http(s) reference to a manifest stored elsewhere
+	StrippedManifest Kind = "stripped-manifest" // a reference to an embedded manifest (self#jumbf=) that is not in the file
+	TrainingMining   Kind = "training-mining"   // a C2PA/CAWG training-and-mining assertion
+	InvalidC2PA      Kind = "c2pa-invalid"      // a C2PA manifest that failed validation: signature, hashes or structure
+	UntrustedC2PA    Kind = "c2pa-untrusted"    // a C2PA manifest whose signature validated but whose credential is expired, invalid or untrusted
 )
 
 // Class grades how strongly a source type term speaks of generative AI.
@@ -46,7 +48,13 @@ type Item struct {
 	Term       string `json:"term,omitempty"`       // a source type's vocabulary term (trainedAlgorithmicMedia)
 	Manifest   string `json:"manifest,omitempty"`   // the C2PA manifest label, for C2PA evidence
 	Ingredient bool   `json:"ingredient,omitempty"` // found only in a manifest that is not the active one
-	Store      int    `json:"-"`                    // index of the C2PA manifest store, for C2PA evidence
+	// Derived marks ingredient evidence of a manifest that the active
+	// manifest reaches only through actions that add no content (opened,
+	// transcoded, ...; Via lists them): what it says of that ingredient, it
+	// says of the file.
+	Derived    bool   `json:"derived,omitempty"`
+	Via        string `json:"via,omitempty"`
+	Store      int    `json:"-"` // index of the C2PA manifest store, for C2PA evidence
 	Confidence string `json:"confidence"`
 	Audio      bool   `json:"-"` // the file is audio (for talent rules)
 	Video      bool   `json:"-"` // the file is video (for talent rules)

@@ -27,8 +27,14 @@ type Signature struct {
 	// the same manifest store, and make no finding of their own (a signing
 	// library shared by GenAI and camera products, for example).
 	Attribution bool
-	Confidence  string
-	Example     Fact // a fact the row must match (tested)
+	// Refines names the generator families this row's generator is a more
+	// specific name of (a fork, a front end driving it as a back end, a
+	// model of that vendor): when both are found in one file, Detect names
+	// every item of the broader family after this row's generator, so the
+	// file gets one generator finding with the most specific name.
+	Refines    []string
+	Confidence string
+	Example    Fact // a fact the row must match (tested)
 }
 
 func re(s string) *regexp.Regexp { return regexp.MustCompile(s) }
@@ -40,13 +46,13 @@ const comfyGraph = `(?s)"class_type"\s*:|"last_node_id"\s*:`
 // fact the first matching row wins. See CATALOGUE.md in the shared corpus.
 var Catalogue = []Signature{
 	// --- Stable Diffusion UIs: parameters text (A1111 family) ---
-	{ID: "forge-parameters", Literals: []string{"Version: f", "Version: classic", "Version: neo"}, Generator: "Forge", A1111: true, Value: re(`\bVersion: (?:f\d|classic|neo)`), Prompt: true, Confidence: evidence.Inferred,
+	{ID: "forge-parameters", Literals: []string{"Version: f", "Version: classic", "Version: neo"}, Generator: "Forge", Refines: []string{"AUTOMATIC1111"}, A1111: true, Value: re(`\bVersion: (?:f\d|classic|neo)`), Prompt: true, Confidence: evidence.Inferred,
 		Example: Fact{Source: Text, Field: "parameters", Value: "a cat\nSteps: 20, Sampler: Euler, CFG scale: 7, Seed: 1, Version: f2.0.1v1.10.1-previous"}},
-	{ID: "sdnext-parameters", Literals: []string{"App: SD.Next"}, Generator: "SD.Next", A1111: true, Value: re(`\bApp: SD\.Next`), Prompt: true, Confidence: evidence.Inferred,
+	{ID: "sdnext-parameters", Literals: []string{"App: SD.Next"}, Generator: "SD.Next", Refines: []string{"AUTOMATIC1111"}, A1111: true, Value: re(`\bApp: SD\.Next`), Prompt: true, Confidence: evidence.Inferred,
 		Example: Fact{Source: Text, Field: "parameters", Value: "a cat\nSteps: 20, Size: 512x512, Sampler: DDIM, App: SD.Next, Version: 56a8aea"}},
 	{ID: "comfyui-a1111-parameters", Literals: []string{"Version: ComfyUI"}, Generator: "ComfyUI", A1111: true, Value: re(`\bVersion: ComfyUI`), Prompt: true, Confidence: evidence.Inferred,
 		Example: Fact{Source: EXIF, Field: "UserComment", Value: "a cat\nNegative prompt: x\nSteps: 20, Sampler: euler, CFG Scale: 8.0, Version: ComfyUI"}},
-	{ID: "civitai-parameters", Literals: []string{"Civitai resources: ", "Civitai metadata: "}, Generator: "Civitai", A1111: true, Value: re(`\bCivitai (?:resources|metadata): `), Prompt: true, Confidence: evidence.Inferred,
+	{ID: "civitai-parameters", Literals: []string{"Civitai resources: ", "Civitai metadata: "}, Generator: "Civitai", Refines: []string{"AUTOMATIC1111", "ComfyUI"}, A1111: true, Value: re(`\bCivitai (?:resources|metadata): `), Prompt: true, Confidence: evidence.Inferred,
 		Example: Fact{Source: EXIF, Field: "UserComment", Value: "a cat\nSteps: 25, Sampler: Euler a, CFG scale: 5, Civitai resources: [{\"type\":\"checkpoint\"}]"}},
 	{ID: "fooocus-a1111-parameters", Literals: []string{"Version: Fooocus"}, Generator: "Fooocus", A1111: true, Value: re(`\bVersion: Fooocus`), Prompt: true, Confidence: evidence.Inferred,
 		Example: Fact{Source: Text, Field: "parameters", Value: "a cat\nSteps: 30, Sampler: dpmpp_2m_sde_gpu, Seed: 5, Version: Fooocus v2.5.5"}},
@@ -54,7 +60,7 @@ var Catalogue = []Signature{
 		Example: Fact{Source: EXIF, Field: "UserComment", Value: `{"prompt": "a cat", "use_stable_diffusion_model": "sd-v1-4"}`}},
 	{ID: "easydiffusion-text", Generator: "Easy Diffusion", Source: Text, Fields: []string{"use_stable_diffusion_model", "Stable Diffusion model"}, Prompt: true, Confidence: evidence.Inferred,
 		Example: Fact{Source: Text, Field: "use_stable_diffusion_model", Value: "sd-v1-4"}},
-	{ID: "swarmui-params", Literals: []string{"sui_image_params"}, Generator: "SwarmUI", Value: re(`"sui_image_params"\s*:`), Prompt: true, Confidence: evidence.Inferred,
+	{ID: "swarmui-params", Literals: []string{"sui_image_params"}, Generator: "SwarmUI", Refines: []string{"ComfyUI"}, Value: re(`"sui_image_params"\s*:`), Prompt: true, Confidence: evidence.Inferred,
 		Example: Fact{Source: Text, Field: "parameters", Value: `{"sui_image_params": {"prompt": "a cat"}}`}},
 	{ID: "ruinedfooocus-json", Literals: []string{"RuinedFooocus"}, Generator: "RuinedFooocus", Value: re(`"software"\s*:\s*"RuinedFooocus`), Prompt: true, Confidence: evidence.Declared,
 		Example: Fact{Source: Text, Field: "parameters", Value: `{"Prompt": "a cat", "software": "RuinedFooocus 1.60"}`}},
@@ -64,9 +70,9 @@ var Catalogue = []Signature{
 		Example: Fact{Source: Text, Field: "parameters", Value: `{"base_model": "juggernautXL", "full_negative_prompt": ["ugly"], "version": "Fooocus v2.5.5"}`}},
 	{ID: "fooocus-software", Generator: "Fooocus", Source: EXIF, Fields: []string{"Software"}, Value: re(`^Fooocus\b`), Confidence: evidence.Declared,
 		Example: Fact{Source: EXIF, Field: "Software", Value: "Fooocus v2.5.5"}},
-	{ID: "stabilitymatrix-project", Generator: "Stability Matrix", Source: Text, Fields: []string{"smproj", "parameters-json"}, Prompt: true, Confidence: evidence.Declared,
+	{ID: "stabilitymatrix-project", Generator: "Stability Matrix", Refines: []string{"ComfyUI", "AUTOMATIC1111"}, Source: Text, Fields: []string{"smproj", "parameters-json"}, Prompt: true, Confidence: evidence.Declared,
 		Example: Fact{Source: Text, Field: "smproj", Value: `{"Version":2,"ProjectType":"TextToImage"}`}},
-	{ID: "tensorart-generation-data", Generator: "TensorArt", Source: Text, Fields: []string{"generation_data"}, Prompt: true, Confidence: evidence.Declared,
+	{ID: "tensorart-generation-data", Generator: "TensorArt", Refines: []string{"ComfyUI"}, Source: Text, Fields: []string{"generation_data"}, Prompt: true, Confidence: evidence.Declared,
 		Example: Fact{Source: Text, Field: "generation_data", Value: `{"prompt":"a cat","negativePrompt":"x"}`}},
 	{ID: "tensorart-comfy-node", Literals: []string{"ECHOCheckpointLoaderSimple"}, Generator: "TensorArt", Value: re(`"class_type"\s*:\s*"ECHOCheckpointLoaderSimple"`), Prompt: true, Confidence: evidence.Inferred,
 		Example: Fact{Source: Text, Field: "prompt", Value: `{"10002": {"class_type": "ECHOCheckpointLoaderSimple"}}`}},
@@ -119,11 +125,11 @@ var Catalogue = []Signature{
 		Example: Fact{Source: XMP, Field: "photoshop:Credit", Value: "Meta AI"}},
 
 	// --- C2PA claim generators and software agents ---
-	{ID: "openai-sora", Generator: "OpenAI Sora", Source: C2PA, Fields: []string{FieldClaimGenerator, FieldGeneratorInfo, FieldSoftwareAgent}, Value: re(`^Sora\b`), Confidence: evidence.Declared,
+	{ID: "openai-sora", Generator: "OpenAI Sora", Refines: []string{"OpenAI"}, Source: C2PA, Fields: []string{FieldClaimGenerator, FieldGeneratorInfo, FieldSoftwareAgent}, Value: re(`^Sora\b`), Confidence: evidence.Declared,
 		Example: Fact{Source: C2PA, Field: FieldGeneratorInfo, Value: "Sora"}},
-	{ID: "openai-dalle", Generator: "OpenAI DALL-E", Source: C2PA, Fields: []string{FieldSoftwareAgent}, Value: re(`^DALL[·\-. ]?E`), Confidence: evidence.Declared,
+	{ID: "openai-dalle", Generator: "OpenAI DALL-E", Refines: []string{"OpenAI"}, Source: C2PA, Fields: []string{FieldSoftwareAgent}, Value: re(`^DALL[·\-. ]?E`), Confidence: evidence.Declared,
 		Example: Fact{Source: C2PA, Field: FieldSoftwareAgent, Value: "DALL·E"}},
-	{ID: "openai-gpt-image", Generator: "OpenAI GPT image", Source: C2PA, Fields: []string{FieldSoftwareAgent}, Value: re(`^(?:GPT-4o|gpt-image)`), Confidence: evidence.Declared,
+	{ID: "openai-gpt-image", Generator: "OpenAI GPT image", Refines: []string{"OpenAI"}, Source: C2PA, Fields: []string{FieldSoftwareAgent}, Value: re(`^(?:GPT-4o|gpt-image)`), Confidence: evidence.Declared,
 		Example: Fact{Source: C2PA, Field: FieldSoftwareAgent, Value: "GPT-4o"}},
 	{ID: "openai-claim-generator", Generator: "OpenAI", Source: C2PA, Fields: []string{FieldClaimGenerator, FieldGeneratorInfo}, Value: re(`^(?:ChatGPT|OpenAI)\b`), Confidence: evidence.Declared,
 		Example: Fact{Source: C2PA, Field: FieldClaimGenerator, Value: "ChatGPT c2pa-rs/0.28.4"}},
@@ -131,7 +137,7 @@ var Catalogue = []Signature{
 		Example: Fact{Source: C2PA, Field: FieldSoftwareAgent, Value: "Adobe Firefly"}},
 	{ID: "adobe-generative-ai-assertion", Generator: "Adobe Firefly", Source: C2PA, Fields: []string{FieldAssertion}, Value: re(`^com\.adobe\.generative-ai$`), Confidence: evidence.Declared,
 		Example: Fact{Source: C2PA, Field: FieldAssertion, Value: "com.adobe.generative-ai"}},
-	{ID: "adobe-third-party-model", Generator: "Adobe partner model", Source: C2PA, Fields: []string{FieldParameter + "com.adobe.type"}, Value: re(`^remoteProvider\.3rdParty$`), Confidence: evidence.Declared,
+	{ID: "adobe-third-party-model", Generator: "Adobe partner model", Refines: []string{"Adobe Firefly"}, Source: C2PA, Fields: []string{FieldParameter + "com.adobe.type"}, Value: re(`^remoteProvider\.3rdParty$`), Confidence: evidence.Declared,
 		Example: Fact{Source: C2PA, Field: FieldParameter + "com.adobe.type", Value: "remoteProvider.3rdParty"}},
 	{ID: "microsoft-responsible-ai", Generator: "Microsoft Designer", Source: C2PA, Fields: []string{FieldClaimGenerator, FieldGeneratorInfo}, Value: re(`^Microsoft[_ ]Responsible[_ ]AI`), Confidence: evidence.Declared,
 		Example: Fact{Source: C2PA, Field: FieldClaimGenerator, Value: "Microsoft_Responsible_AI/1.0"}},

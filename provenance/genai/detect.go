@@ -228,7 +228,8 @@ func (s *Signature) matchesField(f Fact) bool {
 func Detect(facts []Fact) []evidence.Item {
 	var out, remote []evidence.Item
 	hasC2PA := false
-	attribution := map[int]string{} // store index -> generator named by an attribution row
+	attribution := map[int]string{}  // store index -> generator named by an attribution row
+	refines := map[string][]string{} // generator found -> the broader families it refines
 	for _, f := range facts {
 		if f.Source == C2PA {
 			hasC2PA = true
@@ -241,6 +242,8 @@ func Detect(facts []Fact) []evidence.Item {
 			Value:      evidence.Truncate(f.Value),
 			Manifest:   f.Manifest,
 			Ingredient: f.Ingredient,
+			Derived:    f.Derived,
+			Via:        f.Via,
 			Store:      f.Store,
 		}
 		if sourceTypeFields[f.Field] {
@@ -251,7 +254,13 @@ func Detect(facts []Fact) []evidence.Item {
 			continue
 		}
 		if f.Source == XMP && f.Field == "dcterms:provenance" && strings.TrimSpace(f.Value) != "" {
-			item.Kind, item.Confidence = evidence.RemoteManifest, evidence.Declared
+			// Only an http(s) URL names a manifest stored elsewhere; any
+			// other reference (self#jumbf=/c2pa/...) names one that was
+			// embedded, and is reported only when no store is left.
+			item.Kind, item.Confidence = evidence.StrippedManifest, evidence.Declared
+			if IsRemoteReference(f.Value) {
+				item.Kind = evidence.RemoteManifest
+			}
 			remote = append(remote, item)
 			continue
 		}
@@ -272,6 +281,11 @@ func Detect(facts []Fact) []evidence.Item {
 			if sig.ID == "adobe-third-party-model" {
 				if model := modelOf(facts, f); model != "" {
 					it.Generator = "Adobe partner model: " + model
+				}
+			}
+			for _, b := range sig.Refines {
+				if !slices.Contains(refines[it.Generator], b) {
+					refines[it.Generator] = append(refines[it.Generator], b)
 				}
 			}
 			out = append(out, it)
@@ -298,7 +312,71 @@ func Detect(facts []Fact) []evidence.Item {
 	if !hasC2PA {
 		out = append(out, remote...)
 	}
+	mostSpecific(out, refines)
 	return out
+}
+
+// mostSpecific renames the items of a generator family after the more
+// specific generator found in the same file that refines it (OpenAI ->
+// OpenAI GPT image, ComfyUI -> SwarmUI), so that a file gets one generator
+// finding with the most specific name. A family refined by two unrelated
+// generators of the file (SwarmUI and TensorArt over ComfyUI) keeps its
+// name: neither is the more specific one.
+func mostSpecific(items []evidence.Item, refines map[string][]string) {
+	if len(refines) == 0 {
+		return
+	}
+	found := map[string]bool{}
+	for _, it := range items {
+		if it.Kind == evidence.Generator {
+			found[it.Generator] = true
+		}
+	}
+	// above[b] lists the generators of the file that refine b, directly or not.
+	above := map[string][]string{}
+	for g := range found {
+		seen := map[string]bool{g: true}
+		queue := slices.Clone(refines[g])
+		for len(queue) > 0 {
+			b := queue[0]
+			queue = queue[1:]
+			if seen[b] {
+				continue
+			}
+			seen[b] = true
+			above[b] = append(above[b], g)
+			queue = append(queue, refines[b]...)
+		}
+	}
+	rename := map[string]string{}
+	for b, gens := range above {
+		if !found[b] {
+			continue
+		}
+		// The most specific: refined by no other candidate.
+		var top []string
+		for _, g := range gens {
+			if !slices.ContainsFunc(gens, func(h string) bool { return h != g && slices.Contains(above[g], h) }) {
+				top = append(top, g)
+			}
+		}
+		if len(top) == 1 {
+			rename[b] = top[0]
+		}
+	}
+	for i := range items {
+		if g, ok := rename[items[i].Generator]; ok {
+			items[i].Generator = g
+		}
+	}
+}
+
+// IsRemoteReference reports whether a manifest reference (XMP
+// dcterms:provenance) is an http or https URL: a manifest stored elsewhere,
+// as opposed to a JUMBF URI into the file itself (self#jumbf=...).
+func IsRemoteReference(ref string) bool {
+	v := strings.ToLower(strings.TrimSpace(ref))
+	return strings.HasPrefix(v, "https://") || strings.HasPrefix(v, "http://")
 }
 
 // modelOf returns the com.adobe.details parameter of the same action as f.

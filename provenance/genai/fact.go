@@ -40,4 +40,9 @@ type Fact struct {
 	Manifest   string
 	Store      int
 	Ingredient bool
+	// Derived marks ingredient facts of a manifest that the active manifest
+	// reaches only through actions that add no content (Via lists them,
+	// comma-separated): the file is that ingredient, re-encoded.
+	Derived bool
+	Via     string
 }

@@ -1,6 +1,7 @@
 package genai
 
 import (
+	"slices"
 	"strings"
 	"testing"
 
@@ -128,6 +129,33 @@ func TestDetectAttributionAndRemote(t *testing.T) {
 	}
 }
 
+// A manifest reference is remote only as an http(s) URL; a JUMBF URI into
+// the file itself, with no store left, is a stripped manifest.
+func TestManifestReferences(t *testing.T) {
+	for _, tc := range []struct {
+		value string
+		want  evidence.Kind
+	}{
+		{"https://cai-manifests.adobe.com/manifests/adobe-urn-uuid-1", evidence.RemoteManifest},
+		{"  HTTP://localhost:5000/libpng-test.c2pa", evidence.RemoteManifest},
+		{"self#jumbf=/c2pa/urn:uuid:54281c07-ad34-430e-bea5-112a18facf0b/c2pa.claim", evidence.StrippedManifest},
+		{"self#jumbf=c2pa/urn:uuid:1", evidence.StrippedManifest},
+		{"urn:uuid:54281c07-ad34-430e-bea5-112a18facf0b", evidence.StrippedManifest},
+		{"httpx://example.com/m.c2pa", evidence.StrippedManifest},
+	} {
+		facts := []Fact{{Source: XMP, Field: "dcterms:provenance", Value: tc.value}}
+		items := Detect(facts)
+		if len(items) != 1 || items[0].Kind != tc.want {
+			t.Errorf("%q: got %+v, want one %s", tc.value, items, tc.want)
+		}
+		// With a store in the file, the reference points at it: nothing to report.
+		store := Fact{Source: C2PA, Field: FieldClaimGenerator, Value: "c2patool", Manifest: "m"}
+		if items := Detect(append(facts, store)); len(items) != 0 {
+			t.Errorf("%q beside an embedded store: got %+v", tc.value, items)
+		}
+	}
+}
+
 func TestPromptKeysWithoutGenerator(t *testing.T) {
 	items := Detect([]Fact{{Source: Text, Field: "prompt", Value: "a red car on a beach"}})
 	if len(items) != 1 || items[0].Kind != evidence.Prompt || items[0].Generator != "" {
@@ -223,4 +251,87 @@ func TestMatchIndex(t *testing.T) {
 		}
 	}
 	t.Logf("%d facts compared, %d matched a row", n, hits)
+}
+
+// generatorsOf lists the generator names of the Generator items, each once.
+func generatorsOf(items []evidence.Item) []string {
+	var out []string
+	for _, it := range items {
+		if it.Kind == evidence.Generator && !slices.Contains(out, it.Generator) {
+			out = append(out, it.Generator)
+		}
+	}
+	return out
+}
+
+// firstRowOf returns the first catalogue row naming generator g.
+func firstRowOf(g string) *Signature {
+	for i := range Catalogue {
+		if Catalogue[i].Generator == g && !Catalogue[i].Attribution {
+			return &Catalogue[i]
+		}
+	}
+	return nil
+}
+
+// Each "more specific than" relation of the catalogue: a file carrying the
+// signatures of both gets one generator, the specific one.
+func TestRefinedGenerators(t *testing.T) {
+	n := 0
+	for _, row := range Catalogue {
+		for _, base := range row.Refines {
+			n++
+			t.Run(row.ID+" refines "+base, func(t *testing.T) {
+				b := firstRowOf(base)
+				if b == nil {
+					t.Fatalf("no catalogue row names %q", base)
+				}
+				for _, facts := range [][]Fact{{b.Example, row.Example}, {row.Example, b.Example}} {
+					if got := generatorsOf(Detect(facts)); !slices.Equal(got, []string{row.Generator}) {
+						t.Errorf("generators %v, want only %s", got, row.Generator)
+					}
+				}
+				// Alone, the broader family keeps its name.
+				if got := generatorsOf(Detect([]Fact{b.Example})); !slices.Equal(got, []string{base}) {
+					t.Errorf("alone: generators %v, want %s", got, base)
+				}
+			})
+		}
+	}
+	if n < 10 {
+		t.Errorf("only %d relations: were rows dropped?", n)
+	}
+}
+
+func TestMostSpecificGenerator(t *testing.T) {
+	ex := func(id string) Fact {
+		for _, r := range Catalogue {
+			if r.ID == id {
+				return r.Example
+			}
+		}
+		t.Fatalf("no row %s", id)
+		return Fact{}
+	}
+	for _, tc := range []struct {
+		name  string
+		facts []Fact
+		want  []string
+	}{
+		{"OpenAI and OpenAI GPT image", []Fact{ex("openai-claim-generator"), ex("openai-gpt-image")}, []string{"OpenAI GPT image"}},
+		{"ComfyUI and SwarmUI", []Fact{ex("comfyui-graph"), ex("swarmui-params")}, []string{"SwarmUI"}},
+		{"Stability Matrix over ComfyUI and AUTOMATIC1111", []Fact{ex("comfyui-graph"), ex("a1111-parameters"), ex("stabilitymatrix-project")}, []string{"Stability Matrix"}},
+		// Two front ends over one back end: neither is more specific; each keeps its name.
+		{"SwarmUI and TensorArt over ComfyUI", []Fact{ex("comfyui-graph"), ex("swarmui-params"), ex("tensorart-generation-data")}, []string{"ComfyUI", "SwarmUI", "TensorArt"}},
+		{"unrelated generators", []Fact{ex("novelai-software"), ex("comfyui-graph")}, []string{"NovelAI", "ComfyUI"}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			got := generatorsOf(Detect(tc.facts))
+			slices.Sort(got)
+			want := slices.Sorted(slices.Values(tc.want))
+			if !slices.Equal(got, want) {
+				t.Errorf("generators %v, want %v", got, want)
+			}
+		})
+	}
 }
