@@ -239,7 +239,7 @@ func TestSARIFNotInspectedAndGate(t *testing.T) {
 				ExitCode            *int   `json:"exitCode"`
 				ExitCodeDescription string `json:"exitCodeDescription"`
 				Notifications       []struct {
-					Level      string         `json:"level"`
+					Level      string              `json:"level"`
 					Descriptor struct{ ID string } `json:"descriptor"`
 					Message    struct{ Text string }
 					Locations  []struct {
