@@ -179,9 +179,17 @@ func (t *textWriter) findings() {
 		nat[2] = max(nat[2], min(capGenerator, displayWidth(rw.gen)))
 		nat[3] = max(nat[3], min(capMessage, displayWidth(rw.msg))+displayWidth(rw.stat))
 	}
-	// Long paths give way first (their end stays), then the generator, then
-	// the message.
-	widths := fitColumns(t.o.Width, 2, 2, nat, shrink{0, 28}, shrink{2, 12}, shrink{3, 24}, shrink{0, 16}, shrink{2, 6}, shrink{3, 12})
+	// On a narrow terminal the generator column goes first (the message of
+	// a generator finding names it; -v and the JSON report keep it), then
+	// long paths give way (their end stays), then the message.
+	showGen := true
+	if t.o.Width > 0 && 2+nat[0]+2+nat[1]+2+nat[2]+2+min(nat[3], 40) > t.o.Width {
+		showGen, nat[2] = false, 0
+	}
+	widths := fitColumns(t.o.Width, 2, 2, nat, shrink{0, 28}, shrink{3, 24}, shrink{0, 16}, shrink{3, 12})
+	if !showGen {
+		widths[3] += 2 // no gap for the generator column
+	}
 	haveFailing := false
 	for sev := rules.Critical; sev >= rules.Info; sev-- {
 		var group []row
@@ -202,10 +210,13 @@ func (t *textWriter) findings() {
 			// The status ([approved: REF]) is kept whole when it fits, the message cut.
 			stat := cutRight(rw.stat, max(0, widths[3]-8))
 			msgW := max(8, widths[3]-displayWidth(stat))
+			gen := ""
+			if showGen {
+				gen = padRight(cutRight(rw.gen, widths[2]), widths[2]) + "  "
+			}
 			t.line(strings.TrimRight(lead+
 				padRight(cutLeft(rw.path, widths[0]), widths[0])+"  "+
-				padRight(rw.f.Rule, widths[1])+"  "+
-				padRight(cutRight(rw.gen, widths[2]), widths[2])+"  "+
+				padRight(rw.f.Rule, widths[1])+"  "+gen+
 				cutRight(rw.msg, min(msgW, capMessage))+stat, " "))
 			if t.o.Evidence {
 				for _, e := range rw.f.Evidence {
