@@ -87,44 +87,49 @@ func rulePage(r *rules.Rule) string {
 	case r.Severity < rules.DefaultFailOn:
 		gate = fmt.Sprintf("below the default gate (--fail-on %s); --fail-on %s makes it fail", rules.DefaultFailOn, r.Severity)
 	}
-	fmt.Fprintf(&b, "  Severity   %s: %s\n", r.Severity, gate)
+	const hang = "             "
+	b.WriteString(wrapText(fmt.Sprintf("%s: %s", r.Severity, gate), "  Severity   ", hang, 78))
 	if r.Principle != "" {
-		fmt.Fprintf(&b, "  Principle  %s: %s\n", r.Principle, principles[r.Principle])
+		b.WriteString(wrapText(fmt.Sprintf("%s: %s", r.Principle, principles[r.Principle]), "  Principle  ", hang, 78))
 	} else {
 		b.WriteString("  Principle  none: the finding says what provscan could not check\n")
 	}
 	b.WriteString("\nWhat it means and what to do\n")
-	b.WriteString(wrapText(r.Help, "  ", 78))
+	b.WriteString(wrapText(r.Help, "  ", "  ", 78))
 	fmt.Fprintf(&b, `
 Change it in the policy (.provscan.yaml)
   rules:
     %[1]s:
-      severity: %[2]s        # info, low, medium, high or critical
-      # disabled: true          # or never report it
+      severity: %-8[2]s  # info, low, medium, high or critical
+      # disabled: true    # or: never report it
   A path or a generator can be allowed instead: see "paths" and
   "allowed_generators" in the README.
 
 Approve a file in writing (by content: an edited file needs a new approval)
-  provscan approve PATH --rule %[1]s --reference LEGAL-2026-114 --by "Jane Doe, post supervisor" --expires 2026-12-31
-`, r.ID, r.Severity)
+  provscan approve PATH --rule %[1]s \
+    --reference LEGAL-2026-114 --by "Jane Doe, post supervisor" \
+    --expires 2026-12-31
+`, r.ID, r.Severity.String())
 	return b.String()
 }
 
-// wrapText wraps text at width columns, each line starting with indent.
-func wrapText(text, indent string, width int) string {
+// wrapText wraps text at width columns, the first line starting with first,
+// the next ones with rest.
+func wrapText(text, first, rest string, width int) string {
 	var b strings.Builder
-	line := indent
+	line, empty := first, true
 	for _, w := range strings.Fields(text) {
-		if line != indent && len(line)+1+len(w) > width {
+		if !empty && len(line)+1+len(w) > width {
 			b.WriteString(line + "\n")
-			line = indent
+			line, empty = rest, true
 		}
-		if line != indent {
+		if !empty {
 			line += " "
 		}
 		line += w
+		empty = false
 	}
-	if line != indent {
+	if !empty {
 		b.WriteString(line + "\n")
 	}
 	return b.String()
