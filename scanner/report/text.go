@@ -472,7 +472,7 @@ func (t *textWriter) summary() {
 	}
 	t.line(t.paint(colorRed, "gate FAILED") + " (" + cfg + "):")
 	reasons := g.Reasons
-	if len(reasons) == 0 { // a report of an older scanner
+	if len(reasons) == 0 && g.Failing > 0 { // a report without reasons
 		verb := "fail"
 		if g.Failing == 1 {
 			verb = "fails"
@@ -494,8 +494,13 @@ func (t *textWriter) nextSteps() {
 	fired := map[string]bool{}
 	var files []string
 	seen := map[string]bool{}
+	links := 0
 	for _, f := range r.Findings {
 		fired[f.Rule] = true
+		if f.FailsGate && f.Rule == rules.SymlinkUnchecked {
+			links++ // a link is replaced or removed, not approved
+			continue
+		}
 		if f.FailsGate && (f.Status == "" || f.Status == StatusOpen || f.Status == StatusExpired) {
 			p := clean(approvePath(r, f.Root, f.Path))
 			if !seen[p] {
@@ -510,7 +515,10 @@ func (t *textWriter) nextSteps() {
 			ids = append(ids, rule.ID)
 		}
 	}
-	if len(ids) == 0 && len(files) == 0 {
+	g := r.Gate
+	errorsFail := len(r.Errors) > 0 && g.Strict && !g.AllowUnreadable
+	unsupportedFail := len(r.Unsupported) > 0 && g.Unsupported == UnsupportedFail
+	if len(ids) == 0 && len(files) == 0 && !errorsFail && !unsupportedFail {
 		return
 	}
 	t.line("")
@@ -518,6 +526,15 @@ func (t *textWriter) nextSteps() {
 	if len(ids) > 0 {
 		t.line("  What a rule means and what to do: provscan rules RULE")
 		t.wrap("    rules that fired: ", "      ", strings.Join(ids, ", "))
+	}
+	if errorsFail {
+		t.wrap("  ", "    ", "Files that could not be read: make them readable and scan again, or accept them unread with --allow-unreadable.")
+	}
+	if unsupportedFail {
+		t.wrap("  ", "    ", "Files of unsupported formats: check them by hand, then exclude them (--exclude, .provscanignore) or set unsupported: report in the policy.")
+	}
+	if links > 0 {
+		t.wrap("  ", "    ", "Symbolic links out of the delivery or dangling: replace each with the file it names, inside the delivery, or remove it.")
 	}
 	if len(files) == 0 {
 		return

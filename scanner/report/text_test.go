@@ -82,11 +82,25 @@ func TestTextSections(t *testing.T) {
 	// The approve command names each failing file once, quoted for a shell,
 	// with the approvals file the scan applied; approved files are not in it.
 	want := `    provscan approve 'deliverables/stills/key art #1.png' deliverables/b.png 'deliverables/renders/$(rm -rf ~)\u001b[2Jvery-long-folder-name/`
-	if !strings.Contains(s, want) || !strings.Contains(s, "shot.png' deliverables/latest.png --approvals legal/approvals.yaml --reference REF --by NAME\n") {
+	if !strings.Contains(s, want) || !strings.Contains(s, "shot.png' --approvals legal/approvals.yaml --reference REF --by NAME\n") {
 		t.Errorf("approve command missing or wrong:\n%s", s)
 	}
-	if strings.Contains(s, "c.png --reference") || strings.Count(s, "key art #1.png'") != 1 {
-		t.Errorf("approve command lists an approved file or a file twice:\n%s", s)
+	if strings.Contains(s, "c.png --reference") || strings.Contains(s, "latest.png --") || strings.Count(s, "key art #1.png'") != 1 {
+		t.Errorf("approve command lists an approved file, a link, or a file twice:\n%s", s)
+	}
+	for _, want := range []string{
+		"  Files that could not be read: make them readable and scan again, or accept them unread with --allow-unreadable.\n",
+		"  Symbolic links out of the delivery or dangling: replace each with the file it names",
+	} {
+		if !strings.Contains(s, want) {
+			t.Errorf("next steps: missing %q:\n%s", want, s)
+		}
+	}
+	r := rich()
+	r.Gate.Unsupported = UnsupportedFail
+	if s := writeText(t, r, TextOptions{}); !strings.Contains(s, "UNSUPPORTED FORMATS (4 files, 3.0 GiB, not inspected, failing the gate)") ||
+		!strings.Contains(s, "  Files of unsupported formats: check them by hand") {
+		t.Errorf("unsupported: fail:\n%s", s)
 	}
 	if strings.Contains(s, "SYMBOLIC LINKS") || strings.Contains(s, "plates/a.0001.exr") {
 		t.Errorf("links and unsupported paths are listed only with -v:\n%s", s)
