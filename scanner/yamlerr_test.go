@@ -18,7 +18,7 @@ func TestYAMLErrors(t *testing.T) {
 		want       []string
 	}{
 		{"unknown top-level key", "fail_on: high\nfial_on: low\n", false,
-			[]string{`policy.yaml:2: unknown key "fial_on" (did you mean "fail_on"? known keys: fail_on, strict, workers,`}},
+			[]string{`policy.yaml:2: unknown key "fial_on" (did you mean "fail_on"? known keys: fail_on, strict, `}},
 		{"unknown nested key", "rules:\n  prompt-embedded:\n    severity: high\n    disabld: true\n", false,
 			[]string{`policy.yaml:4: unknown key "rules.prompt-embedded.disabld" (did you mean "disabled"? known keys: severity, disabled)`}},
 		{"unknown key far from any", "colour: red\n", false,

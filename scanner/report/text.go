@@ -382,9 +382,14 @@ func (t *textWriter) policy() {
 	if p == nil {
 		return
 	}
+	if len(p.Files) == 0 && len(p.NotApplied) == 0 && len(p.Excluded) == 0 && t.r.Summary.Excluded == 0 {
+		t.line("policy: the defaults (no policy, ignore or approvals file)")
+		t.line("")
+		return
+	}
 	t.heading(colorBold, "POLICY")
 	if len(p.Files) == 0 {
-		t.line("  defaults (no policy, ignore or approvals file)")
+		t.line("  the defaults (no policy, ignore or approvals file)")
 	}
 	nat := []int{0, 0, 0, 0}
 	for _, f := range p.Files {
@@ -434,6 +439,35 @@ func (t *textWriter) policy() {
 	t.line("")
 }
 
+// wrapSegments is wrap for a list: lines break only after ", " or "; ", so
+// that "12 high" stays together.
+func (t *textWriter) wrapSegments(first, rest, text string) {
+	lineW := t.limit(1 << 30)
+	var segs []string
+	from := 0
+	for i := 0; i+1 < len(text); i++ {
+		if (text[i] == ',' || text[i] == ';') && text[i+1] == ' ' {
+			segs = append(segs, text[from:i+2])
+			from = i + 2
+		}
+	}
+	if from < len(text) {
+		segs = append(segs, text[from:])
+	}
+	cur, empty := first, true
+	for _, s := range segs {
+		if !empty && displayWidth(cur)+displayWidth(strings.TrimRight(s, " ")) > lineW {
+			t.line(strings.TrimRight(cur, " "))
+			cur, empty = rest, true
+		}
+		cur += s
+		empty = false
+	}
+	if !empty {
+		t.line(strings.TrimRight(cur, " "))
+	}
+}
+
 // loud prints a warning wrapped at the width, in colour.
 func (t *textWriter) loud(text string) {
 	if !t.o.Color {
@@ -451,7 +485,7 @@ func (t *textWriter) loud(text string) {
 
 // summary prints the counts, then the gate's verdict and its reasons.
 func (t *textWriter) summary() {
-	t.wrap("", "  ", SummaryLine(t.r))
+	t.wrapSegments("", "  ", SummaryLine(t.r))
 	g := t.r.Gate
 	if g == nil {
 		return

@@ -121,8 +121,10 @@ func TestTextPassingGateHasNoNextSteps(t *testing.T) {
 	r := sample()
 	r.Gate = &Gate{FailOn: "high", Strict: true, Unsupported: UnsupportedReport}
 	r.Findings[0].Severity = rules.Low
+	r.Policy = &Policy{TreePolicy: true}
 	s := writeText(t, r, TextOptions{})
-	if !strings.Contains(s, "\ngate passed (fail-on high)\n") || strings.Contains(s, "Next steps") || strings.Contains(s, "* fails") {
+	if !strings.Contains(s, "\ngate passed (fail-on high)\n") || strings.Contains(s, "Next steps") || strings.Contains(s, "* fails") ||
+		!strings.Contains(s, "\npolicy: the defaults (no policy, ignore or approvals file)\n") || strings.Contains(s, "POLICY") {
 		t.Errorf("passing gate:\n%s", s)
 	}
 }
