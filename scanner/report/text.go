@@ -124,11 +124,18 @@ func (t *textWriter) heading(color, s string) {
 // (one line when unlimited): the first line starts with first, the next
 // ones with rest. A word wider than a line is cut.
 func (t *textWriter) wrap(first, rest, text string) {
+	for _, l := range t.wrapLines(first, rest, text) {
+		t.line(l)
+	}
+}
+
+func (t *textWriter) wrapLines(first, rest, text string) []string {
 	lineW := t.limit(1 << 30)
+	var lines []string
 	cur, empty := first, true
 	for _, word := range strings.Fields(text) {
 		if !empty && displayWidth(cur)+1+displayWidth(word) > lineW {
-			t.line(cur)
+			lines = append(lines, cur)
 			cur, empty = rest, true
 		}
 		if !empty {
@@ -138,8 +145,9 @@ func (t *textWriter) wrap(first, rest, text string) {
 		empty = false
 	}
 	if !empty {
-		t.line(cur)
+		lines = append(lines, cur)
 	}
+	return lines
 }
 
 // limit returns the width a line may take, or fallback when unlimited.
@@ -158,8 +166,8 @@ func (t *textWriter) findings() {
 		return
 	}
 	type row struct {
-		f                    *Finding
-		path, gen, msg, stat string
+		f                          *Finding
+		path, rule, gen, msg, stat string
 	}
 	rows := make([]row, len(r.Findings))
 	nat := []int{0, 0, 0, 0} // path, rule, generator, message
@@ -169,13 +177,13 @@ func (t *textWriter) findings() {
 		if gen == "" {
 			gen = "-"
 		}
-		rw := row{f: f, path: t.displayPath(f.Root, f.Path), gen: clean(gen), msg: clean(f.Message), stat: statusText(*f)}
+		rw := row{f: f, path: t.displayPath(f.Root, f.Path), rule: clean(f.Rule), gen: clean(gen), msg: clean(f.Message), stat: statusText(*f)}
 		if f.LinkTarget != "" {
 			rw.msg += " (through a link to " + clean(f.LinkTarget) + ")"
 		}
 		rows[i] = rw
 		nat[0] = max(nat[0], min(capPath, displayWidth(rw.path)))
-		nat[1] = max(nat[1], displayWidth(f.Rule))
+		nat[1] = max(nat[1], min(capGenerator, displayWidth(rw.rule)))
 		nat[2] = max(nat[2], min(capGenerator, displayWidth(rw.gen)))
 		nat[3] = max(nat[3], min(capMessage, displayWidth(rw.msg))+displayWidth(rw.stat))
 	}
@@ -216,7 +224,7 @@ func (t *textWriter) findings() {
 			}
 			t.line(strings.TrimRight(lead+
 				padRight(cutLeft(rw.path, widths[0]), widths[0])+"  "+
-				padRight(rw.f.Rule, widths[1])+"  "+gen+
+				padRight(cutRight(rw.rule, widths[1]), widths[1])+"  "+gen+
 				cutRight(rw.msg, min(msgW, capMessage))+stat, " "))
 			if t.o.Evidence {
 				for _, e := range rw.f.Evidence {
@@ -470,15 +478,7 @@ func (t *textWriter) wrapSegments(first, rest, text string) {
 
 // loud prints a warning wrapped at the width, in colour.
 func (t *textWriter) loud(text string) {
-	if !t.o.Color {
-		t.wrap("! ", "  ", text)
-		return
-	}
-	sub := &textWriter{ew: t.ew, r: t.r, o: t.o}
-	var b strings.Builder
-	sub.ew = &errWriter{w: &b}
-	sub.wrap("! ", "  ", text)
-	for _, l := range strings.Split(strings.TrimSuffix(b.String(), "\n"), "\n") {
+	for _, l := range t.wrapLines("! ", "  ", text) {
 		t.line(t.paint(colorLoud, l))
 	}
 }
