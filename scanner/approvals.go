@@ -78,7 +78,7 @@ func LoadApprovals(path string) (*Approvals, error) {
 	dec := yaml.NewDecoder(bytes.NewReader(b))
 	dec.KnownFields(true)
 	if err := dec.Decode(a); err != nil && !errors.Is(err, io.EOF) {
-		return nil, fmt.Errorf("approvals %s: %w", path, err)
+		return nil, yamlError(path, b, a, err)
 	}
 	for i := range a.Entries {
 		if err := a.Entries[i].check(); err != nil {

@@ -68,7 +68,7 @@ func LoadConfig(path string) (*Config, error) {
 	dec := yaml.NewDecoder(bytes.NewReader(b))
 	dec.KnownFields(true)
 	if err := dec.Decode(&c); err != nil && !errors.Is(err, io.EOF) { // an empty file is an empty config
-		return nil, fmt.Errorf("config %s: %w", path, err)
+		return nil, yamlError(path, b, &c, err)
 	}
 	c.Path = path
 	if err := c.check(); err != nil {

@@ -13,6 +13,7 @@ import (
 	"os"
 	"os/signal"
 	"runtime/debug"
+	"strings"
 
 	"github.com/provscan/provscan/scanner"
 )
@@ -55,21 +56,46 @@ func (e usageError) Error() string { return e.err.Error() }
 func (e usageError) Unwrap() error { return e.err }
 
 // run executes the command line and returns the exit code. Any error other
-// than errFindings, including cobra's own usage errors, exits 2.
+// than errFindings, including cobra's own usage errors, exits 2. After a
+// mistake on the command line (not after a configuration or scan error), it
+// points at the help of the command in use.
 func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	root := newRootCmd(stdout, stderr)
 	root.SetArgs(args)
-	err := root.ExecuteContext(ctx)
+	cmd, err := root.ExecuteContextC(ctx)
 	switch {
 	case err == nil:
 		return exitOK
 	case errors.Is(err, errFindings):
 		return exitFindings
 	}
-	fmt.Fprintf(stderr, "provscan: %v\n", err)
-	var ue usageError
-	if errors.As(err, &ue) || isCobraUsage(err) {
-		fmt.Fprintln(stderr, "Run 'provscan --help' for usage.")
+	fmt.Fprintf(stderr, "provscan: %s\n", strings.TrimRight(err.Error(), "\n"))
+	if isUsage(err) {
+		if cmd == nil {
+			cmd = root
+		}
+		fmt.Fprintf(stderr, "Run '%s --help' for usage.\n", cmd.CommandPath())
 	}
 	return exitFailure
+}
+
+// isUsage reports whether err is a mistake on the command line. A policy,
+// approvals or baseline file that cannot be read or is wrong is a
+// configuration error: it exits 2 too, but the command's help would not fix it.
+func isUsage(err error) bool {
+	var ce *scanner.ConfigError
+	if errors.As(err, &ce) {
+		return false
+	}
+	var ue usageError
+	if !errors.As(err, &ue) {
+		return isCobraUsage(err)
+	}
+	msg := ue.Error()
+	for _, p := range []string{"config", "approvals", "baseline", "both "} { // the errors of scanner.Resolve's files
+		if strings.HasPrefix(msg, p) {
+			return false
+		}
+	}
+	return true
 }

@@ -31,7 +31,7 @@ func writeReport(w io.Writer, format string, r *report.Report, verbose bool) err
 	case "junit":
 		return report.WriteJUnit(w, r)
 	default:
-		return report.WriteText(w, r, report.TextOptions{Color: report.ColorFor(w), Evidence: verbose})
+		return report.WriteText(w, r, report.TextOptions{Color: report.ColorFor(w), Evidence: verbose, Width: report.WidthFor(w)})
 	}
 }
 

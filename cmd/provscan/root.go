@@ -18,7 +18,10 @@ generative-AI marker as a finding. Its exit code gates a handoff:
 0 nothing at or above --fail-on, 1 findings at or above it, 2 usage error or scan failure.`,
 		SilenceUsage:  true,
 		SilenceErrors: true,
+		Version:       toolVersion(),
 	}
+	root.SetVersionTemplate(versionLine()) // --version prints what `provscan version` prints
+	root.Flags().BoolP("version", "", false, "print the version and the Go version it was built with")
 	root.SetOut(stdout)
 	root.SetErr(stderr)
 	root.SetFlagErrorFunc(func(_ *cobra.Command, err error) error { return usageError{err} })

@@ -22,11 +22,15 @@ func FuzzWriters(f *testing.F) {
 		r := &Report{
 			Schema: SchemaVersion, Tool: Tool{Name: "provscan", Version: "fuzz"}, Roots: []string{root}, RootDirs: []string{"/" + root},
 			Findings: []Finding{{Path: path, Root: root, Rule: rules.GenAIGenerator, Severity: rules.High, Generator: value,
-				Message: msg, Status: StatusOpen, FailsGate: true, Fingerprint: "x:" + path,
+				Message: msg, Status: StatusOpen, FailsGate: true, Fingerprint: "x:" + path, LinkTarget: value,
 				Evidence: []Evidence{{Container: value, Location: msg, Field: path, Value: value}}}},
-			Errors:  []Error{{Path: path, Error: value, Root: root}},
-			Scanned: []ScannedFile{{Root: root, Path: path}},
-			Gate:    &Gate{FailOn: "high", Failed: true, Failing: 1},
+			Errors:      []Error{{Path: path, Error: value, Root: root}},
+			Scanned:     []ScannedFile{{Root: root, Path: path}},
+			Gate:        &Gate{FailOn: "high", Strict: true, Unsupported: UnsupportedFail, Failed: true, Failing: 1, Reasons: []string{msg, value}},
+			Unsupported: []UnsupportedFile{{Path: path, Root: root, Size: 1, Head: value, LooksLike: msg}},
+			Links:       []Link{{Path: path, Root: root, Target: value, Resolved: msg, Outcome: LinkOutside}},
+			Policy: &Policy{Files: []PolicyFile{{Kind: msg, Path: value, Source: "root", SHA256: value}},
+				NotApplied: []PolicyFile{{Kind: "ignore", Path: path, Source: "root"}}, Excluded: []Excluded{{Path: path, Root: root, By: value}}},
 		}
 		var b bytes.Buffer
 		if err := WriteJSON(&b, r); err != nil || !json.Valid(b.Bytes()) {
@@ -63,6 +67,9 @@ func FuzzWriters(f *testing.F) {
 		}
 		b.Reset()
 		if err := WriteText(&b, r, TextOptions{Evidence: true}); err != nil {
+			t.Fatal(err)
+		}
+		if err := WriteText(&b, r, TextOptions{Width: 60}); err != nil {
 			t.Fatal(err)
 		}
 		for _, c := range b.String() {

@@ -14,6 +14,7 @@ type junitSuites struct {
 	Tests    int          `xml:"tests,attr"`
 	Failures int          `xml:"failures,attr"`
 	Errors   int          `xml:"errors,attr"`
+	Skipped  int          `xml:"skipped,attr"`
 	Suites   []junitSuite `xml:"testsuite"`
 }
 
@@ -36,9 +37,19 @@ type junitProperty struct {
 type junitCase struct {
 	Name      string         `xml:"name,attr"`
 	Classname string         `xml:"classname,attr"`
-	Failures  []junitProblem `xml:"failure,omitempty"`
+	Failure   *junitProblem  `xml:"failure,omitempty"`
 	Errors    []junitProblem `xml:"error,omitempty"`
+	Skipped   *junitSkipped  `xml:"skipped,omitempty"`
 	SystemOut string         `xml:"system-out,omitempty"`
+
+	failing []junitItem // what fails the gate in this file, merged into Failure
+}
+
+// junitItem is one reason a test case fails.
+type junitItem struct{ head, typ, text string }
+
+type junitSkipped struct {
+	Message string `xml:"message,attr"`
 }
 
 type junitProblem struct {
@@ -48,10 +59,13 @@ type junitProblem struct {
 }
 
 // WriteJUnit writes r as JUnit XML: one test suite per scanned root, one test
-// case per scanned file (archive members included), a <failure> per finding
-// that fails the gate, an <error> per file that could not be scanned. Other
-// findings (below the threshold, approved, allowed) are listed in the test
-// case's system-out.
+// case per scanned file (archive members included), with one <failure> when
+// findings of the file fail the gate (its message counts them, its text
+// lists each), an <error> per file that could not be scanned, and files of
+// unsupported formats <skipped> (or failed, when the gate's unsupported is
+// "fail"). Other findings (below the threshold, approved, allowed) are listed
+// in the test case's system-out. The gate's verdict and reasons are
+// properties of each suite.
 func WriteJUnit(w io.Writer, r *Report) error {
 	type key struct{ root, path string }
 	cases := map[key]*junitCase{}
@@ -82,11 +96,7 @@ func WriteJUnit(w io.Writer, r *Report) error {
 	for _, f := range r.Findings {
 		c := get(f.Root, f.Path)
 		if f.FailsGate {
-			c.Failures = append(c.Failures, junitProblem{
-				Message: fmt.Sprintf("%s (%s): %s", f.Rule, f.Severity, f.Message),
-				Type:    f.Rule,
-				Text:    junitDetail(f),
-			})
+			c.failing = append(c.failing, junitItem{fmt.Sprintf("%s (%s): %s", f.Rule, f.Severity, f.Message), f.Rule, junitDetail(f)})
 			continue
 		}
 		line := fmt.Sprintf("%s %s [%s]: %s", f.Severity, f.Rule, f.Status, f.Message)
@@ -99,6 +109,28 @@ func WriteJUnit(w io.Writer, r *Report) error {
 		c := get(e.Root, e.Path)
 		c.Errors = append(c.Errors, junitProblem{Message: e.Error, Type: "scan-error", Text: e.Error})
 	}
+	unsupportedFails := r.Gate != nil && r.Gate.Unsupported == UnsupportedFail
+	for _, u := range r.Unsupported {
+		c := get(u.Root, u.Path)
+		msg := "not inspected: a format provscan does not read"
+		if u.LooksLike != "" {
+			msg += " (looks like " + u.LooksLike + ")"
+		}
+		if unsupportedFails {
+			c.failing = append(c.failing, junitItem{"unsupported: " + msg + "; the policy's unsupported: fail makes it fail the gate", "unsupported",
+				fmt.Sprintf("size: %d\nhead: %s\n", u.Size, u.Head)})
+			continue
+		}
+		if c.Skipped == nil {
+			c.Skipped = &junitSkipped{Message: msg}
+		}
+	}
+	for _, c := range cases {
+		if len(c.failing) > 0 {
+			c.Failure = junitFailure(c.failing)
+			c.Skipped = nil // a failed case is not skipped
+		}
+	}
 	top := junitSuites{Name: "provscan"}
 	for i := range suites {
 		s := &suites[i]
@@ -106,19 +138,27 @@ func WriteJUnit(w io.Writer, r *Report) error {
 			c := cases[k]
 			s.Cases = append(s.Cases, *c)
 			s.Tests++
-			if len(c.Failures) > 0 {
+			switch {
+			case c.Failure != nil:
 				s.Failures++
-			}
-			if len(c.Errors) > 0 {
+			case len(c.Errors) > 0:
 				s.Errors++
+			case c.Skipped != nil:
+				s.Skipped++
 			}
 		}
-		if r.Gate != nil {
-			s.Properties = []junitProperty{{"fail_on", r.Gate.FailOn}, {"strict", fmt.Sprint(r.Gate.Strict)}}
+		if g := r.Gate; g != nil {
+			verdict := "passed"
+			if g.Failed {
+				verdict = "failed"
+			}
+			s.Properties = []junitProperty{{"gate", verdict}, {"fail_on", g.FailOn}, {"strict", fmt.Sprint(g.Strict)},
+				{"unsupported", g.Unsupported}, {"gate_reasons", strings.Join(g.Reasons, "; ")}}
 		}
 		top.Tests += s.Tests
 		top.Failures += s.Failures
 		top.Errors += s.Errors
+		top.Skipped += s.Skipped
 	}
 	top.Suites = suites
 	if _, err := io.WriteString(w, xml.Header); err != nil {
@@ -131,6 +171,29 @@ func WriteJUnit(w io.Writer, r *Report) error {
 	}
 	_, err := io.WriteString(w, "\n")
 	return err
+}
+
+// junitFailure merges what fails the gate in one file into one failure: its
+// message counts the findings, its text lists every one.
+func junitFailure(fs []junitItem) *junitProblem {
+	if len(fs) == 1 {
+		return &junitProblem{Message: fs[0].head, Type: fs[0].typ, Text: fs[0].text}
+	}
+	var ids []string
+	seen := map[string]bool{}
+	var b strings.Builder
+	for i, f := range fs {
+		if !seen[f.typ] {
+			seen[f.typ] = true
+			ids = append(ids, f.typ)
+		}
+		fmt.Fprintf(&b, "--- finding %d of %d: %s\n%s", i+1, len(fs), f.head, f.text)
+	}
+	return &junitProblem{
+		Message: fmt.Sprintf("%d findings fail the gate: %s", len(fs), strings.Join(ids, ", ")),
+		Type:    strings.Join(ids, ","),
+		Text:    b.String(),
+	}
 }
 
 func junitDetail(f Finding) string {

@@ -68,7 +68,7 @@ func TestWriteText(t *testing.T) {
 	if strings.Index(s, "HIGH (1)") > strings.Index(s, "INFO (1)") {
 		t.Errorf("severity groups out of order:\n%s", s)
 	}
-	want := "provscan: 3 files scanned, 1 flagged, 2 findings (1 high, 1 info), 0 errors; read 2.0 KiB of 3.0 MiB in 0 ms\n"
+	want := "provscan: 3 files scanned; 1 file with findings, 2 findings (1 high, 1 info); 0 errors; read 2.0 KiB of 3.0 MiB in 0 ms\n"
 	if !strings.HasSuffix(s, want) {
 		t.Errorf("summary line:\n%s\nwant suffix %q", s, want)
 	}

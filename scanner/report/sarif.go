@@ -40,7 +40,12 @@ var securitySeverity = map[rules.Severity]string{
 // the table, one result per finding with its location relative to the
 // scanned root (uriBaseId %SRCROOT%, or ROOTn for the n-th extra root), the
 // evidence in the message and the properties, approved and allowed findings
-// as accepted external suppressions, and scan errors as notifications.
+// as accepted external suppressions. What was not inspected (scan errors,
+// unreadable files, files of unsupported formats) becomes tool execution
+// notifications, at level error when it fails the gate, else warning; the
+// gate's verdict and reasons are in the invocation (exitCode and its
+// description, and the "gate" property). A completed scan is a successful
+// execution whatever the verdict: only an interrupted scan is not.
 func WriteSARIF(w io.Writer, r *Report) error {
 	log, err := sarif.New(sarif.Version210)
 	if err != nil {
@@ -122,6 +127,9 @@ func WriteSARIF(w io.Writer, r *Report) error {
 		if f.Reason != "" {
 			props["reason"] = f.Reason
 		}
+		if f.LinkTarget != "" {
+			props["link_target"] = f.LinkTarget
+		}
 		res.Properties = props
 		switch f.Status {
 		case StatusApproved:
@@ -137,13 +145,65 @@ func WriteSARIF(w io.Writer, r *Report) error {
 	}
 
 	inv := &sarif.Invocation{}
-	ok := true
+	ok := !r.Incomplete
 	inv.ExecutionSuccessful = &ok
-	for _, e := range r.Errors {
-		n := sarif.NewNotification().WithLevel("error").WithMessage(sarif.NewTextMessage(e.Path + ": " + e.Error))
-		art := sarif.NewArtifactLocation().WithUri(relURI(e.Path)).WithUriBaseId(base(e.Root))
+	notify := func(id, level, root, p, msg string, props sarif.Properties) {
+		n := sarif.NewNotification().WithLevel(level).WithMessage(sarif.NewTextMessage(msg)).
+			WithDescriptor(sarif.NewReportingDescriptorReference().WithId(id))
+		art := sarif.NewArtifactLocation().WithUri(relURI(p)).WithUriBaseId(base(root))
 		n.WithLocations([]*sarif.Location{sarif.NewLocation().WithPhysicalLocation(sarif.NewPhysicalLocation().WithArtifactLocation(art))})
+		n.Properties = props
 		inv.ToolExecutionNotifications = append(inv.ToolExecutionNotifications, n)
+	}
+	g := r.Gate
+	level := func(fails bool) string {
+		if fails {
+			return "error"
+		}
+		return "warning"
+	}
+	unreadableFails := g == nil || (g.Strict && !g.AllowUnreadable)
+	for _, e := range r.Errors {
+		notify("not-inspected", level(unreadableFails), e.Root, e.Path, e.Path+": not inspected: "+e.Error, nil)
+	}
+	for _, f := range r.Findings {
+		if f.Rule == rules.Unreadable {
+			notify("not-inspected", level(f.FailsGate), f.Root, f.Path, f.Path+": not inspected: "+f.Message, nil)
+		}
+	}
+	for _, u := range r.Unsupported {
+		msg := fmt.Sprintf("%s: not inspected: a format provscan does not read (%d bytes", u.Path, u.Size)
+		if u.LooksLike != "" {
+			msg += ", looks like " + u.LooksLike
+		}
+		msg += ")"
+		props := sarif.Properties{"size": u.Size, "head": u.Head}
+		if u.LooksLike != "" {
+			props["looks_like"] = u.LooksLike
+		}
+		notify("unsupported-format", level(g != nil && g.Unsupported == UnsupportedFail), u.Root, u.Path, msg, props)
+	}
+	if g != nil {
+		code, desc := 0, "gate passed"
+		if g.Failed {
+			code, desc = 1, "gate failed"
+			if len(g.Reasons) > 0 {
+				desc += ": " + strings.Join(g.Reasons, "; ")
+			}
+		}
+		if r.Incomplete {
+			code, desc = 2, "scan interrupted: the results are incomplete"
+		}
+		inv.ExitCode, inv.ExitCodeDescription = &code, &desc
+		reasons := g.Reasons
+		if reasons == nil {
+			reasons = []string{}
+		}
+		inv.Properties = sarif.Properties{"gate": map[string]any{
+			"failed": g.Failed, "fail_on": g.FailOn, "failing": g.Failing, "not_inspected": g.NotInspected,
+			"unsupported": g.Unsupported, "allow_unreadable": g.AllowUnreadable, "allow_empty": g.AllowEmpty,
+			"reasons": reasons,
+		}}
 	}
 	run.Invocations = []*sarif.Invocation{inv}
 	log.AddRun(run)

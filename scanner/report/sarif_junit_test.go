@@ -156,7 +156,8 @@ func TestSARIF(t *testing.T) {
 	if approved != 1 || allowed != 1 {
 		t.Errorf("suppressions: approved %d allowed %d", approved, allowed)
 	}
-	if inv := run.Invocations; len(inv) != 1 || inv[0].ExecutionSuccessful == nil || len(inv[0].Notifications) != 1 {
+	// The scan error and the unreadable file, both not inspected.
+	if inv := run.Invocations; len(inv) != 1 || inv[0].ExecutionSuccessful == nil || len(inv[0].Notifications) != 2 {
 		t.Errorf("invocations %+v", inv)
 	}
 }
@@ -218,5 +219,167 @@ func TestJUnit(t *testing.T) {
 	}
 	if failures != doc.Failures || errors != doc.Errors {
 		t.Errorf("counted %d failures, %d errors; attributes say %d, %d", failures, errors, doc.Failures, doc.Errors)
+	}
+}
+
+func TestSARIFNotInspectedAndGate(t *testing.T) {
+	r := rich()
+	var buf bytes.Buffer
+	if err := WriteSARIF(&buf, r); err != nil {
+		t.Fatal(err)
+	}
+	var log struct {
+		Runs []struct {
+			Results []struct {
+				RuleID     string         `json:"ruleId"`
+				Properties map[string]any `json:"properties"`
+			} `json:"results"`
+			Invocations []struct {
+				ExecutionSuccessful *bool  `json:"executionSuccessful"`
+				ExitCode            *int   `json:"exitCode"`
+				ExitCodeDescription string `json:"exitCodeDescription"`
+				Notifications       []struct {
+					Level      string              `json:"level"`
+					Descriptor struct{ ID string } `json:"descriptor"`
+					Message    struct{ Text string }
+					Locations  []struct {
+						PhysicalLocation struct {
+							ArtifactLocation struct {
+								URI string `json:"uri"`
+							} `json:"artifactLocation"`
+						} `json:"physicalLocation"`
+					} `json:"locations"`
+					Properties map[string]any `json:"properties"`
+				} `json:"toolExecutionNotifications"`
+				Properties struct {
+					Gate struct {
+						Failed  bool     `json:"failed"`
+						Reasons []string `json:"reasons"`
+					} `json:"gate"`
+				} `json:"properties"`
+			} `json:"invocations"`
+		} `json:"runs"`
+	}
+	if err := json.Unmarshal(buf.Bytes(), &log); err != nil {
+		t.Fatal(err)
+	}
+	inv := log.Runs[0].Invocations[0]
+	// A failing gate is not a tool failure.
+	if inv.ExecutionSuccessful == nil || !*inv.ExecutionSuccessful || inv.ExitCode == nil || *inv.ExitCode != 1 {
+		t.Errorf("execution %v exit %v", inv.ExecutionSuccessful, inv.ExitCode)
+	}
+	if !inv.Properties.Gate.Failed || len(inv.Properties.Gate.Reasons) != 2 || !strings.Contains(inv.ExitCodeDescription, "gate failed: 4 findings at or above high; 2 files") {
+		t.Errorf("gate in the invocation: %+v %q", inv.Properties.Gate, inv.ExitCodeDescription)
+	}
+	levels := map[string][]string{}
+	for _, n := range inv.Notifications {
+		levels[n.Descriptor.ID] = append(levels[n.Descriptor.ID], n.Level)
+		if len(n.Locations) != 1 || n.Locations[0].PhysicalLocation.ArtifactLocation.URI == "" {
+			t.Errorf("notification without location: %+v", n)
+		}
+		if n.Descriptor.ID == "unsupported-format" && n.Properties["head"] == nil {
+			t.Errorf("unsupported notification without head: %+v", n)
+		}
+	}
+	// The strict gate fails on what was not inspected (error); unsupported
+	// files are reported only (warning).
+	if strings.Join(levels["not-inspected"], " ") != "error error" || strings.Join(levels["unsupported-format"], " ") != "warning warning warning warning" {
+		t.Errorf("notification levels %v", levels)
+	}
+	var link bool
+	for _, res := range log.Runs[0].Results {
+		if res.RuleID == rules.SymlinkUnchecked && res.Properties["link_target"] == "stills/c.png" {
+			link = true
+		}
+	}
+	if !link {
+		t.Error("the symlink-unchecked finding is not an ordinary result with its link target")
+	}
+
+	r.Gate.Unsupported, r.Gate.Strict, r.Incomplete = UnsupportedFail, false, true
+	buf.Reset()
+	if err := WriteSARIF(&buf, r); err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(buf.String(), `"executionSuccessful": false`) || strings.Count(buf.String(), `"level": "error"`) < 4 {
+		t.Errorf("an interrupted scan is not a successful execution; unsupported: fail gives errors:\n%s", buf.String())
+	}
+}
+
+func TestJUnitOneFailurePerCase(t *testing.T) {
+	parse := func(r *Report) (doc struct {
+		Tests    int `xml:"tests,attr"`
+		Failures int `xml:"failures,attr"`
+		Skipped  int `xml:"skipped,attr"`
+		Suites   []struct {
+			Properties []struct {
+				Name  string `xml:"name,attr"`
+				Value string `xml:"value,attr"`
+			} `xml:"properties>property"`
+			Cases []struct {
+				Name     string `xml:"name,attr"`
+				Failures []struct {
+					Type    string `xml:"type,attr"`
+					Message string `xml:"message,attr"`
+					Text    string `xml:",chardata"`
+				} `xml:"failure"`
+				Skipped []struct {
+					Message string `xml:"message,attr"`
+				} `xml:"skipped"`
+			} `xml:"testcase"`
+		} `xml:"testsuite"`
+	}) {
+		var buf bytes.Buffer
+		if err := WriteJUnit(&buf, r); err != nil {
+			t.Fatal(err)
+		}
+		if err := xml.Unmarshal(buf.Bytes(), &doc); err != nil {
+			t.Fatalf("%v\n%s", err, buf.String())
+		}
+		return doc
+	}
+	doc := parse(rich())
+	var keyArt, skipped int
+	for _, c := range doc.Suites[0].Cases {
+		if len(c.Failures) > 1 {
+			t.Errorf("%s: %d failures, want one", c.Name, len(c.Failures))
+		}
+		if c.Name == "stills/key art #1.png" {
+			keyArt++
+			f := c.Failures[0]
+			if f.Message != "2 findings fail the gate: genai-generator, prompt-embedded" || f.Type != "genai-generator,prompt-embedded" ||
+				!strings.Contains(f.Text, "--- finding 1 of 2: genai-generator (high)") || !strings.Contains(f.Text, "--- finding 2 of 2: prompt-embedded (high)") ||
+				!strings.Contains(f.Text, "evidence: PNG tEXt @33") {
+				t.Errorf("merged failure: %+v", f)
+			}
+		}
+		if strings.HasPrefix(c.Name, "plates/") || c.Name == "README" {
+			if len(c.Skipped) != 1 || !strings.Contains(c.Skipped[0].Message, "not inspected") || len(c.Failures) != 0 {
+				t.Errorf("unsupported case %+v", c)
+			}
+			skipped++
+		}
+	}
+	if keyArt != 1 || skipped != 4 || doc.Skipped != 4 {
+		t.Errorf("key art cases %d, skipped cases %d (attribute %d)", keyArt, skipped, doc.Skipped)
+	}
+	props := map[string]string{}
+	for _, p := range doc.Suites[0].Properties {
+		props[p.Name] = p.Value
+	}
+	if props["gate"] != "failed" || props["gate_reasons"] != "4 findings at or above high; 2 files could not be inspected (unreadable or errors)" {
+		t.Errorf("properties %v", props)
+	}
+
+	r := rich()
+	r.Gate.Unsupported = UnsupportedFail
+	doc = parse(r)
+	if doc.Skipped != 0 {
+		t.Errorf("unsupported: fail still skips %d cases", doc.Skipped)
+	}
+	for _, c := range doc.Suites[0].Cases {
+		if c.Name == "README" && (len(c.Failures) != 1 || c.Failures[0].Type != "unsupported" || !strings.Contains(c.Failures[0].Text, "head: 68656c6c6f0a")) {
+			t.Errorf("unsupported: fail: %+v", c)
+		}
 	}
 }
