@@ -22,6 +22,7 @@ test-race:
 lint:
 	$(GO) vet $(PKGS)
 	$(GO) tool staticcheck $(PKGS)
+	$(GO) mod tidy -diff
 
 # Regenerate the sample deliverables tree (commit the result).
 testdata:

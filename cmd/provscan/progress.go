@@ -5,10 +5,10 @@ import (
 	"fmt"
 	"io"
 	"os"
-	"strings"
 	"sync"
 	"time"
 
+	"github.com/schollz/progressbar/v3"
 	"golang.org/x/term"
 
 	"github.com/provscan/provscan/scanner"
@@ -37,140 +37,138 @@ func progressOn(stderr io.Writer, quiet bool) bool {
 	return !quiet && isTerminal(stderr)
 }
 
-// progressEvery is how often the bar is redrawn.
+// progressEvery is how often the bar is redrawn at most.
 const progressEvery = 100 * time.Millisecond
 
-// progressState is what the bar shows.
-type progressState struct {
-	files     int
-	total     int // from the pre-count; 0 while it runs
-	bytes     int64
-	elapsed   time.Duration
-	countDone bool // the pre-count ended (total may still be 0: nothing to count)
-}
-
-// startProgress draws a progress bar on stderr (files done of the total,
-// files per second, bytes) and counts the files to scan in the background
-// for its total: until the count arrives the bar shows an indeterminate
-// sweep, then the percentage. It returns the callback for
+// startProgress draws a progress bar on stderr and counts the files to scan
+// in the background for its total. It returns the callback for
 // scanner.Options.Progress and a function that removes the bar.
 func startProgress(ctx context.Context, stderr io.Writer, roots []string, opts scanner.Options) (func(scanner.Progress), func()) {
-	var mu sync.Mutex
-	st := progressState{}
-	start := time.Now()
-	width := terminalWidth(stderr)
-	draw := func() {
-		mu.Lock()
-		s := st
-		mu.Unlock()
-		s.elapsed = time.Since(start)
-		fmt.Fprint(stderr, "\r"+renderProgress(s, width-1)+"\x1b[K")
-	}
+	p := newProgress(stderr, terminalWidth(stderr))
 	cctx, cancel := context.WithCancel(ctx)
 	go func() {
-		n := scanner.Count(cctx, roots, opts)
-		mu.Lock()
-		if cctx.Err() == nil {
-			st.total, st.countDone = n, true
-		}
-		mu.Unlock()
-	}()
-	stop := make(chan struct{})
-	var wg sync.WaitGroup
-	wg.Add(1)
-	go func() {
-		defer wg.Done()
-		t := time.NewTicker(progressEvery)
-		defer t.Stop()
-		draw()
-		for {
-			select {
-			case <-stop:
-				return
-			case <-t.C:
-				draw()
-			}
+		if n := scanner.Count(cctx, roots, opts); cctx.Err() == nil {
+			p.counted(n)
 		}
 	}()
-	update := func(p scanner.Progress) {
-		mu.Lock()
-		st.files, st.bytes = p.Files, p.Bytes
-		mu.Unlock()
+	return p.update, func() {
+		cancel()
+		p.close()
 	}
-	var once sync.Once
-	done := func() {
-		once.Do(func() {
-			cancel()
-			close(stop)
-			wg.Wait()
-			fmt.Fprint(stderr, "\r\x1b[K") // clear the line for the report
-		})
-	}
-	return update, done
 }
 
-// renderProgress draws the bar in at most width columns:
+// progress draws the progress of a scan with schollz/progressbar: a spinner
+// with the running count until the pre-count gives a total, then a bar with
+// the percentage, the files done of the total and the files per second.
 //
-//	scanning  42% [#########.............]  1234/2937 files  312 files/s  1.2 GiB
-//
-// With no total yet, a block sweeps across the bar and the count is shown
-// without a total. Parts are dropped from the right when the width is
-// short; the bar keeps at least 10 columns.
-func renderProgress(s progressState, width int) string {
-	secs := s.elapsed.Seconds()
-	rate := "0 files/s"
-	if secs > 0 {
-		r := float64(s.files) / secs
-		if r < 10 {
-			rate = fmt.Sprintf("%.1f files/s", r)
-		} else {
-			rate = fmt.Sprintf("%.0f files/s", r)
-		}
+// A progressbar of unknown length keeps its count modulo its width, so a bar
+// started without a total and given one later shows a wrong percentage: the
+// determinate bar is a new one, made when the total arrives and set to the
+// files done so far.
+type progress struct {
+	mu      sync.Mutex
+	w       io.Writer
+	width   int // columns of the terminal
+	spinner *progressbar.ProgressBar
+	bar     *progressbar.ProgressBar
+	start   time.Time
+	files   int
+	total   int
+	bytes   int64
+	closed  bool
+}
+
+func newProgress(w io.Writer, width int) *progress {
+	p := &progress{w: w, width: width, start: time.Now()}
+	p.spinner = progressbar.NewOptions64(-1, p.options(false)...)
+	return p
+}
+
+// barReserve is what the other parts of a determinate bar take of a line:
+// " 42% [" ... "] (12345/29370) scanning: 3080 files/s, 12.3 GiB".
+const barReserve = 56
+
+// options are those of both bars. The rate and the bytes are in the
+// description, at the end of the line: the library's own rate of a bar made
+// when the count arrives would divide the files done so far by an instant.
+// No spinner ticker: the spinner turns with each file, and nothing writes to
+// the terminal from another goroutine.
+func (p *progress) options(known bool) []progressbar.Option {
+	o := []progressbar.Option{
+		progressbar.OptionSetWriter(p.w),
+		progressbar.OptionShowDescriptionAtLineEnd(),
+		progressbar.OptionThrottle(progressEvery),
+		progressbar.OptionSetSpinnerChangeInterval(0),
+		progressbar.OptionSetElapsedTime(false),
+		progressbar.OptionSetPredictTime(false),
+		progressbar.OptionSetTheme(progressbar.Theme{Saucer: "#", SaucerPadding: ".", BarStart: "[", BarEnd: "]"}),
 	}
-	known := s.total > 0
-	head := "scanning     "
-	count := fmt.Sprintf("%d files", s.files)
 	if known {
-		pct := 100 * s.files / s.total
-		if pct > 100 || s.files > s.total {
-			pct = 100 // files appeared after the count
-		}
-		head = fmt.Sprintf("scanning %3d%%", pct)
-		count = fmt.Sprintf("%d/%d files", s.files, s.total)
-	} else if !s.countDone {
-		count += " (counting)"
+		o = append(o, progressbar.OptionShowCount(), progressbar.OptionSetWidth(max(10, p.width-barReserve)))
 	}
-	tail := []string{count, rate, report.HumanBytes(s.bytes)}
-	const minBar = 10
-	for len(tail) > 1 && len(head)+3+minBar+2+len(strings.Join(tail, "  ")) > width {
-		tail = tail[:len(tail)-1]
+	return o
+}
+
+// description says the rate and the bytes done (and, before the count, the files).
+func (p *progress) description(counted bool) string {
+	rate := float64(p.files) / max(time.Since(p.start).Seconds(), 0.001)
+	d := fmt.Sprintf("%.0f files/s, %s", rate, report.HumanBytes(p.bytes))
+	if !counted {
+		return fmt.Sprintf("scanning: %d files, %s (counting)", p.files, d)
 	}
-	rest := "  " + strings.Join(tail, "  ")
-	barW := max(minBar, width-len(head)-3-len(rest))
-	bar := make([]byte, barW)
-	for i := range bar {
-		bar[i] = '.'
+	return "scanning: " + d
+}
+
+// update records the files done and redraws.
+func (p *progress) update(u scanner.Progress) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if p.closed {
+		return
 	}
-	if known {
-		fill := min(barW, barW*s.files/s.total)
-		for i := range fill {
-			bar[i] = '#'
-		}
-	} else { // an indeterminate sweep: a block of 3 bouncing at 10 steps a second
-		block := min(3, barW)
-		span := barW - block
-		pos := int(s.elapsed / progressEvery)
-		if span > 0 {
-			pos %= 2 * span
-			if pos > span {
-				pos = 2*span - pos
-			}
-		} else {
-			pos = 0
-		}
-		for i := pos; i < pos+block; i++ {
-			bar[i] = '#'
-		}
+	added := u.Files - p.files
+	p.files = u.Files
+	p.bytes = u.Bytes
+	// The count first, then the description: each redraws, within the
+	// throttle, so a frame may show the rate of one file earlier.
+	if p.bar == nil {
+		_ = p.spinner.Add(max(added, 0))
+		p.spinner.Describe(p.description(false))
+		return
 	}
-	return head + " [" + string(bar) + "]" + rest
+	if p.files > p.total { // files appeared after the count
+		p.total = p.files
+		p.bar.ChangeMax(p.total)
+	}
+	_ = p.bar.Set(p.files)
+	p.bar.Describe(p.description(true))
+}
+
+// counted switches to the determinate bar once the total is known.
+func (p *progress) counted(total int) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if p.closed || p.bar != nil || total <= 0 {
+		return
+	}
+	_ = p.spinner.Clear()
+	p.total = max(total, p.files)
+	p.bar = progressbar.NewOptions64(int64(p.total), append(p.options(true), progressbar.OptionSetDescription(p.description(true)))...)
+	_ = p.bar.Set(p.files) // the first frame: not throttled
+}
+
+// close removes the bar from the terminal, for the report.
+func (p *progress) close() {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if p.closed {
+		return
+	}
+	p.closed = true
+	b := p.spinner
+	if p.bar != nil {
+		b = p.bar
+	}
+	_ = b.Exit()
+	fmt.Fprint(p.w, "\r\x1b[K")
 }
