@@ -86,18 +86,21 @@ func runApprove(cmd *cobra.Command, args []string, f *approveFlags, stdout, stde
 	}
 	opts, err := f.options(cmd, args)
 	if err != nil {
-		return usageError{err}
+		if strings.HasPrefix(err.Error(), "--") {
+			return usageError{err} // a flag's value
+		}
+		return err // the policy file: its error names the file, the line and the key
 	}
 	targets, warnings, err := scanner.ApproveTargets(cmd.Context(), args, f.rule, opts)
 	for _, w := range warnings {
 		fmt.Fprintln(stderr, "provscan: warning:", report.Clean(w, 400))
 	}
 	if err != nil {
-		return usageError{err}
+		return err // a file that is missing, unreadable or has nothing to approve: not a usage error
 	}
 	entries, err := scanner.ApprovalEntries(targets, f.rule, f.reference, f.by, f.expires)
 	if err != nil {
-		return usageError{err}
+		return err
 	}
 	if f.dryRun {
 		for _, e := range entries {

@@ -252,3 +252,18 @@ func TestApproveEndToEnd(t *testing.T) {
 		}
 	})
 }
+
+// TestApproveErrorsAreNotUsageErrors: a file that cannot be approved is exit
+// 2 with the reason, without the "Run --help" hint that only a mistake on
+// the command line gets.
+func TestApproveErrorsAreNotUsageErrors(t *testing.T) {
+	missing := filepath.Join(t.TempDir(), "nope.png")
+	code, _, stderr := runCLI("approve", missing, "--reference", "R", "--by", "B", "--approvals", filepath.Join(t.TempDir(), "a.yaml"))
+	if code != 2 || !strings.Contains(stderr, "no such file") || strings.Contains(stderr, "--help") {
+		t.Errorf("missing file: exit %d, stderr %q", code, stderr)
+	}
+	code, _, stderr = runCLI("approve", missing, "--by", "B")
+	if code != 2 || !strings.Contains(stderr, "Run 'provscan approve --help'") {
+		t.Errorf("missing --reference: exit %d, stderr %q", code, stderr)
+	}
+}

@@ -202,7 +202,10 @@ func junitDetail(f Finding) string {
 	if f.Generator != "" {
 		fmt.Fprintf(&b, "generator: %s\n", f.Generator)
 	}
-	fmt.Fprintf(&b, "confidence: %s\nsha256: %s\n", f.Confidence, f.SHA256)
+	fmt.Fprintf(&b, "confidence: %s\n", f.Confidence)
+	if f.SHA256 != "" {
+		fmt.Fprintf(&b, "sha256: %s\n", f.SHA256)
+	}
 	if f.Note != "" {
 		fmt.Fprintf(&b, "note: %s\n", f.Note)
 	}

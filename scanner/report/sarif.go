@@ -105,7 +105,7 @@ func WriteSARIF(w io.Writer, r *Report) error {
 		art := sarif.NewArtifactLocation().WithUri(relURI(f.Path)).WithUriBaseId(base(f.Root))
 		res.AddLocation(sarif.NewLocation().WithPhysicalLocation(sarif.NewPhysicalLocation().WithArtifactLocation(art)))
 		if f.Fingerprint != "" {
-			res.WithPartialFingerPrints(map[string]any{"provscanFingerprint/v1": f.Fingerprint})
+			res.WithPartialFingerPrints(map[string]any{"provscanFingerprint/v2": f.Fingerprint})
 		}
 		props := sarif.Properties{
 			"severity":   f.Severity.String(),
@@ -113,10 +113,12 @@ func WriteSARIF(w io.Writer, r *Report) error {
 			"confidence": f.Confidence,
 			"format":     f.Format,
 			"size":       f.Size,
-			"sha256":     f.SHA256,
 			"status":     f.Status,
 			"fails_gate": f.FailsGate,
 			"evidence":   nonNilEvidence(f.Evidence),
+		}
+		if f.SHA256 != "" {
+			props["sha256"] = f.SHA256
 		}
 		if f.Generator != "" {
 			props["generator"] = f.Generator

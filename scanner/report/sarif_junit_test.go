@@ -133,7 +133,7 @@ func TestSARIF(t *testing.T) {
 	if first.Locations[0].PhysicalLocation.ArtifactLocation.URI != "stills/key%20art%20%231.png" || first.Level != "error" {
 		t.Errorf("first result: %+v", first)
 	}
-	if !strings.Contains(first.Message.Text, "Evidence: PNG tEXt at offset 33, prompt = ") || first.PartialFingerprints["provscanFingerprint/v1"] == "" {
+	if !strings.Contains(first.Message.Text, "Evidence: PNG tEXt at offset 33, prompt = ") || first.PartialFingerprints["provscanFingerprint/v2"] == "" {
 		t.Errorf("evidence or fingerprint missing: %q %v", first.Message.Text, first.PartialFingerprints)
 	}
 	if ev, ok := first.Properties["evidence"].([]any); !ok || len(ev) != 1 {
