@@ -213,6 +213,9 @@ func TestGateTreePolicyCannotSwitchItOff(t *testing.T) {
 	if len(rep.Policy.NotApplied) != 2 {
 		t.Errorf("the tree's .provscan.yaml and .provscanignore must be named as not applied: %+v", rep.Policy.NotApplied)
 	}
+	if r := runBinary(t, bin, work, "scan", "--config", studio, deliv); !strings.Contains(r.stdout, ".provscanignore") || !strings.Contains(r.stdout, "not applied") {
+		t.Errorf("the text report must name the tree files it did not apply:\n%s", r.stdout)
+	}
 	// --no-tree-policy does the same without a config.
 	r = runBinary(t, bin, work, "scan", "--no-tree-policy", "--format", "json", deliv)
 	if rep := parseReport(t, r); r.code != 1 || len(rep.Policy.NotApplied) != 2 || len(rep.Policy.Files) != 0 {
@@ -251,6 +254,9 @@ func TestGateEmptyScan(t *testing.T) {
 	r := runBinary(t, bin, work, "scan", "--format", "json", empty)
 	if r.code != 1 || !strings.Contains(strings.Join(parseReport(t, r).Gate.Reasons, "\n"), "no file was inspected") {
 		t.Errorf("empty folder: exit %d, want 1 with the reason\n%s", r.code, r.stdout)
+	}
+	if r := runBinary(t, bin, work, "scan", empty); r.code != 1 || !strings.Contains(r.stdout, "no file was inspected") {
+		t.Errorf("the text report must say why an empty scan fails: exit %d\n%s", r.code, r.stdout)
 	}
 	if r := runBinary(t, bin, work, "scan", "--allow-empty", empty); r.code != 0 {
 		t.Errorf("--allow-empty: exit %d", r.code)
