@@ -16,6 +16,7 @@ import (
 	"strings"
 
 	"github.com/provscan/provscan/scanner"
+	"github.com/provscan/provscan/scanner/report"
 )
 
 // Exit codes.
@@ -55,6 +56,26 @@ type usageError struct{ err error }
 func (e usageError) Error() string { return e.err.Error() }
 func (e usageError) Unwrap() error { return e.err }
 
+// maxErrorRunes bounds each line of an error message on the terminal.
+const maxErrorRunes = 2000
+
+// cleanError returns the message of err for the terminal. It may quote a
+// policy key, a path or a value from a file, so it is escaped: nothing in it
+// can draw on the terminal or start a line. A configuration error lists its
+// problems one a line (their keys and values are quoted where they are
+// made); the lines after the first are indented.
+func cleanError(err error) string {
+	var ce *scanner.ConfigError
+	if !errors.As(err, &ce) {
+		return report.Clean(strings.TrimRight(err.Error(), "\n"), maxErrorRunes)
+	}
+	lines := strings.Split(strings.TrimRight(err.Error(), "\n"), "\n")
+	for i, l := range lines {
+		lines[i] = report.Clean(l, maxErrorRunes)
+	}
+	return strings.Join(lines, "\n  ")
+}
+
 // run executes the command line and returns the exit code. Any error other
 // than errFindings, including cobra's own usage errors, exits 2. After a
 // mistake on the command line (not after a configuration or scan error), it
@@ -69,7 +90,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	case errors.Is(err, errFindings):
 		return exitFindings
 	}
-	fmt.Fprintf(stderr, "provscan: %s\n", strings.TrimRight(err.Error(), "\n"))
+	fmt.Fprintf(stderr, "provscan: %s\n", cleanError(err))
 	if isUsage(err) {
 		if cmd == nil {
 			cmd = root

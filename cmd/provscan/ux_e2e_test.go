@@ -108,12 +108,24 @@ func TestUX(t *testing.T) {
 		os.WriteFile(filepath.Join(work, "typo.yaml"), []byte("fail_on: high\nfial_on: low\nworkers: many\n"), 0o644)
 		r := runBinary(t, bin, work, "scan", "--config", "typo.yaml", "deliverables")
 		want := "provscan: typo.yaml:2: unknown key \"fial_on\" (did you mean \"fail_on\"? known keys: fail_on,"
-		if r.code != 2 || !strings.HasPrefix(r.stderr, want) || !strings.Contains(r.stderr, "\ntypo.yaml:3: key workers: want a whole number, not \"many\"\n") {
+		if r.code != 2 || !strings.HasPrefix(r.stderr, want) || !strings.Contains(r.stderr, "\n  typo.yaml:3: key workers: want a whole number, not \"many\"\n") {
 			t.Errorf("exit %d, stderr:\n%s\nwant prefix %s", r.code, r.stderr, want)
 		}
 		for _, leak := range []string{"scanner.", "!!", "unmarshal", "into int"} {
 			if strings.Contains(r.stderr, leak) {
 				t.Errorf("%q leaks into %q", leak, r.stderr)
+			}
+		}
+	})
+
+	t.Run("an error quoting a hostile name cannot draw on the terminal", func(t *testing.T) {
+		for _, args := range [][]string{
+			{"approve", "deliverables/\x1b[2K\rgate passed.png", "--reference", "R", "--by", "B"},
+			{"scan", "deliverables/\x1b]0;title\a\nprovscan: gate passed"},
+		} {
+			r := runBinary(t, bin, work, args...)
+			if r.code != 2 || strings.ContainsAny(r.stderr, "\x1b\r\a") || strings.Count(r.stderr, "\n") != 1 {
+				t.Errorf("%q: exit %d, stderr %q", args[1], r.code, r.stderr)
 			}
 		}
 	})
