@@ -70,7 +70,7 @@ func (a *Approvals) build() {
 
 // LoadApprovals reads and checks an approvals file.
 func LoadApprovals(path string) (*Approvals, error) {
-	b, err := os.ReadFile(path)
+	b, err := ReadControlFile(path, MaxApprovalsFile)
 	if err != nil {
 		return nil, fmt.Errorf("approvals: %w", err)
 	}
@@ -245,7 +245,7 @@ Append entries with: provscan approve PATH... --reference REF --by NAME [--expir
 // present (same hash, rule and reference) are not added twice. The file is
 // replaced atomically. It returns how many entries were added.
 func AppendApprovals(path string, entries []ApprovalEntry) (int, error) {
-	b, err := os.ReadFile(path)
+	b, err := ReadControlFile(path, MaxApprovalsFile)
 	if err != nil && !errors.Is(err, fs.ErrNotExist) {
 		return 0, err
 	}

@@ -7,7 +7,6 @@ import (
 	"encoding/hex"
 	"encoding/json"
 	"fmt"
-	"os"
 	"slices"
 	"strconv"
 	"strings"
@@ -87,7 +86,7 @@ type baselineEntry struct {
 
 // LoadBaseline reads a JSON report written by provscan scan --format json.
 func LoadBaseline(path string) (*Baseline, error) {
-	b, err := os.ReadFile(path)
+	b, err := ReadControlFile(path, MaxBaselineFile)
 	if err != nil {
 		return nil, fmt.Errorf("baseline: %w", err)
 	}

@@ -60,7 +60,7 @@ type AllowedGenerator struct {
 // LoadConfig reads and checks a policy file. Unknown keys, unknown rules,
 // bad severities and bad globs are errors.
 func LoadConfig(path string) (*Config, error) {
-	b, err := os.ReadFile(path)
+	b, err := ReadControlFile(path, MaxPolicyFile)
 	if err != nil {
 		return nil, fmt.Errorf("config: %w", err)
 	}
@@ -141,10 +141,12 @@ func parseFindingSeverity(s string) (rules.Severity, error) {
 // order:
 //  1. explicit, when given (--config);
 //  2. with tree true, the .provscan.yaml of the scanned root folders (two
-//     roots with different files are an error: pass --config);
+//     roots with different files are an error: pass --config). One that is
+//     not a regular file (a link, a folder) is an error: a policy from
+//     inside the delivery must be the delivery's own file;
 //  3. the nearest .provscan.yaml in the working directory or one of its
-//     parents (as linters find theirs), unless tree is false and that file
-//     lies inside a scanned root.
+//     parents (as linters find theirs); with tree false, files inside a
+//     scanned root are passed over and the search goes on above them.
 //
 // "" means none.
 func FindConfig(explicit string, roots []string, tree bool) (path, source string, err error) {
@@ -157,13 +159,24 @@ func FindConfig(explicit string, roots []string, tree bool) (path, source string
 	if tree {
 		found := ""
 		for _, r := range roots {
-			p := filepath.Join(r, ConfigFile)
-			if fi, err := os.Stat(p); err == nil && fi.Mode().IsRegular() {
-				if found != "" && !sameFile(found, p) {
-					return "", "", fmt.Errorf("both %s and %s exist: choose one with --config", found, p)
-				}
-				found = p
+			if fi, err := os.Stat(r); err != nil || !fi.IsDir() {
+				continue
 			}
+			p := filepath.Join(r, ConfigFile)
+			fi, err := os.Lstat(p)
+			if err != nil {
+				continue
+			}
+			if !fi.Mode().IsRegular() {
+				if fi.IsDir() {
+					continue // a folder of that name is a deliverable
+				}
+				return "", "", fmt.Errorf("%s is not a regular file (%s): a policy inside the delivery must be the delivery's own file; give --config", p, fi.Mode().Type())
+			}
+			if found != "" && !sameFile(found, p) {
+				return "", "", fmt.Errorf("both %s and %s exist: choose one with --config", found, p)
+			}
+			found = p
 		}
 		if found != "" {
 			return found, sourceRoot, nil
@@ -175,10 +188,7 @@ func FindConfig(explicit string, roots []string, tree bool) (path, source string
 	}
 	for dir := wd; ; {
 		p := filepath.Join(dir, ConfigFile)
-		if fi, err := os.Stat(p); err == nil && fi.Mode().IsRegular() {
-			if !tree && insideRoots(p, roots) {
-				return "", "", nil
-			}
+		if fi, err := os.Stat(p); err == nil && fi.Mode().IsRegular() && !(!tree && insideRoots(p, roots)) {
 			if rel, err := filepath.Rel(wd, p); err == nil {
 				p = rel
 			}
@@ -192,25 +202,37 @@ func FindConfig(explicit string, roots []string, tree bool) (path, source string
 	}
 }
 
-// insideRoots reports whether path lies under one of the root folders.
+// insideRoots reports whether path, or the file it links to, lies under
+// one of the root folders.
 func insideRoots(path string, roots []string) bool {
 	ap, err := filepath.Abs(path)
 	if err != nil {
 		return true
 	}
-	if rp, err := filepath.EvalSymlinks(ap); err == nil {
-		ap = rp
+	if under(ap, roots) {
+		return true
 	}
+	if rp, err := filepath.EvalSymlinks(ap); err == nil {
+		return under(rp, roots)
+	}
+	return false
+}
+
+// under reports whether the absolute path ap lies under one of the roots.
+func under(ap string, roots []string) bool {
 	for _, r := range roots {
 		ar, err := filepath.Abs(r)
 		if err != nil {
 			continue
 		}
-		if rr, err := filepath.EvalSymlinks(ar); err == nil {
-			ar = rr
+		candidates := []string{ar}
+		if rr, err := filepath.EvalSymlinks(ar); err == nil && rr != ar {
+			candidates = append(candidates, rr)
 		}
-		if rel, err := filepath.Rel(ar, ap); err == nil && rel != ".." && !strings.HasPrefix(rel, "../") {
-			return true
+		for _, c := range candidates {
+			if rel, err := filepath.Rel(c, ap); err == nil && rel != ".." && !strings.HasPrefix(rel, "../") {
+				return true
+			}
 		}
 	}
 	return false

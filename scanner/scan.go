@@ -8,6 +8,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -53,6 +54,7 @@ func Scan(ctx context.Context, roots []string, opts Options) (*report.Report, er
 	var walkFindings []report.Finding
 	var stats walkStats
 	var links []report.Link
+	var aliases []alias
 	var excluded []report.Excluded
 	pol := &report.Policy{TreePolicy: !opts.NoTreePolicy}
 	if opts.Policy != nil {
@@ -66,7 +68,7 @@ func Scan(ctx context.Context, roots []string, opts Options) (*report.Report, er
 	go func() {
 		defer close(walkDone)
 		defer close(jobs)
-		w := &walker{ctx: ctx, opts: &opts, visited: map[fileID]bool{}, roots: rs, control: control}
+		w := &walker{ctx: ctx, opts: &opts, roots: rs, control: control}
 		w.emit = func(j job) bool {
 			select {
 			case jobs <- j:
@@ -82,6 +84,15 @@ func Scan(ctx context.Context, roots []string, opts Options) (*report.Report, er
 			links = append(links, l)
 			if f != nil {
 				walkFindings = append(walkFindings, *f)
+			}
+		}
+		w.onAlias = func(a alias) {
+			if len(aliases) < maxAliases {
+				aliases = append(aliases, a)
+			} else if len(aliases) == maxAliases {
+				aliases = append(aliases, a)
+				walkErrs = append(walkErrs, report.Error{Root: a.Root, Path: a.Path,
+					Error: fmt.Sprintf("more than %d paths reached through symbolic links: findings of the rest are reported at their targets only", maxAliases)})
 			}
 		}
 		w.onExclude = func(e report.Excluded) {
@@ -133,6 +144,7 @@ func Scan(ctx context.Context, roots []string, opts Options) (*report.Report, er
 	interrupted := ctx.Err()
 	rep.Errors = append(rep.Errors, walkErrs...)
 	rep.Findings = append(rep.Findings, walkFindings...)
+	rep.Findings = append(rep.Findings, aliasFindings(rep.Findings, aliases)...)
 	rep.Links = links
 	pol.Excluded = excluded
 	rep.Policy = pol
@@ -432,4 +444,44 @@ func unsupportedFile(r io.ReaderAt, size int64, root, rel string) report.Unsuppo
 	head = head[:n]
 	return report.UnsupportedFile{Path: rel, Root: root, Size: size,
 		Head: hex.EncodeToString(head[:min(len(head), 16)]), LooksLike: provenance.LooksLike(head)}
+}
+
+// maxAliases bounds the link paths whose findings are copied from their
+// targets (the walk through links is bounded by maxLinked too).
+const maxAliases = maxLinked
+
+// aliasFindings returns, for each path reached through a link whose target
+// was inspected at its own path, a copy of the target's findings (archive
+// members included) at the link's path: the policy of the link's path then
+// applies to them, so that a link from the deliverables into an allowed
+// folder cannot launder a finding.
+func aliasFindings(fs []report.Finding, aliases []alias) []report.Finding {
+	if len(aliases) == 0 {
+		return nil
+	}
+	byTarget := map[string][]alias{}
+	for _, a := range aliases[:min(len(aliases), maxAliases)] {
+		k := a.TargetRoot + "\x00" + a.TargetPath
+		byTarget[k] = append(byTarget[k], a)
+	}
+	var out []report.Finding
+	for _, f := range fs {
+		file, member, _ := strings.Cut(f.Path, "!/")
+		for _, a := range byTarget[f.Root+"\x00"+file] {
+			c := f
+			c.Root, c.Path, c.LinkTarget = a.Root, a.Path, f.Path
+			if member != "" {
+				c.Path += "!/" + member
+			}
+			switch {
+			case f.LinkTarget != "": // read through a link itself: name where it really lies
+				c.LinkTarget = f.LinkTarget
+			case a.TargetRoot != a.Root:
+				c.LinkTarget = join(a.TargetRoot, f.Path)
+			}
+			c.Evidence = append([]report.Evidence(nil), f.Evidence...)
+			out = append(out, c)
+		}
+	}
+	return out
 }

@@ -6,6 +6,7 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
+	"fmt"
 	"os"
 	"path/filepath"
 	"runtime"
@@ -98,6 +99,7 @@ func TestScanTree(t *testing.T) {
 		"a.png genai-generator",
 		"broken.jpg unreadable",
 		"deep/down/p.png prompt-embedded",
+		"link.png genai-generator", // link.png -> a.png: read once, reported at both paths
 		"pkg/archive.zip!/a.png genai-generator",
 		"pkg/x/a.panic.png unreadable",
 		"shots/other.c2pa genai-generator",
@@ -108,13 +110,13 @@ func TestScanTree(t *testing.T) {
 	}
 	s := r.Summary
 	// a.png clean.jpg notes.txt broken.jpg p.png photo.jpg photo.xmp other.c2pa archive.zip a.panic.png
-	if s.Files != 10 || s.Members != 2 || s.Unsupported != 2 || s.Flagged != 5 {
-		t.Errorf("summary files=%d members=%d unsupported=%d flagged=%d, want 10 2 2 5", s.Files, s.Members, s.Unsupported, s.Flagged)
+	if s.Files != 10 || s.Members != 2 || s.Unsupported != 2 || s.Flagged != 6 {
+		t.Errorf("summary files=%d members=%d unsupported=%d flagged=%d, want 10 2 2 6", s.Files, s.Members, s.Unsupported, s.Flagged)
 	}
 	if s.SkippedSpecial != 1 || s.SkippedSymlinks != 1 || s.Excluded != 3 {
 		t.Errorf("skipped special=%d symlinks=%d excluded=%d, want 1 1 3", s.SkippedSpecial, s.SkippedSymlinks, s.Excluded)
 	}
-	if s.ByRule[rules.GenAIGenerator] != 4 || s.BySeverity["high"] != 4 || s.BySeverity["info"] != 2 || s.BySeverity["medium"] != 1 {
+	if s.ByRule[rules.GenAIGenerator] != 5 || s.BySeverity["high"] != 5 || s.BySeverity["info"] != 2 || s.BySeverity["medium"] != 1 {
 		t.Errorf("by_rule/by_severity wrong: %v %v", s.ByRule, s.BySeverity)
 	}
 	for _, f := range r.Findings {
@@ -175,23 +177,11 @@ func TestSHA256OnlyWhenAsked(t *testing.T) {
 	}
 }
 
-func TestSymlinks(t *testing.T) {
+// symlinkTree writes files and links (name -> target) under a new folder.
+func symlinkTree(t *testing.T, files map[string]string, links map[string]string) string {
+	t.Helper()
 	dir := t.TempDir()
-	outside := t.TempDir()
-	writeTree(t, dir, map[string]string{"a/x.png": "GENAI\n", "b/y.png": "CLEAN\n", "proxies/p.png": "GENAI\n", "proxies/q.png": "CLEAN\n"})
-	writeTree(t, outside, map[string]string{"o.png": "GENAI\n"})
-	links := map[string]string{
-		"a/up":            "..",                            // back to the root: reached at its own paths
-		"b/toA":           "../a",                          // a second way into a: reached at its own paths
-		"a/x-link.png":    "x.png",                         // a file reached at its own path: inspected once
-		"a/dangling.png":  "missing.png",                   // nowhere
-		"a/loop.png":      "loop.png",                      // a link to itself
-		"b/out.png":       filepath.Join(outside, "o.png"), // outside every root
-		"b/outdir":        outside,                         // a folder outside every root
-		"final/proxy.png": "../proxies/p.png",              // into an excluded folder: inspected through the link
-		"final/proxies":   "../proxies",                    // a folder that is excluded: walked through the link
-		"final/again":     "proxies",                       // the same folder a second time, through a link
-	}
+	writeTree(t, dir, files)
 	for name, target := range links {
 		p := filepath.Join(dir, filepath.FromSlash(name))
 		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
@@ -201,53 +191,175 @@ func TestSymlinks(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
+	return dir
+}
+
+func linkOutcomes(r *report.Report) map[string]string {
+	m := map[string]string{}
+	for _, l := range r.Links {
+		m[l.Path] = l.Outcome + " " + l.Resolved
+	}
+	return m
+}
+
+func TestSymlinks(t *testing.T) {
+	outside := t.TempDir()
+	writeTree(t, outside, map[string]string{"o.png": "GENAI\n"})
+	dir := symlinkTree(t,
+		map[string]string{"a/x.png": "GENAI\n", "b/y.png": "CLEAN\n", "proxies/p.png": "GENAI\n", "proxies/q.png": "CLEAN\n"},
+		map[string]string{
+			"a/up":            "..",                            // back to a folder that holds it: a loop
+			"b/toA":           "../a",                          // a second way into a: its files are inspected at their own paths
+			"a/x-link.png":    "x.png",                         // a file reached at its own path: read once, reported at both
+			"a/dangling.png":  "missing.png",                   // nowhere
+			"a/loop.png":      "loop.png",                      // a link to itself
+			"b/out.png":       filepath.Join(outside, "o.png"), // outside every root
+			"b/outdir":        outside,                         // a folder outside every root
+			"b/proc.png":      "/proc/self/cwd/a/x.png",        // resolves against provscan, not the delivery
+			"final/proxy.png": "../proxies/p.png",              // into an excluded folder: inspected through the link
+			"final/again":     "../proxies",                    // an excluded folder: walked through the link
+			"final/proxies":   "../proxies",                    // the same folder a second time: each file read once
+		})
 	r := scanWithin(t, []string{dir}, Options{Exclude: []string{"proxies/**"}})
 	got := strings.Join(paths(r.Findings), ",")
 	want := strings.Join([]string{
-		"a/dangling.png symlink-unchecked", "a/loop.png symlink-unchecked", "a/x.png genai-generator",
-		"b/out.png symlink-unchecked", "b/outdir symlink-unchecked",
-		"final/again/p.png genai-generator", "final/proxy.png genai-generator",
+		"a/dangling.png symlink-unchecked", "a/loop.png symlink-unchecked",
+		"a/x-link.png genai-generator", "a/x.png genai-generator",
+		"b/out.png symlink-unchecked", "b/outdir symlink-unchecked", "b/proc.png symlink-unchecked",
+		// through b/toA, its links are the delivery's paths too
+		"b/toA/dangling.png symlink-unchecked", "b/toA/loop.png symlink-unchecked",
+		"b/toA/x-link.png genai-generator", "b/toA/x.png genai-generator",
+		"final/again/p.png genai-generator", "final/proxies/p.png genai-generator", "final/proxy.png genai-generator",
 	}, ",")
 	if got != want {
 		t.Errorf("findings\n got %s\nwant %s", got, want)
 	}
-	outcome := map[string]string{}
-	for _, l := range r.Links {
-		outcome[l.Path] = l.Outcome + " " + l.Resolved
-	}
-	wantOutcome := map[string]string{
-		"a/up": "inspected ", "b/toA": "inspected a", "a/x-link.png": "inspected a/x.png",
-		"a/dangling.png": "dangling ", "a/loop.png": "dangling ", "b/out.png": "outside ", "b/outdir": "outside ",
-		"final/proxy.png": "inspected proxies/p.png", "final/again": "inspected proxies", "final/proxies": "loop proxies",
-	}
-	for p, w := range wantOutcome {
+	outcome := linkOutcomes(r)
+	for p, w := range map[string]string{
+		"a/up": "loop .", "b/toA": "inspected a", "a/x-link.png": "inspected a/x.png",
+		"a/dangling.png": "dangling ", "a/loop.png": "loop ", "b/out.png": "outside ", "b/outdir": "outside ", "b/proc.png": "outside ",
+		"final/proxy.png": "inspected proxies/p.png", "final/again": "inspected proxies", "final/proxies": "inspected proxies",
+	} {
 		if outcome[p] != w {
 			t.Errorf("link %s: %q, want %q", p, outcome[p], w)
 		}
 	}
-	if len(r.Links) != len(wantOutcome) {
-		t.Errorf("%d links reported, want %d: %+v", len(r.Links), len(wantOutcome), r.Links)
-	}
+	targets := map[string]string{}
 	for _, f := range r.Findings {
-		switch f.Path {
-		case "final/proxy.png", "final/again/p.png":
-			if f.LinkTarget == "" {
-				t.Errorf("%s: reached through a link but link_target is empty", f.Path)
-			}
-		case "b/out.png":
-			if f.Severity != rules.High || !f.FailsGate || len(f.Evidence) != 1 || f.Evidence[0].Value != filepath.Join(outside, "o.png") {
-				t.Errorf("outside link finding: %+v", f)
-			}
+		targets[f.Path] = f.LinkTarget
+		if f.Path == "b/out.png" && (f.Severity != rules.High || !f.FailsGate || len(f.Evidence) != 1 || f.Evidence[0].Value != filepath.Join(outside, "o.png")) {
+			t.Errorf("outside link finding: %+v", f)
 		}
 	}
-	// Each file once: a/x.png is not read again through a/x-link.png, a/up or b/toA;
-	// final/proxies is the proxies folder a second time (after final/again) and is not entered.
-	if r.Summary.Files != 5 {
-		t.Errorf("files = %d, want 5 (a/x.png, b/y.png, final/proxy.png, final/again/{p,q}.png)", r.Summary.Files)
+	for p, w := range map[string]string{"a/x.png": "", "a/x-link.png": "a/x.png", "b/toA/x.png": "a/x.png",
+		"final/proxy.png": "proxies/p.png", "final/again/p.png": "proxies/p.png", "final/proxies/p.png": "proxies/p.png"} {
+		if targets[p] != w {
+			t.Errorf("%s: link_target %q, want %q", p, targets[p], w)
+		}
+	}
+	// Read: a/x.png, b/y.png, final/proxy.png (proxies/p.png through the
+	// link), final/again/q.png; final/again/p.png is proxies/p.png again.
+	if r.Summary.Files != 4 {
+		t.Errorf("files = %d, want 4", r.Summary.Files)
 	}
 	if !r.Gate.Failed {
 		t.Error("links out of the delivery must fail the default gate")
 	}
+}
+
+// TestSymlinkBypasses holds the ways a delivery tried to get a file past
+// the gate through links and control-file names.
+func TestSymlinkBypasses(t *testing.T) {
+	t.Run("a folder named like a control file is walked", func(t *testing.T) {
+		dir := symlinkTree(t, map[string]string{".provscan.yaml/shot.png": "GENAI\n", ".provscanignore/shot.png": "GENAI\n"}, nil)
+		for _, o := range []Options{{}, {NoTreePolicy: true}} {
+			r := scanWithin(t, []string{dir}, o)
+			if got := strings.Join(paths(r.Findings), ","); got != ".provscan.yaml/shot.png genai-generator,.provscanignore/shot.png genai-generator" {
+				t.Errorf("NoTreePolicy=%v: %s", o.NoTreePolicy, got)
+			}
+		}
+	})
+	t.Run("a link to the applied ignore file is inspected through the link", func(t *testing.T) {
+		dir := symlinkTree(t, map[string]string{IgnoreFile: "GENAI\n"}, map[string]string{"stills/key-art.png": "../" + IgnoreFile})
+		r := scanWithin(t, []string{dir}, Options{})
+		if got := strings.Join(paths(r.Findings), ","); got != "stills/key-art.png genai-generator" {
+			t.Errorf("findings %s", got)
+		}
+	})
+	t.Run("a tree control file that is a link out of the delivery", func(t *testing.T) {
+		outside := t.TempDir()
+		writeTree(t, outside, map[string]string{"x.png": "GENAI\n"})
+		dir := symlinkTree(t, map[string]string{"a.png": "CLEAN\n"}, map[string]string{ConfigFile: outside, IgnoreFile: filepath.Join(outside, "x.png")})
+		r := scanWithin(t, []string{dir}, Options{NoTreePolicy: true})
+		if got := strings.Join(paths(r.Findings), ","); got != ".provscan.yaml symlink-unchecked,.provscanignore symlink-unchecked" {
+			t.Errorf("findings %s", got)
+		}
+	})
+	t.Run("a link to the parent of an excluded folder", func(t *testing.T) {
+		dir := symlinkTree(t, map[string]string{"editorial/proxies/shot.png": "GENAI\n", "editorial/cut.png": "CLEAN\n"},
+			map[string]string{"stills/ed": "../editorial"})
+		r := scanWithin(t, []string{dir}, Options{Exclude: []string{"editorial/proxies/**"}})
+		if got := strings.Join(paths(r.Findings), ","); got != "stills/ed/proxies/shot.png genai-generator" {
+			t.Errorf("findings %s", got)
+		}
+		if r.Summary.Files != 2 {
+			t.Errorf("files %d, want 2 (editorial/cut.png at its path, the proxy through the link)", r.Summary.Files)
+		}
+	})
+	t.Run("two links to an excluded folder, one of them excluding part of it", func(t *testing.T) {
+		dir := symlinkTree(t, map[string]string{"old.bak/proxies/shot.png": "GENAI\n"},
+			map[string]string{"editorial": "old.bak", "xfer": "old.bak"})
+		r := scanWithin(t, []string{dir}, Options{Exclude: []string{"editorial/proxies/**", "*.bak"}})
+		if got := strings.Join(paths(r.Findings), ","); got != "xfer/proxies/shot.png genai-generator" {
+			t.Errorf("findings %s", got)
+		}
+	})
+	t.Run("a link into an allowed folder carries its findings to the link's path and policy", func(t *testing.T) {
+		dir := symlinkTree(t, map[string]string{"work-in-progress/gen.png": "GENAI\n"},
+			map[string]string{"stills/final.png": "../work-in-progress/gen.png", "stills/wip": "../work-in-progress"})
+		cfg := &Config{Paths: []PathPolicy{{Path: "work-in-progress/**", Severity: "info", Allow: true, Reason: "wip"}}}
+		r := scanWithin(t, []string{dir}, Options{Config: cfg})
+		status := map[string]string{}
+		for _, f := range r.Findings {
+			status[f.Path] = f.Status
+		}
+		if status["work-in-progress/gen.png"] != report.StatusAllowed || status["stills/final.png"] != report.StatusOpen || status["stills/wip/gen.png"] != report.StatusOpen || !r.Gate.Failed {
+			t.Errorf("statuses %v, gate %+v", status, r.Gate)
+		}
+		if r.Summary.Files != 1 {
+			t.Errorf("files %d: the target is read once", r.Summary.Files)
+		}
+	})
+	t.Run("links that lead to each other", func(t *testing.T) {
+		dir := symlinkTree(t, map[string]string{"A/a.png": "CLEAN\n", "B/b.png": "GENAI\n"},
+			map[string]string{"l1": "l2", "l2": "l1", "A/toB": "../B", "B/toA": "../A"})
+		r := scanWithin(t, []string{dir}, Options{})
+		o := linkOutcomes(r)
+		if o["l1"] != "loop " || o["l2"] != "loop " || o["A/toB"] != "inspected B" || o["A/toB/toA"] != "loop A" {
+			t.Errorf("outcomes %v", o)
+		}
+		if got := strings.Join(paths(r.Findings), ","); !strings.Contains(got, "A/toB/b.png genai-generator") || !strings.Contains(got, "l1 symlink-unchecked") {
+			t.Errorf("findings %s", got)
+		}
+	})
+	t.Run("links that fan out are bounded", func(t *testing.T) {
+		// Each level links twice to the next: 2^20 paths through links.
+		files, links := map[string]string{"d20/x.png": "CLEAN\n"}, map[string]string{}
+		for i := 0; i < 20; i++ {
+			links[fmt.Sprintf("d%d/a", i)] = fmt.Sprintf("../d%d", i+1)
+			links[fmt.Sprintf("d%d/b", i)] = fmt.Sprintf("../d%d", i+1)
+			files[fmt.Sprintf("d%d/.keep", i)] = ""
+		}
+		dir := symlinkTree(t, files, links)
+		r := scanWithin(t, []string{dir}, Options{AllowEmpty: true})
+		failed := false
+		for _, e := range r.Errors {
+			failed = failed || strings.Contains(e.Error, "symbolic links lead to more than")
+		}
+		if !failed || !r.Gate.Failed {
+			t.Errorf("no error for the walk cut short: errors %+v", r.Errors)
+		}
+	})
 }
 
 func TestPermissionDenied(t *testing.T) {

@@ -74,7 +74,7 @@ func Resolve(roots []string, s Settings, base Options) (Options, error) {
 	if !tree {
 		for _, r := range dirRoots(roots) {
 			p := filepath.Join(r, ConfigFile)
-			if fi, err := os.Lstat(p); err == nil && !sameFile(p, cfgPath) {
+			if fi, err := os.Lstat(p); err == nil && !fi.IsDir() && !sameFile(p, cfgPath) {
 				pf := report.PolicyFile{Kind: kindPolicy, Path: p, Source: sourceRoot}
 				if fi.Mode().IsRegular() {
 					pf.SHA256 = fileSHA256(p)
@@ -140,7 +140,14 @@ func Resolve(roots []string, s Settings, base Options) (Options, error) {
 	}
 	if approvals == "" {
 		if _, err := os.Stat(ApprovalsFile); err == nil {
-			approvals, asource = ApprovalsFile, sourceDefault
+			switch {
+			case !insideRoots(ApprovalsFile, roots):
+				approvals, asource = ApprovalsFile, sourceDefault
+			case tree: // the delivery's own approvals: applied, and said so
+				approvals, asource = ApprovalsFile, sourceRoot
+			default:
+				pol.NotApplied = append(pol.NotApplied, policyFile(kindApprovals, ApprovalsFile, sourceRoot))
+			}
 		} else if !errors.Is(err, fs.ErrNotExist) {
 			return o, fmt.Errorf("approvals: %w", err)
 		}
@@ -182,7 +189,7 @@ func policyFile(kind, path, source string) report.PolicyFile {
 // fileSHA256 returns the hex SHA-256 of a small control file, or "" when it
 // cannot be read (it was read a moment before; the report then lacks the hash).
 func fileSHA256(path string) string {
-	b, err := os.ReadFile(path)
+	b, err := ReadControlFile(path, MaxBaselineFile)
 	if err != nil {
 		return ""
 	}

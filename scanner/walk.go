@@ -12,6 +12,7 @@ import (
 	"path"
 	"path/filepath"
 	"strings"
+	"syscall"
 
 	"github.com/bmatcuk/doublestar/v4"
 	gitignore "github.com/sabhiram/go-gitignore"
@@ -52,28 +53,46 @@ type walker struct {
 	emit    func(job) bool // false stops the walk
 	fail    func(root, rel string, err error)
 	stats   walkStats
-	visited map[fileID]bool // folders entered through a link, for loops
 	roots   []root
 	control *controlSet
 	ignores []*gitignore.GitIgnore // per root; nil when none applies
 
 	via          *via                                    // the link the current folder was reached through, if any
+	linkDirs     []string                                // real paths of the folders holding the links followed, and of their targets
+	linked       int                                     // entries walked through links so far
 	onLink       func(report.Link, *report.Finding)      // every link, with its finding if it has one
+	onAlias      func(a alias)                           // a link path whose target is inspected at its own path
+	viaEmitted   map[string]alias                        // files read through a link: real path -> the path they were read at
 	onExclude    func(report.Excluded)                   // every excluded path
 	onIgnoreFile func(f report.PolicyFile, applied bool) // every ignore file at a root
 }
 
-// via is a folder link being walked: paths under rel lie under target.
-type via struct{ rel, target string }
-
-// targetOf returns where rel really lies when the walk reached it through a
-// link to a folder, or "".
-func (v *via) targetOf(rel string) string {
-	if v == nil {
-		return ""
-	}
-	return v.target + strings.TrimPrefix(rel, v.rel)
+// via is a folder link being walked: paths under rel (in the link's root)
+// lie under target (relative to root ti).
+type via struct {
+	rel    string
+	ti     int
+	target string
 }
+
+// targetOf returns where rel really lies, relative to the root of the
+// target, when the walk reached it through a link to a folder.
+func (v *via) targetOf(rel string) string {
+	return path.Join(v.target, strings.TrimPrefix(rel, v.rel))
+}
+
+// alias is a path reached through a link whose target the walk inspects at
+// the target's own path: the findings there are reported at the link's path
+// too, under its policy.
+type alias struct {
+	Root, Path             string // the link's path
+	TargetRoot, TargetPath string // the target's path
+}
+
+// maxLinked bounds the entries walked through links in one scan: links to
+// folders that link to folders can make a tree of paths that grows
+// exponentially. Past it the walk through links stops with an error.
+const maxLinked = 100000
 
 // root describes a scanned root after validation.
 type root struct {
@@ -99,6 +118,9 @@ func resolveRoots(paths []string) ([]root, error) {
 		fi, err := os.Stat(clean) // a root named by the user is followed even if it is a link
 		if err != nil {
 			return nil, fmt.Errorf("cannot scan %s: %w", p, unwrapPathError(err))
+		}
+		if !fi.IsDir() && !fi.Mode().IsRegular() {
+			return nil, fmt.Errorf("cannot scan %s: not a regular file or folder (%s)", p, fi.Mode().Type())
 		}
 		if err := readable(clean, fi); err != nil {
 			return nil, fmt.Errorf("cannot scan %s: %w", p, unwrapPathError(err))
@@ -167,7 +189,7 @@ func (w *walker) walk(roots []root) {
 				return
 			}
 		case r.info.IsDir():
-			if !w.dir(i, r.path, "") {
+			if !w.dir(i, r.path, "", r.real) {
 				return
 			}
 		default:
@@ -202,7 +224,7 @@ func (w *walker) loadIgnore(r root) *gitignore.GitIgnore {
 		w.fail(r.given, IgnoreFile, fmt.Errorf("larger than %d bytes: not applied", maxIgnoreFile))
 		return nil
 	}
-	b, err := os.ReadFile(p)
+	b, err := ReadControlFile(p, maxIgnoreFile)
 	if err != nil {
 		w.fail(r.given, IgnoreFile, unwrapPathError(err))
 		return nil
@@ -210,6 +232,7 @@ func (w *walker) loadIgnore(r root) *gitignore.GitIgnore {
 	sum := sha256.Sum256(b)
 	pf.SHA256 = hex.EncodeToString(sum[:])
 	w.ignoreFile(pf, true)
+	w.control = w.control.with(p) // applied: not a deliverable
 	return gitignore.CompileIgnoreLines(strings.Split(string(b), "\n")...)
 }
 
@@ -221,8 +244,8 @@ func (w *walker) ignoreFile(pf report.PolicyFile, applied bool) {
 
 // dir walks one folder of root ri; it returns false when the walk must stop.
 // rel is the folder's path relative to the root as reported (through a link,
-// the link's path).
-func (w *walker) dir(ri int, dirPath, rel string) bool {
+// the link's path); realDir is where it really lies (absolute, no links).
+func (w *walker) dir(ri int, dirPath, rel, realDir string) bool {
 	r := w.roots[ri]
 	entries, err := os.ReadDir(dirPath)
 	if err != nil {
@@ -246,21 +269,26 @@ func (w *walker) dir(ri int, dirPath, rel string) bool {
 		if w.ctx.Err() != nil {
 			return false
 		}
+		if w.via != nil {
+			if w.linked++; w.linked == maxLinked {
+				w.fail(r.given, relOrDot(rel), fmt.Errorf("symbolic links lead to more than %d paths: the rest of what they lead to was not walked", maxLinked))
+			}
+			if w.linked >= maxLinked {
+				return true
+			}
+		}
 		name := e.Name()
 		childRel := path.Join(rel, name)
 		childPath := filepath.Join(dirPath, name)
-		if rel == "" && isControlFile(name) {
-			continue
-		}
-		if w.control.has(childPath) {
-			w.opts.logf("not scanning " + join(r.given, childRel) + ": a policy, approvals, baseline or report file of this scan")
-			continue
-		}
 		mode := e.Type()
 		if mode&fs.ModeSymlink != 0 {
-			if !w.link(ri, childPath, childRel) {
+			if !w.link(ri, childPath, childRel, filepath.Join(realDir, name)) {
 				return false
 			}
+			continue
+		}
+		if mode.IsRegular() && w.control.has(childPath) {
+			w.opts.logf("not scanning " + join(r.given, childRel) + ": a policy, ignore, approvals, baseline or report file of this scan")
 			continue
 		}
 		isDir := mode.IsDir()
@@ -270,11 +298,24 @@ func (w *walker) dir(ri int, dirPath, rel string) bool {
 		}
 		switch {
 		case isDir:
-			if !w.dir(ri, childPath, childRel) {
+			if !w.dir(ri, childPath, childRel, filepath.Join(realDir, name)) {
 				return false
 			}
 		case mode.IsRegular():
-			j := job{root: r.given, path: childPath, rel: childRel, linkTarget: w.via.targetOf(childRel)}
+			j := job{root: r.given, path: childPath, rel: childRel}
+			if w.via != nil {
+				// Reached through a link to a folder: a file the walk
+				// reaches at its own path is inspected there, once.
+				target := w.via.targetOf(childRel)
+				if w.reached(w.via.ti, target, false, filepath.Join(realDir, name)) {
+					w.aliased(alias{Root: r.given, Path: childRel, TargetRoot: w.roots[w.via.ti].given, TargetPath: target})
+					continue
+				}
+				j.linkTarget = w.linkTarget(w.via.ti, ri, target)
+				if !w.once(filepath.Join(realDir, name), r.given, childRel) {
+					continue
+				}
+			}
 			if sidecarExts[strings.ToLower(path.Ext(name))] {
 				if media := sidecarMedia(name, names()); media != "" {
 					j.sidecarOf = path.Join(rel, media)
@@ -291,6 +332,35 @@ func (w *walker) dir(ri int, dirPath, rel string) bool {
 	return true
 }
 
+// once reports whether the file at real, which the walk does not reach at
+// its own path, is read at (root, rel): the first path a link leads to it
+// at. A later path is an alias of that one.
+func (w *walker) once(real, root, rel string) bool {
+	if first, ok := w.viaEmitted[real]; ok {
+		w.aliased(alias{Root: root, Path: rel, TargetRoot: first.Root, TargetPath: first.Path})
+		return false
+	}
+	if w.viaEmitted == nil {
+		w.viaEmitted = map[string]alias{}
+	}
+	w.viaEmitted[real] = alias{Root: root, Path: rel}
+	return true
+}
+
+func (w *walker) aliased(a alias) {
+	if w.onAlias != nil {
+		w.onAlias(a)
+	}
+}
+
+// linkTarget names a target in root ti as seen from root ri.
+func (w *walker) linkTarget(ti, ri int, rel string) string {
+	if ti != ri {
+		return join(w.roots[ti].given, rel)
+	}
+	return relOrDot(rel)
+}
+
 func (w *walker) exclude(r root, rel string, isDir bool, by string) {
 	w.stats.excluded++
 	w.opts.logf("excluded " + join(r.given, rel) + " (" + by + ")")
@@ -302,12 +372,19 @@ func (w *walker) exclude(r root, rel string, isDir bool, by string) {
 	}
 }
 
-// link handles the symbolic link at childPath (childRel in root ri); it
-// returns false when the walk must stop.
-func (w *walker) link(ri int, childPath, childRel string) bool {
+// link handles the symbolic link at childPath (childRel in root ri, lying
+// at linkReal with its folder's links resolved); it returns false when the
+// walk must stop.
+func (w *walker) link(ri int, childPath, childRel, linkReal string) bool {
 	r := w.roots[ri]
 	target, _ := os.Readlink(childPath)
 	l := report.Link{Path: childRel, Root: r.given, Target: target}
+	if t := filepath.ToSlash(target); kernelPath(t) {
+		// /proc/self/cwd and the like resolve against provscan, not the delivery.
+		l.Outcome = report.LinkOutside
+		w.linked1(l, "symbolic link into /"+strings.SplitN(strings.TrimPrefix(t, "/"), "/", 2)[0]+": what it names depends on the process reading it")
+		return true
+	}
 	real, err := filepath.EvalSymlinks(childPath)
 	if err == nil {
 		real, err = filepath.Abs(real)
@@ -317,28 +394,29 @@ func (w *walker) link(ri int, childPath, childRel string) bool {
 		fi, err = os.Stat(real)
 	}
 	if err != nil {
-		if errors.Is(err, fs.ErrPermission) {
+		switch {
+		case errors.Is(err, fs.ErrPermission):
 			w.fail(r.given, childRel, fmt.Errorf("symbolic link: %w", unwrapPathError(err)))
-			return true
+		case errors.Is(err, syscall.ELOOP) || strings.Contains(err.Error(), "too many links"):
+			l.Outcome = report.LinkLoop
+			w.linked1(l, "symbolic link that never ends: links that lead to each other")
+		default:
+			l.Outcome = report.LinkDangling
+			w.linked1(l, "symbolic link to nothing: its target does not exist")
 		}
-		l.Outcome = report.LinkDangling
-		w.linked(l, "symbolic link to nothing: its target does not exist, or links loop")
 		return true
 	}
 	rj, rel2, inside := w.locate(real)
-	if !inside {
+	if !inside || kernelPath(filepath.ToSlash(real)) {
 		l.Outcome = report.LinkOutside
-		w.linked(l, "symbolic link to a path outside the scanned roots")
+		w.linked1(l, "symbolic link to a path outside the scanned roots")
 		return true
 	}
-	l.Resolved = rel2
-	if rj != ri {
-		l.Resolved = join(w.roots[rj].given, rel2)
-	}
+	l.Resolved = w.linkTarget(rj, ri, rel2)
 	if !fi.IsDir() && !fi.Mode().IsRegular() {
 		l.Outcome = report.LinkSpecial
 		w.stats.special++
-		w.linked(l, "")
+		w.linked1(l, "")
 		return true
 	}
 	if by := w.excludedBy(ri, childRel, fi.IsDir()); by != "" {
@@ -346,38 +424,57 @@ func (w *walker) link(ri int, childPath, childRel string) bool {
 		w.exclude(r, childRel, fi.IsDir(), by)
 		return true
 	}
-	l.Outcome = report.LinkInspected
-	if w.reached(rj, rel2, fi.IsDir()) || w.control.has(real) {
-		w.stats.symlinks++
-		w.opts.logf("link " + join(r.given, childRel) + ": its target is inspected at " + l.Resolved)
-		w.linked(l, "")
-		return true
-	}
-	// The walk does not reach the target by itself (it is excluded there):
-	// inspect it through the link, once.
 	if fi.Mode().IsRegular() {
-		w.linked(l, "")
-		return w.emit(job{root: r.given, path: real, rel: childRel, linkTarget: l.Resolved})
-	}
-	if id, ok := idOf(fi); ok {
-		if w.visited[id] {
+		l.Outcome = report.LinkInspected
+		w.linked1(l, "")
+		if w.reached(rj, rel2, false, real) {
 			w.stats.symlinks++
-			l.Outcome = report.LinkLoop
-			w.opts.logf("not entering " + join(r.given, childRel) + " again: folder already walked through a link")
-			w.linked(l, "")
+			w.opts.logf("link " + join(r.given, childRel) + ": its target is inspected at " + l.Resolved)
+			w.aliased(alias{Root: r.given, Path: childRel, TargetRoot: w.roots[rj].given, TargetPath: rel2})
 			return true
 		}
-		w.visited[id] = true
+		if !w.once(real, r.given, childRel) {
+			return true
+		}
+		return w.emit(job{root: r.given, path: real, rel: childRel, linkTarget: l.Resolved})
 	}
-	w.linked(l, "")
-	saved := w.via
-	w.via = &via{rel: childRel, target: l.Resolved}
-	defer func() { w.via = saved }()
-	return w.dir(ri, real, childRel)
+	// A folder: a loop when it holds the link (or a folder the walk entered
+	// through a link on the way here); otherwise walked through the link,
+	// each file the walk reaches at its own path being inspected there.
+	for _, d := range append(append([]string(nil), w.linkDirs...), filepath.Dir(linkReal)) {
+		if d == real || strings.HasPrefix(d, real+string(filepath.Separator)) {
+			w.stats.symlinks++
+			l.Outcome = report.LinkLoop
+			w.opts.logf("not entering " + join(r.given, childRel) + ": it leads back to a folder that holds it")
+			w.linked1(l, "")
+			return true
+		}
+	}
+	l.Outcome = report.LinkInspected
+	w.linked1(l, "")
+	saved, depth := w.via, len(w.linkDirs)
+	w.via = &via{rel: childRel, ti: rj, target: rel2}
+	w.linkDirs = append(w.linkDirs, filepath.Dir(linkReal), real)
+	defer func() {
+		w.via = saved
+		w.linkDirs = w.linkDirs[:depth]
+	}()
+	return w.dir(ri, real, childRel, real)
 }
 
-// linked reports a link, with a symlink-unchecked finding when msg is set.
-func (w *walker) linked(l report.Link, msg string) {
+// kernelPath reports whether p lies in /proc, /sys or /dev, whose contents
+// are made by the kernel for the process that reads them.
+func kernelPath(p string) bool {
+	for _, k := range []string{"/proc", "/sys", "/dev"} {
+		if p == k || strings.HasPrefix(p, k+"/") {
+			return true
+		}
+	}
+	return false
+}
+
+// linked1 reports a link, with a symlink-unchecked finding when msg is set.
+func (w *walker) linked1(l report.Link, msg string) {
 	if w.onLink == nil {
 		return
 	}
@@ -418,15 +515,16 @@ func (w *walker) locate(real string) (int, string, bool) {
 }
 
 // reached reports whether the walk of root ri reaches rel (a link-free
-// path) by itself: no folder on the way and not rel itself is excluded.
-func (w *walker) reached(ri int, rel string, isDir bool) bool {
+// path, lying at real) by itself: no folder on the way and not rel itself is
+// excluded, and it is not a control file of the scan (those are not walked).
+func (w *walker) reached(ri int, rel string, isDir bool, real string) bool {
+	if !isDir && w.control.has(real) {
+		return false
+	}
 	if rel == "" || !w.roots[ri].info.IsDir() {
 		return true
 	}
 	parts := strings.Split(rel, "/")
-	if len(parts) == 1 && isControlFile(parts[0]) {
-		return true // never scanned as a deliverable, through a link or not
-	}
 	for i := range parts {
 		if w.excludedBy(ri, strings.Join(parts[:i+1], "/"), i < len(parts)-1 || isDir) != "" {
 			return false
@@ -461,11 +559,6 @@ func (w *walker) excludedBy(ri int, rel string, isDir bool) string {
 		}
 	}
 	return ""
-}
-
-// isControlFile names the files at a root that configure provscan itself.
-func isControlFile(name string) bool {
-	return name == IgnoreFile || name == ConfigFile
 }
 
 // sidecarExts are the extensions of metadata sidecar files.
@@ -546,7 +639,7 @@ func Count(ctx context.Context, roots []string, opts Options) int {
 	n := 0
 	quiet := opts
 	quiet.Log = nil
-	w := &walker{ctx: ctx, opts: &quiet, visited: map[fileID]bool{}, control: newControlSet(opts.ControlFiles),
+	w := &walker{ctx: ctx, opts: &quiet, control: newControlSet(opts.ControlFiles),
 		emit: func(job) bool { n++; return true },
 		fail: func(string, string, error) {}}
 	w.walk(rs)

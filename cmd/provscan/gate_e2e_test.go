@@ -8,6 +8,7 @@ import (
 	"strings"
 	"syscall"
 	"testing"
+	"time"
 )
 
 // These tests run the built binary on deliveries made to get past a gate:
@@ -429,4 +430,107 @@ func TestGateSymlinkOutOfDelivery(t *testing.T) {
 	if len(rep.Findings) != 1 || rep.Findings[0].Rule != "symlink-unchecked" || !rep.Findings[0].FailsGate {
 		t.Errorf("findings %+v", rep.Findings)
 	}
+}
+
+// TestGateRedTeam holds the attacks of a review of the gate, end to end:
+// each got "gate passed" (or worse) before it was fixed.
+func TestGateRedTeam(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds the binary")
+	}
+	bin := buildBinary(t)
+
+	t.Run("with --no-tree-policy, a policy link in the delivery to a file outside is not applied", func(t *testing.T) {
+		base := t.TempDir()
+		writeFiles(t, base, map[string][]byte{"vendor/p.yaml": []byte("fail_on: none\n"), "d/hero.png": generatedPNG})
+		os.Symlink(filepath.Join(base, "vendor", "p.yaml"), filepath.Join(base, "d", ".provscan.yaml"))
+		r := runBinary(t, bin, filepath.Join(base, "d"), "scan", "--no-tree-policy", "--format", "json", ".")
+		if rep := parseReport(t, r); r.code != 1 || len(rep.Policy.Files) != 0 {
+			t.Errorf("exit %d, policy %+v", r.code, rep.Policy.Files)
+		}
+		// and in tree mode, a policy at a root that is a link is refused
+		if r := runBinary(t, bin, filepath.Join(base, "d"), "scan", "."); r.code != 2 || !strings.Contains(r.stderr, "not a regular file") {
+			t.Errorf("tree mode: exit %d, stderr %q", r.code, r.stderr)
+		}
+	})
+	t.Run("with --no-tree-policy, a policy in the delivery does not hide the studio's above it", func(t *testing.T) {
+		base := t.TempDir()
+		writeFiles(t, base, map[string][]byte{".provscan.yaml": []byte("unsupported: fail\n"),
+			"d1/plate.png": stillPNG(), "d1/shot.exr": exrWithXMP(), "d1/.provscan.yaml": {}})
+		r := runBinary(t, bin, filepath.Join(base, "d1"), "scan", "--no-tree-policy", "--format", "json", ".")
+		rep := parseReport(t, r)
+		if r.code != 1 || len(rep.Policy.Files) != 1 || rep.Policy.Files[0].Source != "working-directory" {
+			t.Errorf("exit %d, policy %+v", r.code, rep.Policy)
+		}
+	})
+	t.Run("a vendor's approvals file in the delivery is not applied with --config", func(t *testing.T) {
+		base := t.TempDir()
+		writeFiles(t, base, map[string][]byte{"d/hero.png": generatedPNG, "studio.yaml": []byte("fail_on: high\n")})
+		d := filepath.Join(base, "d")
+		if r := runBinary(t, bin, d, "approve", "hero.png", "--reference", "VENDOR-1", "--by", "vendor"); r.code != 0 {
+			t.Fatalf("approve: %+v", r)
+		}
+		r := runBinary(t, bin, d, "scan", "--config", filepath.Join(base, "studio.yaml"), "--format", "json", ".")
+		rep := parseReport(t, r)
+		if r.code != 1 || len(rep.Policy.NotApplied) != 1 || rep.Policy.NotApplied[0].Kind != "approvals" {
+			t.Errorf("exit %d, policy %+v", r.code, rep.Policy)
+		}
+		// without --config the delivery's approvals apply, named as coming from inside it
+		r = runBinary(t, bin, d, "scan", "--format", "json", ".")
+		if rep := parseReport(t, r); r.code != 0 || len(rep.Policy.Files) != 1 || rep.Policy.Files[0].Source != "root" {
+			t.Errorf("tree mode: exit %d, policy %+v", r.code, rep.Policy)
+		}
+	})
+	t.Run("a root that is a FIFO or a device is exit 2", func(t *testing.T) {
+		fifo := filepath.Join(t.TempDir(), "pipe")
+		if err := syscall.Mkfifo(fifo, 0o644); err != nil {
+			t.Fatal(err)
+		}
+		for _, root := range []string{fifo, "/dev/null"} {
+			if r := runBinary(t, bin, t.TempDir(), "scan", "--allow-empty", root); r.code != 2 {
+				t.Errorf("%s: exit %d", root, r.code)
+			}
+		}
+	})
+	t.Run("a report file planted as a link is not written through", func(t *testing.T) {
+		base := t.TempDir()
+		writeFiles(t, base, map[string][]byte{"d/plate.png": stillPNG(), "victim.txt": []byte("keep me\n")})
+		os.Symlink(filepath.Join(base, "victim.txt"), filepath.Join(base, "d", "provscan.json"))
+		r := runBinary(t, bin, filepath.Join(base, "d"), "scan", "--report", "json=provscan.json", ".")
+		if b, _ := os.ReadFile(filepath.Join(base, "victim.txt")); r.code != 2 || string(b) != "keep me\n" {
+			t.Errorf("exit %d, victim now %q", r.code, b)
+		}
+	})
+	t.Run("a link named like the policy, to the policy, is still a link out of the delivery", func(t *testing.T) {
+		base := t.TempDir()
+		writeFiles(t, base, map[string][]byte{"d/plate.png": stillPNG(), "studio.yaml": []byte("fail_on: high\n")})
+		os.Symlink(filepath.Join(base, "studio.yaml"), filepath.Join(base, "d", "studio.yaml"))
+		r := runBinary(t, bin, t.TempDir(), "scan", "--config", filepath.Join(base, "studio.yaml"), filepath.Join(base, "d"))
+		if r.code != 1 || !strings.Contains(r.stdout, "symlink-unchecked") {
+			t.Errorf("exit %d\n%s", r.code, r.stdout)
+		}
+	})
+	t.Run("control files that are FIFOs or devices are refused, not read", func(t *testing.T) {
+		base := t.TempDir()
+		writeFiles(t, base, map[string][]byte{"d/plate.png": stillPNG()})
+		fifo := filepath.Join(base, "fifo.yaml")
+		syscall.Mkfifo(fifo, 0o644)
+		os.WriteFile(filepath.Join(base, "d", ".provscan.yaml"), []byte("approvals: ../fifo.yaml\n"), 0o644)
+		for _, args := range [][]string{
+			{"scan", filepath.Join(base, "d")},
+			{"scan", "--approvals", "/dev/zero", "--no-tree-policy", filepath.Join(base, "d")},
+			{"scan", "--config", fifo, filepath.Join(base, "d")},
+		} {
+			done := make(chan result, 1)
+			go func() { done <- runBinary(t, bin, base, args...) }()
+			select {
+			case r := <-done:
+				if r.code != 2 || !strings.Contains(r.stderr, "not a regular file") {
+					t.Errorf("%v: exit %d, stderr %q", args, r.code, r.stderr)
+				}
+			case <-time.After(60 * time.Second):
+				t.Fatalf("%v: still running after a minute (hung on a control file)", args)
+			}
+		}
+	})
 }

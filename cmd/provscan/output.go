@@ -71,9 +71,14 @@ func openOutputs(format, path string, extra []string, stdout io.Writer) ([]*outp
 			return nil, usageError{fmt.Errorf("report file %s named twice", o.name)}
 		}
 		seen[o.name] = true
-		f, err := os.OpenFile(o.name, os.O_WRONLY|os.O_CREATE|os.O_TRUNC, 0o644)
+		// Never through a symbolic link: a link planted where a report is
+		// written (in a delivery scanned in place) would aim it at any file.
+		f, err := os.OpenFile(o.name, os.O_WRONLY|os.O_CREATE|os.O_TRUNC|oNoFollow, 0o644)
 		if err != nil {
 			closeOutputs(specs)
+			if isLinkError(err) {
+				return nil, fmt.Errorf("cannot write the report: %s is a symbolic link; provscan does not write through one", o.name)
+			}
 			return nil, fmt.Errorf("cannot write the report: %w", err)
 		}
 		o.file, o.w = f, f

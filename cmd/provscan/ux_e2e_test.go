@@ -147,7 +147,7 @@ func TestUX(t *testing.T) {
 		for _, want := range []string{
 			"provscan: 2 files scanned", "1 file with findings, 2 findings (1 high, 1 medium), 1 failing the gate;",
 			"gate FAILED (fail-on high", "Next steps\n", "provscan rules RULE\n    rules that fired: genai-generator, prompt-embedded\n",
-			"    provscan approve 'deliverables/stills/key art.png' --reference REF --by NAME\n",
+			"    provscan approve --reference REF --by NAME -- 'deliverables/stills/key art.png'\n",
 		} {
 			if !strings.Contains(r.stdout, want) {
 				t.Errorf("missing %q:\n%s", want, r.stdout)

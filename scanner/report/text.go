@@ -578,14 +578,15 @@ func (t *textWriter) nextSteps() {
 	if len(files) > maxListed && !t.o.Evidence {
 		shown = files[:maxListed]
 	}
-	var args []string
-	for _, f := range shown {
-		args = append(args, shellQuote(f))
-	}
+	// The flags first, then "--": a file named like a flag stays a file.
+	args := []string{"--reference REF --by NAME"}
 	if a := t.approvalsFile(); a != "" {
 		args = append(args, "--approvals "+shellQuote(a))
 	}
-	args = append(args, "--reference REF --by NAME")
+	args = append(args, "--")
+	for _, f := range shown {
+		args = append(args, shellQuote(f))
+	}
 	one := "    provscan approve " + strings.Join(args, " ")
 	if t.o.Width == 0 || displayWidth(one) <= t.o.Width {
 		t.line(one)

@@ -1,0 +1,14 @@
+//go:build unix
+
+package main
+
+import (
+	"errors"
+	"syscall"
+)
+
+// oNoFollow makes an open fail on a symbolic link.
+const oNoFollow = syscall.O_NOFOLLOW
+
+// isLinkError reports whether an open failed because of oNoFollow.
+func isLinkError(err error) bool { return errors.Is(err, syscall.ELOOP) }
