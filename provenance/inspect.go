@@ -63,6 +63,7 @@ func Inspect(r io.ReaderAt, size int64, name string, opts Options) (*Provenance,
 		p.Format = res.Format
 		p.Blocks = res.Blocks
 		p.Members = res.Members
+		p.Skipped = res.Skipped
 		p.Warnings = append(p.Warnings, res.Warnings...)
 	}
 	p.Media = MediaOf(p.Format)

@@ -57,4 +57,6 @@ type Provenance struct {
 	Evidence []evidence.Item    `json:"evidence"`
 	Warnings []string           `json:"warnings,omitempty"` // non-fatal: a block that did not decode, an anomaly in the container
 	Members  []container.Member `json:"-"`
+	// Skipped lists archive members that were not inspected, with the reason.
+	Skipped []container.Skipped `json:"skipped,omitempty"`
 }

@@ -254,6 +254,12 @@ func (s *scan) item(fr *fileResult, r io.ReaderAt, size int64, root, rel, sideca
 		}
 		fr.findings = append(fr.findings, found...)
 	}
+	if p != nil {
+		for _, sk := range p.Skipped {
+			fr.errors = append(fr.errors, report.Error{Path: rel + "!/" + sk.Name, Root: root,
+				Error: "archive member not inspected: " + sk.Reason})
+		}
+	}
 	if p == nil || len(p.Members) == 0 {
 		return
 	}

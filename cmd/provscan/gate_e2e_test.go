@@ -1,6 +1,8 @@
 package main
 
 import (
+	"archive/zip"
+	"bytes"
 	"encoding/json"
 	"os"
 	"os/exec"
@@ -533,4 +535,34 @@ func TestGateRedTeam(t *testing.T) {
 			}
 		}
 	})
+}
+
+// TestGateSkippedArchiveMembers: a member provscan does not open (encrypted,
+// an unknown method, over a limit) is named as not inspected and fails the
+// default gate; before, it was only logged with -v.
+func TestGateSkippedArchiveMembers(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds the binary")
+	}
+	bin := buildBinary(t)
+	var buf bytes.Buffer
+	zw := zip.NewWriter(&buf)
+	fw, err := zw.CreateRaw(&zip.FileHeader{Name: "shot.png", Method: 12, CompressedSize64: uint64(len(generatedPNG)), UncompressedSize64: uint64(len(generatedPNG))})
+	if err != nil {
+		t.Fatal(err)
+	}
+	fw.Write(generatedPNG)
+	plain, _ := zw.Create("plate.png")
+	plain.Write(stillPNG())
+	zw.Close()
+	deliv := t.TempDir()
+	writeFiles(t, deliv, map[string][]byte{"pkg.zip": buf.Bytes()})
+	r := runBinary(t, bin, t.TempDir(), "scan", "--format", "json", deliv)
+	rep := parseReport(t, r)
+	if r.code != 1 || len(rep.Errors) != 1 || rep.Errors[0].Path != "pkg.zip!/shot.png" || !strings.Contains(rep.Errors[0].Error, "not inspected") {
+		t.Errorf("exit %d, errors %+v", r.code, rep.Errors)
+	}
+	if r := runBinary(t, bin, t.TempDir(), "scan", "--allow-unreadable", deliv); r.code != 0 {
+		t.Errorf("--allow-unreadable: exit %d", r.code)
+	}
 }

@@ -80,7 +80,7 @@ type progress struct {
 
 func newProgress(w io.Writer, width int) *progress {
 	p := &progress{w: w, width: width, start: time.Now()}
-	p.spinner = progressbar.NewOptions64(-1, p.options(false)...)
+	p.spinner = progressbar.NewOptions64(-1, append(p.options(false), progressbar.OptionSetDescription(p.description(false)))...)
 	return p
 }
 

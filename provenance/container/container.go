@@ -49,11 +49,15 @@ type Member struct {
 
 // Result is what a container reader found in one file.
 type Result struct {
-	Format   string   `json:"format"`
-	Blocks   []Block  `json:"blocks"`
-	Members  []Member `json:"-"`
-	Warnings []string `json:"warnings,omitempty"` // anomalies that did not stop the reader
-	total    int64    // payload bytes of Blocks, bounded by MaxTotalBlocks
+	Format  string   `json:"format"`
+	Blocks  []Block  `json:"blocks"`
+	Members []Member `json:"-"`
+	// Skipped lists the members of an archive that are not inspected
+	// (encrypted, an unknown method, over a limit), with the reason: a
+	// scan reports each as not inspected, never silently.
+	Skipped  []Skipped `json:"skipped,omitempty"`
+	Warnings []string  `json:"warnings,omitempty"` // anomalies that did not stop the reader
+	total    int64     // payload bytes of Blocks, bounded by MaxTotalBlocks
 }
 
 // Add appends a block to the result, enforcing MaxBlocks and MaxTotalBlocks.
@@ -74,6 +78,12 @@ func (r *Result) Warn(format string, args ...any) {
 	if len(r.Warnings) < 64 {
 		r.Warnings = append(r.Warnings, fmt.Sprintf(format, args...))
 	}
+}
+
+// Skipped is an archive member that is not inspected, and why.
+type Skipped struct {
+	Name   string `json:"name"`
+	Reason string `json:"reason"`
 }
 
 // Limits on what any reader allocates or follows.

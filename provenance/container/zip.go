@@ -94,7 +94,7 @@ func ReadZIP(r io.ReaderAt, size int64) (*Result, error) {
 			res.Warn("zip entry %q reported as %q", truncName(f.Name), name)
 		}
 		if m, why := zipMember(r, size, f, name, budget); why != "" {
-			res.Warn("zip entry %q skipped: %s", name, why)
+			res.Skipped = append(res.Skipped, Skipped{Name: name, Reason: why})
 		} else {
 			res.Members = append(res.Members, m)
 		}

@@ -129,8 +129,8 @@ func TestZIPRatioRefused(t *testing.T) {
 	if len(res.Members) != 2 || res.Members[0].Name != "ok.txt" || res.Members[1].Name != "small-zeros.bin" {
 		t.Fatalf("members: %+v", res.Members)
 	}
-	if len(res.Warnings) != 1 || !strings.Contains(res.Warnings[0], "bomb.bin") || !strings.Contains(res.Warnings[0], "ratio") {
-		t.Errorf("warnings: %v", res.Warnings)
+	if len(res.Skipped) != 1 || res.Skipped[0].Name != "bomb.bin" || !strings.Contains(res.Skipped[0].Reason, "ratio") {
+		t.Errorf("skipped: %v", res.Skipped)
 	}
 }
 
@@ -180,8 +180,38 @@ func TestZIPDeclaredSizeLies(t *testing.T) {
 	if _, err := res.Members[0].Open(); err == nil {
 		t.Errorf("liar entry opened without error")
 	}
-	if len(res.Warnings) != 1 || !strings.Contains(res.Warnings[0], "huge.txt") {
-		t.Errorf("warnings %v", res.Warnings)
+	if len(res.Skipped) != 1 || res.Skipped[0].Name != "huge.txt" || !strings.Contains(res.Skipped[0].Reason, "inflates to") {
+		t.Errorf("skipped %v", res.Skipped)
+	}
+}
+
+// TestZIPSkippedMembersNamed: every entry provscan does not open is listed
+// with its reason, so that a scan can say it was not inspected.
+func TestZIPSkippedMembersNamed(t *testing.T) {
+	var buf bytes.Buffer
+	w := zip.NewWriter(&buf)
+	add := func(name string, method uint16, flags uint16) {
+		fw, err := w.CreateRaw(&zip.FileHeader{Name: name, Method: method, Flags: flags, CompressedSize64: 5, UncompressedSize64: 5})
+		if err != nil {
+			t.Fatal(err)
+		}
+		fw.Write([]byte("GENAI"))
+	}
+	add("bzip2.png", 12, 0)
+	add("lzma.png", 14, 0)
+	add("secret.png", zip.Store, 1)
+	add("plain.png", zip.Store, 0)
+	w.Close()
+	res, err := ReadZIP(bytes.NewReader(buf.Bytes()), int64(buf.Len()))
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := map[string]string{}
+	for _, sk := range res.Skipped {
+		got[sk.Name] = sk.Reason
+	}
+	if len(res.Members) != 1 || len(got) != 3 || got["secret.png"] != "encrypted" || got["bzip2.png"] == "" || got["lzma.png"] == "" {
+		t.Errorf("members %d, skipped %v", len(res.Members), got)
 	}
 }
 
