@@ -66,17 +66,18 @@ func TestVerdictsE2E(t *testing.T) {
 	}
 	bin := buildBinary(t)
 
-	// Google Gemini images: the active manifest re-encodes (and watermarks
-	// with c2pa.edited) an ingredient created as trainedAlgorithmicMedia.
+	// Google Gemini images: the active manifest re-encodes an ingredient that
+	// only converted and watermarked (c2pa.edited "Added visible watermark")
+	// an image created as trainedAlgorithmicMedia: the file is generated.
 	for _, name := range []string{"hero.jpg", "gemini_3.1pro.png"} {
 		t.Run("google/"+name, func(t *testing.T) {
 			code, fs := scanCorpusJSON(t, bin, corpusFile(t, "genai", "google", name))
 			if code != 1 {
 				t.Fatalf("exit %d, want 1 (default gate fails); findings %+v", code, fs)
 			}
-			f, ok := findingOf(fs, "genai-ingredient")
-			if !ok || f.Severity != "high" || !f.FailsGate {
-				t.Errorf("want a high genai-ingredient failing the gate; findings %+v", fs)
+			f, ok := findingOf(fs, "genai-source-type")
+			if !ok || f.Severity != "high" || !f.FailsGate || !strings.Contains(f.Message, "c2pa.edited (watermark)") {
+				t.Errorf("want a high genai-source-type failing the gate, derived through the watermark; findings %+v", fs)
 			}
 		})
 	}

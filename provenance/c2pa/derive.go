@@ -1,6 +1,9 @@
 package c2pa
 
-import "slices"
+import (
+	"slices"
+	"strings"
+)
 
 // contentPreserving lists the C2PA actions that add no new content to an
 // asset: after them, the asset is still the content of its parentOf
@@ -23,8 +26,13 @@ import "slices"
 //     direction or the frame changed; every remaining pixel is one of the
 //     ingredient's.
 //
+// One c2pa.edited passes too: an edit whose description says it added a
+// watermark and which names no ingredient (see watermarkEdit). Generators
+// record their own visible watermark that way (Google: "Added visible
+// watermark"); the content is still the generated image.
+//
 // Left out, because they may bring in content someone made: c2pa.edited
-// ("generalized actions that affect the editorial meaning"), c2pa.drawing,
+// otherwise ("generalized actions that affect the editorial meaning"), c2pa.drawing,
 // c2pa.filtered, c2pa.color_adjustments, c2pa.placed, c2pa.removed,
 // c2pa.redacted, c2pa.created, c2pa.dubbed, c2pa.translated, c2pa.enhanced,
 // c2pa.unknown and every action outside the c2pa namespace.
@@ -46,6 +54,25 @@ var contentPreserving = map[string]bool{
 // ContentPreserving reports whether a C2PA action adds no content to the
 // asset (see contentPreserving for the list and its reasons).
 func ContentPreserving(action string) bool { return contentPreserving[action] }
+
+// preserves reports whether the action a adds no content: one of the
+// contentPreserving actions, or a watermarkEdit.
+func preserves(a Action) bool { return contentPreserving[a.Action] || watermarkEdit(a) }
+
+// watermarkEdit reports whether a is a c2pa.edited action that says it added
+// a watermark (its description) and brings in no ingredient (no parameter
+// naming one): a watermark is a mark, not content someone made.
+func watermarkEdit(a Action) bool {
+	if a.Action != "c2pa.edited" || !strings.Contains(strings.ToLower(a.Description), "watermark") {
+		return false
+	}
+	for k := range a.Parameters {
+		if strings.HasPrefix(k, "ingredient") {
+			return false
+		}
+	}
+	return true
+}
 
 // maxDerivation bounds the length of a derivation chain.
 const maxDerivation = 64
@@ -83,8 +110,12 @@ func (s *Store) Derivations() map[string][]string {
 			break
 		}
 		for _, a := range m.Actions {
-			if !slices.Contains(via, a.Action) {
-				via = append(via, a.Action)
+			name := a.Action
+			if watermarkEdit(a) {
+				name += " (watermark)"
+			}
+			if !slices.Contains(via, name) {
+				via = append(via, name)
 			}
 		}
 		out[next.Label] = append([]string(nil), via...)
@@ -101,7 +132,7 @@ func (m *Manifest) preservedParent() (string, bool) {
 			return "", false // no record of what was done
 		}
 		for _, a := range m.Actions {
-			if !contentPreserving[a.Action] {
+			if !preserves(a) {
 				return "", false
 			}
 		}

@@ -3,7 +3,7 @@ package rules
 // Table is the rule table, in the order `provscan rules` prints it.
 var Table = []Rule{
 	{GenAISourceType, High, PrincipleTemporary, "GenAI digital source type",
-		"The file declares that it was created by generative AI: an IPTC digital source type such as trainedAlgorithmicMedia or compositeSynthetic, in XMP or in the active C2PA manifest, or in an ingredient's manifest that the active manifest reaches only through actions that add no content (c2pa.opened, converted, transcoded, repackaged, watermarked, published, edited.metadata, resized, orientation, cropped: the file is the generated ingredient, re-encoded). Generated material must stay temporary and not reach final deliverables; replace the file or record a written approval."},
+		"The file declares that it was created by generative AI: an IPTC digital source type such as trainedAlgorithmicMedia or compositeSynthetic, in XMP or in the active C2PA manifest, or in an ingredient's manifest that the active manifest reaches only through actions that add no content (c2pa.opened, converted, transcoded, repackaged, watermarked, published, edited.metadata, resized, orientation, cropped, or an edit that only added a watermark: the file is the generated ingredient, re-encoded). Generated material must stay temporary and not reach final deliverables; replace the file or record a written approval."},
 	{GenAIGenerator, High, PrincipleTemporary, "Known GenAI generator",
 		"The file carries the signature of a known image, video or audio generator (Stable Diffusion UIs, ComfyUI, NovelAI, Firefly, DALL-E, ...). Replace the file or record a written approval."},
 	{GenAIEdit, High, PrincipleTemporary, "GenAI edit of captured material",
