@@ -155,6 +155,16 @@ func WriteJUnit(w io.Writer, r *Report) error {
 			s.Properties = []junitProperty{{"gate", verdict}, {"fail_on", g.FailOn}, {"strict", fmt.Sprint(g.Strict)},
 				{"unsupported", g.Unsupported}, {"gate_reasons", strings.Join(g.Reasons, "; ")}}
 		}
+		if r.Incomplete {
+			// An interrupted scan: the suite says so, and one errored case
+			// keeps a CI summary from showing the files done as a pass.
+			s.Properties = append(s.Properties, junitProperty{"incomplete", "true"})
+			s.Cases = append(s.Cases, junitCase{Name: "provscan: scan complete", Classname: "provscan",
+				Errors: []junitProblem{{Message: "scan interrupted: the results hold only the files done so far", Type: "incomplete",
+					Text: "the scan was stopped (SIGINT or SIGTERM) before every file was inspected"}}})
+			s.Tests++
+			s.Errors++
+		}
 		top.Tests += s.Tests
 		top.Failures += s.Failures
 		top.Errors += s.Errors
