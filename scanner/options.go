@@ -95,6 +95,10 @@ type Progress struct {
 	BytesRead int64 // bytes read so far
 }
 
+// MaxWorkers bounds Options.Workers: each worker holds a file open and a
+// head buffer, and past a few hundred more workers only add contention.
+const MaxWorkers = 256
+
 func (o *Options) workers() int {
 	if o.Workers > 0 {
 		return o.Workers

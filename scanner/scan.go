@@ -28,6 +28,9 @@ func Scan(ctx context.Context, roots []string, opts Options) (*report.Report, er
 	if err := validateGlobs(opts.Exclude); err != nil {
 		return nil, err
 	}
+	if opts.Workers > MaxWorkers || opts.Workers < 0 {
+		return nil, fmt.Errorf("workers: %d is not between 0 (one per CPU) and %d", opts.Workers, MaxWorkers)
+	}
 	if opts.Unsupported != "" {
 		if err := checkUnsupported(opts.Unsupported); err != nil {
 			return nil, fmt.Errorf("unsupported: %w", err)

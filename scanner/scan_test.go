@@ -497,3 +497,18 @@ func TestSidecarMedia(t *testing.T) {
 		}
 	}
 }
+
+// TestWorkersBounded: a policy's workers value is bounded like the flag's,
+// so that a tree policy cannot ask for a hundred million goroutines.
+func TestWorkersBounded(t *testing.T) {
+	dir := t.TempDir()
+	writeTree(t, dir, map[string]string{"a.png": "CLEAN\n"})
+	for _, n := range []int{-1, MaxWorkers + 1, 100000000} {
+		if _, err := Scan(context.Background(), []string{dir}, Options{Inspect: fakeInspect, Workers: n}); err == nil || !strings.Contains(err.Error(), "workers") {
+			t.Errorf("workers %d: err %v", n, err)
+		}
+	}
+	if _, err := Scan(context.Background(), []string{dir}, Options{Inspect: fakeInspect, Workers: MaxWorkers}); err != nil {
+		t.Errorf("workers %d: %v", MaxWorkers, err)
+	}
+}

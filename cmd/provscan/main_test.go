@@ -100,6 +100,7 @@ func TestExitCodes(t *testing.T) {
 		{"bad fail-on", []string{"scan", "--fail-on", "severe", clean}, 2},
 		{"bad format", []string{"scan", "--format", "xml", clean}, 2},
 		{"bad workers", []string{"scan", "--workers", "-1", clean}, 2},
+		{"too many workers", []string{"scan", "--workers", "100000000", clean}, 2},
 		{"workers not a number", []string{"scan", "--workers", "many", clean}, 2},
 		{"bad glob", []string{"scan", "--exclude", "[", clean}, 2},
 		{"unwritable output", []string{"scan", "-o", filepath.Join(clean, "no", "dir", "r.json"), clean}, 2},

@@ -144,8 +144,8 @@ func runScan(cmd *cobra.Command, args []string, f *scanFlags, stdout, stderr io.
 	if f.quiet && f.verbose {
 		return usageError{fmt.Errorf("--quiet and --verbose cannot be used together")}
 	}
-	if f.workers < 0 {
-		return usageError{fmt.Errorf("--workers: must be 0 (one per CPU) or more, not %d", f.workers)}
+	if f.workers < 0 || f.workers > scanner.MaxWorkers {
+		return usageError{fmt.Errorf("--workers: must be between 0 (one per CPU) and %d, not %d", scanner.MaxWorkers, f.workers)}
 	}
 	if cmd.Flags().Changed("follow-symlinks") {
 		fmt.Fprintln(stderr, "provscan: --follow-symlinks is deprecated and has no effect: links inside the roots are always resolved, links out of them are symlink-unchecked findings")
