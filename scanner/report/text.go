@@ -85,7 +85,7 @@ const (
 // (with Evidence), the policy in force, the summary, the gate's verdict with
 // its reasons, and, when the gate failed, the next steps.
 func WriteText(w io.Writer, r *Report, opts TextOptions) error {
-	t := &textWriter{ew: &errWriter{w: w}, r: r, o: opts}
+	t := &textWriter{ew: &ErrWriter{W: w}, r: r, o: opts}
 	t.findings()
 	t.notInspected()
 	t.unsupported()
@@ -93,11 +93,11 @@ func WriteText(w io.Writer, r *Report, opts TextOptions) error {
 	t.policy()
 	t.summary()
 	t.nextSteps()
-	return t.ew.err
+	return t.ew.Err
 }
 
 type textWriter struct {
-	ew *errWriter
+	ew *ErrWriter
 	r  *Report
 	o  TextOptions
 }
@@ -929,19 +929,4 @@ func padLeft(s string, w int) string {
 		return strings.Repeat(" ", d) + s
 	}
 	return s
-}
-
-// errWriter remembers the first write error so that writers can check once.
-type errWriter struct {
-	w   io.Writer
-	err error
-}
-
-func (e *errWriter) Write(p []byte) (int, error) {
-	if e.err != nil {
-		return 0, e.err
-	}
-	n, err := e.w.Write(p)
-	e.err = err
-	return n, err
 }
