@@ -12,6 +12,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/provscan/provscan/scanner"
+	"github.com/provscan/provscan/scanner/policy"
 	"github.com/provscan/provscan/scanner/report"
 )
 
@@ -94,7 +95,7 @@ func newScanCmd(stdout, stderr io.Writer) *cobra.Command {
 	fl.StringVar(&f.unsupported, "unsupported", "report", "files of formats provscan does not read: `report` them, or fail the gate")
 	fl.StringVar(&f.config, "config", "", "policy `FILE` (default: .provscan.yaml at a scanned root, else in the working directory or above); no policy from inside the tree applies then")
 	fl.BoolVar(&f.noTreePolicy, "no-tree-policy", false, "apply no .provscan.yaml or .provscanignore found inside the scanned tree")
-	fl.StringVar(&f.approvals, "approvals", "", "written approvals `FILE` (default: ./"+scanner.ApprovalsFile+" if present)")
+	fl.StringVar(&f.approvals, "approvals", "", "written approvals `FILE` (default: ./"+policy.ApprovalsFile+" if present)")
 	fl.StringVar(&f.baseline, "baseline", "", "report only findings that are not in this earlier JSON report `FILE`")
 	fl.DurationVar(&f.fileTimeout, "file-timeout", scanner.DefaultFileTimeout, "give up on a file after `DURATION` (it becomes an unreadable finding; a hash cut short leaves its finding open); 0 for no limit")
 	fl.BoolVar(&f.hash, "hash", false, "compute the SHA-256 of every file with a finding (reads each whole), e.g. for a report that becomes an approvals record")
@@ -105,8 +106,8 @@ func newScanCmd(stdout, stderr io.Writer) *cobra.Command {
 }
 
 // settings collects the flags that were given, for scanner.Resolve.
-func (f *scanFlags) settings(cmd *cobra.Command) scanner.Settings {
-	s := scanner.Settings{Config: f.config, NoTreePolicy: f.noTreePolicy, Approvals: f.approvals, Baseline: f.baseline, Exclude: f.exclude}
+func (f *scanFlags) settings(cmd *cobra.Command) policy.Settings {
+	s := policy.Settings{Config: f.config, NoTreePolicy: f.noTreePolicy, Approvals: f.approvals, Baseline: f.baseline, Exclude: f.exclude}
 	fl := cmd.Flags()
 	if fl.Changed("allow-unreadable") {
 		s.AllowUnreadable = &f.allowUnreadable
@@ -195,7 +196,7 @@ func runScan(cmd *cobra.Command, args []string, f *scanFlags, stdout, stderr io.
 	if err := writeOutputs(outs, rep, f.verbose); err != nil {
 		return err
 	}
-	if scanner.Failed(rep) {
+	if policy.Failed(rep) {
 		return errFindings
 	}
 	return nil
