@@ -51,13 +51,13 @@ func TestConfigPrecedence(t *testing.T) {
 	// defaults: no config anywhere
 	empty := t.TempDir()
 	o, err := Resolve([]string{empty}, policy.Settings{}, base)
-	if err != nil || o.FailOn != "high" || o.AllowUnreadable || o.Workers != 0 || o.Config != nil {
+	if err != nil || o.FailOn != rules.High || o.AllowUnreadable || o.Workers != 0 || o.Config != nil {
 		t.Fatalf("defaults: %+v %v", o, err)
 	}
 	// config over defaults
 	o, err = Resolve([]string{dir}, policy.Settings{}, base)
-	if err != nil || o.FailOn != "medium" || o.AllowUnreadable || o.Workers != 3 || len(o.Exclude) != 1 {
-		t.Fatalf("config: fail_on=%q allow_unreadable=%v workers=%d exclude=%v err=%v", o.FailOn, o.AllowUnreadable, o.Workers, o.Exclude, err)
+	if err != nil || o.FailOn != rules.Medium || o.AllowUnreadable || o.Workers != 3 || len(o.Exclude) != 1 {
+		t.Fatalf("config: fail_on=%v allow_unreadable=%v workers=%d exclude=%v err=%v", o.FailOn, o.AllowUnreadable, o.Workers, o.Exclude, err)
 	}
 	r, err := runScan(t, dir, o)
 	if err != nil || !r.Gate.Failed || r.Gate.FailOn != "medium" || r.Summary.Excluded != 1 {
@@ -65,7 +65,7 @@ func TestConfigPrecedence(t *testing.T) {
 	}
 	// flags over config
 	o, err = Resolve([]string{dir}, policy.Settings{FailOn: ptr("critical"), Strict: ptr(false), Workers: ptr(1), Exclude: []string{"p.png"}}, base)
-	if err != nil || o.FailOn != "critical" || !o.AllowUnreadable || o.Workers != 1 || strings.Join(o.Exclude, ",") != "tmp/**,p.png" {
+	if err != nil || o.FailOn != rules.Critical || !o.AllowUnreadable || o.Workers != 1 || strings.Join(o.Exclude, ",") != "tmp/**,p.png" {
 		t.Fatalf("flags: %+v %v", o, err)
 	}
 	r, _ = runScan(t, dir, o)
@@ -75,7 +75,7 @@ func TestConfigPrecedence(t *testing.T) {
 	// --config FILE instead of the root's
 	other := write(t, filepath.Join(t.TempDir(), "policy.yaml"), "fail_on: none\n")
 	o, _ = Resolve([]string{dir}, policy.Settings{Config: other}, base)
-	if o.FailOn != "none" || o.AllowUnreadable {
+	if o.FailOn != rules.None || o.AllowUnreadable {
 		t.Errorf("--config: %+v", o)
 	}
 	// errors are reported, not ignored
@@ -217,7 +217,7 @@ func TestApprovals(t *testing.T) {
 	// A rule-specific approval does not cover another rule of the same file.
 	writeTree(t, dir, map[string]string{"a.png": "PROMPT\n"})
 	app := &policy.Approvals{Entries: []policy.ApprovalEntry{{SHA256: sha("PROMPT\n"), Rule: rules.GenAIGenerator, Reference: "X", ApprovedBy: "Y"}}}
-	r, _ = runScan(t, dir, Options{Inspect: fakeInspect, Approvals: app, FailOn: "medium"})
+	r, _ = runScan(t, dir, Options{Inspect: fakeInspect, Approvals: app, FailOn: rules.Medium})
 	if f := byPath(r)["a.png prompt-embedded"]; f.Status != report.StatusOpen || !f.FailsGate {
 		t.Errorf("approval for another rule applied: %+v", f)
 	}

@@ -11,6 +11,7 @@ import (
 	"github.com/provscan/provscan/provenance"
 	"github.com/provscan/provscan/scanner/policy"
 	"github.com/provscan/provscan/scanner/report"
+	"github.com/provscan/provscan/scanner/rules"
 )
 
 // InspectFunc reads the provenance of one file; provenance.Inspect by default.
@@ -51,9 +52,9 @@ type Options struct {
 	// Progress, if set, is called from a single goroutine after each file
 	// with the running totals.
 	Progress func(Progress)
-	// FailOn is the lowest severity that fails the gate ("" means high;
-	// "none" never fails).
-	FailOn string
+	// FailOn is the lowest severity that fails the gate (zero:
+	// rules.DefaultFailOn; rules.None never fails).
+	FailOn rules.Severity
 	// AllowUnreadable lets files that could not be inspected (unreadable
 	// findings, scan errors) pass the gate. Off by default: the gate fails
 	// closed.

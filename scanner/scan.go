@@ -34,14 +34,6 @@ func Scan(ctx context.Context, roots []string, opts Options) (*report.Report, er
 			return nil, fmt.Errorf("unsupported: %w", err)
 		}
 	}
-	failOn := rules.DefaultFailOn
-	if opts.FailOn != "" {
-		v, err := rules.ParseSeverity(opts.FailOn)
-		if err != nil {
-			return nil, fmt.Errorf("fail on: %w", err)
-		}
-		failOn = v
-	}
 	rs, err := resolveRoots(roots)
 	if err != nil {
 		return nil, err
@@ -153,7 +145,7 @@ func Scan(ctx context.Context, roots []string, opts Options) (*report.Report, er
 	rep.Summary.SkippedSpecial = stats.special
 	rep.Summary.Excluded = stats.excluded
 	rep.Summary.BytesRead = s.bytesRead.Load()
-	rep.finish(&opts, policy.Gate{FailOn: failOn, AllowUnreadable: opts.AllowUnreadable, AllowEmpty: opts.AllowEmpty, Unsupported: opts.Unsupported}, interrupted != nil)
+	rep.finish(&opts, policy.Gate{FailOn: opts.FailOn.OrDefault(), AllowUnreadable: opts.AllowUnreadable, AllowEmpty: opts.AllowEmpty, Unsupported: opts.Unsupported}, interrupted != nil)
 	rep.Summary.DurationMS = time.Since(start).Milliseconds()
 	if interrupted != nil {
 		// The files done so far, marked incomplete; the caller exits 2.

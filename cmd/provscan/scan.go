@@ -14,6 +14,7 @@ import (
 	"github.com/provscan/provscan/scanner"
 	"github.com/provscan/provscan/scanner/policy"
 	"github.com/provscan/provscan/scanner/report"
+	"github.com/provscan/provscan/scanner/rules"
 )
 
 // scanFlags are the flags of `provscan scan`.
@@ -88,7 +89,7 @@ func newScanCmd(stdout, stderr io.Writer) *cobra.Command {
 	fl.IntVar(&f.workers, "workers", 0, "read `N` files at once (default: number of CPUs)")
 	fl.StringArrayVar(&f.exclude, "exclude", nil, "skip paths matching `GLOB` (** allowed; relative to the root; repeatable)")
 	fl.BoolVar(&f.followSymlinks, "follow-symlinks", false, "deprecated, no effect: links inside the roots are always resolved, links out of them are findings")
-	fl.StringVar(&f.failOn, "fail-on", "high", "exit 1 on open findings at or above `SEVERITY` (info, low, medium, high, critical, none)")
+	fl.StringVar(&f.failOn, "fail-on", rules.DefaultFailOn.String(), "exit 1 on open findings at or above `SEVERITY` (info, low, medium, high, critical, none)")
 	fl.BoolVar(&f.strict, "strict", true, "deprecated: the default (files that could not be inspected fail the gate); --strict=false is --allow-unreadable")
 	fl.BoolVar(&f.allowUnreadable, "allow-unreadable", false, "files that could not be inspected do not fail the gate (they are still reported)")
 	fl.BoolVar(&f.allowEmpty, "allow-empty", false, "a scan that inspected no file passes the gate")

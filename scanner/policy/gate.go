@@ -26,7 +26,7 @@ type Gate struct {
 //   - with unsupported "fail", a file of a format provscan does not read.
 func ApplyGate(r *report.Report, gp Gate) {
 	g := &report.Gate{
-		FailOn:          failOnName(gp.FailOn),
+		FailOn:          gp.FailOn.String(),
 		Strict:          !gp.AllowUnreadable,
 		AllowUnreadable: gp.AllowUnreadable,
 		AllowEmpty:      gp.AllowEmpty,
@@ -79,13 +79,6 @@ func plural(n int, what string) string {
 		return "1 " + what
 	}
 	return fmt.Sprintf("%d %ss", n, what)
-}
-
-func failOnName(s rules.Severity) string {
-	if s > rules.Critical {
-		return "none"
-	}
-	return s.String()
 }
 
 // Failed reports whether the scan fails the gate (exit code 1).

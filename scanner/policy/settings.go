@@ -18,11 +18,11 @@ import (
 // default) decides: flags take precedence over the config, which takes
 // precedence over the defaults. --exclude globs are added to the config's.
 type Settings struct {
-	Config          string // --config FILE; default: see FindConfig
-	NoTreePolicy    bool   // --no-tree-policy: no policy or ignore file from inside the scanned tree applies
-	Approvals       string // --approvals FILE; default: the config's approvals, then ./provscan-approvals.yaml if present
-	Baseline        string // --baseline FILE
-	FailOn          *string
+	Config          string  // --config FILE; default: see FindConfig
+	NoTreePolicy    bool    // --no-tree-policy: no policy or ignore file from inside the scanned tree applies
+	Approvals       string  // --approvals FILE; default: the config's approvals, then ./provscan-approvals.yaml if present
+	Baseline        string  // --baseline FILE
+	FailOn          *string // --fail-on SEVERITY
 	AllowUnreadable *bool   // --allow-unreadable
 	Strict          *bool   // --strict (deprecated: the default); --strict=false is --allow-unreadable
 	AllowEmpty      *bool   // --allow-empty
@@ -52,7 +52,7 @@ const (
 // file, then the defaults. A nil pointer means neither the flags nor the
 // policy file set that value.
 type Resolved struct {
-	FailOn          string
+	FailOn          rules.Severity // the gate threshold, rules.None included
 	AllowUnreadable *bool
 	AllowEmpty      *bool
 	Unsupported     string // report.UnsupportedReport or report.UnsupportedFail
@@ -111,15 +111,15 @@ func Resolve(roots []string, s Settings) (*Resolved, error) {
 		}
 	}
 
-	o.FailOn = rules.DefaultFailOn.String()
-	if cfg.FailOn != "" {
-		o.FailOn = cfg.FailOn
-	}
+	o.FailOn = rules.DefaultFailOn
+	failOn := cfg.FailOn
 	if s.FailOn != nil {
-		o.FailOn = *s.FailOn
+		failOn = *s.FailOn
 	}
-	if _, err := rules.ParseSeverity(o.FailOn); err != nil {
-		return nil, fmt.Errorf("--fail-on: %w", err)
+	if s.FailOn != nil || failOn != "" {
+		if o.FailOn, err = rules.ParseSeverity(failOn); err != nil {
+			return nil, fmt.Errorf("--fail-on: %w", err)
+		}
 	}
 	switch {
 	case s.AllowUnreadable != nil:

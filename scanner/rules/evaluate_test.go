@@ -185,7 +185,7 @@ func TestEvaluateCredentials(t *testing.T) {
 }
 
 func TestParseSeverity(t *testing.T) {
-	for in, want := range map[string]Severity{"info": Info, "LOW": Low, " medium ": Medium, "high": High, "critical": Critical, "none": Critical + 1} {
+	for in, want := range map[string]Severity{"info": Info, "LOW": Low, " medium ": Medium, "high": High, "critical": Critical, "none": None} {
 		got, err := ParseSeverity(in)
 		if err != nil || got != want {
 			t.Errorf("ParseSeverity(%q) = %v, %v", in, got, err)
