@@ -83,7 +83,7 @@ func newScanCmd(stdout, stderr io.Writer) *cobra.Command {
 		},
 	}
 	fl := cmd.Flags()
-	fl.StringVar(&f.format, "format", "text", "report `FORMAT`: text, json, sarif or junit")
+	fl.StringVar(&f.format, "format", "text", "report `FORMAT`: "+report.FormatList())
 	fl.StringVarP(&f.output, "output", "o", "", "write the report to `FILE` instead of standard output")
 	fl.StringArrayVar(&f.reports, "report", nil, "also write a report as `FORMAT=FILE` (repeatable)")
 	fl.IntVar(&f.workers, "workers", 0, "read `N` files at once (default: number of CPUs)")

@@ -79,6 +79,10 @@ const (
 	maxListed = 10
 )
 
+func init() {
+	Register(Format{Name: "text", Rank: 0, Write: WriteText, TextOptions: true})
+}
+
 // WriteText writes r for a person at a terminal: the findings grouped by
 // severity (highest first) in aligned columns, what was not inspected,
 // the files of unsupported formats grouped by extension, the symbolic links
