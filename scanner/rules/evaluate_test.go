@@ -203,3 +203,14 @@ func keys(m map[string]Match) []string {
 	}
 	return out
 }
+
+// TestEveryRuleIsDecided: each row of the table carries its Decide function,
+// except the rules the scanner raises itself.
+func TestEveryRuleIsDecided(t *testing.T) {
+	for _, r := range Table {
+		scanner := r.ID == Unreadable || r.ID == SymlinkUnchecked
+		if (r.Decide == nil) != scanner {
+			t.Errorf("rule %s: Decide set %v, raised by the scanner %v", r.ID, r.Decide != nil, scanner)
+		}
+	}
+}

@@ -93,6 +93,9 @@ type Rule struct {
 	Principle string   `json:"principle"`
 	Title     string   `json:"title"`
 	Help      string   `json:"help"`
+	// Decide returns the rule's matches on the sorted evidence of one file;
+	// nil for a rule the scanner raises itself (unreadable, symlink-unchecked).
+	Decide func(*Signs) []Match `json:"-"`
 }
 
 // Stable rule IDs. Changing one is a breaking change (see CHANGELOG.md).
