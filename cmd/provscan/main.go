@@ -114,7 +114,7 @@ func isUsage(err error) bool {
 		return isCobraUsage(err)
 	}
 	msg := ue.Error()
-	for _, p := range []string{"config", "approvals", "baseline", "both "} { // the errors of scanner.Resolve's files
+	for _, p := range []string{"config", "approvals", "baseline", "both "} { // the errors of policy.Resolve's files
 		if strings.HasPrefix(msg, p) {
 			return false
 		}

@@ -106,7 +106,7 @@ func newScanCmd(stdout, stderr io.Writer) *cobra.Command {
 	return cmd
 }
 
-// settings collects the flags that were given, for scanner.Resolve.
+// settings collects the flags that were given, for scanner.Resolve (policy.Resolve).
 func (f *scanFlags) settings(cmd *cobra.Command) policy.Settings {
 	s := policy.Settings{Config: f.config, NoTreePolicy: f.noTreePolicy, Approvals: f.approvals, Baseline: f.baseline, Exclude: f.exclude}
 	fl := cmd.Flags()

@@ -21,7 +21,7 @@ import (
 )
 
 // ApprovalsFile is the default approvals file, looked up in the current folder.
-const ApprovalsFile = "provscan-approvals.yaml"
+const ApprovalsFile = report.ApprovalsFileDefault
 
 // ApprovalEntry is one written approval: the content (by SHA-256 and size)
 // and the rule it covers, the approval reference, who approved and until when.

@@ -621,7 +621,8 @@ func (t *textWriter) approvalsFile() string {
 }
 
 // ApprovalsFileDefault is the approvals file `provscan approve` writes by
-// default (scanner.ApprovalsFile).
+// default (policy.ApprovalsFile is this constant: report cannot import
+// policy, which imports report).
 const ApprovalsFileDefault = "provscan-approvals.yaml"
 
 // displayPath is how the text report names a file: relative to the root
