@@ -36,6 +36,8 @@ type Config struct {
 
 	// Path is the file the config was read from.
 	Path string `yaml:"-"`
+
+	failOn rules.Severity // FailOn parsed by LoadConfig; zero when unset
 }
 
 // RuleConfig changes one rule.
@@ -82,9 +84,11 @@ func LoadConfig(path string) (*Config, error) {
 
 func (c *Config) check() error {
 	if c.FailOn != "" {
-		if _, err := rules.ParseSeverity(c.FailOn); err != nil {
+		v, err := rules.ParseSeverity(c.FailOn)
+		if err != nil {
 			return fmt.Errorf("fail_on: %w", err)
 		}
+		c.failOn = v
 	}
 	if c.Unsupported != "" {
 		if err := CheckUnsupported(c.Unsupported); err != nil {

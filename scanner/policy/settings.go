@@ -111,13 +111,9 @@ func Resolve(roots []string, s Settings) (*Resolved, error) {
 		}
 	}
 
-	o.FailOn = rules.DefaultFailOn
-	failOn := cfg.FailOn
+	o.FailOn = cfg.failOn.OrDefault()
 	if s.FailOn != nil {
-		failOn = *s.FailOn
-	}
-	if s.FailOn != nil || failOn != "" {
-		if o.FailOn, err = rules.ParseSeverity(failOn); err != nil {
+		if o.FailOn, err = rules.ParseSeverity(*s.FailOn); err != nil {
 			return nil, fmt.Errorf("--fail-on: %w", err)
 		}
 	}
