@@ -96,28 +96,6 @@ func runScan(t *testing.T, dir string, o Options) (*report.Report, error) {
 	return Scan(t.Context(), []string{dir}, o)
 }
 
-func TestLoadConfigChecks(t *testing.T) {
-	for name, body := range map[string]string{
-		"unknown rule":      "rules:\n  no-such-rule: {severity: low}\n",
-		"bad severity":      "rules:\n  prompt-embedded: {severity: urgent}\n",
-		"none is no level":  "rules:\n  prompt-embedded: {severity: none}\n",
-		"bad glob":          "paths:\n  - {path: \"[\", severity: info}\n",
-		"path does nothing": "paths:\n  - {path: \"wip/**\"}\n",
-		"no reason":         "allowed_generators:\n  - name: Adobe Firefly\n",
-		"bad fail_on":       "fail_on: sometimes\n",
-		"not yaml":          "fail_on: [\n",
-	} {
-		p := write(t, filepath.Join(t.TempDir(), policy.ConfigFile), body)
-		if _, err := policy.LoadConfig(p); err == nil {
-			t.Errorf("%s: accepted %q", name, body)
-		}
-	}
-	p := write(t, filepath.Join(t.TempDir(), policy.ConfigFile), "")
-	if c, err := policy.LoadConfig(p); err != nil || c.FailOn != "" {
-		t.Errorf("empty config: %v", err)
-	}
-}
-
 func TestPolicy(t *testing.T) {
 	dir := t.TempDir()
 	writeTree(t, dir, map[string]string{
