@@ -148,7 +148,7 @@ func ValidateGlobs(globs []string) error {
 // parseFindingSeverity parses a severity a finding can have ("none" is not one).
 func parseFindingSeverity(s string) (rules.Severity, error) {
 	v, err := rules.ParseSeverity(s)
-	if err == nil && v > rules.Critical {
+	if err == nil && v == rules.None {
 		err = fmt.Errorf("%q is not a severity a finding can have", s)
 	}
 	return v, err
