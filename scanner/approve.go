@@ -11,6 +11,7 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/provscan/provscan/scanner/policy"
 	"github.com/provscan/provscan/scanner/report"
 	"github.com/provscan/provscan/scanner/rules"
 )
@@ -231,17 +232,31 @@ func hashTarget(file, member string, opts Options) (string, int64, error) {
 	return sum, size, err
 }
 
+// NewApprovals hashes each file and returns one approval entry per file,
+// with its size.
+func NewApprovals(paths []string, rule, reference, approvedBy, expires string) ([]policy.ApprovalEntry, error) {
+	var ts []ApproveTarget
+	for _, p := range paths {
+		sum, size, err := hashTarget(p, "", Options{})
+		if err != nil {
+			return nil, err
+		}
+		ts = append(ts, ApproveTarget{Path: filepath.ToSlash(filepath.Clean(p)), SHA256: sum, Size: size})
+	}
+	return ApprovalEntries(ts, rule, reference, approvedBy, expires)
+}
+
 // ApprovalEntries returns one approval entry per target.
-func ApprovalEntries(targets []ApproveTarget, rule, reference, approvedBy, expires string) ([]ApprovalEntry, error) {
+func ApprovalEntries(targets []ApproveTarget, rule, reference, approvedBy, expires string) ([]policy.ApprovalEntry, error) {
 	if rule == "" {
 		rule = "*"
 	}
-	out := make([]ApprovalEntry, 0, len(targets))
+	out := make([]policy.ApprovalEntry, 0, len(targets))
 	for _, t := range targets {
 		size := t.Size
-		e := ApprovalEntry{SHA256: t.SHA256, Size: &size, Path: t.Path, Rule: rule,
+		e := policy.ApprovalEntry{SHA256: t.SHA256, Size: &size, Path: t.Path, Rule: rule,
 			Reference: reference, ApprovedBy: approvedBy, Expires: expires}
-		if err := e.check(); err != nil {
+		if err := e.Check(); err != nil {
 			return nil, fmt.Errorf("%s: %w", t.Path, err)
 		}
 		out = append(out, e)

@@ -9,6 +9,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/provscan/provscan/scanner/policy"
 	"github.com/provscan/provscan/scanner/report"
 	"github.com/provscan/provscan/scanner/rules"
 )
@@ -44,27 +45,27 @@ var testNow = time.Date(2026, 6, 15, 12, 0, 0, 0, time.UTC)
 func TestConfigPrecedence(t *testing.T) {
 	dir := t.TempDir()
 	writeTree(t, dir, map[string]string{"a.png": "GENAI\n", "p.png": "PROMPT\n", "tmp/x.png": "GENAI\n"})
-	write(t, filepath.Join(dir, ConfigFile), "fail_on: medium\nstrict: true\nworkers: 3\nexclude: [\"tmp/**\"]\n")
+	write(t, filepath.Join(dir, policy.ConfigFile), "fail_on: medium\nstrict: true\nworkers: 3\nexclude: [\"tmp/**\"]\n")
 	base := Options{Inspect: fakeInspect, Now: func() time.Time { return testNow }}
 
 	// defaults: no config anywhere
 	empty := t.TempDir()
-	o, err := Resolve([]string{empty}, Settings{}, base)
-	if err != nil || o.FailOn != "high" || o.AllowUnreadable || o.Workers != 0 || o.Config != nil {
+	o, err := Resolve([]string{empty}, policy.Settings{}, base)
+	if err != nil || o.FailOn != rules.High || o.AllowUnreadable || o.Workers != 0 || o.Config != nil {
 		t.Fatalf("defaults: %+v %v", o, err)
 	}
 	// config over defaults
-	o, err = Resolve([]string{dir}, Settings{}, base)
-	if err != nil || o.FailOn != "medium" || o.AllowUnreadable || o.Workers != 3 || len(o.Exclude) != 1 {
-		t.Fatalf("config: fail_on=%q allow_unreadable=%v workers=%d exclude=%v err=%v", o.FailOn, o.AllowUnreadable, o.Workers, o.Exclude, err)
+	o, err = Resolve([]string{dir}, policy.Settings{}, base)
+	if err != nil || o.FailOn != rules.Medium || o.AllowUnreadable || o.Workers != 3 || len(o.Exclude) != 1 {
+		t.Fatalf("config: fail_on=%v allow_unreadable=%v workers=%d exclude=%v err=%v", o.FailOn, o.AllowUnreadable, o.Workers, o.Exclude, err)
 	}
 	r, err := runScan(t, dir, o)
 	if err != nil || !r.Gate.Failed || r.Gate.FailOn != "medium" || r.Summary.Excluded != 1 {
 		t.Fatalf("config scan: %+v %v", r.Gate, err)
 	}
 	// flags over config
-	o, err = Resolve([]string{dir}, Settings{FailOn: ptr("critical"), Strict: ptr(false), Workers: ptr(1), Exclude: []string{"p.png"}}, base)
-	if err != nil || o.FailOn != "critical" || !o.AllowUnreadable || o.Workers != 1 || strings.Join(o.Exclude, ",") != "tmp/**,p.png" {
+	o, err = Resolve([]string{dir}, policy.Settings{FailOn: ptr("critical"), Strict: ptr(false), Workers: ptr(1), Exclude: []string{"p.png"}}, base)
+	if err != nil || o.FailOn != rules.Critical || !o.AllowUnreadable || o.Workers != 1 || strings.Join(o.Exclude, ",") != "tmp/**,p.png" {
 		t.Fatalf("flags: %+v %v", o, err)
 	}
 	r, _ = runScan(t, dir, o)
@@ -73,19 +74,19 @@ func TestConfigPrecedence(t *testing.T) {
 	}
 	// --config FILE instead of the root's
 	other := write(t, filepath.Join(t.TempDir(), "policy.yaml"), "fail_on: none\n")
-	o, _ = Resolve([]string{dir}, Settings{Config: other}, base)
-	if o.FailOn != "none" || o.AllowUnreadable {
+	o, _ = Resolve([]string{dir}, policy.Settings{Config: other}, base)
+	if o.FailOn != rules.None || o.AllowUnreadable {
 		t.Errorf("--config: %+v", o)
 	}
 	// errors are reported, not ignored
 	bad := write(t, filepath.Join(t.TempDir(), "bad.yaml"), "fail_on: high\nfial_on: low\n")
-	if _, err := Resolve([]string{dir}, Settings{Config: bad}, base); err == nil || !strings.Contains(err.Error(), "fial_on") {
+	if _, err := Resolve([]string{dir}, policy.Settings{Config: bad}, base); err == nil || !strings.Contains(err.Error(), "fial_on") {
 		t.Errorf("unknown key: %v", err)
 	}
-	if _, err := Resolve([]string{dir}, Settings{FailOn: ptr("severe")}, base); err == nil {
+	if _, err := Resolve([]string{dir}, policy.Settings{FailOn: ptr("severe")}, base); err == nil {
 		t.Error("bad --fail-on accepted")
 	}
-	if _, err := Resolve([]string{dir}, Settings{Config: filepath.Join(dir, "missing.yaml")}, base); err == nil {
+	if _, err := Resolve([]string{dir}, policy.Settings{Config: filepath.Join(dir, "missing.yaml")}, base); err == nil {
 		t.Error("missing --config accepted")
 	}
 }
@@ -93,28 +94,6 @@ func TestConfigPrecedence(t *testing.T) {
 func runScan(t *testing.T, dir string, o Options) (*report.Report, error) {
 	t.Helper()
 	return Scan(t.Context(), []string{dir}, o)
-}
-
-func TestLoadConfigChecks(t *testing.T) {
-	for name, body := range map[string]string{
-		"unknown rule":      "rules:\n  no-such-rule: {severity: low}\n",
-		"bad severity":      "rules:\n  prompt-embedded: {severity: urgent}\n",
-		"none is no level":  "rules:\n  prompt-embedded: {severity: none}\n",
-		"bad glob":          "paths:\n  - {path: \"[\", severity: info}\n",
-		"path does nothing": "paths:\n  - {path: \"wip/**\"}\n",
-		"no reason":         "allowed_generators:\n  - name: Adobe Firefly\n",
-		"bad fail_on":       "fail_on: sometimes\n",
-		"not yaml":          "fail_on: [\n",
-	} {
-		p := write(t, filepath.Join(t.TempDir(), ConfigFile), body)
-		if _, err := LoadConfig(p); err == nil {
-			t.Errorf("%s: accepted %q", name, body)
-		}
-	}
-	p := write(t, filepath.Join(t.TempDir(), ConfigFile), "")
-	if c, err := LoadConfig(p); err != nil || c.FailOn != "" {
-		t.Errorf("empty config: %v", err)
-	}
 }
 
 func TestPolicy(t *testing.T) {
@@ -135,7 +114,7 @@ paths:
     allow: true
     reason: work in progress is not delivered
 `)
-	o, err := Resolve([]string{dir}, Settings{Config: cfg}, Options{Inspect: fakeInspect})
+	o, err := Resolve([]string{dir}, policy.Settings{Config: cfg}, Options{Inspect: fakeInspect})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -162,7 +141,7 @@ paths:
 	// An allowed generator turns its findings to info, with the reason, and
 	// the gate passes (the unreadable c.png is allowed by allow_unreadable).
 	cfg2 := write(t, filepath.Join(t.TempDir(), "p.yaml"), "allow_unreadable: true\nallowed_generators:\n  - name: testgen\n    reason: enterprise licence, legal ticket L-7\n")
-	o, _ = Resolve([]string{dir}, Settings{Config: cfg2}, Options{Inspect: fakeInspect})
+	o, _ = Resolve([]string{dir}, policy.Settings{Config: cfg2}, Options{Inspect: fakeInspect})
 	r, _ = runScan(t, dir, o)
 	a := byPath(r)["final/a.png genai-generator"]
 	if a.Severity != rules.Info || a.Status != report.StatusAllowed || !strings.Contains(a.Reason, "legal ticket L-7") || a.FailsGate {
@@ -188,7 +167,7 @@ func TestApprovals(t *testing.T) {
 		"  - {sha256: "+sha("GENAI\nc\n")+", path: c.png, rule: \"*\", reference: LEGAL-3, approved_by: Cy, expires: 2026-06-14}\n"+
 		// d.png: wildcard rule, expires on testNow's day (still valid through that day)
 		"  - {sha256: "+sha("GENAI\nd\n")+", rule: \"*\", reference: LEGAL-4, approved_by: Di, expires: 2026-06-15}\n")
-	o, err := Resolve([]string{dir}, Settings{Approvals: file}, Options{Inspect: fakeInspect, Now: func() time.Time { return testNow }})
+	o, err := Resolve([]string{dir}, policy.Settings{Approvals: file}, Options{Inspect: fakeInspect, Now: func() time.Time { return testNow }})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -215,8 +194,8 @@ func TestApprovals(t *testing.T) {
 
 	// A rule-specific approval does not cover another rule of the same file.
 	writeTree(t, dir, map[string]string{"a.png": "PROMPT\n"})
-	app := &Approvals{Entries: []ApprovalEntry{{SHA256: sha("PROMPT\n"), Rule: rules.GenAIGenerator, Reference: "X", ApprovedBy: "Y"}}}
-	r, _ = runScan(t, dir, Options{Inspect: fakeInspect, Approvals: app, FailOn: "medium"})
+	app := &policy.Approvals{Entries: []policy.ApprovalEntry{{SHA256: sha("PROMPT\n"), Rule: rules.GenAIGenerator, Reference: "X", ApprovedBy: "Y"}}}
+	r, _ = runScan(t, dir, Options{Inspect: fakeInspect, Approvals: app, FailOn: rules.Medium})
 	if f := byPath(r)["a.png prompt-embedded"]; f.Status != report.StatusOpen || !f.FailsGate {
 		t.Errorf("approval for another rule applied: %+v", f)
 	}
@@ -227,7 +206,7 @@ func TestApproveAppends(t *testing.T) {
 	dir := t.TempDir()
 	a := write(t, filepath.Join(dir, "a.png"), "GENAI\n")
 	b := write(t, filepath.Join(dir, "b.png"), "PROMPT\n")
-	file := filepath.Join(t.TempDir(), ApprovalsFile)
+	file := filepath.Join(t.TempDir(), policy.ApprovalsFile)
 	write(t, file, "# keep this comment\napprovals:\n  - sha256: "+sha("old")+"\n    rule: '*'\n    reference: OLD-1 # inline\n    approved_by: Zoe\n")
 	entries, err := NewApprovals([]string{a, b}, "", "LEGAL-9", "Ana", "2027-01-31")
 	if err != nil {
@@ -237,25 +216,25 @@ func TestApproveAppends(t *testing.T) {
 		entries[0].Size == nil || *entries[0].Size != int64(len("GENAI\n")) {
 		t.Errorf("entries %+v", entries)
 	}
-	n, err := AppendApprovals(file, entries)
+	n, err := policy.AppendApprovals(file, entries)
 	if err != nil || n != 2 {
 		t.Fatalf("append: %d %v", n, err)
 	}
-	if n, _ := AppendApprovals(file, entries); n != 0 {
+	if n, _ := policy.AppendApprovals(file, entries); n != 0 {
 		t.Errorf("duplicates appended: %d", n)
 	}
 	got, _ := os.ReadFile(file)
 	if !strings.Contains(string(got), "# keep this comment") || !strings.Contains(string(got), "# inline") {
 		t.Errorf("comments lost:\n%s", got)
 	}
-	loaded, err := LoadApprovals(file)
+	loaded, err := policy.LoadApprovals(file)
 	if err != nil || len(loaded.Entries) != 3 || loaded.Entries[2].Expires != "2027-01-31" || loaded.Entries[1].Reference != "LEGAL-9" ||
 		loaded.Entries[0].Size != nil || loaded.Entries[2].Size == nil || *loaded.Entries[2].Size != int64(len("PROMPT\n")) {
 		t.Fatalf("reloaded %+v %v\n%s", loaded, err, got)
 	}
 	// a new file gets a header
 	fresh := filepath.Join(t.TempDir(), "new.yaml")
-	if _, err := AppendApprovals(fresh, entries[:1]); err != nil {
+	if _, err := policy.AppendApprovals(fresh, entries[:1]); err != nil {
 		t.Fatal(err)
 	}
 	if got, _ := os.ReadFile(fresh); !strings.HasPrefix(string(got), "# provscan written approvals") {
@@ -270,7 +249,7 @@ func TestApproveAppends(t *testing.T) {
 		"approvals:\n  - {sha256: " + sha("x") + ", rule: '*', reference: R, approved_by: B, colour: red}\n",
 		"approvals:\n  - {sha256: " + sha("x") + ", size: -1, rule: '*', reference: R, approved_by: B}\n",
 		"approvals:\n  - {sha256: " + sha("x") + ", size: big, rule: '*', reference: R, approved_by: B}\n"} {
-		if _, err := LoadApprovals(write(t, filepath.Join(t.TempDir(), "a.yaml"), bad)); err == nil {
+		if _, err := policy.LoadApprovals(write(t, filepath.Join(t.TempDir(), "a.yaml"), bad)); err == nil {
 			t.Errorf("accepted %q", bad)
 		}
 	}
@@ -294,7 +273,7 @@ func TestBaseline(t *testing.T) {
 		t.Fatal(err)
 	}
 	writeTree(t, dir, map[string]string{"edit-me.png": "GENAI\nedited\n", "new.png": "GENAI\nnew\n"})
-	o, err := Resolve([]string{dir}, Settings{Baseline: oldFile}, Options{Inspect: fakeInspect})
+	o, err := Resolve([]string{dir}, policy.Settings{Baseline: oldFile}, Options{Inspect: fakeInspect})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -309,7 +288,7 @@ func TestBaseline(t *testing.T) {
 	if b := r.Baseline; b == nil || b.New != 2 || b.Unchanged != 1 || b.Moved != 1 {
 		t.Errorf("baseline summary %+v", r.Baseline)
 	}
-	if _, err := LoadBaseline(write(t, filepath.Join(t.TempDir(), "x.json"), `{"schema":"other"}`)); err == nil {
+	if _, err := policy.LoadBaseline(write(t, filepath.Join(t.TempDir(), "x.json"), `{"schema":"other"}`)); err == nil {
 		t.Error("a foreign JSON file accepted as baseline")
 	}
 }

@@ -38,7 +38,7 @@ func (s *scan) hashWanted(size int64, found []report.Finding) bool {
 		return false
 	}
 	for _, f := range found {
-		if s.opts.Approvals.mayMatch(size, f.Rule) {
+		if s.opts.Approvals.MayMatch(size, f.Rule) {
 			return true
 		}
 	}

@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	"github.com/provscan/provscan/scanner"
+	"github.com/provscan/provscan/scanner/policy"
 )
 
 // xmpGenAI is an XMP packet declaring the asset generated.
@@ -38,7 +39,7 @@ func TestThreeFlaggedMastersReadLittle(t *testing.T) {
 		flaggedMaster(t, filepath.Join(dir, fmt.Sprintf("reel%d.mp4", i+1)))
 	}
 	other := int64(12345)
-	approvals := &scanner.Approvals{Entries: []scanner.ApprovalEntry{{
+	approvals := &policy.Approvals{Entries: []policy.ApprovalEntry{{
 		SHA256: strings.Repeat("ab", 32), Size: &other, Rule: "*", Reference: "LEGAL-1", ApprovedBy: "Ana",
 	}}}
 	for name, opts := range map[string]scanner.Options{

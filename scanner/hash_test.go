@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/provscan/provscan/provenance"
+	"github.com/provscan/provscan/scanner/policy"
 	"github.com/provscan/provscan/scanner/report"
 	"github.com/provscan/provscan/scanner/rules"
 )
@@ -31,8 +32,8 @@ func TestHashOnlyForApprovalsOfTheSize(t *testing.T) {
 	dir := t.TempDir()
 	content := "GENAI\n" + strings.Repeat("m", 200<<10) // past the head read
 	writeTree(t, dir, map[string]string{"master.mov": content})
-	entry := func(size *int64) *Approvals {
-		return &Approvals{Entries: []ApprovalEntry{{SHA256: sha(content), Size: size, Path: "master.mov", Rule: "*", Reference: "LEGAL-5", ApprovedBy: "Ana"}}}
+	entry := func(size *int64) *policy.Approvals {
+		return &policy.Approvals{Entries: []policy.ApprovalEntry{{SHA256: sha(content), Size: size, Path: "master.mov", Rule: "*", Reference: "LEGAL-5", ApprovedBy: "Ana"}}}
 	}
 	scan := func(o Options) report.Finding {
 		t.Helper()
@@ -88,7 +89,7 @@ func TestHashWithinTheFileBudget(t *testing.T) {
 	dir := t.TempDir()
 	content := "GENAI\n" + strings.Repeat("m", 1<<20)
 	writeTree(t, dir, map[string]string{"master.mov": content})
-	app := &Approvals{Entries: []ApprovalEntry{{SHA256: sha(content), Size: sizeOf(len(content)), Path: "master.mov", Rule: "*", Reference: "LEGAL-6", ApprovedBy: "Ana"}}}
+	app := &policy.Approvals{Entries: []policy.ApprovalEntry{{SHA256: sha(content), Size: sizeOf(len(content)), Path: "master.mov", Rule: "*", Reference: "LEGAL-6", ApprovedBy: "Ana"}}}
 	for _, tc := range []struct {
 		name string
 		opts Options
@@ -156,7 +157,7 @@ func TestBytesReadNeverExceedsBytes(t *testing.T) {
 func TestHashZipMember(t *testing.T) {
 	dir := t.TempDir()
 	writeTree(t, dir, map[string]string{"pkg.zip": "ZIP2\n"})
-	app := &Approvals{Entries: []ApprovalEntry{{SHA256: sha("GENAI\n"), Size: sizeOf(len("GENAI\n")), Rule: "*", Reference: "PKG-1", ApprovedBy: "Ana"}}}
+	app := &policy.Approvals{Entries: []policy.ApprovalEntry{{SHA256: sha("GENAI\n"), Size: sizeOf(len("GENAI\n")), Rule: "*", Reference: "PKG-1", ApprovedBy: "Ana"}}}
 	r := scanWithin(t, []string{dir}, Options{Approvals: app})
 	f := byPath(r)["pkg.zip!/a.png genai-generator"]
 	if f.SHA256 != sha("GENAI\n") || f.Status != report.StatusApproved || r.Gate.Failed {
@@ -188,7 +189,7 @@ func TestBaselineWithoutHashes(t *testing.T) {
 	}
 	old := scanWithin(t, []string{dir}, Options{})
 	for _, f := range old.Findings {
-		if want := f.Rule + ":" + itoa(f.Size) + ":" + EvidenceDigest(f.Evidence) + ":" + f.Path; f.Fingerprint != want || f.SHA256 != "" {
+		if want := f.Rule + ":" + itoa(f.Size) + ":" + policy.EvidenceDigest(f.Evidence) + ":" + f.Path; f.Fingerprint != want || f.SHA256 != "" {
 			t.Errorf("fingerprint %q, want %q", f.Fingerprint, want)
 		}
 	}
@@ -226,7 +227,7 @@ func TestBaselineWithoutHashes(t *testing.T) {
 		{"earlier version's report", legacyFile, true, "b.png genai-generator", 1},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			bl, err := LoadBaseline(tc.baseline)
+			bl, err := policy.LoadBaseline(tc.baseline)
 			if err != nil {
 				t.Fatal(err)
 			}

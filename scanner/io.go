@@ -4,8 +4,11 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"io"
+	"os"
 	"sync"
 	"sync/atomic"
+
+	"github.com/provscan/provscan/scanner/internal/fsx"
 )
 
 // countingReaderAt counts every byte read through it, so that the report can
@@ -99,3 +102,6 @@ func (h *headReaderAt) release() {
 		h.buf, h.head = nil, nil
 	}
 }
+
+// openFile opens a file read-only without blocking (see fsx.Open).
+func openFile(name string) (*os.File, error) { return fsx.Open(name) }

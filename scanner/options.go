@@ -9,7 +9,9 @@ import (
 	"time"
 
 	"github.com/provscan/provscan/provenance"
+	"github.com/provscan/provscan/scanner/policy"
 	"github.com/provscan/provscan/scanner/report"
+	"github.com/provscan/provscan/scanner/rules"
 )
 
 // InspectFunc reads the provenance of one file; provenance.Inspect by default.
@@ -18,9 +20,6 @@ type InspectFunc func(r io.ReaderAt, size int64, name string, opts provenance.Op
 // MaxArchiveDepth is how deep archives inside archives are opened: a member
 // of a top-level zip is at depth 1.
 const MaxArchiveDepth = 3
-
-// ConfigFile is the name of the policy file read at a scanned root.
-const ConfigFile = ".provscan.yaml"
 
 // IgnoreFile is the name of the gitignore-syntax file read at a scanned root.
 const IgnoreFile = ".provscanignore"
@@ -53,9 +52,9 @@ type Options struct {
 	// Progress, if set, is called from a single goroutine after each file
 	// with the running totals.
 	Progress func(Progress)
-	// FailOn is the lowest severity that fails the gate ("" means high;
-	// "none" never fails).
-	FailOn string
+	// FailOn is the lowest severity that fails the gate (zero:
+	// rules.DefaultFailOn; rules.None never fails).
+	FailOn rules.Severity
 	// AllowUnreadable lets files that could not be inspected (unreadable
 	// findings, scan errors) pass the gate. Off by default: the gate fails
 	// closed.
@@ -75,11 +74,11 @@ type Options struct {
 	// Policy describes the policy files applied, for the report; Resolve fills it.
 	Policy *report.Policy
 	// Config is the policy (severity overrides, path policies, allowed generators).
-	Config *Config
+	Config *policy.Config
 	// Approvals are the written approvals matched by content hash.
-	Approvals *Approvals
+	Approvals *policy.Approvals
 	// Baseline holds the findings of an earlier report that are not reported again.
-	Baseline *Baseline
+	Baseline *policy.Baseline
 	// Now is the clock for approval expiry; nil means time.Now.
 	Now func() time.Time
 	// Log, if set, receives one line per notable event (skipped links and

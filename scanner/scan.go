@@ -15,6 +15,7 @@ import (
 
 	"github.com/provscan/provscan/provenance"
 	"github.com/provscan/provscan/provenance/evidence"
+	"github.com/provscan/provscan/scanner/policy"
 	"github.com/provscan/provscan/scanner/report"
 	"github.com/provscan/provscan/scanner/rules"
 )
@@ -32,17 +33,9 @@ func Scan(ctx context.Context, roots []string, opts Options) (*report.Report, er
 		return nil, fmt.Errorf("workers: %d is not between 0 (one per CPU) and %d", opts.Workers, MaxWorkers)
 	}
 	if opts.Unsupported != "" {
-		if err := checkUnsupported(opts.Unsupported); err != nil {
+		if err := policy.CheckUnsupported(opts.Unsupported); err != nil {
 			return nil, fmt.Errorf("unsupported: %w", err)
 		}
-	}
-	failOn := rules.DefaultFailOn
-	if opts.FailOn != "" {
-		v, err := rules.ParseSeverity(opts.FailOn)
-		if err != nil {
-			return nil, fmt.Errorf("fail on: %w", err)
-		}
-		failOn = v
 	}
 	rs, err := resolveRoots(roots)
 	if err != nil {
@@ -155,7 +148,7 @@ func Scan(ctx context.Context, roots []string, opts Options) (*report.Report, er
 	rep.Summary.SkippedSpecial = stats.special
 	rep.Summary.Excluded = stats.excluded
 	rep.Summary.BytesRead = s.bytesRead.Load()
-	rep.finish(&opts, gatePolicy{failOn: failOn, allowUnreadable: opts.AllowUnreadable, allowEmpty: opts.AllowEmpty, unsupported: opts.Unsupported}, interrupted != nil)
+	rep.finish(&opts, policy.Gate{FailOn: opts.FailOn.OrDefault(), AllowUnreadable: opts.AllowUnreadable, AllowEmpty: opts.AllowEmpty, Unsupported: opts.Unsupported}, interrupted != nil)
 	rep.Summary.DurationMS = time.Since(start).Milliseconds()
 	if interrupted != nil {
 		// The files done so far, marked incomplete; the caller exits 2.
@@ -400,26 +393,26 @@ func (b *reportBuilder) add(fr fileResult) {
 
 // finish applies the policy, the approvals, the baseline and the gate, sorts
 // the report and fills the derived counters.
-func (b *reportBuilder) finish(opts *Options, gp gatePolicy, interrupted bool) {
+func (b *reportBuilder) finish(opts *Options, gp policy.Gate, interrupted bool) {
 	b.Incomplete = interrupted
 	now := time.Now()
 	if opts.Now != nil {
 		now = opts.Now()
 	}
-	fs := applyConfig(b.Findings, opts.Config)
+	fs := policy.ApplyConfig(b.Findings, opts.Config)
 	for i := range fs {
 		f := &fs[i]
 		if f.Status == report.StatusOpen && opts.Approvals != nil {
-			opts.Approvals.apply(f, now)
+			opts.Approvals.Apply(f, now)
 		}
-		f.Fingerprint = Fingerprint(f.Rule, f.Size, f.Evidence, f.Path)
+		f.Fingerprint = policy.Fingerprint(f.Rule, f.Size, f.Evidence, f.Path)
 	}
 	if opts.Baseline != nil {
-		fs, b.Baseline = opts.Baseline.filter(fs)
+		fs, b.Baseline = opts.Baseline.Filter(fs)
 	}
 	b.Findings = fs
 	SortReport(b.Report)
-	applyGate(b.Report, gp)
+	policy.ApplyGate(b.Report, gp)
 
 	b.Summary.ByRule = map[string]int{}
 	b.Summary.BySeverity = map[string]int{}

@@ -15,6 +15,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/provscan/provscan/scanner/policy"
 	"github.com/provscan/provscan/scanner/report"
 	"github.com/provscan/provscan/scanner/rules"
 )
@@ -289,7 +290,7 @@ func TestSymlinkBypasses(t *testing.T) {
 	t.Run("a tree control file that is a link out of the delivery", func(t *testing.T) {
 		outside := t.TempDir()
 		writeTree(t, outside, map[string]string{"x.png": "GENAI\n"})
-		dir := symlinkTree(t, map[string]string{"a.png": "CLEAN\n"}, map[string]string{ConfigFile: outside, IgnoreFile: filepath.Join(outside, "x.png")})
+		dir := symlinkTree(t, map[string]string{"a.png": "CLEAN\n"}, map[string]string{policy.ConfigFile: outside, IgnoreFile: filepath.Join(outside, "x.png")})
 		r := scanWithin(t, []string{dir}, Options{NoTreePolicy: true})
 		if got := strings.Join(paths(r.Findings), ","); got != ".provscan.yaml symlink-unchecked,.provscanignore symlink-unchecked" {
 			t.Errorf("findings %s", got)
@@ -317,7 +318,7 @@ func TestSymlinkBypasses(t *testing.T) {
 	t.Run("a link into an allowed folder carries its findings to the link's path and policy", func(t *testing.T) {
 		dir := symlinkTree(t, map[string]string{"work-in-progress/gen.png": "GENAI\n"},
 			map[string]string{"stills/final.png": "../work-in-progress/gen.png", "stills/wip": "../work-in-progress"})
-		cfg := &Config{Paths: []PathPolicy{{Path: "work-in-progress/**", Severity: "info", Allow: true, Reason: "wip"}}}
+		cfg := &policy.Config{Paths: []policy.PathPolicy{{Path: "work-in-progress/**", Severity: "info", Allow: true, Reason: "wip"}}}
 		r := scanWithin(t, []string{dir}, Options{Config: cfg})
 		status := map[string]string{}
 		for _, f := range r.Findings {

@@ -11,6 +11,7 @@ import (
 
 	"github.com/santhosh-tekuri/jsonschema/v6"
 
+	"github.com/provscan/provscan/scanner/policy"
 	"github.com/provscan/provscan/scanner/report"
 )
 
@@ -46,11 +47,11 @@ func TestReportMatchesSchema(t *testing.T) {
 		"x.zip": "ZIP2\n", "deep.zip": "ZIPDEEP\n", "wip/w.png": "GENAI\nw\n", "notes.txt": "hi\n",
 	})
 	cfg := write(t, filepath.Join(t.TempDir(), "c.yaml"), "rules:\n  prompt-embedded: {severity: low}\npaths:\n  - {path: \"wip/**\", severity: info, allow: true, reason: wip}\n")
-	appr := &Approvals{Entries: []ApprovalEntry{
+	appr := &policy.Approvals{Entries: []policy.ApprovalEntry{
 		{SHA256: sha("GENAI\n"), Size: ptr(int64(len("GENAI\n"))), Rule: "*", Reference: "L-1", ApprovedBy: "Ana", Expires: "2030-01-01"},
 		{SHA256: sha("GENAI\nb\n"), Rule: "*", Reference: "L-2", ApprovedBy: "Ben", Expires: "2020-01-01"},
 	}}
-	o, err := Resolve([]string{dir}, Settings{Config: cfg}, Options{Inspect: fakeInspect, Now: func() time.Time { return testNow }})
+	o, err := Resolve([]string{dir}, policy.Settings{Config: cfg}, Options{Inspect: fakeInspect, Now: func() time.Time { return testNow }})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -69,7 +70,7 @@ func TestReportMatchesSchema(t *testing.T) {
 	var ob bytes.Buffer
 	report.WriteJSON(&ob, old)
 	base := write(t, filepath.Join(t.TempDir(), "old.json"), ob.String())
-	if o.Baseline, err = LoadBaseline(base); err != nil {
+	if o.Baseline, err = policy.LoadBaseline(base); err != nil {
 		t.Fatal(err)
 	}
 	r, err := Scan(t.Context(), []string{dir}, o)

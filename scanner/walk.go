@@ -18,6 +18,7 @@ import (
 	gitignore "github.com/sabhiram/go-gitignore"
 
 	"github.com/provscan/provscan/provenance/evidence"
+	"github.com/provscan/provscan/scanner/policy"
 	"github.com/provscan/provscan/scanner/report"
 	"github.com/provscan/provscan/scanner/rules"
 )
@@ -158,16 +159,6 @@ func readable(p string, fi fs.FileInfo) error {
 	return nil
 }
 
-// validateGlobs rejects malformed --exclude patterns before any work.
-func validateGlobs(globs []string) error {
-	for _, g := range globs {
-		if g == "" || !doublestar.ValidatePattern(g) {
-			return fmt.Errorf("invalid --exclude pattern %q", g)
-		}
-	}
-	return nil
-}
-
 // maxIgnoreFile bounds the size of a .provscanignore.
 const maxIgnoreFile = 1 << 20
 
@@ -208,10 +199,10 @@ func (w *walker) loadIgnore(r root) *gitignore.GitIgnore {
 	if err != nil {
 		return nil
 	}
-	pf := report.PolicyFile{Kind: kindIgnore, Path: filepath.ToSlash(p), Source: sourceRoot}
+	pf := report.PolicyFile{Kind: policy.KindIgnore, Path: filepath.ToSlash(p), Source: policy.SourceRoot}
 	if w.opts.NoTreePolicy {
 		if fi.Mode().IsRegular() {
-			pf.SHA256 = fileSHA256(p)
+			pf.SHA256 = policy.FileSHA256(p)
 		}
 		w.ignoreFile(pf, false)
 		return nil
@@ -224,7 +215,7 @@ func (w *walker) loadIgnore(r root) *gitignore.GitIgnore {
 		w.fail(r.given, IgnoreFile, fmt.Errorf("larger than %d bytes: not applied", maxIgnoreFile))
 		return nil
 	}
-	b, err := ReadControlFile(p, maxIgnoreFile)
+	b, err := policy.ReadControlFile(p, maxIgnoreFile)
 	if err != nil {
 		w.fail(r.given, IgnoreFile, unwrapPathError(err))
 		return nil

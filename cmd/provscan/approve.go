@@ -10,6 +10,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/provscan/provscan/scanner"
+	"github.com/provscan/provscan/scanner/policy"
 	"github.com/provscan/provscan/scanner/report"
 )
 
@@ -30,7 +31,7 @@ func newApproveCmd(stdout, stderr io.Writer) *cobra.Command {
 		Use:   "approve PATH...",
 		Short: "Record written approvals for files, by content hash and size",
 		Long: `Approve appends one entry per file to the approvals file (default
-./` + scanner.ApprovalsFile + `): the file's SHA-256 and size, its path (for
+./` + policy.ApprovalsFile + `): the file's SHA-256 and size, its path (for
 information), the rule it covers ("*" for every rule), the approval
 reference, who approved and until when. A later scan reports the matching
 findings as approved and does not fail on them. Editing a file changes its
@@ -61,7 +62,7 @@ be hashed) writes nothing.`,
 	fl.StringVar(&f.by, "by", "", "who approved (required)")
 	fl.StringVar(&f.expires, "expires", "", "last day the approval is valid, `YYYY-MM-DD` (default: no expiry)")
 	fl.StringVar(&f.rule, "rule", "*", "the rule ID the approval covers, or * for every rule")
-	fl.StringVar(&f.file, "approvals", scanner.ApprovalsFile, "approvals `FILE` to append to")
+	fl.StringVar(&f.file, "approvals", policy.ApprovalsFile, "approvals `FILE` to append to")
 	fl.BoolVar(&f.dryRun, "dry-run", false, "list what would be approved; write nothing")
 	fl.StringVar(&f.config, "config", "", "policy `FILE` for the scan of folders (default: .provscan.yaml at a given folder)")
 	fl.StringArrayVar(&f.exclude, "exclude", nil, "skip paths matching `GLOB` in folders (as provscan scan; repeatable)")
@@ -76,7 +77,7 @@ func runApprove(cmd *cobra.Command, args []string, f *approveFlags, stdout, stde
 		return usageError{fmt.Errorf("--reference and --by are required")}
 	}
 	if f.expires != "" {
-		t, err := scanner.ParseExpiry(f.expires)
+		t, err := policy.ParseExpiry(f.expires)
 		if err != nil {
 			return usageError{fmt.Errorf("--expires: %w", err)}
 		}
@@ -113,7 +114,7 @@ func runApprove(cmd *cobra.Command, args []string, f *approveFlags, stdout, stde
 		_, err = fmt.Fprintf(stdout, "provscan: nothing to approve; %s unchanged\n", f.file)
 		return err
 	}
-	n, err := scanner.AppendApprovals(f.file, entries)
+	n, err := policy.AppendApprovals(f.file, entries)
 	if err != nil {
 		return err
 	}
@@ -140,13 +141,13 @@ func (f *approveFlags) options(cmd *cobra.Command, args []string) (scanner.Optio
 			roots[i] = filepath.FromSlash(archive)
 		}
 	}
-	cfgPath, _, err := scanner.FindConfig(f.config, roots, f.config == "")
+	cfgPath, _, err := policy.FindConfig(f.config, roots, f.config == "")
 	if err != nil {
 		return o, err
 	}
 	o.NoTreePolicy = f.config != "" // as scan: with --config, nothing from inside the tree applies
 	if cfgPath != "" {
-		if o.Config, err = scanner.LoadConfig(cfgPath); err != nil {
+		if o.Config, err = policy.LoadConfig(cfgPath); err != nil {
 			return o, err
 		}
 		o.Exclude = append(o.Exclude, o.Config.Exclude...)

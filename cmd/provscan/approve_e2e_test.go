@@ -12,7 +12,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/provscan/provscan/scanner"
+	"github.com/provscan/provscan/scanner/policy"
 )
 
 // a1111PNG is a PNG carrying AUTOMATIC1111 generation parameters (flagged by
@@ -130,7 +130,7 @@ func TestApproveEndToEnd(t *testing.T) {
 		if r := approve(file, "delivery"); r.code != 0 || !strings.Contains(r.stdout, "4 approval(s) added") {
 			t.Fatalf("exit %d: %s%s", r.code, r.stdout, r.stderr)
 		}
-		loaded, err := scanner.LoadApprovals(file)
+		loaded, err := policy.LoadApprovals(file)
 		if err != nil || len(loaded.Entries) != 4 {
 			t.Fatalf("%v %+v", err, loaded)
 		}
@@ -158,7 +158,7 @@ func TestApproveEndToEnd(t *testing.T) {
 		if r := approve(file, "delivery/pkg.zip!/art/gen.png"); r.code != 0 || r.stderr != "" {
 			t.Fatalf("exit %d: %s", r.code, r.stderr)
 		}
-		loaded, _ := scanner.LoadApprovals(file)
+		loaded, _ := policy.LoadApprovals(file)
 		if len(loaded.Entries) != 1 || loaded.Entries[0].SHA256 != hexSHA(member) || *loaded.Entries[0].Size != int64(len(member)) ||
 			loaded.Entries[0].Path != "delivery/pkg.zip!/art/gen.png" {
 			t.Fatalf("entries %+v", loaded.Entries)
@@ -182,7 +182,7 @@ func TestApproveEndToEnd(t *testing.T) {
 		if r := approve(file2, "delivery/pkg.zip!/nested.zip!/deep.png"); r.code != 0 {
 			t.Fatalf("nested member: exit %d: %s", r.code, r.stderr)
 		}
-		if loaded, _ := scanner.LoadApprovals(file2); len(loaded.Entries) != 1 || loaded.Entries[0].SHA256 != hexSHA(deep) {
+		if loaded, _ := policy.LoadApprovals(file2); len(loaded.Entries) != 1 || loaded.Entries[0].SHA256 != hexSHA(deep) {
 			t.Errorf("nested member entries %+v", loaded.Entries)
 		}
 	})
@@ -201,7 +201,7 @@ func TestApproveEndToEnd(t *testing.T) {
 		if strings.Contains(r.stderr, "gen.png") {
 			t.Errorf("warning for a flagged file: %q", r.stderr)
 		}
-		loaded, _ := scanner.LoadApprovals(file)
+		loaded, _ := policy.LoadApprovals(file)
 		if len(loaded.Entries) != 3 || loaded.Entries[0].SHA256 != hexSHA(plate) ||
 			loaded.Entries[1].SHA256 != hexSHA([]byte(notes)) || *loaded.Entries[1].Size != int64(len(notes)) {
 			t.Errorf("entries %+v", loaded.Entries)

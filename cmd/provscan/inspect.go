@@ -23,8 +23,8 @@ func newInspectCmd(stdout io.Writer) *cobra.Command {
 		Use:   "inspect FILE",
 		Short: "Show everything provscan sees in one file",
 		Long: `Inspect shows the container of one file, each metadata block found (kind,
-location, offset, size), the decoded XMP properties, EXIF fields, text chunks,
-C2PA manifests in summary, the evidence and the findings.`,
+location, offset, size), the decoded XMP properties, EXIF fields, IPTC
+datasets, text chunks, C2PA manifests in summary, the evidence and the findings.`,
 		Args: cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			iopts, err := cf.options()
@@ -54,7 +54,7 @@ func clean(s string) string { return report.Clean(s, 160) }
 
 // writeInspection prints an Inspection as sections of aligned text.
 func writeInspection(w io.Writer, in *scanner.Inspection) error {
-	ew := &firstErr{w: w}
+	ew := &report.ErrWriter{W: w}
 	tw := tabwriter.NewWriter(ew, 0, 0, 2, ' ', 0)
 	format := in.Format
 	if in.Unsupported {
@@ -98,6 +98,13 @@ func writeInspection(w io.Writer, in *scanner.Inspection) error {
 				enc = " (" + f.Encoding + ")"
 			}
 			fmt.Fprintf(tw, "  %s.%s\t0x%04x\t%s%s\n", f.IFD, f.Name, f.Tag, clean(f.Value), enc)
+		}
+		tw.Flush()
+	}
+	if len(in.IPTC) > 0 {
+		section(ew, "IPTC datasets", len(in.IPTC))
+		for _, d := range in.IPTC {
+			fmt.Fprintf(tw, "  %s\t%s\t%s\n", clean(d.Container), clean(d.Key), clean(d.Value))
 		}
 		tw.Flush()
 	}
@@ -148,7 +155,7 @@ func writeInspection(w io.Writer, in *scanner.Inspection) error {
 			fmt.Fprintf(ew, "  %s\n", clean(m))
 		}
 	}
-	return ew.err
+	return ew.Err
 }
 
 // writeStore prints the manifest tree: the active manifest first, each
@@ -257,19 +264,4 @@ func section(w io.Writer, title string, n int) {
 		return
 	}
 	fmt.Fprintf(w, "\n%s\n", title)
-}
-
-// firstErr keeps the first write error.
-type firstErr struct {
-	w   io.Writer
-	err error
-}
-
-func (e *firstErr) Write(p []byte) (int, error) {
-	if e.err != nil {
-		return 0, e.err
-	}
-	n, err := e.w.Write(p)
-	e.err = err
-	return n, err
 }

@@ -17,6 +17,7 @@ import (
 	"syscall"
 
 	"github.com/provscan/provscan/scanner"
+	"github.com/provscan/provscan/scanner/policy"
 	"github.com/provscan/provscan/scanner/report"
 )
 
@@ -97,7 +98,7 @@ const maxErrorRunes = 2000
 // problems one a line (their keys and values are quoted where they are
 // made); the lines after the first are indented.
 func cleanError(err error) string {
-	var ce *scanner.ConfigError
+	var ce *policy.ConfigError
 	if !errors.As(err, &ce) {
 		return report.Clean(strings.TrimRight(err.Error(), "\n"), maxErrorRunes)
 	}
@@ -136,7 +137,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 // approvals or baseline file that cannot be read or is wrong is a
 // configuration error: it exits 2 too, but the command's help would not fix it.
 func isUsage(err error) bool {
-	var ce *scanner.ConfigError
+	var ce *policy.ConfigError
 	if errors.As(err, &ce) {
 		return false
 	}
@@ -145,7 +146,7 @@ func isUsage(err error) bool {
 		return isCobraUsage(err)
 	}
 	msg := ue.Error()
-	for _, p := range []string{"config", "approvals", "baseline", "both "} { // the errors of scanner.Resolve's files
+	for _, p := range []string{"config", "approvals", "baseline", "both "} { // the errors of policy.Resolve's files
 		if strings.HasPrefix(msg, p) {
 			return false
 		}

@@ -9,30 +9,23 @@ import (
 	"github.com/provscan/provscan/scanner/report"
 )
 
-// formats are the report formats of --format and --report.
-var formats = []string{"text", "json", "sarif", "junit"}
-
+// checkFormat refuses a format no writer registered.
 func checkFormat(f string) error {
-	for _, x := range formats {
-		if f == x {
-			return nil
-		}
-	}
-	return fmt.Errorf("unknown format %q (want %s)", f, strings.Join(formats, ", "))
+	_, err := report.LookupFormat(f)
+	return err
 }
 
-// writeReport writes r in format to w.
+// writeReport writes r in format to w, through the writer registered for it.
 func writeReport(w io.Writer, format string, r *report.Report, verbose bool) error {
-	switch format {
-	case "json":
-		return report.WriteJSON(w, r)
-	case "sarif":
-		return report.WriteSARIF(w, r)
-	case "junit":
-		return report.WriteJUnit(w, r)
-	default:
-		return report.WriteText(w, r, report.TextOptions{Color: report.ColorFor(w), Evidence: verbose, Width: report.WidthFor(w)})
+	f, err := report.LookupFormat(format)
+	if err != nil {
+		return err
 	}
+	var opts report.TextOptions
+	if f.TextOptions {
+		opts = report.TextOptions{Color: report.ColorFor(w), Evidence: verbose, Width: report.WidthFor(w)}
+	}
+	return f.Write(w, r, opts)
 }
 
 // output is one report destination.

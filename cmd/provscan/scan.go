@@ -12,7 +12,9 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/provscan/provscan/scanner"
+	"github.com/provscan/provscan/scanner/policy"
 	"github.com/provscan/provscan/scanner/report"
+	"github.com/provscan/provscan/scanner/rules"
 )
 
 // scanFlags are the flags of `provscan scan`.
@@ -81,20 +83,20 @@ func newScanCmd(stdout, stderr io.Writer) *cobra.Command {
 		},
 	}
 	fl := cmd.Flags()
-	fl.StringVar(&f.format, "format", "text", "report `FORMAT`: text, json, sarif or junit")
+	fl.StringVar(&f.format, "format", "text", "report `FORMAT`: "+report.FormatList())
 	fl.StringVarP(&f.output, "output", "o", "", "write the report to `FILE` instead of standard output")
 	fl.StringArrayVar(&f.reports, "report", nil, "also write a report as `FORMAT=FILE` (repeatable)")
 	fl.IntVar(&f.workers, "workers", 0, "read `N` files at once (default: number of CPUs)")
 	fl.StringArrayVar(&f.exclude, "exclude", nil, "skip paths matching `GLOB` (** allowed; relative to the root; repeatable)")
 	fl.BoolVar(&f.followSymlinks, "follow-symlinks", false, "deprecated, no effect: links inside the roots are always resolved, links out of them are findings")
-	fl.StringVar(&f.failOn, "fail-on", "high", "exit 1 on open findings at or above `SEVERITY` (info, low, medium, high, critical, none)")
+	fl.StringVar(&f.failOn, "fail-on", rules.DefaultFailOn.String(), "exit 1 on open findings at or above `SEVERITY` (info, low, medium, high, critical, none)")
 	fl.BoolVar(&f.strict, "strict", true, "deprecated: the default (files that could not be inspected fail the gate); --strict=false is --allow-unreadable")
 	fl.BoolVar(&f.allowUnreadable, "allow-unreadable", false, "files that could not be inspected do not fail the gate (they are still reported)")
 	fl.BoolVar(&f.allowEmpty, "allow-empty", false, "a scan that inspected no file passes the gate")
 	fl.StringVar(&f.unsupported, "unsupported", "report", "files of formats provscan does not read: `report` them, or fail the gate")
 	fl.StringVar(&f.config, "config", "", "policy `FILE` (default: .provscan.yaml at a scanned root, else in the working directory or above); no policy from inside the tree applies then")
 	fl.BoolVar(&f.noTreePolicy, "no-tree-policy", false, "apply no .provscan.yaml or .provscanignore found inside the scanned tree")
-	fl.StringVar(&f.approvals, "approvals", "", "written approvals `FILE` (default: ./"+scanner.ApprovalsFile+" if present)")
+	fl.StringVar(&f.approvals, "approvals", "", "written approvals `FILE` (default: ./"+policy.ApprovalsFile+" if present)")
 	fl.StringVar(&f.baseline, "baseline", "", "report only findings that are not in this earlier JSON report `FILE`")
 	fl.DurationVar(&f.fileTimeout, "file-timeout", scanner.DefaultFileTimeout, "give up on a file after `DURATION` (it becomes an unreadable finding; a hash cut short leaves its finding open); 0 for no limit")
 	fl.BoolVar(&f.hash, "hash", false, "compute the SHA-256 of every file with a finding (reads each whole), e.g. for a report that becomes an approvals record")
@@ -104,9 +106,9 @@ func newScanCmd(stdout, stderr io.Writer) *cobra.Command {
 	return cmd
 }
 
-// settings collects the flags that were given, for scanner.Resolve.
-func (f *scanFlags) settings(cmd *cobra.Command) scanner.Settings {
-	s := scanner.Settings{Config: f.config, NoTreePolicy: f.noTreePolicy, Approvals: f.approvals, Baseline: f.baseline, Exclude: f.exclude}
+// settings collects the flags that were given, for scanner.Resolve (policy.Resolve).
+func (f *scanFlags) settings(cmd *cobra.Command) policy.Settings {
+	s := policy.Settings{Config: f.config, NoTreePolicy: f.noTreePolicy, Approvals: f.approvals, Baseline: f.baseline, Exclude: f.exclude}
 	fl := cmd.Flags()
 	if fl.Changed("allow-unreadable") {
 		s.AllowUnreadable = &f.allowUnreadable
@@ -195,7 +197,7 @@ func runScan(cmd *cobra.Command, args []string, f *scanFlags, stdout, stderr io.
 	if err := writeOutputs(outs, rep, f.verbose); err != nil {
 		return err
 	}
-	if scanner.Failed(rep) {
+	if policy.Failed(rep) {
 		return errFindings
 	}
 	return nil

@@ -11,7 +11,7 @@ import (
 	"github.com/spf13/pflag"
 
 	"github.com/provscan/provscan/provenance"
-	"github.com/provscan/provscan/scanner"
+	"github.com/provscan/provscan/scanner/policy"
 )
 
 // c2paFlags are the C2PA validation flags shared by scan and inspect.
@@ -58,7 +58,7 @@ func (c *c2paFlags) options() (provenance.Options, error) {
 // readPEMCertificates reads every CERTIFICATE block of a PEM file; a file
 // with none is an error, so that a wrong path never silently trusts nothing.
 func readPEMCertificates(path string) ([]*x509.Certificate, error) {
-	data, err := scanner.ReadControlFile(path, scanner.MaxPolicyFile*16)
+	data, err := policy.ReadControlFile(path, policy.MaxPolicyFile*16)
 	if err != nil {
 		return nil, err
 	}

@@ -7,6 +7,10 @@ import (
 	"io"
 )
 
+func init() {
+	Register(Format{Name: "json", Rank: 1, Write: func(w io.Writer, r *Report, _ TextOptions) error { return WriteJSON(w, r) }})
+}
+
 // WriteJSON writes r as JSON indented by two spaces, followed by a newline.
 // Empty lists are written as [] and never as null; map keys are sorted, so
 // two reports of the same tree differ only in their timing fields.

@@ -58,6 +58,10 @@ type junitProblem struct {
 	Text    string `xml:",chardata"`
 }
 
+func init() {
+	Register(Format{Name: "junit", Rank: 3, Write: func(w io.Writer, r *Report, _ TextOptions) error { return WriteJUnit(w, r) }})
+}
+
 // WriteJUnit writes r as JUnit XML: one test suite per scanned root, one test
 // case per scanned file (archive members included), with one <failure> when
 // findings of the file fail the gate (its message counts them, its text

@@ -36,6 +36,10 @@ var securitySeverity = map[rules.Severity]string{
 	rules.Critical: "9.5", rules.High: "8.0", rules.Medium: "5.5", rules.Low: "3.0", rules.Info: "1.0",
 }
 
+func init() {
+	Register(Format{Name: "sarif", Rank: 2, Write: func(w io.Writer, r *Report, _ TextOptions) error { return WriteSARIF(w, r) }})
+}
+
 // WriteSARIF writes r as a SARIF 2.1.0 log: one rule descriptor per rule of
 // the table, one result per finding with its location relative to the
 // scanned root (uriBaseId %SRCROOT%, or ROOTn for the n-th extra root), the

@@ -79,13 +79,17 @@ const (
 	maxListed = 10
 )
 
+func init() {
+	Register(Format{Name: "text", Rank: 0, Write: WriteText, TextOptions: true})
+}
+
 // WriteText writes r for a person at a terminal: the findings grouped by
 // severity (highest first) in aligned columns, what was not inspected,
 // the files of unsupported formats grouped by extension, the symbolic links
 // (with Evidence), the policy in force, the summary, the gate's verdict with
 // its reasons, and, when the gate failed, the next steps.
 func WriteText(w io.Writer, r *Report, opts TextOptions) error {
-	t := &textWriter{ew: &errWriter{w: w}, r: r, o: opts}
+	t := &textWriter{ew: &ErrWriter{W: w}, r: r, o: opts}
 	t.findings()
 	t.notInspected()
 	t.unsupported()
@@ -93,11 +97,11 @@ func WriteText(w io.Writer, r *Report, opts TextOptions) error {
 	t.policy()
 	t.summary()
 	t.nextSteps()
-	return t.ew.err
+	return t.ew.Err
 }
 
 type textWriter struct {
-	ew *errWriter
+	ew *ErrWriter
 	r  *Report
 	o  TextOptions
 }
@@ -617,7 +621,8 @@ func (t *textWriter) approvalsFile() string {
 }
 
 // ApprovalsFileDefault is the approvals file `provscan approve` writes by
-// default (scanner.ApprovalsFile).
+// default (policy.ApprovalsFile is this constant: report cannot import
+// policy, which imports report).
 const ApprovalsFileDefault = "provscan-approvals.yaml"
 
 // displayPath is how the text report names a file: relative to the root
@@ -929,19 +934,4 @@ func padLeft(s string, w int) string {
 		return strings.Repeat(" ", d) + s
 	}
 	return s
-}
-
-// errWriter remembers the first write error so that writers can check once.
-type errWriter struct {
-	w   io.Writer
-	err error
-}
-
-func (e *errWriter) Write(p []byte) (int, error) {
-	if e.err != nil {
-		return 0, e.err
-	}
-	n, err := e.w.Write(p)
-	e.err = err
-	return n, err
 }

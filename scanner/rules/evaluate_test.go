@@ -185,7 +185,7 @@ func TestEvaluateCredentials(t *testing.T) {
 }
 
 func TestParseSeverity(t *testing.T) {
-	for in, want := range map[string]Severity{"info": Info, "LOW": Low, " medium ": Medium, "high": High, "critical": Critical, "none": Critical + 1} {
+	for in, want := range map[string]Severity{"info": Info, "LOW": Low, " medium ": Medium, "high": High, "critical": Critical, "none": None} {
 		got, err := ParseSeverity(in)
 		if err != nil || got != want {
 			t.Errorf("ParseSeverity(%q) = %v, %v", in, got, err)
@@ -202,4 +202,15 @@ func keys(m map[string]Match) []string {
 		out = append(out, k)
 	}
 	return out
+}
+
+// TestEveryRuleIsDecided: each row of the table carries its Decide function,
+// except the rules the scanner raises itself.
+func TestEveryRuleIsDecided(t *testing.T) {
+	for _, r := range Table {
+		scanner := r.ID == Unreadable || r.ID == SymlinkUnchecked
+		if (r.Decide == nil) != scanner {
+			t.Errorf("rule %s: Decide set %v, raised by the scanner %v", r.ID, r.Decide != nil, scanner)
+		}
+	}
 }

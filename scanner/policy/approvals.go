@@ -1,4 +1,4 @@
-package scanner
+package policy
 
 import (
 	"bytes"
@@ -21,7 +21,7 @@ import (
 )
 
 // ApprovalsFile is the default approvals file, looked up in the current folder.
-const ApprovalsFile = "provscan-approvals.yaml"
+const ApprovalsFile = report.ApprovalsFileDefault
 
 // ApprovalEntry is one written approval: the content (by SHA-256 and size)
 // and the rule it covers, the approval reference, who approved and until when.
@@ -81,14 +81,16 @@ func LoadApprovals(path string) (*Approvals, error) {
 		return nil, yamlError(path, b, a, err)
 	}
 	for i := range a.Entries {
-		if err := a.Entries[i].check(); err != nil {
+		if err := a.Entries[i].Check(); err != nil {
 			return nil, fmt.Errorf("approvals %s: entry %d: %w", path, i+1, err)
 		}
 	}
 	return a, nil
 }
 
-func (e *ApprovalEntry) check() error {
+// Check normalises the entry's hash and checks every field: a SHA-256 in
+// hex, a known rule (or "*"), a reference, who approved, a valid expiry.
+func (e *ApprovalEntry) Check() error {
 	e.SHA256 = strings.ToLower(strings.TrimSpace(e.SHA256))
 	if b, err := hex.DecodeString(e.SHA256); err != nil || len(b) != 32 {
 		return fmt.Errorf("sha256 %q is not a SHA-256 in hex", e.SHA256)
@@ -145,11 +147,11 @@ func (e *ApprovalEntry) reported() *report.Approval {
 	return &report.Approval{Reference: e.Reference, ApprovedBy: e.ApprovedBy, Expires: e.Expires, Rule: e.Rule, SHA256: e.SHA256, Size: e.Size}
 }
 
-// mayMatch reports whether an entry of this size (or one without a size)
+// MayMatch reports whether an entry of this size (or one without a size)
 // covers the rule, so that a flagged file of that size must be hashed to
 // know whether it is approved. Expired entries count: the verdict then says
 // the approval expired.
-func (a *Approvals) mayMatch(size int64, rule string) bool {
+func (a *Approvals) MayMatch(size int64, rule string) bool {
 	a.index()
 	for _, k := range []int64{size, -1} {
 		for _, i := range a.bySize[k] {
@@ -161,10 +163,10 @@ func (a *Approvals) mayMatch(size int64, rule string) bool {
 	return false
 }
 
-// apply sets the status of one open finding from the approvals. A finding
+// Apply sets the status of one open finding from the approvals. A finding
 // without a content hash (not needed, or cut by the file's budget) is never
 // approved.
-func (a *Approvals) apply(f *report.Finding, now time.Time) {
+func (a *Approvals) Apply(f *report.Finding, now time.Time) {
 	a.index()
 	var expired *ApprovalEntry
 	for _, i := range a.bySHA[f.SHA256] {
@@ -219,20 +221,6 @@ func samePath(approved, root, rel string) bool {
 	a, err1 := filepath.Abs(filepath.FromSlash(approved))
 	b, err2 := filepath.Abs(full)
 	return err1 == nil && err2 == nil && a == b
-}
-
-// NewApprovals hashes each file and returns one approval entry per file,
-// with its size.
-func NewApprovals(paths []string, rule, reference, approvedBy, expires string) ([]ApprovalEntry, error) {
-	var ts []ApproveTarget
-	for _, p := range paths {
-		sum, size, err := hashTarget(p, "", Options{})
-		if err != nil {
-			return nil, err
-		}
-		ts = append(ts, ApproveTarget{Path: filepath.ToSlash(filepath.Clean(p)), SHA256: sum, Size: size})
-	}
-	return ApprovalEntries(ts, rule, reference, approvedBy, expires)
 }
 
 const approvalsHeader = `provscan written approvals. Each entry covers one file content (by SHA-256 and size)

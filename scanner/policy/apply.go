@@ -1,4 +1,4 @@
-package scanner
+package policy
 
 import (
 	"fmt"
@@ -11,10 +11,10 @@ import (
 	"github.com/provscan/provscan/scanner/rules"
 )
 
-// applyConfig applies the policy file to the findings: disabled rules are
+// ApplyConfig applies the policy file to the findings: disabled rules are
 // dropped, severities overridden, path policies and allowed generators
 // applied. It returns the findings kept.
-func applyConfig(fs []report.Finding, c *Config) []report.Finding {
+func ApplyConfig(fs []report.Finding, c *Config) []report.Finding {
 	out := fs[:0]
 	for _, f := range fs {
 		f.Status = report.StatusOpen

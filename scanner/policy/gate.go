@@ -1,4 +1,4 @@
-package scanner
+package policy
 
 import (
 	"fmt"
@@ -7,15 +7,15 @@ import (
 	"github.com/provscan/provscan/scanner/rules"
 )
 
-// gatePolicy is what the gate is asked to refuse, resolved from the options.
-type gatePolicy struct {
-	failOn          rules.Severity
-	allowUnreadable bool
-	allowEmpty      bool
-	unsupported     string // report.UnsupportedReport or report.UnsupportedFail
+// Gate is what the gate is asked to refuse, resolved from the options.
+type Gate struct {
+	FailOn          rules.Severity
+	AllowUnreadable bool
+	AllowEmpty      bool
+	Unsupported     string // report.UnsupportedReport or report.UnsupportedFail
 }
 
-// applyGate marks the findings that fail the gate and records the decision.
+// ApplyGate marks the findings that fail the gate and records the decision.
 // The gate fails closed: "passed" means every file under the roots was
 // inspected (or excluded by the policy in force) and no open finding is at
 // or above failOn. So, unless relaxed, it fails on
@@ -24,13 +24,13 @@ type gatePolicy struct {
 //     error (permission denied, vanished, unreadable folder);
 //   - a scan that inspected no file at all;
 //   - with unsupported "fail", a file of a format provscan does not read.
-func applyGate(r *report.Report, gp gatePolicy) {
+func ApplyGate(r *report.Report, gp Gate) {
 	g := &report.Gate{
-		FailOn:          failOnName(gp.failOn),
-		Strict:          !gp.allowUnreadable,
-		AllowUnreadable: gp.allowUnreadable,
-		AllowEmpty:      gp.allowEmpty,
-		Unsupported:     gp.unsupported,
+		FailOn:          gp.FailOn.String(),
+		Strict:          !gp.AllowUnreadable,
+		AllowUnreadable: gp.AllowUnreadable,
+		AllowEmpty:      gp.AllowEmpty,
+		Unsupported:     gp.Unsupported,
 		Reasons:         []string{},
 	}
 	if g.Unsupported == "" {
@@ -51,7 +51,7 @@ func applyGate(r *report.Report, gp gatePolicy) {
 		if f.Rule == rules.Unreadable {
 			unreadable++
 		}
-		f.FailsGate = gating && (f.Severity >= gp.failOn || !gp.allowUnreadable && f.Rule == rules.Unreadable)
+		f.FailsGate = gating && (f.Severity >= gp.FailOn || !gp.AllowUnreadable && f.Rule == rules.Unreadable)
 		if f.FailsGate {
 			g.Failing++
 		}
@@ -59,15 +59,15 @@ func applyGate(r *report.Report, gp gatePolicy) {
 	g.NotInspected = unreadable + len(r.Errors)
 	if g.Failing > 0 {
 		g.Reasons = append(g.Reasons, fmt.Sprintf("%s failing the gate (open, at or above %s%s)",
-			plural(g.Failing, "finding"), g.FailOn, map[bool]string{true: "", false: ", or unreadable"}[gp.allowUnreadable]))
+			plural(g.Failing, "finding"), g.FailOn, map[bool]string{true: "", false: ", or unreadable"}[gp.AllowUnreadable]))
 	}
-	if !gp.allowUnreadable && len(r.Errors) > 0 {
+	if !gp.AllowUnreadable && len(r.Errors) > 0 {
 		g.Reasons = append(g.Reasons, fmt.Sprintf("%s could not be scanned (see errors; --allow-unreadable relaxes this)", plural(len(r.Errors), "path")))
 	}
 	if g.Unsupported == report.UnsupportedFail && len(r.Unsupported) > 0 {
 		g.Reasons = append(g.Reasons, fmt.Sprintf("%s of a format provscan does not read (policy unsupported: fail)", plural(len(r.Unsupported), "file")))
 	}
-	if !gp.allowEmpty && r.Summary.Inspected == 0 && !r.Incomplete {
+	if !gp.AllowEmpty && r.Summary.Inspected == 0 && !r.Incomplete {
 		g.Reasons = append(g.Reasons, "no file was inspected (nothing under the roots, or nothing provscan reads); --allow-empty accepts that")
 	}
 	g.Failed = len(g.Reasons) > 0
@@ -79,13 +79,6 @@ func plural(n int, what string) string {
 		return "1 " + what
 	}
 	return fmt.Sprintf("%d %ss", n, what)
-}
-
-func failOnName(s rules.Severity) string {
-	if s > rules.Critical {
-		return "none"
-	}
-	return s.String()
 }
 
 // Failed reports whether the scan fails the gate (exit code 1).

@@ -1,4 +1,4 @@
-package scanner
+package policy
 
 import (
 	"cmp"
@@ -125,10 +125,10 @@ func (bl *Baseline) take(idx []int, sum string) bool {
 	return false
 }
 
-// filter drops the known findings and counts them. Findings are matched in
+// Filter drops the known findings and counts them. Findings are matched in
 // path order (unchanged ones first), so that the result does not depend on
 // the order the workers finished in.
-func (bl *Baseline) filter(fs []report.Finding) ([]report.Finding, *report.BaselineSummary) {
+func (bl *Baseline) Filter(fs []report.Finding) ([]report.Finding, *report.BaselineSummary) {
 	for i := range bl.entries {
 		bl.entries[i].used = false
 	}

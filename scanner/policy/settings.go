@@ -1,4 +1,4 @@
-package scanner
+package policy
 
 import (
 	"crypto/sha256"
@@ -18,11 +18,11 @@ import (
 // default) decides: flags take precedence over the config, which takes
 // precedence over the defaults. --exclude globs are added to the config's.
 type Settings struct {
-	Config          string // --config FILE; default: see FindConfig
-	NoTreePolicy    bool   // --no-tree-policy: no policy or ignore file from inside the scanned tree applies
-	Approvals       string // --approvals FILE; default: the config's approvals, then ./provscan-approvals.yaml if present
-	Baseline        string // --baseline FILE
-	FailOn          *string
+	Config          string  // --config FILE; default: see FindConfig
+	NoTreePolicy    bool    // --no-tree-policy: no policy or ignore file from inside the scanned tree applies
+	Approvals       string  // --approvals FILE; default: the config's approvals, then ./provscan-approvals.yaml if present
+	Baseline        string  // --baseline FILE
+	FailOn          *string // --fail-on SEVERITY
 	AllowUnreadable *bool   // --allow-unreadable
 	Strict          *bool   // --strict (deprecated: the default); --strict=false is --allow-unreadable
 	AllowEmpty      *bool   // --allow-empty
@@ -36,78 +36,101 @@ type Settings struct {
 
 // Policy file kinds and sources, as named in the report.
 const (
-	kindPolicy    = "policy"
-	kindIgnore    = "ignore"
-	kindApprovals = "approvals"
-	kindBaseline  = "baseline"
+	KindPolicy    = "policy"
+	KindIgnore    = "ignore"
+	KindApprovals = "approvals"
+	KindBaseline  = "baseline"
 
-	sourceFlag    = "flag"
-	sourceRoot    = "root"
-	sourceWorkdir = "working-directory"
-	sourcePolicy  = "policy"
-	sourceDefault = "default"
+	SourceFlag    = "flag"
+	SourceRoot    = "root"
+	SourceWorkdir = "working-directory"
+	SourcePolicy  = "policy"
+	SourceDefault = "default"
 )
 
+// Resolved is the policy in force for a scan: the flags, then the policy
+// file, then the defaults. A nil pointer means neither the flags nor the
+// policy file set that value.
+type Resolved struct {
+	FailOn          rules.Severity // the gate threshold, rules.None included
+	AllowUnreadable *bool
+	AllowEmpty      *bool
+	Unsupported     string // report.UnsupportedReport or report.UnsupportedFail
+	Workers         *int
+	FollowSymlinks  *bool
+	// Exclude holds the policy's globs, then those of --exclude.
+	Exclude []string
+	// NoTreePolicy: no policy or ignore file from inside the scanned tree applies.
+	NoTreePolicy bool
+	// Config is the policy file applied; nil when there is none.
+	Config *Config
+	// Approvals are the written approvals applied; nil when there are none.
+	Approvals *Approvals
+	// Baseline is the earlier report given with --baseline; nil without.
+	Baseline *Baseline
+	// ControlFiles are the files that configure or receive the scan (policy,
+	// approvals, baseline, report files): never scanned as deliverables.
+	ControlFiles []string
+	// Report describes the policy files applied and not applied, for the report.
+	Report *report.Policy
+}
+
 // Resolve loads the config, approvals and baseline files named by s (or
-// found by default) and returns base completed with the effective options.
-// Its errors are usage or configuration errors.
+// found by default) and returns the effective policy. Its errors are usage
+// or configuration errors.
 //
 // With --config or --no-tree-policy, no policy or ignore file from inside
 // the scanned tree applies; the report lists such files as not applied.
-func Resolve(roots []string, s Settings, base Options) (Options, error) {
-	o := base
+func Resolve(roots []string, s Settings) (*Resolved, error) {
+	o := &Resolved{}
 	tree := s.Config == "" && !s.NoTreePolicy
 	pol := &report.Policy{TreePolicy: tree}
 	o.NoTreePolicy = !tree
 	cfgPath, source, err := FindConfig(s.Config, roots, tree)
 	if err != nil {
-		return o, err
+		return nil, err
 	}
 	cfg := &Config{}
 	if cfgPath != "" {
 		if cfg, err = LoadConfig(cfgPath); err != nil {
-			return o, err
+			return nil, err
 		}
 		o.Config = cfg
-		pol.Files = append(pol.Files, policyFile(kindPolicy, cfgPath, source))
+		pol.Files = append(pol.Files, policyFile(KindPolicy, cfgPath, source))
 	}
 	if !tree {
 		for _, r := range dirRoots(roots) {
 			p := filepath.Join(r, ConfigFile)
 			if fi, err := os.Lstat(p); err == nil && !fi.IsDir() && !sameFile(p, cfgPath) {
-				pf := report.PolicyFile{Kind: kindPolicy, Path: p, Source: sourceRoot}
+				pf := report.PolicyFile{Kind: KindPolicy, Path: p, Source: SourceRoot}
 				if fi.Mode().IsRegular() {
-					pf.SHA256 = fileSHA256(p)
+					pf.SHA256 = FileSHA256(p)
 				}
 				pol.NotApplied = append(pol.NotApplied, pf)
 			}
 		}
 	}
 
-	o.FailOn = rules.DefaultFailOn.String()
-	if cfg.FailOn != "" {
-		o.FailOn = cfg.FailOn
-	}
+	o.FailOn = cfg.failOn.OrDefault()
 	if s.FailOn != nil {
-		o.FailOn = *s.FailOn
-	}
-	if _, err := rules.ParseSeverity(o.FailOn); err != nil {
-		return o, fmt.Errorf("--fail-on: %w", err)
+		if o.FailOn, err = rules.ParseSeverity(*s.FailOn); err != nil {
+			return nil, fmt.Errorf("--fail-on: %w", err)
+		}
 	}
 	switch {
 	case s.AllowUnreadable != nil:
-		o.AllowUnreadable = *s.AllowUnreadable
+		o.AllowUnreadable = s.AllowUnreadable
 	case s.Strict != nil:
-		o.AllowUnreadable = !*s.Strict
+		o.AllowUnreadable = ptr(!*s.Strict)
 	case cfg.AllowUnreadable != nil:
-		o.AllowUnreadable = *cfg.AllowUnreadable
+		o.AllowUnreadable = cfg.AllowUnreadable
 	case cfg.Strict != nil:
-		o.AllowUnreadable = !*cfg.Strict
+		o.AllowUnreadable = ptr(!*cfg.Strict)
 	}
 	if s.AllowEmpty != nil {
-		o.AllowEmpty = *s.AllowEmpty
+		o.AllowEmpty = s.AllowEmpty
 	} else if cfg.AllowEmpty != nil {
-		o.AllowEmpty = *cfg.AllowEmpty
+		o.AllowEmpty = cfg.AllowEmpty
 	}
 	o.Unsupported = report.UnsupportedReport
 	if cfg.Unsupported != "" {
@@ -116,24 +139,24 @@ func Resolve(roots []string, s Settings, base Options) (Options, error) {
 	if s.Unsupported != nil {
 		o.Unsupported = *s.Unsupported
 	}
-	if err := checkUnsupported(o.Unsupported); err != nil {
-		return o, fmt.Errorf("--unsupported: %w", err)
+	if err := CheckUnsupported(o.Unsupported); err != nil {
+		return nil, fmt.Errorf("--unsupported: %w", err)
 	}
 	if s.Workers != nil {
-		o.Workers = *s.Workers
+		o.Workers = s.Workers
 	} else if cfg.Workers != nil {
-		o.Workers = *cfg.Workers
+		o.Workers = cfg.Workers
 	}
 	if s.FollowSymlinks != nil {
-		o.FollowSymlinks = *s.FollowSymlinks
+		o.FollowSymlinks = s.FollowSymlinks
 	} else if cfg.FollowSymlinks != nil {
-		o.FollowSymlinks = *cfg.FollowSymlinks
+		o.FollowSymlinks = cfg.FollowSymlinks
 	}
 	o.Exclude = append(append([]string(nil), cfg.Exclude...), s.Exclude...)
 
-	approvals, asource := s.Approvals, sourceFlag
+	approvals, asource := s.Approvals, SourceFlag
 	if approvals == "" && cfg.Approvals != "" {
-		approvals, asource = cfg.Approvals, sourcePolicy
+		approvals, asource = cfg.Approvals, SourcePolicy
 		if !filepath.IsAbs(approvals) {
 			approvals = filepath.Join(filepath.Dir(cfgPath), approvals)
 		}
@@ -142,27 +165,27 @@ func Resolve(roots []string, s Settings, base Options) (Options, error) {
 		if _, err := os.Stat(ApprovalsFile); err == nil {
 			switch {
 			case !insideRoots(ApprovalsFile, roots):
-				approvals, asource = ApprovalsFile, sourceDefault
+				approvals, asource = ApprovalsFile, SourceDefault
 			case tree: // the delivery's own approvals: applied, and said so
-				approvals, asource = ApprovalsFile, sourceRoot
+				approvals, asource = ApprovalsFile, SourceRoot
 			default:
-				pol.NotApplied = append(pol.NotApplied, policyFile(kindApprovals, ApprovalsFile, sourceRoot))
+				pol.NotApplied = append(pol.NotApplied, policyFile(KindApprovals, ApprovalsFile, SourceRoot))
 			}
 		} else if !errors.Is(err, fs.ErrNotExist) {
-			return o, fmt.Errorf("approvals: %w", err)
+			return nil, fmt.Errorf("approvals: %w", err)
 		}
 	}
 	if approvals != "" {
 		if o.Approvals, err = LoadApprovals(approvals); err != nil {
-			return o, err
+			return nil, err
 		}
-		pol.Files = append(pol.Files, policyFile(kindApprovals, approvals, asource))
+		pol.Files = append(pol.Files, policyFile(KindApprovals, approvals, asource))
 	}
 	if s.Baseline != "" {
 		if o.Baseline, err = LoadBaseline(s.Baseline); err != nil {
-			return o, err
+			return nil, err
 		}
-		pol.Files = append(pol.Files, policyFile(kindBaseline, s.Baseline, sourceFlag))
+		pol.Files = append(pol.Files, policyFile(KindBaseline, s.Baseline, SourceFlag))
 	}
 	o.ControlFiles = append(o.ControlFiles, s.Outputs...)
 	for _, p := range []string{cfgPath, approvals, s.Baseline} {
@@ -170,11 +193,14 @@ func Resolve(roots []string, s Settings, base Options) (Options, error) {
 			o.ControlFiles = append(o.ControlFiles, p)
 		}
 	}
-	o.Policy = pol
+	o.Report = pol
 	return o, nil
 }
 
-func checkUnsupported(v string) error {
+func ptr[T any](v T) *T { return &v }
+
+// CheckUnsupported checks a value of --unsupported or of the policy's unsupported key.
+func CheckUnsupported(v string) error {
 	if v != report.UnsupportedReport && v != report.UnsupportedFail {
 		return fmt.Errorf("%q is not report or fail", v)
 	}
@@ -183,12 +209,12 @@ func checkUnsupported(v string) error {
 
 // policyFile describes a control file for the report, with its SHA-256.
 func policyFile(kind, path, source string) report.PolicyFile {
-	return report.PolicyFile{Kind: kind, Path: filepath.ToSlash(path), Source: source, SHA256: fileSHA256(path)}
+	return report.PolicyFile{Kind: kind, Path: filepath.ToSlash(path), Source: source, SHA256: FileSHA256(path)}
 }
 
-// fileSHA256 returns the hex SHA-256 of a small control file, or "" when it
+// FileSHA256 returns the hex SHA-256 of a small control file, or "" when it
 // cannot be read (it was read a moment before; the report then lacks the hash).
-func fileSHA256(path string) string {
+func FileSHA256(path string) string {
 	b, err := ReadControlFile(path, MaxBaselineFile)
 	if err != nil {
 		return ""

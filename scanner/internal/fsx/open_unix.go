@@ -1,14 +1,14 @@
 //go:build unix
 
-package scanner
+package fsx
 
 import (
 	"os"
 	"syscall"
 )
 
-// openFile opens a file read-only without blocking: a path that became a
+// Open opens a file read-only without blocking: a path that became a
 // FIFO between the walk and the open must not hang a worker.
-func openFile(name string) (*os.File, error) {
+func Open(name string) (*os.File, error) {
 	return os.OpenFile(name, os.O_RDONLY|syscall.O_NONBLOCK, 0)
 }

@@ -1,4 +1,4 @@
-package scanner
+package policy
 
 import (
 	"bytes"
@@ -14,6 +14,9 @@ import (
 
 	"github.com/provscan/provscan/scanner/rules"
 )
+
+// ConfigFile is the name of the policy file read at a scanned root.
+const ConfigFile = ".provscan.yaml"
 
 // Config is the policy file, .provscan.yaml at a scanned root or --config FILE.
 // Every field is optional; command-line flags take precedence over it.
@@ -33,6 +36,8 @@ type Config struct {
 
 	// Path is the file the config was read from.
 	Path string `yaml:"-"`
+
+	failOn rules.Severity // FailOn parsed by LoadConfig; zero when unset
 }
 
 // RuleConfig changes one rule.
@@ -79,19 +84,21 @@ func LoadConfig(path string) (*Config, error) {
 
 func (c *Config) check() error {
 	if c.FailOn != "" {
-		if _, err := rules.ParseSeverity(c.FailOn); err != nil {
+		v, err := rules.ParseSeverity(c.FailOn)
+		if err != nil {
 			return fmt.Errorf("fail_on: %w", err)
 		}
+		c.failOn = v
 	}
 	if c.Unsupported != "" {
-		if err := checkUnsupported(c.Unsupported); err != nil {
+		if err := CheckUnsupported(c.Unsupported); err != nil {
 			return fmt.Errorf("unsupported: %w", err)
 		}
 	}
 	if c.Workers != nil && *c.Workers < 0 {
 		return fmt.Errorf("workers: must be 0 or more")
 	}
-	if err := validateGlobs(c.Exclude); err != nil {
+	if err := ValidateGlobs(c.Exclude); err != nil {
 		return err
 	}
 	for id, rc := range c.Rules {
@@ -128,10 +135,20 @@ func (c *Config) check() error {
 	return nil
 }
 
+// ValidateGlobs rejects malformed --exclude patterns before any work.
+func ValidateGlobs(globs []string) error {
+	for _, g := range globs {
+		if g == "" || !doublestar.ValidatePattern(g) {
+			return fmt.Errorf("invalid --exclude pattern %q", g)
+		}
+	}
+	return nil
+}
+
 // parseFindingSeverity parses a severity a finding can have ("none" is not one).
 func parseFindingSeverity(s string) (rules.Severity, error) {
 	v, err := rules.ParseSeverity(s)
-	if err == nil && v > rules.Critical {
+	if err == nil && v == rules.None {
 		err = fmt.Errorf("%q is not a severity a finding can have", s)
 	}
 	return v, err
@@ -151,7 +168,7 @@ func parseFindingSeverity(s string) (rules.Severity, error) {
 // "" means none.
 func FindConfig(explicit string, roots []string, tree bool) (path, source string, err error) {
 	if explicit != "" {
-		return explicit, sourceFlag, nil
+		return explicit, SourceFlag, nil
 	}
 	if len(roots) == 0 {
 		roots = []string{"."}
@@ -179,7 +196,7 @@ func FindConfig(explicit string, roots []string, tree bool) (path, source string
 			found = p
 		}
 		if found != "" {
-			return found, sourceRoot, nil
+			return found, SourceRoot, nil
 		}
 	}
 	wd, err := os.Getwd()
@@ -192,7 +209,7 @@ func FindConfig(explicit string, roots []string, tree bool) (path, source string
 			if rel, err := filepath.Rel(wd, p); err == nil {
 				p = rel
 			}
-			return p, sourceWorkdir, nil
+			return p, SourceWorkdir, nil
 		}
 		parent := filepath.Dir(dir)
 		if parent == dir {

@@ -1,4 +1,4 @@
-package scanner
+package policy
 
 import (
 	"errors"
@@ -25,6 +25,7 @@ type ConfigProblem struct {
 	Msg  string
 }
 
+// Error returns the problems one per line, each named by its file and line.
 func (e *ConfigError) Error() string {
 	lines := make([]string, len(e.Problems))
 	for i, p := range e.Problems {
@@ -117,7 +118,7 @@ func yamlError(path string, data []byte, target any, err error) error {
 }
 
 // knownKeys maps the Go name of every struct type reachable from t
-// ("scanner.Config") to the YAML keys it accepts.
+// ("policy.Config") to the YAML keys it accepts.
 func knownKeys(t reflect.Type) map[string][]string {
 	out := map[string][]string{}
 	var walk func(reflect.Type)

@@ -1,0 +1,3 @@
+// Package fsx opens the files provscan reads: read-only and, where the
+// system allows, without blocking (a FIFO cannot hang a reader).
+package fsx
