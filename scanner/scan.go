@@ -1,6 +1,7 @@
 package scanner
 
 import (
+	"cmp"
 	"context"
 	"encoding/hex"
 	"errors"
@@ -201,8 +202,9 @@ func (s *scan) file(j job) fileResult {
 	defer r.release()
 	s.item(&fr, r, size, j.root, j.rel, j.sidecarOf, 0)
 	fr.budgets = nil
-	if j.linkTarget != "" {
-		for i := range fr.findings {
+	for i := range fr.findings {
+		fr.findings[i].File = j.rel
+		if j.linkTarget != "" {
 			fr.findings[i].LinkTarget = j.linkTarget
 		}
 	}
@@ -405,7 +407,7 @@ func (b *reportBuilder) finish(opts *Options, gp policy.Gate, interrupted bool) 
 		if f.Status == report.StatusOpen && opts.Approvals != nil {
 			opts.Approvals.Apply(f, now)
 		}
-		f.Fingerprint = policy.Fingerprint(f.Rule, f.Size, f.Evidence, f.Path)
+		f.Fingerprint = policy.Fingerprint(f.Rule, f.Size, f.Evidence, f.Message, f.Path)
 	}
 	if opts.Baseline != nil {
 		fs, b.Baseline = opts.Baseline.Filter(fs)
@@ -468,13 +470,11 @@ func aliasFindings(fs []report.Finding, aliases []alias) []report.Finding {
 	}
 	var out []report.Finding
 	for _, f := range fs {
-		file, member, _ := strings.Cut(f.Path, "!/")
+		file := cmp.Or(f.File, f.Path)
+		member := strings.TrimPrefix(f.Path, file) // "!/inner/path" for an archive member
 		for _, a := range byTarget[f.Root+"\x00"+file] {
 			c := f
-			c.Root, c.Path, c.LinkTarget = a.Root, a.Path, f.Path
-			if member != "" {
-				c.Path += "!/" + member
-			}
+			c.Root, c.Path, c.File, c.LinkTarget = a.Root, a.Path+member, a.Path, f.Path
 			switch {
 			case f.LinkTarget != "": // read through a link itself: name where it really lies
 				c.LinkTarget = f.LinkTarget

@@ -224,11 +224,11 @@ func TestSymlinks(t *testing.T) {
 	r := scanWithin(t, []string{dir}, Options{Exclude: []string{"proxies/**"}})
 	got := strings.Join(paths(r.Findings), ",")
 	want := strings.Join([]string{
-		"a/dangling.png symlink-unchecked", "a/loop.png symlink-unchecked",
+		"a/dangling.png symlink-unchecked", "a/loop.png symlink-unchecked", "a/up symlink-unchecked",
 		"a/x-link.png genai-generator", "a/x.png genai-generator",
 		"b/out.png symlink-unchecked", "b/outdir symlink-unchecked", "b/proc.png symlink-unchecked",
 		// through b/toA, its links are the delivery's paths too
-		"b/toA/dangling.png symlink-unchecked", "b/toA/loop.png symlink-unchecked",
+		"b/toA/dangling.png symlink-unchecked", "b/toA/loop.png symlink-unchecked", "b/toA/up symlink-unchecked",
 		"b/toA/x-link.png genai-generator", "b/toA/x.png genai-generator",
 		"final/again/p.png genai-generator", "final/proxies/p.png genai-generator", "final/proxy.png genai-generator",
 	}, ",")
@@ -336,11 +336,67 @@ func TestSymlinkBypasses(t *testing.T) {
 			map[string]string{"l1": "l2", "l2": "l1", "A/toB": "../B", "B/toA": "../A"})
 		r := scanWithin(t, []string{dir}, Options{})
 		o := linkOutcomes(r)
-		if o["l1"] != "loop " || o["l2"] != "loop " || o["A/toB"] != "inspected B" || o["A/toB/toA"] != "loop A" {
+		if o["l1"] != "loop " || o["l2"] != "loop " || o["A/toB"] != "inspected B" || o["A/toB/toA"] != "loop A" || o["B/toA/toB"] != "loop B" {
 			t.Errorf("outcomes %v", o)
 		}
 		if got := strings.Join(paths(r.Findings), ","); !strings.Contains(got, "A/toB/b.png genai-generator") || !strings.Contains(got, "l1 symlink-unchecked") {
 			t.Errorf("findings %s", got)
+		}
+	})
+	t.Run("a link to a folder that holds it is a finding: what the walk excludes under it is delivered again", func(t *testing.T) {
+		dir := symlinkTree(t, map[string]string{"editorial/proxies/shot.png": "GENAI\n", "stills/a.png": "CLEAN\n"},
+			map[string]string{"stills/all": ".."})
+		r := scanWithin(t, []string{dir}, Options{Exclude: []string{"editorial/proxies/**"}})
+		if got := strings.Join(paths(r.Findings), ","); got != "stills/all symlink-unchecked" || !r.Gate.Failed {
+			t.Errorf("findings %s", got)
+		}
+	})
+	t.Run("a link to another root folder itself keeps that root's exclusions and policy", func(t *testing.T) {
+		del := symlinkTree(t, map[string]string{"plate.png": "CLEAN\n"}, nil)
+		ref := symlinkTree(t, map[string]string{"concept/gen.png": "GENAI\n"}, nil)
+		os.Symlink(ref, filepath.Join(del, "l"))
+		r := scanWithin(t, []string{del, ref}, Options{Exclude: []string{"concept/**"}})
+		if got := strings.Join(paths(r.Findings), ","); got != "l/concept/gen.png genai-generator" {
+			t.Errorf("exclude: findings %s", got)
+		}
+		cfg := &policy.Config{Paths: []policy.PathPolicy{{Path: "concept/**", Severity: "info", Allow: true, Reason: "concept art"}}}
+		r = scanWithin(t, []string{del, ref}, Options{Config: cfg})
+		status := map[string]string{}
+		for _, f := range r.Findings {
+			status[f.Path] = f.Status
+		}
+		if status["concept/gen.png"] != report.StatusAllowed || status["l/concept/gen.png"] != report.StatusOpen {
+			t.Errorf("allow: %v", status)
+		}
+	})
+	t.Run("links into /proc however they are spelt", func(t *testing.T) {
+		dir := symlinkTree(t, map[string]string{"stills/a.png": "CLEAN\n"}, map[string]string{
+			"stills/b.png": strings.Repeat("../", 40) + "proc/self/cwd/stills/a.png",
+			"stills/c.png": "//proc/self/cwd/stills/a.png",
+			"stills/d.png": "/./proc/self/cwd/stills/a.png",
+			"stills/via":   "/proc/self",
+			"stills/e.png": "via/cwd/stills/a.png",
+		})
+		r := scanWithin(t, []string{dir}, Options{})
+		o := linkOutcomes(r)
+		for _, p := range []string{"stills/b.png", "stills/c.png", "stills/d.png", "stills/via", "stills/e.png"} {
+			if !strings.HasPrefix(o[p], "outside") {
+				t.Errorf("%s: %q, want outside", p, o[p])
+			}
+		}
+	})
+	t.Run("a folder named like an archive member path", func(t *testing.T) {
+		dir := symlinkTree(t, map[string]string{"work-in-progress!/final.png": "GENAI\n", "work-in-progress/v2!/gen.png": "GENAI\n"},
+			map[string]string{"stills/final.png": "../work-in-progress/v2!/gen.png"})
+		cfg := &policy.Config{Paths: []policy.PathPolicy{{Path: "work-in-progress/**", Severity: "info", Allow: true, Reason: "wip"}}}
+		r := scanWithin(t, []string{dir}, Options{Config: cfg})
+		status := map[string]string{}
+		for _, f := range r.Findings {
+			status[f.Path] = f.Status
+		}
+		if status["work-in-progress!/final.png"] != report.StatusOpen || status["work-in-progress/v2!/gen.png"] != report.StatusAllowed ||
+			status["stills/final.png"] != report.StatusOpen || !r.Gate.Failed {
+			t.Errorf("statuses %v", status)
 		}
 	})
 	t.Run("links that fan out are bounded", func(t *testing.T) {

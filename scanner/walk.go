@@ -76,10 +76,14 @@ type via struct {
 	target string
 }
 
-// targetOf returns where rel really lies, relative to the root of the
-// target, when the walk reached it through a link to a folder.
+// targetOf returns where rel (v.rel or a path under it) really lies,
+// relative to the root of the target, when the walk reached it through a
+// link to a folder.
 func (v *via) targetOf(rel string) string {
-	return path.Join(v.target, strings.TrimPrefix(rel, v.rel))
+	if rel == v.rel {
+		return v.target
+	}
+	return path.Join(v.target, strings.TrimPrefix(rel, v.rel+"/"))
 }
 
 // alias is a path reached through a link whose target the walk inspects at
@@ -370,15 +374,12 @@ func (w *walker) link(ri int, childPath, childRel, linkReal string) bool {
 	r := w.roots[ri]
 	target, _ := os.Readlink(childPath)
 	l := report.Link{Path: childRel, Root: r.given, Target: target}
-	if t := filepath.ToSlash(target); kernelPath(t) {
+	real, kernel, err := resolve(childPath)
+	if kernel {
 		// /proc/self/cwd and the like resolve against provscan, not the delivery.
 		l.Outcome = report.LinkOutside
-		w.linked1(l, "symbolic link into /"+strings.SplitN(strings.TrimPrefix(t, "/"), "/", 2)[0]+": what it names depends on the process reading it")
+		w.linked1(l, "symbolic link into /proc, /sys or /dev: what it names depends on the process reading it")
 		return true
-	}
-	real, err := filepath.EvalSymlinks(childPath)
-	if err == nil {
-		real, err = filepath.Abs(real)
 	}
 	var fi fs.FileInfo
 	if err == nil {
@@ -398,7 +399,7 @@ func (w *walker) link(ri int, childPath, childRel, linkReal string) bool {
 		return true
 	}
 	rj, rel2, inside := w.locate(real)
-	if !inside || kernelPath(filepath.ToSlash(real)) {
+	if !inside {
 		l.Outcome = report.LinkOutside
 		w.linked1(l, "symbolic link to a path outside the scanned roots")
 		return true
@@ -434,10 +435,8 @@ func (w *walker) link(ri int, childPath, childRel, linkReal string) bool {
 	// each file the walk reaches at its own path being inspected there.
 	for _, d := range append(append([]string(nil), w.linkDirs...), filepath.Dir(linkReal)) {
 		if d == real || strings.HasPrefix(d, real+string(filepath.Separator)) {
-			w.stats.symlinks++
 			l.Outcome = report.LinkLoop
-			w.opts.logf("not entering " + join(r.given, childRel) + ": it leads back to a folder that holds it")
-			w.linked1(l, "")
+			w.linked1(l, "symbolic link to a folder that holds it: a copy of the delivery with its links resolved never ends")
 			return true
 		}
 	}
@@ -475,7 +474,7 @@ func (w *walker) linked1(l report.Link, msg string) {
 	}
 	rule := rules.Lookup(rules.SymlinkUnchecked)
 	f := &report.Finding{
-		Path: l.Path, Root: l.Root, Format: "symlink",
+		Path: l.Path, File: l.Path, Root: l.Root, Format: "symlink",
 		Rule: rule.ID, Severity: rule.Severity, Principle: rule.Principle,
 		Confidence: evidence.Declared, Message: msg,
 		Evidence: []report.Evidence{{Container: "symbolic link", Field: "target", Value: evidence.Truncate(l.Target)}},

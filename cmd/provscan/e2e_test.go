@@ -192,9 +192,14 @@ func TestEndToEnd(t *testing.T) {
 	if rep.Gate.Failed || rep.Gate.Failing != 0 || rep.Gate.Approved == 0 {
 		t.Errorf("all approved: gate %+v", rep.Gate)
 	}
-	// the default approvals file in the working folder is found without --approvals
-	if r := runBinary(t, bin, work, "scan", "--config", cfg, deliv); r.code != 0 {
+	// the default approvals file in the working folder is found without
+	// --approvals, unless --config (or --no-tree-policy) says that only the
+	// files named apply
+	if r := runBinary(t, bin, work, "scan", deliv); r.code != 0 {
 		t.Errorf("default ./provscan-approvals.yaml: exit %d\n%s", r.code, r.stdout)
+	}
+	if r := runBinary(t, bin, work, "scan", "--config", cfg, deliv); r.code != 1 {
+		t.Errorf("--config: the default ./provscan-approvals.yaml must not apply: exit %d\n%s", r.code, r.stdout)
 	}
 
 	// 3. the approvals expired

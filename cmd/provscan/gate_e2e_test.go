@@ -455,14 +455,24 @@ func TestGateRedTeam(t *testing.T) {
 			t.Errorf("tree mode: exit %d, stderr %q", r.code, r.stderr)
 		}
 	})
-	t.Run("with --no-tree-policy, a policy in the delivery does not hide the studio's above it", func(t *testing.T) {
+	t.Run("with --no-tree-policy, no policy or approvals file is found by searching", func(t *testing.T) {
 		base := t.TempDir()
-		writeFiles(t, base, map[string][]byte{".provscan.yaml": []byte("unsupported: fail\n"),
-			"d1/plate.png": stillPNG(), "d1/shot.exr": exrWithXMP(), "d1/.provscan.yaml": {}})
-		r := runBinary(t, bin, filepath.Join(base, "d1"), "scan", "--no-tree-policy", "--format", "json", ".")
-		rep := parseReport(t, r)
-		if r.code != 1 || len(rep.Policy.Files) != 1 || rep.Policy.Files[0].Source != "working-directory" {
-			t.Errorf("exit %d, policy %+v", r.code, rep.Policy)
+		writeFiles(t, base, map[string][]byte{".provscan.yaml": []byte("fail_on: none\n"),
+			"d1/hero.png": generatedPNG, "d1/stills/plate.png": stillPNG(), "d1/.provscan.yaml": []byte("fail_on: none\n")})
+		d1 := filepath.Join(base, "d1")
+		if r := runBinary(t, bin, d1, "approve", "hero.png", "--reference", "VENDOR-1", "--by", "vendor"); r.code != 0 {
+			t.Fatalf("approve: %+v", r)
+		}
+		// run from inside the delivery, scanning a folder of it and then all of it
+		for _, root := range []string{"stills", "."} {
+			r := runBinary(t, bin, d1, "scan", "--no-tree-policy", "--format", "json", root)
+			rep := parseReport(t, r)
+			if len(rep.Policy.Files) != 0 {
+				t.Errorf("%s: policy files applied %+v", root, rep.Policy.Files)
+			}
+			if root == "." && r.code != 1 {
+				t.Errorf("the generated file must fail the gate: exit %d", r.code)
+			}
 		}
 	})
 	t.Run("a vendor's approvals file in the delivery is not applied with --config", func(t *testing.T) {

@@ -1,6 +1,7 @@
 package policy
 
 import (
+	"cmp"
 	"fmt"
 	"path"
 	"strings"
@@ -30,7 +31,7 @@ func ApplyConfig(fs []report.Finding, c *Config) []report.Finding {
 			sev, _ := parseFindingSeverity(rc.Severity)
 			setSeverity(&f, sev, fmt.Sprintf("rule %s set to %s by the policy", f.Rule, sev))
 		}
-		if pp := c.pathPolicy(f.Path); pp != nil {
+		if pp := c.pathPolicy(cmp.Or(f.File, f.Path), f.Path); pp != nil {
 			why := pp.Reason
 			if why == "" {
 				why = "path policy " + pp.Path
@@ -43,7 +44,7 @@ func ApplyConfig(fs []report.Finding, c *Config) []report.Finding {
 				f.Status, f.Reason = report.StatusAllowed, why
 			}
 		}
-		if g := c.allowedGenerator(f.Generator); g != nil {
+		if g := c.allowedGenerator(f.Generator); g != nil && generatorAllowable[f.Rule] {
 			setSeverity(&f, rules.Info, "")
 			f.Status = report.StatusAllowed
 			f.Reason = fmt.Sprintf("generator %s is allowed for this production: %s", f.Generator, g.Reason)
@@ -51,6 +52,20 @@ func ApplyConfig(fs []report.Finding, c *Config) []report.Finding {
 		out = append(out, f)
 	}
 	return out
+}
+
+// generatorAllowable lists the rules an allowed generator allows: those that
+// say the file is generated. Not the others: a credential that fails
+// validation, a stripped or untrusted one (the generator's name may come
+// from a forged or copied manifest), prompts left in the file (an approved
+// tool still must not leak production inputs), a synthetic performance
+// (talent consent is not a tool licence), unreadable files and links.
+var generatorAllowable = map[string]bool{
+	rules.GenAISourceType: true,
+	rules.GenAIGenerator:  true,
+	rules.GenAIEdit:       true,
+	rules.GenAIIngredient: true,
+	rules.GenAIReview:     true,
 }
 
 func setSeverity(f *report.Finding, sev rules.Severity, why string) {
@@ -67,10 +82,10 @@ func setSeverity(f *report.Finding, sev rules.Severity, why string) {
 	}
 }
 
-// pathPolicy returns the first path policy matching a finding's path. An
-// archive member ("a.zip!/x.png") is matched by the archive's path too.
-func (c *Config) pathPolicy(p string) *PathPolicy {
-	outer, _, _ := strings.Cut(p, "!/")
+// pathPolicy returns the first path policy matching a finding's path p. An
+// archive member ("a.zip!/x.png") is matched by the path of the file on disk
+// that holds it (outer) too.
+func (c *Config) pathPolicy(outer, p string) *PathPolicy {
 	for i := range c.Paths {
 		pp := &c.Paths[i]
 		if doublestar.MatchUnvalidated(pp.Path, p) || doublestar.MatchUnvalidated(pp.Path, outer) ||

@@ -117,20 +117,31 @@ func (e *ApprovalEntry) Check() error {
 }
 
 // ParseExpiry parses an expiry: a date (the approval is valid through that
-// day, UTC) or an RFC 3339 time. The zero time means no expiry.
+// day, UTC) or an RFC 3339 time. The zero time means no expiry; a year
+// before 2000 is refused (year 0 would read as "no expiry").
 func ParseExpiry(s string) (time.Time, error) {
 	s = strings.TrimSpace(s)
 	if s == "" {
 		return time.Time{}, nil
 	}
-	if d, err := time.Parse(time.DateOnly, s); err == nil {
-		return d.Add(24 * time.Hour), nil
+	t, err := time.Parse(time.DateOnly, s)
+	day := err == nil
+	if !day {
+		if t, err = time.Parse(time.RFC3339, s); err != nil {
+			return time.Time{}, fmt.Errorf("expires %q is not a date (YYYY-MM-DD)", s)
+		}
 	}
-	if t, err := time.Parse(time.RFC3339, s); err == nil {
-		return t, nil
+	if t.Year() < minExpiryYear {
+		return time.Time{}, fmt.Errorf("expires %q is before the year %d", s, minExpiryYear)
 	}
-	return time.Time{}, fmt.Errorf("expires %q is not a date (YYYY-MM-DD)", s)
+	if day {
+		t = t.Add(24 * time.Hour) // valid through that day
+	}
+	return t, nil
 }
+
+// minExpiryYear is the earliest year an expiry may name.
+const minExpiryYear = 2000
 
 func (e *ApprovalEntry) expired(now time.Time) bool {
 	t, err := ParseExpiry(e.Expires)

@@ -16,9 +16,19 @@ import (
 
 // Fingerprint identifies a finding for --baseline without reading the whole
 // file: "rule:size:evidence:path", where evidence is EvidenceDigest of the
-// metadata that produced the finding.
-func Fingerprint(rule string, size int64, ev []report.Evidence, path string) string {
-	return rule + ":" + strconv.FormatInt(size, 10) + ":" + EvidenceDigest(ev) + ":" + path
+// metadata that produced the finding (for a finding without evidence, an
+// unreadable file, of its message: the reason it could not be read).
+func Fingerprint(rule string, size int64, ev []report.Evidence, message, path string) string {
+	return rule + ":" + strconv.FormatInt(size, 10) + ":" + findingDigest(ev, message) + ":" + path
+}
+
+// findingDigest is EvidenceDigest of the evidence, or of the message when
+// there is none.
+func findingDigest(ev []report.Evidence, message string) string {
+	if len(ev) == 0 {
+		ev = []report.Evidence{{Field: "message", Value: message}}
+	}
+	return EvidenceDigest(ev)
 }
 
 // EvidenceDigest is the first 128 bits, in hex, of the SHA-256 of the
@@ -48,8 +58,8 @@ func EvidenceDigest(ev []report.Evidence) string {
 
 // contentKey is the fingerprint without the path: what the file says and
 // how big it is.
-func contentKey(rule string, size int64, ev []report.Evidence) string {
-	return rule + ":" + strconv.FormatInt(size, 10) + ":" + EvidenceDigest(ev)
+func contentKey(rule string, size int64, ev []report.Evidence, message string) string {
+	return rule + ":" + strconv.FormatInt(size, 10) + ":" + findingDigest(ev, message)
 }
 
 // Baseline is an earlier JSON report whose findings are not reported again.
@@ -81,7 +91,13 @@ type Baseline struct {
 
 type baselineEntry struct {
 	sha256 string
+	status string // the finding's status then
 	used   bool
+}
+
+// gating reports whether a finding of this status counts towards the gate.
+func gating(status string) bool {
+	return status == "" || status == report.StatusOpen || status == report.StatusExpired
 }
 
 // LoadBaseline reads a JSON report written by provscan scan --format json.
@@ -102,9 +118,9 @@ func LoadBaseline(path string) (*Baseline, error) {
 		if f.Rule == "" || f.Path == "" {
 			return nil, fmt.Errorf("baseline %s: finding %d has no rule or path", path, i+1)
 		}
-		bl.entries = append(bl.entries, baselineEntry{sha256: f.SHA256})
-		fp := Fingerprint(f.Rule, f.Size, f.Evidence, f.Path)
-		key := contentKey(f.Rule, f.Size, f.Evidence)
+		bl.entries = append(bl.entries, baselineEntry{sha256: f.SHA256, status: f.Status})
+		fp := Fingerprint(f.Rule, f.Size, f.Evidence, f.Message, f.Path)
+		key := contentKey(f.Rule, f.Size, f.Evidence, f.Message)
 		bl.byFP[fp] = append(bl.byFP[fp], i)
 		bl.byKey[key] = append(bl.byKey[key], i)
 	}
@@ -112,11 +128,14 @@ func LoadBaseline(path string) (*Baseline, error) {
 }
 
 // take marks and returns the first unused entry among idx whose content hash
-// does not contradict sum.
-func (bl *Baseline) take(idx []int, sum string) bool {
+// does not contradict sum and that was known as failing when f fails now: a
+// finding that was approved or allowed in the baseline and counts towards
+// the gate now (its approval expired or was withdrawn, it left an allowed
+// folder) is new, not known.
+func (bl *Baseline) take(idx []int, f *report.Finding) bool {
 	for _, i := range idx {
 		e := &bl.entries[i]
-		if e.used || (sum != "" && e.sha256 != "" && e.sha256 != sum) {
+		if e.used || (f.SHA256 != "" && e.sha256 != "" && e.sha256 != f.SHA256) || gating(f.Status) && !gating(e.status) {
 			continue
 		}
 		e.used = true
@@ -143,14 +162,14 @@ func (bl *Baseline) Filter(fs []report.Finding) ([]report.Finding, *report.Basel
 	known := make([]bool, len(fs))
 	for _, i := range order {
 		f := &fs[i]
-		if bl.take(bl.byFP[f.Fingerprint], f.SHA256) {
+		if bl.take(bl.byFP[f.Fingerprint], f) {
 			known[i] = true
 			sum.Unchanged++
 		}
 	}
 	for _, i := range order {
 		f := &fs[i]
-		if !known[i] && bl.take(bl.byKey[contentKey(f.Rule, f.Size, f.Evidence)], f.SHA256) {
+		if !known[i] && bl.take(bl.byKey[contentKey(f.Rule, f.Size, f.Evidence, f.Message)], f) {
 			known[i] = true
 			sum.Moved++
 		}

@@ -161,9 +161,9 @@ func parseFindingSeverity(s string) (rules.Severity, error) {
 //     roots with different files are an error: pass --config). One that is
 //     not a regular file (a link, a folder) is an error: a policy from
 //     inside the delivery must be the delivery's own file;
-//  3. the nearest .provscan.yaml in the working directory or one of its
-//     parents (as linters find theirs); with tree false, files inside a
-//     scanned root are passed over and the search goes on above them.
+//  3. with tree true, the nearest .provscan.yaml in the working directory
+//     or one of its parents (as linters find theirs). With tree false
+//     (--no-tree-policy) nothing is searched for: only --config applies.
 //
 // "" means none.
 func FindConfig(explicit string, roots []string, tree bool) (path, source string, err error) {
@@ -198,6 +198,11 @@ func FindConfig(explicit string, roots []string, tree bool) (path, source string
 		if found != "" {
 			return found, SourceRoot, nil
 		}
+	}
+	if !tree {
+		// --no-tree-policy: nothing found by searching applies. The working
+		// folder may well be inside the delivery, whatever the roots say.
+		return "", "", nil
 	}
 	wd, err := os.Getwd()
 	if err != nil {

@@ -164,12 +164,19 @@ func Resolve(roots []string, s Settings) (*Resolved, error) {
 	if approvals == "" {
 		if _, err := os.Stat(ApprovalsFile); err == nil {
 			switch {
-			case !insideRoots(ApprovalsFile, roots):
-				approvals, asource = ApprovalsFile, SourceDefault
-			case tree: // the delivery's own approvals: applied, and said so
+			case !tree:
+				// --config or --no-tree-policy: approvals only as named (by
+				// --approvals or the policy); the working folder may be
+				// inside the delivery, whatever the roots say.
+				src := SourceDefault
+				if insideRoots(ApprovalsFile, roots) {
+					src = SourceRoot
+				}
+				pol.NotApplied = append(pol.NotApplied, policyFile(KindApprovals, ApprovalsFile, src))
+			case insideRoots(ApprovalsFile, roots): // the delivery's own approvals: applied, and said so
 				approvals, asource = ApprovalsFile, SourceRoot
 			default:
-				pol.NotApplied = append(pol.NotApplied, policyFile(KindApprovals, ApprovalsFile, SourceRoot))
+				approvals, asource = ApprovalsFile, SourceDefault
 			}
 		} else if !errors.Is(err, fs.ErrNotExist) {
 			return nil, fmt.Errorf("approvals: %w", err)

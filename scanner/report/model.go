@@ -77,7 +77,11 @@ type Evidence struct {
 // Finding is one rule that fired on one file.
 type Finding struct {
 	Path       string         `json:"path"` // relative to the root it was found under, with '/' separators
-	Root       string         `json:"-"`
+	Root       string         `json:"root"` // the root it was found under, as in roots[]
+	// File is the file on disk the finding is about, relative to its root:
+	// Path itself, or for an archive member the outermost archive's path
+	// (Path cannot be split at "!/": a folder may be named "x!").
+	File string `json:"-"`
 	Format     string         `json:"format"`
 	Size       int64          `json:"size"`
 	SHA256     string         `json:"sha256,omitempty"` // of the whole file; computed only for flagged files that an approval of their size could match, or with --hash
@@ -148,7 +152,7 @@ const (
 // UnsupportedFile is a file or archive member no reader of provscan knows.
 type UnsupportedFile struct {
 	Path string `json:"path"` // relative to its root, '/' separators
-	Root string `json:"-"`
+	Root string `json:"root"`
 	Size int64  `json:"size"`
 	// Head is the first bytes of the file (at most 16), in hex.
 	Head string `json:"head"`
@@ -169,7 +173,7 @@ const (
 // Link is one symbolic link under a root.
 type Link struct {
 	Path string `json:"path"` // the link, relative to its root
-	Root string `json:"-"`
+	Root string `json:"root"`
 	// Target is the link's text as stored (a hostile value: escape it when printing).
 	Target string `json:"target"`
 	// Resolved is where the target lies, relative to the root holding it,
@@ -207,7 +211,7 @@ type PolicyFile struct {
 // Excluded is one path the policy excluded.
 type Excluded struct {
 	Path string `json:"path"` // relative to its root; a folder ends with '/'
-	Root string `json:"-"`
+	Root string `json:"root"`
 	By   string `json:"by"` // the pattern and its source: "--exclude **/*.tmp", ".provscanignore: renders/"
 }
 
@@ -229,5 +233,5 @@ type ScannedFile struct {
 type Error struct {
 	Path  string `json:"path"`
 	Error string `json:"error"`
-	Root  string `json:"-"` // the root it was found under
+	Root  string `json:"root"` // the root it was found under, as in roots[]
 }
