@@ -513,6 +513,24 @@ func TestGateRedTeam(t *testing.T) {
 			t.Errorf("exit %d, victim now %q", r.code, b)
 		}
 	})
+	t.Run("a report path through a folder link in the delivery, or a FIFO, is refused", func(t *testing.T) {
+		base := t.TempDir()
+		writeFiles(t, base, map[string][]byte{"d/plate.png": stillPNG(), "victimdir/provscan.json": []byte("keep me\n")})
+		os.Symlink(filepath.Join(base, "victimdir"), filepath.Join(base, "d", "reports"))
+		syscall.Mkfifo(filepath.Join(base, "d", "fifo.json"), 0o644)
+		for _, report := range []string{"json=reports/provscan.json", "json=fifo.json"} {
+			done := make(chan result, 1)
+			go func() { done <- runBinary(t, bin, filepath.Join(base, "d"), "scan", "--report", report, ".") }()
+			select {
+			case r := <-done:
+				if b, _ := os.ReadFile(filepath.Join(base, "victimdir", "provscan.json")); r.code != 2 || string(b) != "keep me\n" {
+					t.Errorf("%s: exit %d, victim %q, stderr %q", report, r.code, b, r.stderr)
+				}
+			case <-time.After(60 * time.Second):
+				t.Fatalf("%s: still running after a minute", report)
+			}
+		}
+	})
 	t.Run("a link named like the policy, to the policy, is still a link out of the delivery", func(t *testing.T) {
 		base := t.TempDir()
 		writeFiles(t, base, map[string][]byte{"d/plate.png": stillPNG(), "studio.yaml": []byte("fail_on: high\n")})

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"path/filepath"
 	"strings"
 
 	"github.com/provscan/provscan/scanner/report"
@@ -38,7 +39,7 @@ type output struct {
 
 // openOutputs opens every report destination before the scan starts, so that
 // an unwritable file fails fast (exit 2) instead of after a long scan.
-func openOutputs(format, path string, extra []string, stdout io.Writer) ([]*output, error) {
+func openOutputs(format, path string, extra []string, stdout io.Writer, roots []string) ([]*output, error) {
 	if err := checkFormat(format); err != nil {
 		return nil, usageError{fmt.Errorf("--format: %w", err)}
 	}
@@ -66,7 +67,11 @@ func openOutputs(format, path string, extra []string, stdout io.Writer) ([]*outp
 		seen[o.name] = true
 		// Never through a symbolic link: a link planted where a report is
 		// written (in a delivery scanned in place) would aim it at any file.
-		f, err := os.OpenFile(o.name, os.O_WRONLY|os.O_CREATE|os.O_TRUNC|oNoFollow, 0o644)
+		if link := linkInTree(o.name, roots); link != "" {
+			closeOutputs(specs)
+			return nil, fmt.Errorf("cannot write the report %s: %s, on its way inside the scanned tree, is a symbolic link; provscan does not write through one", o.name, link)
+		}
+		f, err := os.OpenFile(o.name, os.O_WRONLY|os.O_CREATE|os.O_TRUNC|oNoFollow|oNonBlock, 0o644)
 		if err != nil {
 			closeOutputs(specs)
 			if isLinkError(err) {
@@ -74,9 +79,45 @@ func openOutputs(format, path string, extra []string, stdout io.Writer) ([]*outp
 			}
 			return nil, fmt.Errorf("cannot write the report: %w", err)
 		}
+		if fi, err := f.Stat(); err != nil || !fi.Mode().IsRegular() {
+			f.Close()
+			closeOutputs(specs)
+			return nil, fmt.Errorf("cannot write the report: %s is not a regular file", o.name)
+		}
 		o.file, o.w = f, f
 	}
 	return specs, nil
+}
+
+// linkInTree returns the first folder on the way to name, below a scanned
+// root that holds it, that is a symbolic link ("" when there is none).
+// Folders above the roots are the operator's own (/tmp may well be a link).
+func linkInTree(name string, roots []string) string {
+	abs, err := filepath.Abs(name)
+	if err != nil {
+		return ""
+	}
+	if len(roots) == 0 {
+		roots = []string{"."}
+	}
+	for _, r := range roots {
+		ar, err := filepath.Abs(r)
+		if err != nil {
+			continue
+		}
+		rel, err := filepath.Rel(ar, filepath.Dir(abs))
+		if err != nil || rel == ".." || strings.HasPrefix(rel, ".."+string(filepath.Separator)) || rel == "." {
+			continue
+		}
+		p := ar
+		for _, part := range strings.Split(rel, string(filepath.Separator)) {
+			p = filepath.Join(p, part)
+			if fi, err := os.Lstat(p); err == nil && fi.Mode()&os.ModeSymlink != 0 {
+				return p
+			}
+		}
+	}
+	return ""
 }
 
 func closeOutputs(outs []*output) {

@@ -174,7 +174,7 @@ func runScan(cmd *cobra.Command, args []string, f *scanFlags, stdout, stderr io.
 	if err != nil {
 		return usageError{err}
 	}
-	outs, err := openOutputs(f.format, f.output, f.reports, stdout)
+	outs, err := openOutputs(f.format, f.output, f.reports, stdout, args)
 	if err != nil {
 		return err
 	}

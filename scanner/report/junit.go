@@ -159,6 +159,13 @@ func WriteJUnit(w io.Writer, r *Report) error {
 			s.Properties = []junitProperty{{"gate", verdict}, {"fail_on", g.FailOn}, {"strict", fmt.Sprint(g.Strict)},
 				{"unsupported", g.Unsupported}, {"gate_reasons", strings.Join(g.Reasons, "; ")}}
 		}
+		if p := r.Policy; p != nil {
+			s.Properties = append(s.Properties,
+				junitProperty{"policy_files", policyFileList(p.Files)},
+				junitProperty{"policy_not_applied", policyFileList(p.NotApplied)},
+				junitProperty{"tree_policy", fmt.Sprint(p.TreePolicy)},
+				junitProperty{"excluded", fmt.Sprint(r.Summary.Excluded)})
+		}
 		if r.Incomplete {
 			// An interrupted scan: the suite says so, and one errored case
 			// keeps a CI summary from showing the files done as a pass.
@@ -231,4 +238,18 @@ func junitDetail(f Finding) string {
 		fmt.Fprintf(&b, "evidence: %s @%d %s = %s\n", loc, e.Offset, e.Field, e.Value)
 	}
 	return b.String()
+}
+
+// policyFileList names policy files in one property value: "kind path
+// sha256:HEX (source)", separated by "; ".
+func policyFileList(fs []PolicyFile) string {
+	parts := make([]string, 0, len(fs))
+	for _, f := range fs {
+		s := f.Kind + " " + f.Path
+		if f.SHA256 != "" {
+			s += " sha256:" + f.SHA256
+		}
+		parts = append(parts, s+" ("+f.Source+")")
+	}
+	return strings.Join(parts, "; ")
 }

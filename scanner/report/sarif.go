@@ -211,6 +211,16 @@ func WriteSARIF(w io.Writer, r *Report) error {
 			"reasons": reasons,
 		}}
 	}
+	if p := r.Policy; p != nil {
+		// The policy in force, as the JSON report names it: what decided the gate.
+		if inv.Properties == nil {
+			inv.Properties = sarif.Properties{}
+		}
+		inv.Properties["policy"] = map[string]any{
+			"files": nonNilList(p.Files), "not_applied": nonNilList(p.NotApplied), "tree_policy": p.TreePolicy,
+			"excluded": r.Summary.Excluded, "excluded_paths": nonNilList(p.Excluded),
+		}
+	}
 	run.Invocations = []*sarif.Invocation{inv}
 	log.AddRun(run)
 
@@ -254,6 +264,14 @@ func sarifMessage(f Finding) string {
 		b.WriteString("\nNote: " + f.Note)
 	}
 	return b.String()
+}
+
+// nonNilList returns l, or an empty list for nil (SARIF has no null lists).
+func nonNilList[T any](l []T) []T {
+	if l == nil {
+		return []T{}
+	}
+	return l
 }
 
 func nonNilEvidence(ev []Evidence) []Evidence {

@@ -383,3 +383,48 @@ func TestJUnitOneFailurePerCase(t *testing.T) {
 		}
 	}
 }
+
+// TestPolicyInEveryFormat: SARIF and JUnit name the policy files applied,
+// with their hashes, and those left out, as the JSON report does.
+func TestPolicyInEveryFormat(t *testing.T) {
+	r := gated()
+	sum := strings.Repeat("ab", 32)
+	r.Policy = &Policy{Files: []PolicyFile{{Kind: "policy", Path: "studio.yaml", Source: "flag", SHA256: sum}},
+		NotApplied: []PolicyFile{{Kind: "ignore", Path: "deliverables/.provscanignore", Source: "root"}},
+		Excluded:   []Excluded{{Path: "proxies/", Root: "deliverables", By: "exclude proxies/**"}}}
+	r.Summary.Excluded = 1
+	var s bytes.Buffer
+	if err := WriteSARIF(&s, r); err != nil {
+		t.Fatal(err)
+	}
+	var doc struct {
+		Runs []struct {
+			Invocations []struct {
+				Properties struct {
+					Policy struct {
+						Files      []PolicyFile `json:"files"`
+						NotApplied []PolicyFile `json:"not_applied"`
+						Excluded   int          `json:"excluded"`
+					} `json:"policy"`
+				} `json:"properties"`
+			} `json:"invocations"`
+		} `json:"runs"`
+	}
+	if err := json.Unmarshal(s.Bytes(), &doc); err != nil {
+		t.Fatal(err)
+	}
+	p := doc.Runs[0].Invocations[0].Properties.Policy
+	if len(p.Files) != 1 || p.Files[0].SHA256 != sum || len(p.NotApplied) != 1 || p.Excluded != 1 {
+		t.Errorf("SARIF policy %+v", p)
+	}
+	var j bytes.Buffer
+	if err := WriteJUnit(&j, r); err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []string{`name="policy_files" value="policy studio.yaml sha256:` + sum + ` (flag)"`,
+		`name="policy_not_applied" value="ignore deliverables/.provscanignore (root)"`, `name="excluded" value="1"`} {
+		if !strings.Contains(j.String(), want) {
+			t.Errorf("JUnit lacks %s", want)
+		}
+	}
+}
