@@ -76,12 +76,12 @@ type Evidence struct {
 
 // Finding is one rule that fired on one file.
 type Finding struct {
-	Path       string         `json:"path"` // relative to the root it was found under, with '/' separators
-	Root       string         `json:"root"` // the root it was found under, as in roots[]
+	Path string `json:"path"` // relative to the root it was found under, with '/' separators
+	Root string `json:"root"` // the root it was found under, as in roots[]
 	// File is the file on disk the finding is about, relative to its root:
 	// Path itself, or for an archive member the outermost archive's path
 	// (Path cannot be split at "!/": a folder may be named "x!").
-	File string `json:"-"`
+	File       string         `json:"-"`
 	Format     string         `json:"format"`
 	Size       int64          `json:"size"`
 	SHA256     string         `json:"sha256,omitempty"` // of the whole file; computed only for flagged files that an approval of their size could match, or with --hash
