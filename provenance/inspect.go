@@ -14,6 +14,7 @@ import (
 	"github.com/provscan/provscan/provenance/exif"
 	"github.com/provscan/provscan/provenance/genai"
 	"github.com/provscan/provscan/provenance/iptc"
+	"github.com/provscan/provscan/provenance/readerr"
 	"github.com/provscan/provscan/provenance/xmp"
 )
 
@@ -46,10 +47,10 @@ func (o Options) VerifiesContent(size int64) bool {
 }
 
 // ErrUnknownFormat is returned (wrapped) for files no container reader knows.
-var ErrUnknownFormat = container.ErrUnknownFormat
+var ErrUnknownFormat = readerr.ErrUnknownFormat
 
 // IsUnknownFormat reports whether err says no reader knows the file.
-func IsUnknownFormat(err error) bool { return errors.Is(err, container.ErrUnknownFormat) }
+func IsUnknownFormat(err error) bool { return errors.Is(err, readerr.ErrUnknownFormat) }
 
 // Inspect reads the metadata of one file and returns what it says about the
 // file's provenance. name is used in messages only. An error means the

@@ -9,6 +9,7 @@ import (
 	"sort"
 
 	"github.com/provscan/provscan/provenance/container"
+	"github.com/provscan/provscan/provenance/readerr"
 )
 
 // bmffBox is one box of an ISO BMFF file, named by its path of types.
@@ -31,12 +32,12 @@ var bmffContainers = map[string]int64{ // type -> bytes to skip before the child
 // walkBMFF lists the boxes of r in [start, end), depth first.
 func walkBMFF(r io.ReaderAt, start, end int64, prefix string, depth int, out *[]bmffBox) error {
 	if depth > container.MaxDepth {
-		return fmt.Errorf("%w: BMFF nesting", container.ErrLimit)
+		return fmt.Errorf("%w: BMFF nesting", readerr.ErrLimit)
 	}
 	hdr := make([]byte, 16)
 	for pos := start; pos+8 <= end; {
 		if len(*out) >= maxBMFFBoxes {
-			return fmt.Errorf("%w: BMFF boxes", container.ErrLimit)
+			return fmt.Errorf("%w: BMFF boxes", readerr.ErrLimit)
 		}
 		if err := container.ReadAt(r, hdr[:8], pos); err != nil {
 			return err
@@ -53,12 +54,12 @@ func walkBMFF(r io.ReaderAt, start, end int64, prefix string, depth int, out *[]
 			}
 			x := binary.BigEndian.Uint64(hdr[8:16])
 			if x > uint64(end-pos) {
-				return fmt.Errorf("%w: box %q at %d", container.ErrTruncated, typ, pos)
+				return fmt.Errorf("%w: box %q at %d", readerr.ErrTruncated, typ, pos)
 			}
 			size, h = int64(x), 16
 		}
 		if size < h || size > end-pos {
-			return fmt.Errorf("%w: box %q at %d has size %d", container.ErrMalformed, typ, pos, size)
+			return fmt.Errorf("%w: box %q at %d has size %d", readerr.ErrMalformed, typ, pos, size)
 		}
 		b := bmffBox{path: prefix + "/" + typ, start: pos, size: size}
 		if size >= h+4 {

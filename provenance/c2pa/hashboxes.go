@@ -6,6 +6,7 @@ import (
 	"io"
 
 	"github.com/provscan/provscan/provenance/container"
+	"github.com/provscan/provscan/provenance/readerr"
 )
 
 // boxName is the name the general boxes hash gives the C2PA manifest store.
@@ -129,16 +130,16 @@ func jpegBoxMap(r io.ReaderAt, size int64) ([]namedBox, error) {
 	pos := int64(2)
 	for steps := 0; pos < size; steps++ {
 		if steps > container.MaxSteps {
-			return out, fmt.Errorf("%w: JPEG segments", container.ErrLimit)
+			return out, fmt.Errorf("%w: JPEG segments", readerr.ErrLimit)
 		}
 		if pos+2 > size {
-			return out, fmt.Errorf("%w: JPEG marker at %d", container.ErrTruncated, pos)
+			return out, fmt.Errorf("%w: JPEG marker at %d", readerr.ErrTruncated, pos)
 		}
 		if err := container.ReadAt(r, hdr[:2], pos); err != nil {
 			return out, err
 		}
 		if hdr[0] != 0xFF {
-			return out, fmt.Errorf("%w: no JPEG marker at %d", container.ErrMalformed, pos)
+			return out, fmt.Errorf("%w: no JPEG marker at %d", readerr.ErrMalformed, pos)
 		}
 		mk := hdr[1]
 		if mk == 0xFF {
@@ -159,7 +160,7 @@ func jpegBoxMap(r io.ReaderAt, size int64) ([]namedBox, error) {
 		var end int64
 		end = pos + 2 + (int64(hdr[2])<<8 | int64(hdr[3]))
 		if end > size {
-			return out, fmt.Errorf("%w: JPEG segment at %d", container.ErrTruncated, pos)
+			return out, fmt.Errorf("%w: JPEG segment at %d", readerr.ErrTruncated, pos)
 		}
 		name := jpegMarkerName(mk)
 		if mk == 0xEB && end-pos >= 6 && container.ReadAt(r, hdr[:2], pos+4) == nil && hdr[0] == 'J' && hdr[1] == 'P' {

@@ -6,6 +6,7 @@ import (
 	"testing"
 
 	"github.com/provscan/provscan/provenance/container"
+	"github.com/provscan/provscan/provenance/readerr"
 )
 
 const (
@@ -234,7 +235,7 @@ func TestParseMalformed(t *testing.T) {
 		if err == nil {
 			t.Errorf("%s: no error", name)
 		}
-		if !errors.Is(err, container.ErrTruncated) && !errors.Is(err, container.ErrMalformed) && !errors.Is(err, ErrNoStore) && !errors.Is(err, container.ErrLimit) {
+		if !errors.Is(err, readerr.ErrTruncated) && !errors.Is(err, readerr.ErrMalformed) && !errors.Is(err, ErrNoStore) && !errors.Is(err, readerr.ErrLimit) {
 			t.Errorf("%s: error %v wraps no sentinel", name, err)
 		}
 		_ = s
@@ -251,7 +252,7 @@ func TestParseDepthLimit(t *testing.T) {
 	for i := 0; i < container.MaxDepth+5; i++ {
 		b = superbox(TypeCBOR, "n", b)
 	}
-	if _, err := ParseJUMBF(b); !errors.Is(err, container.ErrLimit) {
+	if _, err := ParseJUMBF(b); !errors.Is(err, readerr.ErrLimit) {
 		t.Fatalf("deep nesting: %v", err)
 	}
 }

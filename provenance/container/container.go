@@ -11,6 +11,8 @@ import (
 	"errors"
 	"fmt"
 	"io"
+
+	"github.com/provscan/provscan/provenance/readerr"
 )
 
 // Kind names the metadata language carried by a Block.
@@ -95,12 +97,13 @@ const (
 	MaxSteps       = 1 << 20  // segments, chunks or boxes walked per file
 )
 
-// Errors returned by readers; wrap them with context.
+// Errors returned by readers, the values of package readerr (errors.Is
+// matches either name); wrap them with context.
 var (
-	ErrUnknownFormat = errors.New("unknown format")
-	ErrTruncated     = errors.New("truncated")
-	ErrMalformed     = errors.New("malformed")
-	ErrLimit         = errors.New("limit exceeded")
+	ErrUnknownFormat = readerr.ErrUnknownFormat // no reader knows the bytes
+	ErrTruncated     = readerr.ErrTruncated     // the bytes end before a length read from them
+	ErrMalformed     = readerr.ErrMalformed     // the bytes break the format's rules
+	ErrLimit         = readerr.ErrLimit         // a cap on allocation, count, depth or size was reached
 )
 
 // ReadFunc reads one container format.
