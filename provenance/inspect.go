@@ -61,13 +61,13 @@ func Inspect(r io.ReaderAt, size int64, name string, opts Options) (*Provenance,
 	p := &Provenance{Name: name}
 	res, err := container.Read(r, size)
 	if res != nil {
-		p.Format = res.Format
+		p.Format = string(res.Format)
+		p.Media = string(res.Format.Media())
 		p.Blocks = res.Blocks
 		p.Members = res.Members
 		p.Skipped = res.Skipped
 		p.Warnings = append(p.Warnings, res.Warnings...)
 	}
-	p.Media = MediaOf(p.Format)
 	if err != nil && (res == nil || len(res.Blocks) == 0) {
 		return p, err
 	}
@@ -78,7 +78,7 @@ func Inspect(r io.ReaderAt, size int64, name string, opts Options) (*Provenance,
 		p.interpret(b, 0)
 	}
 	// A sidecar's hard binding covers the asset it goes with, not itself.
-	verify := opts.VerifiesContent(size) && p.Format != container.FormatC2PASidecar
+	verify := opts.VerifiesContent(size) && p.Format != string(container.FormatC2PASidecar)
 	copts := c2pa.Options{TrustAnchors: opts.TrustAnchors, Allowed: opts.AllowedSigners, VerifyContent: verify}
 	for _, st := range p.C2PA {
 		c2pa.Validate(st.Store, copts, r, size)

@@ -36,7 +36,7 @@ type Block struct {
 	Offset    int64  `json:"offset"`        // byte offset of the block's payload in the file (first segment for reassembled blocks)
 	Size      int64  `json:"size"`          // bytes the block occupies in the file
 	Key       string `json:"key,omitempty"` // the keyword of a key/value text entry
-	Data      []byte `json:"-"`             // the payload: decompressed and reassembled, never larger than MaxBlockSize
+	Data      []byte `json:"-"`             // the payload: decompressed and reassembled, never larger than maxBlockSize
 	Note      string `json:"note,omitempty"`
 }
 
@@ -51,7 +51,7 @@ type Member struct {
 
 // Result is what a container reader found in one file.
 type Result struct {
-	Format  string   `json:"format"`
+	Format  Format   `json:"format"`
 	Blocks  []Block  `json:"blocks"`
 	Members []Member `json:"-"`
 	// Skipped lists the members of an archive that are not inspected
@@ -59,16 +59,16 @@ type Result struct {
 	// scan reports each as not inspected, never silently.
 	Skipped  []Skipped `json:"skipped,omitempty"`
 	Warnings []string  `json:"warnings,omitempty"` // anomalies that did not stop the reader
-	total    int64     // payload bytes of Blocks, bounded by MaxTotalBlocks
+	total    int64     // payload bytes of Blocks, bounded by maxTotalBlocks
 }
 
-// Add appends a block to the result, enforcing MaxBlocks and MaxTotalBlocks.
+// Add appends a block to the result, enforcing maxBlocks and maxTotalBlocks.
 func (r *Result) Add(b Block) error {
-	if len(r.Blocks) >= MaxBlocks {
-		return fmt.Errorf("%w: more than %d metadata blocks", ErrLimit, MaxBlocks)
+	if len(r.Blocks) >= maxBlocks {
+		return fmt.Errorf("%w: more than %d metadata blocks", ErrLimit, maxBlocks)
 	}
-	if r.total+int64(len(b.Data)) > MaxTotalBlocks {
-		return fmt.Errorf("%w: metadata blocks over %d bytes in all", ErrLimit, MaxTotalBlocks)
+	if r.total+int64(len(b.Data)) > maxTotalBlocks {
+		return fmt.Errorf("%w: metadata blocks over %d bytes in all", ErrLimit, maxTotalBlocks)
 	}
 	r.total += int64(len(b.Data))
 	r.Blocks = append(r.Blocks, b)
@@ -90,9 +90,9 @@ type Skipped struct {
 
 // Limits on what any reader allocates or follows.
 const (
-	MaxBlockSize   = 32 << 20 // largest single block payload, after decompression and reassembly
-	MaxTotalBlocks = 96 << 20 // total payload bytes of all blocks of one file
-	MaxBlocks      = 4096     // blocks per file
+	maxBlockSize   = 32 << 20 // largest single block payload, after decompression and reassembly
+	maxTotalBlocks = 96 << 20 // total payload bytes of all blocks of one file
+	maxBlocks      = 4096     // blocks per file
 	MaxDepth       = 32       // nesting of boxes, IFDs, sub-containers
 	MaxSteps       = 1 << 20  // segments, chunks or boxes walked per file
 )
@@ -106,8 +106,8 @@ var (
 	ErrLimit         = readerr.ErrLimit         // a cap on allocation, count, depth or size was reached
 )
 
-// ReadFunc reads one container format.
-type ReadFunc func(r io.ReaderAt, size int64) (*Result, error)
+// readFunc reads one container format.
+type readFunc func(r io.ReaderAt, size int64) (*Result, error)
 
 // ReadAt reads exactly len(p) bytes at off, reporting a short read as ErrTruncated.
 func ReadAt(r io.ReaderAt, p []byte, off int64) error {
@@ -121,14 +121,14 @@ func ReadAt(r io.ReaderAt, p []byte, off int64) error {
 	return err
 }
 
-// ReadBlock reads n bytes at off for a block payload, refusing sizes over
-// MaxBlockSize or beyond the end of the file.
-func ReadBlock(r io.ReaderAt, off, n, size int64) ([]byte, error) {
+// readBlock reads n bytes at off for a block payload, refusing sizes over
+// maxBlockSize or beyond the end of the file.
+func readBlock(r io.ReaderAt, off, n, size int64) ([]byte, error) {
 	if n < 0 || off < 0 || off > size || n > size-off {
 		return nil, fmt.Errorf("%w: block of %d bytes at offset %d runs past the end of the file (%d bytes)", ErrTruncated, n, off, size)
 	}
-	if n > MaxBlockSize {
-		return nil, fmt.Errorf("%w: block of %d bytes at offset %d is larger than %d", ErrLimit, n, off, MaxBlockSize)
+	if n > maxBlockSize {
+		return nil, fmt.Errorf("%w: block of %d bytes at offset %d is larger than %d", ErrLimit, n, off, maxBlockSize)
 	}
 	p := make([]byte, n)
 	if err := ReadAt(r, p, off); err != nil {

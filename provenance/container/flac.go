@@ -15,20 +15,20 @@ const (
 	flacPicture       = 6
 )
 
-// MatchFLAC reports whether head starts a native FLAC stream ("fLaC"). A FLAC
-// file that begins with an ID3v2 tag is recognised by MatchMP3, and ReadMP3
+// matchFLAC reports whether head starts a native FLAC stream ("fLaC"). A FLAC
+// file that begins with an ID3v2 tag is recognised by matchMP3, and readMP3
 // hands it over to the FLAC reader.
-func MatchFLAC(head []byte) bool {
+func matchFLAC(head []byte) bool {
 	return len(head) >= 4 && string(head[:4]) == "fLaC"
 }
 
-// ReadFLAC reads a FLAC file: an optional ID3v2 tag before "fLaC" (with any
+// readFLAC reads a FLAC file: an optional ID3v2 tag before "fLaC" (with any
 // GEOB C2PA store), then the metadata blocks: VORBIS_COMMENT entries become
 // text blocks keyed by the upper-cased field name, APPLICATION blocks a text
 // block keyed by their 4-byte id when printable (or a C2PA block when they
 // hold a JUMBF C2PA store). PICTURE blocks and audio frames are skipped.
-func ReadFLAC(r io.ReaderAt, size int64) (*Result, error) {
-	res := &Result{Format: "FLAC"}
+func readFLAC(r io.ReaderAt, size int64) (*Result, error) {
+	res := &Result{Format: FormatFLAC}
 	d := &id3Reader{r: r, size: size, res: res}
 	off, err := d.tags(0)
 	if err != nil {
@@ -40,7 +40,7 @@ func ReadFLAC(r io.ReaderAt, size int64) (*Result, error) {
 // flacBlocks reads the metadata blocks of the FLAC stream whose "fLaC"
 // marker is at off.
 func flacBlocks(r io.ReaderAt, off, size int64, res *Result) error {
-	res.Format = "FLAC"
+	res.Format = FormatFLAC
 	var m [4]byte
 	if err := ReadAt(r, m[:], off); err != nil {
 		return fmt.Errorf("FLAC marker: %w", err)
@@ -142,7 +142,7 @@ func vorbisComments(b []byte, container string, off int64, res *Result) error {
 	count := binary.LittleEndian.Uint32(b[p:])
 	p += 4
 	for i := uint32(0); i < count; i++ {
-		if i >= MaxBlocks {
+		if i >= maxBlocks {
 			return fmt.Errorf("%w: %s declares %d comments", ErrLimit, container, count)
 		}
 		var c []byte

@@ -33,9 +33,9 @@ func fontIsSFNT(v []byte) bool {
 	return s == "\x00\x01\x00\x00" || s == "OTTO" || s == "true" || s == "typ1"
 }
 
-// MatchFont reports whether head starts an OpenType or TrueType font, a
+// matchFont reports whether head starts an OpenType or TrueType font, a
 // font collection ("ttcf") or a WOFF 1.0 web font ("wOFF").
-func MatchFont(head []byte) bool {
+func matchFont(head []byte) bool {
 	if len(head) < 12 {
 		return false
 	}
@@ -52,15 +52,15 @@ type fontTable struct {
 	off, size int64
 }
 
-// ReadFont reads an OpenType/TrueType font or collection: the table
+// readFont reads an OpenType/TrueType font or collection: the table
 // directory of each font, the C2PA table (its manifest store becomes a
 // KindC2PA block, its active manifest URI a text block) and the name table
 // entries of interest (copyright, version, manufacturer, designer,
 // description, URLs) as text blocks. Glyph data is never read. WOFF 1.0
 // fonts are read through their own table directory, inflating the two
 // tables of interest when they are compressed.
-func ReadFont(r io.ReaderAt, size int64) (*Result, error) {
-	res := &Result{Format: "Font"}
+func readFont(r io.ReaderAt, size int64) (*Result, error) {
+	res := &Result{Format: FormatFont}
 	var h [12]byte
 	if err := ReadAt(r, h[:], 0); err != nil {
 		return res, fmt.Errorf("font header: %w", err)
@@ -198,7 +198,7 @@ func fontC2PA(r io.ReaderAt, t fontTable, size int64, where string, res *Result)
 // fontNames reads the name table entries listed in fontNameIDs, each
 // distinct value once.
 func fontNames(r io.ReaderAt, t fontTable, size int64, where string, res *Result) error {
-	if t.size > MaxBlockSize {
+	if t.size > maxBlockSize {
 		return fmt.Errorf("%w: %s name table of %d bytes", ErrLimit, where, t.size)
 	}
 	b, err := readBlockBudget(res, r, t.off, t.size, size)
@@ -303,7 +303,7 @@ func fontWOFF(r io.ReaderAt, size int64, res *Result) error {
 			if packed, err = readBlockBudget(res, r, off, comp, size); err != nil {
 				break
 			}
-			if data, err = inflateZlibBounded(packed, min(orig, MaxBlockSize)); err != nil {
+			if data, err = inflateZlibBounded(packed, min(orig, maxBlockSize)); err != nil {
 				break
 			}
 			before := len(res.Blocks)

@@ -18,22 +18,22 @@ var gifXMPTrailer = func() []byte {
 	return b
 }()
 
-// MatchGIF reports whether head starts a GIF file ("GIF87a" or "GIF89a").
-func MatchGIF(head []byte) bool {
+// matchGIF reports whether head starts a GIF file ("GIF87a" or "GIF89a").
+func matchGIF(head []byte) bool {
 	return len(head) >= 6 && (string(head[:6]) == "GIF87a" || string(head[:6]) == "GIF89a")
 }
 
-// ReadGIF reads a GIF file's blocks, skipping image data: the application
+// readGIF reads a GIF file's blocks, skipping image data: the application
 // extensions "XMP DataXMP" (XMP, stored raw across the sub-blocks and
 // followed by the magic trailer) and "C2PA_GIF" (a JUMBF manifest store
 // split over sub-blocks), and comment extensions.
-func ReadGIF(r io.ReaderAt, size int64) (*Result, error) {
-	res := &Result{Format: "GIF"}
+func readGIF(r io.ReaderAt, size int64) (*Result, error) {
+	res := &Result{Format: FormatGIF}
 	var hdr [13]byte
 	if err := ReadAt(r, hdr[:], 0); err != nil {
 		return res, fmt.Errorf("GIF header: %w", err)
 	}
-	if !MatchGIF(hdr[:]) {
+	if !matchGIF(hdr[:]) {
 		return res, fmt.Errorf("%w: not a GIF header", ErrMalformed)
 	}
 	off := int64(13)

@@ -32,10 +32,10 @@ var id3v22IDs = map[string]string{
 // id3C2PAMIME are the GEOB MIME types that carry a C2PA manifest store.
 var id3C2PAMIME = map[string]bool{"application/c2pa": true, "application/x-c2pa-manifest-store": true}
 
-// MatchMP3 reports whether head starts an MP3 file: an ID3v2 tag, or an
+// matchMP3 reports whether head starts an MP3 file: an ID3v2 tag, or an
 // MPEG audio frame header with a valid version, layer, bitrate and sample
 // rate (so JPEG's FF D8 and AAC's ADTS FF F1 do not match).
-func MatchMP3(head []byte) bool {
+func matchMP3(head []byte) bool {
 	if len(head) >= 10 && string(head[:3]) == "ID3" && head[3] >= 2 && head[3] <= 4 && head[4] != 0xFF {
 		return true
 	}
@@ -52,12 +52,12 @@ func id3FrameSync(b []byte) bool {
 	return version != 1 && layer != 0 && bitrate != 0 && bitrate != 15 && rate != 3 && b[3]&3 != 2
 }
 
-// ReadMP3 reads the metadata of an MP3 file: the ID3v2 tags at the start
+// readMP3 reads the metadata of an MP3 file: the ID3v2 tags at the start
 // (and a repeated or appended one found through its footer), and the ID3v1
 // trailer. Audio frames are never read. A FLAC stream found after the ID3v2
 // tags is read as FLAC (Format "FLAC").
-func ReadMP3(r io.ReaderAt, size int64) (*Result, error) {
-	res := &Result{Format: "MP3"}
+func readMP3(r io.ReaderAt, size int64) (*Result, error) {
+	res := &Result{Format: FormatMP3}
 	d := &id3Reader{r: r, size: size, res: res}
 	off, err := d.tags(0)
 	if err != nil {
@@ -379,13 +379,13 @@ func (d *id3Reader) frameData(data []byte, id string, fflags uint16, major byte,
 		data = id3Unsync(data)
 	}
 	if compressed {
-		budget := int64(MaxTotalBlocks) - d.inflate
+		budget := int64(maxTotalBlocks) - d.inflate
 		if budget <= 0 {
-			return nil, false, fmt.Errorf("%w: ID3 decompressed frames exceed %d bytes", ErrLimit, MaxTotalBlocks)
+			return nil, false, fmt.Errorf("%w: ID3 decompressed frames exceed %d bytes", ErrLimit, maxTotalBlocks)
 		}
 		limit := int64(id3MaxTextFrame) // text frames: no honest one is larger
 		if id == "GEOB" {
-			limit = MaxBlockSize
+			limit = maxBlockSize
 		}
 		out, err := inflateZlibBounded(data, min(budget, limit))
 		if err != nil {

@@ -12,7 +12,7 @@ import (
 // inflateZlibBounded decompresses a zlib stream (RFC 1950), refusing to
 // produce more than limit bytes. It is shared by the readers that meet
 // compressed metadata (ID3 frames, PNG zTXt/iTXt, ...). The limit is clamped
-// to MaxBlockSize.
+// to maxBlockSize.
 func inflateZlibBounded(data []byte, limit int64) ([]byte, error) {
 	zr, err := zlib.NewReader(bytes.NewReader(data))
 	if err != nil {
@@ -32,8 +32,8 @@ func inflateRawBounded(data []byte, limit int64) ([]byte, error) {
 
 // readBounded reads r to its end, failing with ErrLimit past limit bytes.
 func readBounded(r io.Reader, limit int64) ([]byte, error) {
-	if limit <= 0 || limit > MaxBlockSize {
-		limit = MaxBlockSize
+	if limit <= 0 || limit > maxBlockSize {
+		limit = maxBlockSize
 	}
 	var buf bytes.Buffer
 	n, err := io.Copy(&buf, io.LimitReader(r, limit+1))

@@ -29,7 +29,7 @@ func TestInflateBounded(t *testing.T) {
 	w, _ := flate.NewWriter(&raw, flate.BestCompression)
 	w.Write(text)
 	w.Close()
-	if got, err := inflateRawBounded(raw.Bytes(), 0); err != nil || !bytes.Equal(got, text) { // 0: MaxBlockSize
+	if got, err := inflateRawBounded(raw.Bytes(), 0); err != nil || !bytes.Equal(got, text) { // 0: maxBlockSize
 		t.Errorf("raw: %d bytes, err %v", len(got), err)
 	}
 }

@@ -24,10 +24,10 @@ const (
 	bmffMaxChild   = 1 << 14 // children of one meta box
 )
 
-// MatchISOBMFF reports whether head starts with an ISO base media file box:
+// matchISOBMFF reports whether head starts with an ISO base media file box:
 // ftyp (MP4, MOV, HEIF, AVIF, M4A, 3GP ...), styp (media segments) or, for
 // old QuickTime files without ftyp, a moov, mdat, wide or free atom.
-func MatchISOBMFF(head []byte) bool {
+func matchISOBMFF(head []byte) bool {
 	if len(head) < 8 {
 		return false
 	}
@@ -43,7 +43,7 @@ func MatchISOBMFF(head []byte) bool {
 
 // bmffFormat maps an ftyp major brand (and its compatible brands) to the
 // format name reported in Result.Format.
-func bmffFormat(major string, compat []string) string {
+func bmffFormat(major string, compat []string) Format {
 	has := func(b ...string) bool {
 		for _, c := range compat {
 			for _, x := range b {
@@ -56,23 +56,23 @@ func bmffFormat(major string, compat []string) string {
 	}
 	switch major {
 	case "qt  ":
-		return "MOV"
+		return FormatMOV
 	case "avif", "avis":
-		return "AVIF"
+		return FormatAVIF
 	case "heic", "heix", "heim", "heis", "hevc", "hevx", "mif1", "msf1", "mif2", "MiHE":
 		if (major == "mif1" || major == "msf1") && has("avif", "avis") {
-			return "AVIF"
+			return FormatAVIF
 		}
-		return "HEIF"
+		return FormatHEIF
 	case "M4A ", "M4B ", "M4P ":
-		return "M4A"
+		return FormatM4A
 	case "M4V ", "M4VH", "M4VP":
-		return "M4V"
+		return FormatM4V
 	}
 	if strings.HasPrefix(major, "3g") {
-		return "3GP"
+		return Format3GP
 	}
-	return "MP4"
+	return FormatMP4
 }
 
 // bmffWalker holds the state of one walk over an ISO BMFF file.
@@ -86,13 +86,13 @@ type bmffWalker struct {
 	halted bool
 }
 
-// ReadISOBMFF reads the metadata boxes of an ISO base media file (MP4, MOV,
+// readISOBMFF reads the metadata boxes of an ISO base media file (MP4, MOV,
 // M4A, 3GP, HEIF, AVIF, fragmented MP4). It follows box headers only, never
 // reads mdat or moof, and returns the C2PA and XMP uuid boxes, the
 // udta/meta/ilst tags (classic and keys-based), QuickTime udta text atoms,
 // meta/xml XMP and the Exif and XMP items of HEIF/AVIF images.
-func ReadISOBMFF(r io.ReaderAt, size int64) (*Result, error) {
-	res := &Result{Format: "MP4"}
+func readISOBMFF(r io.ReaderAt, size int64) (*Result, error) {
+	res := &Result{Format: FormatMP4}
 	w := &bmffWalker{r: r, size: size, res: res}
 	var head [8]byte
 	if err := ReadAt(r, head[:], 0); err != nil {
@@ -100,9 +100,9 @@ func ReadISOBMFF(r io.ReaderAt, size int64) (*Result, error) {
 	}
 	if string(head[4:8]) != "ftyp" {
 		if string(head[4:8]) == "styp" {
-			res.Format = "MP4"
+			res.Format = FormatMP4
 		} else {
-			res.Format = "MOV"
+			res.Format = FormatMOV
 		}
 	}
 	w.walk(0, size, 0, "")
@@ -213,11 +213,11 @@ func (w *bmffWalker) children(start, end int64, max int) []bmffBox {
 // read reads the payload bytes [off, end), enforcing the per-file total.
 func (w *bmffWalker) read(off, end int64) ([]byte, bool) {
 	n := end - off
-	if w.total += n; w.total > MaxTotalBlocks {
-		w.fail(fmt.Errorf("%w: metadata boxes exceed %d bytes", ErrLimit, MaxTotalBlocks))
+	if w.total += n; w.total > maxTotalBlocks {
+		w.fail(fmt.Errorf("%w: metadata boxes exceed %d bytes", ErrLimit, maxTotalBlocks))
 		return nil, false
 	}
-	p, err := ReadBlock(w.r, off, n, w.size)
+	p, err := readBlock(w.r, off, n, w.size)
 	if err != nil {
 		w.note(err)
 		return nil, false
@@ -231,7 +231,7 @@ func (w *bmffWalker) add(b Block) {
 	}
 }
 
-func (w *bmffWalker) where(path string) string { return w.res.Format + " " + path }
+func (w *bmffWalker) where(path string) string { return string(w.res.Format) + " " + path }
 
 // walk reads the boxes between start and end.
 func (w *bmffWalker) walk(start, end int64, depth int, path string) {
@@ -678,8 +678,8 @@ func (w *bmffWalker) items(iinf bmffBox, iloc, idat *bmffBox, path string) {
 				ok = false
 				break
 			}
-			if int64(len(data))+int64(n) > MaxBlockSize {
-				w.note(fmt.Errorf("%w: %s item %d is larger than %d bytes", ErrLimit, it.typ, it.id, MaxBlockSize))
+			if int64(len(data))+int64(n) > maxBlockSize {
+				w.note(fmt.Errorf("%w: %s item %d is larger than %d bytes", ErrLimit, it.typ, it.id, maxBlockSize))
 				ok = false
 				break
 			}

@@ -28,8 +28,8 @@ var (
 	jpegPSSig     = []byte("Photoshop 3.0\x00")
 )
 
-// MatchJPEG reports whether head starts with a JPEG SOI marker.
-func MatchJPEG(head []byte) bool {
+// matchJPEG reports whether head starts with a JPEG SOI marker.
+func matchJPEG(head []byte) bool {
 	return len(head) >= 3 && head[0] == 0xFF && head[1] == jpegSOI && head[2] == 0xFF
 }
 
@@ -50,10 +50,10 @@ type jpegExtChunk struct {
 	fsize int64
 }
 
-// ReadJPEG reads the metadata segments of a JPEG file: it walks the markers
+// readJPEG reads the metadata segments of a JPEG file: it walks the markers
 // from SOI up to the first SOS and never reads entropy-coded scan data.
-func ReadJPEG(r io.ReaderAt, size int64) (*Result, error) {
-	res := &Result{Format: "JPEG"}
+func readJPEG(r io.ReaderAt, size int64) (*Result, error) {
+	res := &Result{Format: FormatJPEG}
 	var hdr [4]byte
 	if size < 4 {
 		return res, fmt.Errorf("%w: file of %d bytes is too short for JPEG", ErrTruncated, size)
@@ -77,8 +77,8 @@ func ReadJPEG(r io.ReaderAt, size int64) (*Result, error) {
 	)
 	keep := func(n int) error {
 		total += int64(n)
-		if total > MaxTotalBlocks {
-			return fmt.Errorf("%w: metadata segments exceed %d bytes", ErrLimit, MaxTotalBlocks)
+		if total > maxTotalBlocks {
+			return fmt.Errorf("%w: metadata segments exceed %d bytes", ErrLimit, maxTotalBlocks)
 		}
 		return nil
 	}
@@ -148,7 +148,7 @@ walk:
 			retErr = err
 			break
 		}
-		p, err := ReadBlock(r, payOff, payLen, size)
+		p, err := readBlock(r, payOff, payLen, size)
 		if err != nil {
 			retErr = err
 			break
@@ -289,8 +289,8 @@ func jpegAssembleJUMBF(res *Result, en uint16, segs []jpegJUMBFSeg) (Block, erro
 			res.Warn("JPEG APP11 JUMBF box instance %d: segment %d has no box header", en, s.seq)
 			continue
 		}
-		if len(data)+len(s.data)-h > MaxBlockSize {
-			return Block{}, fmt.Errorf("%w: JUMBF box larger than %d bytes", ErrLimit, MaxBlockSize)
+		if len(data)+len(s.data)-h > maxBlockSize {
+			return Block{}, fmt.Errorf("%w: JUMBF box larger than %d bytes", ErrLimit, maxBlockSize)
 		}
 		data = append(data, s.data[h:]...)
 		fileSize += s.size
@@ -318,8 +318,8 @@ func jpegAssembleJUMBF(res *Result, en uint16, segs []jpegJUMBFSeg) (Block, erro
 // offsets in the full packet.
 func jpegAssembleExtXMP(res *Result, guid string, chunks []jpegExtChunk) (Block, error) {
 	full := chunks[0].full
-	if int64(full) > MaxBlockSize {
-		return Block{}, fmt.Errorf("%w: Extended XMP of %d bytes is larger than %d", ErrLimit, full, MaxBlockSize)
+	if int64(full) > maxBlockSize {
+		return Block{}, fmt.Errorf("%w: Extended XMP of %d bytes is larger than %d", ErrLimit, full, maxBlockSize)
 	}
 	buf := make([]byte, full)
 	var covered int64

@@ -20,7 +20,7 @@ func crCorpusFile(t testing.TB, rel string) string {
 }
 
 // crReadCorpus runs a reader over a corpus file.
-func crReadCorpus(t *testing.T, rel string, read ReadFunc) (*Result, error) {
+func crReadCorpus(t *testing.T, rel string, read readFunc) (*Result, error) {
 	t.Helper()
 	f, err := os.Open(crCorpusFile(t, rel))
 	if err != nil {
@@ -59,15 +59,15 @@ func crBlocks(res *Result, k Kind) []Block {
 	return out
 }
 
-// crCheckSizes fails when a block is larger than MaxBlockSize.
+// crCheckSizes fails when a block is larger than maxBlockSize.
 func crCheckSizes(t *testing.T, res *Result) {
 	t.Helper()
 	if res == nil {
 		return
 	}
 	for _, b := range res.Blocks {
-		if len(b.Data) > MaxBlockSize {
-			t.Fatalf("block %s of %d bytes is larger than MaxBlockSize", b.Container, len(b.Data))
+		if len(b.Data) > maxBlockSize {
+			t.Fatalf("block %s of %d bytes is larger than maxBlockSize", b.Container, len(b.Data))
 		}
 	}
 }
@@ -146,9 +146,9 @@ func TestJPEGSegments(t *testing.T) {
 	}
 	segs = append(segs, splitJUMBF(1, 1, box, 100)...)
 	data := buildJPEG(segs...)
-	res, err := ReadJPEG(bytes.NewReader(data), int64(len(data)))
+	res, err := readJPEG(bytes.NewReader(data), int64(len(data)))
 	if err != nil {
-		t.Fatalf("ReadJPEG: %v", err)
+		t.Fatalf("readJPEG: %v", err)
 	}
 	if len(res.Warnings) != 0 {
 		t.Errorf("unexpected warnings: %v", res.Warnings)
@@ -180,9 +180,9 @@ func TestJPEGJUMBFQuirks(t *testing.T) {
 	other := crJUMBF(20)
 	order := [][]byte{segs[2], segs[0], jpegApp11(9, 1, other), segs[1], segs[1]}
 	data := buildJPEG(order...)
-	res, err := ReadJPEG(bytes.NewReader(data), int64(len(data)))
+	res, err := readJPEG(bytes.NewReader(data), int64(len(data)))
 	if err != nil {
-		t.Fatalf("ReadJPEG: %v", err)
+		t.Fatalf("readJPEG: %v", err)
 	}
 	got := crBlocks(res, KindC2PA)
 	if len(got) != 2 {
@@ -200,9 +200,9 @@ func TestJPEGJUMBFQuirks(t *testing.T) {
 
 	// A gap: the box is incomplete, the reader keeps going with a warning.
 	data = buildJPEG(segs[0], segs[2])
-	res, err = ReadJPEG(bytes.NewReader(data), int64(len(data)))
+	res, err = readJPEG(bytes.NewReader(data), int64(len(data)))
 	if err != nil {
-		t.Fatalf("ReadJPEG: %v", err)
+		t.Fatalf("readJPEG: %v", err)
 	}
 	if len(crBlocks(res, KindC2PA)) != 1 || len(res.Warnings) < 2 {
 		t.Errorf("gap: blocks %d warnings %v", len(res.Blocks), res.Warnings)
@@ -220,9 +220,9 @@ func TestJPEGExtendedXMP(t *testing.T) {
 		return jpegSeg(jpegAPP1, append(p, full[off:off+n]...))
 	}
 	data := buildJPEG(chunk(100, len(full)-100), chunk(0, 100))
-	res, err := ReadJPEG(bytes.NewReader(data), int64(len(data)))
+	res, err := readJPEG(bytes.NewReader(data), int64(len(data)))
 	if err != nil {
-		t.Fatalf("ReadJPEG: %v", err)
+		t.Fatalf("readJPEG: %v", err)
 	}
 	x := crBlocks(res, KindXMP)
 	if len(x) != 1 || !bytes.Equal(x[0].Data, full) || x[0].Container != "JPEG APP1 Extended XMP" {
@@ -233,23 +233,23 @@ func TestJPEGExtendedXMP(t *testing.T) {
 func TestJPEGMalformed(t *testing.T) {
 	good := buildJPEG(jpegSeg(jpegCOM, []byte("abc")))
 	for i := 0; i < len(good); i++ {
-		res, _ := ReadJPEG(bytes.NewReader(good[:i]), int64(i))
+		res, _ := readJPEG(bytes.NewReader(good[:i]), int64(i))
 		crCheckSizes(t, res)
 	}
 	// A segment length running past the end of the file.
 	bad := append([]byte{0xFF, jpegSOI, 0xFF, jpegAPP1, 0xFF, 0xFF}, "Exif"...)
-	if _, err := ReadJPEG(bytes.NewReader(bad), int64(len(bad))); !errors.Is(err, ErrTruncated) {
+	if _, err := readJPEG(bytes.NewReader(bad), int64(len(bad))); !errors.Is(err, ErrTruncated) {
 		t.Errorf("err = %v, want ErrTruncated", err)
 	}
-	if _, err := ReadJPEG(bytes.NewReader([]byte("not a jpeg")), 10); !errors.Is(err, ErrMalformed) {
+	if _, err := readJPEG(bytes.NewReader([]byte("not a jpeg")), 10); !errors.Is(err, ErrMalformed) {
 		t.Errorf("err = %v, want ErrMalformed", err)
 	}
 }
 
 func TestJPEGCorpusFireflyOCSP(t *testing.T) {
-	res, err := crReadCorpus(t, "genai/firefly/ocsp.jpg", ReadJPEG)
+	res, err := crReadCorpus(t, "genai/firefly/ocsp.jpg", readJPEG)
 	if err != nil {
-		t.Fatalf("ReadJPEG: %v", err)
+		t.Fatalf("readJPEG: %v", err)
 	}
 	c := crBlocks(res, KindC2PA)
 	if len(c) != 1 {
@@ -270,9 +270,9 @@ func TestJPEGCorpus(t *testing.T) {
 		"genai/firefly/Firefly_tabby_cat.jpg", "negative/car-es-Ps-Cr.jpg",
 	} {
 		t.Run(rel, func(t *testing.T) {
-			res, err := crReadCorpus(t, rel, ReadJPEG)
+			res, err := crReadCorpus(t, rel, readJPEG)
 			if err != nil {
-				t.Fatalf("ReadJPEG: %v", err)
+				t.Fatalf("readJPEG: %v", err)
 			}
 			if len(res.Blocks) == 0 {
 				t.Fatalf("no blocks")
@@ -296,7 +296,7 @@ func FuzzJPEG(f *testing.F) {
 	f.Add(buildJPEG(splitJUMBF(1, 1, crJUMBF(40), 16)...))
 	f.Add(buildJPEG(jpegSeg(jpegAPP1, append(append([]byte(nil), jpegExifSig...), "II*\x00\x08\x00\x00\x00"...))))
 	f.Fuzz(func(t *testing.T, data []byte) {
-		res, _ := ReadJPEG(bytes.NewReader(data), int64(len(data)))
+		res, _ := readJPEG(bytes.NewReader(data), int64(len(data)))
 		crCheckSizes(t, res)
 	})
 }

@@ -10,17 +10,17 @@ import (
 // jxlSignature is the JPEG XL container's signature box.
 var jxlSignature = []byte{0, 0, 0, 0x0C, 'J', 'X', 'L', ' ', 0x0D, 0x0A, 0x87, 0x0A}
 
-// MatchJXL reports whether head is a JPEG XL file: the container signature
+// matchJXL reports whether head is a JPEG XL file: the container signature
 // box or a bare codestream (FF 0A).
-func MatchJXL(head []byte) bool {
+func matchJXL(head []byte) bool {
 	return bytes.HasPrefix(head, jxlSignature) || len(head) >= 2 && head[0] == 0xFF && head[1] == 0x0A
 }
 
-// ReadJXL reads the metadata boxes of a JPEG XL container: jumb (C2PA),
+// readJXL reads the metadata boxes of a JPEG XL container: jumb (C2PA),
 // Exif and xml (XMP). Brotli-compressed brob boxes are reported in a warning
 // and not decoded. A bare codestream has no metadata boxes.
-func ReadJXL(r io.ReaderAt, size int64) (*Result, error) {
-	res := &Result{Format: "JXL"}
+func readJXL(r io.ReaderAt, size int64) (*Result, error) {
+	res := &Result{Format: FormatJXL}
 	head := make([]byte, min(size, int64(len(jxlSignature))))
 	if err := ReadAt(r, head, 0); err != nil {
 		return res, err

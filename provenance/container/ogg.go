@@ -13,8 +13,8 @@ const oggScan = 1 << 20
 // oggMaxStreams bounds the logical streams followed in one file.
 const oggMaxStreams = 16
 
-// MatchOgg reports whether head starts an Ogg page ("OggS", version 0).
-func MatchOgg(head []byte) bool {
+// matchOgg reports whether head starts an Ogg page ("OggS", version 0).
+func matchOgg(head []byte) bool {
 	return len(head) >= 5 && string(head[:4]) == "OggS" && head[4] == 0
 }
 
@@ -27,12 +27,12 @@ type oggStream struct {
 	done    bool
 }
 
-// ReadOgg reads the comment headers of an Ogg file (Opus "OpusTags", Vorbis
+// readOgg reads the comment headers of an Ogg file (Opus "OpusTags", Vorbis
 // and Theora comment headers, Ogg FLAC VORBIS_COMMENT, Speex): it reads the
 // first pages only, reassembles each logical stream's second packet and
 // returns its fields as text blocks. Audio and video pages are not read.
-func ReadOgg(r io.ReaderAt, size int64) (*Result, error) {
-	res := &Result{Format: "Ogg"}
+func readOgg(r io.ReaderAt, size int64) (*Result, error) {
+	res := &Result{Format: FormatOgg}
 	streams := map[uint32]*oggStream{}
 	var order []uint32
 	off := int64(0)
@@ -82,7 +82,7 @@ func ReadOgg(r io.ReaderAt, size int64) (*Result, error) {
 			if err := blockBudget(res, pending+n); err != nil {
 				return res, err
 			}
-			data, err := ReadBlock(r, dataOff, n, size)
+			data, err := readBlock(r, dataOff, n, size)
 			if err != nil {
 				return res, fmt.Errorf("page data: %w", err)
 			}
@@ -118,8 +118,8 @@ func oggSegments(s *oggStream, data, lacing []byte, dataOff int64, res *Result) 
 		if len(s.cur) == 0 {
 			s.curOff = dataOff + int64(p)
 		}
-		if len(s.cur)+int(l) > MaxBlockSize {
-			return fmt.Errorf("%w: Ogg header packet larger than %d bytes", ErrLimit, MaxBlockSize)
+		if len(s.cur)+int(l) > maxBlockSize {
+			return fmt.Errorf("%w: Ogg header packet larger than %d bytes", ErrLimit, maxBlockSize)
 		}
 		s.cur = append(s.cur, data[p:p+int(l)]...)
 		p += int(l)

@@ -15,28 +15,28 @@ import (
 
 // Limits of the PDF reader.
 const (
-	// PDFMaxScan is how many bytes the fallback scan for object headers reads
+	// pdfMaxScan is how many bytes the fallback scan for object headers reads
 	// when the cross-reference data is broken or missing.
-	PDFMaxScan = 64 << 20
-	// PDFMaxSections is the most cross-reference sections followed through
+	pdfMaxScan = 64 << 20
+	// pdfMaxSections is the most cross-reference sections followed through
 	// /Prev and /XRefStm links.
-	PDFMaxSections = 256
-	// PDFMaxObjectWindow is the largest window read to parse one object
+	pdfMaxSections = 256
+	// pdfMaxObjectWindow is the largest window read to parse one object
 	// (its dictionary, not its stream data).
-	PDFMaxObjectWindow = 4 << 20
-	// PDFMaxObjStmCache bounds the decoded object streams kept in memory.
-	PDFMaxObjStmCache = 64 << 20
-	// PDFMaxEmbedded is the most embedded-file specifications examined.
-	PDFMaxEmbedded = 1024
-	// PDFMaxInflateTotal bounds the bytes inflated from all the streams of
+	pdfMaxObjectWindow = 4 << 20
+	// pdfMaxObjStmCache bounds the decoded object streams kept in memory.
+	pdfMaxObjStmCache = 64 << 20
+	// pdfMaxEmbedded is the most embedded-file specifications examined.
+	pdfMaxEmbedded = 1024
+	// pdfMaxInflateTotal bounds the bytes inflated from all the streams of
 	// one file (object streams, metadata, embedded files).
-	PDFMaxInflateTotal = 256 << 20
-	// PDFMaxObjects is the most objects parsed per file.
-	PDFMaxObjects = 20000
+	pdfMaxInflateTotal = 256 << 20
+	// pdfMaxObjects is the most objects parsed per file.
+	pdfMaxObjects = 20000
 )
 
-// pdfInflateTotal is PDFMaxInflateTotal; tests lower it.
-var pdfInflateTotal int64 = PDFMaxInflateTotal
+// pdfInflateTotal is pdfMaxInflateTotal; tests lower it.
+var pdfInflateTotal int64 = pdfMaxInflateTotal
 
 // The PDF object model of the tokenizer.
 type (
@@ -66,14 +66,14 @@ var errPDFUnsupported = errors.New("not supported")
 // errPDFEnd says the tokenizer ran out of bytes: a larger window may help.
 var errPDFEnd = fmt.Errorf("%w: PDF object runs past the bytes read", ErrTruncated)
 
-// MatchPDF matches the %PDF- header at the start of the file (or after a
+// matchPDF matches the %PDF- header at the start of the file (or after a
 // little binary junk, which readers tolerate).
-func MatchPDF(head []byte) bool {
+func matchPDF(head []byte) bool {
 	i := bytes.Index(head, []byte("%PDF-"))
 	return i == 0 || (i > 0 && i < 512 && !bytes.ContainsAny(head[:i], "<>"))
 }
 
-// ReadPDF reads the metadata of a PDF from its trailer and cross-reference
+// readPDF reads the metadata of a PDF from its trailer and cross-reference
 // data: the document Info dictionary (one KindText block per entry, Key the
 // entry name), the catalog's XMP /Metadata stream (KindXMP) and C2PA
 // manifest stores embedded as files with /AFRelationship /C2PA_Manifest
@@ -81,10 +81,10 @@ func MatchPDF(head []byte) bool {
 // name tree. Cross-reference tables and streams are followed through every
 // /Prev link, newest definitions first; objects inside object streams are
 // resolved. When the cross-reference data is broken the reader scans at
-// most PDFMaxScan bytes for object headers instead. Page content is never
+// most pdfMaxScan bytes for object headers instead. Page content is never
 // read.
-func ReadPDF(r io.ReaderAt, size int64) (*Result, error) {
-	p := &pdfReader{r: r, size: size, res: &Result{Format: "PDF"}, xref: map[int]pdfXref{}, objstm: map[int]*pdfObjStm{}, cache: map[pdfCacheKey]any{}}
+func readPDF(r io.ReaderAt, size int64) (*Result, error) {
+	p := &pdfReader{r: r, size: size, res: &Result{Format: FormatPDF}, xref: map[int]pdfXref{}, objstm: map[int]*pdfObjStm{}, cache: map[pdfCacheKey]any{}}
 	err := p.read()
 	return p.res, err
 }
@@ -277,10 +277,10 @@ func (p *pdfReader) readMetadata(catalog pdfDict) error {
 }
 
 // add adds a block, keeping the payload of all blocks within
-// MaxTotalBlocks.
+// maxTotalBlocks.
 func (p *pdfReader) add(b Block) error {
-	if p.total+int64(len(b.Data)) > MaxTotalBlocks {
-		return fmt.Errorf("%w: metadata blocks larger than %d bytes in all", ErrLimit, MaxTotalBlocks)
+	if p.total+int64(len(b.Data)) > maxTotalBlocks {
+		return fmt.Errorf("%w: metadata blocks larger than %d bytes in all", ErrLimit, maxTotalBlocks)
 	}
 	p.total += int64(len(b.Data))
 	return p.res.Add(b)
@@ -304,8 +304,8 @@ func (p *pdfReader) readC2PA(catalog pdfDict) error {
 	seen := map[any]bool{}
 	var errs []error
 	for i, spec := range specs {
-		if i >= PDFMaxEmbedded {
-			p.res.Warn("more than %d embedded files: the rest were not examined", PDFMaxEmbedded)
+		if i >= pdfMaxEmbedded {
+			p.res.Warn("more than %d embedded files: the rest were not examined", pdfMaxEmbedded)
 			break
 		}
 		if ref, ok := spec.(pdfRef); ok {
@@ -370,7 +370,7 @@ func (p *pdfReader) readC2PA(catalog pdfDict) error {
 
 // nameTree collects the values of a name tree node and its kids.
 func (p *pdfReader) nameTree(node any, depth int, out *[]any, seen map[pdfRef]bool) {
-	if depth > MaxDepth || len(*out) > PDFMaxEmbedded || len(seen) > PDFMaxEmbedded {
+	if depth > MaxDepth || len(*out) > pdfMaxEmbedded || len(seen) > pdfMaxEmbedded {
 		return
 	}
 	if ref, ok := node.(pdfRef); ok {
@@ -479,8 +479,8 @@ func (p *pdfReader) fromEntry(num int, e pdfXref) (any, error) {
 		return v, nil
 	}
 	p.loads++
-	if p.loads > PDFMaxObjects {
-		return nil, fmt.Errorf("%w: more than %d objects loaded", ErrLimit, PDFMaxObjects)
+	if p.loads > pdfMaxObjects {
+		return nil, fmt.Errorf("%w: more than %d objects loaded", ErrLimit, pdfMaxObjects)
 	}
 	var v any
 	var err error
@@ -511,13 +511,13 @@ func (p *pdfReader) objectAt(off int64, num int) (any, error) {
 		return nil, fmt.Errorf("%w: object offset %d outside the file", ErrMalformed, off)
 	}
 	for window := int64(4 << 10); ; window *= 8 {
-		n := min(window, p.size-off, PDFMaxObjectWindow)
+		n := min(window, p.size-off, pdfMaxObjectWindow)
 		buf := make([]byte, n)
 		if err := ReadAt(p.r, buf, off); err != nil {
 			return nil, err
 		}
 		v, err := p.parseIndirect(buf, off, num)
-		if errors.Is(err, errPDFEnd) && n < p.size-off && n < PDFMaxObjectWindow {
+		if errors.Is(err, errPDFEnd) && n < p.size-off && n < pdfMaxObjectWindow {
 			continue
 		}
 		return v, err
@@ -601,10 +601,10 @@ func (p *pdfReader) streamData(s *pdfStream) ([]byte, int64, error) {
 func (p *pdfReader) rawStream(s *pdfStream) ([]byte, error) {
 	lv, err := p.resolve(s.dict["Length"])
 	if n, ok := lv.(int64); ok && err == nil && n >= 0 && n <= p.size-s.dataOff {
-		if n > MaxBlockSize {
+		if n > maxBlockSize {
 			return nil, fmt.Errorf("%w: stream of %d bytes", ErrLimit, n)
 		}
-		data, err := ReadBlock(p.r, s.dataOff, n, p.size)
+		data, err := readBlock(p.r, s.dataOff, n, p.size)
 		if err != nil {
 			return nil, err
 		}
@@ -619,8 +619,8 @@ func (p *pdfReader) rawStream(s *pdfStream) ([]byte, error) {
 	const chunk = 1 << 20
 	var out []byte
 	for off := s.dataOff; off < p.size; off += chunk {
-		if len(out) > MaxBlockSize {
-			return nil, fmt.Errorf("%w: stream without a usable /Length larger than %d bytes", ErrLimit, MaxBlockSize)
+		if len(out) > maxBlockSize {
+			return nil, fmt.Errorf("%w: stream without a usable /Length larger than %d bytes", ErrLimit, maxBlockSize)
 		}
 		buf := make([]byte, min(chunk+16, p.size-off))
 		if err := ReadAt(p.r, buf, off); err != nil {
@@ -662,7 +662,7 @@ func (p *pdfReader) decode(d pdfDict, data []byte) ([]byte, error) {
 			if left <= 0 {
 				return nil, fmt.Errorf("%w: streams inflate to more than %d bytes in all", ErrLimit, pdfInflateTotal)
 			}
-			if data, err = pdfInflate(data, min(MaxBlockSize, left)); err != nil {
+			if data, err = pdfInflate(data, min(maxBlockSize, left)); err != nil {
 				return nil, err
 			}
 			p.inflated += int64(len(data))
@@ -708,18 +708,18 @@ func pdfInflate(data []byte, limit int64) ([]byte, error) {
 }
 
 // pdfASCII85 decodes ASCII base-85 data up to its ~> end marker, refusing
-// output larger than MaxBlockSize.
+// output larger than maxBlockSize.
 func pdfASCII85(data []byte) ([]byte, error) {
 	if i := bytes.Index(data, []byte("~>")); i >= 0 {
 		data = data[:i]
 	}
 	data = bytes.TrimPrefix(bytes.TrimLeft(data, " \t\r\n\f\x00"), []byte("<~"))
-	out, err := io.ReadAll(io.LimitReader(ascii85.NewDecoder(bytes.NewReader(data)), MaxBlockSize+1))
+	out, err := io.ReadAll(io.LimitReader(ascii85.NewDecoder(bytes.NewReader(data)), maxBlockSize+1))
 	if err != nil {
 		return nil, fmt.Errorf("%w: ASCII85Decode: %v", ErrMalformed, err)
 	}
-	if len(out) > MaxBlockSize {
-		return nil, fmt.Errorf("%w: ASCII85 stream decodes to more than %d bytes", ErrLimit, MaxBlockSize)
+	if len(out) > maxBlockSize {
+		return nil, fmt.Errorf("%w: ASCII85 stream decodes to more than %d bytes", ErrLimit, maxBlockSize)
 	}
 	return out, nil
 }
@@ -852,7 +852,7 @@ func (p *pdfReader) loadObjStm(num int) (*pdfObjStm, error) {
 		os.nums = append(os.nums, int(an))
 		os.offs = append(os.offs, int(bn))
 	}
-	if p.objstmBytes+len(data) > PDFMaxObjStmCache {
+	if p.objstmBytes+len(data) > pdfMaxObjStmCache {
 		clear(p.objstm)
 		p.objstmBytes = 0
 	}
@@ -887,8 +887,8 @@ func (p *pdfReader) loadXref() error {
 			p.res.Warn("cross-reference loop at offset %d", off)
 			continue
 		}
-		if len(visited) >= PDFMaxSections {
-			p.res.Warn("more than %d cross-reference sections: older ones ignored", PDFMaxSections)
+		if len(visited) >= pdfMaxSections {
+			p.res.Warn("more than %d cross-reference sections: older ones ignored", pdfMaxSections)
 			break
 		}
 		visited[off] = true
@@ -960,13 +960,13 @@ func (p *pdfReader) merge(entries []pdfXrefNum) {
 
 func (p *pdfReader) xrefTable(off int64) (pdfDict, error) {
 	for window := int64(64 << 10); ; window *= 8 {
-		n := min(window, p.size-off, MaxBlockSize)
+		n := min(window, p.size-off, maxBlockSize)
 		buf := make([]byte, n)
 		if err := ReadAt(p.r, buf, off); err != nil {
 			return nil, err
 		}
 		entries, trailer, err := p.parseXrefTable(buf, (p.size-off)/4)
-		if errors.Is(err, errPDFEnd) && n < p.size-off && n < MaxBlockSize {
+		if errors.Is(err, errPDFEnd) && n < p.size-off && n < maxBlockSize {
 			continue
 		}
 		if err != nil {
@@ -1115,7 +1115,7 @@ func (p *pdfReader) xrefStream(s *pdfStream) error {
 }
 
 // runScan builds the scan map from the object headers in the first
-// PDFMaxScan bytes, and takes /Root and /Info from trailers and
+// pdfMaxScan bytes, and takes /Root and /Info from trailers and
 // cross-reference streams found on the way when the cross-reference chain
 // gave none.
 func (p *pdfReader) runScan() error {
@@ -1124,7 +1124,7 @@ func (p *pdfReader) runScan() error {
 	}
 	p.scanned = true
 	p.scan = map[int]pdfXref{}
-	limit := min(p.size, PDFMaxScan)
+	limit := min(p.size, pdfMaxScan)
 	if limit < p.size {
 		p.res.Warn("object scan limited to the first %d of %d bytes", limit, p.size)
 	}

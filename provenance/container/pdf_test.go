@@ -224,7 +224,7 @@ func infoMap(res *Result) map[string]string {
 
 func TestPDFClassic(t *testing.T) {
 	data, crange := classicPDF(t)
-	if f := Sniff(data[:SniffLen]); f == nil || f.Name != "PDF" {
+	if f := sniff(data[:sniffLen]); f == nil || string(f.family) != "PDF" {
 		t.Fatalf("sniff: %+v", f)
 	}
 	cr := &countingReader{r: bytes.NewReader(data)}
@@ -278,7 +278,7 @@ func TestPDFIncrementalUpdate(t *testing.T) {
 	b.obj(6, "<</Names[(other.txt) 10 0 R]>>")
 	b.xrefTable(fmt.Sprintf("/Size 11/Root 1 0 R/Info 4 0 R/Prev %d", prev))
 	data = b.buf.Bytes()
-	res, err := ReadPDF(bytes.NewReader(data), int64(len(data)))
+	res, err := readPDF(bytes.NewReader(data), int64(len(data)))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -316,7 +316,7 @@ func xrefStreamPDF(t testing.TB, update bool) []byte {
 func TestPDFXrefStream(t *testing.T) {
 	for _, update := range []bool{false, true} {
 		data := xrefStreamPDF(t, update)
-		res, err := ReadPDF(bytes.NewReader(data), int64(len(data)))
+		res, err := readPDF(bytes.NewReader(data), int64(len(data)))
 		if err != nil {
 			t.Fatalf("update=%v: %v", update, err)
 		}
@@ -358,7 +358,7 @@ func TestPDFBrokenXref(t *testing.T) {
 	xs := xrefStreamPDF(t, false)
 	cases["xref stream cut"] = slices.Clone(xs[:bytes.LastIndex(xs, []byte("21 0 obj"))])
 	for name, data := range cases {
-		res, err := ReadPDF(bytes.NewReader(data), int64(len(data)))
+		res, err := readPDF(bytes.NewReader(data), int64(len(data)))
 		if err != nil {
 			t.Errorf("%s: %v", name, err)
 			continue
@@ -382,7 +382,7 @@ func TestPDFPrevLoop(t *testing.T) {
 	off := int64(b.buf.Len())
 	b.xrefTable(fmt.Sprintf("/Size 3/Root 1 0 R/Info 2 0 R/Prev %d", off))
 	data := b.buf.Bytes()
-	res, err := ReadPDF(bytes.NewReader(data), int64(len(data)))
+	res, err := readPDF(bytes.NewReader(data), int64(len(data)))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -412,7 +412,7 @@ func TestPDFScanLimit(t *testing.T) {
 	const size = 200 << 20
 	sr := &sparseReader{prefix: good[:xr]}
 	start := time.Now()
-	res, err := ReadPDF(sr, size)
+	res, err := readPDF(sr, size)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -422,7 +422,7 @@ func TestPDFScanLimit(t *testing.T) {
 	if len(blocksOf(res, KindC2PA)) != 1 {
 		t.Errorf("blocks %+v", res.Blocks)
 	}
-	if sr.read > PDFMaxScan+(8<<20) {
+	if sr.read > pdfMaxScan+(8<<20) {
 		t.Errorf("read %d bytes of a %d byte file", sr.read, int64(size))
 	}
 	t.Logf("scan of a %d MiB file read %d MiB in %v", size>>20, sr.read>>20, time.Since(start))
@@ -436,7 +436,7 @@ func TestPDFEncrypted(t *testing.T) {
 	b.obj(4, "<</Filter/Standard/V 5/R 6>>")
 	b.xrefTable("/Size 5/Root 1 0 R/Info 2 0 R/Encrypt 4 0 R")
 	data := b.buf.Bytes()
-	res, err := ReadPDF(bytes.NewReader(data), int64(len(data)))
+	res, err := readPDF(bytes.NewReader(data), int64(len(data)))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -490,7 +490,7 @@ func TestPDFTruncations(t *testing.T) {
 	xs := xrefStreamPDF(t, true)
 	for _, d := range [][]byte{data, xs} {
 		for n := 0; n < len(d); n += max(1, len(d)/300) {
-			res, _ := ReadPDF(bytes.NewReader(d[:n]), int64(n))
+			res, _ := readPDF(bytes.NewReader(d[:n]), int64(n))
 			if res == nil {
 				t.Fatalf("nil result at %d", n)
 			}
@@ -511,12 +511,12 @@ func FuzzPDF(f *testing.F) {
 	f.Fuzz(func(t *testing.T, data []byte) {
 		start := time.Now()
 		defer watchdog(data)()
-		res, _ := ReadPDF(bytes.NewReader(data), int64(len(data)))
+		res, _ := readPDF(bytes.NewReader(data), int64(len(data)))
 		if res == nil {
 			t.Fatal("nil result")
 		}
 		for _, b := range res.Blocks {
-			if len(b.Data) > MaxBlockSize {
+			if len(b.Data) > maxBlockSize {
 				t.Fatalf("block of %d bytes", len(b.Data))
 			}
 		}
@@ -605,7 +605,7 @@ func pdfEscape(p []byte) string {
 func TestPDFDecrypt(t *testing.T) {
 	for _, useAES := range []bool{false, true} {
 		data := encryptedPDF(t, useAES)
-		res, err := ReadPDF(bytes.NewReader(data), int64(len(data)))
+		res, err := readPDF(bytes.NewReader(data), int64(len(data)))
 		if err != nil {
 			t.Fatalf("aes=%v: %v", useAES, err)
 		}
@@ -622,7 +622,7 @@ func TestPDFDecrypt(t *testing.T) {
 	}
 	// a user password: nothing is decrypted, and the reader says so
 	data := bytes.Replace(encryptedPDF(t, false), []byte("/U<"), []byte("/U<00"), 1)
-	res, err := ReadPDF(bytes.NewReader(data), int64(len(data)))
+	res, err := readPDF(bytes.NewReader(data), int64(len(data)))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -670,7 +670,7 @@ func TestPDFStreamLengths(t *testing.T) {
 	fmt.Fprintf(&b.buf, "5 0 obj\n<</Length 3>>\nstream\n%s\nendstream\nendobj\n", testJUMBF())
 	b.xrefTable("/Size 6/Root 1 0 R")
 	data := b.buf.Bytes()
-	res, err := ReadPDF(bytes.NewReader(data), int64(len(data)))
+	res, err := readPDF(bytes.NewReader(data), int64(len(data)))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -697,7 +697,7 @@ func TestPDFStreamLengths(t *testing.T) {
 	h.obj(1, "<</Type/Catalog>>")
 	h.xrefTable(fmt.Sprintf("/Size 12/Root 1 0 R/Info 4 0 R/XRefStm %d", xs))
 	data = h.buf.Bytes()
-	res, err = ReadPDF(bytes.NewReader(data), int64(len(data)))
+	res, err = readPDF(bytes.NewReader(data), int64(len(data)))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -711,7 +711,7 @@ func TestPDFStartxrefOnLineEnd(t *testing.T) {
 	i := bytes.LastIndex(good, []byte("startxref"))
 	xr := bytes.LastIndex(good, []byte("\nxref\n"))
 	data := append(slices.Clone(good[:i]), fmt.Sprintf("startxref\n%d\n%%%%EOF\n", xr)...)
-	res, err := ReadPDF(bytes.NewReader(data), int64(len(data)))
+	res, err := readPDF(bytes.NewReader(data), int64(len(data)))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -721,7 +721,7 @@ func TestPDFStartxrefOnLineEnd(t *testing.T) {
 }
 
 // TestPDFTotalBlockBudget: many C2PA embedded files of highly compressed
-// payloads stop at MaxTotalBlocks.
+// payloads stop at maxTotalBlocks.
 func TestPDFTotalBlockBudget(t *testing.T) {
 	payload := deflate(make([]byte, 8<<20))
 	b := newPDF()
@@ -739,7 +739,7 @@ func TestPDFTotalBlockBudget(t *testing.T) {
 	}
 	b.xrefTable("/Size 220/Root 1 0 R")
 	data := b.buf.Bytes()
-	res, err := ReadPDF(bytes.NewReader(data), int64(len(data)))
+	res, err := readPDF(bytes.NewReader(data), int64(len(data)))
 	if !errors.Is(err, ErrLimit) {
 		t.Fatalf("want ErrLimit, got %v", err)
 	}
@@ -747,7 +747,7 @@ func TestPDFTotalBlockBudget(t *testing.T) {
 	for _, bl := range res.Blocks {
 		total += len(bl.Data)
 	}
-	if total > MaxTotalBlocks || len(res.Blocks) == 0 {
+	if total > maxTotalBlocks || len(res.Blocks) == 0 {
 		t.Errorf("%d blocks, %d bytes", len(res.Blocks), total)
 	}
 }
@@ -783,7 +783,7 @@ func TestPDFInflateBudget(t *testing.T) {
 	b.xrefStream(41, in, fmt.Sprintf("/Size 42/Root 1 0 R/Info 40 0 R/Prev %d", prev))
 	data := b.buf.Bytes()
 	start := time.Now()
-	res, _ := ReadPDF(bytes.NewReader(data), int64(len(data)))
+	res, _ := readPDF(bytes.NewReader(data), int64(len(data)))
 	info := infoMap(res)
 	if len(info) == 0 || len(info) >= 12 {
 		t.Errorf("info parts read: %d (%v)", len(info), info)
@@ -807,7 +807,7 @@ func TestPDFASCII85(t *testing.T) {
 	b.stream(2, "/Type/Metadata/Filter[/ASCII85Decode/FlateDecode]", append(a85.Bytes(), "~>"...))
 	b.xrefTable("/Size 3/Root 1 0 R")
 	data := b.buf.Bytes()
-	res, err := ReadPDF(bytes.NewReader(data), int64(len(data)))
+	res, err := readPDF(bytes.NewReader(data), int64(len(data)))
 	if err != nil {
 		t.Fatal(err)
 	}

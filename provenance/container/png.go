@@ -21,15 +21,15 @@ const pngXMPKeyword = "XML:com.adobe.xmp"
 // "Raw profile type exif", "... xmp", "... iptc", "... 8bim".
 const pngRawProfile = "Raw profile type "
 
-// MatchPNG reports whether head starts with the PNG signature.
-func MatchPNG(head []byte) bool { return bytes.HasPrefix(head, pngSignature) }
+// matchPNG reports whether head starts with the PNG signature.
+func matchPNG(head []byte) bool { return bytes.HasPrefix(head, pngSignature) }
 
-// ReadPNG reads the metadata chunks of a PNG file (tEXt, zTXt, iTXt, eXIf,
+// readPNG reads the metadata chunks of a PNG file (tEXt, zTXt, iTXt, eXIf,
 // caBX and ComfyUI's private comf chunk), before and after the image data.
 // It seeks past IDAT and every other chunk it does not need, and does not
 // check CRCs.
-func ReadPNG(r io.ReaderAt, size int64) (*Result, error) {
-	res := &Result{Format: "PNG"}
+func readPNG(r io.ReaderAt, size int64) (*Result, error) {
+	res := &Result{Format: FormatPNG}
 	sig := make([]byte, len(pngSignature))
 	if err := ReadAt(r, sig, 0); err != nil {
 		return res, err
@@ -72,10 +72,10 @@ func ReadPNG(r io.ReaderAt, size int64) (*Result, error) {
 		default:
 			continue // IDAT and every other chunk: seek past
 		}
-		if total += n; total > MaxTotalBlocks {
-			return res, errors.Join(retErr, fmt.Errorf("%w: metadata chunks exceed %d bytes", ErrLimit, MaxTotalBlocks))
+		if total += n; total > maxTotalBlocks {
+			return res, errors.Join(retErr, fmt.Errorf("%w: metadata chunks exceed %d bytes", ErrLimit, maxTotalBlocks))
 		}
-		p, err := ReadBlock(r, dataOff, n, size)
+		p, err := readBlock(r, dataOff, n, size)
 		if err != nil {
 			return res, errors.Join(retErr, err)
 		}
@@ -124,7 +124,7 @@ func pngChunkBlock(typ string, p []byte) (Block, error) {
 		if rest[0] != 0 {
 			return Block{}, fmt.Errorf("%w: unknown compression method %d", ErrMalformed, rest[0])
 		}
-		text, err := inflateZlibBounded(rest[1:], MaxBlockSize)
+		text, err := inflateZlibBounded(rest[1:], maxBlockSize)
 		if err != nil {
 			return Block{}, err
 		}
@@ -147,7 +147,7 @@ func pngChunkBlock(typ string, p []byte) (Block, error) {
 			if method != 0 {
 				return Block{}, fmt.Errorf("%w: unknown compression method %d", ErrMalformed, method)
 			}
-			text, err := inflateZlibBounded(rest, MaxBlockSize)
+			text, err := inflateZlibBounded(rest, maxBlockSize)
 			if err != nil {
 				return Block{}, err
 			}
@@ -200,7 +200,7 @@ func pngDecodeRawProfile(res *Result, b *Block) {
 		return
 	}
 	n, _ := strconv.ParseUint(fields[li], 10, 31)
-	if n > MaxBlockSize || uint64(len(b.Data)) < 2*n {
+	if n > maxBlockSize || uint64(len(b.Data)) < 2*n {
 		res.Warn("PNG %s: declared length %d does not fit the text", b.Key, n)
 		return
 	}

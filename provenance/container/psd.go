@@ -17,23 +17,23 @@ const (
 // KindPhotoshop block; larger sections (big thumbnails) are only walked.
 const psdMaxWhole = 8 << 20
 
-// MatchPSD reports whether head starts a Photoshop document (PSD or PSB).
-func MatchPSD(head []byte) bool {
+// matchPSD reports whether head starts a Photoshop document (PSD or PSB).
+func matchPSD(head []byte) bool {
 	return len(head) >= 6 && string(head[:4]) == "8BPS" && head[4] == 0 && (head[5] == 1 || head[5] == 2)
 }
 
-// ReadPSD reads a Photoshop PSD or PSB file: the header, the colour mode data
+// readPSD reads a Photoshop PSD or PSB file: the header, the colour mode data
 // section (skipped) and the image resources section, where resources 1060
 // (XMP), 1058 (EXIF) and 1028 (IPTC) become blocks of their own and the
 // whole section, when small enough, one KindPhotoshop block. Layer and image
 // data are never read.
-func ReadPSD(r io.ReaderAt, size int64) (*Result, error) {
-	res := &Result{Format: "PSD"}
+func readPSD(r io.ReaderAt, size int64) (*Result, error) {
+	res := &Result{Format: FormatPSD}
 	var hdr [26]byte
 	if err := ReadAt(r, hdr[:], 0); err != nil {
 		return res, fmt.Errorf("PSD header: %w", err)
 	}
-	if !MatchPSD(hdr[:]) {
+	if !matchPSD(hdr[:]) {
 		return res, fmt.Errorf("%w: not a PSD header", ErrMalformed)
 	}
 	kind := "PSD"

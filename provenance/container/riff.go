@@ -9,9 +9,9 @@ import (
 	"strings"
 )
 
-// MatchRIFF reports whether head is a RIFF file (WebP, WAV, AVI ...),
+// matchRIFF reports whether head is a RIFF file (WebP, WAV, AVI ...),
 // including the 64-bit RF64 and BW64 forms of WAV.
-func MatchRIFF(head []byte) bool {
+func matchRIFF(head []byte) bool {
 	if len(head) < 12 {
 		return false
 	}
@@ -36,13 +36,13 @@ type riffWalker struct {
 	halted bool
 }
 
-// ReadRIFF reads the metadata chunks of a RIFF file. WebP: EXIF, XMP and
+// readRIFF reads the metadata chunks of a RIFF file. WebP: EXIF, XMP and
 // C2PA chunks. WAV (also RF64/BW64 and BWF): _PMX (XMP), C2PA, LIST/INFO,
 // bext and iXML. AVI: the same, descending into LIST hdrl/INFO and skipping
 // LIST movi and idx1. Media chunks (data, movi, VP8, ANMF ...) are skipped
 // by their sizes and never read.
-func ReadRIFF(r io.ReaderAt, size int64) (*Result, error) {
-	res := &Result{Format: "RIFF"}
+func readRIFF(r io.ReaderAt, size int64) (*Result, error) {
+	res := &Result{Format: FormatRIFF}
 	var hdr [12]byte
 	if err := ReadAt(r, hdr[:], 0); err != nil {
 		return res, err
@@ -54,11 +54,11 @@ func ReadRIFF(r io.ReaderAt, size int64) (*Result, error) {
 	w := &riffWalker{r: r, size: size, res: res, rf64: form != "RIFF"}
 	switch string(hdr[8:12]) {
 	case "WEBP":
-		res.Format, w.where = "WebP", "WebP"
+		res.Format, w.where = FormatWebP, "WebP"
 	case "WAVE":
-		res.Format, w.where = "WAV", "WAV"
+		res.Format, w.where = FormatWAV, "WAV"
 	case "AVI ", "AVIX":
-		res.Format, w.where = "AVI", "AVI"
+		res.Format, w.where = FormatAVI, "AVI"
 	default:
 		w.where = "RIFF " + riffFourCC(hdr[8:12])
 	}
@@ -161,11 +161,11 @@ func riffMediaChunk(id string) bool {
 
 // read reads a chunk payload, enforcing the per-file total.
 func (w *riffWalker) read(off, n int64) ([]byte, bool) {
-	if w.total += n; w.total > MaxTotalBlocks {
-		w.fail(fmt.Errorf("%w: metadata chunks exceed %d bytes", ErrLimit, MaxTotalBlocks))
+	if w.total += n; w.total > maxTotalBlocks {
+		w.fail(fmt.Errorf("%w: metadata chunks exceed %d bytes", ErrLimit, maxTotalBlocks))
 		return nil, false
 	}
-	p, err := ReadBlock(w.r, off, n, w.size)
+	p, err := readBlock(w.r, off, n, w.size)
 	if err != nil {
 		w.res.Warn("RIFF chunk at offset %d: %v", off-8, err)
 		w.errs = errors.Join(w.errs, err)
@@ -309,7 +309,7 @@ func riffFourCC(id []byte) string {
 // id3 reads an ID3v2 tag embedded in a RIFF chunk (WAV and AVI writers put
 // one in an "id3 " chunk) with the MP3 reader, relocating its blocks.
 func (w *riffWalker) id3(off, n int64) {
-	sub, err := ReadMP3(io.NewSectionReader(w.r, off, n), n)
+	sub, err := readMP3(io.NewSectionReader(w.r, off, n), n)
 	if err != nil {
 		w.res.Warn("RIFF id3 chunk at offset %d: %v", off-8, err)
 		w.errs = errors.Join(w.errs, fmt.Errorf("RIFF id3 chunk at offset %d: %w", off-8, err))
@@ -318,8 +318,8 @@ func (w *riffWalker) id3(off, n int64) {
 		return
 	}
 	for _, b := range sub.Blocks {
-		if w.total += int64(len(b.Data)); w.total > MaxTotalBlocks {
-			w.fail(fmt.Errorf("%w: metadata chunks exceed %d bytes", ErrLimit, MaxTotalBlocks))
+		if w.total += int64(len(b.Data)); w.total > maxTotalBlocks {
+			w.fail(fmt.Errorf("%w: metadata chunks exceed %d bytes", ErrLimit, maxTotalBlocks))
 			return
 		}
 		b.Offset += off

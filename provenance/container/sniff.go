@@ -5,44 +5,121 @@ import (
 	"io"
 )
 
-// SniffLen is how many leading bytes Sniff looks at.
-const SniffLen = 512
+// sniffLen is how many leading bytes sniff looks at.
+const sniffLen = 512
 
-// Format is one row of the sniff table: a container format recognised by its
-// magic bytes, never by its file name.
-type Format struct {
-	Name  string
-	Match func(head []byte) bool
-	Read  ReadFunc
+// Format is a container format, by the name reports show (the JSON report's
+// "format"): one row of the format registry.
+type Format string
+
+// The formats the readers report. A reader reports its family's first
+// format unless the bytes say which of the family's formats the file is.
+const (
+	FormatJPEG        Format = "JPEG"
+	FormatPNG         Format = "PNG"
+	FormatGIF         Format = "GIF"
+	FormatTIFF        Format = "TIFF"
+	FormatDNG         Format = "DNG"
+	FormatPSD         Format = "PSD"
+	FormatJXL         Format = "JXL"
+	FormatSVG         Format = "SVG"
+	FormatRIFF        Format = "RIFF" // a RIFF form other than WebP, WAV and AVI
+	FormatWebP        Format = "WebP"
+	FormatWAV         Format = "WAV"
+	FormatAVI         Format = "AVI"
+	FormatMP4         Format = "MP4"
+	FormatMOV         Format = "MOV"
+	FormatM4V         Format = "M4V"
+	FormatM4A         Format = "M4A"
+	Format3GP         Format = "3GP"
+	FormatHEIF        Format = "HEIF"
+	FormatAVIF        Format = "AVIF"
+	FormatMP3         Format = "MP3"
+	FormatFLAC        Format = "FLAC"
+	FormatOgg         Format = "Ogg"
+	FormatPDF         Format = "PDF"
+	FormatZIP         Format = "ZIP"
+	FormatFont        Format = "Font"
+	FormatXMPSidecar  Format = "XMP sidecar"
+	FormatC2PASidecar Format = "C2PA sidecar" // a .c2pa manifest store file: its hard binding covers another file, the asset it goes with
+)
+
+// Media is the kind of content a format carries.
+type Media string
+
+// The media kinds; a format of none of them (a font, a sidecar, an unknown
+// RIFF form) has the empty Media.
+const (
+	MediaImage    Media = "image"
+	MediaVideo    Media = "video"
+	MediaAudio    Media = "audio"
+	MediaDocument Media = "document"
+	MediaPackage  Media = "package"
+)
+
+// family names the reader a format belongs to, as its errors are prefixed.
+type family string
+
+// formatRow is one row of the format registry.
+type formatRow struct {
+	format Format
+	family family
+	media  Media
+	// match reports whether head starts with the family's magic bytes; set
+	// on the first row of a family only, the row sniff returns.
+	match func(head []byte) bool
+	read  readFunc
 }
 
-// formats is the sniff table, tried in order. A new container format is one
-// new file in this package plus one line here.
-var formats = []Format{
-	// rows are added by the format files' authors: {Name, Match, Read}
-	{Name: "Font", Match: MatchFont, Read: ReadFont},
-	{Name: "Ogg", Match: MatchOgg, Read: ReadOgg},
-	{Name: "FLAC", Match: MatchFLAC, Read: ReadFLAC},
-	{Name: "MP3", Match: MatchMP3, Read: ReadMP3},
-	{Name: "GIF", Match: MatchGIF, Read: ReadGIF},
-	{Name: "PSD", Match: MatchPSD, Read: ReadPSD},
-	{Name: "TIFF", Match: MatchTIFF, Read: ReadTIFF},
-	{Name: "ZIP", Match: MatchZIP, Read: ReadZIP},
-	{Name: "SVG", Match: MatchSVG, Read: ReadSVG},
-	{Name: "XMP sidecar", Match: MatchXMPSidecar, Read: ReadXMPSidecar},
-	{Name: FormatC2PASidecar, Match: MatchC2PASidecar, Read: ReadC2PASidecar},
-	{Name: "PDF", Match: MatchPDF, Read: ReadPDF},
-	{Name: "JPEG", Match: MatchJPEG, Read: ReadJPEG},
-	{Name: "PNG", Match: MatchPNG, Read: ReadPNG},
-	{Name: "RIFF", Match: MatchRIFF, Read: ReadRIFF},
-	{Name: "ISOBMFF", Match: MatchISOBMFF, Read: ReadISOBMFF},
-	{Name: "JXL", Match: MatchJXL, Read: ReadJXL},
+// formats is the format registry; sniff tries the rows with a match in
+// order. A new container format is one new file in this package plus one
+// row here (and a row for each other format its reader may report).
+var formats = []formatRow{
+	{FormatFont, "Font", "", matchFont, readFont},
+	{FormatOgg, "Ogg", MediaAudio, matchOgg, readOgg},
+	{FormatFLAC, "FLAC", MediaAudio, matchFLAC, readFLAC},
+	{FormatMP3, "MP3", MediaAudio, matchMP3, readMP3},
+	{FormatGIF, "GIF", MediaImage, matchGIF, readGIF},
+	{FormatPSD, "PSD", MediaImage, matchPSD, readPSD},
+	{FormatTIFF, "TIFF", MediaImage, matchTIFF, readTIFF},
+	{FormatDNG, "TIFF", MediaImage, nil, readTIFF},
+	{FormatZIP, "ZIP", MediaPackage, matchZIP, readZIP},
+	{FormatSVG, "SVG", MediaImage, matchSVG, readSVG},
+	{FormatXMPSidecar, "XMP sidecar", "", matchXMPSidecar, readXMPSidecar},
+	{FormatC2PASidecar, "C2PA sidecar", "", matchC2PASidecar, readC2PASidecar},
+	{FormatPDF, "PDF", MediaDocument, matchPDF, readPDF},
+	{FormatJPEG, "JPEG", MediaImage, matchJPEG, readJPEG},
+	{FormatPNG, "PNG", MediaImage, matchPNG, readPNG},
+	{FormatRIFF, "RIFF", "", matchRIFF, readRIFF},
+	{FormatWebP, "RIFF", MediaImage, nil, readRIFF},
+	{FormatWAV, "RIFF", MediaAudio, nil, readRIFF},
+	{FormatAVI, "RIFF", MediaVideo, nil, readRIFF},
+	{FormatMP4, "ISOBMFF", MediaVideo, matchISOBMFF, readISOBMFF},
+	{FormatMOV, "ISOBMFF", MediaVideo, nil, readISOBMFF},
+	{FormatM4V, "ISOBMFF", MediaVideo, nil, readISOBMFF},
+	{Format3GP, "ISOBMFF", MediaVideo, nil, readISOBMFF},
+	{FormatM4A, "ISOBMFF", MediaAudio, nil, readISOBMFF},
+	{FormatHEIF, "ISOBMFF", MediaImage, nil, readISOBMFF},
+	{FormatAVIF, "ISOBMFF", MediaImage, nil, readISOBMFF},
+	{FormatJXL, "JXL", MediaImage, matchJXL, readJXL},
 }
 
-// Sniff returns the format whose magic bytes head starts with, or nil.
-func Sniff(head []byte) *Format {
+// Media returns the media kind of f from its registry row ("" for a format
+// of no media kind, or not in the registry).
+func (f Format) Media() Media {
 	for i := range formats {
-		if formats[i].Match(head) {
+		if formats[i].format == f {
+			return formats[i].media
+		}
+	}
+	return ""
+}
+
+// sniff returns the registry row of the family whose magic bytes head
+// starts with, or nil.
+func sniff(head []byte) *formatRow {
+	for i := range formats {
+		if formats[i].match != nil && formats[i].match(head) {
 			return &formats[i]
 		}
 	}
@@ -52,20 +129,20 @@ func Sniff(head []byte) *Format {
 // Read sniffs the format of r and reads its metadata blocks. It returns an
 // error wrapping ErrUnknownFormat when no reader knows the bytes.
 func Read(r io.ReaderAt, size int64) (*Result, error) {
-	head := make([]byte, min(size, SniffLen))
+	head := make([]byte, min(size, sniffLen))
 	if err := ReadAt(r, head, 0); err != nil {
 		return nil, err
 	}
-	f := Sniff(head)
+	f := sniff(head)
 	if f == nil {
 		return nil, ErrUnknownFormat
 	}
-	res, err := f.Read(r, size)
+	res, err := f.read(r, size)
 	if res != nil && res.Format == "" {
-		res.Format = f.Name
+		res.Format = f.format
 	}
 	if err != nil {
-		return res, fmt.Errorf("%s: %w", f.Name, err)
+		return res, fmt.Errorf("%s: %w", f.family, err)
 	}
 	return res, nil
 }

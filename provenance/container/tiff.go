@@ -34,8 +34,8 @@ const (
 // tiffTypeSize is the byte size of one value of each TIFF field type (0: unknown).
 var tiffTypeSize = [...]int64{0, 1, 1, 2, 4, 8, 1, 1, 2, 4, 8, 4, 8, 4, 0, 0, 8, 8, 8}
 
-// MatchTIFF reports whether head starts a TIFF file: it recognises classic TIFF ("II*\0", "MM\0*") and BigTIFF ("II+\0", "MM\0+").
-func MatchTIFF(head []byte) bool {
+// matchTIFF reports whether head starts a TIFF file: it recognises classic TIFF ("II*\0", "MM\0*") and BigTIFF ("II+\0", "MM\0+").
+func matchTIFF(head []byte) bool {
 	if len(head) < 4 {
 		return false
 	}
@@ -76,14 +76,14 @@ type tiffWalker struct {
 	collectLen int
 }
 
-// ReadTIFF reads a TIFF, DNG or BigTIFF file: the IFD chain and its
+// readTIFF reads a TIFF, DNG or BigTIFF file: the IFD chain and its
 // sub-IFDs (SubIFDs, Exif, GPS, Interoperability), and in any IFD the XMP
 // (700), IPTC (33723), Photoshop (34377) and C2PA (0xCD41) tags. The file's
 // own EXIF is returned as one synthesized classic TIFF block holding the
 // entries of IFD0 and its Exif and GPS IFDs, so that an EXIF interpreter can
 // read it even when the IFDs sit after gigabytes of strips or in a BigTIFF.
-func ReadTIFF(r io.ReaderAt, size int64) (*Result, error) {
-	res := &Result{Format: "TIFF"}
+func readTIFF(r io.ReaderAt, size int64) (*Result, error) {
+	res := &Result{Format: FormatTIFF}
 	head := make([]byte, 16)
 	if size < 8 {
 		return res, fmt.Errorf("%w: TIFF header", ErrTruncated)
@@ -91,7 +91,7 @@ func ReadTIFF(r io.ReaderAt, size int64) (*Result, error) {
 	if err := ReadAt(r, head[:min(size, 16)], 0); err != nil {
 		return res, err
 	}
-	if !MatchTIFF(head) {
+	if !matchTIFF(head) {
 		return res, fmt.Errorf("%w: not a TIFF header", ErrMalformed)
 	}
 	t := &tiffWalker{r: r, size: size, res: res, visited: map[int64]bool{}, collect: map[string][]tiffRaw{}}
@@ -115,7 +115,7 @@ func ReadTIFF(r io.ReaderAt, size int64) (*Result, error) {
 	}
 	t.chain(first, 0, "IFD", true, "IFD0")
 	if t.dng {
-		res.Format = "DNG"
+		res.Format = FormatDNG
 	}
 	if ifd0 := t.collect["IFD0"]; len(ifd0) > 0 {
 		data := tiffSynthesize(t.bo, ifd0, t.collect["ExifIFD"], t.collect["GPSIFD"])
