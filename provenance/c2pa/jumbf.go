@@ -5,7 +5,7 @@ import (
 	"encoding/hex"
 	"fmt"
 
-	"github.com/provscan/provscan/provenance/container"
+	"github.com/provscan/provscan/provenance/internal/seg"
 	"github.com/provscan/provscan/provenance/readerr"
 )
 
@@ -57,7 +57,7 @@ var (
 	TypeCodestream     = UUID{0x65, 0x79, 0xD6, 0xFB, 0xDB, 0xA2, 0x44, 0x6B, 0xB2, 0xAC, 0x1B, 0x82, 0xFE, 0xEB, 0x89, 0xD1}
 )
 
-// Limits of the JUMBF parser, on top of container.MaxDepth.
+// Limits of the JUMBF parser, on top of seg.MaxDepth.
 const (
 	MaxJUMBFBoxes = 1 << 16 // boxes per parsed buffer
 	maxLabelLen   = 1024    // bytes of a description label
@@ -159,18 +159,9 @@ func (p *jumbfParser) header(off, end int64) (typ string, hdr, n int64, err erro
 	if end-off < 8 {
 		return "", 0, 0, fmt.Errorf("%w: box header at %d needs 8 bytes, %d left", readerr.ErrTruncated, off, end-off)
 	}
-	lbox := uint64(binary.BigEndian.Uint32(p.buf[off:]))
-	typ = string(p.buf[off+4 : off+8])
-	hdr = 8
-	switch lbox {
-	case 0: // the box runs to the end of its container
-		lbox = uint64(end - off)
-	case 1:
-		if end-off < 16 {
-			return "", 0, 0, fmt.Errorf("%w: XLBox of box %q at %d", readerr.ErrTruncated, typ, off)
-		}
-		lbox = binary.BigEndian.Uint64(p.buf[off+8:])
-		hdr = 16
+	typ, hdr, lbox, ok := seg.BoxHeader(p.buf[off:end], off, end)
+	if !ok {
+		return "", 0, 0, fmt.Errorf("%w: XLBox of box %q at %d", readerr.ErrTruncated, typ, off)
 	}
 	if lbox < uint64(hdr) {
 		return "", 0, 0, fmt.Errorf("%w: box %q at %d has length %d", readerr.ErrMalformed, typ, off, lbox)
@@ -199,8 +190,8 @@ func (p *jumbfParser) seq(off, end int64, depth int) ([]*Box, error) {
 
 // box parses one box at off.
 func (p *jumbfParser) box(off, end int64, depth int) (*Box, error) {
-	if depth > container.MaxDepth {
-		return nil, fmt.Errorf("%w: JUMBF nesting deeper than %d", readerr.ErrLimit, container.MaxDepth)
+	if depth > seg.MaxDepth {
+		return nil, fmt.Errorf("%w: JUMBF nesting deeper than %d", readerr.ErrLimit, seg.MaxDepth)
 	}
 	p.count++
 	if p.count > MaxJUMBFBoxes {

@@ -5,7 +5,7 @@ import (
 	"errors"
 	"testing"
 
-	"github.com/provscan/provscan/provenance/container"
+	"github.com/provscan/provscan/provenance/internal/seg"
 	"github.com/provscan/provscan/provenance/readerr"
 )
 
@@ -249,7 +249,7 @@ func TestParseMalformed(t *testing.T) {
 
 func TestParseDepthLimit(t *testing.T) {
 	b := box(BoxCBOR, []byte{0xA0})
-	for i := 0; i < container.MaxDepth+5; i++ {
+	for i := 0; i < seg.MaxDepth+5; i++ {
 		b = superbox(TypeCBOR, "n", b)
 	}
 	if _, err := ParseJUMBF(b); !errors.Is(err, readerr.ErrLimit) {

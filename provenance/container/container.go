@@ -8,10 +8,10 @@
 package container
 
 import (
-	"errors"
 	"fmt"
 	"io"
 
+	"github.com/provscan/provscan/provenance/internal/seg"
 	"github.com/provscan/provscan/provenance/readerr"
 )
 
@@ -90,11 +90,11 @@ type Skipped struct {
 
 // Limits on what any reader allocates or follows.
 const (
-	maxBlockSize   = 32 << 20 // largest single block payload, after decompression and reassembly
-	maxTotalBlocks = 96 << 20 // total payload bytes of all blocks of one file
-	maxBlocks      = 4096     // blocks per file
-	MaxDepth       = 32       // nesting of boxes, IFDs, sub-containers
-	MaxSteps       = 1 << 20  // segments, chunks or boxes walked per file
+	maxBlockSize   = 32 << 20     // largest single block payload, after decompression and reassembly
+	maxTotalBlocks = 96 << 20     // total payload bytes of all blocks of one file
+	maxBlocks      = 4096         // blocks per file
+	maxDepth       = seg.MaxDepth // nesting of boxes, IFDs, sub-containers
+	maxSteps       = seg.MaxSteps // segments, chunks or boxes walked per file
 )
 
 // Errors returned by readers, the values of package readerr (errors.Is
@@ -109,17 +109,9 @@ var (
 // readFunc reads one container format.
 type readFunc func(r io.ReaderAt, size int64) (*Result, error)
 
-// ReadAt reads exactly len(p) bytes at off, reporting a short read as ErrTruncated.
-func ReadAt(r io.ReaderAt, p []byte, off int64) error {
-	n, err := r.ReadAt(p, off)
-	if n == len(p) {
-		return nil
-	}
-	if err == nil || errors.Is(err, io.EOF) || errors.Is(err, io.ErrUnexpectedEOF) {
-		return fmt.Errorf("%w: wanted %d bytes at offset %d, got %d", ErrTruncated, len(p), off, n)
-	}
-	return err
-}
+// readAt reads exactly len(p) bytes at off, reporting a short read as
+// ErrTruncated.
+func readAt(r io.ReaderAt, p []byte, off int64) error { return seg.ReadAt(r, p, off) }
 
 // readBlock reads n bytes at off for a block payload, refusing sizes over
 // maxBlockSize or beyond the end of the file.
@@ -131,7 +123,7 @@ func readBlock(r io.ReaderAt, off, n, size int64) ([]byte, error) {
 		return nil, fmt.Errorf("%w: block of %d bytes at offset %d is larger than %d", ErrLimit, n, off, maxBlockSize)
 	}
 	p := make([]byte, n)
-	if err := ReadAt(r, p, off); err != nil {
+	if err := readAt(r, p, off); err != nil {
 		return nil, err
 	}
 	return p, nil

@@ -42,7 +42,7 @@ func readFLAC(r io.ReaderAt, size int64) (*Result, error) {
 func flacBlocks(r io.ReaderAt, off, size int64, res *Result) error {
 	res.Format = FormatFLAC
 	var m [4]byte
-	if err := ReadAt(r, m[:], off); err != nil {
+	if err := readAt(r, m[:], off); err != nil {
 		return fmt.Errorf("FLAC marker: %w", err)
 	}
 	if string(m[:]) != "fLaC" {
@@ -50,11 +50,11 @@ func flacBlocks(r io.ReaderAt, off, size int64, res *Result) error {
 	}
 	off += 4
 	for steps := 0; ; steps++ {
-		if steps >= MaxSteps {
-			return fmt.Errorf("%w: more than %d FLAC metadata blocks", ErrLimit, MaxSteps)
+		if steps >= maxSteps {
+			return fmt.Errorf("%w: more than %d FLAC metadata blocks", ErrLimit, maxSteps)
 		}
 		var h [4]byte
-		if err := ReadAt(r, h[:], off); err != nil {
+		if err := readAt(r, h[:], off); err != nil {
 			return fmt.Errorf("FLAC metadata block header: %w", err)
 		}
 		last, typ := h[0]&0x80 != 0, h[0]&0x7F

@@ -62,7 +62,7 @@ type fontTable struct {
 func readFont(r io.ReaderAt, size int64) (*Result, error) {
 	res := &Result{Format: FormatFont}
 	var h [12]byte
-	if err := ReadAt(r, h[:], 0); err != nil {
+	if err := readAt(r, h[:], 0); err != nil {
 		return res, fmt.Errorf("font header: %w", err)
 	}
 	if string(h[:4]) == "wOFF" {
@@ -79,7 +79,7 @@ func readFont(r io.ReaderAt, size int64) (*Result, error) {
 			return res, fmt.Errorf("%w: font collection offsets run past the end of the file", ErrTruncated)
 		}
 		offs := make([]byte, 4*n)
-		if err := ReadAt(r, offs, 12); err != nil {
+		if err := readAt(r, offs, 12); err != nil {
 			return res, err
 		}
 		fonts = fonts[:0]
@@ -129,7 +129,7 @@ func readFont(r io.ReaderAt, size int64) (*Result, error) {
 // fontDirectory reads the table records of the sfnt font at off.
 func fontDirectory(r io.ReaderAt, off, size int64, res *Result) ([]fontTable, error) {
 	var h [12]byte
-	if err := ReadAt(r, h[:], off); err != nil {
+	if err := readAt(r, h[:], off); err != nil {
 		return nil, fmt.Errorf("sfnt header: %w", err)
 	}
 	if !fontIsSFNT(h[:4]) {
@@ -141,7 +141,7 @@ func fontDirectory(r io.ReaderAt, off, size int64, res *Result) ([]fontTable, er
 		n = fontMaxTables
 	}
 	recs := make([]byte, 16*n)
-	if err := ReadAt(r, recs, off+12); err != nil {
+	if err := readAt(r, recs, off+12); err != nil {
 		return nil, fmt.Errorf("table directory: %w", err)
 	}
 	tables := make([]fontTable, 0, n)
@@ -159,7 +159,7 @@ func fontC2PA(r io.ReaderAt, t fontTable, size int64, where string, res *Result)
 		return fmt.Errorf("%w: %s C2PA table of %d bytes", ErrMalformed, where, t.size)
 	}
 	var h [20]byte
-	if err := ReadAt(r, h[:min(t.size, 20)], t.off); err != nil {
+	if err := readAt(r, h[:min(t.size, 20)], t.off); err != nil {
 		return err
 	}
 	major, minor := binary.BigEndian.Uint16(h[0:]), binary.BigEndian.Uint16(h[2:])
@@ -267,7 +267,7 @@ func fontUTF16BE(b []byte) string {
 // smaller than its original one is zlib-compressed.
 func fontWOFF(r io.ReaderAt, size int64, res *Result) error {
 	var h [44]byte
-	if err := ReadAt(r, h[:], 0); err != nil {
+	if err := readAt(r, h[:], 0); err != nil {
 		return fmt.Errorf("WOFF header: %w", err)
 	}
 	n := int64(binary.BigEndian.Uint16(h[12:]))
@@ -276,7 +276,7 @@ func fontWOFF(r io.ReaderAt, size int64, res *Result) error {
 		n = fontMaxTables
 	}
 	recs := make([]byte, 20*n)
-	if err := ReadAt(r, recs, 44); err != nil {
+	if err := readAt(r, recs, 44); err != nil {
 		return fmt.Errorf("WOFF table directory: %w", err)
 	}
 	var firstErr error

@@ -65,14 +65,14 @@ func readMP3(r io.ReaderAt, size int64) (*Result, error) {
 	}
 	if size-off >= 4 {
 		var m [4]byte
-		if err := ReadAt(r, m[:], off); err == nil && string(m[:]) == "fLaC" {
+		if err := readAt(r, m[:], off); err == nil && string(m[:]) == "fLaC" {
 			return res, flacBlocks(r, off, size, res) // a FLAC file behind an ID3v2 tag
 		}
 	}
 	end := size
 	if size-off >= 128 {
 		var v1 [128]byte
-		if err := ReadAt(r, v1[:], size-128); err != nil {
+		if err := readAt(r, v1[:], size-128); err != nil {
 			return res, err
 		}
 		if string(v1[:3]) == "TAG" {
@@ -85,7 +85,7 @@ func readMP3(r io.ReaderAt, size int64) (*Result, error) {
 	// an ID3v2.4 tag appended at the end ends with a "3DI" footer
 	if end-off >= 20 {
 		var f [10]byte
-		if err := ReadAt(r, f[:], end-10); err != nil {
+		if err := readAt(r, f[:], end-10); err != nil {
 			return res, err
 		}
 		if string(f[:3]) == "3DI" && f[3] == 4 {
@@ -126,7 +126,7 @@ func (d *id3Reader) tags(off int64) (int64, error) {
 		if d.size-off < 10 {
 			return off, nil
 		}
-		if err := ReadAt(d.r, h[:], off); err != nil {
+		if err := readAt(d.r, h[:], off); err != nil {
 			return off, err
 		}
 		if string(h[:3]) != "ID3" {
@@ -192,13 +192,13 @@ func (d *id3Reader) tag(off int64, h [10]byte, n int64) error {
 			return nil
 		case 3:
 			var e [4]byte
-			if err := ReadAt(src, e[:], base); err != nil {
+			if err := readAt(src, e[:], base); err != nil {
 				return fmt.Errorf("%s extended header: %w", where, err)
 			}
 			pos = 4 + int64(binary.BigEndian.Uint32(e[:]))
 		case 4:
 			var e [4]byte
-			if err := ReadAt(src, e[:], base); err != nil {
+			if err := readAt(src, e[:], base); err != nil {
 				return fmt.Errorf("%s extended header: %w", where, err)
 			}
 			v, ok := id3Syncsafe(e[:])
@@ -210,8 +210,8 @@ func (d *id3Reader) tag(off int64, h [10]byte, n int64) error {
 	}
 	for pos < n {
 		d.steps++
-		if d.steps > MaxSteps {
-			return fmt.Errorf("%w: more than %d ID3 frames", ErrLimit, MaxSteps)
+		if d.steps > maxSteps {
+			return fmt.Errorf("%w: more than %d ID3 frames", ErrLimit, maxSteps)
 		}
 		next, err := d.frame(src, base, pos, n, major, flags&0x80 != 0, approx, body, where)
 		if err != nil {
@@ -236,7 +236,7 @@ func (d *id3Reader) frame(src io.ReaderAt, base, pos, n int64, major byte, tagUn
 		return pos, nil
 	}
 	var h [10]byte
-	if err := ReadAt(src, h[:hlen], base+pos); err != nil {
+	if err := readAt(src, h[:hlen], base+pos); err != nil {
 		return pos, err
 	}
 	if h[0] == 0 {
@@ -311,7 +311,7 @@ func id3FrameAt(src io.ReaderAt, base, pos, n int64) bool {
 		return false
 	}
 	var id [4]byte
-	if err := ReadAt(src, id[:], base+pos); err != nil {
+	if err := readAt(src, id[:], base+pos); err != nil {
 		return false
 	}
 	if id[0] == 0 {

@@ -7,18 +7,8 @@ import (
 	"fmt"
 	"io"
 	"sort"
-)
 
-// JPEG marker bytes the reader cares about.
-const (
-	jpegSOI   = 0xD8
-	jpegEOI   = 0xD9
-	jpegSOS   = 0xDA
-	jpegTEM   = 0x01
-	jpegAPP1  = 0xE1
-	jpegAPP11 = 0xEB
-	jpegAPP13 = 0xED
-	jpegCOM   = 0xFE
+	"github.com/provscan/provscan/provenance/internal/seg"
 )
 
 var (
@@ -30,7 +20,7 @@ var (
 
 // matchJPEG reports whether head starts with a JPEG SOI marker.
 func matchJPEG(head []byte) bool {
-	return len(head) >= 3 && head[0] == 0xFF && head[1] == jpegSOI && head[2] == 0xFF
+	return len(head) >= 3 && head[0] == 0xFF && head[1] == seg.SOI && head[2] == 0xFF
 }
 
 // jpegJUMBFSeg is one APP11 JUMBF segment of a box instance.
@@ -58,10 +48,10 @@ func readJPEG(r io.ReaderAt, size int64) (*Result, error) {
 	if size < 4 {
 		return res, fmt.Errorf("%w: file of %d bytes is too short for JPEG", ErrTruncated, size)
 	}
-	if err := ReadAt(r, hdr[:2], 0); err != nil {
+	if err := readAt(r, hdr[:2], 0); err != nil {
 		return res, err
 	}
-	if hdr[0] != 0xFF || hdr[1] != jpegSOI {
+	if hdr[0] != 0xFF || hdr[1] != seg.SOI {
 		return res, fmt.Errorf("%w: no JPEG SOI marker", ErrMalformed)
 	}
 	var (
@@ -82,66 +72,19 @@ func readJPEG(r io.ReaderAt, size int64) (*Result, error) {
 		}
 		return nil
 	}
-	pos := int64(2)
-	var one [1]byte
-walk:
-	for steps := 0; ; steps++ {
-		if steps >= MaxSteps {
-			retErr = fmt.Errorf("%w: more than %d JPEG markers", ErrLimit, MaxSteps)
+	it, stopped := seg.NewJPEG(r, size), false
+	for it.Next() {
+		sg := it.Segment()
+		marker := sg.Marker
+		if marker == seg.EOI || marker == seg.SOS {
+			stopped = true
 			break
 		}
-		if pos >= size {
-			res.Warn("JPEG ends at offset %d without SOS or EOI", pos)
-			break
-		}
-		if err := ReadAt(r, one[:], pos); err != nil {
-			retErr = err
-			break
-		}
-		if one[0] != 0xFF {
-			retErr = fmt.Errorf("%w: expected a marker at offset %d, found 0x%02X", ErrMalformed, pos, one[0])
-			break
-		}
-		// Skip fill bytes: any number of 0xFF may precede a marker.
-		fills := 0
-		for one[0] == 0xFF {
-			pos++
-			if fills++; fills > 1<<16 {
-				retErr = fmt.Errorf("%w: too many fill bytes at offset %d", ErrMalformed, pos)
-				break walk
-			}
-			if err := ReadAt(r, one[:], pos); err != nil {
-				retErr = err
-				break walk
-			}
-		}
-		marker := one[0]
-		pos++
-		switch {
-		case marker == 0x00:
-			retErr = fmt.Errorf("%w: stuffed 0xFF00 outside scan data at offset %d", ErrMalformed, pos-2)
-			break walk
-		case marker == jpegSOI || marker == jpegTEM || (marker >= 0xD0 && marker <= 0xD7):
+		if seg.Standalone(marker) {
 			continue // standalone markers carry no length
-		case marker == jpegEOI || marker == jpegSOS:
-			break walk
 		}
-		if err := ReadAt(r, hdr[:2], pos); err != nil {
-			retErr = err
-			break
-		}
-		segLen := int64(binary.BigEndian.Uint16(hdr[:2]))
-		if segLen < 2 {
-			retErr = fmt.Errorf("%w: marker 0x%02X at offset %d has length %d", ErrMalformed, marker, pos-2, segLen)
-			break
-		}
-		payOff, payLen := pos+2, segLen-2
-		pos += segLen
-		if payOff+payLen > size {
-			retErr = fmt.Errorf("%w: marker 0x%02X segment at offset %d runs past the end of the file", ErrTruncated, marker, payOff-4)
-			break
-		}
-		if marker != jpegAPP1 && marker != jpegAPP11 && marker != jpegAPP13 && marker != jpegCOM {
+		payOff, payLen := sg.Payload(), sg.Len-2
+		if marker != seg.APP1 && marker != seg.APP11 && marker != seg.APP13 && marker != seg.COM {
 			continue
 		}
 		if err := keep(int(payLen)); err != nil {
@@ -154,7 +97,7 @@ walk:
 			break
 		}
 		switch marker {
-		case jpegAPP1:
+		case seg.APP1:
 			switch {
 			case bytes.HasPrefix(p, jpegExifSig):
 				err = res.Add(Block{Kind: KindEXIF, Container: "JPEG APP1 Exif", Offset: payOff + 6, Size: payLen - 6, Data: p[6:]})
@@ -180,7 +123,7 @@ walk:
 				}
 				ext[guid] = append(ext[guid], c)
 			}
-		case jpegAPP11:
+		case seg.APP11:
 			if len(p) < 8 || p[0] != 'J' || p[1] != 'P' {
 				break // APP11 used for something other than JUMBF
 			}
@@ -189,7 +132,7 @@ walk:
 				jumbfKeys = append(jumbfKeys, en)
 			}
 			jumbf[en] = append(jumbf[en], jpegJUMBFSeg{seq: binary.BigEndian.Uint32(p[4:8]), off: payOff + 8, size: payLen, data: p[8:]})
-		case jpegAPP13:
+		case seg.APP13:
 			if bytes.HasPrefix(p, jpegPSSig) {
 				n := len(jpegPSSig)
 				if psOff < 0 {
@@ -198,12 +141,17 @@ walk:
 				psSize += payLen - int64(n)
 				ps = append(ps, p[n:]...)
 			}
-		case jpegCOM:
+		case seg.COM:
 			err = res.Add(Block{Kind: KindComment, Container: "JPEG COM", Offset: payOff, Size: payLen, Data: p})
 		}
 		if err != nil {
 			retErr = err
 			break
+		}
+	}
+	if retErr == nil && !stopped {
+		if retErr = it.Err(); retErr == nil {
+			res.Warn("JPEG ends at offset %d without SOS or EOI", it.Pos())
 		}
 	}
 
@@ -245,16 +193,10 @@ walk:
 // jpegBoxHeaderLen returns the length of the JUMBF box header (LBox, TBox and
 // XLBox when LBox is 1) at the start of p, or 0 when p is too short.
 func jpegBoxHeaderLen(p []byte) int {
-	if len(p) < 8 {
-		return 0
+	if _, hdr, _, ok := seg.BoxHeader(p, 0, int64(len(p))); ok {
+		return int(hdr)
 	}
-	if binary.BigEndian.Uint32(p) == 1 {
-		if len(p) < 16 {
-			return 0
-		}
-		return 16
-	}
-	return 8
+	return 0
 }
 
 // jpegAssembleJUMBF joins the APP11 segments of one JUMBF box instance into

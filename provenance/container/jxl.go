@@ -22,7 +22,7 @@ func matchJXL(head []byte) bool {
 func readJXL(r io.ReaderAt, size int64) (*Result, error) {
 	res := &Result{Format: FormatJXL}
 	head := make([]byte, min(size, int64(len(jxlSignature))))
-	if err := ReadAt(r, head, 0); err != nil {
+	if err := readAt(r, head, 0); err != nil {
 		return res, err
 	}
 	if len(head) >= 2 && head[0] == 0xFF && head[1] == 0x0A {
@@ -32,20 +32,9 @@ func readJXL(r io.ReaderAt, size int64) (*Result, error) {
 		return res, fmt.Errorf("%w: no JPEG XL signature", ErrMalformed)
 	}
 	w := &bmffWalker{r: r, size: size, res: res}
-	for pos := int64(len(jxlSignature)); pos+8 <= size && !w.halted; {
-		if w.steps++; w.steps > MaxSteps {
-			return res, fmt.Errorf("%w: more than %d boxes", ErrLimit, MaxSteps)
-		}
-		b, err := w.header(pos, size)
-		if err != nil {
-			w.fail(err)
-			break
-		}
-		if b.end > size {
-			w.note(fmt.Errorf("%w: JXL box %q at offset %d runs past the end of the file", ErrTruncated, riffFourCC([]byte(b.typ)), pos))
-			b.end = size
-		}
-		pos = b.end
+	w.boxes(int64(len(jxlSignature)), size, w.fail, func(b bmffBox) {
+		w.note(fmt.Errorf("%w: JXL box %q at offset %d runs past the end of the file", ErrTruncated, riffFourCC([]byte(b.typ)), b.off))
+	}, func(b bmffBox) bool {
 		switch b.typ {
 		case "jumb":
 			// The block is the whole superbox, header included.
@@ -75,13 +64,14 @@ func readJXL(r io.ReaderAt, size int64) (*Result, error) {
 		case "brob":
 			var inner [4]byte
 			if b.end-b.start >= 4 {
-				if err := ReadAt(r, inner[:], b.start); err != nil {
+				if err := readAt(r, inner[:], b.start); err != nil {
 					w.note(err)
 					break
 				}
 			}
 			res.Warn("JXL brob box at offset %d holds a Brotli-compressed %q box (%d bytes), not decoded", b.off, riffFourCC(inner[:]), b.end-b.off)
 		}
-	}
+		return true
+	})
 	return res, w.errs
 }

@@ -37,8 +37,8 @@ func readOgg(r io.ReaderAt, size int64) (*Result, error) {
 	var order []uint32
 	off := int64(0)
 	for steps := 0; off < size; steps++ {
-		if steps >= MaxSteps {
-			return res, fmt.Errorf("%w: more than %d Ogg pages", ErrLimit, MaxSteps)
+		if steps >= maxSteps {
+			return res, fmt.Errorf("%w: more than %d Ogg pages", ErrLimit, maxSteps)
 		}
 		open := false
 		for _, s := range streams {
@@ -48,7 +48,7 @@ func readOgg(r io.ReaderAt, size int64) (*Result, error) {
 			break
 		}
 		var h [27]byte
-		if err := ReadAt(r, h[:], off); err != nil {
+		if err := readAt(r, h[:], off); err != nil {
 			return res, fmt.Errorf("page header: %w", err)
 		}
 		if string(h[:4]) != "OggS" || h[4] != 0 {
@@ -56,7 +56,7 @@ func readOgg(r io.ReaderAt, size int64) (*Result, error) {
 		}
 		flags, serial, nseg := h[5], binary.LittleEndian.Uint32(h[14:]), int(h[26])
 		lacing := make([]byte, nseg)
-		if err := ReadAt(r, lacing, off+27); err != nil {
+		if err := readAt(r, lacing, off+27); err != nil {
 			return res, fmt.Errorf("segment table: %w", err)
 		}
 		dataOff := off + 27 + int64(nseg)

@@ -133,15 +133,15 @@ type pdfReader struct {
 
 func (p *pdfReader) step() error {
 	p.steps++
-	if p.steps > MaxSteps {
-		return fmt.Errorf("%w: more than %d PDF parsing steps", ErrLimit, MaxSteps)
+	if p.steps > maxSteps {
+		return fmt.Errorf("%w: more than %d PDF parsing steps", ErrLimit, maxSteps)
 	}
 	return nil
 }
 
 func (p *pdfReader) read() error {
 	if err := p.loadXref(); err != nil {
-		if errors.Is(err, ErrLimit) && p.steps > MaxSteps {
+		if errors.Is(err, ErrLimit) && p.steps > maxSteps {
 			return err
 		}
 		p.res.Warn("cross-reference data unusable (%v): scanning for objects", err)
@@ -370,7 +370,7 @@ func (p *pdfReader) readC2PA(catalog pdfDict) error {
 
 // nameTree collects the values of a name tree node and its kids.
 func (p *pdfReader) nameTree(node any, depth int, out *[]any, seen map[pdfRef]bool) {
-	if depth > MaxDepth || len(*out) > pdfMaxEmbedded || len(seen) > pdfMaxEmbedded {
+	if depth > maxDepth || len(*out) > pdfMaxEmbedded || len(seen) > pdfMaxEmbedded {
 		return
 	}
 	if ref, ok := node.(pdfRef); ok {
@@ -513,7 +513,7 @@ func (p *pdfReader) objectAt(off int64, num int) (any, error) {
 	for window := int64(4 << 10); ; window *= 8 {
 		n := min(window, p.size-off, pdfMaxObjectWindow)
 		buf := make([]byte, n)
-		if err := ReadAt(p.r, buf, off); err != nil {
+		if err := readAt(p.r, buf, off); err != nil {
 			return nil, err
 		}
 		v, err := p.parseIndirect(buf, off, num)
@@ -623,7 +623,7 @@ func (p *pdfReader) rawStream(s *pdfStream) ([]byte, error) {
 			return nil, fmt.Errorf("%w: stream without a usable /Length larger than %d bytes", ErrLimit, maxBlockSize)
 		}
 		buf := make([]byte, min(chunk+16, p.size-off))
-		if err := ReadAt(p.r, buf, off); err != nil {
+		if err := readAt(p.r, buf, off); err != nil {
 			return nil, err
 		}
 		if i := bytes.Index(buf, []byte("endstream")); i >= 0 {
@@ -865,7 +865,7 @@ func (p *pdfReader) loadObjStm(num int) (*pdfObjStm, error) {
 func (p *pdfReader) loadXref() error {
 	tail := min(p.size, 2048)
 	buf := make([]byte, tail)
-	if err := ReadAt(p.r, buf, p.size-tail); err != nil {
+	if err := readAt(p.r, buf, p.size-tail); err != nil {
 		return err
 	}
 	i := bytes.LastIndex(buf, []byte("startxref"))
@@ -923,7 +923,7 @@ func (p *pdfReader) xrefSection(off int64) (pdfDict, error) {
 		return nil, fmt.Errorf("%w: offset outside the file", ErrMalformed)
 	}
 	head := make([]byte, min(64, p.size-off))
-	if err := ReadAt(p.r, head, off); err != nil {
+	if err := readAt(p.r, head, off); err != nil {
 		return nil, err
 	}
 	// tolerate an offset that lands on the line end before the section
@@ -962,7 +962,7 @@ func (p *pdfReader) xrefTable(off int64) (pdfDict, error) {
 	for window := int64(64 << 10); ; window *= 8 {
 		n := min(window, p.size-off, maxBlockSize)
 		buf := make([]byte, n)
-		if err := ReadAt(p.r, buf, off); err != nil {
+		if err := readAt(p.r, buf, off); err != nil {
 			return nil, err
 		}
 		entries, trailer, err := p.parseXrefTable(buf, (p.size-off)/4)
@@ -980,7 +980,7 @@ func (p *pdfReader) xrefTable(off int64) (pdfDict, error) {
 func (p *pdfReader) parseXrefTable(buf []byte, maxCount int64) ([]pdfXrefNum, pdfDict, error) {
 	// the table's tokens are counted per entry, not per token
 	var tokens int
-	l := &pdfLexer{b: buf[4:], steps: &tokens, max: 4 * MaxSteps}
+	l := &pdfLexer{b: buf[4:], steps: &tokens, max: 4 * maxSteps}
 	var entries []pdfXrefNum
 	for {
 		v, err := l.value(0)
@@ -1133,7 +1133,7 @@ func (p *pdfReader) runScan() error {
 	for base := int64(0); base < limit; base += chunk - overlap {
 		n := min(chunk, limit-base)
 		buf := make([]byte, n)
-		if err := ReadAt(p.r, buf, base); err != nil {
+		if err := readAt(p.r, buf, base); err != nil {
 			return err
 		}
 		atEnd := base+n >= limit
@@ -1242,7 +1242,7 @@ func (p *pdfReader) runScan() error {
 	}
 	for _, off := range sources {
 		buf := make([]byte, min(64<<10, p.size-off))
-		if ReadAt(p.r, buf, off) != nil {
+		if readAt(p.r, buf, off) != nil {
 			continue
 		}
 		if bytes.HasPrefix(buf, []byte("trailer")) {
@@ -1282,7 +1282,7 @@ func ignoreErr(v any, _ error) any { return v }
 // numAt returns the object number of the header at off, or -1.
 func (p *pdfReader) numAt(off int64) int {
 	buf := make([]byte, min(32, p.size-off))
-	if ReadAt(p.r, buf, off) != nil {
+	if readAt(p.r, buf, off) != nil {
 		return -1
 	}
 	l := &pdfLexer{b: buf, steps: &p.steps}

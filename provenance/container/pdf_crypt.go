@@ -262,7 +262,7 @@ func (c *pdfCrypt) decrypt(data []byte, num, gen int) ([]byte, error) {
 
 // strings decrypts every string inside v.
 func (c *pdfCrypt) strings(v any, num, gen, depth int) any {
-	if depth > MaxDepth {
+	if depth > maxDepth {
 		return v
 	}
 	switch t := v.(type) {

@@ -53,7 +53,7 @@ type pdfLexer struct {
 	b     []byte
 	pos   int
 	steps *int
-	max   int  // step limit; MaxSteps when zero
+	max   int  // step limit; maxSteps when zero
 	final bool // b is the whole input: its end is not a short read
 }
 
@@ -89,12 +89,12 @@ func (l *pdfLexer) skipSpace() {
 // value parses one object. Bare words other than true, false and null are
 // returned as pdfKeyword.
 func (l *pdfLexer) value(depth int) (any, error) {
-	if depth > MaxDepth {
-		return nil, fmt.Errorf("%w: PDF objects nested deeper than %d", ErrLimit, MaxDepth)
+	if depth > maxDepth {
+		return nil, fmt.Errorf("%w: PDF objects nested deeper than %d", ErrLimit, maxDepth)
 	}
 	*l.steps++
-	if *l.steps > MaxSteps && (l.max == 0 || *l.steps > l.max) {
-		return nil, fmt.Errorf("%w: more than %d PDF parsing steps", ErrLimit, MaxSteps)
+	if *l.steps > maxSteps && (l.max == 0 || *l.steps > l.max) {
+		return nil, fmt.Errorf("%w: more than %d PDF parsing steps", ErrLimit, maxSteps)
 	}
 	l.skipSpace()
 	if l.pos >= len(l.b) {

@@ -31,7 +31,7 @@ func matchPNG(head []byte) bool { return bytes.HasPrefix(head, pngSignature) }
 func readPNG(r io.ReaderAt, size int64) (*Result, error) {
 	res := &Result{Format: FormatPNG}
 	sig := make([]byte, len(pngSignature))
-	if err := ReadAt(r, sig, 0); err != nil {
+	if err := readAt(r, sig, 0); err != nil {
 		return res, err
 	}
 	if !bytes.Equal(sig, pngSignature) {
@@ -44,14 +44,14 @@ func readPNG(r io.ReaderAt, size int64) (*Result, error) {
 	)
 	pos := int64(len(pngSignature))
 	for steps := 0; ; steps++ {
-		if steps >= MaxSteps {
-			return res, errors.Join(retErr, fmt.Errorf("%w: more than %d PNG chunks", ErrLimit, MaxSteps))
+		if steps >= maxSteps {
+			return res, errors.Join(retErr, fmt.Errorf("%w: more than %d PNG chunks", ErrLimit, maxSteps))
 		}
 		if pos == size {
 			res.Warn("PNG ends without an IEND chunk")
 			return res, retErr
 		}
-		if err := ReadAt(r, hdr[:], pos); err != nil {
+		if err := readAt(r, hdr[:], pos); err != nil {
 			return res, errors.Join(retErr, err)
 		}
 		n := int64(binary.BigEndian.Uint32(hdr[:4]))

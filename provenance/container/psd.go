@@ -30,7 +30,7 @@ func matchPSD(head []byte) bool {
 func readPSD(r io.ReaderAt, size int64) (*Result, error) {
 	res := &Result{Format: FormatPSD}
 	var hdr [26]byte
-	if err := ReadAt(r, hdr[:], 0); err != nil {
+	if err := readAt(r, hdr[:], 0); err != nil {
 		return res, fmt.Errorf("PSD header: %w", err)
 	}
 	if !matchPSD(hdr[:]) {
@@ -41,11 +41,11 @@ func readPSD(r io.ReaderAt, size int64) (*Result, error) {
 		kind = "PSB"
 	}
 	var l [4]byte
-	if err := ReadAt(r, l[:], 26); err != nil {
+	if err := readAt(r, l[:], 26); err != nil {
 		return res, fmt.Errorf("%s colour mode data length: %w", kind, err)
 	}
 	off := int64(26) + 4 + int64(binary.BigEndian.Uint32(l[:]))
-	if err := ReadAt(r, l[:], off); err != nil {
+	if err := readAt(r, l[:], off); err != nil {
 		return res, fmt.Errorf("%s image resources length: %w", kind, err)
 	}
 	start := off + 4
@@ -75,13 +75,13 @@ func readPSD(r io.ReaderAt, size int64) (*Result, error) {
 func psdResources(r io.ReaderAt, start, end int64, kind string, res *Result) error {
 	var h [4 + 2 + 1]byte
 	for off, steps := start, 0; off < end; steps++ {
-		if steps >= MaxSteps {
-			return fmt.Errorf("%w: more than %d %s image resources", ErrLimit, MaxSteps, kind)
+		if steps >= maxSteps {
+			return fmt.Errorf("%w: more than %d %s image resources", ErrLimit, maxSteps, kind)
 		}
 		if end-off < int64(len(h)) {
 			return fmt.Errorf("%w: %s image resource header at %d", ErrTruncated, kind, off)
 		}
-		if err := ReadAt(r, h[:], off); err != nil {
+		if err := readAt(r, h[:], off); err != nil {
 			return err
 		}
 		if string(h[:4]) != "8BIM" && string(h[:4]) != "MeSa" && string(h[:4]) != "AgHg" && string(h[:4]) != "PHUT" && string(h[:4]) != "DCSR" {
@@ -95,7 +95,7 @@ func psdResources(r io.ReaderAt, start, end int64, kind string, res *Result) err
 			return fmt.Errorf("%w: %s image resource %d at %d", ErrTruncated, kind, id, off)
 		}
 		var l [4]byte
-		if err := ReadAt(r, l[:], lenAt); err != nil {
+		if err := readAt(r, l[:], lenAt); err != nil {
 			return err
 		}
 		dataAt := lenAt + 4

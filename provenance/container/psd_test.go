@@ -150,7 +150,7 @@ func TestPSDHostile(t *testing.T) {
 			t.Errorf("%s: nil result", name)
 		}
 	}
-	// many empty resources end at MaxSteps or at the end of the section, quickly
+	// many empty resources end at maxSteps or at the end of the section, quickly
 	var many []psdRes
 	for i := 0; i < 20000; i++ {
 		many = append(many, psdRes{id: 1})

@@ -44,7 +44,7 @@ type riffWalker struct {
 func readRIFF(r io.ReaderAt, size int64) (*Result, error) {
 	res := &Result{Format: FormatRIFF}
 	var hdr [12]byte
-	if err := ReadAt(r, hdr[:], 0); err != nil {
+	if err := readAt(r, hdr[:], 0); err != nil {
 		return res, err
 	}
 	form := string(hdr[:4])
@@ -85,18 +85,18 @@ func (w *riffWalker) fail(err error) {
 
 // walk reads the chunks between start and end.
 func (w *riffWalker) walk(start, end int64, depth int) {
-	if depth > MaxDepth {
-		w.fail(fmt.Errorf("%w: RIFF lists nested deeper than %d", ErrLimit, MaxDepth))
+	if depth > maxDepth {
+		w.fail(fmt.Errorf("%w: RIFF lists nested deeper than %d", ErrLimit, maxDepth))
 		return
 	}
 	var hdr [12]byte
 	pos := start
 	for pos+8 <= end && !w.halted {
-		if w.steps++; w.steps > MaxSteps {
-			w.fail(fmt.Errorf("%w: more than %d RIFF chunks", ErrLimit, MaxSteps))
+		if w.steps++; w.steps > maxSteps {
+			w.fail(fmt.Errorf("%w: more than %d RIFF chunks", ErrLimit, maxSteps))
 			return
 		}
-		if err := ReadAt(w.r, hdr[:8], pos); err != nil {
+		if err := readAt(w.r, hdr[:8], pos); err != nil {
 			w.fail(err)
 			return
 		}
@@ -126,7 +126,7 @@ func (w *riffWalker) walk(start, end int64, depth int) {
 			if n < 4 {
 				break
 			}
-			if err := ReadAt(w.r, hdr[8:12], dataOff); err != nil {
+			if err := readAt(w.r, hdr[8:12], dataOff); err != nil {
 				w.fail(err)
 				return
 			}
@@ -231,17 +231,17 @@ func (w *riffWalker) bext(p []byte, off int64) {
 
 // info reads the text sub-chunks of a LIST INFO.
 func (w *riffWalker) info(start, end int64, depth int) {
-	if depth > MaxDepth {
-		w.fail(fmt.Errorf("%w: RIFF lists nested deeper than %d", ErrLimit, MaxDepth))
+	if depth > maxDepth {
+		w.fail(fmt.Errorf("%w: RIFF lists nested deeper than %d", ErrLimit, maxDepth))
 		return
 	}
 	var hdr [8]byte
 	for pos := start; pos+8 <= end && !w.halted; {
-		if w.steps++; w.steps > MaxSteps {
-			w.fail(fmt.Errorf("%w: more than %d RIFF chunks", ErrLimit, MaxSteps))
+		if w.steps++; w.steps > maxSteps {
+			w.fail(fmt.Errorf("%w: more than %d RIFF chunks", ErrLimit, maxSteps))
 			return
 		}
-		if err := ReadAt(w.r, hdr[:], pos); err != nil {
+		if err := readAt(w.r, hdr[:], pos); err != nil {
 			w.fail(err)
 			return
 		}

@@ -130,7 +130,7 @@ func sniff(head []byte) *formatRow {
 // error wrapping ErrUnknownFormat when no reader knows the bytes.
 func Read(r io.ReaderAt, size int64) (*Result, error) {
 	head := make([]byte, min(size, sniffLen))
-	if err := ReadAt(r, head, 0); err != nil {
+	if err := readAt(r, head, 0); err != nil {
 		return nil, err
 	}
 	f := sniff(head)

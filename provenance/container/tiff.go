@@ -88,7 +88,7 @@ func readTIFF(r io.ReaderAt, size int64) (*Result, error) {
 	if size < 8 {
 		return res, fmt.Errorf("%w: TIFF header", ErrTruncated)
 	}
-	if err := ReadAt(r, head[:min(size, 16)], 0); err != nil {
+	if err := readAt(r, head[:min(size, 16)], 0); err != nil {
 		return res, err
 	}
 	if !matchTIFF(head) {
@@ -166,8 +166,8 @@ func (t *tiffWalker) chain(off int64, depth int, name string, main bool, keep st
 
 // ifd reads one IFD at off and returns the offset of the next one (0 at the end).
 func (t *tiffWalker) ifd(off int64, depth int, label, keep string) (int64, error) {
-	if depth > MaxDepth {
-		return 0, fmt.Errorf("%w: TIFF IFDs nested deeper than %d", ErrLimit, MaxDepth)
+	if depth > maxDepth {
+		return 0, fmt.Errorf("%w: TIFF IFDs nested deeper than %d", ErrLimit, maxDepth)
 	}
 	if off < 8 || off >= t.size {
 		return 0, fmt.Errorf("%w: TIFF %s offset %d outside the file", ErrMalformed, label, off)
@@ -186,7 +186,7 @@ func (t *tiffWalker) ifd(off int64, depth int, label, keep string) (int64, error
 		countLen, entryLen, valLen = 8, 20, 8
 	}
 	cb := make([]byte, countLen)
-	if err := ReadAt(t.r, cb, off); err != nil {
+	if err := readAt(t.r, cb, off); err != nil {
 		return 0, fmt.Errorf("TIFF %s entry count: %w", label, err)
 	}
 	var count uint64
@@ -206,8 +206,8 @@ func (t *tiffWalker) ifd(off int64, depth int, label, keep string) (int64, error
 		count = uint64(max(avail, 0))
 	}
 	t.steps += int(count)
-	if t.steps > MaxSteps {
-		return 0, fmt.Errorf("%w: more than %d TIFF entries", ErrLimit, MaxSteps)
+	if t.steps > maxSteps {
+		return 0, fmt.Errorf("%w: more than %d TIFF entries", ErrLimit, maxSteps)
 	}
 	table := make([]byte, int64(count)*entryLen+valLen)
 	n, _ := t.r.ReadAt(table, tableOff)

@@ -50,7 +50,7 @@ func matchZIP(head []byte) bool {
 // warning.
 //
 // The reader does not recurse: a zip inside a zip is a Member like any other,
-// and the scanner enforces the nesting depth (MaxDepth) when it reads members
+// and the scanner enforces the nesting depth (maxDepth) when it reads members
 // of members.
 func readZIP(r io.ReaderAt, size int64) (*Result, error) {
 	res := &Result{Format: FormatZIP}
@@ -173,7 +173,7 @@ func zipEnd(r io.ReaderAt, size int64) (off int64, entries, dirSize uint64, err 
 	for _, want := range []int64{1024, recLen + 0xFFFF} {
 		tail = min(size, want)
 		buf = make([]byte, tail)
-		if err := ReadAt(r, buf, size-tail); err != nil {
+		if err := readAt(r, buf, size-tail); err != nil {
 			return 0, 0, 0, err
 		}
 		for j := len(buf) - recLen; j >= 0; j-- {
@@ -204,7 +204,7 @@ func zipEnd(r io.ReaderAt, size int64) (off int64, entries, dirSize uint64, err 
 		return off, entries, dirSize, nil
 	}
 	loc := make([]byte, 20)
-	if err := ReadAt(r, loc, off-20); err != nil || !bytes.HasPrefix(loc, []byte("PK\x06\x07")) {
+	if err := readAt(r, loc, off-20); err != nil || !bytes.HasPrefix(loc, []byte("PK\x06\x07")) {
 		return off, entries, dirSize, nil
 	}
 	z64 := int64(binary.LittleEndian.Uint64(loc[8:]))
@@ -212,7 +212,7 @@ func zipEnd(r io.ReaderAt, size int64) (off int64, entries, dirSize uint64, err 
 	if z64 < 0 || z64 > size-56 {
 		return off, 0, 0, fmt.Errorf("%w: zip64 end record offset %d out of range", ErrMalformed, z64)
 	}
-	if err := ReadAt(r, rec64, z64); err != nil {
+	if err := readAt(r, rec64, z64); err != nil {
 		return off, 0, 0, err
 	}
 	if !bytes.HasPrefix(rec64, []byte("PK\x06\x06")) {

@@ -48,7 +48,7 @@ func readMember(t *testing.T, m Member) []byte {
 		t.Fatalf("open %s: %v", m.Name, err)
 	}
 	p := make([]byte, m.Size)
-	if err := ReadAt(ra, p, 0); err != nil {
+	if err := readAt(ra, p, 0); err != nil {
 		t.Fatalf("read %s: %v", m.Name, err)
 	}
 	return p
