@@ -62,7 +62,7 @@ func Inspect(r io.ReaderAt, size int64, name string, opts Options) (*Provenance,
 	res, err := container.Read(r, size)
 	if res != nil {
 		p.Format = string(res.Format)
-		p.Media = string(res.Format.Media())
+		p.Media = string(res.Media)
 		p.Blocks = res.Blocks
 		p.Members = res.Members
 		p.Skipped = res.Skipped
@@ -238,9 +238,7 @@ func (p *Provenance) interpret(b container.Block, depth int) {
 }
 
 func (p *Provenance) warn(b container.Block, err error) {
-	if len(p.Warnings) < 64 {
-		p.Warnings = append(p.Warnings, fmt.Sprintf("%s at offset %d: %v", b.Container, b.Offset, err))
-	}
+	readerr.Warn(&p.Warnings, "%s at offset %d: %v", b.Container, b.Offset, err)
 }
 
 // LooksLike names the format the first bytes of an unsupported file suggest

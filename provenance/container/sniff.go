@@ -3,6 +3,8 @@ package container
 import (
 	"fmt"
 	"io"
+
+	"github.com/provscan/provscan/provenance/internal/reader"
 )
 
 // sniffLen is how many leading bytes sniff looks at.
@@ -10,7 +12,7 @@ const sniffLen = 512
 
 // Format is a container format, by the name reports show (the JSON report's
 // "format"): one row of the format registry.
-type Format string
+type Format = reader.Format
 
 // The formats the readers report. A reader reports its family's first
 // format unless the bytes say which of the family's formats the file is.
@@ -45,7 +47,7 @@ const (
 )
 
 // Media is the kind of content a format carries.
-type Media string
+type Media = reader.Media
 
 // The media kinds; a format of none of them (a font, a sidecar, an unknown
 // RIFF form) has the empty Media.
@@ -104,9 +106,9 @@ var formats = []formatRow{
 	{FormatJXL, "JXL", MediaImage, matchJXL, readJXL},
 }
 
-// Media returns the media kind of f from its registry row ("" for a format
-// of no media kind, or not in the registry).
-func (f Format) Media() Media {
+// mediaOf returns the media kind of format f from its registry row ("" for
+// a format of no media kind).
+func mediaOf(f Format) Media {
 	for i := range formats {
 		if formats[i].format == f {
 			return formats[i].media
@@ -138,8 +140,11 @@ func Read(r io.ReaderAt, size int64) (*Result, error) {
 		return nil, ErrUnknownFormat
 	}
 	res, err := f.read(r, size)
-	if res != nil && res.Format == "" {
-		res.Format = f.format
+	if res != nil {
+		if res.Format == "" {
+			res.Format = f.format
+		}
+		res.Media = mediaOf(res.Format)
 	}
 	if err != nil {
 		return res, fmt.Errorf("%s: %w", f.family, err)

@@ -1,7 +1,8 @@
 // Package readerr holds the error values every reader and interpreter of
 // provenance wraps, so that a caller tells a file no reader knows, a file
 // cut short, a malformed file and a limit reached apart with errors.Is,
-// whichever package returned the error.
+// whichever package returned the error; and the cap on the warnings kept
+// for one file.
 package readerr
 
 import "errors"
