@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"io"
 
+	"github.com/provscan/provscan/provenance/container/pdf"
 	"github.com/provscan/provscan/provenance/internal/reader"
 )
 
@@ -39,7 +40,7 @@ const (
 	FormatMP3         Format = "MP3"
 	FormatFLAC        Format = "FLAC"
 	FormatOgg         Format = "Ogg"
-	FormatPDF         Format = "PDF"
+	FormatPDF         Format = pdf.Format
 	FormatZIP         Format = "ZIP"
 	FormatFont        Format = "Font"
 	FormatXMPSidecar  Format = "XMP sidecar"
@@ -89,7 +90,7 @@ var formats = []formatRow{
 	{FormatSVG, "SVG", MediaImage, matchSVG, readSVG},
 	{FormatXMPSidecar, "XMP sidecar", "", matchXMPSidecar, readXMPSidecar},
 	{FormatC2PASidecar, "C2PA sidecar", "", matchC2PASidecar, readC2PASidecar},
-	{FormatPDF, "PDF", MediaDocument, matchPDF, readPDF},
+	{FormatPDF, "PDF", MediaDocument, pdf.Match, pdf.Read},
 	{FormatJPEG, "JPEG", MediaImage, matchJPEG, readJPEG},
 	{FormatPNG, "PNG", MediaImage, matchPNG, readPNG},
 	{FormatRIFF, "RIFF", "", matchRIFF, readRIFF},

@@ -328,3 +328,12 @@ func TestSVGReadLimit(t *testing.T) {
 		}
 	}
 }
+
+// watchdog panics when a fuzz input runs for more than 20 seconds: a hang
+// is a bug, and a panic names the input.
+func watchdog(data []byte) func() {
+	t := time.AfterFunc(20*time.Second, func() {
+		panic(fmt.Sprintf("input of %d bytes still running after 20s", len(data)))
+	})
+	return func() { t.Stop() }
+}
