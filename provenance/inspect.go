@@ -71,8 +71,8 @@ func Inspect(r io.ReaderAt, size int64, name string, opts Options) (*Provenance,
 	if err != nil && (res == nil || len(res.Blocks) == 0) {
 		return p, err
 	}
-	if err != nil {
-		p.Warnings = append(p.Warnings, err.Error())
+	if rest := container.Unnoted(err); rest != nil { // what the warnings do not already say
+		p.Warnings = append(p.Warnings, rest.Error())
 	}
 	for _, b := range p.Blocks {
 		p.interpret(b, 0)

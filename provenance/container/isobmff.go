@@ -10,6 +10,7 @@ import (
 	"unicode/utf16"
 	"unicode/utf8"
 
+	"github.com/provscan/provscan/provenance/internal/reader"
 	"github.com/provscan/provscan/provenance/internal/seg"
 )
 
@@ -117,10 +118,11 @@ func (w *bmffWalker) fail(err error) {
 	w.halted = true
 }
 
-// note records an error that does not stop the walk.
+// note records an error that does not stop the walk: a warning, and an
+// error for a file in which nothing else is found.
 func (w *bmffWalker) note(err error) {
 	w.res.Warn("%v", err)
-	w.errs = errors.Join(w.errs, err)
+	w.errs = errors.Join(w.errs, reader.Noted(err))
 }
 
 // bmffBox is one box header.

@@ -8,6 +8,7 @@ import (
 	"io"
 	"sort"
 
+	"github.com/provscan/provscan/provenance/internal/reader"
 	"github.com/provscan/provscan/provenance/internal/seg"
 )
 
@@ -160,7 +161,7 @@ func readJPEG(r io.ReaderAt, size int64) (*Result, error) {
 		b, err := jpegAssembleJUMBF(res, en, jumbf[en])
 		if err != nil {
 			res.Warn("JPEG APP11 JUMBF box instance %d: %v", en, err)
-			retErr = errors.Join(retErr, err)
+			retErr = errors.Join(retErr, reader.Noted(err))
 			continue
 		}
 		if err := res.Add(b); err != nil {
@@ -175,7 +176,7 @@ func readJPEG(r io.ReaderAt, size int64) (*Result, error) {
 		b, err := jpegAssembleExtXMP(res, g, ext[g])
 		if err != nil {
 			res.Warn("JPEG Extended XMP %q: %v", g, err)
-			retErr = errors.Join(retErr, err)
+			retErr = errors.Join(retErr, reader.Noted(err))
 			continue
 		}
 		if err := res.Add(b); err != nil {

@@ -10,6 +10,8 @@ import (
 	"strconv"
 	"strings"
 	"unicode/utf8"
+
+	"github.com/provscan/provscan/provenance/internal/reader"
 )
 
 var pngSignature = []byte("\x89PNG\r\n\x1a\n")
@@ -82,7 +84,7 @@ func readPNG(r io.ReaderAt, size int64) (*Result, error) {
 		b, err := pngChunkBlock(typ, p)
 		if err != nil {
 			res.Warn("PNG %s chunk at offset %d: %v", typ, dataOff-8, err)
-			retErr = errors.Join(retErr, fmt.Errorf("PNG %s chunk at offset %d: %w", typ, dataOff-8, err))
+			retErr = errors.Join(retErr, reader.Noted(fmt.Errorf("PNG %s chunk at offset %d: %w", typ, dataOff-8, err)))
 			if b.Data == nil {
 				continue
 			}

@@ -7,6 +7,8 @@ import (
 	"fmt"
 	"io"
 	"strings"
+
+	"github.com/provscan/provscan/provenance/internal/reader"
 )
 
 // matchRIFF reports whether head is a RIFF file (WebP, WAV, AVI ...),
@@ -111,14 +113,20 @@ func (w *riffWalker) walk(start, end int64, depth int) {
 		}
 		dataOff := pos + 8
 		if n > end-dataOff {
+			if !riffMediaChunk(id) && id != "LIST" {
+				// One problem, one message: the error names the end the
+				// chunk runs past, its container's or the file's.
+				past := "its container"
+				if end == w.size {
+					past = "the file"
+				}
+				w.fail(fmt.Errorf("%w: RIFF chunk %q at offset %d runs past the end of %s", ErrTruncated, riffFourCC(hdr[:4]), pos, past))
+				return
+			}
 			if id != "data" && id != "LIST" {
 				w.res.Warn("RIFF chunk %q at offset %d runs past the end of its container", riffFourCC(hdr[:4]), pos)
 			}
 			n = end - dataOff
-			if !riffMediaChunk(id) && id != "LIST" {
-				w.fail(fmt.Errorf("%w: RIFF chunk %q at offset %d runs past the end of the file", ErrTruncated, riffFourCC(hdr[:4]), pos))
-				return
-			}
 		}
 		next := dataOff + n + n&1 // chunks are padded to an even size
 		switch id {
@@ -168,7 +176,7 @@ func (w *riffWalker) read(off, n int64) ([]byte, bool) {
 	p, err := readBlock(w.r, off, n, w.size)
 	if err != nil {
 		w.res.Warn("RIFF chunk at offset %d: %v", off-8, err)
-		w.errs = errors.Join(w.errs, err)
+		w.errs = errors.Join(w.errs, reader.Noted(err))
 		return nil, false
 	}
 	return p, true
@@ -312,7 +320,7 @@ func (w *riffWalker) id3(off, n int64) {
 	sub, err := readMP3(io.NewSectionReader(w.r, off, n), n)
 	if err != nil {
 		w.res.Warn("RIFF id3 chunk at offset %d: %v", off-8, err)
-		w.errs = errors.Join(w.errs, fmt.Errorf("RIFF id3 chunk at offset %d: %w", off-8, err))
+		w.errs = errors.Join(w.errs, reader.Noted(fmt.Errorf("RIFF id3 chunk at offset %d: %w", off-8, err)))
 	}
 	if sub == nil {
 		return

@@ -1,7 +1,6 @@
 package container
 
 import (
-	"fmt"
 	"io"
 
 	"github.com/provscan/provscan/provenance/container/pdf"
@@ -148,7 +147,32 @@ func Read(r io.ReaderAt, size int64) (*Result, error) {
 		res.Media = mediaOf(res.Format)
 	}
 	if err != nil {
-		return res, fmt.Errorf("%s: %w", f.family, err)
+		return res, &familyError{f.family, err}
 	}
 	return res, nil
+}
+
+// familyError is a reader's error, named by the family of the reader.
+type familyError struct {
+	family family
+	err    error
+}
+
+func (e *familyError) Error() string { return string(e.family) + ": " + e.err.Error() }
+func (e *familyError) Unwrap() error { return e.err }
+
+// Unnoted returns the part of an error of Read that its Result's Warnings
+// do not already say (nil when they say it all): what a caller that keeps
+// the blocks of a reader that failed part-way adds to the warnings, so that
+// one problem surfaces once.
+func Unnoted(err error) error {
+	if fe, ok := err.(*familyError); ok {
+		if rest := reader.Unnoted(fe.err); rest != fe.err {
+			if rest == nil {
+				return nil
+			}
+			return &familyError{fe.family, rest}
+		}
+	}
+	return reader.Unnoted(err)
 }
