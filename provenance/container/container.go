@@ -4,7 +4,11 @@
 // Every reader works on an io.ReaderAt with the file size, follows the
 // lengths it finds and seeks past media data. Every length read from a file
 // is treated as hostile: allocations, counts, nesting and decompressed sizes
-// are capped by the limits below.
+// are capped. The format registry (sniff.go) has one row per format: its
+// magic bytes, family, media kind and reader; one file here per container
+// family, or a sub-package for a big world (pdf). What the readers share
+// lives in internal packages: the result model, limits and bounded inflate
+// (internal/reader), the JPEG segment and box iterators (internal/seg).
 package container
 
 import (

@@ -13,7 +13,7 @@ import (
 
 // InflateZlib decompresses a zlib stream (RFC 1950), refusing to produce
 // more than limit bytes. It is shared by the readers that meet compressed
-// metadata (ID3 frames, PNG zTXt/iTXt, font tables, PDF streams ...). The
+// metadata (ID3 frames, PNG zTXt/iTXt, WOFF font tables). The
 // limit is clamped to MaxBlockSize.
 func InflateZlib(data []byte, limit int64) ([]byte, error) {
 	zr, err := zlib.NewReader(bytes.NewReader(data))
@@ -22,14 +22,6 @@ func InflateZlib(data []byte, limit int64) ([]byte, error) {
 	}
 	defer zr.Close()
 	return ReadBounded(zr, limit)
-}
-
-// InflateRaw decompresses a raw deflate stream (RFC 1951) with the same
-// bound as InflateZlib.
-func InflateRaw(data []byte, limit int64) ([]byte, error) {
-	fr := flate.NewReader(bytes.NewReader(data))
-	defer fr.Close()
-	return ReadBounded(fr, limit)
 }
 
 // Inflate decompresses data as a zlib stream, or as raw deflate when it has
