@@ -5,7 +5,7 @@ import (
 	"io"
 )
 
-// blockBudget returns an ErrLimit error when n more payload bytes would take
+// blockBudget returns an errLimit error when n more payload bytes would take
 // the blocks already in res past maxTotalBlocks. Readers call it before they
 // allocate a payload, so that many large blocks (a hostile file repeating a
 // 32 MiB tag in a thousand IFDs, say) cannot exhaust memory.
@@ -15,7 +15,7 @@ func blockBudget(res *Result, n int64) error {
 		total += int64(len(res.Blocks[i].Data))
 	}
 	if total > maxTotalBlocks {
-		return fmt.Errorf("%w: metadata blocks of this file exceed %d bytes in total", ErrLimit, maxTotalBlocks)
+		return fmt.Errorf("%w: metadata blocks of this file exceed %d bytes in total", errLimit, maxTotalBlocks)
 	}
 	return nil
 }

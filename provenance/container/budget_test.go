@@ -23,8 +23,8 @@ func TestBlockBudgetTIFF(t *testing.T) {
 	}
 	b.setFirst(next)
 	res, err := mediaQuick(t, readTIFF, b.buf, 5*time.Second)
-	if !errors.Is(err, ErrLimit) {
-		t.Fatalf("err = %v, want ErrLimit", err)
+	if !errors.Is(err, errLimit) {
+		t.Fatalf("err = %v, want errLimit", err)
 	}
 	var total int
 	for _, bl := range res.Blocks {
@@ -54,8 +54,8 @@ func TestBlockBudgetFont(t *testing.T) {
 	}
 	b = append(append(b, hdrs...), make([]byte, storeLen)...)
 	res, err := mediaQuick(t, readFont, b, 5*time.Second)
-	if !errors.Is(err, ErrLimit) {
-		t.Fatalf("err = %v, want ErrLimit (%d blocks)", err, len(res.Blocks))
+	if !errors.Is(err, errLimit) {
+		t.Fatalf("err = %v, want errLimit (%d blocks)", err, len(res.Blocks))
 	}
 	var total int
 	for _, bl := range res.Blocks {

@@ -59,16 +59,16 @@ const (
 // matches either name); wrap them with context.
 var (
 	ErrUnknownFormat = readerr.ErrUnknownFormat // no reader knows the bytes
-	ErrTruncated     = readerr.ErrTruncated     // the bytes end before a length read from them
 	ErrMalformed     = readerr.ErrMalformed     // the bytes break the format's rules
-	ErrLimit         = readerr.ErrLimit         // a cap on allocation, count, depth or size was reached
+	errTruncated     = readerr.ErrTruncated     // the bytes end before a length read from them
+	errLimit         = readerr.ErrLimit         // a cap on allocation, count, depth or size was reached
 )
 
 // readFunc reads one container format.
 type readFunc func(r io.ReaderAt, size int64) (*Result, error)
 
 // readAt reads exactly len(p) bytes at off, reporting a short read as
-// ErrTruncated.
+// errTruncated.
 func readAt(r io.ReaderAt, p []byte, off int64) error { return seg.ReadAt(r, p, off) }
 
 // readBlock reads n bytes at off for a block payload, refusing sizes over

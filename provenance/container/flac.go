@@ -28,7 +28,7 @@ func matchFLAC(head []byte) bool {
 // block keyed by their 4-byte id when printable (or a C2PA block when they
 // hold a JUMBF C2PA store). PICTURE blocks and audio frames are skipped.
 func readFLAC(r io.ReaderAt, size int64) (*Result, error) {
-	res := &Result{Format: FormatFLAC}
+	res := &Result{Format: formatFLAC}
 	d := &id3Reader{r: r, size: size, res: res}
 	off, err := d.tags(0)
 	if err != nil {
@@ -40,7 +40,7 @@ func readFLAC(r io.ReaderAt, size int64) (*Result, error) {
 // flacBlocks reads the metadata blocks of the FLAC stream whose "fLaC"
 // marker is at off.
 func flacBlocks(r io.ReaderAt, off, size int64, res *Result) error {
-	res.Format = FormatFLAC
+	res.Format = formatFLAC
 	var m [4]byte
 	if err := readAt(r, m[:], off); err != nil {
 		return fmt.Errorf("FLAC marker: %w", err)
@@ -51,7 +51,7 @@ func flacBlocks(r io.ReaderAt, off, size int64, res *Result) error {
 	off += 4
 	for steps := 0; ; steps++ {
 		if steps >= maxSteps {
-			return fmt.Errorf("%w: more than %d FLAC metadata blocks", ErrLimit, maxSteps)
+			return fmt.Errorf("%w: more than %d FLAC metadata blocks", errLimit, maxSteps)
 		}
 		var h [4]byte
 		if err := readAt(r, h[:], off); err != nil {
@@ -61,7 +61,7 @@ func flacBlocks(r io.ReaderAt, off, size int64, res *Result) error {
 		n := int64(h[1])<<16 | int64(h[2])<<8 | int64(h[3])
 		data := off + 4
 		if n > size-data {
-			return fmt.Errorf("%w: FLAC metadata block type %d (%d bytes at %d) runs past the end of the file", ErrTruncated, typ, n, data)
+			return fmt.Errorf("%w: FLAC metadata block type %d (%d bytes at %d) runs past the end of the file", errTruncated, typ, n, data)
 		}
 		switch typ {
 		case flacVorbisComment:
@@ -120,12 +120,12 @@ func vorbisComments(b []byte, container string, off int64, res *Result) error {
 	}
 	field := func(p int) ([]byte, int, error) {
 		if len(b)-p < 4 {
-			return nil, p, fmt.Errorf("%w: %s length at byte %d", ErrTruncated, container, p)
+			return nil, p, fmt.Errorf("%w: %s length at byte %d", errTruncated, container, p)
 		}
 		n := int64(binary.LittleEndian.Uint32(b[p:]))
 		p += 4
 		if n > int64(len(b)-p) {
-			return nil, p, fmt.Errorf("%w: %s field of %d bytes at byte %d", ErrTruncated, container, n, p)
+			return nil, p, fmt.Errorf("%w: %s field of %d bytes at byte %d", errTruncated, container, n, p)
 		}
 		return b[p : p+int(n)], p + int(n), nil
 	}
@@ -137,13 +137,13 @@ func vorbisComments(b []byte, container string, off int64, res *Result) error {
 		return err
 	}
 	if len(b)-p < 4 {
-		return fmt.Errorf("%w: %s comment count", ErrTruncated, container)
+		return fmt.Errorf("%w: %s comment count", errTruncated, container)
 	}
 	count := binary.LittleEndian.Uint32(b[p:])
 	p += 4
 	for i := uint32(0); i < count; i++ {
 		if i >= maxBlocks {
-			return fmt.Errorf("%w: %s declares %d comments", ErrLimit, container, count)
+			return fmt.Errorf("%w: %s declares %d comments", errLimit, container, count)
 		}
 		var c []byte
 		c, p, err = field(p)

@@ -96,10 +96,10 @@ func TestFLACHostile(t *testing.T) {
 		data []byte
 		want error
 	}{
-		"block past EOF":   {good[:60], ErrTruncated},
-		"no last block":    {good[:len(good)-4-68], ErrTruncated},
-		"huge count":       {huge, ErrTruncated},
-		"long field":       {longField, ErrTruncated},
+		"block past EOF":   {good[:60], errTruncated},
+		"no last block":    {good[:len(good)-4-68], errTruncated},
+		"huge count":       {huge, errTruncated},
+		"long field":       {longField, errTruncated},
 		"not flac":         {[]byte("fLaX0000"), ErrMalformed},
 		"invalid type 127": {append([]byte("fLaC"), flacBlock(127, true, nil)...), ErrMalformed},
 	} {
@@ -113,7 +113,7 @@ func TestFLACHostile(t *testing.T) {
 	for i := 0; i < 100000; i++ {
 		many = append(many, flacBlock(1, false, nil)...)
 	}
-	if _, err := mediaQuick(t, readFLAC, many, 2*time.Second); !errors.Is(err, ErrTruncated) {
+	if _, err := mediaQuick(t, readFLAC, many, 2*time.Second); !errors.Is(err, errTruncated) {
 		t.Errorf("many: err = %v", err)
 	}
 }

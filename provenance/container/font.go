@@ -60,7 +60,7 @@ type fontTable struct {
 // fonts are read through their own table directory, inflating the two
 // tables of interest when they are compressed.
 func readFont(r io.ReaderAt, size int64) (*Result, error) {
-	res := &Result{Format: FormatFont}
+	res := &Result{Format: formatFont}
 	var h [12]byte
 	if err := readAt(r, h[:], 0); err != nil {
 		return res, fmt.Errorf("font header: %w", err)
@@ -76,7 +76,7 @@ func readFont(r io.ReaderAt, size int64) (*Result, error) {
 			n = fontMaxFonts
 		}
 		if n > (size-12)/4 {
-			return res, fmt.Errorf("%w: font collection offsets run past the end of the file", ErrTruncated)
+			return res, fmt.Errorf("%w: font collection offsets run past the end of the file", errTruncated)
 		}
 		offs := make([]byte, 4*n)
 		if err := readAt(r, offs, 12); err != nil {
@@ -108,7 +108,7 @@ func readFont(r io.ReaderAt, size int64) (*Result, error) {
 			seen[t.off] = true
 			if t.size > size-t.off || t.off < 0 {
 				if firstErr == nil {
-					firstErr = fmt.Errorf("%w: %s table %q (%d bytes at %d) runs past the end of the file", ErrTruncated, where, t.tag, t.size, t.off)
+					firstErr = fmt.Errorf("%w: %s table %q (%d bytes at %d) runs past the end of the file", errTruncated, where, t.tag, t.size, t.off)
 				}
 				continue
 			}
@@ -199,14 +199,14 @@ func fontC2PA(r io.ReaderAt, t fontTable, size int64, where string, res *Result)
 // distinct value once.
 func fontNames(r io.ReaderAt, t fontTable, size int64, where string, res *Result) error {
 	if t.size > maxBlockSize {
-		return fmt.Errorf("%w: %s name table of %d bytes", ErrLimit, where, t.size)
+		return fmt.Errorf("%w: %s name table of %d bytes", errLimit, where, t.size)
 	}
 	b, err := readBlockBudget(res, r, t.off, t.size, size)
 	if err != nil {
 		return err
 	}
 	if len(b) < 6 {
-		return fmt.Errorf("%w: %s name table header", ErrTruncated, where)
+		return fmt.Errorf("%w: %s name table header", errTruncated, where)
 	}
 	count, strOff := int(binary.BigEndian.Uint16(b[2:])), int(binary.BigEndian.Uint16(b[4:]))
 	if count > fontMaxNames {
@@ -295,7 +295,7 @@ func fontWOFF(r io.ReaderAt, size int64, res *Result) error {
 		var err error
 		switch {
 		case comp > size-off:
-			err = fmt.Errorf("%w: WOFF table %q (%d bytes at %d) runs past the end of the file", ErrTruncated, tag, comp, off)
+			err = fmt.Errorf("%w: WOFF table %q (%d bytes at %d) runs past the end of the file", errTruncated, tag, comp, off)
 		case comp >= orig:
 			err = read(r, fontTable{tag: tag, off: off, size: comp}, size, "WOFF", res)
 		default:

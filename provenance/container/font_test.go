@@ -220,7 +220,7 @@ func TestFontWOFF(t *testing.T) {
 	// a compressed table that inflates past its declared size is refused
 	bomb := buildWOFF(map[string]bool{"name": true}, fontTab{"name", make([]byte, 1<<20)})
 	binary.BigEndian.PutUint32(bomb[44+12:], binary.BigEndian.Uint32(bomb[44+8:])+1) // declared original length: just over the stored one
-	if _, err := mediaQuick(t, readFont, bomb, time.Second); !errors.Is(err, ErrLimit) {
+	if _, err := mediaQuick(t, readFont, bomb, time.Second); !errors.Is(err, errLimit) {
 		t.Errorf("bomb: err = %v", err)
 	}
 }
@@ -239,12 +239,12 @@ func TestFontHostile(t *testing.T) {
 		data []byte
 		want error
 	}{
-		"table past EOF": {tablePastEOF, ErrTruncated},
+		"table past EOF": {tablePastEOF, errTruncated},
 		"store outside":  {storeOutside, ErrMalformed},
-		"many tables":    {manyTables, ErrTruncated},
-		"many fonts":     {manyFonts, ErrTruncated},
+		"many tables":    {manyTables, errTruncated},
+		"many fonts":     {manyFonts, errTruncated},
 		"bad names":      {badNames, nil},
-		"truncated":      {good[:30], ErrTruncated},
+		"truncated":      {good[:30], errTruncated},
 	} {
 		res, err := mediaQuick(t, readFont, c.data, time.Second)
 		if res == nil || (c.want == nil) != (err == nil) || (c.want != nil && !errors.Is(err, c.want)) {

@@ -28,7 +28,7 @@ func matchGIF(head []byte) bool {
 // followed by the magic trailer) and "C2PA_GIF" (a JUMBF manifest store
 // split over sub-blocks), and comment extensions.
 func readGIF(r io.ReaderAt, size int64) (*Result, error) {
-	res := &Result{Format: FormatGIF}
+	res := &Result{Format: formatGIF}
 	var hdr [13]byte
 	if err := readAt(r, hdr[:], 0); err != nil {
 		return res, fmt.Errorf("GIF header: %w", err)
@@ -50,7 +50,7 @@ func readGIF(r io.ReaderAt, size int64) (*Result, error) {
 		case 0x00: // stray padding between blocks, tolerated
 			g.steps++
 			if g.steps > maxSteps {
-				return res, fmt.Errorf("%w: more than %d GIF blocks", ErrLimit, maxSteps)
+				return res, fmt.Errorf("%w: more than %d GIF blocks", errLimit, maxSteps)
 			}
 			off++
 		case 0x3B: // trailer
@@ -83,7 +83,7 @@ func readGIF(r io.ReaderAt, size int64) (*Result, error) {
 			return res, fmt.Errorf("%w: GIF block introducer 0x%02x at offset %d", ErrMalformed, b[0], off)
 		}
 	}
-	return res, fmt.Errorf("%w: GIF has no trailer", ErrTruncated)
+	return res, fmt.Errorf("%w: GIF has no trailer", errTruncated)
 }
 
 // gifWalker walks the sub-blocks of one GIF file within the step limit.
@@ -101,7 +101,7 @@ func (g *gifWalker) skip(off int64) (int64, error) {
 	for {
 		g.steps++
 		if g.steps > maxSteps {
-			return off, fmt.Errorf("%w: more than %d GIF sub-blocks", ErrLimit, maxSteps)
+			return off, fmt.Errorf("%w: more than %d GIF sub-blocks", errLimit, maxSteps)
 		}
 		if err := readAt(g.r, l[:], off); err != nil {
 			return off, fmt.Errorf("GIF sub-block: %w", err)

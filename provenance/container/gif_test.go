@@ -136,7 +136,7 @@ func TestGIFHostile(t *testing.T) {
 	// a million empty comment extensions stop at the step limit, quickly
 	many := gifHeader()
 	many = append(many, bytes.Repeat([]byte{0x21, 0x01, 0}, maxSteps+10)...)
-	if _, err := mediaQuick(t, readGIF, many, 5*time.Second); !errors.Is(err, ErrLimit) {
+	if _, err := mediaQuick(t, readGIF, many, 5*time.Second); !errors.Is(err, errLimit) {
 		t.Errorf("many blocks: err = %v", err)
 	}
 }

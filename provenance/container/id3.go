@@ -57,7 +57,7 @@ func id3FrameSync(b []byte) bool {
 // trailer. Audio frames are never read. A FLAC stream found after the ID3v2
 // tags is read as FLAC (Format "FLAC").
 func readMP3(r io.ReaderAt, size int64) (*Result, error) {
-	res := &Result{Format: FormatMP3}
+	res := &Result{Format: formatMP3}
 	d := &id3Reader{r: r, size: size, res: res}
 	off, err := d.tags(0)
 	if err != nil {
@@ -134,7 +134,7 @@ func (d *id3Reader) tags(off int64) (int64, error) {
 		}
 		d.ntags++
 		if d.ntags > id3MaxTags {
-			return off, fmt.Errorf("%w: more than %d ID3v2 tags", ErrLimit, id3MaxTags)
+			return off, fmt.Errorf("%w: more than %d ID3v2 tags", errLimit, id3MaxTags)
 		}
 		n, ok := id3Syncsafe(h[6:10])
 		if !ok {
@@ -165,7 +165,7 @@ func (d *id3Reader) tag(off int64, h [10]byte, n int64) error {
 	body := off + 10
 	var truncErr error
 	if n > d.size-body {
-		truncErr = fmt.Errorf("%w: %s tag at offset %d declares %d bytes, the file ends first", ErrTruncated, where, off, n)
+		truncErr = fmt.Errorf("%w: %s tag at offset %d declares %d bytes, the file ends first", errTruncated, where, off, n)
 		n = d.size - body
 	}
 	var src io.ReaderAt = d.r
@@ -211,7 +211,7 @@ func (d *id3Reader) tag(off int64, h [10]byte, n int64) error {
 	for pos < n {
 		d.steps++
 		if d.steps > maxSteps {
-			return fmt.Errorf("%w: more than %d ID3 frames", ErrLimit, maxSteps)
+			return fmt.Errorf("%w: more than %d ID3 frames", errLimit, maxSteps)
 		}
 		next, err := d.frame(src, base, pos, n, major, flags&0x80 != 0, approx, body, where)
 		if err != nil {
@@ -271,7 +271,7 @@ func (d *id3Reader) frame(src io.ReaderAt, base, pos, n int64, major byte, tagUn
 	}
 	dataPos := pos + hlen
 	if size > n-dataPos {
-		return pos, fmt.Errorf("%w: %s frame %s of %d bytes runs past its tag", ErrTruncated, where, id, size)
+		return pos, fmt.Errorf("%w: %s frame %s of %d bytes runs past its tag", errTruncated, where, id, size)
 	}
 	next := dataPos + size
 	if major == 2 {
@@ -381,7 +381,7 @@ func (d *id3Reader) frameData(data []byte, id string, fflags uint16, major byte,
 	if compressed {
 		budget := int64(maxTotalBlocks) - d.inflate
 		if budget <= 0 {
-			return nil, false, fmt.Errorf("%w: ID3 decompressed frames exceed %d bytes", ErrLimit, maxTotalBlocks)
+			return nil, false, fmt.Errorf("%w: ID3 decompressed frames exceed %d bytes", errLimit, maxTotalBlocks)
 		}
 		limit := int64(id3MaxTextFrame) // text frames: no honest one is larger
 		if id == "GEOB" {

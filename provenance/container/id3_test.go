@@ -305,10 +305,10 @@ func TestID3Hostile(t *testing.T) {
 		}
 		t.Logf("%s: err=%v blocks=%d warnings=%q", name, err, len(res.Blocks), res.Warnings)
 	}
-	if _, err := readMP3(mediaBytes(cases["many tags"]), int64(len(cases["many tags"]))); !errors.Is(err, ErrLimit) {
+	if _, err := readMP3(mediaBytes(cases["many tags"]), int64(len(cases["many tags"]))); !errors.Is(err, errLimit) {
 		t.Errorf("many tags: err = %v", err)
 	}
-	if _, err := readMP3(mediaBytes(cases["frame past tag"]), int64(len(cases["frame past tag"]))); !errors.Is(err, ErrTruncated) {
+	if _, err := readMP3(mediaBytes(cases["frame past tag"]), int64(len(cases["frame past tag"]))); !errors.Is(err, errTruncated) {
 		t.Errorf("frame past tag: err = %v", err)
 	}
 	res, _ := readMP3(mediaBytes(cases["zip bomb"]), int64(len(cases["zip bomb"])))

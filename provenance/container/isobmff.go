@@ -59,23 +59,23 @@ func bmffFormat(major string, compat []string) Format {
 	}
 	switch major {
 	case "qt  ":
-		return FormatMOV
+		return formatMOV
 	case "avif", "avis":
-		return FormatAVIF
+		return formatAVIF
 	case "heic", "heix", "heim", "heis", "hevc", "hevx", "mif1", "msf1", "mif2", "MiHE":
 		if (major == "mif1" || major == "msf1") && has("avif", "avis") {
-			return FormatAVIF
+			return formatAVIF
 		}
-		return FormatHEIF
+		return formatHEIF
 	case "M4A ", "M4B ", "M4P ":
-		return FormatM4A
+		return formatM4A
 	case "M4V ", "M4VH", "M4VP":
-		return FormatM4V
+		return formatM4V
 	}
 	if strings.HasPrefix(major, "3g") {
-		return Format3GP
+		return format3GP
 	}
-	return FormatMP4
+	return formatMP4
 }
 
 // bmffWalker holds the state of one walk over an ISO BMFF file.
@@ -95,7 +95,7 @@ type bmffWalker struct {
 // udta/meta/ilst tags (classic and keys-based), QuickTime udta text atoms,
 // meta/xml XMP and the Exif and XMP items of HEIF/AVIF images.
 func readISOBMFF(r io.ReaderAt, size int64) (*Result, error) {
-	res := &Result{Format: FormatMP4}
+	res := &Result{Format: formatMP4}
 	w := &bmffWalker{r: r, size: size, res: res}
 	var head [8]byte
 	if err := readAt(r, head[:], 0); err != nil {
@@ -103,9 +103,9 @@ func readISOBMFF(r io.ReaderAt, size int64) (*Result, error) {
 	}
 	if string(head[4:8]) != "ftyp" {
 		if string(head[4:8]) == "styp" {
-			res.Format = FormatMP4
+			res.Format = formatMP4
 		} else {
-			res.Format = FormatMOV
+			res.Format = formatMOV
 		}
 	}
 	w.walk(0, size, 0, "")
@@ -163,7 +163,7 @@ func (w *bmffWalker) boxes(start, end int64, bad func(error), past func(b bmffBo
 	it := seg.NewBoxes(w.r, start, end)
 	for !w.halted && it.Next() {
 		if w.steps++; w.steps > maxSteps {
-			w.fail(fmt.Errorf("%w: more than %d boxes", ErrLimit, maxSteps))
+			w.fail(fmt.Errorf("%w: more than %d boxes", errLimit, maxSteps))
 			return
 		}
 		b, err := w.header(it.Box())
@@ -190,13 +190,13 @@ func (w *bmffWalker) children(start, end int64, max int) []bmffBox {
 	var out []bmffBox
 	w.boxes(start, end, w.note, func(b bmffBox) {
 		if b.typ != "mdat" {
-			w.note(fmt.Errorf("%w: box %q at offset %d runs past the end of its container", ErrTruncated, bmffKey(b.typ), b.off))
+			w.note(fmt.Errorf("%w: box %q at offset %d runs past the end of its container", errTruncated, bmffKey(b.typ), b.off))
 		} else {
 			w.res.Warn("mdat at offset %d runs past the end of the file", b.off)
 		}
 	}, func(b bmffBox) bool {
 		if len(out) >= max {
-			w.note(fmt.Errorf("%w: more than %d boxes in one container at offset %d", ErrLimit, max, start))
+			w.note(fmt.Errorf("%w: more than %d boxes in one container at offset %d", errLimit, max, start))
 			return false
 		}
 		out = append(out, b)
@@ -209,7 +209,7 @@ func (w *bmffWalker) children(start, end int64, max int) []bmffBox {
 func (w *bmffWalker) read(off, end int64) ([]byte, bool) {
 	n := end - off
 	if w.total += n; w.total > maxTotalBlocks {
-		w.fail(fmt.Errorf("%w: metadata boxes exceed %d bytes", ErrLimit, maxTotalBlocks))
+		w.fail(fmt.Errorf("%w: metadata boxes exceed %d bytes", errLimit, maxTotalBlocks))
 		return nil, false
 	}
 	p, err := readBlock(w.r, off, n, w.size)
@@ -231,14 +231,14 @@ func (w *bmffWalker) where(path string) string { return string(w.res.Format) + "
 // walk reads the boxes between start and end.
 func (w *bmffWalker) walk(start, end int64, depth int, path string) {
 	if depth > maxDepth {
-		w.fail(fmt.Errorf("%w: boxes nested deeper than %d", ErrLimit, maxDepth))
+		w.fail(fmt.Errorf("%w: boxes nested deeper than %d", errLimit, maxDepth))
 		return
 	}
 	w.boxes(start, end, w.fail, func(b bmffBox) {
 		if b.typ == "mdat" || b.typ == "moof" || b.typ == "free" || b.typ == "skip" {
 			w.res.Warn("box %q at offset %d runs past the end of the file", b.typ, b.off)
 		} else {
-			w.note(fmt.Errorf("%w: box %q at offset %d runs past the end of its container", ErrTruncated, bmffKey(b.typ), b.off))
+			w.note(fmt.Errorf("%w: box %q at offset %d runs past the end of its container", errTruncated, bmffKey(b.typ), b.off))
 		}
 	}, func(b bmffBox) bool {
 		w.box(b, depth, path)
@@ -333,7 +333,7 @@ func (w *bmffWalker) uuidBox(b bmffBox, path string) {
 // udta reads a user data box: meta, QuickTime text atoms (©xxx) and XMP_.
 func (w *bmffWalker) udta(b bmffBox, depth int, path string) {
 	if depth > maxDepth {
-		w.fail(fmt.Errorf("%w: boxes nested deeper than %d", ErrLimit, maxDepth))
+		w.fail(fmt.Errorf("%w: boxes nested deeper than %d", errLimit, maxDepth))
 		return
 	}
 	for _, c := range w.children(b.start, b.end, bmffMaxChild) {
@@ -422,7 +422,7 @@ func bmffUTF16(p []byte) []byte {
 // iinf and iloc. ISO meta is a full box; QuickTime meta is not.
 func (w *bmffWalker) meta(b bmffBox, depth int, path string) {
 	if depth > maxDepth {
-		w.fail(fmt.Errorf("%w: boxes nested deeper than %d", ErrLimit, maxDepth))
+		w.fail(fmt.Errorf("%w: boxes nested deeper than %d", errLimit, maxDepth))
 		return
 	}
 	start := b.start
@@ -663,7 +663,7 @@ func (w *bmffWalker) items(iinf bmffBox, iloc, idat *bmffBox, path string) {
 				break
 			}
 			if int64(len(data))+int64(n) > maxBlockSize {
-				w.note(fmt.Errorf("%w: %s item %d is larger than %d bytes", ErrLimit, it.typ, it.id, maxBlockSize))
+				w.note(fmt.Errorf("%w: %s item %d is larger than %d bytes", errLimit, it.typ, it.id, maxBlockSize))
 				ok = false
 				break
 			}
@@ -876,7 +876,7 @@ func (w *bmffWalker) iloc(b bmffBox, byID map[uint32]*bmffItem) {
 			}
 			if it != nil {
 				if len(it.extents) >= bmffMaxExtents {
-					w.note(fmt.Errorf("%w: item %d has more than %d extents", ErrLimit, id, bmffMaxExtents))
+					w.note(fmt.Errorf("%w: item %d has more than %d extents", errLimit, id, bmffMaxExtents))
 					it.located = false
 					continue
 				}

@@ -203,12 +203,12 @@ func TestISOBMFFMalformed(t *testing.T) {
 		res, _ := readISOBMFF(bytes.NewReader(heif[:i]), int64(i))
 		crCheckSizes(t, res)
 	}
-	// Deep nesting of moov boxes ends with ErrLimit.
+	// Deep nesting of moov boxes ends with errLimit.
 	deep := bmffBoxBytes("free")
 	for i := 0; i < 100; i++ {
 		deep = bmffBoxBytes("moov", deep)
 	}
-	if _, err := readISOBMFF(bytes.NewReader(deep), int64(len(deep))); !errors.Is(err, ErrLimit) {
+	if _, err := readISOBMFF(bytes.NewReader(deep), int64(len(deep))); !errors.Is(err, errLimit) {
 		t.Errorf("deep nesting: err = %v", err)
 	}
 	// A box smaller than its header.

@@ -44,10 +44,10 @@ type jpegExtChunk struct {
 // readJPEG reads the metadata segments of a JPEG file: it walks the markers
 // from SOI up to the first SOS and never reads entropy-coded scan data.
 func readJPEG(r io.ReaderAt, size int64) (*Result, error) {
-	res := &Result{Format: FormatJPEG}
+	res := &Result{Format: formatJPEG}
 	var hdr [4]byte
 	if size < 4 {
-		return res, fmt.Errorf("%w: file of %d bytes is too short for JPEG", ErrTruncated, size)
+		return res, fmt.Errorf("%w: file of %d bytes is too short for JPEG", errTruncated, size)
 	}
 	if err := readAt(r, hdr[:2], 0); err != nil {
 		return res, err
@@ -69,7 +69,7 @@ func readJPEG(r io.ReaderAt, size int64) (*Result, error) {
 	keep := func(n int) error {
 		total += int64(n)
 		if total > maxTotalBlocks {
-			return fmt.Errorf("%w: metadata segments exceed %d bytes", ErrLimit, maxTotalBlocks)
+			return fmt.Errorf("%w: metadata segments exceed %d bytes", errLimit, maxTotalBlocks)
 		}
 		return nil
 	}
@@ -233,7 +233,7 @@ func jpegAssembleJUMBF(res *Result, en uint16, segs []jpegJUMBFSeg) (Block, erro
 			continue
 		}
 		if len(data)+len(s.data)-h > maxBlockSize {
-			return Block{}, fmt.Errorf("%w: JUMBF box larger than %d bytes", ErrLimit, maxBlockSize)
+			return Block{}, fmt.Errorf("%w: JUMBF box larger than %d bytes", errLimit, maxBlockSize)
 		}
 		data = append(data, s.data[h:]...)
 		fileSize += s.size
@@ -262,7 +262,7 @@ func jpegAssembleJUMBF(res *Result, en uint16, segs []jpegJUMBFSeg) (Block, erro
 func jpegAssembleExtXMP(res *Result, guid string, chunks []jpegExtChunk) (Block, error) {
 	full := chunks[0].full
 	if int64(full) > maxBlockSize {
-		return Block{}, fmt.Errorf("%w: Extended XMP of %d bytes is larger than %d", ErrLimit, full, maxBlockSize)
+		return Block{}, fmt.Errorf("%w: Extended XMP of %d bytes is larger than %d", errLimit, full, maxBlockSize)
 	}
 	buf := make([]byte, full)
 	var covered int64

@@ -240,8 +240,8 @@ func TestJPEGMalformed(t *testing.T) {
 	}
 	// A segment length running past the end of the file.
 	bad := append([]byte{0xFF, seg.SOI, 0xFF, seg.APP1, 0xFF, 0xFF}, "Exif"...)
-	if _, err := readJPEG(bytes.NewReader(bad), int64(len(bad))); !errors.Is(err, ErrTruncated) {
-		t.Errorf("err = %v, want ErrTruncated", err)
+	if _, err := readJPEG(bytes.NewReader(bad), int64(len(bad))); !errors.Is(err, errTruncated) {
+		t.Errorf("err = %v, want errTruncated", err)
 	}
 	if _, err := readJPEG(bytes.NewReader([]byte("not a jpeg")), 10); !errors.Is(err, ErrMalformed) {
 		t.Errorf("err = %v, want ErrMalformed", err)

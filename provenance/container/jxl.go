@@ -20,7 +20,7 @@ func matchJXL(head []byte) bool {
 // Exif and xml (XMP). Brotli-compressed brob boxes are reported in a warning
 // and not decoded. A bare codestream has no metadata boxes.
 func readJXL(r io.ReaderAt, size int64) (*Result, error) {
-	res := &Result{Format: FormatJXL}
+	res := &Result{Format: formatJXL}
 	head := make([]byte, min(size, int64(len(jxlSignature))))
 	if err := readAt(r, head, 0); err != nil {
 		return res, err
@@ -33,7 +33,7 @@ func readJXL(r io.ReaderAt, size int64) (*Result, error) {
 	}
 	w := &bmffWalker{r: r, size: size, res: res}
 	w.boxes(int64(len(jxlSignature)), size, w.fail, func(b bmffBox) {
-		w.note(fmt.Errorf("%w: JXL box %q at offset %d runs past the end of the file", ErrTruncated, riffFourCC([]byte(b.typ)), b.off))
+		w.note(fmt.Errorf("%w: JXL box %q at offset %d runs past the end of the file", errTruncated, riffFourCC([]byte(b.typ)), b.off))
 	}, func(b bmffBox) bool {
 		switch b.typ {
 		case "jumb":

@@ -32,13 +32,13 @@ type oggStream struct {
 // first pages only, reassembles each logical stream's second packet and
 // returns its fields as text blocks. Audio and video pages are not read.
 func readOgg(r io.ReaderAt, size int64) (*Result, error) {
-	res := &Result{Format: FormatOgg}
+	res := &Result{Format: formatOgg}
 	streams := map[uint32]*oggStream{}
 	var order []uint32
 	off := int64(0)
 	for steps := 0; off < size; steps++ {
 		if steps >= maxSteps {
-			return res, fmt.Errorf("%w: more than %d Ogg pages", ErrLimit, maxSteps)
+			return res, fmt.Errorf("%w: more than %d Ogg pages", errLimit, maxSteps)
 		}
 		open := false
 		for _, s := range streams {
@@ -119,7 +119,7 @@ func oggSegments(s *oggStream, data, lacing []byte, dataOff int64, res *Result) 
 			s.curOff = dataOff + int64(p)
 		}
 		if len(s.cur)+int(l) > maxBlockSize {
-			return fmt.Errorf("%w: Ogg header packet larger than %d bytes", ErrLimit, maxBlockSize)
+			return fmt.Errorf("%w: Ogg header packet larger than %d bytes", errLimit, maxBlockSize)
 		}
 		s.cur = append(s.cur, data[p:p+int(l)]...)
 		p += int(l)

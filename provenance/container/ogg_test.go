@@ -136,7 +136,7 @@ func TestOggHostile(t *testing.T) {
 		data []byte
 		want error
 	}{
-		"truncated page": {good[:40], ErrTruncated},
+		"truncated page": {good[:40], errTruncated},
 		"not a page":     {append(append([]byte(nil), good[:60]...), []byte("junkjunkjunkjunkjunkjunkjunkjunk")...), nil},
 		"bad version":    {[]byte("OggS\x01" + string(make([]byte, 30))), ErrMalformed},
 		"endless packet": {endless, nil},

@@ -31,7 +31,7 @@ func matchPNG(head []byte) bool { return bytes.HasPrefix(head, pngSignature) }
 // It seeks past IDAT and every other chunk it does not need, and does not
 // check CRCs.
 func readPNG(r io.ReaderAt, size int64) (*Result, error) {
-	res := &Result{Format: FormatPNG}
+	res := &Result{Format: formatPNG}
 	sig := make([]byte, len(pngSignature))
 	if err := readAt(r, sig, 0); err != nil {
 		return res, err
@@ -47,7 +47,7 @@ func readPNG(r io.ReaderAt, size int64) (*Result, error) {
 	pos := int64(len(pngSignature))
 	for steps := 0; ; steps++ {
 		if steps >= maxSteps {
-			return res, errors.Join(retErr, fmt.Errorf("%w: more than %d PNG chunks", ErrLimit, maxSteps))
+			return res, errors.Join(retErr, fmt.Errorf("%w: more than %d PNG chunks", errLimit, maxSteps))
 		}
 		if pos == size {
 			res.Warn("PNG ends without an IEND chunk")
@@ -63,7 +63,7 @@ func readPNG(r io.ReaderAt, size int64) (*Result, error) {
 		}
 		dataOff := pos + 8
 		if dataOff+n > size {
-			return res, errors.Join(retErr, fmt.Errorf("%w: PNG chunk %q at offset %d runs past the end of the file", ErrTruncated, typ, pos))
+			return res, errors.Join(retErr, fmt.Errorf("%w: PNG chunk %q at offset %d runs past the end of the file", errTruncated, typ, pos))
 		}
 		pos = dataOff + n + 4 // data and CRC
 		if typ == "IEND" {
@@ -75,7 +75,7 @@ func readPNG(r io.ReaderAt, size int64) (*Result, error) {
 			continue // IDAT and every other chunk: seek past
 		}
 		if total += n; total > maxTotalBlocks {
-			return res, errors.Join(retErr, fmt.Errorf("%w: metadata chunks exceed %d bytes", ErrLimit, maxTotalBlocks))
+			return res, errors.Join(retErr, fmt.Errorf("%w: metadata chunks exceed %d bytes", errLimit, maxTotalBlocks))
 		}
 		p, err := readBlock(r, dataOff, n, size)
 		if err != nil {

@@ -102,8 +102,8 @@ func TestPNGBounds(t *testing.T) {
 	bomb := crZlib(make([]byte, 40<<20))
 	data := buildPNG(pngChunk("zTXt", append([]byte("bomb\x00\x00"), bomb...)), pngChunk("tEXt", []byte("k\x00v")))
 	res, err := readPNG(bytes.NewReader(data), int64(len(data)))
-	if !errors.Is(err, ErrLimit) {
-		t.Fatalf("err = %v, want ErrLimit", err)
+	if !errors.Is(err, errLimit) {
+		t.Fatalf("err = %v, want errLimit", err)
 	}
 	crCheckSizes(t, res)
 	if len(res.Blocks) != 1 || res.Blocks[0].Key != "k" {
@@ -111,8 +111,8 @@ func TestPNGBounds(t *testing.T) {
 	}
 	// A chunk length past the end.
 	bad := append(append([]byte(nil), pngSignature...), 0x7f, 0, 0, 0, 't', 'E', 'X', 't')
-	if _, err := readPNG(bytes.NewReader(bad), int64(len(bad))); !errors.Is(err, ErrTruncated) {
-		t.Errorf("err = %v, want ErrTruncated", err)
+	if _, err := readPNG(bytes.NewReader(bad), int64(len(bad))); !errors.Is(err, errTruncated) {
+		t.Errorf("err = %v, want errTruncated", err)
 	}
 	good := buildPNG(pngChunk("tEXt", []byte("k\x00v")))
 	for i := 0; i < len(good); i++ {

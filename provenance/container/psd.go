@@ -28,7 +28,7 @@ func matchPSD(head []byte) bool {
 // whole section, when small enough, one KindPhotoshop block. Layer and image
 // data are never read.
 func readPSD(r io.ReaderAt, size int64) (*Result, error) {
-	res := &Result{Format: FormatPSD}
+	res := &Result{Format: formatPSD}
 	var hdr [26]byte
 	if err := readAt(r, hdr[:], 0); err != nil {
 		return res, fmt.Errorf("PSD header: %w", err)
@@ -53,7 +53,7 @@ func readPSD(r io.ReaderAt, size int64) (*Result, error) {
 	end := start + secLen
 	var err error
 	if end > size {
-		err = fmt.Errorf("%w: %s image resources section (%d bytes at %d) runs past the end of the file", ErrTruncated, kind, secLen, start)
+		err = fmt.Errorf("%w: %s image resources section (%d bytes at %d) runs past the end of the file", errTruncated, kind, secLen, start)
 		end = size
 	}
 	if secLen <= psdMaxWhole && end-start == secLen {
@@ -76,10 +76,10 @@ func psdResources(r io.ReaderAt, start, end int64, kind string, res *Result) err
 	var h [4 + 2 + 1]byte
 	for off, steps := start, 0; off < end; steps++ {
 		if steps >= maxSteps {
-			return fmt.Errorf("%w: more than %d %s image resources", ErrLimit, maxSteps, kind)
+			return fmt.Errorf("%w: more than %d %s image resources", errLimit, maxSteps, kind)
 		}
 		if end-off < int64(len(h)) {
-			return fmt.Errorf("%w: %s image resource header at %d", ErrTruncated, kind, off)
+			return fmt.Errorf("%w: %s image resource header at %d", errTruncated, kind, off)
 		}
 		if err := readAt(r, h[:], off); err != nil {
 			return err
@@ -92,7 +92,7 @@ func psdResources(r io.ReaderAt, start, end int64, kind string, res *Result) err
 		nameLen += nameLen & 1
 		lenAt := off + 6 + nameLen
 		if end-lenAt < 4 {
-			return fmt.Errorf("%w: %s image resource %d at %d", ErrTruncated, kind, id, off)
+			return fmt.Errorf("%w: %s image resource %d at %d", errTruncated, kind, id, off)
 		}
 		var l [4]byte
 		if err := readAt(r, l[:], lenAt); err != nil {
@@ -101,7 +101,7 @@ func psdResources(r io.ReaderAt, start, end int64, kind string, res *Result) err
 		dataAt := lenAt + 4
 		n := int64(binary.BigEndian.Uint32(l[:]))
 		if n > end-dataAt {
-			return fmt.Errorf("%w: %s image resource %d (%d bytes at %d) runs past its section", ErrTruncated, kind, id, n, dataAt)
+			return fmt.Errorf("%w: %s image resource %d (%d bytes at %d) runs past its section", errTruncated, kind, id, n, dataAt)
 		}
 		var k Kind
 		switch id {

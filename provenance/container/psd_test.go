@@ -143,7 +143,7 @@ func TestPSDHostile(t *testing.T) {
 	for name, mod := range cases {
 		data := mod(append([]byte(nil), good...))
 		res, err := mediaQuick(t, readPSD, data, time.Second)
-		if err == nil || !(errors.Is(err, ErrTruncated) || errors.Is(err, ErrMalformed)) {
+		if err == nil || !(errors.Is(err, errTruncated) || errors.Is(err, ErrMalformed)) {
 			t.Errorf("%s: err = %v", name, err)
 		}
 		if res == nil {

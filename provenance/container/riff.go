@@ -44,7 +44,7 @@ type riffWalker struct {
 // LIST movi and idx1. Media chunks (data, movi, VP8, ANMF ...) are skipped
 // by their sizes and never read.
 func readRIFF(r io.ReaderAt, size int64) (*Result, error) {
-	res := &Result{Format: FormatRIFF}
+	res := &Result{Format: formatRIFF}
 	var hdr [12]byte
 	if err := readAt(r, hdr[:], 0); err != nil {
 		return res, err
@@ -56,11 +56,11 @@ func readRIFF(r io.ReaderAt, size int64) (*Result, error) {
 	w := &riffWalker{r: r, size: size, res: res, rf64: form != "RIFF"}
 	switch string(hdr[8:12]) {
 	case "WEBP":
-		res.Format, w.where = FormatWebP, "WebP"
+		res.Format, w.where = formatWebP, "WebP"
 	case "WAVE":
-		res.Format, w.where = FormatWAV, "WAV"
+		res.Format, w.where = formatWAV, "WAV"
 	case "AVI ", "AVIX":
-		res.Format, w.where = FormatAVI, "AVI"
+		res.Format, w.where = formatAVI, "AVI"
 	default:
 		w.where = "RIFF " + riffFourCC(hdr[8:12])
 	}
@@ -88,14 +88,14 @@ func (w *riffWalker) fail(err error) {
 // walk reads the chunks between start and end.
 func (w *riffWalker) walk(start, end int64, depth int) {
 	if depth > maxDepth {
-		w.fail(fmt.Errorf("%w: RIFF lists nested deeper than %d", ErrLimit, maxDepth))
+		w.fail(fmt.Errorf("%w: RIFF lists nested deeper than %d", errLimit, maxDepth))
 		return
 	}
 	var hdr [12]byte
 	pos := start
 	for pos+8 <= end && !w.halted {
 		if w.steps++; w.steps > maxSteps {
-			w.fail(fmt.Errorf("%w: more than %d RIFF chunks", ErrLimit, maxSteps))
+			w.fail(fmt.Errorf("%w: more than %d RIFF chunks", errLimit, maxSteps))
 			return
 		}
 		if err := readAt(w.r, hdr[:8], pos); err != nil {
@@ -120,7 +120,7 @@ func (w *riffWalker) walk(start, end int64, depth int) {
 				if end == w.size {
 					past = "the file"
 				}
-				w.fail(fmt.Errorf("%w: RIFF chunk %q at offset %d runs past the end of %s", ErrTruncated, riffFourCC(hdr[:4]), pos, past))
+				w.fail(fmt.Errorf("%w: RIFF chunk %q at offset %d runs past the end of %s", errTruncated, riffFourCC(hdr[:4]), pos, past))
 				return
 			}
 			if id != "data" && id != "LIST" {
@@ -170,7 +170,7 @@ func riffMediaChunk(id string) bool {
 // read reads a chunk payload, enforcing the per-file total.
 func (w *riffWalker) read(off, n int64) ([]byte, bool) {
 	if w.total += n; w.total > maxTotalBlocks {
-		w.fail(fmt.Errorf("%w: metadata chunks exceed %d bytes", ErrLimit, maxTotalBlocks))
+		w.fail(fmt.Errorf("%w: metadata chunks exceed %d bytes", errLimit, maxTotalBlocks))
 		return nil, false
 	}
 	p, err := readBlock(w.r, off, n, w.size)
@@ -240,13 +240,13 @@ func (w *riffWalker) bext(p []byte, off int64) {
 // info reads the text sub-chunks of a LIST INFO.
 func (w *riffWalker) info(start, end int64, depth int) {
 	if depth > maxDepth {
-		w.fail(fmt.Errorf("%w: RIFF lists nested deeper than %d", ErrLimit, maxDepth))
+		w.fail(fmt.Errorf("%w: RIFF lists nested deeper than %d", errLimit, maxDepth))
 		return
 	}
 	var hdr [8]byte
 	for pos := start; pos+8 <= end && !w.halted; {
 		if w.steps++; w.steps > maxSteps {
-			w.fail(fmt.Errorf("%w: more than %d RIFF chunks", ErrLimit, maxSteps))
+			w.fail(fmt.Errorf("%w: more than %d RIFF chunks", errLimit, maxSteps))
 			return
 		}
 		if err := readAt(w.r, hdr[:], pos); err != nil {
@@ -327,7 +327,7 @@ func (w *riffWalker) id3(off, n int64) {
 	}
 	for _, b := range sub.Blocks {
 		if w.total += int64(len(b.Data)); w.total > maxTotalBlocks {
-			w.fail(fmt.Errorf("%w: metadata chunks exceed %d bytes", ErrLimit, maxTotalBlocks))
+			w.fail(fmt.Errorf("%w: metadata chunks exceed %d bytes", errLimit, maxTotalBlocks))
 			return
 		}
 		b.Offset += off

@@ -159,8 +159,8 @@ func TestRIFFNestingBomb(t *testing.T) {
 	data := buildRIFF("WAVE", inner)
 	start := time.Now()
 	res, err := readRIFF(bytes.NewReader(data), int64(len(data)))
-	if !errors.Is(err, ErrLimit) {
-		t.Errorf("err = %v, want ErrLimit", err)
+	if !errors.Is(err, errLimit) {
+		t.Errorf("err = %v, want errLimit", err)
 	}
 	if time.Since(start) > time.Second {
 		t.Errorf("took %v", time.Since(start))

@@ -78,7 +78,7 @@ func matchXMPSidecar(head []byte) bool {
 // block of the whole file. The scanner ties the sidecar to the media file
 // of the same stem.
 func readXMPSidecar(r io.ReaderAt, size int64) (*Result, error) {
-	res := &Result{Format: FormatXMPSidecar}
+	res := &Result{Format: formatXMPSidecar}
 	return res, readWhole(r, size, res, KindXMP, "XMP sidecar")
 }
 
@@ -98,7 +98,7 @@ func readC2PASidecar(r io.ReaderAt, size int64) (*Result, error) {
 // readWhole adds the whole file as one block, within maxBlockSize.
 func readWhole(r io.ReaderAt, size int64, res *Result, kind Kind, where string) error {
 	if size > maxBlockSize {
-		return fmt.Errorf("%w: %s of %d bytes is larger than %d", ErrLimit, where, size, maxBlockSize)
+		return fmt.Errorf("%w: %s of %d bytes is larger than %d", errLimit, where, size, maxBlockSize)
 	}
 	data, err := readBlock(r, 0, size, size)
 	if err != nil {

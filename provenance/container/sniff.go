@@ -17,34 +17,37 @@ type Format = reader.Format
 // The formats the readers report. A reader reports its family's first
 // format unless the bytes say which of the family's formats the file is.
 const (
-	FormatJPEG        Format = "JPEG"
-	FormatPNG         Format = "PNG"
-	FormatGIF         Format = "GIF"
-	FormatTIFF        Format = "TIFF"
-	FormatDNG         Format = "DNG"
-	FormatPSD         Format = "PSD"
-	FormatJXL         Format = "JXL"
-	FormatSVG         Format = "SVG"
-	FormatRIFF        Format = "RIFF" // a RIFF form other than WebP, WAV and AVI
-	FormatWebP        Format = "WebP"
-	FormatWAV         Format = "WAV"
-	FormatAVI         Format = "AVI"
-	FormatMP4         Format = "MP4"
-	FormatMOV         Format = "MOV"
-	FormatM4V         Format = "M4V"
-	FormatM4A         Format = "M4A"
-	Format3GP         Format = "3GP"
-	FormatHEIF        Format = "HEIF"
-	FormatAVIF        Format = "AVIF"
-	FormatMP3         Format = "MP3"
-	FormatFLAC        Format = "FLAC"
-	FormatOgg         Format = "Ogg"
-	FormatPDF         Format = pdf.Format
-	FormatZIP         Format = "ZIP"
-	FormatFont        Format = "Font"
-	FormatXMPSidecar  Format = "XMP sidecar"
-	FormatC2PASidecar Format = "C2PA sidecar" // a .c2pa manifest store file: its hard binding covers another file, the asset it goes with
+	formatJPEG       Format = "JPEG"
+	formatPNG        Format = "PNG"
+	formatGIF        Format = "GIF"
+	formatTIFF       Format = "TIFF"
+	formatDNG        Format = "DNG"
+	formatPSD        Format = "PSD"
+	formatJXL        Format = "JXL"
+	formatSVG        Format = "SVG"
+	formatRIFF       Format = "RIFF" // a RIFF form other than WebP, WAV and AVI
+	formatWebP       Format = "WebP"
+	formatWAV        Format = "WAV"
+	formatAVI        Format = "AVI"
+	formatMP4        Format = "MP4"
+	formatMOV        Format = "MOV"
+	formatM4V        Format = "M4V"
+	formatM4A        Format = "M4A"
+	format3GP        Format = "3GP"
+	formatHEIF       Format = "HEIF"
+	formatAVIF       Format = "AVIF"
+	formatMP3        Format = "MP3"
+	formatFLAC       Format = "FLAC"
+	formatOgg        Format = "Ogg"
+	formatPDF        Format = pdf.Format
+	formatZIP        Format = "ZIP"
+	formatFont       Format = "Font"
+	formatXMPSidecar Format = "XMP sidecar"
 )
+
+// FormatC2PASidecar is the format of a .c2pa manifest store file: its hard
+// binding covers another file, the asset it goes with.
+const FormatC2PASidecar Format = "C2PA sidecar"
 
 // Media is the kind of content a format carries.
 type Media = reader.Media
@@ -52,11 +55,11 @@ type Media = reader.Media
 // The media kinds; a format of none of them (a font, a sidecar, an unknown
 // RIFF form) has the empty Media.
 const (
-	MediaImage    Media = "image"
-	MediaVideo    Media = "video"
-	MediaAudio    Media = "audio"
-	MediaDocument Media = "document"
-	MediaPackage  Media = "package"
+	mediaImage    Media = "image"
+	mediaVideo    Media = "video"
+	mediaAudio    Media = "audio"
+	mediaDocument Media = "document"
+	mediaPackage  Media = "package"
 )
 
 // family names the reader a format belongs to, as its errors are prefixed.
@@ -77,33 +80,33 @@ type formatRow struct {
 // order. A new container format is one new file in this package plus one
 // row here (and a row for each other format its reader may report).
 var formats = []formatRow{
-	{FormatFont, "Font", "", matchFont, readFont},
-	{FormatOgg, "Ogg", MediaAudio, matchOgg, readOgg},
-	{FormatFLAC, "FLAC", MediaAudio, matchFLAC, readFLAC},
-	{FormatMP3, "MP3", MediaAudio, matchMP3, readMP3},
-	{FormatGIF, "GIF", MediaImage, matchGIF, readGIF},
-	{FormatPSD, "PSD", MediaImage, matchPSD, readPSD},
-	{FormatTIFF, "TIFF", MediaImage, matchTIFF, readTIFF},
-	{FormatDNG, "TIFF", MediaImage, nil, readTIFF},
-	{FormatZIP, "ZIP", MediaPackage, matchZIP, readZIP},
-	{FormatSVG, "SVG", MediaImage, matchSVG, readSVG},
-	{FormatXMPSidecar, "XMP sidecar", "", matchXMPSidecar, readXMPSidecar},
+	{formatFont, "Font", "", matchFont, readFont},
+	{formatOgg, "Ogg", mediaAudio, matchOgg, readOgg},
+	{formatFLAC, "FLAC", mediaAudio, matchFLAC, readFLAC},
+	{formatMP3, "MP3", mediaAudio, matchMP3, readMP3},
+	{formatGIF, "GIF", mediaImage, matchGIF, readGIF},
+	{formatPSD, "PSD", mediaImage, matchPSD, readPSD},
+	{formatTIFF, "TIFF", mediaImage, matchTIFF, readTIFF},
+	{formatDNG, "TIFF", mediaImage, nil, readTIFF},
+	{formatZIP, "ZIP", mediaPackage, matchZIP, readZIP},
+	{formatSVG, "SVG", mediaImage, matchSVG, readSVG},
+	{formatXMPSidecar, "XMP sidecar", "", matchXMPSidecar, readXMPSidecar},
 	{FormatC2PASidecar, "C2PA sidecar", "", matchC2PASidecar, readC2PASidecar},
-	{FormatPDF, "PDF", MediaDocument, pdf.Match, pdf.Read},
-	{FormatJPEG, "JPEG", MediaImage, matchJPEG, readJPEG},
-	{FormatPNG, "PNG", MediaImage, matchPNG, readPNG},
-	{FormatRIFF, "RIFF", "", matchRIFF, readRIFF},
-	{FormatWebP, "RIFF", MediaImage, nil, readRIFF},
-	{FormatWAV, "RIFF", MediaAudio, nil, readRIFF},
-	{FormatAVI, "RIFF", MediaVideo, nil, readRIFF},
-	{FormatMP4, "ISOBMFF", MediaVideo, matchISOBMFF, readISOBMFF},
-	{FormatMOV, "ISOBMFF", MediaVideo, nil, readISOBMFF},
-	{FormatM4V, "ISOBMFF", MediaVideo, nil, readISOBMFF},
-	{Format3GP, "ISOBMFF", MediaVideo, nil, readISOBMFF},
-	{FormatM4A, "ISOBMFF", MediaAudio, nil, readISOBMFF},
-	{FormatHEIF, "ISOBMFF", MediaImage, nil, readISOBMFF},
-	{FormatAVIF, "ISOBMFF", MediaImage, nil, readISOBMFF},
-	{FormatJXL, "JXL", MediaImage, matchJXL, readJXL},
+	{formatPDF, "PDF", mediaDocument, pdf.Match, pdf.Read},
+	{formatJPEG, "JPEG", mediaImage, matchJPEG, readJPEG},
+	{formatPNG, "PNG", mediaImage, matchPNG, readPNG},
+	{formatRIFF, "RIFF", "", matchRIFF, readRIFF},
+	{formatWebP, "RIFF", mediaImage, nil, readRIFF},
+	{formatWAV, "RIFF", mediaAudio, nil, readRIFF},
+	{formatAVI, "RIFF", mediaVideo, nil, readRIFF},
+	{formatMP4, "ISOBMFF", mediaVideo, matchISOBMFF, readISOBMFF},
+	{formatMOV, "ISOBMFF", mediaVideo, nil, readISOBMFF},
+	{formatM4V, "ISOBMFF", mediaVideo, nil, readISOBMFF},
+	{format3GP, "ISOBMFF", mediaVideo, nil, readISOBMFF},
+	{formatM4A, "ISOBMFF", mediaAudio, nil, readISOBMFF},
+	{formatHEIF, "ISOBMFF", mediaImage, nil, readISOBMFF},
+	{formatAVIF, "ISOBMFF", mediaImage, nil, readISOBMFF},
+	{formatJXL, "JXL", mediaImage, matchJXL, readJXL},
 }
 
 // mediaOf returns the media kind of format f from its registry row ("" for

@@ -69,7 +69,7 @@ func isXMLSpace(c byte) bool { return c == ' ' || c == '\t' || c == '\r' || c ==
 // JSON in CDATA) as KindText with Key "metadata". At most svgReadMax bytes
 // are parsed; a malformed document returns what was found before the fault.
 func readSVG(r io.ReaderAt, size int64) (*Result, error) {
-	res := &Result{Format: FormatSVG}
+	res := &Result{Format: formatSVG}
 	limit := min(size, svgMaxRead)
 	d := xml.NewDecoder(io.NewSectionReader(r, 0, limit))
 	// a Latin-1 document is transcoded: offsets after its XML declaration
@@ -101,7 +101,7 @@ func readSVG(r io.ReaderAt, size int64) (*Result, error) {
 						res.Warn("stopped reading after %d of %d bytes", limit, size)
 						return res, nil
 					}
-					return res, fmt.Errorf("%w: document ends inside <%s>", ErrTruncated, stack[len(stack)-1].name.Local)
+					return res, fmt.Errorf("%w: document ends inside <%s>", errTruncated, stack[len(stack)-1].name.Local)
 				}
 				return res, nil
 			}
@@ -120,7 +120,7 @@ func readSVG(r io.ReaderAt, size int64) (*Result, error) {
 			}
 		case xml.StartElement:
 			if len(stack) >= svgMaxDepth {
-				return res, fmt.Errorf("%w: elements nested deeper than %d", ErrLimit, svgMaxDepth)
+				return res, fmt.Errorf("%w: elements nested deeper than %d", errLimit, svgMaxDepth)
 			}
 			f := frame{name: t.Name, start: before}
 			if xmpDepth < 0 {
@@ -139,7 +139,7 @@ func readSVG(r io.ReaderAt, size int64) (*Result, error) {
 		case xml.CharData:
 			if n := len(stack); n > 0 && stack[n-1].text != nil {
 				if stack[n-1].text.Len()+len(t) > svgTextCap {
-					return res, fmt.Errorf("%w: element text larger than %d bytes", ErrLimit, svgTextCap)
+					return res, fmt.Errorf("%w: element text larger than %d bytes", errLimit, svgTextCap)
 				}
 				stack[n-1].text.Write(t)
 			}

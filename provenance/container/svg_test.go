@@ -122,7 +122,7 @@ func TestSVGMalformed(t *testing.T) {
 	// the manifest is read before the document breaks
 	svg := `<svg xmlns="http://www.w3.org/2000/svg"><metadata><c2pa:manifest xmlns:c2pa="http://c2pa.org/manifest">c29tZSB0ZXN0IGRhdGE=</c2pa:manifest></meta`
 	res, err := readSVGString(t, svg)
-	if err == nil || !(errors.Is(err, ErrMalformed) || errors.Is(err, ErrTruncated)) {
+	if err == nil || !(errors.Is(err, ErrMalformed) || errors.Is(err, errTruncated)) {
 		t.Fatalf("want malformed error, got %v", err)
 	}
 	if len(res.Blocks) != 1 || res.Blocks[0].Kind != KindC2PA || string(res.Blocks[0].Data) != "some test data" || res.Blocks[0].Note == "" {
@@ -168,7 +168,7 @@ func TestSidecars(t *testing.T) {
 	if res.Format != "C2PA sidecar" || len(res.Blocks) != 1 || res.Blocks[0].Kind != KindC2PA || !bytes.Equal(res.Blocks[0].Data, j) {
 		t.Fatalf("c2pa sidecar: %+v", res)
 	}
-	if _, err := readC2PASidecar(bytes.NewReader(j), maxBlockSize+1); !errors.Is(err, ErrLimit) {
+	if _, err := readC2PASidecar(bytes.NewReader(j), maxBlockSize+1); !errors.Is(err, errLimit) {
 		t.Errorf("oversized sidecar: %v", err)
 	}
 }

@@ -83,10 +83,10 @@ type tiffWalker struct {
 // entries of IFD0 and its Exif and GPS IFDs, so that an EXIF interpreter can
 // read it even when the IFDs sit after gigabytes of strips or in a BigTIFF.
 func readTIFF(r io.ReaderAt, size int64) (*Result, error) {
-	res := &Result{Format: FormatTIFF}
+	res := &Result{Format: formatTIFF}
 	head := make([]byte, 16)
 	if size < 8 {
-		return res, fmt.Errorf("%w: TIFF header", ErrTruncated)
+		return res, fmt.Errorf("%w: TIFF header", errTruncated)
 	}
 	if err := readAt(r, head[:min(size, 16)], 0); err != nil {
 		return res, err
@@ -104,7 +104,7 @@ func readTIFF(r io.ReaderAt, size int64) (*Result, error) {
 	if t.bo.Uint16(head[2:]) == 43 {
 		t.big = true
 		if size < 16 {
-			return res, fmt.Errorf("%w: BigTIFF header", ErrTruncated)
+			return res, fmt.Errorf("%w: BigTIFF header", errTruncated)
 		}
 		if t.bo.Uint16(head[4:]) != 8 || t.bo.Uint16(head[6:]) != 0 {
 			return res, fmt.Errorf("%w: BigTIFF offset size is not 8", ErrMalformed)
@@ -115,7 +115,7 @@ func readTIFF(r io.ReaderAt, size int64) (*Result, error) {
 	}
 	t.chain(first, 0, "IFD", true, "IFD0")
 	if t.dng {
-		res.Format = FormatDNG
+		res.Format = formatDNG
 	}
 	if ifd0 := t.collect["IFD0"]; len(ifd0) > 0 {
 		data := tiffSynthesize(t.bo, ifd0, t.collect["ExifIFD"], t.collect["GPSIFD"])
@@ -167,7 +167,7 @@ func (t *tiffWalker) chain(off int64, depth int, name string, main bool, keep st
 // ifd reads one IFD at off and returns the offset of the next one (0 at the end).
 func (t *tiffWalker) ifd(off int64, depth int, label, keep string) (int64, error) {
 	if depth > maxDepth {
-		return 0, fmt.Errorf("%w: TIFF IFDs nested deeper than %d", ErrLimit, maxDepth)
+		return 0, fmt.Errorf("%w: TIFF IFDs nested deeper than %d", errLimit, maxDepth)
 	}
 	if off < 8 || off >= t.size {
 		return 0, fmt.Errorf("%w: TIFF %s offset %d outside the file", ErrMalformed, label, off)
@@ -179,7 +179,7 @@ func (t *tiffWalker) ifd(off int64, depth int, label, keep string) (int64, error
 	t.visited[off] = true
 	t.ifds++
 	if t.ifds > tiffMaxIFDs {
-		return 0, fmt.Errorf("%w: more than %d TIFF IFDs", ErrLimit, tiffMaxIFDs)
+		return 0, fmt.Errorf("%w: more than %d TIFF IFDs", errLimit, tiffMaxIFDs)
 	}
 	countLen, entryLen, valLen := int64(2), int64(12), int64(4)
 	if t.big {
@@ -207,7 +207,7 @@ func (t *tiffWalker) ifd(off int64, depth int, label, keep string) (int64, error
 	}
 	t.steps += int(count)
 	if t.steps > maxSteps {
-		return 0, fmt.Errorf("%w: more than %d TIFF entries", ErrLimit, maxSteps)
+		return 0, fmt.Errorf("%w: more than %d TIFF entries", errLimit, maxSteps)
 	}
 	table := make([]byte, int64(count)*entryLen+valLen)
 	n, _ := t.r.ReadAt(table, tableOff)
@@ -222,7 +222,7 @@ func (t *tiffWalker) ifd(off int64, depth int, label, keep string) (int64, error
 		t.entry(table[i*entryLen:(i+1)*entryLen], tableOff+i*entryLen, valLen, depth, label, keep)
 	}
 	if truncated {
-		return 0, fmt.Errorf("%w: TIFF %s entry table runs past the end of the file", ErrTruncated, label)
+		return 0, fmt.Errorf("%w: TIFF %s entry table runs past the end of the file", errTruncated, label)
 	}
 	if int64(len(table)) < int64(count)*entryLen+valLen {
 		return 0, nil // no room for the next-IFD offset: the end of the chain
@@ -332,7 +332,7 @@ func (t *tiffWalker) subIFDs(tag, typ uint16, count uint64, valOff int64, field 
 		}
 		t.follows++
 		if t.follows > tiffMaxFollows {
-			t.fail(fmt.Errorf("%w: more than %d TIFF IFD offsets followed", ErrLimit, tiffMaxFollows))
+			t.fail(fmt.Errorf("%w: more than %d TIFF IFD offsets followed", errLimit, tiffMaxFollows))
 			return
 		}
 		sub := name

@@ -295,8 +295,8 @@ func TestTIFFHostile(t *testing.T) {
 	}
 	deep.setFirst(next)
 	_, err = mediaQuick(t, readTIFF, deep.buf, time.Second)
-	if !errors.Is(err, ErrLimit) {
-		t.Errorf("deep nesting: err = %v, want ErrLimit", err)
+	if !errors.Is(err, errLimit) {
+		t.Errorf("deep nesting: err = %v, want errLimit", err)
 	}
 
 	// huge counts and lengths past the end of the file
@@ -309,7 +309,7 @@ func TestTIFFHostile(t *testing.T) {
 	}, 0)
 	huge.setFirst(at)
 	res, err = mediaQuick(t, readTIFF, huge.buf, time.Second)
-	if !errors.Is(err, ErrTruncated) || len(res.Blocks) != 1 { // the EXIF block is still synthesized
+	if !errors.Is(err, errTruncated) || len(res.Blocks) != 1 { // the EXIF block is still synthesized
 		t.Errorf("huge: err = %v, blocks %+v", err, res.Blocks)
 	}
 
@@ -318,7 +318,7 @@ func TestTIFFHostile(t *testing.T) {
 	at = short.ifd([]tiffEntryT{{tag: 305, typ: 2, val: tiffASCII("x")}}, 0)
 	short.setFirst(at)
 	short.bo.PutUint16(short.buf[at:], 0xFFFF)
-	if _, err = mediaQuick(t, readTIFF, short.buf, time.Second); !errors.Is(err, ErrTruncated) {
+	if _, err = mediaQuick(t, readTIFF, short.buf, time.Second); !errors.Is(err, errTruncated) {
 		t.Errorf("short table: err = %v", err)
 	}
 
@@ -338,8 +338,8 @@ func TestTIFFHostile(t *testing.T) {
 	for i := 0; i < 64; i++ {
 		fan.bo.PutUint32(fan.buf[8+4*i:], uint32(prev))
 	}
-	if _, err = mediaQuick(t, readTIFF, fan.buf, time.Second); !errors.Is(err, ErrLimit) {
-		t.Errorf("fan-out: err = %v, want ErrLimit", err)
+	if _, err = mediaQuick(t, readTIFF, fan.buf, time.Second); !errors.Is(err, errLimit) {
+		t.Errorf("fan-out: err = %v, want errLimit", err)
 	}
 
 	// truncated headers and an out-of-range first offset

@@ -53,16 +53,16 @@ func matchZIP(head []byte) bool {
 // and the scanner enforces the nesting depth (maxDepth) when it reads members
 // of members.
 func readZIP(r io.ReaderAt, size int64) (*Result, error) {
-	res := &Result{Format: FormatZIP}
+	res := &Result{Format: formatZIP}
 	eocdOff, entries, dirSize, err := zipEnd(r, size)
 	if err != nil {
 		return res, err
 	}
 	if entries > zipMaxEntries {
-		return res, fmt.Errorf("%w: archive declares %d entries (limit %d)", ErrLimit, entries, zipMaxEntries)
+		return res, fmt.Errorf("%w: archive declares %d entries (limit %d)", errLimit, entries, zipMaxEntries)
 	}
 	if dirSize > zipMaxDirectory {
-		return res, fmt.Errorf("%w: central directory of %d bytes (limit %d)", ErrLimit, dirSize, zipMaxDirectory)
+		return res, fmt.Errorf("%w: central directory of %d bytes (limit %d)", errLimit, dirSize, zipMaxDirectory)
 	}
 	zr, err := zip.NewReader(r, size)
 	if err != nil && !errors.Is(err, zip.ErrInsecurePath) {
@@ -77,7 +77,7 @@ func readZIP(r io.ReaderAt, size int64) (*Result, error) {
 		}
 	}
 	if len(zr.File) > zipMaxEntries {
-		return res, fmt.Errorf("%w: archive has %d entries (limit %d)", ErrLimit, len(zr.File), zipMaxEntries)
+		return res, fmt.Errorf("%w: archive has %d entries (limit %d)", errLimit, len(zr.File), zipMaxEntries)
 	}
 	budget := &atomic.Int64{}
 	budget.Store(zipTotalInflate)
@@ -122,7 +122,7 @@ func zipMember(r io.ReaderAt, size int64, f *zip.File, name string, budget *atom
 				return nil, fmt.Errorf("%w: zip entry %q: %v", ErrMalformed, name, err)
 			}
 			if off < 0 || off > size || int64(csize) > size-off {
-				return nil, fmt.Errorf("%w: zip entry %q runs past the end of the archive", ErrTruncated, name)
+				return nil, fmt.Errorf("%w: zip entry %q runs past the end of the archive", errTruncated, name)
 			}
 			return io.NewSectionReader(r, off, int64(csize)), nil
 		}}, ""
@@ -135,7 +135,7 @@ func zipMember(r io.ReaderAt, size int64, f *zip.File, name string, budget *atom
 		}
 		return Member{Name: name, Size: int64(usize), Open: func() (io.ReaderAt, error) {
 			if budget.Add(-int64(usize)) < 0 {
-				return nil, fmt.Errorf("%w: zip entry %q: the archive's entries inflate to more than %d bytes in all", ErrLimit, name, zipTotalInflate)
+				return nil, fmt.Errorf("%w: zip entry %q: the archive's entries inflate to more than %d bytes in all", errLimit, name, zipTotalInflate)
 			}
 			rc, err := f.Open()
 			if err != nil {
@@ -164,7 +164,7 @@ func zipMember(r io.ReaderAt, size int64, f *zip.File, name string, budget *atom
 func zipEnd(r io.ReaderAt, size int64) (off int64, entries, dirSize uint64, err error) {
 	const recLen = 22
 	if size < recLen {
-		return 0, 0, 0, fmt.Errorf("%w: %d bytes is too short for a zip archive", ErrTruncated, size)
+		return 0, 0, 0, fmt.Errorf("%w: %d bytes is too short for a zip archive", errTruncated, size)
 	}
 	// a short tail first: most archives have no long comment
 	var buf []byte

@@ -237,8 +237,8 @@ func TestZIPEntryLimit(t *testing.T) {
 	b.Write(end)
 	data := b.Bytes()
 	_, err := readZIP(bytes.NewReader(data), int64(len(data)))
-	if !errors.Is(err, ErrLimit) {
-		t.Fatalf("want ErrLimit, got %v", err)
+	if !errors.Is(err, errLimit) {
+		t.Fatalf("want errLimit, got %v", err)
 	}
 }
 
@@ -312,7 +312,7 @@ func TestZIPTotalInflateBudget(t *testing.T) {
 		switch {
 		case err == nil:
 			opened++
-		case errors.Is(err, ErrLimit):
+		case errors.Is(err, errLimit):
 			refused++
 		default:
 			t.Fatalf("member %d: %v", i, err)
