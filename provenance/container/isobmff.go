@@ -157,8 +157,9 @@ func (w *bmffWalker) header(sb seg.Box) (bmffBox, error) {
 
 // boxes calls f with each box between start and end, its end clamped to
 // end, until f returns false or the walk halts; each box is a step of the
-// walk. A box that runs past end is first given to past; a header that
-// cannot be read (or is malformed) goes to bad and ends the loop.
+// walk. A box that runs past end is first given to past (only its type and
+// offset are set); a header that cannot be read (or is malformed, such as a
+// uuid box without room for its 16-byte type) goes to bad and ends the loop.
 func (w *bmffWalker) boxes(start, end int64, bad func(error), past func(b bmffBox), f func(b bmffBox) bool) {
 	it := seg.NewBoxes(w.r, start, end)
 	for !w.halted && it.Next() {
@@ -166,14 +167,15 @@ func (w *bmffWalker) boxes(start, end int64, bad func(error), past func(b bmffBo
 			w.fail(fmt.Errorf("%w: more than %d boxes", errLimit, maxSteps))
 			return
 		}
-		b, err := w.header(it.Box())
+		sb := it.Box()
+		if sb.End > end {
+			past(bmffBox{typ: sb.Type, off: sb.Off})
+			sb.End = end // before the uuid is read: it must fit in what is left
+		}
+		b, err := w.header(sb)
 		if err != nil {
 			bad(err)
 			return
-		}
-		if b.end > end {
-			past(b)
-			b.end = end
 		}
 		if !f(b) {
 			return
