@@ -16,10 +16,10 @@ const maxBoxSize = 1 << 62
 // big-endian size, a 4-byte type, a 64-bit size when the 32-bit one is 1,
 // and a size of 0 for "up to the end of the container".
 type Box struct {
-	Type  string
-	Off   int64 // offset of the header
-	Start int64 // offset of the payload, after the header
-	End   int64 // Off plus the size the box declares: it may lie past its container
+	Type  string // the 4-byte box type, e.g. "moov", "jumb", "Exif"
+	Off   int64  // offset of the header
+	Start int64  // offset of the payload, after the header
+	End   int64  // Off plus the size the box declares: it may lie past its container
 }
 
 // BoxHeader decodes the box header at the start of h, for a box at off in a

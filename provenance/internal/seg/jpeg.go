@@ -13,7 +13,7 @@ const (
 	SOI   = 0xD8 // start of image
 	EOI   = 0xD9 // end of image
 	SOS   = 0xDA // start of scan: entropy-coded data follows the segment
-	TEM   = 0x01
+	TEM   = 0x01 // temporary private use in arithmetic coding: standalone
 	APP1  = 0xE1 // Exif, XMP, Extended XMP
 	APP11 = 0xEB // JUMBF (C2PA)
 	APP13 = 0xED // Photoshop image resources
@@ -50,7 +50,7 @@ func (s Segment) End() int64 {
 
 // JPEG iterates over the marker segments of a JPEG from the one after SOI:
 // it skips fill bytes, reads each length and moves past the segment,
-// never into it. It stops at the end of the file (Done reports where) and
+// never into it. It stops at the end of the file (Pos reports where) and
 // at the first malformed marker, with the error in Err; a caller that reads
 // past an SOS (the scan data between segments) moves on with SkipTo. Markers
 // and fill bytes together are at most MaxSteps, fill bytes before one
