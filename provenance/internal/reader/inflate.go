@@ -21,7 +21,7 @@ func InflateZlib(data []byte, limit int64) ([]byte, error) {
 		return nil, fmt.Errorf("%w: zlib header: %v", readerr.ErrMalformed, err)
 	}
 	defer zr.Close()
-	return ReadBounded(zr, limit)
+	return readBounded(zr, limit)
 }
 
 // Inflate decompresses data as a zlib stream, or as raw deflate when it has
@@ -39,9 +39,9 @@ func Inflate(data []byte, limit int64) (out []byte, over bool, err error) {
 	return readAtMost(rd, limit)
 }
 
-// ReadBounded reads r to its end, failing with readerr.ErrLimit past limit
+// readBounded reads r to its end, failing with readerr.ErrLimit past limit
 // bytes (clamped to MaxBlockSize).
-func ReadBounded(r io.Reader, limit int64) ([]byte, error) {
+func readBounded(r io.Reader, limit int64) ([]byte, error) {
 	out, over, err := readAtMost(r, limit)
 	if over {
 		return nil, fmt.Errorf("%w: decompressed data larger than %d bytes", readerr.ErrLimit, clampLimit(limit))

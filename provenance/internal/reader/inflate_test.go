@@ -36,7 +36,7 @@ func TestInflateBounded(t *testing.T) {
 	w, _ := flate.NewWriter(&raw, flate.BestCompression)
 	w.Write(text)
 	w.Close()
-	if got, err := ReadBounded(flate.NewReader(bytes.NewReader(raw.Bytes())), 0); err != nil || !bytes.Equal(got, text) { // 0: MaxBlockSize
+	if got, err := readBounded(flate.NewReader(bytes.NewReader(raw.Bytes())), 0); err != nil || !bytes.Equal(got, text) { // 0: MaxBlockSize
 		t.Errorf("raw: %d bytes, err %v", len(got), err)
 	}
 }
