@@ -58,6 +58,7 @@ type Boxes struct {
 	pos, end int64
 	box      Box
 	err      error
+	buf      [16]byte // read buffer, kept here so that a step allocates nothing
 }
 
 // NewBoxes returns an iterator over the boxes of r in [start, end).
@@ -71,7 +72,7 @@ func (it *Boxes) Next() bool {
 	if it.err != nil || it.pos+8 > it.end {
 		return false
 	}
-	b, err := ReadBox(it.r, it.pos, it.end)
+	b, err := readBox(it.r, it.pos, it.end, &it.buf)
 	if err != nil {
 		it.err = err
 		return false
@@ -93,6 +94,11 @@ func (it *Boxes) Err() error { return it.err }
 // the caller to clamp or refuse.
 func ReadBox(r io.ReaderAt, off, end int64) (Box, error) {
 	var h [16]byte
+	return readBox(r, off, end, &h)
+}
+
+// readBox is ReadBox reading through the buffer h.
+func readBox(r io.ReaderAt, off, end int64, h *[16]byte) (Box, error) {
 	if err := ReadAt(r, h[:8], off); err != nil {
 		return Box{}, err
 	}

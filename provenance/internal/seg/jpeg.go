@@ -62,6 +62,7 @@ type JPEG struct {
 	steps int
 	seg   Segment
 	err   error
+	buf   [2]byte // read buffer, kept here so that a step allocates nothing
 }
 
 // NewJPEG returns an iterator over the segments of the JPEG r of size bytes,
@@ -84,8 +85,8 @@ func (it *JPEG) Next() bool {
 	if it.pos >= it.size {
 		return false
 	}
-	var one [1]byte
-	if err := ReadAt(it.r, one[:], it.pos); err != nil {
+	one := it.buf[:1]
+	if err := ReadAt(it.r, one, it.pos); err != nil {
 		it.err = err
 		return false
 	}
@@ -107,7 +108,7 @@ func (it *JPEG) Next() bool {
 			}
 			it.steps++
 		}
-		if err := ReadAt(it.r, one[:], it.pos); err != nil {
+		if err := ReadAt(it.r, one, it.pos); err != nil {
 			it.err = err
 			return false
 		}
@@ -122,12 +123,11 @@ func (it *JPEG) Next() bool {
 		it.seg = s
 		return true
 	}
-	var h [2]byte
-	if err := ReadAt(it.r, h[:], it.pos); err != nil {
+	if err := ReadAt(it.r, it.buf[:], it.pos); err != nil {
 		it.err = err
 		return false
 	}
-	s.Len = int64(binary.BigEndian.Uint16(h[:]))
+	s.Len = int64(binary.BigEndian.Uint16(it.buf[:]))
 	if s.Len < 2 {
 		it.err = fmt.Errorf("%w: marker 0x%02X at offset %d has length %d", readerr.ErrMalformed, s.Marker, s.Off, s.Len)
 		return false
