@@ -34,7 +34,7 @@ func walkBMFF(r io.ReaderAt, start, end int64, prefix string, depth int, out *[]
 	if depth > seg.MaxDepth {
 		return fmt.Errorf("%w: BMFF nesting", readerr.ErrLimit)
 	}
-	it := seg.NewBoxes(r, start, end)
+	it := seg.NewBoxes(r, start, end, nil)
 	for it.Next() {
 		if len(*out) >= maxBMFFBoxes {
 			return fmt.Errorf("%w: BMFF boxes", readerr.ErrLimit)

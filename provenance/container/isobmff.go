@@ -87,6 +87,7 @@ type bmffWalker struct {
 	total  int64
 	errs   error
 	halted bool
+	hbuf   [16]byte // where the box iterators read headers
 }
 
 // readISOBMFF reads the metadata boxes of an ISO base media file (MP4, MOV,
@@ -161,7 +162,7 @@ func (w *bmffWalker) header(sb seg.Box) (bmffBox, error) {
 // offset are set); a header that cannot be read (or is malformed, such as a
 // uuid box without room for its 16-byte type) goes to bad and ends the loop.
 func (w *bmffWalker) boxes(start, end int64, bad func(error), past func(b bmffBox), f func(b bmffBox) bool) {
-	it := seg.NewBoxes(w.r, start, end)
+	it := seg.NewBoxes(w.r, start, end, &w.hbuf)
 	for !w.halted && it.Next() {
 		if w.steps++; w.steps > maxSteps {
 			w.fail(fmt.Errorf("%w: more than %d boxes", errLimit, maxSteps))

@@ -49,7 +49,7 @@ func BoxHeader(h []byte, off, end int64) (typ string, hdr int64, size uint64, ok
 // are left, at a header it cannot read, and at a size smaller than its
 // header or larger than any file.
 //
-//	for it := seg.NewBoxes(r, start, end); it.Next(); {
+//	for it := seg.NewBoxes(r, start, end, nil); it.Next(); {
 //		b := it.Box()
 //	}
 //	if err := it.Err(); err != nil { ... }
@@ -58,12 +58,17 @@ type Boxes struct {
 	pos, end int64
 	box      Box
 	err      error
-	buf      [16]byte // read buffer, kept here so that a step allocates nothing
+	buf      *[16]byte
 }
 
-// NewBoxes returns an iterator over the boxes of r in [start, end).
-func NewBoxes(r io.ReaderAt, start, end int64) *Boxes {
-	return &Boxes{r: r, pos: start, end: end}
+// NewBoxes returns an iterator over the boxes of r in [start, end). buf,
+// when not nil, is where headers are read: the iterators of a nested walk
+// may share one, as each header is decoded before the next is read.
+func NewBoxes(r io.ReaderAt, start, end int64, buf *[16]byte) Boxes {
+	if buf == nil {
+		buf = new([16]byte)
+	}
+	return Boxes{r: r, pos: start, end: end, buf: buf}
 }
 
 // Next reads the next box header. It returns false at the end of the range
@@ -72,7 +77,7 @@ func (it *Boxes) Next() bool {
 	if it.err != nil || it.pos+8 > it.end {
 		return false
 	}
-	b, err := readBox(it.r, it.pos, it.end, &it.buf)
+	b, err := readBox(it.r, it.pos, it.end, it.buf)
 	if err != nil {
 		it.err = err
 		return false

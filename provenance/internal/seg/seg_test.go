@@ -57,7 +57,7 @@ func TestBoxes(t *testing.T) {
 		0, 0, 0, 1, 'w', 'i', 'd', 'e', 0, 0, 0, 0, 0, 0, 0, 16,
 		0, 0, 0, 0, 'm', 'd', 'a', 't', 9,
 	}
-	it := NewBoxes(bytes.NewReader(b), 0, int64(len(b)))
+	it := NewBoxes(bytes.NewReader(b), 0, int64(len(b)), nil)
 	var got []Box
 	for it.Next() {
 		got = append(got, it.Box())
@@ -75,14 +75,14 @@ func TestBoxes(t *testing.T) {
 		"smaller than its header": {0, 0, 0, 4, 'a', 'b', 'c', 'd'},
 		"larger than any file":    {0, 0, 0, 1, 'a', 'b', 'c', 'd', 0x7F, 0, 0, 0, 0, 0, 0, 0},
 	} {
-		it := NewBoxes(bytes.NewReader(b), 0, int64(len(b)))
+		it := NewBoxes(bytes.NewReader(b), 0, int64(len(b)), nil)
 		if it.Next() || !errors.Is(it.Err(), readerr.ErrMalformed) {
 			t.Errorf("%s: err %v", name, it.Err())
 		}
 	}
 	// A box past its container is returned unclamped; the walk stops there.
 	b = []byte{0, 0, 0, 99, 'm', 'o', 'o', 'v', 0, 0, 0, 8, 'f', 'r', 'e', 'e'}
-	it = NewBoxes(bytes.NewReader(b), 0, int64(len(b)))
+	it = NewBoxes(bytes.NewReader(b), 0, int64(len(b)), nil)
 	if !it.Next() || it.Box().End != 99 || it.Next() {
 		t.Errorf("past the end: %+v %v", it.Box(), it.Err())
 	}
@@ -112,7 +112,7 @@ func FuzzBoxes(f *testing.F) {
 	f.Add([]byte{0, 0, 0, 10, 'f', 't', 'y', 'p', 1, 2, 0, 0, 0, 0, 'm', 'd', 'a', 't'})
 	f.Add([]byte{0, 0, 0, 1, 'w', 'i', 'd', 'e', 0, 0, 0, 0, 0, 0, 0, 16})
 	f.Fuzz(func(t *testing.T, b []byte) {
-		it := NewBoxes(bytes.NewReader(b), 0, int64(len(b)))
+		it := NewBoxes(bytes.NewReader(b), 0, int64(len(b)), nil)
 		last := int64(-1)
 		for it.Next() {
 			x := it.Box()
