@@ -100,20 +100,3 @@ func storeFacts(index int, s C2PAStore) []genai.Fact {
 	}
 	return out
 }
-
-// MediaOf returns the media kind of a container format name.
-func MediaOf(format string) string {
-	switch format {
-	case "JPEG", "PNG", "WebP", "GIF", "TIFF", "DNG", "PSD", "HEIF", "AVIF", "JXL", "SVG":
-		return "image"
-	case "MP4", "MOV", "AVI", "M4V", "3GP", "MKV", "WebM":
-		return "video"
-	case "WAV", "MP3", "FLAC", "Ogg", "M4A", "AIFF":
-		return "audio"
-	case "PDF":
-		return "document"
-	case "ZIP":
-		return "package"
-	}
-	return ""
-}

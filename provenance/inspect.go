@@ -14,6 +14,7 @@ import (
 	"github.com/provscan/provscan/provenance/exif"
 	"github.com/provscan/provscan/provenance/genai"
 	"github.com/provscan/provscan/provenance/iptc"
+	"github.com/provscan/provscan/provenance/readerr"
 	"github.com/provscan/provscan/provenance/xmp"
 )
 
@@ -46,10 +47,10 @@ func (o Options) VerifiesContent(size int64) bool {
 }
 
 // ErrUnknownFormat is returned (wrapped) for files no container reader knows.
-var ErrUnknownFormat = container.ErrUnknownFormat
+var ErrUnknownFormat = readerr.ErrUnknownFormat
 
 // IsUnknownFormat reports whether err says no reader knows the file.
-func IsUnknownFormat(err error) bool { return errors.Is(err, container.ErrUnknownFormat) }
+func IsUnknownFormat(err error) bool { return errors.Is(err, readerr.ErrUnknownFormat) }
 
 // Inspect reads the metadata of one file and returns what it says about the
 // file's provenance. name is used in messages only. An error means the
@@ -60,24 +61,24 @@ func Inspect(r io.ReaderAt, size int64, name string, opts Options) (*Provenance,
 	p := &Provenance{Name: name}
 	res, err := container.Read(r, size)
 	if res != nil {
-		p.Format = res.Format
+		p.Format = string(res.Format)
+		p.Media = string(res.Media)
 		p.Blocks = res.Blocks
 		p.Members = res.Members
 		p.Skipped = res.Skipped
 		p.Warnings = append(p.Warnings, res.Warnings...)
 	}
-	p.Media = MediaOf(p.Format)
 	if err != nil && (res == nil || len(res.Blocks) == 0) {
 		return p, err
 	}
-	if err != nil {
-		p.Warnings = append(p.Warnings, err.Error())
+	if rest := container.Unnoted(err); rest != nil { // what the warnings do not already say
+		p.Warnings = append(p.Warnings, rest.Error())
 	}
 	for _, b := range p.Blocks {
 		p.interpret(b, 0)
 	}
 	// A sidecar's hard binding covers the asset it goes with, not itself.
-	verify := opts.VerifiesContent(size) && p.Format != container.FormatC2PASidecar
+	verify := opts.VerifiesContent(size) && p.Format != string(container.FormatC2PASidecar)
 	copts := c2pa.Options{TrustAnchors: opts.TrustAnchors, Allowed: opts.AllowedSigners, VerifyContent: verify}
 	for _, st := range p.C2PA {
 		c2pa.Validate(st.Store, copts, r, size)
@@ -237,9 +238,7 @@ func (p *Provenance) interpret(b container.Block, depth int) {
 }
 
 func (p *Provenance) warn(b container.Block, err error) {
-	if len(p.Warnings) < 64 {
-		p.Warnings = append(p.Warnings, fmt.Sprintf("%s at offset %d: %v", b.Container, b.Offset, err))
-	}
+	readerr.Warn(&p.Warnings, "%s at offset %d: %v", b.Container, b.Offset, err)
 }
 
 // LooksLike names the format the first bytes of an unsupported file suggest

@@ -12,6 +12,7 @@ import (
 	"testing"
 
 	"github.com/provscan/provscan/provenance/container"
+	"github.com/provscan/provscan/provenance/readerr"
 )
 
 // refRecord is one line of corpus/c2pa/reference.jsonl (the fields used here).
@@ -164,7 +165,7 @@ func TestCorpusReference(t *testing.T) {
 		if r.ReaderError != nil && !r.HasManifest {
 			continue
 		}
-		if errors.Is(err, container.ErrUnknownFormat) {
+		if errors.Is(err, readerr.ErrUnknownFormat) {
 			// A container whose reader is not in the sniff table yet: counted, not compared.
 			ag.unread = append(ag.unread, r.Path)
 			continue

@@ -8,7 +8,8 @@ import (
 	"io"
 	"sort"
 
-	"github.com/provscan/provscan/provenance/container"
+	"github.com/provscan/provscan/provenance/internal/seg"
+	"github.com/provscan/provscan/provenance/readerr"
 )
 
 // bmffBox is one box of an ISO BMFF file, named by its path of types.
@@ -30,54 +31,36 @@ var bmffContainers = map[string]int64{ // type -> bytes to skip before the child
 
 // walkBMFF lists the boxes of r in [start, end), depth first.
 func walkBMFF(r io.ReaderAt, start, end int64, prefix string, depth int, out *[]bmffBox) error {
-	if depth > container.MaxDepth {
-		return fmt.Errorf("%w: BMFF nesting", container.ErrLimit)
+	if depth > seg.MaxDepth {
+		return fmt.Errorf("%w: BMFF nesting", readerr.ErrLimit)
 	}
-	hdr := make([]byte, 16)
-	for pos := start; pos+8 <= end; {
+	it := seg.NewBoxes(r, start, end, nil)
+	for it.Next() {
 		if len(*out) >= maxBMFFBoxes {
-			return fmt.Errorf("%w: BMFF boxes", container.ErrLimit)
+			return fmt.Errorf("%w: BMFF boxes", readerr.ErrLimit)
 		}
-		if err := container.ReadAt(r, hdr[:8], pos); err != nil {
-			return err
+		bx := it.Box()
+		pos, size, h := bx.Off, bx.End-bx.Off, bx.Start-bx.Off
+		if bx.End > end {
+			return fmt.Errorf("%w: box %q at %d has size %d", readerr.ErrMalformed, bx.Type, pos, size)
 		}
-		size := int64(binary.BigEndian.Uint32(hdr))
-		typ := string(hdr[4:8])
-		h := int64(8)
-		switch size {
-		case 0:
-			size = end - pos
-		case 1:
-			if err := container.ReadAt(r, hdr[8:16], pos+8); err != nil {
-				return err
-			}
-			x := binary.BigEndian.Uint64(hdr[8:16])
-			if x > uint64(end-pos) {
-				return fmt.Errorf("%w: box %q at %d", container.ErrTruncated, typ, pos)
-			}
-			size, h = int64(x), 16
-		}
-		if size < h || size > end-pos {
-			return fmt.Errorf("%w: box %q at %d has size %d", container.ErrMalformed, typ, pos, size)
-		}
-		b := bmffBox{path: prefix + "/" + typ, start: pos, size: size}
+		b := bmffBox{path: prefix + "/" + bx.Type, start: pos, size: size}
 		if size >= h+4 {
 			b.vflags = make([]byte, 4)
-			if err := container.ReadAt(r, b.vflags, pos+h); err != nil {
+			if err := seg.ReadAt(r, b.vflags, bx.Start); err != nil {
 				return err
 			}
 		}
 		*out = append(*out, b)
-		if skip, ok := bmffContainers[typ]; ok && size > h+skip {
+		if skip, ok := bmffContainers[bx.Type]; ok && size > h+skip {
 			// A box that is not laid out as expected is kept whole.
 			var kids []bmffBox
-			if walkBMFF(r, pos+h+skip, pos+size, b.path, depth+1, &kids) == nil {
+			if walkBMFF(r, bx.Start+skip, bx.End, b.path, depth+1, &kids) == nil {
 				*out = append(*out, kids...)
 			}
 		}
-		pos += size
 	}
-	return nil
+	return it.Err()
 }
 
 // bmffHash checks a c2pa.hash.bmff, .v2 or .v3 assertion: the hash of the
@@ -212,7 +195,7 @@ func dataMatches(r io.ReaderAt, b bmffBox, data []any) bool {
 			return false
 		}
 		buf := make([]byte, len(val))
-		if container.ReadAt(r, buf, b.start+off) != nil || !bytes.Equal(buf, val) {
+		if seg.ReadAt(r, buf, b.start+off) != nil || !bytes.Equal(buf, val) {
 			return false
 		}
 	}
@@ -258,7 +241,7 @@ func hashWithMarkers(r io.ReaderAt, size int64, h crypto.Hash, ex []bmffSpan, ma
 			}
 			for pos < stop {
 				n := min(int64(len(buf)), stop-pos)
-				if err := container.ReadAt(r, buf[:n], pos); err != nil {
+				if err := seg.ReadAt(r, buf[:n], pos); err != nil {
 					return err
 				}
 				d.Write(buf[:n])

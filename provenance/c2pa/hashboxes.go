@@ -5,7 +5,7 @@ import (
 	"fmt"
 	"io"
 
-	"github.com/provscan/provscan/provenance/container"
+	"github.com/provscan/provscan/provenance/internal/seg"
 )
 
 // boxName is the name the general boxes hash gives the C2PA manifest store.
@@ -120,67 +120,45 @@ func jpegMarkerName(mk byte) string {
 }
 
 // jpegBoxMap returns the box map of a JPEG, or nil when r is not a JPEG.
+// Scan data after an SOS belongs to the SOS box; the walk goes on after it
+// (a progressive JPEG has several scans) up to EOI.
 func jpegBoxMap(r io.ReaderAt, size int64) ([]namedBox, error) {
-	hdr := make([]byte, 8)
-	if size < 4 || container.ReadAt(r, hdr[:2], 0) != nil || hdr[0] != 0xFF || hdr[1] != 0xD8 {
+	hdr := make([]byte, 2)
+	if size < 4 || seg.ReadAt(r, hdr, 0) != nil || hdr[0] != 0xFF || hdr[1] != seg.SOI {
 		return nil, nil
 	}
 	out := []namedBox{{"SOI", 0, 2}}
-	pos := int64(2)
-	for steps := 0; pos < size; steps++ {
-		if steps > container.MaxSteps {
-			return out, fmt.Errorf("%w: JPEG segments", container.ErrLimit)
+	for it := seg.NewJPEG(r, size); ; {
+		if !it.Next() {
+			return out, it.Err()
 		}
-		if pos+2 > size {
-			return out, fmt.Errorf("%w: JPEG marker at %d", container.ErrTruncated, pos)
-		}
-		if err := container.ReadAt(r, hdr[:2], pos); err != nil {
-			return out, err
-		}
-		if hdr[0] != 0xFF {
-			return out, fmt.Errorf("%w: no JPEG marker at %d", container.ErrMalformed, pos)
-		}
-		mk := hdr[1]
-		if mk == 0xFF {
-			pos++
-			continue
-		}
-		if mk == 0xD9 || mk == 0x01 || (mk >= 0xD0 && mk <= 0xD7) {
-			out = append(out, namedBox{jpegMarkerName(mk), pos, pos + 2})
-			pos += 2
-			if mk == 0xD9 {
-				break
+		sg := it.Segment()
+		mk, pos, end := sg.Marker, sg.Off, sg.End()
+		if seg.Standalone(mk) {
+			out = append(out, namedBox{jpegMarkerName(mk), pos, end})
+			if mk == seg.EOI {
+				return out, nil
 			}
 			continue
 		}
-		if err := container.ReadAt(r, hdr[:4], pos); err != nil {
-			return out, err
-		}
-		var end int64
-		end = pos + 2 + (int64(hdr[2])<<8 | int64(hdr[3]))
-		if end > size {
-			return out, fmt.Errorf("%w: JPEG segment at %d", container.ErrTruncated, pos)
-		}
 		name := jpegMarkerName(mk)
-		if mk == 0xEB && end-pos >= 6 && container.ReadAt(r, hdr[:2], pos+4) == nil && hdr[0] == 'J' && hdr[1] == 'P' {
+		if mk == seg.APP11 && end-pos >= 6 && seg.ReadAt(r, hdr, sg.Payload()) == nil && hdr[0] == 'J' && hdr[1] == 'P' {
 			name = boxNameC2PA
 			if n := len(out); n > 0 && out[n-1].name == boxNameC2PA && out[n-1].end == pos {
 				out[n-1].end = end // one C2PA box for the whole run of segments
-				pos = end
 				continue
 			}
 		}
-		if mk == 0xDA {
+		if mk == seg.SOS {
 			e, err := entropyEnd(r, end, size)
 			if err != nil {
 				return out, err
 			}
 			end = e
+			it.SkipTo(end)
 		}
 		out = append(out, namedBox{name, pos, end})
-		pos = end
 	}
-	return out, nil
 }
 
 // entropyEnd finds the end of entropy-coded data starting at pos: the next
@@ -189,7 +167,7 @@ func entropyEnd(r io.ReaderAt, pos, size int64) (int64, error) {
 	buf := make([]byte, 64<<10)
 	for pos < size {
 		n := min(int64(len(buf)), size-pos)
-		if err := container.ReadAt(r, buf[:n], pos); err != nil {
+		if err := seg.ReadAt(r, buf[:n], pos); err != nil {
 			return 0, err
 		}
 		for i := int64(0); i+1 < n; i++ {

@@ -9,7 +9,7 @@ import (
 	"sort"
 	"strings"
 
-	"github.com/provscan/provscan/provenance/container"
+	"github.com/provscan/provscan/provenance/internal/seg"
 )
 
 // hashBufSize is the buffer through which content is streamed for hashing.
@@ -130,7 +130,7 @@ func hashExcluding(r io.ReaderAt, size int64, h crypto.Hash, ex []span, marker f
 	feed := func(end int64) error {
 		for pos < end {
 			n := min(int64(len(buf)), end-pos)
-			if err := container.ReadAt(r, buf[:n], pos); err != nil {
+			if err := seg.ReadAt(r, buf[:n], pos); err != nil {
 				return err
 			}
 			d.Write(buf[:n])
@@ -178,43 +178,30 @@ func (v *validator) checkExclusions(ex []span) error {
 // false when the content is not a JPEG.
 func (v *validator) jpegExclusions(ex []span) (ok bool, err error) {
 	head := make([]byte, 2)
-	if container.ReadAt(v.content, head, 0) != nil || head[0] != 0xFF || head[1] != 0xD8 {
+	if seg.ReadAt(v.content, head, 0) != nil || head[0] != 0xFF || head[1] != 0xD8 {
 		return false, nil
 	}
 	// The spans of the file that are not C2PA APP11 segments, up to SOS.
-	type seg struct {
+	// From SOS or EOI on, or from where the segments stop making sense,
+	// the rest of the file is not the manifest store.
+	type part struct {
 		start, end int64
 		c2pa       bool
 	}
-	segs := []seg{{0, 2, false}}
-	pos := int64(2)
-	hdr := make([]byte, 8)
-	for steps := 0; steps < container.MaxSteps && pos+4 <= v.size; steps++ {
-		if container.ReadAt(v.content, hdr[:4], pos) != nil || hdr[0] != 0xFF {
+	segs := []part{{0, 2, false}}
+	it := seg.NewJPEG(v.content, v.size)
+	hdr := make([]byte, 2)
+	for it.Next() {
+		sg := it.Segment()
+		if sg.Marker == seg.SOS || sg.Marker == seg.EOI { // image data or no JPEG follows
+			segs = append(segs, part{sg.Off, v.size, false})
 			break
 		}
-		marker := hdr[1]
-		if marker == 0xFF { // fill byte
-			pos++
-			continue
-		}
-		if marker == 0xD8 || marker == 0x01 || (marker >= 0xD0 && marker <= 0xD7) {
-			segs = append(segs, seg{pos, pos + 2, false})
-			pos += 2
-			continue
-		}
-		n := int64(hdr[2])<<8 | int64(hdr[3])
-		end := pos + 2 + n
-		c2pa := false
-		if marker == 0xEB && n >= 6 && container.ReadAt(v.content, hdr[:4], pos+4) == nil && hdr[0] == 'J' && hdr[1] == 'P' {
-			c2pa = true
-		}
-		segs = append(segs, seg{pos, end, c2pa})
-		if marker == 0xDA { // SOS: image data follows
-			segs[len(segs)-1].end = v.size
-			break
-		}
-		pos = end
+		c2pa := sg.Marker == seg.APP11 && sg.Len >= 6 && seg.ReadAt(v.content, hdr, sg.Payload()) == nil && hdr[0] == 'J' && hdr[1] == 'P'
+		segs = append(segs, part{sg.Off, sg.End(), c2pa})
+	}
+	if it.Err() != nil {
+		segs = append(segs, part{segs[len(segs)-1].end, v.size, false})
 	}
 	for _, e := range ex {
 		for _, s := range segs {

@@ -5,7 +5,8 @@ import (
 	"encoding/hex"
 	"fmt"
 
-	"github.com/provscan/provscan/provenance/container"
+	"github.com/provscan/provscan/provenance/internal/seg"
+	"github.com/provscan/provscan/provenance/readerr"
 )
 
 // JUMBF (ISO/IEC 19566-5) box types used by C2PA.
@@ -56,7 +57,7 @@ var (
 	TypeCodestream     = UUID{0x65, 0x79, 0xD6, 0xFB, 0xDB, 0xA2, 0x44, 0x6B, 0xB2, 0xAC, 0x1B, 0x82, 0xFE, 0xEB, 0x89, 0xD1}
 )
 
-// Limits of the JUMBF parser, on top of container.MaxDepth.
+// Limits of the JUMBF parser, on top of seg.MaxDepth.
 const (
 	MaxJUMBFBoxes = 1 << 16 // boxes per parsed buffer
 	maxLabelLen   = 1024    // bytes of a description label
@@ -156,26 +157,17 @@ func ParseJUMBF(buf []byte) ([]*Box, error) {
 // alongside a usable length, so that a cut-off store still yields what it has.
 func (p *jumbfParser) header(off, end int64) (typ string, hdr, n int64, err error) {
 	if end-off < 8 {
-		return "", 0, 0, fmt.Errorf("%w: box header at %d needs 8 bytes, %d left", container.ErrTruncated, off, end-off)
+		return "", 0, 0, fmt.Errorf("%w: box header at %d needs 8 bytes, %d left", readerr.ErrTruncated, off, end-off)
 	}
-	lbox := uint64(binary.BigEndian.Uint32(p.buf[off:]))
-	typ = string(p.buf[off+4 : off+8])
-	hdr = 8
-	switch lbox {
-	case 0: // the box runs to the end of its container
-		lbox = uint64(end - off)
-	case 1:
-		if end-off < 16 {
-			return "", 0, 0, fmt.Errorf("%w: XLBox of box %q at %d", container.ErrTruncated, typ, off)
-		}
-		lbox = binary.BigEndian.Uint64(p.buf[off+8:])
-		hdr = 16
+	typ, hdr, lbox, ok := seg.BoxHeader(p.buf[off:end], off, end)
+	if !ok {
+		return "", 0, 0, fmt.Errorf("%w: XLBox of box %q at %d", readerr.ErrTruncated, typ, off)
 	}
 	if lbox < uint64(hdr) {
-		return "", 0, 0, fmt.Errorf("%w: box %q at %d has length %d", container.ErrMalformed, typ, off, lbox)
+		return "", 0, 0, fmt.Errorf("%w: box %q at %d has length %d", readerr.ErrMalformed, typ, off, lbox)
 	}
 	if lbox > uint64(end-off) {
-		return typ, hdr, end - off, fmt.Errorf("%w: box %q at %d claims %d bytes, %d left", container.ErrTruncated, typ, off, lbox, end-off)
+		return typ, hdr, end - off, fmt.Errorf("%w: box %q at %d claims %d bytes, %d left", readerr.ErrTruncated, typ, off, lbox, end-off)
 	}
 	return typ, hdr, int64(lbox), nil
 }
@@ -198,12 +190,12 @@ func (p *jumbfParser) seq(off, end int64, depth int) ([]*Box, error) {
 
 // box parses one box at off.
 func (p *jumbfParser) box(off, end int64, depth int) (*Box, error) {
-	if depth > container.MaxDepth {
-		return nil, fmt.Errorf("%w: JUMBF nesting deeper than %d", container.ErrLimit, container.MaxDepth)
+	if depth > seg.MaxDepth {
+		return nil, fmt.Errorf("%w: JUMBF nesting deeper than %d", readerr.ErrLimit, seg.MaxDepth)
 	}
 	p.count++
 	if p.count > MaxJUMBFBoxes {
-		return nil, fmt.Errorf("%w: more than %d JUMBF boxes", container.ErrLimit, MaxJUMBFBoxes)
+		return nil, fmt.Errorf("%w: more than %d JUMBF boxes", readerr.ErrLimit, MaxJUMBFBoxes)
 	}
 	typ, hdr, n, terr := p.header(off, end)
 	if n == 0 {
@@ -227,7 +219,7 @@ func (p *jumbfParser) superbox(b *Box, start, stop int64, depth int) error {
 		return fmt.Errorf("superbox at %d: %w", b.Offset, err)
 	}
 	if dtyp != BoxDescription {
-		return fmt.Errorf("%w: superbox at %d starts with %q, not jumd", container.ErrMalformed, b.Offset, dtyp)
+		return fmt.Errorf("%w: superbox at %d starts with %q, not jumd", readerr.ErrMalformed, b.Offset, dtyp)
 	}
 	desc, derr := p.description(start+dhdr, start+dn, depth)
 	b.Desc = desc
@@ -249,7 +241,7 @@ func (p *jumbfParser) superbox(b *Box, start, stop int64, depth int) error {
 func (p *jumbfParser) description(off, end int64, depth int) (*Description, error) {
 	d := &Description{}
 	if end-off < 17 {
-		return d, fmt.Errorf("%w: description box of %d bytes", container.ErrTruncated, end-off)
+		return d, fmt.Errorf("%w: description box of %d bytes", readerr.ErrTruncated, end-off)
 	}
 	copy(d.Type[:], p.buf[off:off+16])
 	d.Toggles = p.buf[off+16]
@@ -260,17 +252,17 @@ func (p *jumbfParser) description(off, end int64, depth int) (*Description, erro
 			i++
 		}
 		if i >= end {
-			return d, fmt.Errorf("%w: unterminated label", container.ErrMalformed)
+			return d, fmt.Errorf("%w: unterminated label", readerr.ErrMalformed)
 		}
 		if i-pos > maxLabelLen {
-			return d, fmt.Errorf("%w: label of %d bytes", container.ErrLimit, i-pos)
+			return d, fmt.Errorf("%w: label of %d bytes", readerr.ErrLimit, i-pos)
 		}
 		d.Label = string(p.buf[pos:i])
 		pos = i + 1
 	}
 	if d.Toggles&toggleID != 0 {
 		if end-pos < 4 {
-			return d, fmt.Errorf("%w: description ID", container.ErrTruncated)
+			return d, fmt.Errorf("%w: description ID", readerr.ErrTruncated)
 		}
 		d.HasID = true
 		d.ID = binary.BigEndian.Uint32(p.buf[pos:])
@@ -278,7 +270,7 @@ func (p *jumbfParser) description(off, end int64, depth int) (*Description, erro
 	}
 	if d.Toggles&toggleHash != 0 {
 		if end-pos < 32 {
-			return d, fmt.Errorf("%w: description hash", container.ErrTruncated)
+			return d, fmt.Errorf("%w: description hash", readerr.ErrTruncated)
 		}
 		d.Hash = p.buf[pos : pos+32]
 		pos += 32

@@ -5,7 +5,8 @@ import (
 	"errors"
 	"testing"
 
-	"github.com/provscan/provscan/provenance/container"
+	"github.com/provscan/provscan/provenance/internal/seg"
+	"github.com/provscan/provscan/provenance/readerr"
 )
 
 const (
@@ -234,7 +235,7 @@ func TestParseMalformed(t *testing.T) {
 		if err == nil {
 			t.Errorf("%s: no error", name)
 		}
-		if !errors.Is(err, container.ErrTruncated) && !errors.Is(err, container.ErrMalformed) && !errors.Is(err, ErrNoStore) && !errors.Is(err, container.ErrLimit) {
+		if !errors.Is(err, readerr.ErrTruncated) && !errors.Is(err, readerr.ErrMalformed) && !errors.Is(err, ErrNoStore) && !errors.Is(err, readerr.ErrLimit) {
 			t.Errorf("%s: error %v wraps no sentinel", name, err)
 		}
 		_ = s
@@ -248,10 +249,10 @@ func TestParseMalformed(t *testing.T) {
 
 func TestParseDepthLimit(t *testing.T) {
 	b := box(BoxCBOR, []byte{0xA0})
-	for i := 0; i < container.MaxDepth+5; i++ {
+	for i := 0; i < seg.MaxDepth+5; i++ {
 		b = superbox(TypeCBOR, "n", b)
 	}
-	if _, err := ParseJUMBF(b); !errors.Is(err, container.ErrLimit) {
+	if _, err := ParseJUMBF(b); !errors.Is(err, readerr.ErrLimit) {
 		t.Fatalf("deep nesting: %v", err)
 	}
 }

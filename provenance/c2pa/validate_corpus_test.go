@@ -11,7 +11,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/provscan/provscan/provenance/container"
+	"github.com/provscan/provscan/provenance/readerr"
 )
 
 // TestCorpusValidation compares Validate (with VerifyContent) with the
@@ -29,7 +29,7 @@ func TestCorpusValidation(t *testing.T) {
 		}
 		path := filepath.Join(dir, filepath.FromSlash(r.Path))
 		data, err := storeBytes(path)
-		if errors.Is(err, container.ErrUnknownFormat) {
+		if errors.Is(err, readerr.ErrUnknownFormat) {
 			ag.unread = append(ag.unread, r.Path)
 			continue
 		}

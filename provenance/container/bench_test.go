@@ -1,4 +1,4 @@
-package container_test
+package container
 
 import (
 	"io"
@@ -6,10 +6,9 @@ import (
 	"testing"
 
 	"github.com/provscan/provscan/bench/synth"
-	"github.com/provscan/provscan/provenance/container"
 )
 
-// Per-reader benchmarks: ns/op, B/op and allocs/op of container.Read (sniff
+// Per-reader benchmarks: ns/op, B/op and allocs/op of Read (sniff
 // and read) on one typical file of each format (bench/synth.Samples: stills
 // of about 200 KiB, sparse 4 GiB masters), plus the bytes read per file
 // ("read-B/op"). Run with
@@ -32,16 +31,16 @@ func (c *countingReaderAt) ReadAt(p []byte, off int64) (int, error) {
 // is meant for and yields metadata, so that no benchmark measures an error path.
 func TestBenchInputs(t *testing.T) {
 	for _, c := range synth.Samples() {
-		head := make([]byte, min(c.Size, container.SniffLen))
+		head := make([]byte, min(c.Size, sniffLen))
 		if _, err := c.R.ReadAt(head, 0); err != nil && err != io.EOF {
 			t.Fatal(err)
 		}
-		f := container.Sniff(head)
-		if f == nil || f.Name != c.Reader {
+		f := sniff(head)
+		if f == nil || string(f.family) != c.Reader {
 			t.Errorf("%s: sniffed as %v, want %s", c.Name, f, c.Reader)
 			continue
 		}
-		res, err := container.Read(c.R, c.Size)
+		res, err := Read(c.R, c.Size)
 		if err != nil {
 			t.Errorf("%s: %v", c.Name, err)
 			continue
@@ -52,14 +51,14 @@ func TestBenchInputs(t *testing.T) {
 	}
 }
 
-// BenchmarkRead measures container.Read per format.
+// BenchmarkRead measures Read per format.
 func BenchmarkRead(b *testing.B) {
 	for _, c := range synth.Samples() {
 		b.Run(c.Name, func(b *testing.B) {
 			cr := &countingReaderAt{r: c.R}
 			b.ReportAllocs()
 			for b.Loop() {
-				if _, err := container.Read(cr, c.Size); err != nil {
+				if _, err := Read(cr, c.Size); err != nil {
 					b.Fatal(err)
 				}
 			}

@@ -5,8 +5,8 @@ import (
 	"io"
 )
 
-// blockBudget returns an ErrLimit error when n more payload bytes would take
-// the blocks already in res past MaxTotalBlocks. Readers call it before they
+// blockBudget returns an errLimit error when n more payload bytes would take
+// the blocks already in res past maxTotalBlocks. Readers call it before they
 // allocate a payload, so that many large blocks (a hostile file repeating a
 // 32 MiB tag in a thousand IFDs, say) cannot exhaust memory.
 func blockBudget(res *Result, n int64) error {
@@ -14,19 +14,19 @@ func blockBudget(res *Result, n int64) error {
 	for i := range res.Blocks {
 		total += int64(len(res.Blocks[i].Data))
 	}
-	if total > MaxTotalBlocks {
-		return fmt.Errorf("%w: metadata blocks of this file exceed %d bytes in total", ErrLimit, MaxTotalBlocks)
+	if total > maxTotalBlocks {
+		return fmt.Errorf("%w: metadata blocks of this file exceed %d bytes in total", errLimit, maxTotalBlocks)
 	}
 	return nil
 }
 
-// readBlockBudget is ReadBlock with a blockBudget check for the n bytes
+// readBlockBudget is readBlock with a blockBudget check for the n bytes
 // once they are known to lie inside the file.
 func readBlockBudget(res *Result, r io.ReaderAt, off, n, size int64) ([]byte, error) {
-	if n >= 0 && off >= 0 && off <= size && n <= size-off && n <= MaxBlockSize {
+	if n >= 0 && off >= 0 && off <= size && n <= size-off && n <= maxBlockSize {
 		if err := blockBudget(res, n); err != nil {
 			return nil, err
 		}
 	}
-	return ReadBlock(r, off, n, size)
+	return readBlock(r, off, n, size)
 }

@@ -22,15 +22,15 @@ func TestBlockBudgetTIFF(t *testing.T) {
 		}
 	}
 	b.setFirst(next)
-	res, err := mediaQuick(t, ReadTIFF, b.buf, 5*time.Second)
-	if !errors.Is(err, ErrLimit) {
-		t.Fatalf("err = %v, want ErrLimit", err)
+	res, err := mediaQuick(t, readTIFF, b.buf, 5*time.Second)
+	if !errors.Is(err, errLimit) {
+		t.Fatalf("err = %v, want errLimit", err)
 	}
 	var total int
 	for _, bl := range res.Blocks {
 		total += len(bl.Data)
 	}
-	if total > MaxTotalBlocks || len(res.Blocks) < 10 {
+	if total > maxTotalBlocks || len(res.Blocks) < 10 {
 		t.Errorf("%d blocks, %d bytes", len(res.Blocks), total)
 	}
 }
@@ -53,15 +53,15 @@ func TestBlockBudgetFont(t *testing.T) {
 		hdrs = binary.BigEndian.AppendUint32(append(hdrs, h...), storeLen)
 	}
 	b = append(append(b, hdrs...), make([]byte, storeLen)...)
-	res, err := mediaQuick(t, ReadFont, b, 5*time.Second)
-	if !errors.Is(err, ErrLimit) {
-		t.Fatalf("err = %v, want ErrLimit (%d blocks)", err, len(res.Blocks))
+	res, err := mediaQuick(t, readFont, b, 5*time.Second)
+	if !errors.Is(err, errLimit) {
+		t.Fatalf("err = %v, want errLimit (%d blocks)", err, len(res.Blocks))
 	}
 	var total int
 	for _, bl := range res.Blocks {
 		total += len(bl.Data)
 	}
-	if total > MaxTotalBlocks || len(res.Blocks) < 10 {
+	if total > maxTotalBlocks || len(res.Blocks) < 10 {
 		t.Errorf("%d blocks, %d bytes", len(res.Blocks), total)
 	}
 }

@@ -4,132 +4,81 @@
 // Every reader works on an io.ReaderAt with the file size, follows the
 // lengths it finds and seeks past media data. Every length read from a file
 // is treated as hostile: allocations, counts, nesting and decompressed sizes
-// are capped by the limits below.
+// are capped. The format registry (sniff.go) has one row per format: its
+// magic bytes, family, media kind and reader; one file here per container
+// family, or a sub-package for a big world (pdf). What the readers share
+// lives in internal packages: the result model, limits and bounded inflate
+// (internal/reader), the JPEG segment and box iterators (internal/seg).
 package container
 
 import (
-	"errors"
-	"fmt"
 	"io"
+
+	"github.com/provscan/provscan/provenance/internal/reader"
+	"github.com/provscan/provscan/provenance/internal/seg"
+	"github.com/provscan/provscan/provenance/readerr"
 )
 
 // Kind names the metadata language carried by a Block.
-type Kind string
+type Kind = reader.Kind
 
 // The kinds of metadata block a container reader can return.
 const (
-	KindEXIF      Kind = "exif"      // a TIFF-structured EXIF block ("II*\0" or "MM\0*" header)
-	KindXMP       Kind = "xmp"       // an XMP packet (RDF/XML)
-	KindC2PA      Kind = "c2pa"      // a JUMBF C2PA manifest store (starts with a jumb superbox)
-	KindIPTC      Kind = "iptc"      // IPTC-IIM records
-	KindPhotoshop Kind = "photoshop" // Photoshop image resources (8BIM)
-	KindText      Kind = "text"      // one key/value text entry (PNG text chunk, RIFF INFO, ID3 frame, PDF Info, ilst tag ...)
-	KindComment   Kind = "comment"   // a free comment (JPEG COM, GIF comment)
+	KindEXIF      = reader.KindEXIF      // a TIFF-structured EXIF block ("II*\0" or "MM\0*" header)
+	KindXMP       = reader.KindXMP       // an XMP packet (RDF/XML)
+	KindC2PA      = reader.KindC2PA      // a JUMBF C2PA manifest store (starts with a jumb superbox)
+	KindIPTC      = reader.KindIPTC      // IPTC-IIM records
+	KindPhotoshop = reader.KindPhotoshop // Photoshop image resources (8BIM)
+	KindText      = reader.KindText      // one key/value text entry (PNG text chunk, RIFF INFO, ID3 frame, PDF Info, ilst tag ...)
+	KindComment   = reader.KindComment   // a free comment (JPEG COM, GIF comment)
 )
 
 // Block is one metadata block found in a file.
-type Block struct {
-	Kind      Kind   `json:"kind"`
-	Container string `json:"container"`     // where it lives, human-readable: "JPEG APP1 Exif", "PNG iTXt", "WebP EXIF chunk"
-	Offset    int64  `json:"offset"`        // byte offset of the block's payload in the file (first segment for reassembled blocks)
-	Size      int64  `json:"size"`          // bytes the block occupies in the file
-	Key       string `json:"key,omitempty"` // the keyword of a key/value text entry
-	Data      []byte `json:"-"`             // the payload: decompressed and reassembled, never larger than MaxBlockSize
-	Note      string `json:"note,omitempty"`
-}
+type Block = reader.Block
 
 // Member is one entry of a package container (a zip entry, an embedded file)
 // that the scanner reads as a file of its own.
-type Member struct {
-	Name string
-	Size int64
-	// Open returns the member's bytes. It is called at most once.
-	Open func() (io.ReaderAt, error)
-}
+type Member = reader.Member
 
 // Result is what a container reader found in one file.
-type Result struct {
-	Format  string   `json:"format"`
-	Blocks  []Block  `json:"blocks"`
-	Members []Member `json:"-"`
-	// Skipped lists the members of an archive that are not inspected
-	// (encrypted, an unknown method, over a limit), with the reason: a
-	// scan reports each as not inspected, never silently.
-	Skipped  []Skipped `json:"skipped,omitempty"`
-	Warnings []string  `json:"warnings,omitempty"` // anomalies that did not stop the reader
-	total    int64     // payload bytes of Blocks, bounded by MaxTotalBlocks
-}
-
-// Add appends a block to the result, enforcing MaxBlocks and MaxTotalBlocks.
-func (r *Result) Add(b Block) error {
-	if len(r.Blocks) >= MaxBlocks {
-		return fmt.Errorf("%w: more than %d metadata blocks", ErrLimit, MaxBlocks)
-	}
-	if r.total+int64(len(b.Data)) > MaxTotalBlocks {
-		return fmt.Errorf("%w: metadata blocks over %d bytes in all", ErrLimit, MaxTotalBlocks)
-	}
-	r.total += int64(len(b.Data))
-	r.Blocks = append(r.Blocks, b)
-	return nil
-}
-
-// Warn records a non-fatal anomaly.
-func (r *Result) Warn(format string, args ...any) {
-	if len(r.Warnings) < 64 {
-		r.Warnings = append(r.Warnings, fmt.Sprintf(format, args...))
-	}
-}
+type Result = reader.Result
 
 // Skipped is an archive member that is not inspected, and why.
-type Skipped struct {
-	Name   string `json:"name"`
-	Reason string `json:"reason"`
-}
+type Skipped = reader.Skipped
 
 // Limits on what any reader allocates or follows.
 const (
-	MaxBlockSize   = 32 << 20 // largest single block payload, after decompression and reassembly
-	MaxTotalBlocks = 96 << 20 // total payload bytes of all blocks of one file
-	MaxBlocks      = 4096     // blocks per file
-	MaxDepth       = 32       // nesting of boxes, IFDs, sub-containers
-	MaxSteps       = 1 << 20  // segments, chunks or boxes walked per file
+	maxBlockSize   = reader.MaxBlockSize   // largest single block payload, after decompression and reassembly
+	maxTotalBlocks = reader.MaxTotalBlocks // total payload bytes of all blocks of one file
+	maxBlocks      = reader.MaxBlocks      // blocks per file
+	maxDepth       = seg.MaxDepth          // nesting of boxes, IFDs, sub-containers
+	maxSteps       = seg.MaxSteps          // segments, chunks or boxes walked per file
 )
 
-// Errors returned by readers; wrap them with context.
+// Errors returned by readers, the values of package readerr (errors.Is
+// matches either name); wrap them with context.
 var (
-	ErrUnknownFormat = errors.New("unknown format")
-	ErrTruncated     = errors.New("truncated")
-	ErrMalformed     = errors.New("malformed")
-	ErrLimit         = errors.New("limit exceeded")
+	ErrUnknownFormat = readerr.ErrUnknownFormat // no reader knows the bytes
+	ErrMalformed     = readerr.ErrMalformed     // the bytes break the format's rules
+	errTruncated     = readerr.ErrTruncated     // the bytes end before a length read from them
+	errLimit         = readerr.ErrLimit         // a cap on allocation, count, depth or size was reached
 )
 
-// ReadFunc reads one container format.
-type ReadFunc func(r io.ReaderAt, size int64) (*Result, error)
+// readFunc reads one container format.
+type readFunc func(r io.ReaderAt, size int64) (*Result, error)
 
-// ReadAt reads exactly len(p) bytes at off, reporting a short read as ErrTruncated.
-func ReadAt(r io.ReaderAt, p []byte, off int64) error {
-	n, err := r.ReadAt(p, off)
-	if n == len(p) {
-		return nil
-	}
-	if err == nil || errors.Is(err, io.EOF) || errors.Is(err, io.ErrUnexpectedEOF) {
-		return fmt.Errorf("%w: wanted %d bytes at offset %d, got %d", ErrTruncated, len(p), off, n)
-	}
-	return err
+// readAt reads exactly len(p) bytes at off, reporting a short read as
+// errTruncated.
+func readAt(r io.ReaderAt, p []byte, off int64) error { return seg.ReadAt(r, p, off) }
+
+// readBlock reads n bytes at off for a block payload, refusing sizes over
+// maxBlockSize or beyond the end of the file.
+func readBlock(r io.ReaderAt, off, n, size int64) ([]byte, error) {
+	return reader.ReadBlock(r, off, n, size)
 }
 
-// ReadBlock reads n bytes at off for a block payload, refusing sizes over
-// MaxBlockSize or beyond the end of the file.
-func ReadBlock(r io.ReaderAt, off, n, size int64) ([]byte, error) {
-	if n < 0 || off < 0 || off > size || n > size-off {
-		return nil, fmt.Errorf("%w: block of %d bytes at offset %d runs past the end of the file (%d bytes)", ErrTruncated, n, off, size)
-	}
-	if n > MaxBlockSize {
-		return nil, fmt.Errorf("%w: block of %d bytes at offset %d is larger than %d", ErrLimit, n, off, MaxBlockSize)
-	}
-	p := make([]byte, n)
-	if err := ReadAt(r, p, off); err != nil {
-		return nil, err
-	}
-	return p, nil
+// inflateZlibBounded decompresses a zlib stream, refusing more than limit
+// bytes (clamped to maxBlockSize).
+func inflateZlibBounded(data []byte, limit int64) ([]byte, error) {
+	return reader.InflateZlib(data, limit)
 }

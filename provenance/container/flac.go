@@ -15,20 +15,20 @@ const (
 	flacPicture       = 6
 )
 
-// MatchFLAC reports whether head starts a native FLAC stream ("fLaC"). A FLAC
-// file that begins with an ID3v2 tag is recognised by MatchMP3, and ReadMP3
+// matchFLAC reports whether head starts a native FLAC stream ("fLaC"). A FLAC
+// file that begins with an ID3v2 tag is recognised by matchMP3, and readMP3
 // hands it over to the FLAC reader.
-func MatchFLAC(head []byte) bool {
+func matchFLAC(head []byte) bool {
 	return len(head) >= 4 && string(head[:4]) == "fLaC"
 }
 
-// ReadFLAC reads a FLAC file: an optional ID3v2 tag before "fLaC" (with any
+// readFLAC reads a FLAC file: an optional ID3v2 tag before "fLaC" (with any
 // GEOB C2PA store), then the metadata blocks: VORBIS_COMMENT entries become
 // text blocks keyed by the upper-cased field name, APPLICATION blocks a text
 // block keyed by their 4-byte id when printable (or a C2PA block when they
 // hold a JUMBF C2PA store). PICTURE blocks and audio frames are skipped.
-func ReadFLAC(r io.ReaderAt, size int64) (*Result, error) {
-	res := &Result{Format: "FLAC"}
+func readFLAC(r io.ReaderAt, size int64) (*Result, error) {
+	res := &Result{Format: formatFLAC}
 	d := &id3Reader{r: r, size: size, res: res}
 	off, err := d.tags(0)
 	if err != nil {
@@ -40,9 +40,9 @@ func ReadFLAC(r io.ReaderAt, size int64) (*Result, error) {
 // flacBlocks reads the metadata blocks of the FLAC stream whose "fLaC"
 // marker is at off.
 func flacBlocks(r io.ReaderAt, off, size int64, res *Result) error {
-	res.Format = "FLAC"
+	res.Format = formatFLAC
 	var m [4]byte
-	if err := ReadAt(r, m[:], off); err != nil {
+	if err := readAt(r, m[:], off); err != nil {
 		return fmt.Errorf("FLAC marker: %w", err)
 	}
 	if string(m[:]) != "fLaC" {
@@ -50,18 +50,18 @@ func flacBlocks(r io.ReaderAt, off, size int64, res *Result) error {
 	}
 	off += 4
 	for steps := 0; ; steps++ {
-		if steps >= MaxSteps {
-			return fmt.Errorf("%w: more than %d FLAC metadata blocks", ErrLimit, MaxSteps)
+		if steps >= maxSteps {
+			return fmt.Errorf("%w: more than %d FLAC metadata blocks", errLimit, maxSteps)
 		}
 		var h [4]byte
-		if err := ReadAt(r, h[:], off); err != nil {
+		if err := readAt(r, h[:], off); err != nil {
 			return fmt.Errorf("FLAC metadata block header: %w", err)
 		}
 		last, typ := h[0]&0x80 != 0, h[0]&0x7F
 		n := int64(h[1])<<16 | int64(h[2])<<8 | int64(h[3])
 		data := off + 4
 		if n > size-data {
-			return fmt.Errorf("%w: FLAC metadata block type %d (%d bytes at %d) runs past the end of the file", ErrTruncated, typ, n, data)
+			return fmt.Errorf("%w: FLAC metadata block type %d (%d bytes at %d) runs past the end of the file", errTruncated, typ, n, data)
 		}
 		switch typ {
 		case flacVorbisComment:
@@ -120,12 +120,12 @@ func vorbisComments(b []byte, container string, off int64, res *Result) error {
 	}
 	field := func(p int) ([]byte, int, error) {
 		if len(b)-p < 4 {
-			return nil, p, fmt.Errorf("%w: %s length at byte %d", ErrTruncated, container, p)
+			return nil, p, fmt.Errorf("%w: %s length at byte %d", errTruncated, container, p)
 		}
 		n := int64(binary.LittleEndian.Uint32(b[p:]))
 		p += 4
 		if n > int64(len(b)-p) {
-			return nil, p, fmt.Errorf("%w: %s field of %d bytes at byte %d", ErrTruncated, container, n, p)
+			return nil, p, fmt.Errorf("%w: %s field of %d bytes at byte %d", errTruncated, container, n, p)
 		}
 		return b[p : p+int(n)], p + int(n), nil
 	}
@@ -137,13 +137,13 @@ func vorbisComments(b []byte, container string, off int64, res *Result) error {
 		return err
 	}
 	if len(b)-p < 4 {
-		return fmt.Errorf("%w: %s comment count", ErrTruncated, container)
+		return fmt.Errorf("%w: %s comment count", errTruncated, container)
 	}
 	count := binary.LittleEndian.Uint32(b[p:])
 	p += 4
 	for i := uint32(0); i < count; i++ {
-		if i >= MaxBlocks {
-			return fmt.Errorf("%w: %s declares %d comments", ErrLimit, container, count)
+		if i >= maxBlocks {
+			return fmt.Errorf("%w: %s declares %d comments", errLimit, container, count)
 		}
 		var c []byte
 		c, p, err = field(p)

@@ -42,10 +42,10 @@ func sampleFLAC() []byte {
 
 func TestFLACBlocks(t *testing.T) {
 	data := sampleFLAC()
-	if !MatchFLAC(data) {
-		t.Fatal("MatchFLAC = false")
+	if !matchFLAC(data) {
+		t.Fatal("matchFLAC = false")
 	}
-	res, err := ReadFLAC(mediaBytes(data), int64(len(data)))
+	res, err := readFLAC(mediaBytes(data), int64(len(data)))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -72,7 +72,7 @@ func TestFLACBlocks(t *testing.T) {
 func TestFLACBehindID3(t *testing.T) {
 	tag := id3Tag(4, 0, id3Frame(4, "GEOB", 0, id3GEOB(0, "application/c2pa", []byte("jumbstore"))))
 	data := append(tag, sampleFLAC()...)
-	for name, read := range map[string]ReadFunc{"ReadFLAC": ReadFLAC, "ReadMP3": ReadMP3} {
+	for name, read := range map[string]readFunc{"readFLAC": readFLAC, "readMP3": readMP3} {
 		res, err := read(mediaBytes(data), int64(len(data)))
 		if err != nil {
 			t.Fatalf("%s: %v", name, err)
@@ -81,7 +81,7 @@ func TestFLACBehindID3(t *testing.T) {
 			t.Errorf("%s: format %q blocks %+v", name, res.Format, res.Blocks)
 		}
 	}
-	if !MatchMP3(data) {
+	if !matchMP3(data) {
 		t.Error("an ID3-prefixed FLAC is not sniffed")
 	}
 }
@@ -96,14 +96,14 @@ func TestFLACHostile(t *testing.T) {
 		data []byte
 		want error
 	}{
-		"block past EOF":   {good[:60], ErrTruncated},
-		"no last block":    {good[:len(good)-4-68], ErrTruncated},
-		"huge count":       {huge, ErrTruncated},
-		"long field":       {longField, ErrTruncated},
+		"block past EOF":   {good[:60], errTruncated},
+		"no last block":    {good[:len(good)-4-68], errTruncated},
+		"huge count":       {huge, errTruncated},
+		"long field":       {longField, errTruncated},
 		"not flac":         {[]byte("fLaX0000"), ErrMalformed},
 		"invalid type 127": {append([]byte("fLaC"), flacBlock(127, true, nil)...), ErrMalformed},
 	} {
-		res, err := mediaQuick(t, ReadFLAC, c.data, time.Second)
+		res, err := mediaQuick(t, readFLAC, c.data, time.Second)
 		if res == nil || !errors.Is(err, c.want) {
 			t.Errorf("%s: err = %v, want %v", name, err, c.want)
 		}
@@ -113,13 +113,13 @@ func TestFLACHostile(t *testing.T) {
 	for i := 0; i < 100000; i++ {
 		many = append(many, flacBlock(1, false, nil)...)
 	}
-	if _, err := mediaQuick(t, ReadFLAC, many, 2*time.Second); !errors.Is(err, ErrTruncated) {
+	if _, err := mediaQuick(t, readFLAC, many, 2*time.Second); !errors.Is(err, errTruncated) {
 		t.Errorf("many: err = %v", err)
 	}
 }
 
 func TestFLACCorpus(t *testing.T) {
-	if n := mediaCorpusCheck(t, ReadFLAC, "flac"); n == 0 {
+	if n := mediaCorpusCheck(t, readFLAC, "flac"); n == 0 {
 		t.Skip("no FLAC files in the corpus")
 	}
 }
@@ -128,7 +128,7 @@ func FuzzFLAC(f *testing.F) {
 	f.Add(sampleFLAC())
 	f.Add(append(id3Tag(3, 0, id3Frame(3, "TSSE", 0, []byte("\x00x"))), sampleFLAC()...))
 	f.Fuzz(func(t *testing.T, data []byte) {
-		res, _ := ReadFLAC(mediaBytes(data), int64(len(data)))
+		res, _ := readFLAC(mediaBytes(data), int64(len(data)))
 		if res == nil {
 			t.Fatal("nil result")
 		}

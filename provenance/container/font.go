@@ -33,9 +33,9 @@ func fontIsSFNT(v []byte) bool {
 	return s == "\x00\x01\x00\x00" || s == "OTTO" || s == "true" || s == "typ1"
 }
 
-// MatchFont reports whether head starts an OpenType or TrueType font, a
+// matchFont reports whether head starts an OpenType or TrueType font, a
 // font collection ("ttcf") or a WOFF 1.0 web font ("wOFF").
-func MatchFont(head []byte) bool {
+func matchFont(head []byte) bool {
 	if len(head) < 12 {
 		return false
 	}
@@ -52,17 +52,17 @@ type fontTable struct {
 	off, size int64
 }
 
-// ReadFont reads an OpenType/TrueType font or collection: the table
+// readFont reads an OpenType/TrueType font or collection: the table
 // directory of each font, the C2PA table (its manifest store becomes a
 // KindC2PA block, its active manifest URI a text block) and the name table
 // entries of interest (copyright, version, manufacturer, designer,
 // description, URLs) as text blocks. Glyph data is never read. WOFF 1.0
 // fonts are read through their own table directory, inflating the two
 // tables of interest when they are compressed.
-func ReadFont(r io.ReaderAt, size int64) (*Result, error) {
-	res := &Result{Format: "Font"}
+func readFont(r io.ReaderAt, size int64) (*Result, error) {
+	res := &Result{Format: formatFont}
 	var h [12]byte
-	if err := ReadAt(r, h[:], 0); err != nil {
+	if err := readAt(r, h[:], 0); err != nil {
 		return res, fmt.Errorf("font header: %w", err)
 	}
 	if string(h[:4]) == "wOFF" {
@@ -76,10 +76,10 @@ func ReadFont(r io.ReaderAt, size int64) (*Result, error) {
 			n = fontMaxFonts
 		}
 		if n > (size-12)/4 {
-			return res, fmt.Errorf("%w: font collection offsets run past the end of the file", ErrTruncated)
+			return res, fmt.Errorf("%w: font collection offsets run past the end of the file", errTruncated)
 		}
 		offs := make([]byte, 4*n)
-		if err := ReadAt(r, offs, 12); err != nil {
+		if err := readAt(r, offs, 12); err != nil {
 			return res, err
 		}
 		fonts = fonts[:0]
@@ -108,7 +108,7 @@ func ReadFont(r io.ReaderAt, size int64) (*Result, error) {
 			seen[t.off] = true
 			if t.size > size-t.off || t.off < 0 {
 				if firstErr == nil {
-					firstErr = fmt.Errorf("%w: %s table %q (%d bytes at %d) runs past the end of the file", ErrTruncated, where, t.tag, t.size, t.off)
+					firstErr = fmt.Errorf("%w: %s table %q (%d bytes at %d) runs past the end of the file", errTruncated, where, t.tag, t.size, t.off)
 				}
 				continue
 			}
@@ -129,7 +129,7 @@ func ReadFont(r io.ReaderAt, size int64) (*Result, error) {
 // fontDirectory reads the table records of the sfnt font at off.
 func fontDirectory(r io.ReaderAt, off, size int64, res *Result) ([]fontTable, error) {
 	var h [12]byte
-	if err := ReadAt(r, h[:], off); err != nil {
+	if err := readAt(r, h[:], off); err != nil {
 		return nil, fmt.Errorf("sfnt header: %w", err)
 	}
 	if !fontIsSFNT(h[:4]) {
@@ -141,7 +141,7 @@ func fontDirectory(r io.ReaderAt, off, size int64, res *Result) ([]fontTable, er
 		n = fontMaxTables
 	}
 	recs := make([]byte, 16*n)
-	if err := ReadAt(r, recs, off+12); err != nil {
+	if err := readAt(r, recs, off+12); err != nil {
 		return nil, fmt.Errorf("table directory: %w", err)
 	}
 	tables := make([]fontTable, 0, n)
@@ -159,7 +159,7 @@ func fontC2PA(r io.ReaderAt, t fontTable, size int64, where string, res *Result)
 		return fmt.Errorf("%w: %s C2PA table of %d bytes", ErrMalformed, where, t.size)
 	}
 	var h [20]byte
-	if err := ReadAt(r, h[:min(t.size, 20)], t.off); err != nil {
+	if err := readAt(r, h[:min(t.size, 20)], t.off); err != nil {
 		return err
 	}
 	major, minor := binary.BigEndian.Uint16(h[0:]), binary.BigEndian.Uint16(h[2:])
@@ -198,15 +198,15 @@ func fontC2PA(r io.ReaderAt, t fontTable, size int64, where string, res *Result)
 // fontNames reads the name table entries listed in fontNameIDs, each
 // distinct value once.
 func fontNames(r io.ReaderAt, t fontTable, size int64, where string, res *Result) error {
-	if t.size > MaxBlockSize {
-		return fmt.Errorf("%w: %s name table of %d bytes", ErrLimit, where, t.size)
+	if t.size > maxBlockSize {
+		return fmt.Errorf("%w: %s name table of %d bytes", errLimit, where, t.size)
 	}
 	b, err := readBlockBudget(res, r, t.off, t.size, size)
 	if err != nil {
 		return err
 	}
 	if len(b) < 6 {
-		return fmt.Errorf("%w: %s name table header", ErrTruncated, where)
+		return fmt.Errorf("%w: %s name table header", errTruncated, where)
 	}
 	count, strOff := int(binary.BigEndian.Uint16(b[2:])), int(binary.BigEndian.Uint16(b[4:]))
 	if count > fontMaxNames {
@@ -267,7 +267,7 @@ func fontUTF16BE(b []byte) string {
 // smaller than its original one is zlib-compressed.
 func fontWOFF(r io.ReaderAt, size int64, res *Result) error {
 	var h [44]byte
-	if err := ReadAt(r, h[:], 0); err != nil {
+	if err := readAt(r, h[:], 0); err != nil {
 		return fmt.Errorf("WOFF header: %w", err)
 	}
 	n := int64(binary.BigEndian.Uint16(h[12:]))
@@ -276,7 +276,7 @@ func fontWOFF(r io.ReaderAt, size int64, res *Result) error {
 		n = fontMaxTables
 	}
 	recs := make([]byte, 20*n)
-	if err := ReadAt(r, recs, 44); err != nil {
+	if err := readAt(r, recs, 44); err != nil {
 		return fmt.Errorf("WOFF table directory: %w", err)
 	}
 	var firstErr error
@@ -295,7 +295,7 @@ func fontWOFF(r io.ReaderAt, size int64, res *Result) error {
 		var err error
 		switch {
 		case comp > size-off:
-			err = fmt.Errorf("%w: WOFF table %q (%d bytes at %d) runs past the end of the file", ErrTruncated, tag, comp, off)
+			err = fmt.Errorf("%w: WOFF table %q (%d bytes at %d) runs past the end of the file", errTruncated, tag, comp, off)
 		case comp >= orig:
 			err = read(r, fontTable{tag: tag, off: off, size: comp}, size, "WOFF", res)
 		default:
@@ -303,7 +303,7 @@ func fontWOFF(r io.ReaderAt, size int64, res *Result) error {
 			if packed, err = readBlockBudget(res, r, off, comp, size); err != nil {
 				break
 			}
-			if data, err = inflateZlibBounded(packed, min(orig, MaxBlockSize)); err != nil {
+			if data, err = inflateZlibBounded(packed, min(orig, maxBlockSize)); err != nil {
 				break
 			}
 			before := len(res.Blocks)

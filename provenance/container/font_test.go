@@ -116,11 +116,11 @@ func sampleFont() []byte {
 
 func TestFontBlocks(t *testing.T) {
 	data := sampleFont()
-	if !MatchFont(data) {
-		t.Fatal("MatchFont = false")
+	if !matchFont(data) {
+		t.Fatal("matchFont = false")
 	}
 	cr := &mediaCountingReader{r: mediaBytes(data)}
-	res, err := ReadFont(cr, int64(len(data)))
+	res, err := readFont(cr, int64(len(data)))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -159,10 +159,10 @@ func TestFontShortC2PAHeaderAndCollection(t *testing.T) {
 	hdr = binary.BigEndian.AppendUint32(hdr, uint32(start+int64(len(font0))))
 	ttc := append(append(hdr, font0...), font1...)
 	for name, data := range map[string][]byte{"OTTO": f0, "ttcf": ttc} {
-		if !MatchFont(data) {
+		if !matchFont(data) {
 			t.Fatalf("%s: not matched", name)
 		}
-		res, err := ReadFont(mediaBytes(data), int64(len(data)))
+		res, err := readFont(mediaBytes(data), int64(len(data)))
 		if err != nil {
 			t.Fatalf("%s: %v", name, err)
 		}
@@ -203,10 +203,10 @@ func TestFontWOFF(t *testing.T) {
 	store := []byte("\x00\x00\x00\x10jumbc2pa-store!!")
 	for _, comp := range []map[string]bool{{}, {"name": true, "C2PA": true}} {
 		data := buildWOFF(comp, fontTab{"C2PA", fontC2PATable("", store, false)}, fontTab{"glyf", make([]byte, 64)}, fontTab{"name", sampleNames()})
-		if !MatchFont(data) {
+		if !matchFont(data) {
 			t.Fatal("WOFF not matched")
 		}
-		res, err := ReadFont(mediaBytes(data), int64(len(data)))
+		res, err := readFont(mediaBytes(data), int64(len(data)))
 		if err != nil {
 			t.Fatalf("compressed %v: %v", comp, err)
 		}
@@ -220,7 +220,7 @@ func TestFontWOFF(t *testing.T) {
 	// a compressed table that inflates past its declared size is refused
 	bomb := buildWOFF(map[string]bool{"name": true}, fontTab{"name", make([]byte, 1<<20)})
 	binary.BigEndian.PutUint32(bomb[44+12:], binary.BigEndian.Uint32(bomb[44+8:])+1) // declared original length: just over the stored one
-	if _, err := mediaQuick(t, ReadFont, bomb, time.Second); !errors.Is(err, ErrLimit) {
+	if _, err := mediaQuick(t, readFont, bomb, time.Second); !errors.Is(err, errLimit) {
 		t.Errorf("bomb: err = %v", err)
 	}
 }
@@ -239,14 +239,14 @@ func TestFontHostile(t *testing.T) {
 		data []byte
 		want error
 	}{
-		"table past EOF": {tablePastEOF, ErrTruncated},
+		"table past EOF": {tablePastEOF, errTruncated},
 		"store outside":  {storeOutside, ErrMalformed},
-		"many tables":    {manyTables, ErrTruncated},
-		"many fonts":     {manyFonts, ErrTruncated},
+		"many tables":    {manyTables, errTruncated},
+		"many fonts":     {manyFonts, errTruncated},
 		"bad names":      {badNames, nil},
-		"truncated":      {good[:30], ErrTruncated},
+		"truncated":      {good[:30], errTruncated},
 	} {
-		res, err := mediaQuick(t, ReadFont, c.data, time.Second)
+		res, err := mediaQuick(t, readFont, c.data, time.Second)
 		if res == nil || (c.want == nil) != (err == nil) || (c.want != nil && !errors.Is(err, c.want)) {
 			t.Errorf("%s: err = %v, want %v", name, err, c.want)
 		}
@@ -254,7 +254,7 @@ func TestFontHostile(t *testing.T) {
 }
 
 func TestFontCorpus(t *testing.T) {
-	if n := mediaCorpusCheck(t, ReadFont, "ttf", "otf", "ttc"); n == 0 {
+	if n := mediaCorpusCheck(t, readFont, "ttf", "otf", "ttc"); n == 0 {
 		t.Skip("no font files in the corpus")
 	}
 }
@@ -264,7 +264,7 @@ func FuzzFont(f *testing.F) {
 	f.Add(buildSFNT(0, "OTTO", fontTab{"C2PA", fontC2PATable("u", []byte("jumb"), true)}))
 	f.Add(buildWOFF(map[string]bool{"name": true}, fontTab{"C2PA", fontC2PATable("", []byte("jumb"), false)}, fontTab{"name", sampleNames()}))
 	f.Fuzz(func(t *testing.T, data []byte) {
-		res, _ := ReadFont(mediaBytes(data), int64(len(data)))
+		res, _ := readFont(mediaBytes(data), int64(len(data)))
 		if res == nil {
 			t.Fatal("nil result")
 		}

@@ -18,22 +18,22 @@ var gifXMPTrailer = func() []byte {
 	return b
 }()
 
-// MatchGIF reports whether head starts a GIF file ("GIF87a" or "GIF89a").
-func MatchGIF(head []byte) bool {
+// matchGIF reports whether head starts a GIF file ("GIF87a" or "GIF89a").
+func matchGIF(head []byte) bool {
 	return len(head) >= 6 && (string(head[:6]) == "GIF87a" || string(head[:6]) == "GIF89a")
 }
 
-// ReadGIF reads a GIF file's blocks, skipping image data: the application
+// readGIF reads a GIF file's blocks, skipping image data: the application
 // extensions "XMP DataXMP" (XMP, stored raw across the sub-blocks and
 // followed by the magic trailer) and "C2PA_GIF" (a JUMBF manifest store
 // split over sub-blocks), and comment extensions.
-func ReadGIF(r io.ReaderAt, size int64) (*Result, error) {
-	res := &Result{Format: "GIF"}
+func readGIF(r io.ReaderAt, size int64) (*Result, error) {
+	res := &Result{Format: formatGIF}
 	var hdr [13]byte
-	if err := ReadAt(r, hdr[:], 0); err != nil {
+	if err := readAt(r, hdr[:], 0); err != nil {
 		return res, fmt.Errorf("GIF header: %w", err)
 	}
-	if !MatchGIF(hdr[:]) {
+	if !matchGIF(hdr[:]) {
 		return res, fmt.Errorf("%w: not a GIF header", ErrMalformed)
 	}
 	off := int64(13)
@@ -43,21 +43,21 @@ func ReadGIF(r io.ReaderAt, size int64) (*Result, error) {
 	g := &gifWalker{r: r, size: size, res: res}
 	for off < size {
 		var b [2]byte
-		if err := ReadAt(r, b[:1], off); err != nil {
+		if err := readAt(r, b[:1], off); err != nil {
 			return res, err
 		}
 		switch b[0] {
 		case 0x00: // stray padding between blocks, tolerated
 			g.steps++
-			if g.steps > MaxSteps {
-				return res, fmt.Errorf("%w: more than %d GIF blocks", ErrLimit, MaxSteps)
+			if g.steps > maxSteps {
+				return res, fmt.Errorf("%w: more than %d GIF blocks", errLimit, maxSteps)
 			}
 			off++
 		case 0x3B: // trailer
 			return res, nil
 		case 0x2C: // image descriptor, local colour table, LZW code size, data sub-blocks
 			var d [10]byte
-			if err := ReadAt(r, d[:], off); err != nil {
+			if err := readAt(r, d[:], off); err != nil {
 				return res, fmt.Errorf("GIF image descriptor: %w", err)
 			}
 			off += 10
@@ -71,7 +71,7 @@ func ReadGIF(r io.ReaderAt, size int64) (*Result, error) {
 			}
 			off = end
 		case 0x21: // extension: label, then sub-blocks
-			if err := ReadAt(r, b[:], off); err != nil {
+			if err := readAt(r, b[:], off); err != nil {
 				return res, fmt.Errorf("GIF extension: %w", err)
 			}
 			end, err := g.extension(b[1], off+2, res)
@@ -83,7 +83,7 @@ func ReadGIF(r io.ReaderAt, size int64) (*Result, error) {
 			return res, fmt.Errorf("%w: GIF block introducer 0x%02x at offset %d", ErrMalformed, b[0], off)
 		}
 	}
-	return res, fmt.Errorf("%w: GIF has no trailer", ErrTruncated)
+	return res, fmt.Errorf("%w: GIF has no trailer", errTruncated)
 }
 
 // gifWalker walks the sub-blocks of one GIF file within the step limit.
@@ -100,10 +100,10 @@ func (g *gifWalker) skip(off int64) (int64, error) {
 	var l [1]byte
 	for {
 		g.steps++
-		if g.steps > MaxSteps {
-			return off, fmt.Errorf("%w: more than %d GIF sub-blocks", ErrLimit, MaxSteps)
+		if g.steps > maxSteps {
+			return off, fmt.Errorf("%w: more than %d GIF sub-blocks", errLimit, maxSteps)
 		}
-		if err := ReadAt(g.r, l[:], off); err != nil {
+		if err := readAt(g.r, l[:], off); err != nil {
 			return off, fmt.Errorf("GIF sub-block: %w", err)
 		}
 		off += 1 + int64(l[0])
@@ -143,7 +143,7 @@ func (g *gifWalker) extension(label byte, off int64, res *Result) (int64, error)
 		return end, res.Add(Block{Kind: KindComment, Container: "GIF comment extension", Offset: off, Size: end - off, Data: data})
 	case 0xFF: // application: an 11-byte identifier and authentication code, then data
 		var id [12]byte
-		if err := ReadAt(g.r, id[:], off); err != nil {
+		if err := readAt(g.r, id[:], off); err != nil {
 			return off, fmt.Errorf("GIF application extension: %w", err)
 		}
 		if id[0] != 11 {

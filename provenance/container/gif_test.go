@@ -63,10 +63,10 @@ func sampleGIF() []byte {
 
 func TestGIFBlocks(t *testing.T) {
 	data := sampleGIF()
-	if !MatchGIF(data) {
-		t.Fatal("MatchGIF = false")
+	if !matchGIF(data) {
+		t.Fatal("matchGIF = false")
 	}
-	res, err := ReadGIF(mediaBytes(data), int64(len(data)))
+	res, err := readGIF(mediaBytes(data), int64(len(data)))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -93,7 +93,7 @@ func TestGIFXMPDamagedTrailer(t *testing.T) {
 	b = append(b, "XMP DataXMP"...)
 	b = append(b, gifSubBlocks([]byte(mediaTestXMPPacket), 255)...) // written as sub-blocks by a confused writer
 	b = append(b, 0x3B)
-	res, err := ReadGIF(mediaBytes(b), int64(len(b)))
+	res, err := readGIF(mediaBytes(b), int64(len(b)))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -110,7 +110,7 @@ func TestGIFLargeImageData(t *testing.T) {
 	data = append(data, gifC2PAExt([]byte("jumb"))...)
 	data = append(data, 0x3B)
 	cr := &mediaCountingReader{r: mediaBytes(data)}
-	res, err := ReadGIF(cr, int64(len(data)))
+	res, err := readGIF(cr, int64(len(data)))
 	if err != nil || len(mediaBlocks(res, KindC2PA)) != 1 {
 		t.Fatalf("err %v blocks %+v", err, res.Blocks)
 	}
@@ -128,21 +128,21 @@ func TestGIFHostile(t *testing.T) {
 		"huge colour table past EOF": []byte("GIF89a\x01\x00\x01\x00\x87\x00\x00"),
 		"header only":                []byte("GIF89a"),
 	} {
-		res, err := mediaQuick(t, ReadGIF, data, time.Second)
+		res, err := mediaQuick(t, readGIF, data, time.Second)
 		if err == nil || res == nil {
 			t.Errorf("%s: err = %v", name, err)
 		}
 	}
 	// a million empty comment extensions stop at the step limit, quickly
 	many := gifHeader()
-	many = append(many, bytes.Repeat([]byte{0x21, 0x01, 0}, MaxSteps+10)...)
-	if _, err := mediaQuick(t, ReadGIF, many, 5*time.Second); !errors.Is(err, ErrLimit) {
+	many = append(many, bytes.Repeat([]byte{0x21, 0x01, 0}, maxSteps+10)...)
+	if _, err := mediaQuick(t, readGIF, many, 5*time.Second); !errors.Is(err, errLimit) {
 		t.Errorf("many blocks: err = %v", err)
 	}
 }
 
 func TestGIFCorpus(t *testing.T) {
-	if n := mediaCorpusCheck(t, ReadGIF, "gif"); n == 0 {
+	if n := mediaCorpusCheck(t, readGIF, "gif"); n == 0 {
 		t.Skip("no GIF files in the corpus")
 	}
 }
@@ -151,7 +151,7 @@ func FuzzGIF(f *testing.F) {
 	f.Add(sampleGIF())
 	f.Add(append(gifHeader(), 0x3B))
 	f.Fuzz(func(t *testing.T, data []byte) {
-		res, _ := ReadGIF(mediaBytes(data), int64(len(data)))
+		res, _ := readGIF(mediaBytes(data), int64(len(data)))
 		if res == nil {
 			t.Fatal("nil result")
 		}

@@ -32,10 +32,10 @@ var id3v22IDs = map[string]string{
 // id3C2PAMIME are the GEOB MIME types that carry a C2PA manifest store.
 var id3C2PAMIME = map[string]bool{"application/c2pa": true, "application/x-c2pa-manifest-store": true}
 
-// MatchMP3 reports whether head starts an MP3 file: an ID3v2 tag, or an
+// matchMP3 reports whether head starts an MP3 file: an ID3v2 tag, or an
 // MPEG audio frame header with a valid version, layer, bitrate and sample
 // rate (so JPEG's FF D8 and AAC's ADTS FF F1 do not match).
-func MatchMP3(head []byte) bool {
+func matchMP3(head []byte) bool {
 	if len(head) >= 10 && string(head[:3]) == "ID3" && head[3] >= 2 && head[3] <= 4 && head[4] != 0xFF {
 		return true
 	}
@@ -52,12 +52,12 @@ func id3FrameSync(b []byte) bool {
 	return version != 1 && layer != 0 && bitrate != 0 && bitrate != 15 && rate != 3 && b[3]&3 != 2
 }
 
-// ReadMP3 reads the metadata of an MP3 file: the ID3v2 tags at the start
+// readMP3 reads the metadata of an MP3 file: the ID3v2 tags at the start
 // (and a repeated or appended one found through its footer), and the ID3v1
 // trailer. Audio frames are never read. A FLAC stream found after the ID3v2
 // tags is read as FLAC (Format "FLAC").
-func ReadMP3(r io.ReaderAt, size int64) (*Result, error) {
-	res := &Result{Format: "MP3"}
+func readMP3(r io.ReaderAt, size int64) (*Result, error) {
+	res := &Result{Format: formatMP3}
 	d := &id3Reader{r: r, size: size, res: res}
 	off, err := d.tags(0)
 	if err != nil {
@@ -65,14 +65,14 @@ func ReadMP3(r io.ReaderAt, size int64) (*Result, error) {
 	}
 	if size-off >= 4 {
 		var m [4]byte
-		if err := ReadAt(r, m[:], off); err == nil && string(m[:]) == "fLaC" {
+		if err := readAt(r, m[:], off); err == nil && string(m[:]) == "fLaC" {
 			return res, flacBlocks(r, off, size, res) // a FLAC file behind an ID3v2 tag
 		}
 	}
 	end := size
 	if size-off >= 128 {
 		var v1 [128]byte
-		if err := ReadAt(r, v1[:], size-128); err != nil {
+		if err := readAt(r, v1[:], size-128); err != nil {
 			return res, err
 		}
 		if string(v1[:3]) == "TAG" {
@@ -85,7 +85,7 @@ func ReadMP3(r io.ReaderAt, size int64) (*Result, error) {
 	// an ID3v2.4 tag appended at the end ends with a "3DI" footer
 	if end-off >= 20 {
 		var f [10]byte
-		if err := ReadAt(r, f[:], end-10); err != nil {
+		if err := readAt(r, f[:], end-10); err != nil {
 			return res, err
 		}
 		if string(f[:3]) == "3DI" && f[3] == 4 {
@@ -126,7 +126,7 @@ func (d *id3Reader) tags(off int64) (int64, error) {
 		if d.size-off < 10 {
 			return off, nil
 		}
-		if err := ReadAt(d.r, h[:], off); err != nil {
+		if err := readAt(d.r, h[:], off); err != nil {
 			return off, err
 		}
 		if string(h[:3]) != "ID3" {
@@ -134,7 +134,7 @@ func (d *id3Reader) tags(off int64) (int64, error) {
 		}
 		d.ntags++
 		if d.ntags > id3MaxTags {
-			return off, fmt.Errorf("%w: more than %d ID3v2 tags", ErrLimit, id3MaxTags)
+			return off, fmt.Errorf("%w: more than %d ID3v2 tags", errLimit, id3MaxTags)
 		}
 		n, ok := id3Syncsafe(h[6:10])
 		if !ok {
@@ -165,7 +165,7 @@ func (d *id3Reader) tag(off int64, h [10]byte, n int64) error {
 	body := off + 10
 	var truncErr error
 	if n > d.size-body {
-		truncErr = fmt.Errorf("%w: %s tag at offset %d declares %d bytes, the file ends first", ErrTruncated, where, off, n)
+		truncErr = fmt.Errorf("%w: %s tag at offset %d declares %d bytes, the file ends first", errTruncated, where, off, n)
 		n = d.size - body
 	}
 	var src io.ReaderAt = d.r
@@ -192,13 +192,13 @@ func (d *id3Reader) tag(off int64, h [10]byte, n int64) error {
 			return nil
 		case 3:
 			var e [4]byte
-			if err := ReadAt(src, e[:], base); err != nil {
+			if err := readAt(src, e[:], base); err != nil {
 				return fmt.Errorf("%s extended header: %w", where, err)
 			}
 			pos = 4 + int64(binary.BigEndian.Uint32(e[:]))
 		case 4:
 			var e [4]byte
-			if err := ReadAt(src, e[:], base); err != nil {
+			if err := readAt(src, e[:], base); err != nil {
 				return fmt.Errorf("%s extended header: %w", where, err)
 			}
 			v, ok := id3Syncsafe(e[:])
@@ -210,8 +210,8 @@ func (d *id3Reader) tag(off int64, h [10]byte, n int64) error {
 	}
 	for pos < n {
 		d.steps++
-		if d.steps > MaxSteps {
-			return fmt.Errorf("%w: more than %d ID3 frames", ErrLimit, MaxSteps)
+		if d.steps > maxSteps {
+			return fmt.Errorf("%w: more than %d ID3 frames", errLimit, maxSteps)
 		}
 		next, err := d.frame(src, base, pos, n, major, flags&0x80 != 0, approx, body, where)
 		if err != nil {
@@ -236,7 +236,7 @@ func (d *id3Reader) frame(src io.ReaderAt, base, pos, n int64, major byte, tagUn
 		return pos, nil
 	}
 	var h [10]byte
-	if err := ReadAt(src, h[:hlen], base+pos); err != nil {
+	if err := readAt(src, h[:hlen], base+pos); err != nil {
 		return pos, err
 	}
 	if h[0] == 0 {
@@ -271,7 +271,7 @@ func (d *id3Reader) frame(src io.ReaderAt, base, pos, n int64, major byte, tagUn
 	}
 	dataPos := pos + hlen
 	if size > n-dataPos {
-		return pos, fmt.Errorf("%w: %s frame %s of %d bytes runs past its tag", ErrTruncated, where, id, size)
+		return pos, fmt.Errorf("%w: %s frame %s of %d bytes runs past its tag", errTruncated, where, id, size)
 	}
 	next := dataPos + size
 	if major == 2 {
@@ -311,7 +311,7 @@ func id3FrameAt(src io.ReaderAt, base, pos, n int64) bool {
 		return false
 	}
 	var id [4]byte
-	if err := ReadAt(src, id[:], base+pos); err != nil {
+	if err := readAt(src, id[:], base+pos); err != nil {
 		return false
 	}
 	if id[0] == 0 {
@@ -379,13 +379,13 @@ func (d *id3Reader) frameData(data []byte, id string, fflags uint16, major byte,
 		data = id3Unsync(data)
 	}
 	if compressed {
-		budget := int64(MaxTotalBlocks) - d.inflate
+		budget := int64(maxTotalBlocks) - d.inflate
 		if budget <= 0 {
-			return nil, false, fmt.Errorf("%w: ID3 decompressed frames exceed %d bytes", ErrLimit, MaxTotalBlocks)
+			return nil, false, fmt.Errorf("%w: ID3 decompressed frames exceed %d bytes", errLimit, maxTotalBlocks)
 		}
 		limit := int64(id3MaxTextFrame) // text frames: no honest one is larger
 		if id == "GEOB" {
-			limit = MaxBlockSize
+			limit = maxBlockSize
 		}
 		out, err := inflateZlibBounded(data, min(budget, limit))
 		if err != nil {

@@ -93,10 +93,10 @@ func sampleMP3v24() []byte {
 
 func TestID3v24(t *testing.T) {
 	data := sampleMP3v24()
-	if !MatchMP3(data) {
-		t.Fatal("MatchMP3 = false")
+	if !matchMP3(data) {
+		t.Fatal("matchMP3 = false")
 	}
-	res, err := ReadMP3(mediaBytes(data), int64(len(data)))
+	res, err := readMP3(mediaBytes(data), int64(len(data)))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -145,7 +145,7 @@ func TestID3v23Unsync(t *testing.T) {
 	tag := append([]byte{'I', 'D', '3', 3, 0, 0x80}, id3SyncsafeBytes(len(unsync))...)
 	tag = append(tag, unsync...)
 	data := append(tag, mp3Frames...)
-	res, err := ReadMP3(mediaBytes(data), int64(len(data)))
+	res, err := readMP3(mediaBytes(data), int64(len(data)))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -170,7 +170,7 @@ func TestID3v24FrameUnsyncAndExtendedHeader(t *testing.T) {
 	ext := append(id3SyncsafeBytes(6), 1, 0)
 	body := append(ext, id3Frame(4, "TSSE", 0x0002, val)...)
 	tag = append(append(tag, id3SyncsafeBytes(len(body))...), body...)
-	res, err := ReadMP3(mediaBytes(tag), int64(len(tag)))
+	res, err := readMP3(mediaBytes(tag), int64(len(tag)))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -190,7 +190,7 @@ func TestID3v24PlainSizes(t *testing.T) {
 		return append(append(b, 0, 0), data...)
 	}
 	tag := id3Tag(4, 0, plain("TIT2", long), plain("TSSE", []byte("\x00GenEncoder")))
-	res, err := ReadMP3(mediaBytes(tag), int64(len(tag)))
+	res, err := readMP3(mediaBytes(tag), int64(len(tag)))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -214,7 +214,7 @@ func TestID3v22AndV1(t *testing.T) {
 	copy(v1[97:], "v1 comment")
 	v1[126] = 7 // track (ID3v1.1)
 	data := append(append(tag, mp3Frames...), v1...)
-	res, err := ReadMP3(mediaBytes(data), int64(len(data)))
+	res, err := readMP3(mediaBytes(data), int64(len(data)))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -235,10 +235,10 @@ func TestID3Appended(t *testing.T) {
 	tag := id3Tag(4, 0x10, id3Frame(4, "TSSE", 0, []byte("\x03Appended Gen")))
 	footer := append([]byte("3DI"), tag[3:10]...)
 	data := append(append(append([]byte(nil), mp3Frames...), tag...), footer...)
-	if !MatchMP3(data) {
+	if !matchMP3(data) {
 		t.Fatal("frame sync not matched")
 	}
-	res, err := ReadMP3(mediaBytes(data), int64(len(data)))
+	res, err := readMP3(mediaBytes(data), int64(len(data)))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -274,8 +274,8 @@ func TestMatchMP3(t *testing.T) {
 		{[]byte("ID3\x04\x00\x00\x00\x00\x00\x00"), true},  //
 		{[]byte("ID3\x09\x00\x00\x00\x00\x00\x00"), false}, //
 	} {
-		if got := MatchMP3(c.head); got != c.want {
-			t.Errorf("MatchMP3(% x) = %v", c.head, got)
+		if got := matchMP3(c.head); got != c.want {
+			t.Errorf("matchMP3(% x) = %v", c.head, got)
 		}
 	}
 }
@@ -299,26 +299,26 @@ func TestID3Hostile(t *testing.T) {
 	}
 	cases["many tags"] = many
 	for name, data := range cases {
-		res, err := mediaQuick(t, ReadMP3, data, 2*time.Second)
+		res, err := mediaQuick(t, readMP3, data, 2*time.Second)
 		if res == nil {
 			t.Errorf("%s: nil result", name)
 		}
 		t.Logf("%s: err=%v blocks=%d warnings=%q", name, err, len(res.Blocks), res.Warnings)
 	}
-	if _, err := ReadMP3(mediaBytes(cases["many tags"]), int64(len(cases["many tags"]))); !errors.Is(err, ErrLimit) {
+	if _, err := readMP3(mediaBytes(cases["many tags"]), int64(len(cases["many tags"]))); !errors.Is(err, errLimit) {
 		t.Errorf("many tags: err = %v", err)
 	}
-	if _, err := ReadMP3(mediaBytes(cases["frame past tag"]), int64(len(cases["frame past tag"]))); !errors.Is(err, ErrTruncated) {
+	if _, err := readMP3(mediaBytes(cases["frame past tag"]), int64(len(cases["frame past tag"]))); !errors.Is(err, errTruncated) {
 		t.Errorf("frame past tag: err = %v", err)
 	}
-	res, _ := ReadMP3(mediaBytes(cases["zip bomb"]), int64(len(cases["zip bomb"])))
+	res, _ := readMP3(mediaBytes(cases["zip bomb"]), int64(len(cases["zip bomb"])))
 	if len(res.Blocks) != 0 || len(res.Warnings) == 0 {
 		t.Errorf("zip bomb: blocks %d warnings %q", len(res.Blocks), res.Warnings)
 	}
 }
 
 func TestID3Corpus(t *testing.T) {
-	if n := mediaCorpusCheck(t, ReadMP3, "mp3"); n == 0 {
+	if n := mediaCorpusCheck(t, readMP3, "mp3"); n == 0 {
 		t.Skip("no MP3 files in the corpus")
 	}
 }
@@ -328,7 +328,7 @@ func FuzzID3(f *testing.F) {
 	f.Add(id3Tag(2, 0, id3Frame(2, "TT2", 0, []byte("\x01\xff\xfex\x00"))))
 	f.Add(id3Tag(3, 0x80, id3Frame(3, "TCOM", 0x0080, append([]byte{0, 0, 0, 9}, id3Zlib([]byte("\x00Composer"))...))))
 	f.Fuzz(func(t *testing.T, data []byte) {
-		res, _ := ReadMP3(mediaBytes(data), int64(len(data)))
+		res, _ := readMP3(mediaBytes(data), int64(len(data)))
 		if res == nil {
 			t.Fatal("nil result")
 		}

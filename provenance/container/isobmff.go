@@ -9,6 +9,9 @@ import (
 	"strings"
 	"unicode/utf16"
 	"unicode/utf8"
+
+	"github.com/provscan/provscan/provenance/internal/reader"
+	"github.com/provscan/provscan/provenance/internal/seg"
 )
 
 // The extended types of the uuid boxes that carry provenance metadata.
@@ -24,10 +27,10 @@ const (
 	bmffMaxChild   = 1 << 14 // children of one meta box
 )
 
-// MatchISOBMFF reports whether head starts with an ISO base media file box:
+// matchISOBMFF reports whether head starts with an ISO base media file box:
 // ftyp (MP4, MOV, HEIF, AVIF, M4A, 3GP ...), styp (media segments) or, for
 // old QuickTime files without ftyp, a moov, mdat, wide or free atom.
-func MatchISOBMFF(head []byte) bool {
+func matchISOBMFF(head []byte) bool {
 	if len(head) < 8 {
 		return false
 	}
@@ -43,7 +46,7 @@ func MatchISOBMFF(head []byte) bool {
 
 // bmffFormat maps an ftyp major brand (and its compatible brands) to the
 // format name reported in Result.Format.
-func bmffFormat(major string, compat []string) string {
+func bmffFormat(major string, compat []string) Format {
 	has := func(b ...string) bool {
 		for _, c := range compat {
 			for _, x := range b {
@@ -56,23 +59,23 @@ func bmffFormat(major string, compat []string) string {
 	}
 	switch major {
 	case "qt  ":
-		return "MOV"
+		return formatMOV
 	case "avif", "avis":
-		return "AVIF"
+		return formatAVIF
 	case "heic", "heix", "heim", "heis", "hevc", "hevx", "mif1", "msf1", "mif2", "MiHE":
 		if (major == "mif1" || major == "msf1") && has("avif", "avis") {
-			return "AVIF"
+			return formatAVIF
 		}
-		return "HEIF"
+		return formatHEIF
 	case "M4A ", "M4B ", "M4P ":
-		return "M4A"
+		return formatM4A
 	case "M4V ", "M4VH", "M4VP":
-		return "M4V"
+		return formatM4V
 	}
 	if strings.HasPrefix(major, "3g") {
-		return "3GP"
+		return format3GP
 	}
-	return "MP4"
+	return formatMP4
 }
 
 // bmffWalker holds the state of one walk over an ISO BMFF file.
@@ -84,25 +87,26 @@ type bmffWalker struct {
 	total  int64
 	errs   error
 	halted bool
+	hbuf   [16]byte // where the box iterators read headers
 }
 
-// ReadISOBMFF reads the metadata boxes of an ISO base media file (MP4, MOV,
+// readISOBMFF reads the metadata boxes of an ISO base media file (MP4, MOV,
 // M4A, 3GP, HEIF, AVIF, fragmented MP4). It follows box headers only, never
 // reads mdat or moof, and returns the C2PA and XMP uuid boxes, the
 // udta/meta/ilst tags (classic and keys-based), QuickTime udta text atoms,
 // meta/xml XMP and the Exif and XMP items of HEIF/AVIF images.
-func ReadISOBMFF(r io.ReaderAt, size int64) (*Result, error) {
-	res := &Result{Format: "MP4"}
+func readISOBMFF(r io.ReaderAt, size int64) (*Result, error) {
+	res := &Result{Format: formatMP4}
 	w := &bmffWalker{r: r, size: size, res: res}
 	var head [8]byte
-	if err := ReadAt(r, head[:], 0); err != nil {
+	if err := readAt(r, head[:], 0); err != nil {
 		return res, err
 	}
 	if string(head[4:8]) != "ftyp" {
 		if string(head[4:8]) == "styp" {
-			res.Format = "MP4"
+			res.Format = formatMP4
 		} else {
-			res.Format = "MOV"
+			res.Format = formatMOV
 		}
 	}
 	w.walk(0, size, 0, "")
@@ -115,10 +119,11 @@ func (w *bmffWalker) fail(err error) {
 	w.halted = true
 }
 
-// note records an error that does not stop the walk.
+// note records an error that does not stop the walk: a warning, and an
+// error for a file in which nothing else is found.
 func (w *bmffWalker) note(err error) {
 	w.res.Warn("%v", err)
-	w.errs = errors.Join(w.errs, err)
+	w.errs = errors.Join(w.errs, reader.Noted(err))
 }
 
 // bmffBox is one box header.
@@ -130,47 +135,20 @@ type bmffBox struct {
 	uuid  []byte
 }
 
-// key renders the box type as a tag name: the 0xA9 byte of QuickTime and
-// iTunes tags is shown as ©.
-func bmffKey(typ string) string {
-	if len(typ) == 4 && typ[0] == 0xA9 {
-		return "©" + riffFourCC([]byte(typ[1:]))
-	}
-	return riffFourCC([]byte(typ))
-}
+// bmffKey renders the box type as a tag name: the 0xA9 byte of QuickTime
+// and iTunes tags is shown as ©.
+func bmffKey(typ string) string { return seg.Printable(typ) }
 
-// header reads the box header at pos inside a parent ending at end.
-func (w *bmffWalker) header(pos, end int64) (bmffBox, error) {
-	var h [16]byte
-	if err := ReadAt(w.r, h[:8], pos); err != nil {
-		return bmffBox{}, err
-	}
-	b := bmffBox{typ: string(h[4:8]), off: pos, start: pos + 8}
-	n := int64(binary.BigEndian.Uint32(h[:4]))
-	switch n {
-	case 0:
-		n = end - pos
-	case 1:
-		if err := ReadAt(w.r, h[8:16], pos+8); err != nil {
-			return b, err
-		}
-		v := binary.BigEndian.Uint64(h[8:16])
-		if v > 1<<62 {
-			return b, fmt.Errorf("%w: box %q at offset %d has size %d", ErrMalformed, bmffKey(b.typ), pos, v)
-		}
-		n = int64(v)
-		b.start += 8
-	}
-	if n < b.start-pos {
-		return b, fmt.Errorf("%w: box %q at offset %d has size %d", ErrMalformed, bmffKey(b.typ), pos, n)
-	}
-	b.end = pos + n
+// header completes the header the box iterator read: the 16-byte extended
+// type of a uuid box comes before its payload.
+func (w *bmffWalker) header(sb seg.Box) (bmffBox, error) {
+	b := bmffBox{typ: sb.Type, off: sb.Off, start: sb.Start, end: sb.End}
 	if b.typ == "uuid" {
 		if b.end-b.start < 16 {
-			return b, fmt.Errorf("%w: uuid box at offset %d is too short", ErrMalformed, pos)
+			return b, fmt.Errorf("%w: uuid box at offset %d is too short", ErrMalformed, b.off)
 		}
 		b.uuid = make([]byte, 16)
-		if err := ReadAt(w.r, b.uuid, b.start); err != nil {
+		if err := readAt(w.r, b.uuid, b.start); err != nil {
 			return b, err
 		}
 		b.start += 16
@@ -178,46 +156,66 @@ func (w *bmffWalker) header(pos, end int64) (bmffBox, error) {
 	return b, nil
 }
 
+// boxes calls f with each box between start and end, its end clamped to
+// end, until f returns false or the walk halts; each box is a step of the
+// walk. A box that runs past end is first given to past (only its type and
+// offset are set); a header that cannot be read (or is malformed, such as a
+// uuid box without room for its 16-byte type) goes to bad and ends the loop.
+func (w *bmffWalker) boxes(start, end int64, bad func(error), past func(b bmffBox), f func(b bmffBox) bool) {
+	it := seg.NewBoxes(w.r, start, end, &w.hbuf)
+	for !w.halted && it.Next() {
+		if w.steps++; w.steps > maxSteps {
+			w.fail(fmt.Errorf("%w: more than %d boxes", errLimit, maxSteps))
+			return
+		}
+		sb := it.Box()
+		if sb.End > end {
+			past(bmffBox{typ: sb.Type, off: sb.Off})
+			sb.End = end // before the uuid is read: it must fit in what is left
+		}
+		b, err := w.header(sb)
+		if err != nil {
+			bad(err)
+			return
+		}
+		if !f(b) {
+			return
+		}
+	}
+	if err := it.Err(); err != nil && !w.halted {
+		bad(err)
+	}
+}
+
 // children lists the boxes between start and end, stopping at the first
 // malformed header.
 func (w *bmffWalker) children(start, end int64, max int) []bmffBox {
 	var out []bmffBox
-	for pos := start; pos+8 <= end && !w.halted; {
-		if w.steps++; w.steps > MaxSteps {
-			w.fail(fmt.Errorf("%w: more than %d boxes", ErrLimit, MaxSteps))
-			return out
+	w.boxes(start, end, w.note, func(b bmffBox) {
+		if b.typ != "mdat" {
+			w.note(fmt.Errorf("%w: box %q at offset %d runs past the end of its container", errTruncated, bmffKey(b.typ), b.off))
+		} else {
+			w.res.Warn("mdat at offset %d runs past the end of the file", b.off)
 		}
+	}, func(b bmffBox) bool {
 		if len(out) >= max {
-			w.note(fmt.Errorf("%w: more than %d boxes in one container at offset %d", ErrLimit, max, start))
-			return out
-		}
-		b, err := w.header(pos, end)
-		if err != nil {
-			w.note(err)
-			return out
-		}
-		if b.end > end {
-			if b.typ != "mdat" {
-				w.note(fmt.Errorf("%w: box %q at offset %d runs past the end of its container", ErrTruncated, bmffKey(b.typ), pos))
-			} else {
-				w.res.Warn("mdat at offset %d runs past the end of the file", pos)
-			}
-			b.end = end
+			w.note(fmt.Errorf("%w: more than %d boxes in one container at offset %d", errLimit, max, start))
+			return false
 		}
 		out = append(out, b)
-		pos = b.end
-	}
+		return true
+	})
 	return out
 }
 
 // read reads the payload bytes [off, end), enforcing the per-file total.
 func (w *bmffWalker) read(off, end int64) ([]byte, bool) {
 	n := end - off
-	if w.total += n; w.total > MaxTotalBlocks {
-		w.fail(fmt.Errorf("%w: metadata boxes exceed %d bytes", ErrLimit, MaxTotalBlocks))
+	if w.total += n; w.total > maxTotalBlocks {
+		w.fail(fmt.Errorf("%w: metadata boxes exceed %d bytes", errLimit, maxTotalBlocks))
 		return nil, false
 	}
-	p, err := ReadBlock(w.r, off, n, w.size)
+	p, err := readBlock(w.r, off, n, w.size)
 	if err != nil {
 		w.note(err)
 		return nil, false
@@ -231,35 +229,24 @@ func (w *bmffWalker) add(b Block) {
 	}
 }
 
-func (w *bmffWalker) where(path string) string { return w.res.Format + " " + path }
+func (w *bmffWalker) where(path string) string { return string(w.res.Format) + " " + path }
 
 // walk reads the boxes between start and end.
 func (w *bmffWalker) walk(start, end int64, depth int, path string) {
-	if depth > MaxDepth {
-		w.fail(fmt.Errorf("%w: boxes nested deeper than %d", ErrLimit, MaxDepth))
+	if depth > maxDepth {
+		w.fail(fmt.Errorf("%w: boxes nested deeper than %d", errLimit, maxDepth))
 		return
 	}
-	for pos := start; pos+8 <= end && !w.halted; {
-		if w.steps++; w.steps > MaxSteps {
-			w.fail(fmt.Errorf("%w: more than %d boxes", ErrLimit, MaxSteps))
-			return
+	w.boxes(start, end, w.fail, func(b bmffBox) {
+		if b.typ == "mdat" || b.typ == "moof" || b.typ == "free" || b.typ == "skip" {
+			w.res.Warn("box %q at offset %d runs past the end of the file", b.typ, b.off)
+		} else {
+			w.note(fmt.Errorf("%w: box %q at offset %d runs past the end of its container", errTruncated, bmffKey(b.typ), b.off))
 		}
-		b, err := w.header(pos, end)
-		if err != nil {
-			w.fail(err)
-			return
-		}
-		if b.end > end {
-			if b.typ == "mdat" || b.typ == "moof" || b.typ == "free" || b.typ == "skip" {
-				w.res.Warn("box %q at offset %d runs past the end of the file", b.typ, pos)
-			} else {
-				w.note(fmt.Errorf("%w: box %q at offset %d runs past the end of its container", ErrTruncated, bmffKey(b.typ), pos))
-			}
-			b.end = end
-		}
+	}, func(b bmffBox) bool {
 		w.box(b, depth, path)
-		pos = b.end
-	}
+		return true
+	})
 }
 
 // box handles one box.
@@ -312,7 +299,7 @@ func (w *bmffWalker) uuidBox(b bmffBox, path string) {
 		// version/flags, purpose (NUL-terminated), then for a manifest an
 		// 8-byte offset to the merkle data and the JUMBF manifest store.
 		head := make([]byte, min(b.end-b.start, 4+64+8))
-		if err := ReadAt(w.r, head, b.start); err != nil {
+		if err := readAt(w.r, head, b.start); err != nil {
 			w.note(err)
 			return
 		}
@@ -348,8 +335,8 @@ func (w *bmffWalker) uuidBox(b bmffBox, path string) {
 
 // udta reads a user data box: meta, QuickTime text atoms (©xxx) and XMP_.
 func (w *bmffWalker) udta(b bmffBox, depth int, path string) {
-	if depth > MaxDepth {
-		w.fail(fmt.Errorf("%w: boxes nested deeper than %d", ErrLimit, MaxDepth))
+	if depth > maxDepth {
+		w.fail(fmt.Errorf("%w: boxes nested deeper than %d", errLimit, maxDepth))
 		return
 	}
 	for _, c := range w.children(b.start, b.end, bmffMaxChild) {
@@ -374,7 +361,7 @@ func (w *bmffWalker) udta(b bmffBox, depth int, path string) {
 func (w *bmffWalker) qtText(c bmffBox, path string) {
 	var h [8]byte
 	if c.end-c.start >= 8 {
-		if err := ReadAt(w.r, h[:], c.start); err != nil {
+		if err := readAt(w.r, h[:], c.start); err != nil {
 			w.note(err)
 			return
 		}
@@ -437,14 +424,14 @@ func bmffUTF16(p []byte) []byte {
 // meta reads a meta box: hdlr, keys, ilst, xml, and the HEIF item tables
 // iinf and iloc. ISO meta is a full box; QuickTime meta is not.
 func (w *bmffWalker) meta(b bmffBox, depth int, path string) {
-	if depth > MaxDepth {
-		w.fail(fmt.Errorf("%w: boxes nested deeper than %d", ErrLimit, MaxDepth))
+	if depth > maxDepth {
+		w.fail(fmt.Errorf("%w: boxes nested deeper than %d", errLimit, maxDepth))
 		return
 	}
 	start := b.start
 	var h [8]byte
 	if b.end-b.start >= 8 {
-		if err := ReadAt(w.r, h[:], b.start); err != nil {
+		if err := readAt(w.r, h[:], b.start); err != nil {
 			w.note(err)
 			return
 		}
@@ -554,7 +541,7 @@ func (w *bmffWalker) item(it bmffBox, key, path string) {
 			continue
 		}
 		var h [8]byte
-		if err := ReadAt(w.r, h[:], k.start); err != nil {
+		if err := readAt(w.r, h[:], k.start); err != nil {
 			w.note(err)
 			return
 		}
@@ -678,8 +665,8 @@ func (w *bmffWalker) items(iinf bmffBox, iloc, idat *bmffBox, path string) {
 				ok = false
 				break
 			}
-			if int64(len(data))+int64(n) > MaxBlockSize {
-				w.note(fmt.Errorf("%w: %s item %d is larger than %d bytes", ErrLimit, it.typ, it.id, MaxBlockSize))
+			if int64(len(data))+int64(n) > maxBlockSize {
+				w.note(fmt.Errorf("%w: %s item %d is larger than %d bytes", errLimit, it.typ, it.id, maxBlockSize))
 				ok = false
 				break
 			}
@@ -722,7 +709,7 @@ func (w *bmffWalker) iinf(b bmffBox) []bmffItem {
 	if b.end-b.start < 6 {
 		return nil
 	}
-	if err := ReadAt(w.r, h[:min(8, b.end-b.start)], b.start); err != nil {
+	if err := readAt(w.r, h[:min(8, b.end-b.start)], b.start); err != nil {
 		w.note(err)
 		return nil
 	}
@@ -892,7 +879,7 @@ func (w *bmffWalker) iloc(b bmffBox, byID map[uint32]*bmffItem) {
 			}
 			if it != nil {
 				if len(it.extents) >= bmffMaxExtents {
-					w.note(fmt.Errorf("%w: item %d has more than %d extents", ErrLimit, id, bmffMaxExtents))
+					w.note(fmt.Errorf("%w: item %d has more than %d extents", errLimit, id, bmffMaxExtents))
 					it.located = false
 					continue
 				}

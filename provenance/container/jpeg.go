@@ -7,18 +7,9 @@ import (
 	"fmt"
 	"io"
 	"sort"
-)
 
-// JPEG marker bytes the reader cares about.
-const (
-	jpegSOI   = 0xD8
-	jpegEOI   = 0xD9
-	jpegSOS   = 0xDA
-	jpegTEM   = 0x01
-	jpegAPP1  = 0xE1
-	jpegAPP11 = 0xEB
-	jpegAPP13 = 0xED
-	jpegCOM   = 0xFE
+	"github.com/provscan/provscan/provenance/internal/reader"
+	"github.com/provscan/provscan/provenance/internal/seg"
 )
 
 var (
@@ -28,9 +19,9 @@ var (
 	jpegPSSig     = []byte("Photoshop 3.0\x00")
 )
 
-// MatchJPEG reports whether head starts with a JPEG SOI marker.
-func MatchJPEG(head []byte) bool {
-	return len(head) >= 3 && head[0] == 0xFF && head[1] == jpegSOI && head[2] == 0xFF
+// matchJPEG reports whether head starts with a JPEG SOI marker.
+func matchJPEG(head []byte) bool {
+	return len(head) >= 3 && head[0] == 0xFF && head[1] == seg.SOI && head[2] == 0xFF
 }
 
 // jpegJUMBFSeg is one APP11 JUMBF segment of a box instance.
@@ -50,18 +41,18 @@ type jpegExtChunk struct {
 	fsize int64
 }
 
-// ReadJPEG reads the metadata segments of a JPEG file: it walks the markers
+// readJPEG reads the metadata segments of a JPEG file: it walks the markers
 // from SOI up to the first SOS and never reads entropy-coded scan data.
-func ReadJPEG(r io.ReaderAt, size int64) (*Result, error) {
-	res := &Result{Format: "JPEG"}
+func readJPEG(r io.ReaderAt, size int64) (*Result, error) {
+	res := &Result{Format: formatJPEG}
 	var hdr [4]byte
 	if size < 4 {
-		return res, fmt.Errorf("%w: file of %d bytes is too short for JPEG", ErrTruncated, size)
+		return res, fmt.Errorf("%w: file of %d bytes is too short for JPEG", errTruncated, size)
 	}
-	if err := ReadAt(r, hdr[:2], 0); err != nil {
+	if err := readAt(r, hdr[:2], 0); err != nil {
 		return res, err
 	}
-	if hdr[0] != 0xFF || hdr[1] != jpegSOI {
+	if hdr[0] != 0xFF || hdr[1] != seg.SOI {
 		return res, fmt.Errorf("%w: no JPEG SOI marker", ErrMalformed)
 	}
 	var (
@@ -77,84 +68,37 @@ func ReadJPEG(r io.ReaderAt, size int64) (*Result, error) {
 	)
 	keep := func(n int) error {
 		total += int64(n)
-		if total > MaxTotalBlocks {
-			return fmt.Errorf("%w: metadata segments exceed %d bytes", ErrLimit, MaxTotalBlocks)
+		if total > maxTotalBlocks {
+			return fmt.Errorf("%w: metadata segments exceed %d bytes", errLimit, maxTotalBlocks)
 		}
 		return nil
 	}
-	pos := int64(2)
-	var one [1]byte
-walk:
-	for steps := 0; ; steps++ {
-		if steps >= MaxSteps {
-			retErr = fmt.Errorf("%w: more than %d JPEG markers", ErrLimit, MaxSteps)
+	it, stopped := seg.NewJPEG(r, size), false
+	for it.Next() {
+		sg := it.Segment()
+		marker := sg.Marker
+		if marker == seg.EOI || marker == seg.SOS {
+			stopped = true
 			break
 		}
-		if pos >= size {
-			res.Warn("JPEG ends at offset %d without SOS or EOI", pos)
-			break
-		}
-		if err := ReadAt(r, one[:], pos); err != nil {
-			retErr = err
-			break
-		}
-		if one[0] != 0xFF {
-			retErr = fmt.Errorf("%w: expected a marker at offset %d, found 0x%02X", ErrMalformed, pos, one[0])
-			break
-		}
-		// Skip fill bytes: any number of 0xFF may precede a marker.
-		fills := 0
-		for one[0] == 0xFF {
-			pos++
-			if fills++; fills > 1<<16 {
-				retErr = fmt.Errorf("%w: too many fill bytes at offset %d", ErrMalformed, pos)
-				break walk
-			}
-			if err := ReadAt(r, one[:], pos); err != nil {
-				retErr = err
-				break walk
-			}
-		}
-		marker := one[0]
-		pos++
-		switch {
-		case marker == 0x00:
-			retErr = fmt.Errorf("%w: stuffed 0xFF00 outside scan data at offset %d", ErrMalformed, pos-2)
-			break walk
-		case marker == jpegSOI || marker == jpegTEM || (marker >= 0xD0 && marker <= 0xD7):
+		if seg.Standalone(marker) {
 			continue // standalone markers carry no length
-		case marker == jpegEOI || marker == jpegSOS:
-			break walk
 		}
-		if err := ReadAt(r, hdr[:2], pos); err != nil {
-			retErr = err
-			break
-		}
-		segLen := int64(binary.BigEndian.Uint16(hdr[:2]))
-		if segLen < 2 {
-			retErr = fmt.Errorf("%w: marker 0x%02X at offset %d has length %d", ErrMalformed, marker, pos-2, segLen)
-			break
-		}
-		payOff, payLen := pos+2, segLen-2
-		pos += segLen
-		if payOff+payLen > size {
-			retErr = fmt.Errorf("%w: marker 0x%02X segment at offset %d runs past the end of the file", ErrTruncated, marker, payOff-4)
-			break
-		}
-		if marker != jpegAPP1 && marker != jpegAPP11 && marker != jpegAPP13 && marker != jpegCOM {
+		payOff, payLen := sg.Payload(), sg.Len-2
+		if marker != seg.APP1 && marker != seg.APP11 && marker != seg.APP13 && marker != seg.COM {
 			continue
 		}
 		if err := keep(int(payLen)); err != nil {
 			retErr = err
 			break
 		}
-		p, err := ReadBlock(r, payOff, payLen, size)
+		p, err := readBlock(r, payOff, payLen, size)
 		if err != nil {
 			retErr = err
 			break
 		}
 		switch marker {
-		case jpegAPP1:
+		case seg.APP1:
 			switch {
 			case bytes.HasPrefix(p, jpegExifSig):
 				err = res.Add(Block{Kind: KindEXIF, Container: "JPEG APP1 Exif", Offset: payOff + 6, Size: payLen - 6, Data: p[6:]})
@@ -180,7 +124,7 @@ walk:
 				}
 				ext[guid] = append(ext[guid], c)
 			}
-		case jpegAPP11:
+		case seg.APP11:
 			if len(p) < 8 || p[0] != 'J' || p[1] != 'P' {
 				break // APP11 used for something other than JUMBF
 			}
@@ -189,7 +133,7 @@ walk:
 				jumbfKeys = append(jumbfKeys, en)
 			}
 			jumbf[en] = append(jumbf[en], jpegJUMBFSeg{seq: binary.BigEndian.Uint32(p[4:8]), off: payOff + 8, size: payLen, data: p[8:]})
-		case jpegAPP13:
+		case seg.APP13:
 			if bytes.HasPrefix(p, jpegPSSig) {
 				n := len(jpegPSSig)
 				if psOff < 0 {
@@ -198,12 +142,17 @@ walk:
 				psSize += payLen - int64(n)
 				ps = append(ps, p[n:]...)
 			}
-		case jpegCOM:
+		case seg.COM:
 			err = res.Add(Block{Kind: KindComment, Container: "JPEG COM", Offset: payOff, Size: payLen, Data: p})
 		}
 		if err != nil {
 			retErr = err
 			break
+		}
+	}
+	if retErr == nil && !stopped {
+		if retErr = it.Err(); retErr == nil {
+			res.Warn("JPEG ends at offset %d without SOS or EOI", it.Pos())
 		}
 	}
 
@@ -212,7 +161,7 @@ walk:
 		b, err := jpegAssembleJUMBF(res, en, jumbf[en])
 		if err != nil {
 			res.Warn("JPEG APP11 JUMBF box instance %d: %v", en, err)
-			retErr = errors.Join(retErr, err)
+			retErr = errors.Join(retErr, reader.Noted(err))
 			continue
 		}
 		if err := res.Add(b); err != nil {
@@ -227,7 +176,7 @@ walk:
 		b, err := jpegAssembleExtXMP(res, g, ext[g])
 		if err != nil {
 			res.Warn("JPEG Extended XMP %q: %v", g, err)
-			retErr = errors.Join(retErr, err)
+			retErr = errors.Join(retErr, reader.Noted(err))
 			continue
 		}
 		if err := res.Add(b); err != nil {
@@ -245,16 +194,10 @@ walk:
 // jpegBoxHeaderLen returns the length of the JUMBF box header (LBox, TBox and
 // XLBox when LBox is 1) at the start of p, or 0 when p is too short.
 func jpegBoxHeaderLen(p []byte) int {
-	if len(p) < 8 {
-		return 0
+	if _, hdr, _, ok := seg.BoxHeader(p, 0, int64(len(p))); ok {
+		return int(hdr)
 	}
-	if binary.BigEndian.Uint32(p) == 1 {
-		if len(p) < 16 {
-			return 0
-		}
-		return 16
-	}
-	return 8
+	return 0
 }
 
 // jpegAssembleJUMBF joins the APP11 segments of one JUMBF box instance into
@@ -289,8 +232,8 @@ func jpegAssembleJUMBF(res *Result, en uint16, segs []jpegJUMBFSeg) (Block, erro
 			res.Warn("JPEG APP11 JUMBF box instance %d: segment %d has no box header", en, s.seq)
 			continue
 		}
-		if len(data)+len(s.data)-h > MaxBlockSize {
-			return Block{}, fmt.Errorf("%w: JUMBF box larger than %d bytes", ErrLimit, MaxBlockSize)
+		if len(data)+len(s.data)-h > maxBlockSize {
+			return Block{}, fmt.Errorf("%w: JUMBF box larger than %d bytes", errLimit, maxBlockSize)
 		}
 		data = append(data, s.data[h:]...)
 		fileSize += s.size
@@ -318,8 +261,8 @@ func jpegAssembleJUMBF(res *Result, en uint16, segs []jpegJUMBFSeg) (Block, erro
 // offsets in the full packet.
 func jpegAssembleExtXMP(res *Result, guid string, chunks []jpegExtChunk) (Block, error) {
 	full := chunks[0].full
-	if int64(full) > MaxBlockSize {
-		return Block{}, fmt.Errorf("%w: Extended XMP of %d bytes is larger than %d", ErrLimit, full, MaxBlockSize)
+	if int64(full) > maxBlockSize {
+		return Block{}, fmt.Errorf("%w: Extended XMP of %d bytes is larger than %d", errLimit, full, maxBlockSize)
 	}
 	buf := make([]byte, full)
 	var covered int64

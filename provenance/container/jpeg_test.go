@@ -10,6 +10,8 @@ import (
 	"strings"
 	"sync/atomic"
 	"testing"
+
+	"github.com/provscan/provscan/provenance/internal/seg"
 )
 
 // crCorpusFile returns the path of a file in the shared real-world corpus, or
@@ -20,7 +22,7 @@ func crCorpusFile(t testing.TB, rel string) string {
 }
 
 // crReadCorpus runs a reader over a corpus file.
-func crReadCorpus(t *testing.T, rel string, read ReadFunc) (*Result, error) {
+func crReadCorpus(t *testing.T, rel string, read readFunc) (*Result, error) {
 	t.Helper()
 	f, err := os.Open(crCorpusFile(t, rel))
 	if err != nil {
@@ -59,15 +61,15 @@ func crBlocks(res *Result, k Kind) []Block {
 	return out
 }
 
-// crCheckSizes fails when a block is larger than MaxBlockSize.
+// crCheckSizes fails when a block is larger than maxBlockSize.
 func crCheckSizes(t *testing.T, res *Result) {
 	t.Helper()
 	if res == nil {
 		return
 	}
 	for _, b := range res.Blocks {
-		if len(b.Data) > MaxBlockSize {
-			t.Fatalf("block %s of %d bytes is larger than MaxBlockSize", b.Container, len(b.Data))
+		if len(b.Data) > maxBlockSize {
+			t.Fatalf("block %s of %d bytes is larger than maxBlockSize", b.Container, len(b.Data))
 		}
 	}
 }
@@ -85,7 +87,7 @@ func jpegApp11(en uint16, z uint32, box []byte) []byte {
 	p := []byte{'J', 'P', 0, 0, 0, 0, 0, 0}
 	binary.BigEndian.PutUint16(p[2:], en)
 	binary.BigEndian.PutUint32(p[4:], z)
-	return jpegSeg(jpegAPP11, append(p, box...))
+	return jpegSeg(seg.APP11, append(p, box...))
 }
 
 // crJUMBF builds a jumb superbox with a payload of n bytes.
@@ -120,14 +122,14 @@ func splitJUMBF(en uint16, first uint32, box []byte, chunk int) [][]byte {
 }
 
 func buildJPEG(segs ...[]byte) []byte {
-	out := []byte{0xFF, jpegSOI}
+	out := []byte{0xFF, seg.SOI}
 	for _, s := range segs {
 		out = append(out, s...)
 	}
 	// SOS followed by scan bytes that must never be interpreted.
-	out = append(out, jpegSeg(jpegSOS, []byte{1, 1, 0, 0, 0x3f, 0})...)
-	out = append(out, jpegSeg(jpegCOM, []byte("inside scan data"))...)
-	return append(out, 0xFF, jpegEOI)
+	out = append(out, jpegSeg(seg.SOS, []byte{1, 1, 0, 0, 0x3f, 0})...)
+	out = append(out, jpegSeg(seg.COM, []byte("inside scan data"))...)
+	return append(out, 0xFF, seg.EOI)
 }
 
 func TestJPEGSegments(t *testing.T) {
@@ -138,17 +140,17 @@ func TestJPEGSegments(t *testing.T) {
 	segs := [][]byte{
 		{0xFF, 0xFF}, // fill bytes before the next marker
 		jpegSeg(0xE0, []byte("JFIF\x00\x01\x02")),
-		jpegSeg(jpegAPP1, append(append([]byte(nil), jpegExifSig...), tiff...)),
+		jpegSeg(seg.APP1, append(append([]byte(nil), jpegExifSig...), tiff...)),
 		{0xFF, 0xD0}, // a stray RST marker has no length
-		jpegSeg(jpegAPP1, append(append([]byte(nil), jpegXMPSig...), xmp...)),
-		jpegSeg(jpegAPP13, append(append([]byte(nil), jpegPSSig...), ps...)),
-		jpegSeg(jpegCOM, []byte("hello")),
+		jpegSeg(seg.APP1, append(append([]byte(nil), jpegXMPSig...), xmp...)),
+		jpegSeg(seg.APP13, append(append([]byte(nil), jpegPSSig...), ps...)),
+		jpegSeg(seg.COM, []byte("hello")),
 	}
 	segs = append(segs, splitJUMBF(1, 1, box, 100)...)
 	data := buildJPEG(segs...)
-	res, err := ReadJPEG(bytes.NewReader(data), int64(len(data)))
+	res, err := readJPEG(bytes.NewReader(data), int64(len(data)))
 	if err != nil {
-		t.Fatalf("ReadJPEG: %v", err)
+		t.Fatalf("readJPEG: %v", err)
 	}
 	if len(res.Warnings) != 0 {
 		t.Errorf("unexpected warnings: %v", res.Warnings)
@@ -180,9 +182,9 @@ func TestJPEGJUMBFQuirks(t *testing.T) {
 	other := crJUMBF(20)
 	order := [][]byte{segs[2], segs[0], jpegApp11(9, 1, other), segs[1], segs[1]}
 	data := buildJPEG(order...)
-	res, err := ReadJPEG(bytes.NewReader(data), int64(len(data)))
+	res, err := readJPEG(bytes.NewReader(data), int64(len(data)))
 	if err != nil {
-		t.Fatalf("ReadJPEG: %v", err)
+		t.Fatalf("readJPEG: %v", err)
 	}
 	got := crBlocks(res, KindC2PA)
 	if len(got) != 2 {
@@ -200,9 +202,9 @@ func TestJPEGJUMBFQuirks(t *testing.T) {
 
 	// A gap: the box is incomplete, the reader keeps going with a warning.
 	data = buildJPEG(segs[0], segs[2])
-	res, err = ReadJPEG(bytes.NewReader(data), int64(len(data)))
+	res, err = readJPEG(bytes.NewReader(data), int64(len(data)))
 	if err != nil {
-		t.Fatalf("ReadJPEG: %v", err)
+		t.Fatalf("readJPEG: %v", err)
 	}
 	if len(crBlocks(res, KindC2PA)) != 1 || len(res.Warnings) < 2 {
 		t.Errorf("gap: blocks %d warnings %v", len(res.Blocks), res.Warnings)
@@ -217,12 +219,12 @@ func TestJPEGExtendedXMP(t *testing.T) {
 		p = append(p, guid...)
 		p = binary.BigEndian.AppendUint32(p, uint32(len(full)))
 		p = binary.BigEndian.AppendUint32(p, uint32(off))
-		return jpegSeg(jpegAPP1, append(p, full[off:off+n]...))
+		return jpegSeg(seg.APP1, append(p, full[off:off+n]...))
 	}
 	data := buildJPEG(chunk(100, len(full)-100), chunk(0, 100))
-	res, err := ReadJPEG(bytes.NewReader(data), int64(len(data)))
+	res, err := readJPEG(bytes.NewReader(data), int64(len(data)))
 	if err != nil {
-		t.Fatalf("ReadJPEG: %v", err)
+		t.Fatalf("readJPEG: %v", err)
 	}
 	x := crBlocks(res, KindXMP)
 	if len(x) != 1 || !bytes.Equal(x[0].Data, full) || x[0].Container != "JPEG APP1 Extended XMP" {
@@ -231,25 +233,25 @@ func TestJPEGExtendedXMP(t *testing.T) {
 }
 
 func TestJPEGMalformed(t *testing.T) {
-	good := buildJPEG(jpegSeg(jpegCOM, []byte("abc")))
+	good := buildJPEG(jpegSeg(seg.COM, []byte("abc")))
 	for i := 0; i < len(good); i++ {
-		res, _ := ReadJPEG(bytes.NewReader(good[:i]), int64(i))
+		res, _ := readJPEG(bytes.NewReader(good[:i]), int64(i))
 		crCheckSizes(t, res)
 	}
 	// A segment length running past the end of the file.
-	bad := append([]byte{0xFF, jpegSOI, 0xFF, jpegAPP1, 0xFF, 0xFF}, "Exif"...)
-	if _, err := ReadJPEG(bytes.NewReader(bad), int64(len(bad))); !errors.Is(err, ErrTruncated) {
-		t.Errorf("err = %v, want ErrTruncated", err)
+	bad := append([]byte{0xFF, seg.SOI, 0xFF, seg.APP1, 0xFF, 0xFF}, "Exif"...)
+	if _, err := readJPEG(bytes.NewReader(bad), int64(len(bad))); !errors.Is(err, errTruncated) {
+		t.Errorf("err = %v, want errTruncated", err)
 	}
-	if _, err := ReadJPEG(bytes.NewReader([]byte("not a jpeg")), 10); !errors.Is(err, ErrMalformed) {
+	if _, err := readJPEG(bytes.NewReader([]byte("not a jpeg")), 10); !errors.Is(err, ErrMalformed) {
 		t.Errorf("err = %v, want ErrMalformed", err)
 	}
 }
 
 func TestJPEGCorpusFireflyOCSP(t *testing.T) {
-	res, err := crReadCorpus(t, "genai/firefly/ocsp.jpg", ReadJPEG)
+	res, err := crReadCorpus(t, "genai/firefly/ocsp.jpg", readJPEG)
 	if err != nil {
-		t.Fatalf("ReadJPEG: %v", err)
+		t.Fatalf("readJPEG: %v", err)
 	}
 	c := crBlocks(res, KindC2PA)
 	if len(c) != 1 {
@@ -270,9 +272,9 @@ func TestJPEGCorpus(t *testing.T) {
 		"genai/firefly/Firefly_tabby_cat.jpg", "negative/car-es-Ps-Cr.jpg",
 	} {
 		t.Run(rel, func(t *testing.T) {
-			res, err := crReadCorpus(t, rel, ReadJPEG)
+			res, err := crReadCorpus(t, rel, readJPEG)
 			if err != nil {
-				t.Fatalf("ReadJPEG: %v", err)
+				t.Fatalf("readJPEG: %v", err)
 			}
 			if len(res.Blocks) == 0 {
 				t.Fatalf("no blocks")
@@ -292,11 +294,11 @@ func TestJPEGCorpus(t *testing.T) {
 }
 
 func FuzzJPEG(f *testing.F) {
-	f.Add(buildJPEG(jpegSeg(jpegCOM, []byte("c"))))
+	f.Add(buildJPEG(jpegSeg(seg.COM, []byte("c"))))
 	f.Add(buildJPEG(splitJUMBF(1, 1, crJUMBF(40), 16)...))
-	f.Add(buildJPEG(jpegSeg(jpegAPP1, append(append([]byte(nil), jpegExifSig...), "II*\x00\x08\x00\x00\x00"...))))
+	f.Add(buildJPEG(jpegSeg(seg.APP1, append(append([]byte(nil), jpegExifSig...), "II*\x00\x08\x00\x00\x00"...))))
 	f.Fuzz(func(t *testing.T, data []byte) {
-		res, _ := ReadJPEG(bytes.NewReader(data), int64(len(data)))
+		res, _ := readJPEG(bytes.NewReader(data), int64(len(data)))
 		crCheckSizes(t, res)
 	})
 }

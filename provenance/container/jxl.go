@@ -10,19 +10,19 @@ import (
 // jxlSignature is the JPEG XL container's signature box.
 var jxlSignature = []byte{0, 0, 0, 0x0C, 'J', 'X', 'L', ' ', 0x0D, 0x0A, 0x87, 0x0A}
 
-// MatchJXL reports whether head is a JPEG XL file: the container signature
+// matchJXL reports whether head is a JPEG XL file: the container signature
 // box or a bare codestream (FF 0A).
-func MatchJXL(head []byte) bool {
+func matchJXL(head []byte) bool {
 	return bytes.HasPrefix(head, jxlSignature) || len(head) >= 2 && head[0] == 0xFF && head[1] == 0x0A
 }
 
-// ReadJXL reads the metadata boxes of a JPEG XL container: jumb (C2PA),
+// readJXL reads the metadata boxes of a JPEG XL container: jumb (C2PA),
 // Exif and xml (XMP). Brotli-compressed brob boxes are reported in a warning
 // and not decoded. A bare codestream has no metadata boxes.
-func ReadJXL(r io.ReaderAt, size int64) (*Result, error) {
-	res := &Result{Format: "JXL"}
+func readJXL(r io.ReaderAt, size int64) (*Result, error) {
+	res := &Result{Format: formatJXL}
 	head := make([]byte, min(size, int64(len(jxlSignature))))
-	if err := ReadAt(r, head, 0); err != nil {
+	if err := readAt(r, head, 0); err != nil {
 		return res, err
 	}
 	if len(head) >= 2 && head[0] == 0xFF && head[1] == 0x0A {
@@ -32,20 +32,9 @@ func ReadJXL(r io.ReaderAt, size int64) (*Result, error) {
 		return res, fmt.Errorf("%w: no JPEG XL signature", ErrMalformed)
 	}
 	w := &bmffWalker{r: r, size: size, res: res}
-	for pos := int64(len(jxlSignature)); pos+8 <= size && !w.halted; {
-		if w.steps++; w.steps > MaxSteps {
-			return res, fmt.Errorf("%w: more than %d boxes", ErrLimit, MaxSteps)
-		}
-		b, err := w.header(pos, size)
-		if err != nil {
-			w.fail(err)
-			break
-		}
-		if b.end > size {
-			w.note(fmt.Errorf("%w: JXL box %q at offset %d runs past the end of the file", ErrTruncated, riffFourCC([]byte(b.typ)), pos))
-			b.end = size
-		}
-		pos = b.end
+	w.boxes(int64(len(jxlSignature)), size, w.fail, func(b bmffBox) {
+		w.note(fmt.Errorf("%w: JXL box %q at offset %d runs past the end of the file", errTruncated, riffFourCC([]byte(b.typ)), b.off))
+	}, func(b bmffBox) bool {
 		switch b.typ {
 		case "jumb":
 			// The block is the whole superbox, header included.
@@ -75,13 +64,14 @@ func ReadJXL(r io.ReaderAt, size int64) (*Result, error) {
 		case "brob":
 			var inner [4]byte
 			if b.end-b.start >= 4 {
-				if err := ReadAt(r, inner[:], b.start); err != nil {
+				if err := readAt(r, inner[:], b.start); err != nil {
 					w.note(err)
 					break
 				}
 			}
 			res.Warn("JXL brob box at offset %d holds a Brotli-compressed %q box (%d bytes), not decoded", b.off, riffFourCC(inner[:]), b.end-b.off)
 		}
-	}
+		return true
+	})
 	return res, w.errs
 }

@@ -52,7 +52,7 @@ func mediaCorpusRef(t *testing.T, root string) map[string]*bool {
 // mediaCorpusCheck reads every corpus file whose extension is in exts with
 // read, each in bounded time, and requires a C2PA block where the reference
 // reader found a manifest. It returns how many files it read.
-func mediaCorpusCheck(t *testing.T, read ReadFunc, exts ...string) int {
+func mediaCorpusCheck(t *testing.T, read readFunc, exts ...string) int {
 	t.Helper()
 	root := mediaCorpusRoot(t)
 	ref := mediaCorpusRef(t, root)
@@ -95,7 +95,7 @@ func mediaCorpusCheck(t *testing.T, read ReadFunc, exts ...string) int {
 		kinds := map[Kind]int{}
 		for _, b := range res.Blocks {
 			kinds[b.Kind]++
-			if int64(len(b.Data)) > MaxBlockSize {
+			if int64(len(b.Data)) > maxBlockSize {
 				t.Errorf("%s: block %s of %d bytes", rel, b.Container, len(b.Data))
 			}
 		}
@@ -182,7 +182,7 @@ func mediaText(res *Result) map[string]string {
 }
 
 // mediaQuick runs read on data and fails the test if it takes over limit.
-func mediaQuick(t *testing.T, read ReadFunc, data []byte, limit time.Duration) (*Result, error) {
+func mediaQuick(t *testing.T, read readFunc, data []byte, limit time.Duration) (*Result, error) {
 	t.Helper()
 	start := time.Now()
 	res, err := read(mediaBytes(data), int64(len(data)))
@@ -222,7 +222,7 @@ func TestMediaSniff(t *testing.T) {
 		"Font": sampleFont(),
 	} {
 		res, err := Read(mediaBytes(data), int64(len(data)))
-		if err != nil || res == nil || res.Format != want {
+		if err != nil || res == nil || string(res.Format) != want {
 			t.Errorf("%s: result %+v, err %v", want, res, err)
 		}
 	}

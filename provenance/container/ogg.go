@@ -13,8 +13,8 @@ const oggScan = 1 << 20
 // oggMaxStreams bounds the logical streams followed in one file.
 const oggMaxStreams = 16
 
-// MatchOgg reports whether head starts an Ogg page ("OggS", version 0).
-func MatchOgg(head []byte) bool {
+// matchOgg reports whether head starts an Ogg page ("OggS", version 0).
+func matchOgg(head []byte) bool {
 	return len(head) >= 5 && string(head[:4]) == "OggS" && head[4] == 0
 }
 
@@ -27,18 +27,18 @@ type oggStream struct {
 	done    bool
 }
 
-// ReadOgg reads the comment headers of an Ogg file (Opus "OpusTags", Vorbis
+// readOgg reads the comment headers of an Ogg file (Opus "OpusTags", Vorbis
 // and Theora comment headers, Ogg FLAC VORBIS_COMMENT, Speex): it reads the
 // first pages only, reassembles each logical stream's second packet and
 // returns its fields as text blocks. Audio and video pages are not read.
-func ReadOgg(r io.ReaderAt, size int64) (*Result, error) {
-	res := &Result{Format: "Ogg"}
+func readOgg(r io.ReaderAt, size int64) (*Result, error) {
+	res := &Result{Format: formatOgg}
 	streams := map[uint32]*oggStream{}
 	var order []uint32
 	off := int64(0)
 	for steps := 0; off < size; steps++ {
-		if steps >= MaxSteps {
-			return res, fmt.Errorf("%w: more than %d Ogg pages", ErrLimit, MaxSteps)
+		if steps >= maxSteps {
+			return res, fmt.Errorf("%w: more than %d Ogg pages", errLimit, maxSteps)
 		}
 		open := false
 		for _, s := range streams {
@@ -48,7 +48,7 @@ func ReadOgg(r io.ReaderAt, size int64) (*Result, error) {
 			break
 		}
 		var h [27]byte
-		if err := ReadAt(r, h[:], off); err != nil {
+		if err := readAt(r, h[:], off); err != nil {
 			return res, fmt.Errorf("page header: %w", err)
 		}
 		if string(h[:4]) != "OggS" || h[4] != 0 {
@@ -56,7 +56,7 @@ func ReadOgg(r io.ReaderAt, size int64) (*Result, error) {
 		}
 		flags, serial, nseg := h[5], binary.LittleEndian.Uint32(h[14:]), int(h[26])
 		lacing := make([]byte, nseg)
-		if err := ReadAt(r, lacing, off+27); err != nil {
+		if err := readAt(r, lacing, off+27); err != nil {
 			return res, fmt.Errorf("segment table: %w", err)
 		}
 		dataOff := off + 27 + int64(nseg)
@@ -82,7 +82,7 @@ func ReadOgg(r io.ReaderAt, size int64) (*Result, error) {
 			if err := blockBudget(res, pending+n); err != nil {
 				return res, err
 			}
-			data, err := ReadBlock(r, dataOff, n, size)
+			data, err := readBlock(r, dataOff, n, size)
 			if err != nil {
 				return res, fmt.Errorf("page data: %w", err)
 			}
@@ -118,8 +118,8 @@ func oggSegments(s *oggStream, data, lacing []byte, dataOff int64, res *Result) 
 		if len(s.cur) == 0 {
 			s.curOff = dataOff + int64(p)
 		}
-		if len(s.cur)+int(l) > MaxBlockSize {
-			return fmt.Errorf("%w: Ogg header packet larger than %d bytes", ErrLimit, MaxBlockSize)
+		if len(s.cur)+int(l) > maxBlockSize {
+			return fmt.Errorf("%w: Ogg header packet larger than %d bytes", errLimit, maxBlockSize)
 		}
 		s.cur = append(s.cur, data[p:p+int(l)]...)
 		p += int(l)

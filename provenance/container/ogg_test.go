@@ -71,11 +71,11 @@ func TestOggOpus(t *testing.T) {
 	tags := vorbisCommentBody("Lavf60.3.100", "ENCODER=VoiceGen 3", "title=Line 12", "METADATA_BLOCK_PICTURE="+string(bytes.Repeat([]byte("A"), 3000)), "comment=cloned voice")
 	for _, maxSeg := range []int{255, 3} { // whole pages, and a comment packet split over many pages
 		data := opusFile(tags, maxSeg)
-		if !MatchOgg(data) {
-			t.Fatal("MatchOgg = false")
+		if !matchOgg(data) {
+			t.Fatal("matchOgg = false")
 		}
 		cr := &mediaCountingReader{r: mediaBytes(data)}
-		res, err := ReadOgg(cr, int64(len(data)))
+		res, err := readOgg(cr, int64(len(data)))
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -96,13 +96,13 @@ func TestOggOpus(t *testing.T) {
 
 func TestOggVorbisAndFLAC(t *testing.T) {
 	vorbis := oggPages(7, 255, []byte("\x01vorbis\x00\x00\x00\x00\x02"), append(append([]byte("\x03vorbis"), vorbisCommentBody("Xiph.Org libVorbis", "ARTIST=GenBand")...), 1), []byte("\x05vorbis"))
-	res, err := ReadOgg(mediaBytes(vorbis), int64(len(vorbis)))
+	res, err := readOgg(mediaBytes(vorbis), int64(len(vorbis)))
 	if err != nil || mediaText(res)["ARTIST"] != "GenBand" {
 		t.Errorf("vorbis: err %v texts %q", err, mediaText(res))
 	}
 	body := vorbisCommentBody("libFLAC", "SOFTWARE=GenFLAC")
 	flac := oggPages(9, 255, append([]byte("\x7fFLAC\x01\x00\x00\x01fLaC"), flacBlock(0, false, make([]byte, 34))...), flacBlock(flacVorbisComment, true, body))
-	res, err = ReadOgg(mediaBytes(flac), int64(len(flac)))
+	res, err = readOgg(mediaBytes(flac), int64(len(flac)))
 	if err != nil || mediaText(res)["SOFTWARE"] != "GenFLAC" {
 		t.Errorf("ogg flac: err %v texts %q", err, mediaText(res))
 	}
@@ -116,7 +116,7 @@ func TestOggMultiplexed(t *testing.T) {
 	p1 := bytes.Index(theora[4:], []byte("OggS")) + 4
 	p2 := bytes.Index(opus[4:], []byte("OggS")) + 4
 	data := append(append(append(append([]byte(nil), theora[:p1]...), opus[:p2]...), theora[p1:]...), opus[p2:]...)
-	res, err := ReadOgg(mediaBytes(data), int64(len(data)))
+	res, err := readOgg(mediaBytes(data), int64(len(data)))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -136,12 +136,12 @@ func TestOggHostile(t *testing.T) {
 		data []byte
 		want error
 	}{
-		"truncated page": {good[:40], ErrTruncated},
+		"truncated page": {good[:40], errTruncated},
 		"not a page":     {append(append([]byte(nil), good[:60]...), []byte("junkjunkjunkjunkjunkjunkjunkjunk")...), nil},
 		"bad version":    {[]byte("OggS\x01" + string(make([]byte, 30))), ErrMalformed},
 		"endless packet": {endless, nil},
 	} {
-		res, err := mediaQuick(t, ReadOgg, c.data, 2*time.Second)
+		res, err := mediaQuick(t, readOgg, c.data, 2*time.Second)
 		if res == nil || (c.want != nil && !errors.Is(err, c.want)) {
 			t.Errorf("%s: err = %v, want %v", name, err, c.want)
 		}
@@ -150,7 +150,7 @@ func TestOggHostile(t *testing.T) {
 }
 
 func TestOggCorpus(t *testing.T) {
-	if n := mediaCorpusCheck(t, ReadOgg, "ogg", "opus", "oga"); n == 0 {
+	if n := mediaCorpusCheck(t, readOgg, "ogg", "opus", "oga"); n == 0 {
 		t.Skip("no Ogg files in the corpus")
 	}
 }
@@ -159,7 +159,7 @@ func FuzzOgg(f *testing.F) {
 	f.Add(opusFile(vorbisCommentBody("v", "ENCODER=x"), 255))
 	f.Add(opusFile(vorbisCommentBody("v", "ENCODER=x"), 2))
 	f.Fuzz(func(t *testing.T, data []byte) {
-		res, _ := ReadOgg(mediaBytes(data), int64(len(data)))
+		res, _ := readOgg(mediaBytes(data), int64(len(data)))
 		if res == nil {
 			t.Fatal("nil result")
 		}

@@ -10,6 +10,8 @@ import (
 	"strconv"
 	"strings"
 	"unicode/utf8"
+
+	"github.com/provscan/provscan/provenance/internal/reader"
 )
 
 var pngSignature = []byte("\x89PNG\r\n\x1a\n")
@@ -21,17 +23,17 @@ const pngXMPKeyword = "XML:com.adobe.xmp"
 // "Raw profile type exif", "... xmp", "... iptc", "... 8bim".
 const pngRawProfile = "Raw profile type "
 
-// MatchPNG reports whether head starts with the PNG signature.
-func MatchPNG(head []byte) bool { return bytes.HasPrefix(head, pngSignature) }
+// matchPNG reports whether head starts with the PNG signature.
+func matchPNG(head []byte) bool { return bytes.HasPrefix(head, pngSignature) }
 
-// ReadPNG reads the metadata chunks of a PNG file (tEXt, zTXt, iTXt, eXIf,
+// readPNG reads the metadata chunks of a PNG file (tEXt, zTXt, iTXt, eXIf,
 // caBX and ComfyUI's private comf chunk), before and after the image data.
 // It seeks past IDAT and every other chunk it does not need, and does not
 // check CRCs.
-func ReadPNG(r io.ReaderAt, size int64) (*Result, error) {
-	res := &Result{Format: "PNG"}
+func readPNG(r io.ReaderAt, size int64) (*Result, error) {
+	res := &Result{Format: formatPNG}
 	sig := make([]byte, len(pngSignature))
-	if err := ReadAt(r, sig, 0); err != nil {
+	if err := readAt(r, sig, 0); err != nil {
 		return res, err
 	}
 	if !bytes.Equal(sig, pngSignature) {
@@ -44,14 +46,14 @@ func ReadPNG(r io.ReaderAt, size int64) (*Result, error) {
 	)
 	pos := int64(len(pngSignature))
 	for steps := 0; ; steps++ {
-		if steps >= MaxSteps {
-			return res, errors.Join(retErr, fmt.Errorf("%w: more than %d PNG chunks", ErrLimit, MaxSteps))
+		if steps >= maxSteps {
+			return res, errors.Join(retErr, fmt.Errorf("%w: more than %d PNG chunks", errLimit, maxSteps))
 		}
 		if pos == size {
 			res.Warn("PNG ends without an IEND chunk")
 			return res, retErr
 		}
-		if err := ReadAt(r, hdr[:], pos); err != nil {
+		if err := readAt(r, hdr[:], pos); err != nil {
 			return res, errors.Join(retErr, err)
 		}
 		n := int64(binary.BigEndian.Uint32(hdr[:4]))
@@ -61,7 +63,7 @@ func ReadPNG(r io.ReaderAt, size int64) (*Result, error) {
 		}
 		dataOff := pos + 8
 		if dataOff+n > size {
-			return res, errors.Join(retErr, fmt.Errorf("%w: PNG chunk %q at offset %d runs past the end of the file", ErrTruncated, typ, pos))
+			return res, errors.Join(retErr, fmt.Errorf("%w: PNG chunk %q at offset %d runs past the end of the file", errTruncated, typ, pos))
 		}
 		pos = dataOff + n + 4 // data and CRC
 		if typ == "IEND" {
@@ -72,17 +74,17 @@ func ReadPNG(r io.ReaderAt, size int64) (*Result, error) {
 		default:
 			continue // IDAT and every other chunk: seek past
 		}
-		if total += n; total > MaxTotalBlocks {
-			return res, errors.Join(retErr, fmt.Errorf("%w: metadata chunks exceed %d bytes", ErrLimit, MaxTotalBlocks))
+		if total += n; total > maxTotalBlocks {
+			return res, errors.Join(retErr, fmt.Errorf("%w: metadata chunks exceed %d bytes", errLimit, maxTotalBlocks))
 		}
-		p, err := ReadBlock(r, dataOff, n, size)
+		p, err := readBlock(r, dataOff, n, size)
 		if err != nil {
 			return res, errors.Join(retErr, err)
 		}
 		b, err := pngChunkBlock(typ, p)
 		if err != nil {
 			res.Warn("PNG %s chunk at offset %d: %v", typ, dataOff-8, err)
-			retErr = errors.Join(retErr, fmt.Errorf("PNG %s chunk at offset %d: %w", typ, dataOff-8, err))
+			retErr = errors.Join(retErr, reader.Noted(fmt.Errorf("PNG %s chunk at offset %d: %w", typ, dataOff-8, err)))
 			if b.Data == nil {
 				continue
 			}
@@ -124,7 +126,7 @@ func pngChunkBlock(typ string, p []byte) (Block, error) {
 		if rest[0] != 0 {
 			return Block{}, fmt.Errorf("%w: unknown compression method %d", ErrMalformed, rest[0])
 		}
-		text, err := inflateZlibBounded(rest[1:], MaxBlockSize)
+		text, err := inflateZlibBounded(rest[1:], maxBlockSize)
 		if err != nil {
 			return Block{}, err
 		}
@@ -147,7 +149,7 @@ func pngChunkBlock(typ string, p []byte) (Block, error) {
 			if method != 0 {
 				return Block{}, fmt.Errorf("%w: unknown compression method %d", ErrMalformed, method)
 			}
-			text, err := inflateZlibBounded(rest, MaxBlockSize)
+			text, err := inflateZlibBounded(rest, maxBlockSize)
 			if err != nil {
 				return Block{}, err
 			}
@@ -200,7 +202,7 @@ func pngDecodeRawProfile(res *Result, b *Block) {
 		return
 	}
 	n, _ := strconv.ParseUint(fields[li], 10, 31)
-	if n > MaxBlockSize || uint64(len(b.Data)) < 2*n {
+	if n > maxBlockSize || uint64(len(b.Data)) < 2*n {
 		res.Warn("PNG %s: declared length %d does not fit the text", b.Key, n)
 		return
 	}

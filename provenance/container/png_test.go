@@ -62,9 +62,9 @@ func TestPNGChunks(t *testing.T) {
 		pngChunk("comf", []byte(`workflow`+"\x00"+`{"nodes":[]}`)),
 		pngChunk("tEXt", []byte("after\x00idat")),
 	)
-	res, err := ReadPNG(bytes.NewReader(data), int64(len(data)))
+	res, err := readPNG(bytes.NewReader(data), int64(len(data)))
 	if err != nil {
-		t.Fatalf("ReadPNG: %v", err)
+		t.Fatalf("readPNG: %v", err)
 	}
 	type want struct {
 		kind           Kind
@@ -101,9 +101,9 @@ func TestPNGBounds(t *testing.T) {
 	// A zTXt bomb: 40 MiB of zeros compresses to a few KiB.
 	bomb := crZlib(make([]byte, 40<<20))
 	data := buildPNG(pngChunk("zTXt", append([]byte("bomb\x00\x00"), bomb...)), pngChunk("tEXt", []byte("k\x00v")))
-	res, err := ReadPNG(bytes.NewReader(data), int64(len(data)))
-	if !errors.Is(err, ErrLimit) {
-		t.Fatalf("err = %v, want ErrLimit", err)
+	res, err := readPNG(bytes.NewReader(data), int64(len(data)))
+	if !errors.Is(err, errLimit) {
+		t.Fatalf("err = %v, want errLimit", err)
 	}
 	crCheckSizes(t, res)
 	if len(res.Blocks) != 1 || res.Blocks[0].Key != "k" {
@@ -111,12 +111,12 @@ func TestPNGBounds(t *testing.T) {
 	}
 	// A chunk length past the end.
 	bad := append(append([]byte(nil), pngSignature...), 0x7f, 0, 0, 0, 't', 'E', 'X', 't')
-	if _, err := ReadPNG(bytes.NewReader(bad), int64(len(bad))); !errors.Is(err, ErrTruncated) {
-		t.Errorf("err = %v, want ErrTruncated", err)
+	if _, err := readPNG(bytes.NewReader(bad), int64(len(bad))); !errors.Is(err, errTruncated) {
+		t.Errorf("err = %v, want errTruncated", err)
 	}
 	good := buildPNG(pngChunk("tEXt", []byte("k\x00v")))
 	for i := 0; i < len(good); i++ {
-		res, _ := ReadPNG(bytes.NewReader(good[:i]), int64(i))
+		res, _ := readPNG(bytes.NewReader(good[:i]), int64(i))
 		crCheckSizes(t, res)
 	}
 }
@@ -131,7 +131,7 @@ func pngText(res *Result) map[string]string {
 
 func TestPNGCorpus(t *testing.T) {
 	t.Run("comfyui", func(t *testing.T) {
-		res, err := crReadCorpus(t, "genai/comfyui/comfyui.png", ReadPNG)
+		res, err := crReadCorpus(t, "genai/comfyui/comfyui.png", readPNG)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -141,7 +141,7 @@ func TestPNGCorpus(t *testing.T) {
 		}
 	})
 	t.Run("a1111", func(t *testing.T) {
-		res, err := crReadCorpus(t, "genai/automatic1111/sd-webui.png", ReadPNG)
+		res, err := crReadCorpus(t, "genai/automatic1111/sd-webui.png", readPNG)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -156,7 +156,7 @@ func TestPNGCorpus(t *testing.T) {
 		}
 	})
 	t.Run("c2pa", func(t *testing.T) {
-		res, err := crReadCorpus(t, "c2pa/c2pa-extension-validator/cards_trusted.png", ReadPNG)
+		res, err := crReadCorpus(t, "c2pa/c2pa-extension-validator/cards_trusted.png", readPNG)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -173,7 +173,7 @@ func FuzzPNG(f *testing.F) {
 	f.Add(buildPNG(pngChunk("iTXt", append([]byte("XML:com.adobe.xmp\x00\x01\x00\x00\x00"), crZlib([]byte("<x/>"))...))))
 	f.Add(buildPNG(pngChunk("caBX", crJUMBF(8)), pngChunk("comf", []byte("workflow\x00{}"))))
 	f.Fuzz(func(t *testing.T, data []byte) {
-		res, _ := ReadPNG(bytes.NewReader(data), int64(len(data)))
+		res, _ := readPNG(bytes.NewReader(data), int64(len(data)))
 		crCheckSizes(t, res)
 	})
 }
@@ -196,7 +196,7 @@ func TestPNGRawProfile(t *testing.T) {
 		pngChunk("tEXt", append([]byte("Raw profile type iptc\x00"), raw("IPTC profile", ps)...)),
 		pngChunk("tEXt", append([]byte("Raw profile type xmp\x00"), "\nxmp\n  999\nzz\n"...)), // broken: stays text
 	)
-	res, err := ReadPNG(bytes.NewReader(data), int64(len(data)))
+	res, err := readPNG(bytes.NewReader(data), int64(len(data)))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -225,7 +225,7 @@ func TestPNGHugeIDATIsSkipped(t *testing.T) {
 	size := int64(len(head)) + idat + int64(len(tail))
 	f := writeSparse(t, size, head, tail)
 	cr := &crCountingReader{r: f}
-	res, err := ReadPNG(cr, size)
+	res, err := readPNG(cr, size)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -17,23 +17,23 @@ const (
 // KindPhotoshop block; larger sections (big thumbnails) are only walked.
 const psdMaxWhole = 8 << 20
 
-// MatchPSD reports whether head starts a Photoshop document (PSD or PSB).
-func MatchPSD(head []byte) bool {
+// matchPSD reports whether head starts a Photoshop document (PSD or PSB).
+func matchPSD(head []byte) bool {
 	return len(head) >= 6 && string(head[:4]) == "8BPS" && head[4] == 0 && (head[5] == 1 || head[5] == 2)
 }
 
-// ReadPSD reads a Photoshop PSD or PSB file: the header, the colour mode data
+// readPSD reads a Photoshop PSD or PSB file: the header, the colour mode data
 // section (skipped) and the image resources section, where resources 1060
 // (XMP), 1058 (EXIF) and 1028 (IPTC) become blocks of their own and the
 // whole section, when small enough, one KindPhotoshop block. Layer and image
 // data are never read.
-func ReadPSD(r io.ReaderAt, size int64) (*Result, error) {
-	res := &Result{Format: "PSD"}
+func readPSD(r io.ReaderAt, size int64) (*Result, error) {
+	res := &Result{Format: formatPSD}
 	var hdr [26]byte
-	if err := ReadAt(r, hdr[:], 0); err != nil {
+	if err := readAt(r, hdr[:], 0); err != nil {
 		return res, fmt.Errorf("PSD header: %w", err)
 	}
-	if !MatchPSD(hdr[:]) {
+	if !matchPSD(hdr[:]) {
 		return res, fmt.Errorf("%w: not a PSD header", ErrMalformed)
 	}
 	kind := "PSD"
@@ -41,11 +41,11 @@ func ReadPSD(r io.ReaderAt, size int64) (*Result, error) {
 		kind = "PSB"
 	}
 	var l [4]byte
-	if err := ReadAt(r, l[:], 26); err != nil {
+	if err := readAt(r, l[:], 26); err != nil {
 		return res, fmt.Errorf("%s colour mode data length: %w", kind, err)
 	}
 	off := int64(26) + 4 + int64(binary.BigEndian.Uint32(l[:]))
-	if err := ReadAt(r, l[:], off); err != nil {
+	if err := readAt(r, l[:], off); err != nil {
 		return res, fmt.Errorf("%s image resources length: %w", kind, err)
 	}
 	start := off + 4
@@ -53,7 +53,7 @@ func ReadPSD(r io.ReaderAt, size int64) (*Result, error) {
 	end := start + secLen
 	var err error
 	if end > size {
-		err = fmt.Errorf("%w: %s image resources section (%d bytes at %d) runs past the end of the file", ErrTruncated, kind, secLen, start)
+		err = fmt.Errorf("%w: %s image resources section (%d bytes at %d) runs past the end of the file", errTruncated, kind, secLen, start)
 		end = size
 	}
 	if secLen <= psdMaxWhole && end-start == secLen {
@@ -75,13 +75,13 @@ func ReadPSD(r io.ReaderAt, size int64) (*Result, error) {
 func psdResources(r io.ReaderAt, start, end int64, kind string, res *Result) error {
 	var h [4 + 2 + 1]byte
 	for off, steps := start, 0; off < end; steps++ {
-		if steps >= MaxSteps {
-			return fmt.Errorf("%w: more than %d %s image resources", ErrLimit, MaxSteps, kind)
+		if steps >= maxSteps {
+			return fmt.Errorf("%w: more than %d %s image resources", errLimit, maxSteps, kind)
 		}
 		if end-off < int64(len(h)) {
-			return fmt.Errorf("%w: %s image resource header at %d", ErrTruncated, kind, off)
+			return fmt.Errorf("%w: %s image resource header at %d", errTruncated, kind, off)
 		}
-		if err := ReadAt(r, h[:], off); err != nil {
+		if err := readAt(r, h[:], off); err != nil {
 			return err
 		}
 		if string(h[:4]) != "8BIM" && string(h[:4]) != "MeSa" && string(h[:4]) != "AgHg" && string(h[:4]) != "PHUT" && string(h[:4]) != "DCSR" {
@@ -92,16 +92,16 @@ func psdResources(r io.ReaderAt, start, end int64, kind string, res *Result) err
 		nameLen += nameLen & 1
 		lenAt := off + 6 + nameLen
 		if end-lenAt < 4 {
-			return fmt.Errorf("%w: %s image resource %d at %d", ErrTruncated, kind, id, off)
+			return fmt.Errorf("%w: %s image resource %d at %d", errTruncated, kind, id, off)
 		}
 		var l [4]byte
-		if err := ReadAt(r, l[:], lenAt); err != nil {
+		if err := readAt(r, l[:], lenAt); err != nil {
 			return err
 		}
 		dataAt := lenAt + 4
 		n := int64(binary.BigEndian.Uint32(l[:]))
 		if n > end-dataAt {
-			return fmt.Errorf("%w: %s image resource %d (%d bytes at %d) runs past its section", ErrTruncated, kind, id, n, dataAt)
+			return fmt.Errorf("%w: %s image resource %d (%d bytes at %d) runs past its section", errTruncated, kind, id, n, dataAt)
 		}
 		var k Kind
 		switch id {

@@ -76,10 +76,10 @@ func samplePSDResources() []psdRes {
 func TestPSDBlocks(t *testing.T) {
 	for _, v := range []uint16{1, 2} {
 		data := buildPSD(v, samplePSDResources()...)
-		if !MatchPSD(data) {
-			t.Fatal("MatchPSD = false")
+		if !matchPSD(data) {
+			t.Fatal("matchPSD = false")
 		}
-		res, err := ReadPSD(mediaBytes(data), int64(len(data)))
+		res, err := readPSD(mediaBytes(data), int64(len(data)))
 		if err != nil {
 			t.Fatalf("v%d: %v", v, err)
 		}
@@ -108,7 +108,7 @@ func TestPSDBlocks(t *testing.T) {
 func TestPSDSkipsImageData(t *testing.T) {
 	head := buildPSD(2, samplePSDResources()...)
 	s := &mediaSparse{size: 3 << 30, regions: map[int64][]byte{0: head}}
-	res, err := ReadPSD(s, s.size)
+	res, err := readPSD(s, s.size)
 	if err != nil || len(mediaBlocks(res, KindXMP)) != 1 {
 		t.Fatalf("err %v, blocks %+v", err, res.Blocks)
 	}
@@ -142,26 +142,26 @@ func TestPSDHostile(t *testing.T) {
 	}
 	for name, mod := range cases {
 		data := mod(append([]byte(nil), good...))
-		res, err := mediaQuick(t, ReadPSD, data, time.Second)
-		if err == nil || !(errors.Is(err, ErrTruncated) || errors.Is(err, ErrMalformed)) {
+		res, err := mediaQuick(t, readPSD, data, time.Second)
+		if err == nil || !(errors.Is(err, errTruncated) || errors.Is(err, ErrMalformed)) {
 			t.Errorf("%s: err = %v", name, err)
 		}
 		if res == nil {
 			t.Errorf("%s: nil result", name)
 		}
 	}
-	// many empty resources end at MaxSteps or at the end of the section, quickly
+	// many empty resources end at maxSteps or at the end of the section, quickly
 	var many []psdRes
 	for i := 0; i < 20000; i++ {
 		many = append(many, psdRes{id: 1})
 	}
-	if _, err := mediaQuick(t, ReadPSD, buildPSD(1, many...), 2*time.Second); err != nil {
+	if _, err := mediaQuick(t, readPSD, buildPSD(1, many...), 2*time.Second); err != nil {
 		t.Errorf("many resources: %v", err)
 	}
 }
 
 func TestPSDCorpus(t *testing.T) {
-	if n := mediaCorpusCheck(t, ReadPSD, "psd", "psb"); n == 0 {
+	if n := mediaCorpusCheck(t, readPSD, "psd", "psb"); n == 0 {
 		t.Skip("no PSD files in the corpus")
 	}
 }
@@ -170,7 +170,7 @@ func FuzzPSD(f *testing.F) {
 	f.Add(buildPSD(1, samplePSDResources()...))
 	f.Add(buildPSD(2, psdRes{id: psdResXMP, data: []byte(mediaTestXMP)}))
 	f.Fuzz(func(t *testing.T, data []byte) {
-		res, _ := ReadPSD(mediaBytes(data), int64(len(data)))
+		res, _ := readPSD(mediaBytes(data), int64(len(data)))
 		if res == nil {
 			t.Fatal("nil result")
 		}

@@ -7,11 +7,13 @@ import (
 	"fmt"
 	"io"
 	"strings"
+
+	"github.com/provscan/provscan/provenance/internal/reader"
 )
 
-// MatchRIFF reports whether head is a RIFF file (WebP, WAV, AVI ...),
+// matchRIFF reports whether head is a RIFF file (WebP, WAV, AVI ...),
 // including the 64-bit RF64 and BW64 forms of WAV.
-func MatchRIFF(head []byte) bool {
+func matchRIFF(head []byte) bool {
 	if len(head) < 12 {
 		return false
 	}
@@ -36,15 +38,15 @@ type riffWalker struct {
 	halted bool
 }
 
-// ReadRIFF reads the metadata chunks of a RIFF file. WebP: EXIF, XMP and
+// readRIFF reads the metadata chunks of a RIFF file. WebP: EXIF, XMP and
 // C2PA chunks. WAV (also RF64/BW64 and BWF): _PMX (XMP), C2PA, LIST/INFO,
 // bext and iXML. AVI: the same, descending into LIST hdrl/INFO and skipping
 // LIST movi and idx1. Media chunks (data, movi, VP8, ANMF ...) are skipped
 // by their sizes and never read.
-func ReadRIFF(r io.ReaderAt, size int64) (*Result, error) {
-	res := &Result{Format: "RIFF"}
+func readRIFF(r io.ReaderAt, size int64) (*Result, error) {
+	res := &Result{Format: formatRIFF}
 	var hdr [12]byte
-	if err := ReadAt(r, hdr[:], 0); err != nil {
+	if err := readAt(r, hdr[:], 0); err != nil {
 		return res, err
 	}
 	form := string(hdr[:4])
@@ -54,11 +56,11 @@ func ReadRIFF(r io.ReaderAt, size int64) (*Result, error) {
 	w := &riffWalker{r: r, size: size, res: res, rf64: form != "RIFF"}
 	switch string(hdr[8:12]) {
 	case "WEBP":
-		res.Format, w.where = "WebP", "WebP"
+		res.Format, w.where = formatWebP, "WebP"
 	case "WAVE":
-		res.Format, w.where = "WAV", "WAV"
+		res.Format, w.where = formatWAV, "WAV"
 	case "AVI ", "AVIX":
-		res.Format, w.where = "AVI", "AVI"
+		res.Format, w.where = formatAVI, "AVI"
 	default:
 		w.where = "RIFF " + riffFourCC(hdr[8:12])
 	}
@@ -85,18 +87,18 @@ func (w *riffWalker) fail(err error) {
 
 // walk reads the chunks between start and end.
 func (w *riffWalker) walk(start, end int64, depth int) {
-	if depth > MaxDepth {
-		w.fail(fmt.Errorf("%w: RIFF lists nested deeper than %d", ErrLimit, MaxDepth))
+	if depth > maxDepth {
+		w.fail(fmt.Errorf("%w: RIFF lists nested deeper than %d", errLimit, maxDepth))
 		return
 	}
 	var hdr [12]byte
 	pos := start
 	for pos+8 <= end && !w.halted {
-		if w.steps++; w.steps > MaxSteps {
-			w.fail(fmt.Errorf("%w: more than %d RIFF chunks", ErrLimit, MaxSteps))
+		if w.steps++; w.steps > maxSteps {
+			w.fail(fmt.Errorf("%w: more than %d RIFF chunks", errLimit, maxSteps))
 			return
 		}
-		if err := ReadAt(w.r, hdr[:8], pos); err != nil {
+		if err := readAt(w.r, hdr[:8], pos); err != nil {
 			w.fail(err)
 			return
 		}
@@ -111,14 +113,20 @@ func (w *riffWalker) walk(start, end int64, depth int) {
 		}
 		dataOff := pos + 8
 		if n > end-dataOff {
+			if !riffMediaChunk(id) && id != "LIST" {
+				// One problem, one message: the error names the end the
+				// chunk runs past, its container's or the file's.
+				past := "its container"
+				if end == w.size {
+					past = "the file"
+				}
+				w.fail(fmt.Errorf("%w: RIFF chunk %q at offset %d runs past the end of %s", errTruncated, riffFourCC(hdr[:4]), pos, past))
+				return
+			}
 			if id != "data" && id != "LIST" {
 				w.res.Warn("RIFF chunk %q at offset %d runs past the end of its container", riffFourCC(hdr[:4]), pos)
 			}
 			n = end - dataOff
-			if !riffMediaChunk(id) && id != "LIST" {
-				w.fail(fmt.Errorf("%w: RIFF chunk %q at offset %d runs past the end of the file", ErrTruncated, riffFourCC(hdr[:4]), pos))
-				return
-			}
 		}
 		next := dataOff + n + n&1 // chunks are padded to an even size
 		switch id {
@@ -126,7 +134,7 @@ func (w *riffWalker) walk(start, end int64, depth int) {
 			if n < 4 {
 				break
 			}
-			if err := ReadAt(w.r, hdr[8:12], dataOff); err != nil {
+			if err := readAt(w.r, hdr[8:12], dataOff); err != nil {
 				w.fail(err)
 				return
 			}
@@ -161,14 +169,14 @@ func riffMediaChunk(id string) bool {
 
 // read reads a chunk payload, enforcing the per-file total.
 func (w *riffWalker) read(off, n int64) ([]byte, bool) {
-	if w.total += n; w.total > MaxTotalBlocks {
-		w.fail(fmt.Errorf("%w: metadata chunks exceed %d bytes", ErrLimit, MaxTotalBlocks))
+	if w.total += n; w.total > maxTotalBlocks {
+		w.fail(fmt.Errorf("%w: metadata chunks exceed %d bytes", errLimit, maxTotalBlocks))
 		return nil, false
 	}
-	p, err := ReadBlock(w.r, off, n, w.size)
+	p, err := readBlock(w.r, off, n, w.size)
 	if err != nil {
 		w.res.Warn("RIFF chunk at offset %d: %v", off-8, err)
-		w.errs = errors.Join(w.errs, err)
+		w.errs = errors.Join(w.errs, reader.Noted(err))
 		return nil, false
 	}
 	return p, true
@@ -231,17 +239,17 @@ func (w *riffWalker) bext(p []byte, off int64) {
 
 // info reads the text sub-chunks of a LIST INFO.
 func (w *riffWalker) info(start, end int64, depth int) {
-	if depth > MaxDepth {
-		w.fail(fmt.Errorf("%w: RIFF lists nested deeper than %d", ErrLimit, MaxDepth))
+	if depth > maxDepth {
+		w.fail(fmt.Errorf("%w: RIFF lists nested deeper than %d", errLimit, maxDepth))
 		return
 	}
 	var hdr [8]byte
 	for pos := start; pos+8 <= end && !w.halted; {
-		if w.steps++; w.steps > MaxSteps {
-			w.fail(fmt.Errorf("%w: more than %d RIFF chunks", ErrLimit, MaxSteps))
+		if w.steps++; w.steps > maxSteps {
+			w.fail(fmt.Errorf("%w: more than %d RIFF chunks", errLimit, maxSteps))
 			return
 		}
-		if err := ReadAt(w.r, hdr[:], pos); err != nil {
+		if err := readAt(w.r, hdr[:], pos); err != nil {
 			w.fail(err)
 			return
 		}
@@ -309,17 +317,17 @@ func riffFourCC(id []byte) string {
 // id3 reads an ID3v2 tag embedded in a RIFF chunk (WAV and AVI writers put
 // one in an "id3 " chunk) with the MP3 reader, relocating its blocks.
 func (w *riffWalker) id3(off, n int64) {
-	sub, err := ReadMP3(io.NewSectionReader(w.r, off, n), n)
+	sub, err := readMP3(io.NewSectionReader(w.r, off, n), n)
 	if err != nil {
 		w.res.Warn("RIFF id3 chunk at offset %d: %v", off-8, err)
-		w.errs = errors.Join(w.errs, fmt.Errorf("RIFF id3 chunk at offset %d: %w", off-8, err))
+		w.errs = errors.Join(w.errs, reader.Noted(fmt.Errorf("RIFF id3 chunk at offset %d: %w", off-8, err)))
 	}
 	if sub == nil {
 		return
 	}
 	for _, b := range sub.Blocks {
-		if w.total += int64(len(b.Data)); w.total > MaxTotalBlocks {
-			w.fail(fmt.Errorf("%w: metadata chunks exceed %d bytes", ErrLimit, MaxTotalBlocks))
+		if w.total += int64(len(b.Data)); w.total > maxTotalBlocks {
+			w.fail(fmt.Errorf("%w: metadata chunks exceed %d bytes", errLimit, maxTotalBlocks))
 			return
 		}
 		b.Offset += off

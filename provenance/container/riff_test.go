@@ -49,7 +49,7 @@ func TestRIFFWebP(t *testing.T) {
 			riffChunk("XMP ", xmp),
 			riffChunk("C2PA", crJUMBF(17)),
 		)
-		res, err := ReadRIFF(bytes.NewReader(data), int64(len(data)))
+		res, err := readRIFF(bytes.NewReader(data), int64(len(data)))
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -88,7 +88,7 @@ func TestRIFFWAV(t *testing.T) {
 		riffChunk("C2PA", crJUMBF(9)),
 		riffChunk("id3 ", testID3v23("TSSE", "Suno v4")),
 	)
-	res, err := ReadRIFF(bytes.NewReader(data), int64(len(data)))
+	res, err := readRIFF(bytes.NewReader(data), int64(len(data)))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -138,7 +138,7 @@ func TestRIFFAVI(t *testing.T) {
 		riffChunk("idx1", make([]byte, 16)),
 		riffChunk("C2PA", crJUMBF(12)),
 	)
-	res, err := ReadRIFF(bytes.NewReader(data), int64(len(data)))
+	res, err := readRIFF(bytes.NewReader(data), int64(len(data)))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -158,9 +158,9 @@ func TestRIFFNestingBomb(t *testing.T) {
 	}
 	data := buildRIFF("WAVE", inner)
 	start := time.Now()
-	res, err := ReadRIFF(bytes.NewReader(data), int64(len(data)))
-	if !errors.Is(err, ErrLimit) {
-		t.Errorf("err = %v, want ErrLimit", err)
+	res, err := readRIFF(bytes.NewReader(data), int64(len(data)))
+	if !errors.Is(err, errLimit) {
+		t.Errorf("err = %v, want errLimit", err)
 	}
 	if time.Since(start) > time.Second {
 		t.Errorf("took %v", time.Since(start))
@@ -169,7 +169,7 @@ func TestRIFFNestingBomb(t *testing.T) {
 	// Truncations of a valid file never panic.
 	good := buildRIFF("WAVE", riffChunk("bext", testBext()), riffList("INFO", riffChunk("INAM", []byte("n"))))
 	for i := 0; i < len(good); i++ {
-		res, _ := ReadRIFF(bytes.NewReader(good[:i]), int64(i))
+		res, _ := readRIFF(bytes.NewReader(good[:i]), int64(i))
 		crCheckSizes(t, res)
 	}
 }
@@ -210,7 +210,7 @@ func TestRIFFHugeDataIsSkipped(t *testing.T) {
 	size := int64(len(head)) + dataSize + int64(len(tail))
 	f := writeSparse(t, size, head, tail)
 	cr := &crCountingReader{r: f}
-	res, err := ReadRIFF(cr, size)
+	res, err := readRIFF(cr, size)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -228,7 +228,7 @@ func TestRIFFHugeDataIsSkipped(t *testing.T) {
 	size = int64(len(head)) + 0xFFFFFFF0 + int64(len(tail))
 	f = writeSparse(t, size, head, tail)
 	cr = &crCountingReader{r: f}
-	res, err = ReadRIFF(cr, size)
+	res, err = readRIFF(cr, size)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -240,7 +240,7 @@ func TestRIFFHugeDataIsSkipped(t *testing.T) {
 func TestRIFFCorpus(t *testing.T) {
 	t.Run("bomb", func(t *testing.T) {
 		start := time.Now()
-		res, _ := crReadCorpus(t, "c2pa/c2pa-rs/riff_bomb_1000.wav", ReadRIFF)
+		res, _ := crReadCorpus(t, "c2pa/c2pa-rs/riff_bomb_1000.wav", readRIFF)
 		if d := time.Since(start); d > 2*time.Second {
 			t.Errorf("riff bomb took %v", d)
 		}
@@ -250,7 +250,7 @@ func TestRIFFCorpus(t *testing.T) {
 		"genai/automatic1111/sd-webui.webp", "c2pa/c2pa-rs/test_xmp.webp", "genai/comfyui/comfyui-animated-webp.webp",
 	} {
 		t.Run(rel, func(t *testing.T) {
-			res, err := crReadCorpus(t, rel, ReadRIFF)
+			res, err := crReadCorpus(t, rel, readRIFF)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -265,7 +265,7 @@ func TestRIFFCorpus(t *testing.T) {
 	}
 	for _, rel := range []string{"c2pa/c2pa-python/files-for-reading-tests/sample1_signed.wav", "c2pa/c2pa-extension-validator/cards_trusted.webp", "c2pa/c2pa-extension-validator/cicadas_trusted.wav"} {
 		t.Run(rel, func(t *testing.T) {
-			res, err := crReadCorpus(t, rel, ReadRIFF)
+			res, err := crReadCorpus(t, rel, readRIFF)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -286,7 +286,7 @@ func FuzzRIFF(f *testing.F) {
 	copy(ds64[28:], "C2PA\x04")
 	f.Add(append([]byte("RF64\xff\xff\xff\xffWAVE"), append(riffChunk("ds64", ds64), "C2PA\xff\xff\xff\xffjumb"...)...))
 	f.Fuzz(func(t *testing.T, data []byte) {
-		res, _ := ReadRIFF(bytes.NewReader(data), int64(len(data)))
+		res, _ := readRIFF(bytes.NewReader(data), int64(len(data)))
 		crCheckSizes(t, res)
 	})
 }

@@ -6,10 +6,6 @@ import (
 	"io"
 )
 
-// FormatC2PASidecar is the format of a .c2pa manifest store file: its hard
-// binding covers another file, the asset it goes with.
-const FormatC2PASidecar = "C2PA sidecar"
-
 // skipXMLProlog returns head without a leading byte order mark, white space,
 // XML declaration, processing instructions (other than xpacket), comments
 // and document type declaration. It returns nil when the prolog does not end
@@ -70,41 +66,41 @@ func skipDoctype(p []byte) int {
 	return -1
 }
 
-// MatchXMPSidecar matches a bare XMP file: an xpacket or x:xmpmeta start,
+// matchXMPSidecar matches a bare XMP file: an xpacket or x:xmpmeta start,
 // after an optional byte order mark and XML declaration.
-func MatchXMPSidecar(head []byte) bool {
+func matchXMPSidecar(head []byte) bool {
 	p := skipXMLProlog(head)
 	return bytes.HasPrefix(p, []byte("<?xpacket")) || bytes.HasPrefix(p, []byte("<x:xmpmeta")) ||
 		bytes.HasPrefix(p, []byte("<x:xapmeta"))
 }
 
-// ReadXMPSidecar reads a bare XMP file (a NAME.xmp sidecar) as one KindXMP
+// readXMPSidecar reads a bare XMP file (a NAME.xmp sidecar) as one KindXMP
 // block of the whole file. The scanner ties the sidecar to the media file
 // of the same stem.
-func ReadXMPSidecar(r io.ReaderAt, size int64) (*Result, error) {
-	res := &Result{Format: "XMP sidecar"}
+func readXMPSidecar(r io.ReaderAt, size int64) (*Result, error) {
+	res := &Result{Format: formatXMPSidecar}
 	return res, readWhole(r, size, res, KindXMP, "XMP sidecar")
 }
 
-// MatchC2PASidecar matches a bare JUMBF file: a box whose type is "jumb".
-func MatchC2PASidecar(head []byte) bool {
+// matchC2PASidecar matches a bare JUMBF file: a box whose type is "jumb".
+func matchC2PASidecar(head []byte) bool {
 	return len(head) >= 8 && string(head[4:8]) == "jumb"
 }
 
-// ReadC2PASidecar reads a bare JUMBF manifest store (a NAME.c2pa file) as
+// readC2PASidecar reads a bare JUMBF manifest store (a NAME.c2pa file) as
 // one KindC2PA block of the whole file. The scanner ties it to the media
 // file of the same stem.
-func ReadC2PASidecar(r io.ReaderAt, size int64) (*Result, error) {
+func readC2PASidecar(r io.ReaderAt, size int64) (*Result, error) {
 	res := &Result{Format: FormatC2PASidecar}
-	return res, readWhole(r, size, res, KindC2PA, FormatC2PASidecar)
+	return res, readWhole(r, size, res, KindC2PA, string(FormatC2PASidecar))
 }
 
-// readWhole adds the whole file as one block, within MaxBlockSize.
+// readWhole adds the whole file as one block, within maxBlockSize.
 func readWhole(r io.ReaderAt, size int64, res *Result, kind Kind, where string) error {
-	if size > MaxBlockSize {
-		return fmt.Errorf("%w: %s of %d bytes is larger than %d", ErrLimit, where, size, MaxBlockSize)
+	if size > maxBlockSize {
+		return fmt.Errorf("%w: %s of %d bytes is larger than %d", errLimit, where, size, maxBlockSize)
 	}
-	data, err := ReadBlock(r, 0, size, size)
+	data, err := readBlock(r, 0, size, size)
 	if err != nil {
 		return err
 	}

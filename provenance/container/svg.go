@@ -13,10 +13,10 @@ import (
 
 // Limits of the SVG reader.
 const (
-	// SVGMaxRead is how many bytes of an SVG document are parsed.
-	SVGMaxRead = 16 << 20
-	// SVGMaxDepth is the deepest element nesting followed.
-	SVGMaxDepth = 512
+	// svgReadMax is how many bytes of an SVG document are parsed.
+	svgReadMax = 16 << 20
+	// svgMaxDepth is the deepest element nesting followed.
+	svgMaxDepth = 512
 )
 
 // XML namespaces the SVG reader looks for.
@@ -25,17 +25,17 @@ const (
 	nsRDF      = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
 	nsC2PASVG  = "http://c2pa.org/manifest"
 	nsSVG      = "http://www.w3.org/2000/svg"
-	svgTextCap = MaxBlockSize
+	svgTextCap = maxBlockSize
 )
 
-// svgMaxRead is SVGMaxRead; tests lower it.
-var svgMaxRead int64 = SVGMaxRead
+// svgMaxRead is svgReadMax; tests lower it.
+var svgMaxRead int64 = svgReadMax
 
-// MatchSVG matches an SVG document: an <svg> (or <prefix:svg>) root element
+// matchSVG matches an SVG document: an <svg> (or <prefix:svg>) root element
 // after an optional byte order mark, XML declaration, comments and document
 // type declaration, all within the sniffed head, or a document type
 // declaration of an svg root that runs past it.
-func MatchSVG(head []byte) bool {
+func matchSVG(head []byte) bool {
 	p := skipXMLProlog(head)
 	if p == nil {
 		// a prolog longer than the head: Adobe Illustrator declares its
@@ -62,14 +62,14 @@ func MatchSVG(head []byte) bool {
 
 func isXMLSpace(c byte) bool { return c == ' ' || c == '\t' || c == '\r' || c == '\n' }
 
-// ReadSVG reads the metadata of an SVG document: XMP packets (x:xmpmeta or
+// readSVG reads the metadata of an SVG document: XMP packets (x:xmpmeta or
 // rdf:RDF subtrees, re-read byte for byte from the file) as KindXMP,
 // base64 c2pa:manifest elements as KindC2PA, and the free text of
 // <metadata> elements (ComfyUI writes its prompt and workflow there as
-// JSON in CDATA) as KindText with Key "metadata". At most SVGMaxRead bytes
+// JSON in CDATA) as KindText with Key "metadata". At most svgReadMax bytes
 // are parsed; a malformed document returns what was found before the fault.
-func ReadSVG(r io.ReaderAt, size int64) (*Result, error) {
-	res := &Result{Format: "SVG"}
+func readSVG(r io.ReaderAt, size int64) (*Result, error) {
+	res := &Result{Format: formatSVG}
 	limit := min(size, svgMaxRead)
 	d := xml.NewDecoder(io.NewSectionReader(r, 0, limit))
 	// a Latin-1 document is transcoded: offsets after its XML declaration
@@ -101,7 +101,7 @@ func ReadSVG(r io.ReaderAt, size int64) (*Result, error) {
 						res.Warn("stopped reading after %d of %d bytes", limit, size)
 						return res, nil
 					}
-					return res, fmt.Errorf("%w: document ends inside <%s>", ErrTruncated, stack[len(stack)-1].name.Local)
+					return res, fmt.Errorf("%w: document ends inside <%s>", errTruncated, stack[len(stack)-1].name.Local)
 				}
 				return res, nil
 			}
@@ -119,8 +119,8 @@ func ReadSVG(r io.ReaderAt, size int64) (*Result, error) {
 				declEnd = d.InputOffset()
 			}
 		case xml.StartElement:
-			if len(stack) >= SVGMaxDepth {
-				return res, fmt.Errorf("%w: elements nested deeper than %d", ErrLimit, SVGMaxDepth)
+			if len(stack) >= svgMaxDepth {
+				return res, fmt.Errorf("%w: elements nested deeper than %d", errLimit, svgMaxDepth)
 			}
 			f := frame{name: t.Name, start: before}
 			if xmpDepth < 0 {
@@ -139,7 +139,7 @@ func ReadSVG(r io.ReaderAt, size int64) (*Result, error) {
 		case xml.CharData:
 			if n := len(stack); n > 0 && stack[n-1].text != nil {
 				if stack[n-1].text.Len()+len(t) > svgTextCap {
-					return res, fmt.Errorf("%w: element text larger than %d bytes", ErrLimit, svgTextCap)
+					return res, fmt.Errorf("%w: element text larger than %d bytes", errLimit, svgTextCap)
 				}
 				stack[n-1].text.Write(t)
 			}
@@ -155,7 +155,7 @@ func ReadSVG(r io.ReaderAt, size int64) (*Result, error) {
 				b := Block{Kind: KindXMP, Container: "SVG metadata XMP", Offset: f.start, Size: end - f.start}
 				if lat != nil {
 					s, e := f.start-declEnd, end-declEnd
-					if s < 0 || e > int64(len(lat.kept)) || e-s > MaxBlockSize {
+					if s < 0 || e > int64(len(lat.kept)) || e-s > maxBlockSize {
 						return res, fmt.Errorf("%w: XMP outside the transcoded text", ErrMalformed)
 					}
 					b.Data = bytes.Clone(lat.kept[s:e])
@@ -163,7 +163,7 @@ func ReadSVG(r io.ReaderAt, size int64) (*Result, error) {
 					b.Size = lat.fileOffset(end, declEnd) - b.Offset
 					b.Note = "transcoded from Latin-1"
 				} else {
-					data, err := ReadBlock(r, f.start, end-f.start, size)
+					data, err := readBlock(r, f.start, end-f.start, size)
 					if err != nil {
 						return res, err
 					}

@@ -41,8 +41,8 @@ func TestSVGSniff(t *testing.T) {
 		{string(testJUMBF()), "C2PA sidecar"},
 	} {
 		got := ""
-		if f := Sniff([]byte(c.head)); f != nil {
-			got = f.Name
+		if f := sniff([]byte(c.head)); f != nil {
+			got = string(f.family)
 		}
 		if got != c.want {
 			t.Errorf("sniff %q = %q, want %q", c.head, got, c.want)
@@ -52,7 +52,7 @@ func TestSVGSniff(t *testing.T) {
 
 func readSVGString(t *testing.T, s string) (*Result, error) {
 	t.Helper()
-	return ReadSVG(strings.NewReader(s), int64(len(s)))
+	return readSVG(strings.NewReader(s), int64(len(s)))
 }
 
 func TestSVGMetadata(t *testing.T) {
@@ -122,7 +122,7 @@ func TestSVGMalformed(t *testing.T) {
 	// the manifest is read before the document breaks
 	svg := `<svg xmlns="http://www.w3.org/2000/svg"><metadata><c2pa:manifest xmlns:c2pa="http://c2pa.org/manifest">c29tZSB0ZXN0IGRhdGE=</c2pa:manifest></meta`
 	res, err := readSVGString(t, svg)
-	if err == nil || !(errors.Is(err, ErrMalformed) || errors.Is(err, ErrTruncated)) {
+	if err == nil || !(errors.Is(err, ErrMalformed) || errors.Is(err, errTruncated)) {
 		t.Fatalf("want malformed error, got %v", err)
 	}
 	if len(res.Blocks) != 1 || res.Blocks[0].Kind != KindC2PA || string(res.Blocks[0].Data) != "some test data" || res.Blocks[0].Note == "" {
@@ -131,7 +131,7 @@ func TestSVGMalformed(t *testing.T) {
 	for _, s := range []string{
 		`<svg><g></svg>`,
 		`<svg><metadata><c2pa:manifest>!!!notbase64</c2pa:manifest></metadata></svg>`,
-		strings.Repeat("<g>", SVGMaxDepth+2),
+		strings.Repeat("<g>", svgMaxDepth+2),
 	} {
 		res, err := readSVGString(t, s)
 		if err == nil && len(res.Warnings) == 0 {
@@ -168,7 +168,7 @@ func TestSidecars(t *testing.T) {
 	if res.Format != "C2PA sidecar" || len(res.Blocks) != 1 || res.Blocks[0].Kind != KindC2PA || !bytes.Equal(res.Blocks[0].Data, j) {
 		t.Fatalf("c2pa sidecar: %+v", res)
 	}
-	if _, err := ReadC2PASidecar(bytes.NewReader(j), MaxBlockSize+1); !errors.Is(err, ErrLimit) {
+	if _, err := readC2PASidecar(bytes.NewReader(j), maxBlockSize+1); !errors.Is(err, errLimit) {
 		t.Errorf("oversized sidecar: %v", err)
 	}
 }
@@ -209,7 +209,7 @@ func FuzzSVG(f *testing.F) {
 	f.Fuzz(func(t *testing.T, data []byte) {
 		start := time.Now()
 		defer watchdog(data)()
-		res, _ := ReadSVG(bytes.NewReader(data), int64(len(data)))
+		res, _ := readSVG(bytes.NewReader(data), int64(len(data)))
 		if res == nil {
 			t.Fatal("nil result")
 		}
@@ -221,8 +221,8 @@ func FuzzSVG(f *testing.F) {
 		if time.Since(start) > 5*time.Second {
 			t.Fatalf("slow: %v", time.Since(start))
 		}
-		MatchSVG(data)
-		MatchXMPSidecar(data)
+		matchSVG(data)
+		matchXMPSidecar(data)
 	})
 }
 
@@ -327,4 +327,13 @@ func TestSVGReadLimit(t *testing.T) {
 			t.Errorf("warnings %v", res.Warnings)
 		}
 	}
+}
+
+// watchdog panics when a fuzz input runs for more than 20 seconds: a hang
+// is a bug, and a panic names the input.
+func watchdog(data []byte) func() {
+	t := time.AfterFunc(20*time.Second, func() {
+		panic(fmt.Sprintf("input of %d bytes still running after 20s", len(data)))
+	})
+	return func() { t.Stop() }
 }

@@ -34,8 +34,8 @@ const (
 // tiffTypeSize is the byte size of one value of each TIFF field type (0: unknown).
 var tiffTypeSize = [...]int64{0, 1, 1, 2, 4, 8, 1, 1, 2, 4, 8, 4, 8, 4, 0, 0, 8, 8, 8}
 
-// MatchTIFF reports whether head starts a TIFF file: it recognises classic TIFF ("II*\0", "MM\0*") and BigTIFF ("II+\0", "MM\0+").
-func MatchTIFF(head []byte) bool {
+// matchTIFF reports whether head starts a TIFF file: it recognises classic TIFF ("II*\0", "MM\0*") and BigTIFF ("II+\0", "MM\0+").
+func matchTIFF(head []byte) bool {
 	if len(head) < 4 {
 		return false
 	}
@@ -76,22 +76,22 @@ type tiffWalker struct {
 	collectLen int
 }
 
-// ReadTIFF reads a TIFF, DNG or BigTIFF file: the IFD chain and its
+// readTIFF reads a TIFF, DNG or BigTIFF file: the IFD chain and its
 // sub-IFDs (SubIFDs, Exif, GPS, Interoperability), and in any IFD the XMP
 // (700), IPTC (33723), Photoshop (34377) and C2PA (0xCD41) tags. The file's
 // own EXIF is returned as one synthesized classic TIFF block holding the
 // entries of IFD0 and its Exif and GPS IFDs, so that an EXIF interpreter can
 // read it even when the IFDs sit after gigabytes of strips or in a BigTIFF.
-func ReadTIFF(r io.ReaderAt, size int64) (*Result, error) {
-	res := &Result{Format: "TIFF"}
+func readTIFF(r io.ReaderAt, size int64) (*Result, error) {
+	res := &Result{Format: formatTIFF}
 	head := make([]byte, 16)
 	if size < 8 {
-		return res, fmt.Errorf("%w: TIFF header", ErrTruncated)
+		return res, fmt.Errorf("%w: TIFF header", errTruncated)
 	}
-	if err := ReadAt(r, head[:min(size, 16)], 0); err != nil {
+	if err := readAt(r, head[:min(size, 16)], 0); err != nil {
 		return res, err
 	}
-	if !MatchTIFF(head) {
+	if !matchTIFF(head) {
 		return res, fmt.Errorf("%w: not a TIFF header", ErrMalformed)
 	}
 	t := &tiffWalker{r: r, size: size, res: res, visited: map[int64]bool{}, collect: map[string][]tiffRaw{}}
@@ -104,7 +104,7 @@ func ReadTIFF(r io.ReaderAt, size int64) (*Result, error) {
 	if t.bo.Uint16(head[2:]) == 43 {
 		t.big = true
 		if size < 16 {
-			return res, fmt.Errorf("%w: BigTIFF header", ErrTruncated)
+			return res, fmt.Errorf("%w: BigTIFF header", errTruncated)
 		}
 		if t.bo.Uint16(head[4:]) != 8 || t.bo.Uint16(head[6:]) != 0 {
 			return res, fmt.Errorf("%w: BigTIFF offset size is not 8", ErrMalformed)
@@ -115,7 +115,7 @@ func ReadTIFF(r io.ReaderAt, size int64) (*Result, error) {
 	}
 	t.chain(first, 0, "IFD", true, "IFD0")
 	if t.dng {
-		res.Format = "DNG"
+		res.Format = formatDNG
 	}
 	if ifd0 := t.collect["IFD0"]; len(ifd0) > 0 {
 		data := tiffSynthesize(t.bo, ifd0, t.collect["ExifIFD"], t.collect["GPSIFD"])
@@ -166,8 +166,8 @@ func (t *tiffWalker) chain(off int64, depth int, name string, main bool, keep st
 
 // ifd reads one IFD at off and returns the offset of the next one (0 at the end).
 func (t *tiffWalker) ifd(off int64, depth int, label, keep string) (int64, error) {
-	if depth > MaxDepth {
-		return 0, fmt.Errorf("%w: TIFF IFDs nested deeper than %d", ErrLimit, MaxDepth)
+	if depth > maxDepth {
+		return 0, fmt.Errorf("%w: TIFF IFDs nested deeper than %d", errLimit, maxDepth)
 	}
 	if off < 8 || off >= t.size {
 		return 0, fmt.Errorf("%w: TIFF %s offset %d outside the file", ErrMalformed, label, off)
@@ -179,14 +179,14 @@ func (t *tiffWalker) ifd(off int64, depth int, label, keep string) (int64, error
 	t.visited[off] = true
 	t.ifds++
 	if t.ifds > tiffMaxIFDs {
-		return 0, fmt.Errorf("%w: more than %d TIFF IFDs", ErrLimit, tiffMaxIFDs)
+		return 0, fmt.Errorf("%w: more than %d TIFF IFDs", errLimit, tiffMaxIFDs)
 	}
 	countLen, entryLen, valLen := int64(2), int64(12), int64(4)
 	if t.big {
 		countLen, entryLen, valLen = 8, 20, 8
 	}
 	cb := make([]byte, countLen)
-	if err := ReadAt(t.r, cb, off); err != nil {
+	if err := readAt(t.r, cb, off); err != nil {
 		return 0, fmt.Errorf("TIFF %s entry count: %w", label, err)
 	}
 	var count uint64
@@ -206,8 +206,8 @@ func (t *tiffWalker) ifd(off int64, depth int, label, keep string) (int64, error
 		count = uint64(max(avail, 0))
 	}
 	t.steps += int(count)
-	if t.steps > MaxSteps {
-		return 0, fmt.Errorf("%w: more than %d TIFF entries", ErrLimit, MaxSteps)
+	if t.steps > maxSteps {
+		return 0, fmt.Errorf("%w: more than %d TIFF entries", errLimit, maxSteps)
 	}
 	table := make([]byte, int64(count)*entryLen+valLen)
 	n, _ := t.r.ReadAt(table, tableOff)
@@ -222,7 +222,7 @@ func (t *tiffWalker) ifd(off int64, depth int, label, keep string) (int64, error
 		t.entry(table[i*entryLen:(i+1)*entryLen], tableOff+i*entryLen, valLen, depth, label, keep)
 	}
 	if truncated {
-		return 0, fmt.Errorf("%w: TIFF %s entry table runs past the end of the file", ErrTruncated, label)
+		return 0, fmt.Errorf("%w: TIFF %s entry table runs past the end of the file", errTruncated, label)
 	}
 	if int64(len(table)) < int64(count)*entryLen+valLen {
 		return 0, nil // no room for the next-IFD offset: the end of the chain
@@ -332,7 +332,7 @@ func (t *tiffWalker) subIFDs(tag, typ uint16, count uint64, valOff int64, field 
 		}
 		t.follows++
 		if t.follows > tiffMaxFollows {
-			t.fail(fmt.Errorf("%w: more than %d TIFF IFD offsets followed", ErrLimit, tiffMaxFollows))
+			t.fail(fmt.Errorf("%w: more than %d TIFF IFD offsets followed", errLimit, tiffMaxFollows))
 			return
 		}
 		sub := name

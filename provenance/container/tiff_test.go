@@ -157,10 +157,10 @@ func TestTIFFBlocks(t *testing.T) {
 	}{{"II", true, false}, {"MM", false, false}, {"BigTIFF-II", true, true}, {"BigTIFF-MM", false, true}} {
 		t.Run(c.name, func(t *testing.T) {
 			data := sampleTIFF(c.le, c.big)
-			if !MatchTIFF(data) {
-				t.Fatal("MatchTIFF = false")
+			if !matchTIFF(data) {
+				t.Fatal("matchTIFF = false")
 			}
-			res, err := ReadTIFF(mediaBytes(data), int64(len(data)))
+			res, err := readTIFF(mediaBytes(data), int64(len(data)))
 			if err != nil {
 				t.Fatalf("err = %v", err)
 			}
@@ -220,7 +220,7 @@ func checkSynthesizedEXIF(t *testing.T, data []byte) {
 		t.Errorf("GPS IFD missing (tags %v)", got)
 	}
 	// the synthesized block is itself a TIFF whose own synthesis is identical
-	res, err := ReadTIFF(mediaBytes(data), int64(len(data)))
+	res, err := readTIFF(mediaBytes(data), int64(len(data)))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -234,7 +234,7 @@ func TestTIFFDNG(t *testing.T) {
 	sub := b.ifd([]tiffEntryT{{tag: tiffTagXMP, typ: 7, val: []byte(mediaTestXMP)}}, 0)
 	ifd0 := b.ifd([]tiffEntryT{{tag: tiffTagSubIFDs, typ: 13, val: b.bo.AppendUint32(nil, uint32(sub))}, {tag: tiffTagDNGVersion, typ: 1, val: []byte{1, 4, 0, 0}}}, 0)
 	b.setFirst(ifd0)
-	res, err := ReadTIFF(mediaBytes(b.buf), int64(len(b.buf)))
+	res, err := readTIFF(mediaBytes(b.buf), int64(len(b.buf)))
 	if err != nil || res.Format != "DNG" {
 		t.Fatalf("Format = %q, err = %v", res.Format, err)
 	}
@@ -254,7 +254,7 @@ func TestTIFFIFDAtEnd(t *testing.T) {
 	ifd0 := tail.ifd([]tiffEntryT{{tag: 305, typ: 2, val: tiffASCII("GenTool 1.0")}, {tag: tiffTagC2PA, typ: 7, val: []byte("\x00\x00\x00\x10jumbC2PA-store")}}, 0)
 	b.bo.PutUint64(head[8:], uint64(ifd0))
 	s := &mediaSparse{size: at + int64(len(tail.buf)), regions: map[int64][]byte{0: head, at: tail.buf}}
-	res, err := ReadTIFF(s, s.size)
+	res, err := readTIFF(s, s.size)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -276,7 +276,7 @@ func TestTIFFHostile(t *testing.T) {
 	valAt := loop.bo.Uint32(loop.buf[at+2+12+8:])
 	loop.bo.PutUint32(loop.buf[valAt:], uint32(at))
 	loop.bo.PutUint32(loop.buf[valAt+4:], uint32(at))
-	res, err := mediaQuick(t, ReadTIFF, loop.buf, time.Second)
+	res, err := mediaQuick(t, readTIFF, loop.buf, time.Second)
 	if len(mediaBlocks(res, KindXMP)) != 1 {
 		t.Errorf("loop: XMP blocks = %d (err %v)", len(mediaBlocks(res, KindXMP)), err)
 	}
@@ -294,9 +294,9 @@ func TestTIFFHostile(t *testing.T) {
 		next = deep.ifd(es, 0)
 	}
 	deep.setFirst(next)
-	_, err = mediaQuick(t, ReadTIFF, deep.buf, time.Second)
-	if !errors.Is(err, ErrLimit) {
-		t.Errorf("deep nesting: err = %v, want ErrLimit", err)
+	_, err = mediaQuick(t, readTIFF, deep.buf, time.Second)
+	if !errors.Is(err, errLimit) {
+		t.Errorf("deep nesting: err = %v, want errLimit", err)
 	}
 
 	// huge counts and lengths past the end of the file
@@ -308,8 +308,8 @@ func TestTIFFHostile(t *testing.T) {
 		{tag: tiffTagC2PA, typ: 7, count: 100, val: huge.bo.AppendUint32(nil, 1<<30)},
 	}, 0)
 	huge.setFirst(at)
-	res, err = mediaQuick(t, ReadTIFF, huge.buf, time.Second)
-	if !errors.Is(err, ErrTruncated) || len(res.Blocks) != 1 { // the EXIF block is still synthesized
+	res, err = mediaQuick(t, readTIFF, huge.buf, time.Second)
+	if !errors.Is(err, errTruncated) || len(res.Blocks) != 1 { // the EXIF block is still synthesized
 		t.Errorf("huge: err = %v, blocks %+v", err, res.Blocks)
 	}
 
@@ -318,7 +318,7 @@ func TestTIFFHostile(t *testing.T) {
 	at = short.ifd([]tiffEntryT{{tag: 305, typ: 2, val: tiffASCII("x")}}, 0)
 	short.setFirst(at)
 	short.bo.PutUint16(short.buf[at:], 0xFFFF)
-	if _, err = mediaQuick(t, ReadTIFF, short.buf, time.Second); !errors.Is(err, ErrTruncated) {
+	if _, err = mediaQuick(t, readTIFF, short.buf, time.Second); !errors.Is(err, errTruncated) {
 		t.Errorf("short table: err = %v", err)
 	}
 
@@ -338,20 +338,20 @@ func TestTIFFHostile(t *testing.T) {
 	for i := 0; i < 64; i++ {
 		fan.bo.PutUint32(fan.buf[8+4*i:], uint32(prev))
 	}
-	if _, err = mediaQuick(t, ReadTIFF, fan.buf, time.Second); !errors.Is(err, ErrLimit) {
-		t.Errorf("fan-out: err = %v, want ErrLimit", err)
+	if _, err = mediaQuick(t, readTIFF, fan.buf, time.Second); !errors.Is(err, errLimit) {
+		t.Errorf("fan-out: err = %v, want errLimit", err)
 	}
 
 	// truncated headers and an out-of-range first offset
 	for _, d := range [][]byte{[]byte("II*\x00"), []byte("II+\x00\x08\x00\x00\x00"), []byte("MM\x00*\xff\xff\xff\xff")} {
-		if _, err := mediaQuick(t, ReadTIFF, d, time.Second); err == nil {
+		if _, err := mediaQuick(t, readTIFF, d, time.Second); err == nil {
 			t.Errorf("%q: no error", d)
 		}
 	}
 }
 
 func TestTIFFCorpus(t *testing.T) {
-	if n := mediaCorpusCheck(t, ReadTIFF, "tif", "tiff", "dng"); n == 0 {
+	if n := mediaCorpusCheck(t, readTIFF, "tif", "tiff", "dng"); n == 0 {
 		t.Skip("no TIFF files in the corpus")
 	}
 }
@@ -362,7 +362,7 @@ func TestTIFFCorpusPOC(t *testing.T) {
 	if err != nil {
 		t.Skip(err)
 	}
-	res, err := mediaQuick(t, ReadTIFF, data, 500*time.Millisecond)
+	res, err := mediaQuick(t, readTIFF, data, 500*time.Millisecond)
 	t.Logf("tiff_poc: err=%v blocks=%d warnings=%v", err, len(res.Blocks), res.Warnings)
 }
 
@@ -371,7 +371,7 @@ func FuzzTIFF(f *testing.F) {
 	f.Add(sampleTIFF(false, true))
 	f.Add([]byte("MM\x00*\x00\x00\x00\x08\x00\x01\x01\x4a\x00\x04\x00\x00\x00\x02\x00\x00\x00\x08\x00\x00\x00\x00"))
 	f.Fuzz(func(t *testing.T, data []byte) {
-		res, _ := ReadTIFF(mediaBytes(data), int64(len(data)))
+		res, _ := readTIFF(mediaBytes(data), int64(len(data)))
 		if res == nil {
 			t.Fatal("nil result")
 		}

@@ -15,54 +15,54 @@ import (
 
 // Limits of the ZIP reader.
 const (
-	// ZIPMaxEntries is the most entries an archive may declare.
-	ZIPMaxEntries = 100000
-	// ZIPMaxDirectory is the largest central directory read, in bytes.
-	ZIPMaxDirectory = 64 << 20
-	// ZIPMaxInflate is the largest entry inflated into memory.
-	ZIPMaxInflate = 64 << 20
-	// ZIPMaxRatio is the largest uncompressed/compressed ratio accepted for
-	// entries larger than ZIPRatioFloor bytes.
-	ZIPMaxRatio = 100
-	// ZIPRatioFloor is the uncompressed size above which ZIPMaxRatio applies.
-	ZIPRatioFloor = 1 << 20
-	// ZIPMaxTotalInflate bounds the bytes inflated from all the entries of
+	// zipMaxEntries is the most entries an archive may declare.
+	zipMaxEntries = 100000
+	// zipMaxDirectory is the largest central directory read, in bytes.
+	zipMaxDirectory = 64 << 20
+	// zipMaxInflate is the largest entry inflated into memory.
+	zipMaxInflate = 64 << 20
+	// zipMaxRatio is the largest uncompressed/compressed ratio accepted for
+	// entries larger than zipRatioFloor bytes.
+	zipMaxRatio = 100
+	// zipRatioFloor is the uncompressed size above which zipMaxRatio applies.
+	zipRatioFloor = 1 << 20
+	// zipMaxTotalInflate bounds the bytes inflated from all the entries of
 	// one archive together, against many small entries of high ratio.
-	ZIPMaxTotalInflate = 1 << 30
+	zipMaxTotalInflate = 1 << 30
 )
 
-// zipTotalInflate is ZIPMaxTotalInflate; tests lower it.
-var zipTotalInflate int64 = ZIPMaxTotalInflate
+// zipTotalInflate is zipMaxTotalInflate; tests lower it.
+var zipTotalInflate int64 = zipMaxTotalInflate
 
-// MatchZIP matches a local file header, or the end record of an empty archive.
-func MatchZIP(head []byte) bool {
+// matchZIP matches a local file header, or the end record of an empty archive.
+func matchZIP(head []byte) bool {
 	return bytes.HasPrefix(head, []byte("PK\x03\x04")) || bytes.HasPrefix(head, []byte("PK\x05\x06"))
 }
 
-// ReadZIP reads a ZIP archive (and so DOCX, XLSX, EPUB, JAR ...): the
+// readZIP reads a ZIP archive (and so DOCX, XLSX, EPUB, JAR ...): the
 // archive comment becomes a KindComment block and every file entry becomes a
 // Member that the scanner reads as a file of its own, named by its sanitised
 // path inside the archive. Only the end record and the central directory are
 // read here; an entry's bytes are read when its Member is opened. Stored
 // entries are served in place; deflated entries are inflated into memory up
-// to ZIPMaxInflate bytes. Entries that are encrypted, use another method, or
-// whose declared sizes break ZIPMaxInflate or ZIPMaxRatio are skipped with a
+// to zipMaxInflate bytes. Entries that are encrypted, use another method, or
+// whose declared sizes break zipMaxInflate or zipMaxRatio are skipped with a
 // warning.
 //
 // The reader does not recurse: a zip inside a zip is a Member like any other,
-// and the scanner enforces the nesting depth (MaxDepth) when it reads members
+// and the scanner enforces the nesting depth (maxDepth) when it reads members
 // of members.
-func ReadZIP(r io.ReaderAt, size int64) (*Result, error) {
-	res := &Result{Format: "ZIP"}
+func readZIP(r io.ReaderAt, size int64) (*Result, error) {
+	res := &Result{Format: formatZIP}
 	eocdOff, entries, dirSize, err := zipEnd(r, size)
 	if err != nil {
 		return res, err
 	}
-	if entries > ZIPMaxEntries {
-		return res, fmt.Errorf("%w: archive declares %d entries (limit %d)", ErrLimit, entries, ZIPMaxEntries)
+	if entries > zipMaxEntries {
+		return res, fmt.Errorf("%w: archive declares %d entries (limit %d)", errLimit, entries, zipMaxEntries)
 	}
-	if dirSize > ZIPMaxDirectory {
-		return res, fmt.Errorf("%w: central directory of %d bytes (limit %d)", ErrLimit, dirSize, ZIPMaxDirectory)
+	if dirSize > zipMaxDirectory {
+		return res, fmt.Errorf("%w: central directory of %d bytes (limit %d)", errLimit, dirSize, zipMaxDirectory)
 	}
 	zr, err := zip.NewReader(r, size)
 	if err != nil && !errors.Is(err, zip.ErrInsecurePath) {
@@ -76,8 +76,8 @@ func ReadZIP(r io.ReaderAt, size int64) (*Result, error) {
 			return res, err
 		}
 	}
-	if len(zr.File) > ZIPMaxEntries {
-		return res, fmt.Errorf("%w: archive has %d entries (limit %d)", ErrLimit, len(zr.File), ZIPMaxEntries)
+	if len(zr.File) > zipMaxEntries {
+		return res, fmt.Errorf("%w: archive has %d entries (limit %d)", errLimit, len(zr.File), zipMaxEntries)
 	}
 	budget := &atomic.Int64{}
 	budget.Store(zipTotalInflate)
@@ -122,20 +122,20 @@ func zipMember(r io.ReaderAt, size int64, f *zip.File, name string, budget *atom
 				return nil, fmt.Errorf("%w: zip entry %q: %v", ErrMalformed, name, err)
 			}
 			if off < 0 || off > size || int64(csize) > size-off {
-				return nil, fmt.Errorf("%w: zip entry %q runs past the end of the archive", ErrTruncated, name)
+				return nil, fmt.Errorf("%w: zip entry %q runs past the end of the archive", errTruncated, name)
 			}
 			return io.NewSectionReader(r, off, int64(csize)), nil
 		}}, ""
 	case zip.Deflate:
-		if usize > ZIPMaxInflate {
-			return Member{}, fmt.Sprintf("inflates to %d bytes (limit %d)", usize, ZIPMaxInflate)
+		if usize > zipMaxInflate {
+			return Member{}, fmt.Sprintf("inflates to %d bytes (limit %d)", usize, zipMaxInflate)
 		}
-		if usize > ZIPRatioFloor && (csize == 0 || usize/csize > ZIPMaxRatio) {
-			return Member{}, fmt.Sprintf("compression ratio %d:%d is over %d:1", usize, csize, ZIPMaxRatio)
+		if usize > zipRatioFloor && (csize == 0 || usize/csize > zipMaxRatio) {
+			return Member{}, fmt.Sprintf("compression ratio %d:%d is over %d:1", usize, csize, zipMaxRatio)
 		}
 		return Member{Name: name, Size: int64(usize), Open: func() (io.ReaderAt, error) {
 			if budget.Add(-int64(usize)) < 0 {
-				return nil, fmt.Errorf("%w: zip entry %q: the archive's entries inflate to more than %d bytes in all", ErrLimit, name, zipTotalInflate)
+				return nil, fmt.Errorf("%w: zip entry %q: the archive's entries inflate to more than %d bytes in all", errLimit, name, zipTotalInflate)
 			}
 			rc, err := f.Open()
 			if err != nil {
@@ -143,7 +143,7 @@ func zipMember(r io.ReaderAt, size int64, f *zip.File, name string, budget *atom
 			}
 			defer rc.Close()
 			// archive/zip refuses to produce more than the declared size, which
-			// is already within ZIPMaxInflate; the limit is a second fence.
+			// is already within zipMaxInflate; the limit is a second fence.
 			data, err := io.ReadAll(io.LimitReader(rc, int64(usize)+1))
 			if err != nil {
 				return nil, fmt.Errorf("%w: zip entry %q: %v", ErrMalformed, name, err)
@@ -164,7 +164,7 @@ func zipMember(r io.ReaderAt, size int64, f *zip.File, name string, budget *atom
 func zipEnd(r io.ReaderAt, size int64) (off int64, entries, dirSize uint64, err error) {
 	const recLen = 22
 	if size < recLen {
-		return 0, 0, 0, fmt.Errorf("%w: %d bytes is too short for a zip archive", ErrTruncated, size)
+		return 0, 0, 0, fmt.Errorf("%w: %d bytes is too short for a zip archive", errTruncated, size)
 	}
 	// a short tail first: most archives have no long comment
 	var buf []byte
@@ -173,7 +173,7 @@ func zipEnd(r io.ReaderAt, size int64) (off int64, entries, dirSize uint64, err 
 	for _, want := range []int64{1024, recLen + 0xFFFF} {
 		tail = min(size, want)
 		buf = make([]byte, tail)
-		if err := ReadAt(r, buf, size-tail); err != nil {
+		if err := readAt(r, buf, size-tail); err != nil {
 			return 0, 0, 0, err
 		}
 		for j := len(buf) - recLen; j >= 0; j-- {
@@ -204,7 +204,7 @@ func zipEnd(r io.ReaderAt, size int64) (off int64, entries, dirSize uint64, err 
 		return off, entries, dirSize, nil
 	}
 	loc := make([]byte, 20)
-	if err := ReadAt(r, loc, off-20); err != nil || !bytes.HasPrefix(loc, []byte("PK\x06\x07")) {
+	if err := readAt(r, loc, off-20); err != nil || !bytes.HasPrefix(loc, []byte("PK\x06\x07")) {
 		return off, entries, dirSize, nil
 	}
 	z64 := int64(binary.LittleEndian.Uint64(loc[8:]))
@@ -212,7 +212,7 @@ func zipEnd(r io.ReaderAt, size int64) (off int64, entries, dirSize uint64, err 
 	if z64 < 0 || z64 > size-56 {
 		return off, 0, 0, fmt.Errorf("%w: zip64 end record offset %d out of range", ErrMalformed, z64)
 	}
-	if err := ReadAt(r, rec64, z64); err != nil {
+	if err := readAt(r, rec64, z64); err != nil {
 		return off, 0, 0, err
 	}
 	if !bytes.HasPrefix(rec64, []byte("PK\x06\x06")) {

@@ -48,7 +48,7 @@ func readMember(t *testing.T, m Member) []byte {
 		t.Fatalf("open %s: %v", m.Name, err)
 	}
 	p := make([]byte, m.Size)
-	if err := ReadAt(ra, p, 0); err != nil {
+	if err := readAt(ra, p, 0); err != nil {
 		t.Fatalf("read %s: %v", m.Name, err)
 	}
 	return p
@@ -65,7 +65,7 @@ func TestZIPMembers(t *testing.T) {
 		zipEntry{name: "/abs/name.txt", data: []byte("x"), method: zip.Store},
 		zipEntry{name: `C:\win\file.txt`, data: []byte("y"), method: zip.Store},
 	)
-	if f := Sniff(data[:min(len(data), SniffLen)]); f == nil || f.Name != "ZIP" {
+	if f := sniff(data[:min(len(data), sniffLen)]); f == nil || string(f.family) != "ZIP" {
 		t.Fatalf("sniff: %+v", f)
 	}
 	res, err := Read(bytes.NewReader(data), int64(len(data)))
@@ -122,7 +122,7 @@ func TestZIPRatioRefused(t *testing.T) {
 		zipEntry{name: "ok.txt", data: []byte("fine"), method: zip.Deflate},
 		zipEntry{name: "small-zeros.bin", data: make([]byte, 4096), method: zip.Deflate},
 	)
-	res, err := ReadZIP(bytes.NewReader(data), int64(len(data)))
+	res, err := readZIP(bytes.NewReader(data), int64(len(data)))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -164,13 +164,13 @@ func TestZIPDeclaredSizeLies(t *testing.T) {
 	fw.Write(rawBytes)
 	h2 := zr.File[0].FileHeader
 	h2.Name = "huge.txt"
-	h2.UncompressedSize64 = ZIPMaxInflate + 1
-	h2.CompressedSize64 = ZIPMaxInflate // a sane ratio, too big anyway
+	h2.UncompressedSize64 = zipMaxInflate + 1
+	h2.CompressedSize64 = zipMaxInflate // a sane ratio, too big anyway
 	fw, _ = w.CreateRaw(&h2)
 	fw.Write(rawBytes)
 	w.Close()
 	data := buf.Bytes()
-	res, err := ReadZIP(bytes.NewReader(data), int64(len(data)))
+	res, err := readZIP(bytes.NewReader(data), int64(len(data)))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -202,7 +202,7 @@ func TestZIPSkippedMembersNamed(t *testing.T) {
 	add("secret.png", zip.Store, 1)
 	add("plain.png", zip.Store, 0)
 	w.Close()
-	res, err := ReadZIP(bytes.NewReader(buf.Bytes()), int64(buf.Len()))
+	res, err := readZIP(bytes.NewReader(buf.Bytes()), int64(buf.Len()))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -221,8 +221,8 @@ func TestZIPEntryLimit(t *testing.T) {
 	rec64 := make([]byte, 56)
 	copy(rec64, "PK\x06\x06")
 	binary.LittleEndian.PutUint64(rec64[4:], 44)
-	binary.LittleEndian.PutUint64(rec64[24:], ZIPMaxEntries+1)
-	binary.LittleEndian.PutUint64(rec64[32:], ZIPMaxEntries+1)
+	binary.LittleEndian.PutUint64(rec64[24:], zipMaxEntries+1)
+	binary.LittleEndian.PutUint64(rec64[32:], zipMaxEntries+1)
 	b.Write(rec64)
 	loc := make([]byte, 20)
 	copy(loc, "PK\x06\x07")
@@ -236,16 +236,16 @@ func TestZIPEntryLimit(t *testing.T) {
 	binary.LittleEndian.PutUint32(end[16:], 0xFFFFFFFF)
 	b.Write(end)
 	data := b.Bytes()
-	_, err := ReadZIP(bytes.NewReader(data), int64(len(data)))
-	if !errors.Is(err, ErrLimit) {
-		t.Fatalf("want ErrLimit, got %v", err)
+	_, err := readZIP(bytes.NewReader(data), int64(len(data)))
+	if !errors.Is(err, errLimit) {
+		t.Fatalf("want errLimit, got %v", err)
 	}
 }
 
 func TestZIPMalformed(t *testing.T) {
 	data := buildZIP(t, "c", zipEntry{name: "a", data: []byte("abc"), method: zip.Store})
 	for _, n := range []int{0, 10, 30, len(data) - 10} {
-		_, err := ReadZIP(bytes.NewReader(data[:n]), int64(n))
+		_, err := readZIP(bytes.NewReader(data[:n]), int64(n))
 		if err == nil {
 			t.Errorf("truncated to %d: no error", n)
 		}
@@ -257,7 +257,7 @@ func FuzzZIP(f *testing.F) {
 		zipEntry{name: "../c.txt", data: bytes.Repeat([]byte("text "), 20), method: zip.Deflate}))
 	f.Add(buildZIP(f, ""))
 	f.Fuzz(func(t *testing.T, data []byte) {
-		res, err := ReadZIP(bytes.NewReader(data), int64(len(data)))
+		res, err := readZIP(bytes.NewReader(data), int64(len(data)))
 		if err != nil {
 			return
 		}
@@ -279,9 +279,9 @@ func TestZIPTotalInflateBudget(t *testing.T) {
 	// 1 MiB entries of zeros are under the ratio floor one by one; together
 	// they run out of the archive's budget
 	defer func(v int64) { zipTotalInflate = v }(zipTotalInflate)
-	zipTotalInflate = 16 * ZIPRatioFloor
-	zeros := make([]byte, ZIPRatioFloor)
-	n := int(zipTotalInflate/ZIPRatioFloor) + 2
+	zipTotalInflate = 16 * zipRatioFloor
+	zeros := make([]byte, zipRatioFloor)
+	n := int(zipTotalInflate/zipRatioFloor) + 2
 	comp := buildZIP(t, "", zipEntry{name: "z", data: zeros, method: zip.Deflate})
 	zr, _ := zip.NewReader(bytes.NewReader(comp), int64(len(comp)))
 	raw, _ := zr.File[0].OpenRaw()
@@ -299,7 +299,7 @@ func TestZIPTotalInflateBudget(t *testing.T) {
 	}
 	w.Close()
 	data := buf.Bytes()
-	res, err := ReadZIP(bytes.NewReader(data), int64(len(data)))
+	res, err := readZIP(bytes.NewReader(data), int64(len(data)))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -312,20 +312,20 @@ func TestZIPTotalInflateBudget(t *testing.T) {
 		switch {
 		case err == nil:
 			opened++
-		case errors.Is(err, ErrLimit):
+		case errors.Is(err, errLimit):
 			refused++
 		default:
 			t.Fatalf("member %d: %v", i, err)
 		}
 	}
-	if opened != int(zipTotalInflate/ZIPRatioFloor) || refused != 2 {
+	if opened != int(zipTotalInflate/zipRatioFloor) || refused != 2 {
 		t.Errorf("opened %d, refused %d", opened, refused)
 	}
 }
 
 func TestZIPCP437Names(t *testing.T) {
 	data := buildZIP(t, "", zipEntry{name: "caf\x82/\x91\x86 \xe1.txt", data: []byte("x"), method: zip.Store})
-	res, err := ReadZIP(bytes.NewReader(data), int64(len(data)))
+	res, err := readZIP(bytes.NewReader(data), int64(len(data)))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -56,8 +56,6 @@ type Item struct {
 	Via        string `json:"via,omitempty"`
 	Store      int    `json:"-"` // index of the C2PA manifest store, for C2PA evidence
 	Confidence string `json:"confidence"`
-	Audio      bool   `json:"-"` // the file is audio (for talent rules)
-	Video      bool   `json:"-"` // the file is video (for talent rules)
 }
 
 // MaxValue is the longest value an Item carries; longer values are cut with an ellipsis.

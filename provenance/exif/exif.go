@@ -1,5 +1,8 @@
 // Package exif reads the text fields of a raw EXIF (TIFF-structured) block,
-// from any container, through github.com/dsoprea/go-exif/v3.
+// from any container. A bounded walk of its own finds the IFDs (the
+// github.com/dsoprea/go-exif/v3 library is consulted only where that walk
+// stops on a broken link, and its IFDs merged with the walk's); values are
+// decoded from the raw entries.
 package exif
 
 // Field is one decoded EXIF field.

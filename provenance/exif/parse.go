@@ -10,7 +10,7 @@ import (
 	goexif "github.com/dsoprea/go-exif/v3"
 	exifcommon "github.com/dsoprea/go-exif/v3/common"
 
-	"github.com/provscan/provscan/provenance/container"
+	"github.com/provscan/provscan/provenance/readerr"
 )
 
 // Limits of Parse.
@@ -88,18 +88,18 @@ type ifdRef struct {
 // values are read from the raw entries (go-exif's
 // UserComment codec drops values without a charset prefix and does not
 // know the upper-case "UNICODE" prefix). A malformed block returns the fields read so
-// far and an error wrapping container.ErrMalformed or ErrTruncated.
+// far and an error wrapping readerr.ErrMalformed or ErrTruncated.
 func Parse(raw []byte) (fields []Field, err error) {
 	defer func() {
 		if r := recover(); r != nil {
-			err = fmt.Errorf("%w: exif: internal error: %v", container.ErrMalformed, r)
+			err = fmt.Errorf("%w: exif: internal error: %v", readerr.ErrMalformed, r)
 		}
 	}()
 	if bytes.HasPrefix(raw, []byte("Exif\x00")) && len(raw) >= 6 {
 		raw = raw[6:]
 	}
 	if len(raw) < 8 {
-		return nil, fmt.Errorf("%w: exif: %d bytes, no TIFF header", container.ErrTruncated, len(raw))
+		return nil, fmt.Errorf("%w: exif: %d bytes, no TIFF header", readerr.ErrTruncated, len(raw))
 	}
 	var bo binary.ByteOrder
 	switch {
@@ -108,7 +108,7 @@ func Parse(raw []byte) (fields []Field, err error) {
 	case bytes.HasPrefix(raw, []byte("MM\x00*")):
 		bo = binary.BigEndian
 	default:
-		return nil, fmt.Errorf("%w: exif: no TIFF header (% x)", container.ErrMalformed, raw[:4])
+		return nil, fmt.Errorf("%w: exif: no TIFF header (% x)", readerr.ErrMalformed, raw[:4])
 	}
 	b := block{raw: raw, bo: bo}
 	// Our own bounded walk finds the IFD tree. go-exif is asked too when that
@@ -153,7 +153,7 @@ var lib struct {
 func libraryIFDs(raw []byte) (refs []ifdRef, err error) {
 	defer func() {
 		if r := recover(); r != nil {
-			refs, err = nil, fmt.Errorf("%w: exif: go-exif: %v", container.ErrMalformed, r)
+			refs, err = nil, fmt.Errorf("%w: exif: go-exif: %v", readerr.ErrMalformed, r)
 		}
 	}()
 	lib.once.Do(func() {
@@ -164,11 +164,11 @@ func libraryIFDs(raw []byte) (refs []ifdRef, err error) {
 		}
 	})
 	if lib.err != nil {
-		return nil, fmt.Errorf("%w: exif: go-exif setup: %v", container.ErrMalformed, lib.err)
+		return nil, fmt.Errorf("%w: exif: go-exif setup: %v", readerr.ErrMalformed, lib.err)
 	}
 	_, index, err := goexif.Collect(lib.mapping, lib.index, raw)
 	if err != nil {
-		return nil, fmt.Errorf("%w: exif: go-exif: %v", container.ErrMalformed, err)
+		return nil, fmt.Errorf("%w: exif: go-exif: %v", readerr.ErrMalformed, err)
 	}
 	seen := map[uint32]bool{}
 	for _, ifd := range index.Ifds {
@@ -272,18 +272,18 @@ type entry struct {
 // entries reads the entry table of the IFD at off.
 func (b *block) entries(off uint32) ([]entry, error) {
 	if uint64(off)+2 > uint64(len(b.raw)) {
-		return nil, fmt.Errorf("%w: exif: IFD offset %d past the end (%d bytes)", container.ErrTruncated, off, len(b.raw))
+		return nil, fmt.Errorf("%w: exif: IFD offset %d past the end (%d bytes)", readerr.ErrTruncated, off, len(b.raw))
 	}
 	n := int(b.bo.Uint16(b.raw[off:]))
 	var err error
 	if n > maxEntries {
 		n = maxEntries
-		err = fmt.Errorf("%w: exif: IFD at %d has more than %d entries", container.ErrLimit, off, maxEntries)
+		err = fmt.Errorf("%w: exif: IFD at %d has more than %d entries", readerr.ErrLimit, off, maxEntries)
 	}
 	avail := (len(b.raw) - int(off) - 2) / 12
 	if n > avail {
 		n = avail
-		err = fmt.Errorf("%w: exif: IFD at %d runs past the end", container.ErrTruncated, off)
+		err = fmt.Errorf("%w: exif: IFD at %d runs past the end", readerr.ErrTruncated, off)
 	}
 	out := make([]entry, 0, n)
 	for i := 0; i < n; i++ {
@@ -344,7 +344,7 @@ func (b *block) walk() ([]ifdRef, error) {
 		off = b.next(off)
 	}
 	if len(refs) == 0 {
-		return nil, fmt.Errorf("%w: exif: no readable IFD0", container.ErrMalformed)
+		return nil, fmt.Errorf("%w: exif: no readable IFD0", readerr.ErrMalformed)
 	}
 	sort.SliceStable(refs, func(i, j int) bool { return ifdOrder(refs[i].name) < ifdOrder(refs[j].name) })
 	return refs, err
@@ -377,7 +377,7 @@ func typeSize(t uint16) int {
 func (b *block) data(e entry) ([]byte, error) {
 	size := typeSize(e.typ)
 	if size == 0 {
-		return nil, fmt.Errorf("%w: exif: tag 0x%04x has unknown type %d", container.ErrMalformed, e.tag, e.typ)
+		return nil, fmt.Errorf("%w: exif: tag 0x%04x has unknown type %d", readerr.ErrMalformed, e.tag, e.typ)
 	}
 	n := uint64(e.count) * uint64(size)
 	if n <= 4 {
@@ -385,11 +385,11 @@ func (b *block) data(e entry) ([]byte, error) {
 	}
 	off := uint64(b.bo.Uint32(e.value))
 	if off >= uint64(len(b.raw)) {
-		return nil, fmt.Errorf("%w: exif: tag 0x%04x value at %d past the end", container.ErrTruncated, e.tag, off)
+		return nil, fmt.Errorf("%w: exif: tag 0x%04x value at %d past the end", readerr.ErrTruncated, e.tag, off)
 	}
 	end := off + n
 	if end > uint64(len(b.raw)) {
-		return b.raw[off:], fmt.Errorf("%w: exif: tag 0x%04x value runs past the end", container.ErrTruncated, e.tag)
+		return b.raw[off:], fmt.Errorf("%w: exif: tag 0x%04x value runs past the end", readerr.ErrTruncated, e.tag)
 	}
 	return b.raw[off:end], nil
 }

@@ -17,6 +17,7 @@ import (
 	rwexif "github.com/rwcarlsen/goexif/exif"
 
 	"github.com/provscan/provscan/provenance/container"
+	"github.com/provscan/provscan/provenance/readerr"
 )
 
 // te is one entry for the test TIFF builder.
@@ -279,15 +280,15 @@ func TestMalformed(t *testing.T) {
 	// Every truncation and a few corruptions: no panic, errors wrap our sentinels.
 	for n := 0; n < len(good); n++ {
 		fs, err := Parse(good[:n])
-		if err != nil && !errors.Is(err, container.ErrMalformed) && !errors.Is(err, container.ErrTruncated) && !errors.Is(err, container.ErrLimit) {
+		if err != nil && !errors.Is(err, readerr.ErrMalformed) && !errors.Is(err, readerr.ErrTruncated) && !errors.Is(err, readerr.ErrLimit) {
 			t.Errorf("cut %d: unexpected error %v", n, err)
 		}
 		_ = fs
 	}
-	if _, err := Parse([]byte("not a tiff at all")); !errors.Is(err, container.ErrMalformed) {
+	if _, err := Parse([]byte("not a tiff at all")); !errors.Is(err, readerr.ErrMalformed) {
 		t.Errorf("garbage: %v", err)
 	}
-	if _, err := Parse(nil); !errors.Is(err, container.ErrTruncated) {
+	if _, err := Parse(nil); !errors.Is(err, readerr.ErrTruncated) {
 		t.Errorf("empty: %v", err)
 	}
 	// A value pointing past the end gives partial results and an error.
@@ -295,7 +296,7 @@ func TestMalformed(t *testing.T) {
 	// The Artist entry is the second one in IFD0: entry at 8+2+12.
 	binary.BigEndian.PutUint32(bad[8+2+12+8:], 0xFFFFFF00)
 	fs, err := Parse(bad)
-	if !errors.Is(err, container.ErrTruncated) {
+	if !errors.Is(err, readerr.ErrTruncated) {
 		t.Errorf("bad offset: err = %v", err)
 	}
 	if Get(fs, "Software") != "GIMP 2.4.5" {

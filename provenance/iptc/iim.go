@@ -6,7 +6,7 @@ import (
 	"strconv"
 	"unicode/utf8"
 
-	"github.com/provscan/provscan/provenance/container"
+	"github.com/provscan/provscan/provenance/readerr"
 )
 
 // Limits of ParseIIM.
@@ -87,23 +87,23 @@ var escUTF8 = []byte("\x1b%G")
 // says ESC % G or the bytes are valid UTF-8, else as Latin-1; values are cut
 // to MaxValue bytes. Trailing zero padding is accepted; other bytes after
 // the last dataset stop the parse with an error wrapping
-// container.ErrMalformed (ErrTruncated for a cut dataset).
+// readerr.ErrMalformed (ErrTruncated for a cut dataset).
 func ParseIIM(data []byte) ([]Dataset, error) {
 	var out []Dataset
 	utf8Set := false
 	p := 0
 	for p < len(data) {
 		if len(out) >= maxDatasets {
-			return out, fmt.Errorf("%w: iptc: more than %d IIM datasets", container.ErrLimit, maxDatasets)
+			return out, fmt.Errorf("%w: iptc: more than %d IIM datasets", readerr.ErrLimit, maxDatasets)
 		}
 		if data[p] != 0x1C {
 			if allZero(data[p:]) {
 				return out, nil
 			}
-			return out, fmt.Errorf("%w: iptc: no IIM tag marker at offset %d", container.ErrMalformed, p)
+			return out, fmt.Errorf("%w: iptc: no IIM tag marker at offset %d", readerr.ErrMalformed, p)
 		}
 		if p+5 > len(data) {
-			return out, fmt.Errorf("%w: iptc: IIM dataset header at offset %d", container.ErrTruncated, p)
+			return out, fmt.Errorf("%w: iptc: IIM dataset header at offset %d", readerr.ErrTruncated, p)
 		}
 		rec, id := data[p+1], data[p+2]
 		n := uint64(data[p+3])<<8 | uint64(data[p+4])
@@ -111,10 +111,10 @@ func ParseIIM(data []byte) ([]Dataset, error) {
 		if n&0x8000 != 0 {
 			k := int(n & 0x7FFF)
 			if k == 0 || k > 4 {
-				return out, fmt.Errorf("%w: iptc: IIM extended length of %d bytes at offset %d", container.ErrMalformed, k, p)
+				return out, fmt.Errorf("%w: iptc: IIM extended length of %d bytes at offset %d", readerr.ErrMalformed, k, p)
 			}
 			if q+k > len(data) {
-				return out, fmt.Errorf("%w: iptc: IIM extended length at offset %d", container.ErrTruncated, p)
+				return out, fmt.Errorf("%w: iptc: IIM extended length at offset %d", readerr.ErrTruncated, p)
 			}
 			n = 0
 			for _, c := range data[q : q+k] {
@@ -127,7 +127,7 @@ func ParseIIM(data []byte) ([]Dataset, error) {
 		if n <= uint64(len(val)) {
 			val = val[:n]
 		} else {
-			err = fmt.Errorf("%w: iptc: IIM dataset %d:%d of %d bytes at offset %d runs past the end", container.ErrTruncated, rec, id, n, p)
+			err = fmt.Errorf("%w: iptc: IIM dataset %d:%d of %d bytes at offset %d runs past the end", readerr.ErrTruncated, rec, id, n, p)
 		}
 		if rec == 1 && id == 90 && bytes.Contains(val, escUTF8) {
 			utf8Set = true

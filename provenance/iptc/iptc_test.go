@@ -9,6 +9,7 @@ import (
 	"testing"
 
 	"github.com/provscan/provscan/provenance/container"
+	"github.com/provscan/provscan/provenance/readerr"
 )
 
 // res builds one image resource block.
@@ -115,21 +116,21 @@ func TestIIMMalformed(t *testing.T) {
 			// A cut exactly between datasets is a valid, shorter block.
 			continue
 		}
-		if !errors.Is(err, container.ErrTruncated) {
+		if !errors.Is(err, readerr.ErrTruncated) {
 			t.Errorf("cut %d: err = %v", n, err)
 		}
 		_ = got
 	}
 	got, err := ParseIIM(cat(ds(2, 5, []byte("ok"), false), []byte("garbage")))
-	if !errors.Is(err, container.ErrMalformed) || len(got) != 1 || got[0].Value != "ok" {
+	if !errors.Is(err, readerr.ErrMalformed) || len(got) != 1 || got[0].Value != "ok" {
 		t.Errorf("garbage tail: %v %+v", err, got)
 	}
 	// Extended length field too long, and a huge extended length.
-	if _, err := ParseIIM([]byte{0x1C, 2, 120, 0x80, 0x09, 1, 2, 3}); !errors.Is(err, container.ErrMalformed) {
+	if _, err := ParseIIM([]byte{0x1C, 2, 120, 0x80, 0x09, 1, 2, 3}); !errors.Is(err, readerr.ErrMalformed) {
 		t.Errorf("long length field: %v", err)
 	}
 	got, err = ParseIIM([]byte{0x1C, 2, 120, 0x80, 0x04, 0xFF, 0xFF, 0xFF, 0xFF, 'x'})
-	if !errors.Is(err, container.ErrTruncated) || len(got) != 1 || got[0].Value != "x" {
+	if !errors.Is(err, readerr.ErrTruncated) || len(got) != 1 || got[0].Value != "x" {
 		t.Errorf("huge length: %v %+v", err, got)
 	}
 	// Values are capped.
@@ -189,7 +190,7 @@ func TestResourcesMalformed(t *testing.T) {
 	good := cat(res("8BIM", ResIPTC, "", sampleIIM()), res("8BIM", ResXMP, "name", []byte("<x/>")))
 	for n := 1; n < len(good); n++ {
 		rs, err := ParseResources(good[:n])
-		if err != nil && !errors.Is(err, container.ErrTruncated) && !errors.Is(err, container.ErrMalformed) {
+		if err != nil && !errors.Is(err, readerr.ErrTruncated) && !errors.Is(err, readerr.ErrMalformed) {
 			t.Errorf("cut %d: %v", n, err)
 		}
 		if n > 12 && len(rs) == 0 {
@@ -197,14 +198,14 @@ func TestResourcesMalformed(t *testing.T) {
 		}
 	}
 	rs, err := ParseResources(cat(res("8BIM", 1, "", []byte("a")), []byte{0x01, 0x02, 0x03, 0x04, 0x05}))
-	if !errors.Is(err, container.ErrMalformed) || len(rs) != 1 {
+	if !errors.Is(err, readerr.ErrMalformed) || len(rs) != 1 {
 		t.Errorf("garbage tail: %v %+v", err, rs)
 	}
 	// A size beyond the end.
 	b := res("8BIM", 1, "", []byte("abcd"))
 	binary.BigEndian.PutUint32(b[8:], 0xFFFFFFF0)
 	rs, err = ParseResources(b)
-	if !errors.Is(err, container.ErrTruncated) || len(rs) != 1 || string(rs[0].Data) != "abcd" {
+	if !errors.Is(err, readerr.ErrTruncated) || len(rs) != 1 || string(rs[0].Data) != "abcd" {
 		t.Errorf("huge size: %v %+v", err, rs)
 	}
 }

@@ -9,7 +9,7 @@ import (
 	"encoding/binary"
 	"fmt"
 
-	"github.com/provscan/provscan/provenance/container"
+	"github.com/provscan/provscan/provenance/readerr"
 )
 
 // Image resource ids of note.
@@ -40,7 +40,7 @@ var photoshopHeader = []byte("Photoshop 3.0\x00")
 // 32-bit size and the data padded to an even length. A leading
 // "Photoshop 3.0\0" header is skipped. It stops at the end of data or at
 // bytes that are not a resource (zero padding is accepted silently) and
-// returns what it read, with an error wrapping container.ErrMalformed,
+// returns what it read, with an error wrapping readerr.ErrMalformed,
 // ErrTruncated or ErrLimit when the block is damaged.
 func ParseResources(data []byte) ([]Resource, error) {
 	data = bytes.TrimPrefix(data, photoshopHeader)
@@ -48,17 +48,17 @@ func ParseResources(data []byte) ([]Resource, error) {
 	p := 0
 	for p < len(data) {
 		if len(out) >= maxResources {
-			return out, fmt.Errorf("%w: iptc: more than %d image resources", container.ErrLimit, maxResources)
+			return out, fmt.Errorf("%w: iptc: more than %d image resources", readerr.ErrLimit, maxResources)
 		}
 		rest := data[p:]
 		if len(rest) < 4 || !isSignature(rest[:4]) {
 			if allZero(rest) {
 				return out, nil
 			}
-			return out, fmt.Errorf("%w: iptc: no resource signature at offset %d", container.ErrMalformed, p)
+			return out, fmt.Errorf("%w: iptc: no resource signature at offset %d", readerr.ErrMalformed, p)
 		}
 		if len(rest) < 7 {
-			return out, fmt.Errorf("%w: iptc: resource header at offset %d", container.ErrTruncated, p)
+			return out, fmt.Errorf("%w: iptc: resource header at offset %d", readerr.ErrTruncated, p)
 		}
 		r := Resource{Signature: string(rest[:4]), ID: binary.BigEndian.Uint16(rest[4:])}
 		nameLen := int(rest[6])
@@ -67,7 +67,7 @@ func ParseResources(data []byte) ([]Resource, error) {
 			q++ // the Pascal string (length byte + name) is padded to even
 		}
 		if q+4 > len(rest) {
-			return out, fmt.Errorf("%w: iptc: resource %d header at offset %d", container.ErrTruncated, r.ID, p)
+			return out, fmt.Errorf("%w: iptc: resource %d header at offset %d", readerr.ErrTruncated, r.ID, p)
 		}
 		r.Name = latin1(rest[7 : 7+nameLen])
 		size := uint64(binary.BigEndian.Uint32(rest[q:]))
@@ -75,7 +75,7 @@ func ParseResources(data []byte) ([]Resource, error) {
 		if size > uint64(len(rest)-q) {
 			r.Data = rest[q:]
 			out = append(out, r)
-			return out, fmt.Errorf("%w: iptc: resource %d of %d bytes at offset %d runs past the end", container.ErrTruncated, r.ID, size, p)
+			return out, fmt.Errorf("%w: iptc: resource %d of %d bytes at offset %d runs past the end", readerr.ErrTruncated, r.ID, size, p)
 		}
 		r.Data = rest[q : q+int(size)]
 		out = append(out, r)

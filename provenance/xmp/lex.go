@@ -10,7 +10,7 @@ import (
 	"sync"
 	"unicode/utf8"
 
-	"github.com/provscan/provscan/provenance/container"
+	"github.com/provscan/provscan/provenance/readerr"
 	"github.com/tdewolff/parse/v2"
 	tdxml "github.com/tdewolff/parse/v2/xml"
 )
@@ -97,7 +97,7 @@ func (l *lexer) InputOffset() int64 {
 // before: the next tag may start there.
 func (l *lexer) syntaxError(data []byte, at int, what []byte) error {
 	l.errAt = int64(l.in.Offset() - len(data) + at)
-	return fmt.Errorf("%w: xmp: unexpected %q", container.ErrMalformed, what)
+	return fmt.Errorf("%w: xmp: unexpected %q", readerr.ErrMalformed, what)
 }
 
 // nameEnd returns the length of the XML name at the start of b, by bytes:
@@ -144,17 +144,17 @@ func (l *lexer) Token() (xml.Token, error) {
 		switch tt {
 		case tdxml.ErrorToken:
 			if err := l.lx.Err(); err != io.EOF {
-				return nil, fmt.Errorf("%w: xmp: %v", container.ErrMalformed, err)
+				return nil, fmt.Errorf("%w: xmp: %v", readerr.ErrMalformed, err)
 			}
 			if len(l.open) > 0 {
-				return nil, fmt.Errorf("%w: xmp: unexpected end of input inside <%s>", container.ErrMalformed, l.open[len(l.open)-1].local)
+				return nil, fmt.Errorf("%w: xmp: unexpected end of input inside <%s>", readerr.ErrMalformed, l.open[len(l.open)-1].local)
 			}
 			return nil, io.EOF
 		case tdxml.TextToken:
 			return xml.CharData(decodeBytes(data)), nil
 		case tdxml.CDATAToken:
 			if !bytes.HasSuffix(data, []byte("]]>")) {
-				return nil, fmt.Errorf("%w: xmp: unexpected end of input in CDATA section", container.ErrMalformed)
+				return nil, fmt.Errorf("%w: xmp: unexpected end of input in CDATA section", readerr.ErrMalformed)
 			}
 			return xml.CharData(l.lx.Text()), nil
 		case tdxml.StartTagPIToken:
@@ -192,7 +192,7 @@ func (l *lexer) skipTag(end tdxml.TokenType) error {
 		case end, tdxml.StartTagCloseToken, tdxml.StartTagCloseVoidToken, tdxml.StartTagClosePIToken:
 			return nil
 		case tdxml.ErrorToken:
-			return fmt.Errorf("%w: xmp: unexpected end of input in a declaration", container.ErrMalformed)
+			return fmt.Errorf("%w: xmp: unexpected end of input in a declaration", readerr.ErrMalformed)
 		}
 	}
 }
@@ -209,7 +209,7 @@ func (l *lexer) skipPI(data, name []byte) error {
 	body := l.in.Offset() - len(data) + 2 + n
 	end := bytes.Index(l.in.Bytes()[body:], []byte("?>"))
 	if end < 0 {
-		return fmt.Errorf("%w: xmp: unexpected end of input in a processing instruction", container.ErrMalformed)
+		return fmt.Errorf("%w: xmp: unexpected end of input in a processing instruction", readerr.ErrMalformed)
 	}
 	l.in.Move(body + end + 2 - l.in.Offset())
 	l.in.Skip()
@@ -247,7 +247,7 @@ func (l *lexer) startTag(raw []byte) (xml.Token, error) {
 							return nil, l.syntaxError(data, len(data)-len(val)-1+i+1, val)
 						}
 					} else {
-						return nil, fmt.Errorf("%w: xmp: unterminated attribute value in <%s>", container.ErrMalformed, local)
+						return nil, fmt.Errorf("%w: xmp: unterminated attribute value in <%s>", readerr.ErrMalformed, local)
 					}
 				} else if n := unquotedEnd(val); n < len(val) {
 					// encoding/xml takes an unquoted value only of
@@ -263,7 +263,7 @@ func (l *lexer) startTag(raw []byte) (xml.Token, error) {
 				l.ns = append(l.ns, binding{"", v})
 			}
 			if len(l.ns) > maxBindings {
-				return nil, fmt.Errorf("%w: xmp: more than %d namespace declarations in scope", container.ErrLimit, maxBindings)
+				return nil, fmt.Errorf("%w: xmp: more than %d namespace declarations in scope", readerr.ErrLimit, maxBindings)
 			}
 			l.attrs = append(l.attrs, xml.Attr{Name: xml.Name{Space: ap, Local: al}, Value: v})
 		case tdxml.StartTagCloseToken, tdxml.StartTagCloseVoidToken:
@@ -276,7 +276,7 @@ func (l *lexer) startTag(raw []byte) (xml.Token, error) {
 			l.closing = tt == tdxml.StartTagCloseVoidToken
 			return xml.StartElement{Name: name, Attr: attrs}, nil
 		default:
-			return nil, fmt.Errorf("%w: xmp: unexpected end of input in <%s>", container.ErrMalformed, local)
+			return nil, fmt.Errorf("%w: xmp: unexpected end of input in <%s>", readerr.ErrMalformed, local)
 		}
 	}
 }
@@ -290,14 +290,14 @@ func (l *lexer) endTag(raw []byte) (xml.Token, error) {
 	l.pending = nil
 	prefix, local := splitName(raw)
 	if len(l.open) == 0 {
-		return nil, fmt.Errorf("%w: xmp: unexpected end tag </%s>", container.ErrMalformed, local)
+		return nil, fmt.Errorf("%w: xmp: unexpected end tag </%s>", readerr.ErrMalformed, local)
 	}
 	top := l.open[len(l.open)-1]
 	switch {
 	case top.local != local:
 		l.pending = raw
 	case top.prefix != prefix:
-		return nil, fmt.Errorf("%w: xmp: element <%s:%s> closed by </%s:%s>", container.ErrMalformed, top.prefix, top.local, prefix, local)
+		return nil, fmt.Errorf("%w: xmp: element <%s:%s> closed by </%s:%s>", readerr.ErrMalformed, top.prefix, top.local, prefix, local)
 	}
 	return l.pop(), nil
 }

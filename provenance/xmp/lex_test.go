@@ -11,7 +11,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/provscan/provscan/provenance/container"
+	"github.com/provscan/provscan/provenance/readerr"
 )
 
 // stdTokenizer is encoding/xml's decoder set up as Parse used it before the
@@ -175,8 +175,8 @@ func FuzzLexer(f *testing.F) {
 			t.Fatal(d)
 		}
 		p, err := Parse(data)
-		if err != nil && !errors.Is(err, ErrNotXMP) && !errors.Is(err, container.ErrMalformed) &&
-			!errors.Is(err, container.ErrLimit) && !errors.Is(err, container.ErrTruncated) {
+		if err != nil && !errors.Is(err, ErrNotXMP) && !errors.Is(err, readerr.ErrMalformed) &&
+			!errors.Is(err, readerr.ErrLimit) && !errors.Is(err, readerr.ErrTruncated) {
 			t.Fatalf("error of no known kind: %v", err)
 		}
 		if len(p.Properties) > MaxProperties {

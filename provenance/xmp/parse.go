@@ -11,7 +11,7 @@ import (
 	"unicode/utf16"
 	"unicode/utf8"
 
-	"github.com/provscan/provscan/provenance/container"
+	"github.com/provscan/provscan/provenance/readerr"
 )
 
 // Limits of Parse.
@@ -69,7 +69,7 @@ var prefixes = map[string]string{
 // without <?xpacket?> and x:xmpmeta wrappers, in UTF-8 or UTF-16) and returns
 // their properties in document order. Input without rdf:RDF gives ErrNotXMP.
 // A malformed packet returns the properties read so far with an error
-// wrapping container.ErrMalformed; exceeding a limit wraps container.ErrLimit.
+// wrapping readerr.ErrMalformed; exceeding a limit wraps readerr.ErrLimit.
 func Parse(data []byte) (*Packet, error) {
 	l := lexers.Get().(*lexer)
 	defer lexers.Put(l)
@@ -85,7 +85,7 @@ func parseWith(data []byte, tok func(text []byte) tokenizer) (pkt *Packet, synta
 	pkt = &Packet{}
 	defer func() {
 		if r := recover(); r != nil {
-			err = fmt.Errorf("%w: xmp: internal error: %v", container.ErrMalformed, r)
+			err = fmt.Errorf("%w: xmp: internal error: %v", readerr.ErrMalformed, r)
 		}
 	}()
 	text := normalize(data)
@@ -104,13 +104,13 @@ func parseWith(data []byte, tok func(text []byte) tokenizer) (pkt *Packet, synta
 	off := bytes.IndexByte(text, '<')
 	for restarts := 0; off >= 0 && off < len(text); restarts++ {
 		if restarts >= maxRestarts {
-			err = fmt.Errorf("%w: xmp: more than %d XML fragments", container.ErrLimit, maxRestarts)
+			err = fmt.Errorf("%w: xmp: more than %d XML fragments", readerr.ErrLimit, maxRestarts)
 			break
 		}
 		n, perr := p.run(text[off:])
 		if perr != nil {
 			syntaxErrors++
-			if errors.Is(perr, container.ErrLimit) {
+			if errors.Is(perr, readerr.ErrLimit) {
 				err = perr
 				break
 			}
@@ -126,7 +126,7 @@ func parseWith(data []byte, tok func(text []byte) tokenizer) (pkt *Packet, synta
 	if !p.sawRDF {
 		return pkt, syntaxErrors, ErrNotXMP
 	}
-	if err != nil && !p.cut && !errors.Is(err, container.ErrLimit) {
+	if err != nil && !p.cut && !errors.Is(err, readerr.ErrLimit) {
 		// A syntax error outside rdf:RDF (garbage around or between
 		// packets) does not cut any packet short: not worth reporting.
 		err = nil
@@ -258,7 +258,7 @@ func (p *parser) run(text []byte) (int, error) {
 		if se, ok := tok.(xml.StartElement); ok && isRDF(se.Name, "RDF") {
 			p.sawRDF = true
 			if err := p.rdf(); err != nil {
-				if !errors.Is(err, container.ErrLimit) {
+				if !errors.Is(err, readerr.ErrLimit) {
 					p.cut = true
 				}
 				return int(p.dec.InputOffset()), err
@@ -307,14 +307,14 @@ func latin1ToUTF8(b []byte) []byte {
 func (p *parser) token() (xml.Token, error) {
 	p.tokens++
 	if p.tokens > maxTokens {
-		return nil, fmt.Errorf("%w: xmp: more than %d XML tokens", container.ErrLimit, maxTokens)
+		return nil, fmt.Errorf("%w: xmp: more than %d XML tokens", readerr.ErrLimit, maxTokens)
 	}
 	tok, err := p.dec.Token()
 	if err != nil {
-		if err == io.EOF || errors.Is(err, container.ErrMalformed) || errors.Is(err, container.ErrLimit) {
+		if err == io.EOF || errors.Is(err, readerr.ErrMalformed) || errors.Is(err, readerr.ErrLimit) {
 			return nil, err
 		}
-		return nil, fmt.Errorf("%w: xmp: %v", container.ErrMalformed, err)
+		return nil, fmt.Errorf("%w: xmp: %v", readerr.ErrMalformed, err)
 	}
 	if se, ok := tok.(xml.StartElement); ok {
 		for _, a := range se.Attr {
@@ -376,7 +376,7 @@ func attr(se xml.StartElement, space, local string) (string, bool) {
 // emit records one property.
 func (p *parser) emit(n xml.Name, path, value, lang string) error {
 	if len(p.pkt.Properties) >= MaxProperties {
-		return fmt.Errorf("%w: xmp: more than %d properties", container.ErrLimit, MaxProperties)
+		return fmt.Errorf("%w: xmp: more than %d properties", readerr.ErrLimit, MaxProperties)
 	}
 	if len(value) > MaxValue {
 		value = value[:MaxValue]
@@ -394,7 +394,7 @@ func (p *parser) rdf() error {
 		tok, err := p.token()
 		if err != nil {
 			if err == io.EOF {
-				return fmt.Errorf("%w: xmp: rdf:RDF not closed", container.ErrTruncated)
+				return fmt.Errorf("%w: xmp: rdf:RDF not closed", readerr.ErrTruncated)
 			}
 			return err
 		}
@@ -415,7 +415,7 @@ func (p *parser) rdf() error {
 // property ("" at the top); lang is the inherited xml:lang.
 func (p *parser) node(se xml.StartElement, parent xml.Name, prefix, lang string, depth int) error {
 	if depth > MaxDepth {
-		return fmt.Errorf("%w: xmp: nesting deeper than %d", container.ErrLimit, MaxDepth)
+		return fmt.Errorf("%w: xmp: nesting deeper than %d", readerr.ErrLimit, MaxDepth)
 	}
 	if l, ok := attr(se, nsXML, "lang"); ok {
 		lang = l
@@ -448,7 +448,7 @@ func (p *parser) children(parent xml.Name, prefix, lang string, depth int) error
 		tok, err := p.token()
 		if err != nil {
 			if err == io.EOF {
-				return fmt.Errorf("%w: xmp: element not closed", container.ErrTruncated)
+				return fmt.Errorf("%w: xmp: element not closed", readerr.ErrTruncated)
 			}
 			return err
 		}
@@ -487,7 +487,7 @@ func (p *parser) property(se xml.StartElement, prefix, lang string, depth int) e
 // whose value is recorded as property n at path.
 func (p *parser) value(se xml.StartElement, n xml.Name, path, lang string, depth int) error {
 	if depth > MaxDepth {
-		return fmt.Errorf("%w: xmp: nesting deeper than %d", container.ErrLimit, MaxDepth)
+		return fmt.Errorf("%w: xmp: nesting deeper than %d", readerr.ErrLimit, MaxDepth)
 	}
 	if l, ok := attr(se, nsXML, "lang"); ok {
 		lang = l
@@ -532,7 +532,7 @@ func (p *parser) value(se xml.StartElement, n xml.Name, path, lang string, depth
 		tok, err := p.token()
 		if err != nil {
 			if err == io.EOF {
-				return fmt.Errorf("%w: xmp: element not closed", container.ErrTruncated)
+				return fmt.Errorf("%w: xmp: element not closed", readerr.ErrTruncated)
 			}
 			return err
 		}
@@ -575,14 +575,14 @@ func (p *parser) value(se xml.StartElement, n xml.Name, path, lang string, depth
 // recorded as property n at path[i].
 func (p *parser) array(n xml.Name, path, lang string, depth int) error {
 	if depth > MaxDepth {
-		return fmt.Errorf("%w: xmp: nesting deeper than %d", container.ErrLimit, MaxDepth)
+		return fmt.Errorf("%w: xmp: nesting deeper than %d", readerr.ErrLimit, MaxDepth)
 	}
 	i := 0
 	for {
 		tok, err := p.token()
 		if err != nil {
 			if err == io.EOF {
-				return fmt.Errorf("%w: xmp: array not closed", container.ErrTruncated)
+				return fmt.Errorf("%w: xmp: array not closed", readerr.ErrTruncated)
 			}
 			return err
 		}
@@ -606,7 +606,7 @@ func (p *parser) skip(depth int) error {
 		tok, err := p.token()
 		if err != nil {
 			if err == io.EOF {
-				return fmt.Errorf("%w: xmp: element not closed", container.ErrTruncated)
+				return fmt.Errorf("%w: xmp: element not closed", readerr.ErrTruncated)
 			}
 			return err
 		}
@@ -614,7 +614,7 @@ func (p *parser) skip(depth int) error {
 		case xml.StartElement:
 			level++
 			if depth+level > MaxDepth {
-				return fmt.Errorf("%w: xmp: nesting deeper than %d", container.ErrLimit, MaxDepth)
+				return fmt.Errorf("%w: xmp: nesting deeper than %d", readerr.ErrLimit, MaxDepth)
 			}
 		case xml.EndElement:
 			if level == 0 {
@@ -634,7 +634,7 @@ func (p *parser) literal(depth int) (string, error) {
 		tok, err := p.token()
 		if err != nil {
 			if err == io.EOF {
-				return "", fmt.Errorf("%w: xmp: element not closed", container.ErrTruncated)
+				return "", fmt.Errorf("%w: xmp: element not closed", readerr.ErrTruncated)
 			}
 			return "", err
 		}
@@ -646,7 +646,7 @@ func (p *parser) literal(depth int) (string, error) {
 		case xml.StartElement:
 			level++
 			if depth+level > MaxDepth {
-				return "", fmt.Errorf("%w: xmp: nesting deeper than %d", container.ErrLimit, MaxDepth)
+				return "", fmt.Errorf("%w: xmp: nesting deeper than %d", readerr.ErrLimit, MaxDepth)
 			}
 		case xml.EndElement:
 			if level == 0 {

@@ -10,7 +10,7 @@ import (
 	"testing"
 	"unicode/utf16"
 
-	"github.com/provscan/provscan/provenance/container"
+	"github.com/provscan/provscan/provenance/readerr"
 )
 
 // wrap puts RDF content into a full packet with the usual wrappers.
@@ -315,7 +315,7 @@ func TestTruncated(t *testing.T) {
 	if err == nil {
 		t.Fatal("truncated packet: no error")
 	}
-	if !errors.Is(err, container.ErrTruncated) && !errors.Is(err, container.ErrMalformed) {
+	if !errors.Is(err, readerr.ErrTruncated) && !errors.Is(err, readerr.ErrMalformed) {
 		t.Errorf("err = %v", err)
 	}
 	if got := p.Get(NSXMP, "CreatorTool"); got != "first" {
@@ -327,7 +327,7 @@ func TestLimits(t *testing.T) {
 	// Depth.
 	deep := strings.Repeat(`<dc:a rdf:parseType="Resource">`, 200) + strings.Repeat(`</dc:a>`, 200)
 	_, err := Parse([]byte(wrap(allNS, deep)))
-	if !errors.Is(err, container.ErrLimit) {
+	if !errors.Is(err, readerr.ErrLimit) {
 		t.Errorf("deep: err = %v, want ErrLimit", err)
 	}
 	// Long value is truncated.
@@ -345,7 +345,7 @@ func TestLimits(t *testing.T) {
 		b.WriteString(`<dc:s>v</dc:s>`)
 	}
 	p, err = Parse([]byte(wrap(allNS, b.String())))
-	if !errors.Is(err, container.ErrLimit) || len(p.Properties) != MaxProperties {
+	if !errors.Is(err, readerr.ErrLimit) || len(p.Properties) != MaxProperties {
 		t.Errorf("many: err = %v, %d properties", err, len(p.Properties))
 	}
 }

@@ -1,4 +1,4 @@
-package container
+package pdf
 
 import (
 	"bytes"
@@ -18,6 +18,9 @@ import (
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/provscan/provscan/provenance/internal/reader"
+	"github.com/provscan/provscan/provenance/readerr"
 )
 
 // pdfBuilder writes small PDFs for the tests.
@@ -42,6 +45,14 @@ func (b *pdfBuilder) stream(num int, dict string, data []byte) {
 	fmt.Fprintf(&b.buf, "%d 0 obj\n<<%s /Length %d>>\nstream\n", num, dict, len(data))
 	b.buf.Write(data)
 	b.buf.WriteString("\nendstream\nendobj\n")
+}
+
+// testJUMBF is a minimal jumb superbox with a c2pa description box.
+func testJUMBF() []byte {
+	desc := append([]byte("\x00\x00\x00\x1ejumdc2pa\x00\x11\x00\x10\x80\x00\x00\xaa\x00\x38\x9b\x71"), "c2pa\x00"...)
+	box := []byte{0, 0, 0, byte(8 + len(desc))}
+	box = append(box, "jumb"...)
+	return append(box, desc...)
 }
 
 func deflate(data []byte) []byte {
@@ -202,8 +213,8 @@ func classicPDF(t testing.TB) ([]byte, [2]int64) {
 	return b.buf.Bytes(), crange
 }
 
-func blocksOf(res *Result, kind Kind) []Block {
-	var out []Block
+func blocksOf(res *reader.Result, kind reader.Kind) []reader.Block {
+	var out []reader.Block
 	for _, b := range res.Blocks {
 		if b.Kind == kind {
 			out = append(out, b)
@@ -212,9 +223,9 @@ func blocksOf(res *Result, kind Kind) []Block {
 	return out
 }
 
-func infoMap(res *Result) map[string]string {
+func infoMap(res *reader.Result) map[string]string {
 	m := map[string]string{}
-	for _, b := range blocksOf(res, KindText) {
+	for _, b := range blocksOf(res, reader.KindText) {
 		if b.Container == "PDF Info" {
 			m[b.Key] = string(b.Data)
 		}
@@ -224,8 +235,8 @@ func infoMap(res *Result) map[string]string {
 
 func TestPDFClassic(t *testing.T) {
 	data, crange := classicPDF(t)
-	if f := Sniff(data[:SniffLen]); f == nil || f.Name != "PDF" {
-		t.Fatalf("sniff: %+v", f)
+	if !Match(data[:512]) {
+		t.Fatal("no PDF header matched")
 	}
 	cr := &countingReader{r: bytes.NewReader(data)}
 	res, err := Read(cr, int64(len(data)))
@@ -248,10 +259,10 @@ func TestPDFClassic(t *testing.T) {
 			t.Errorf("Info %s = %q, want %q", k, info[k], v)
 		}
 	}
-	if x := blocksOf(res, KindXMP); len(x) != 1 || string(x[0].Data) != pdfTestXMP || x[0].Container != "PDF Metadata stream" {
+	if x := blocksOf(res, reader.KindXMP); len(x) != 1 || string(x[0].Data) != pdfTestXMP || x[0].Container != "PDF Metadata stream" {
 		t.Errorf("xmp blocks: %+v", x)
 	}
-	c := blocksOf(res, KindC2PA)
+	c := blocksOf(res, reader.KindC2PA)
 	if len(c) != 1 || !bytes.Equal(c[0].Data, testJUMBF()) || c[0].Note != "" {
 		t.Fatalf("c2pa blocks: %+v", c)
 	}
@@ -278,7 +289,7 @@ func TestPDFIncrementalUpdate(t *testing.T) {
 	b.obj(6, "<</Names[(other.txt) 10 0 R]>>")
 	b.xrefTable(fmt.Sprintf("/Size 11/Root 1 0 R/Info 4 0 R/Prev %d", prev))
 	data = b.buf.Bytes()
-	res, err := ReadPDF(bytes.NewReader(data), int64(len(data)))
+	res, err := Read(bytes.NewReader(data), int64(len(data)))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -286,7 +297,7 @@ func TestPDFIncrementalUpdate(t *testing.T) {
 	if info["Producer"] != "Updated Producer 2.0" || info["Creator"] != "" || info["ModDate"] != "D:20260101" {
 		t.Errorf("info after update: %v", info)
 	}
-	if c := blocksOf(res, KindC2PA); len(c) != 1 {
+	if c := blocksOf(res, reader.KindC2PA); len(c) != 1 {
 		t.Errorf("c2pa still reachable from /AF: %d blocks", len(c))
 	}
 }
@@ -316,7 +327,7 @@ func xrefStreamPDF(t testing.TB, update bool) []byte {
 func TestPDFXrefStream(t *testing.T) {
 	for _, update := range []bool{false, true} {
 		data := xrefStreamPDF(t, update)
-		res, err := ReadPDF(bytes.NewReader(data), int64(len(data)))
+		res, err := Read(bytes.NewReader(data), int64(len(data)))
 		if err != nil {
 			t.Fatalf("update=%v: %v", update, err)
 		}
@@ -331,10 +342,10 @@ func TestPDFXrefStream(t *testing.T) {
 		if fmt.Sprint(info) != fmt.Sprint(want) {
 			t.Errorf("update=%v: info %v, want %v", update, info, want)
 		}
-		if len(blocksOf(res, KindXMP)) != 1 {
+		if len(blocksOf(res, reader.KindXMP)) != 1 {
 			t.Errorf("update=%v: no XMP", update)
 		}
-		if c := blocksOf(res, KindC2PA); len(c) != 1 || !bytes.Equal(c[0].Data, testJUMBF()) {
+		if c := blocksOf(res, reader.KindC2PA); len(c) != 1 || !bytes.Equal(c[0].Data, testJUMBF()) {
 			t.Errorf("update=%v: c2pa %+v", update, c)
 		}
 	}
@@ -358,7 +369,7 @@ func TestPDFBrokenXref(t *testing.T) {
 	xs := xrefStreamPDF(t, false)
 	cases["xref stream cut"] = slices.Clone(xs[:bytes.LastIndex(xs, []byte("21 0 obj"))])
 	for name, data := range cases {
-		res, err := ReadPDF(bytes.NewReader(data), int64(len(data)))
+		res, err := Read(bytes.NewReader(data), int64(len(data)))
 		if err != nil {
 			t.Errorf("%s: %v", name, err)
 			continue
@@ -366,7 +377,7 @@ func TestPDFBrokenXref(t *testing.T) {
 		if len(res.Warnings) == 0 || !strings.Contains(strings.Join(res.Warnings, " "), "scanning") {
 			t.Errorf("%s: no warning about the scan: %v", name, res.Warnings)
 		}
-		if len(blocksOf(res, KindC2PA)) != 1 || len(blocksOf(res, KindXMP)) != 1 {
+		if len(blocksOf(res, reader.KindC2PA)) != 1 || len(blocksOf(res, reader.KindXMP)) != 1 {
 			t.Errorf("%s: blocks %+v", name, res.Blocks)
 		}
 		if name != "xref stream cut" && name != "no xref" && infoMap(res)["Creator"] != "GenAI" {
@@ -382,7 +393,7 @@ func TestPDFPrevLoop(t *testing.T) {
 	off := int64(b.buf.Len())
 	b.xrefTable(fmt.Sprintf("/Size 3/Root 1 0 R/Info 2 0 R/Prev %d", off))
 	data := b.buf.Bytes()
-	res, err := ReadPDF(bytes.NewReader(data), int64(len(data)))
+	res, err := Read(bytes.NewReader(data), int64(len(data)))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -412,17 +423,17 @@ func TestPDFScanLimit(t *testing.T) {
 	const size = 200 << 20
 	sr := &sparseReader{prefix: good[:xr]}
 	start := time.Now()
-	res, err := ReadPDF(sr, size)
+	res, err := Read(sr, size)
 	if err != nil {
 		t.Fatal(err)
 	}
 	if !strings.Contains(strings.Join(res.Warnings, " "), "limited to the first") {
 		t.Errorf("warnings %v", res.Warnings)
 	}
-	if len(blocksOf(res, KindC2PA)) != 1 {
+	if len(blocksOf(res, reader.KindC2PA)) != 1 {
 		t.Errorf("blocks %+v", res.Blocks)
 	}
-	if sr.read > PDFMaxScan+(8<<20) {
+	if sr.read > pdfMaxScan+(8<<20) {
 		t.Errorf("read %d bytes of a %d byte file", sr.read, int64(size))
 	}
 	t.Logf("scan of a %d MiB file read %d MiB in %v", size>>20, sr.read>>20, time.Since(start))
@@ -436,14 +447,14 @@ func TestPDFEncrypted(t *testing.T) {
 	b.obj(4, "<</Filter/Standard/V 5/R 6>>")
 	b.xrefTable("/Size 5/Root 1 0 R/Info 2 0 R/Encrypt 4 0 R")
 	data := b.buf.Bytes()
-	res, err := ReadPDF(bytes.NewReader(data), int64(len(data)))
+	res, err := Read(bytes.NewReader(data), int64(len(data)))
 	if err != nil {
 		t.Fatal(err)
 	}
 	if info := infoMap(res); info["Producer"] != "" || info["Trapped"] != "True" {
 		t.Errorf("info %v", info)
 	}
-	if len(blocksOf(res, KindXMP)) != 0 || !strings.Contains(strings.Join(res.Warnings, " "), "encrypted") {
+	if len(blocksOf(res, reader.KindXMP)) != 0 || !strings.Contains(strings.Join(res.Warnings, " "), "encrypted") {
 		t.Errorf("blocks %+v warnings %v", res.Blocks, res.Warnings)
 	}
 }
@@ -480,7 +491,7 @@ d\101) <41 4> /N#20ame 12 0 R true null] /B<<>> % comment
 	}
 	deep := strings.Repeat("[", 100) + strings.Repeat("]", 100)
 	l = &pdfLexer{b: []byte(deep), steps: &steps, final: true}
-	if _, err := l.value(0); !errors.Is(err, ErrLimit) {
+	if _, err := l.value(0); !errors.Is(err, readerr.ErrLimit) {
 		t.Errorf("deep nesting: %v", err)
 	}
 }
@@ -490,7 +501,7 @@ func TestPDFTruncations(t *testing.T) {
 	xs := xrefStreamPDF(t, true)
 	for _, d := range [][]byte{data, xs} {
 		for n := 0; n < len(d); n += max(1, len(d)/300) {
-			res, _ := ReadPDF(bytes.NewReader(d[:n]), int64(n))
+			res, _ := Read(bytes.NewReader(d[:n]), int64(n))
 			if res == nil {
 				t.Fatalf("nil result at %d", n)
 			}
@@ -511,12 +522,12 @@ func FuzzPDF(f *testing.F) {
 	f.Fuzz(func(t *testing.T, data []byte) {
 		start := time.Now()
 		defer watchdog(data)()
-		res, _ := ReadPDF(bytes.NewReader(data), int64(len(data)))
+		res, _ := Read(bytes.NewReader(data), int64(len(data)))
 		if res == nil {
 			t.Fatal("nil result")
 		}
 		for _, b := range res.Blocks {
-			if len(b.Data) > MaxBlockSize {
+			if len(b.Data) > reader.MaxBlockSize {
 				t.Fatalf("block of %d bytes", len(b.Data))
 			}
 		}
@@ -605,7 +616,7 @@ func pdfEscape(p []byte) string {
 func TestPDFDecrypt(t *testing.T) {
 	for _, useAES := range []bool{false, true} {
 		data := encryptedPDF(t, useAES)
-		res, err := ReadPDF(bytes.NewReader(data), int64(len(data)))
+		res, err := Read(bytes.NewReader(data), int64(len(data)))
 		if err != nil {
 			t.Fatalf("aes=%v: %v", useAES, err)
 		}
@@ -616,13 +627,13 @@ func TestPDFDecrypt(t *testing.T) {
 		if info["Producer"] != "Secret Producer" || info["Creator"] != "Secret Creator" {
 			t.Errorf("aes=%v: info %q", useAES, info)
 		}
-		if x := blocksOf(res, KindXMP); len(x) != 1 || string(x[0].Data) != pdfTestXMP {
+		if x := blocksOf(res, reader.KindXMP); len(x) != 1 || string(x[0].Data) != pdfTestXMP {
 			t.Errorf("aes=%v: xmp %+v", useAES, x)
 		}
 	}
 	// a user password: nothing is decrypted, and the reader says so
 	data := bytes.Replace(encryptedPDF(t, false), []byte("/U<"), []byte("/U<00"), 1)
-	res, err := ReadPDF(bytes.NewReader(data), int64(len(data)))
+	res, err := Read(bytes.NewReader(data), int64(len(data)))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -670,14 +681,14 @@ func TestPDFStreamLengths(t *testing.T) {
 	fmt.Fprintf(&b.buf, "5 0 obj\n<</Length 3>>\nstream\n%s\nendstream\nendobj\n", testJUMBF())
 	b.xrefTable("/Size 6/Root 1 0 R")
 	data := b.buf.Bytes()
-	res, err := ReadPDF(bytes.NewReader(data), int64(len(data)))
+	res, err := Read(bytes.NewReader(data), int64(len(data)))
 	if err != nil {
 		t.Fatal(err)
 	}
-	if x := blocksOf(res, KindXMP); len(x) != 1 || string(x[0].Data) != pdfTestXMP {
+	if x := blocksOf(res, reader.KindXMP); len(x) != 1 || string(x[0].Data) != pdfTestXMP {
 		t.Errorf("xmp %+v", x)
 	}
-	if c := blocksOf(res, KindC2PA); len(c) != 1 || !bytes.Equal(c[0].Data, testJUMBF()) {
+	if c := blocksOf(res, reader.KindC2PA); len(c) != 1 || !bytes.Equal(c[0].Data, testJUMBF()) {
 		t.Errorf("c2pa %+v", c)
 	}
 
@@ -697,7 +708,7 @@ func TestPDFStreamLengths(t *testing.T) {
 	h.obj(1, "<</Type/Catalog>>")
 	h.xrefTable(fmt.Sprintf("/Size 12/Root 1 0 R/Info 4 0 R/XRefStm %d", xs))
 	data = h.buf.Bytes()
-	res, err = ReadPDF(bytes.NewReader(data), int64(len(data)))
+	res, err = Read(bytes.NewReader(data), int64(len(data)))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -711,17 +722,17 @@ func TestPDFStartxrefOnLineEnd(t *testing.T) {
 	i := bytes.LastIndex(good, []byte("startxref"))
 	xr := bytes.LastIndex(good, []byte("\nxref\n"))
 	data := append(slices.Clone(good[:i]), fmt.Sprintf("startxref\n%d\n%%%%EOF\n", xr)...)
-	res, err := ReadPDF(bytes.NewReader(data), int64(len(data)))
+	res, err := Read(bytes.NewReader(data), int64(len(data)))
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(res.Warnings) != 0 || len(blocksOf(res, KindC2PA)) != 1 {
+	if len(res.Warnings) != 0 || len(blocksOf(res, reader.KindC2PA)) != 1 {
 		t.Errorf("warnings %v blocks %d", res.Warnings, len(res.Blocks))
 	}
 }
 
 // TestPDFTotalBlockBudget: many C2PA embedded files of highly compressed
-// payloads stop at MaxTotalBlocks.
+// payloads stop at reader.MaxTotalBlocks.
 func TestPDFTotalBlockBudget(t *testing.T) {
 	payload := deflate(make([]byte, 8<<20))
 	b := newPDF()
@@ -739,15 +750,15 @@ func TestPDFTotalBlockBudget(t *testing.T) {
 	}
 	b.xrefTable("/Size 220/Root 1 0 R")
 	data := b.buf.Bytes()
-	res, err := ReadPDF(bytes.NewReader(data), int64(len(data)))
-	if !errors.Is(err, ErrLimit) {
-		t.Fatalf("want ErrLimit, got %v", err)
+	res, err := Read(bytes.NewReader(data), int64(len(data)))
+	if !errors.Is(err, readerr.ErrLimit) {
+		t.Fatalf("want readerr.ErrLimit, got %v", err)
 	}
 	var total int
 	for _, bl := range res.Blocks {
 		total += len(bl.Data)
 	}
-	if total > MaxTotalBlocks || len(res.Blocks) == 0 {
+	if total > reader.MaxTotalBlocks || len(res.Blocks) == 0 {
 		t.Errorf("%d blocks, %d bytes", len(res.Blocks), total)
 	}
 }
@@ -783,7 +794,7 @@ func TestPDFInflateBudget(t *testing.T) {
 	b.xrefStream(41, in, fmt.Sprintf("/Size 42/Root 1 0 R/Info 40 0 R/Prev %d", prev))
 	data := b.buf.Bytes()
 	start := time.Now()
-	res, _ := ReadPDF(bytes.NewReader(data), int64(len(data)))
+	res, _ := Read(bytes.NewReader(data), int64(len(data)))
 	info := infoMap(res)
 	if len(info) == 0 || len(info) >= 12 {
 		t.Errorf("info parts read: %d (%v)", len(info), info)
@@ -791,8 +802,8 @@ func TestPDFInflateBudget(t *testing.T) {
 	if !strings.Contains(strings.Join(res.Warnings, " "), "limit exceeded") {
 		t.Errorf("warnings %v", res.Warnings)
 	}
-	if len(blocksOf(res, KindC2PA)) != 1 {
-		t.Errorf("c2pa blocks %d", len(blocksOf(res, KindC2PA)))
+	if len(blocksOf(res, reader.KindC2PA)) != 1 {
+		t.Errorf("c2pa blocks %d", len(blocksOf(res, reader.KindC2PA)))
 	}
 	t.Logf("%d info parts, %v", len(info), time.Since(start))
 }
@@ -807,14 +818,14 @@ func TestPDFASCII85(t *testing.T) {
 	b.stream(2, "/Type/Metadata/Filter[/ASCII85Decode/FlateDecode]", append(a85.Bytes(), "~>"...))
 	b.xrefTable("/Size 3/Root 1 0 R")
 	data := b.buf.Bytes()
-	res, err := ReadPDF(bytes.NewReader(data), int64(len(data)))
+	res, err := Read(bytes.NewReader(data), int64(len(data)))
 	if err != nil {
 		t.Fatal(err)
 	}
-	if x := blocksOf(res, KindXMP); len(x) != 1 || string(x[0].Data) != pdfTestXMP {
+	if x := blocksOf(res, reader.KindXMP); len(x) != 1 || string(x[0].Data) != pdfTestXMP {
 		t.Errorf("xmp %+v", x)
 	}
-	if _, err := pdfASCII85([]byte("<~ab{c~>")); !errors.Is(err, ErrMalformed) {
+	if _, err := pdfASCII85([]byte("<~ab{c~>")); !errors.Is(err, readerr.ErrMalformed) {
 		t.Errorf("bad ASCII85: %v", err)
 	}
 }

@@ -1,9 +1,13 @@
-package container
+// Package pdf reads the provenance metadata of a PDF: the Info dictionary,
+// the catalog's XMP stream and embedded C2PA manifest stores, through the
+// cross-reference data (tables, streams, object streams, incremental
+// updates), decrypting standard-security files when the empty user password
+// opens them. It has its own lexer for PDF objects and shares the bounded
+// inflate and the result model of every container reader.
+package pdf
 
 import (
 	"bytes"
-	"compress/flate"
-	"compress/zlib"
 	"encoding/ascii85"
 	"errors"
 	"fmt"
@@ -11,32 +15,39 @@ import (
 	"slices"
 	"sort"
 	"strconv"
+
+	"github.com/provscan/provscan/provenance/internal/reader"
+	"github.com/provscan/provscan/provenance/internal/seg"
+	"github.com/provscan/provscan/provenance/readerr"
 )
+
+// Format is the format a PDF is reported as.
+const Format reader.Format = "PDF"
 
 // Limits of the PDF reader.
 const (
-	// PDFMaxScan is how many bytes the fallback scan for object headers reads
+	// pdfMaxScan is how many bytes the fallback scan for object headers reads
 	// when the cross-reference data is broken or missing.
-	PDFMaxScan = 64 << 20
-	// PDFMaxSections is the most cross-reference sections followed through
+	pdfMaxScan = 64 << 20
+	// pdfMaxSections is the most cross-reference sections followed through
 	// /Prev and /XRefStm links.
-	PDFMaxSections = 256
-	// PDFMaxObjectWindow is the largest window read to parse one object
+	pdfMaxSections = 256
+	// pdfMaxObjectWindow is the largest window read to parse one object
 	// (its dictionary, not its stream data).
-	PDFMaxObjectWindow = 4 << 20
-	// PDFMaxObjStmCache bounds the decoded object streams kept in memory.
-	PDFMaxObjStmCache = 64 << 20
-	// PDFMaxEmbedded is the most embedded-file specifications examined.
-	PDFMaxEmbedded = 1024
-	// PDFMaxInflateTotal bounds the bytes inflated from all the streams of
+	pdfMaxObjectWindow = 4 << 20
+	// pdfMaxObjStmCache bounds the decoded object streams kept in memory.
+	pdfMaxObjStmCache = 64 << 20
+	// pdfMaxEmbedded is the most embedded-file specifications examined.
+	pdfMaxEmbedded = 1024
+	// pdfMaxInflateTotal bounds the bytes inflated from all the streams of
 	// one file (object streams, metadata, embedded files).
-	PDFMaxInflateTotal = 256 << 20
-	// PDFMaxObjects is the most objects parsed per file.
-	PDFMaxObjects = 20000
+	pdfMaxInflateTotal = 256 << 20
+	// pdfMaxObjects is the most objects parsed per file.
+	pdfMaxObjects = 20000
 )
 
-// pdfInflateTotal is PDFMaxInflateTotal; tests lower it.
-var pdfInflateTotal int64 = PDFMaxInflateTotal
+// pdfInflateTotal is pdfMaxInflateTotal; tests lower it.
+var pdfInflateTotal int64 = pdfMaxInflateTotal
 
 // The PDF object model of the tokenizer.
 type (
@@ -64,27 +75,27 @@ var errPDFEncrypted = errors.New("stream is encrypted")
 var errPDFUnsupported = errors.New("not supported")
 
 // errPDFEnd says the tokenizer ran out of bytes: a larger window may help.
-var errPDFEnd = fmt.Errorf("%w: PDF object runs past the bytes read", ErrTruncated)
+var errPDFEnd = fmt.Errorf("%w: PDF object runs past the bytes read", readerr.ErrTruncated)
 
-// MatchPDF matches the %PDF- header at the start of the file (or after a
+// Match matches the %PDF- header at the start of the file (or after a
 // little binary junk, which readers tolerate).
-func MatchPDF(head []byte) bool {
+func Match(head []byte) bool {
 	i := bytes.Index(head, []byte("%PDF-"))
 	return i == 0 || (i > 0 && i < 512 && !bytes.ContainsAny(head[:i], "<>"))
 }
 
-// ReadPDF reads the metadata of a PDF from its trailer and cross-reference
-// data: the document Info dictionary (one KindText block per entry, Key the
-// entry name), the catalog's XMP /Metadata stream (KindXMP) and C2PA
+// Read reads the metadata of a PDF from its trailer and cross-reference
+// data: the document Info dictionary (one reader.KindText block per entry, Key the
+// entry name), the catalog's XMP /Metadata stream (reader.KindXMP) and C2PA
 // manifest stores embedded as files with /AFRelationship /C2PA_Manifest
-// (KindC2PA), found through the catalog's /AF array and the /EmbeddedFiles
+// (reader.KindC2PA), found through the catalog's /AF array and the /EmbeddedFiles
 // name tree. Cross-reference tables and streams are followed through every
 // /Prev link, newest definitions first; objects inside object streams are
 // resolved. When the cross-reference data is broken the reader scans at
-// most PDFMaxScan bytes for object headers instead. Page content is never
+// most pdfMaxScan bytes for object headers instead. Page content is never
 // read.
-func ReadPDF(r io.ReaderAt, size int64) (*Result, error) {
-	p := &pdfReader{r: r, size: size, res: &Result{Format: "PDF"}, xref: map[int]pdfXref{}, objstm: map[int]*pdfObjStm{}, cache: map[pdfCacheKey]any{}}
+func Read(r io.ReaderAt, size int64) (*reader.Result, error) {
+	p := &pdfReader{r: r, size: size, res: &reader.Result{Format: Format}, xref: map[int]pdfXref{}, objstm: map[int]*pdfObjStm{}, cache: map[pdfCacheKey]any{}}
 	err := p.read()
 	return p.res, err
 }
@@ -107,7 +118,7 @@ type pdfObjStm struct {
 type pdfReader struct {
 	r    io.ReaderAt
 	size int64
-	res  *Result
+	res  *reader.Result
 
 	xref    map[int]pdfXref // from the cross-reference data, newest first
 	scanned bool
@@ -133,15 +144,15 @@ type pdfReader struct {
 
 func (p *pdfReader) step() error {
 	p.steps++
-	if p.steps > MaxSteps {
-		return fmt.Errorf("%w: more than %d PDF parsing steps", ErrLimit, MaxSteps)
+	if p.steps > seg.MaxSteps {
+		return fmt.Errorf("%w: more than %d PDF parsing steps", readerr.ErrLimit, seg.MaxSteps)
 	}
 	return nil
 }
 
 func (p *pdfReader) read() error {
 	if err := p.loadXref(); err != nil {
-		if errors.Is(err, ErrLimit) && p.steps > MaxSteps {
+		if errors.Is(err, readerr.ErrLimit) && p.steps > seg.MaxSteps {
 			return err
 		}
 		p.res.Warn("cross-reference data unusable (%v): scanning for objects", err)
@@ -193,7 +204,7 @@ func (p *pdfReader) read() error {
 // catalog resolves the document catalog.
 func (p *pdfReader) catalog() (pdfDict, error) {
 	if !p.haveRoot {
-		return nil, fmt.Errorf("%w: no /Root in the PDF trailer", ErrMalformed)
+		return nil, fmt.Errorf("%w: no /Root in the PDF trailer", readerr.ErrMalformed)
 	}
 	v, err := p.getObj(p.root.num)
 	if err != nil {
@@ -201,12 +212,12 @@ func (p *pdfReader) catalog() (pdfDict, error) {
 	}
 	d, ok := v.(pdfDict)
 	if !ok {
-		return nil, fmt.Errorf("%w: catalog %d is not a dictionary", ErrMalformed, p.root.num)
+		return nil, fmt.Errorf("%w: catalog %d is not a dictionary", readerr.ErrMalformed, p.root.num)
 	}
 	return d, nil
 }
 
-// readInfo adds one KindText block per entry of the Info dictionary.
+// readInfo adds one reader.KindText block per entry of the Info dictionary.
 func (p *pdfReader) readInfo() error {
 	if !p.haveInfo {
 		return nil
@@ -217,7 +228,7 @@ func (p *pdfReader) readInfo() error {
 	}
 	d, ok := v.(pdfDict)
 	if !ok {
-		return fmt.Errorf("%w: Info %d is not a dictionary", ErrMalformed, p.info.num)
+		return fmt.Errorf("%w: Info %d is not a dictionary", readerr.ErrMalformed, p.info.num)
 	}
 	off := p.objOffset(p.info.num)
 	keys := make([]string, 0, len(d))
@@ -247,7 +258,7 @@ func (p *pdfReader) readInfo() error {
 		default:
 			continue
 		}
-		b := Block{Kind: KindText, Container: "PDF Info", Key: k, Offset: off, Size: int64(raw), Data: []byte(text)}
+		b := reader.Block{Kind: reader.KindText, Container: "PDF Info", Key: k, Offset: off, Size: int64(raw), Data: []byte(text)}
 		if err := p.add(b); err != nil {
 			return err
 		}
@@ -267,20 +278,20 @@ func (p *pdfReader) readMetadata(catalog pdfDict) error {
 	}
 	s, ok := v.(*pdfStream)
 	if !ok {
-		return fmt.Errorf("%w: /Metadata %d is not a stream", ErrMalformed, ref.num)
+		return fmt.Errorf("%w: /Metadata %d is not a stream", readerr.ErrMalformed, ref.num)
 	}
 	data, raw, err := p.streamData(s)
 	if err != nil {
 		return fmt.Errorf("metadata stream %d: %w", ref.num, err)
 	}
-	return p.add(Block{Kind: KindXMP, Container: "PDF Metadata stream", Offset: s.dataOff, Size: raw, Data: data})
+	return p.add(reader.Block{Kind: reader.KindXMP, Container: "PDF Metadata stream", Offset: s.dataOff, Size: raw, Data: data})
 }
 
 // add adds a block, keeping the payload of all blocks within
-// MaxTotalBlocks.
-func (p *pdfReader) add(b Block) error {
-	if p.total+int64(len(b.Data)) > MaxTotalBlocks {
-		return fmt.Errorf("%w: metadata blocks larger than %d bytes in all", ErrLimit, MaxTotalBlocks)
+// reader.MaxTotalBlocks.
+func (p *pdfReader) add(b reader.Block) error {
+	if p.total+int64(len(b.Data)) > reader.MaxTotalBlocks {
+		return fmt.Errorf("%w: metadata blocks larger than %d bytes in all", readerr.ErrLimit, reader.MaxTotalBlocks)
 	}
 	p.total += int64(len(b.Data))
 	return p.res.Add(b)
@@ -304,8 +315,8 @@ func (p *pdfReader) readC2PA(catalog pdfDict) error {
 	seen := map[any]bool{}
 	var errs []error
 	for i, spec := range specs {
-		if i >= PDFMaxEmbedded {
-			p.res.Warn("more than %d embedded files: the rest were not examined", PDFMaxEmbedded)
+		if i >= pdfMaxEmbedded {
+			p.res.Warn("more than %d embedded files: the rest were not examined", pdfMaxEmbedded)
 			break
 		}
 		if ref, ok := spec.(pdfRef); ok {
@@ -329,7 +340,7 @@ func (p *pdfReader) readC2PA(catalog pdfDict) error {
 		ef, _ := p.resolve(d["EF"])
 		efd, ok := ef.(pdfDict)
 		if !ok {
-			errs = append(errs, fmt.Errorf("%w: C2PA file specification without /EF", ErrMalformed))
+			errs = append(errs, fmt.Errorf("%w: C2PA file specification without /EF", readerr.ErrMalformed))
 			continue
 		}
 		fref := efd["F"]
@@ -349,7 +360,7 @@ func (p *pdfReader) readC2PA(catalog pdfDict) error {
 		}
 		s, ok := sv.(*pdfStream)
 		if !ok {
-			errs = append(errs, fmt.Errorf("%w: C2PA embedded file is not a stream", ErrMalformed))
+			errs = append(errs, fmt.Errorf("%w: C2PA embedded file is not a stream", readerr.ErrMalformed))
 			continue
 		}
 		data, raw, err := p.streamData(s)
@@ -357,7 +368,7 @@ func (p *pdfReader) readC2PA(catalog pdfDict) error {
 			errs = append(errs, fmt.Errorf("C2PA embedded file: %w", err))
 			continue
 		}
-		b := Block{Kind: KindC2PA, Container: "PDF embedded file (C2PA_Manifest)", Offset: s.dataOff, Size: raw, Data: data}
+		b := reader.Block{Kind: reader.KindC2PA, Container: "PDF embedded file (C2PA_Manifest)", Offset: s.dataOff, Size: raw, Data: data}
 		if st, _ := p.resolve(s.dict["Subtype"]); st != nil && st != pdfName("application/c2pa") {
 			b.Note = fmt.Sprintf("embedded file subtype %v", st)
 		}
@@ -370,7 +381,7 @@ func (p *pdfReader) readC2PA(catalog pdfDict) error {
 
 // nameTree collects the values of a name tree node and its kids.
 func (p *pdfReader) nameTree(node any, depth int, out *[]any, seen map[pdfRef]bool) {
-	if depth > MaxDepth || len(*out) > PDFMaxEmbedded || len(seen) > PDFMaxEmbedded {
+	if depth > seg.MaxDepth || len(*out) > pdfMaxEmbedded || len(seen) > pdfMaxEmbedded {
 		return
 	}
 	if ref, ok := node.(pdfRef); ok {
@@ -434,7 +445,7 @@ func (p *pdfReader) resolve(v any) (any, error) {
 			return nil, err
 		}
 	}
-	return nil, fmt.Errorf("%w: reference chain too long", ErrLimit)
+	return nil, fmt.Errorf("%w: reference chain too long", readerr.ErrLimit)
 }
 
 // getObj returns object num, through the cross-reference data and then
@@ -444,7 +455,7 @@ func (p *pdfReader) getObj(num int) (any, error) {
 		return nil, err
 	}
 	if p.depth >= 16 {
-		return nil, fmt.Errorf("%w: object %d: references nested too deep", ErrLimit, num)
+		return nil, fmt.Errorf("%w: object %d: references nested too deep", readerr.ErrLimit, num)
 	}
 	p.depth++
 	defer func() { p.depth-- }()
@@ -459,7 +470,7 @@ func (p *pdfReader) getObj(num int) (any, error) {
 			return v, err
 		}
 	} else {
-		err = fmt.Errorf("%w: object %d is not in the cross-reference data", ErrMalformed, num)
+		err = fmt.Errorf("%w: object %d is not in the cross-reference data", readerr.ErrMalformed, num)
 	}
 	if !p.scanned {
 		p.res.Warn("object %d: %v: scanning for objects", num, err)
@@ -479,8 +490,8 @@ func (p *pdfReader) fromEntry(num int, e pdfXref) (any, error) {
 		return v, nil
 	}
 	p.loads++
-	if p.loads > PDFMaxObjects {
-		return nil, fmt.Errorf("%w: more than %d objects loaded", ErrLimit, PDFMaxObjects)
+	if p.loads > pdfMaxObjects {
+		return nil, fmt.Errorf("%w: more than %d objects loaded", readerr.ErrLimit, pdfMaxObjects)
 	}
 	var v any
 	var err error
@@ -508,16 +519,16 @@ type pdfCacheKey struct {
 // accepts any object number.
 func (p *pdfReader) objectAt(off int64, num int) (any, error) {
 	if off < 0 || off >= p.size {
-		return nil, fmt.Errorf("%w: object offset %d outside the file", ErrMalformed, off)
+		return nil, fmt.Errorf("%w: object offset %d outside the file", readerr.ErrMalformed, off)
 	}
 	for window := int64(4 << 10); ; window *= 8 {
-		n := min(window, p.size-off, PDFMaxObjectWindow)
+		n := min(window, p.size-off, pdfMaxObjectWindow)
 		buf := make([]byte, n)
-		if err := ReadAt(p.r, buf, off); err != nil {
+		if err := seg.ReadAt(p.r, buf, off); err != nil {
 			return nil, err
 		}
 		v, err := p.parseIndirect(buf, off, num)
-		if errors.Is(err, errPDFEnd) && n < p.size-off && n < PDFMaxObjectWindow {
+		if errors.Is(err, errPDFEnd) && n < p.size-off && n < pdfMaxObjectWindow {
 			continue
 		}
 		return v, err
@@ -541,10 +552,10 @@ func (p *pdfReader) parseIndirect(buf []byte, off int64, num int) (any, error) {
 	ni, ok1 := n.(int64)
 	_, ok2 := g.(int64)
 	if !ok1 || !ok2 || kw != pdfKeyword("obj") {
-		return nil, fmt.Errorf("%w: no object header at offset %d", ErrMalformed, off)
+		return nil, fmt.Errorf("%w: no object header at offset %d", readerr.ErrMalformed, off)
 	}
 	if num >= 0 && ni != int64(num) {
-		return nil, fmt.Errorf("%w: object %d expected at offset %d, found %d", ErrMalformed, num, off, ni)
+		return nil, fmt.Errorf("%w: object %d expected at offset %d, found %d", readerr.ErrMalformed, num, off, ni)
 	}
 	v, err := l.value(0)
 	if err != nil {
@@ -601,10 +612,10 @@ func (p *pdfReader) streamData(s *pdfStream) ([]byte, int64, error) {
 func (p *pdfReader) rawStream(s *pdfStream) ([]byte, error) {
 	lv, err := p.resolve(s.dict["Length"])
 	if n, ok := lv.(int64); ok && err == nil && n >= 0 && n <= p.size-s.dataOff {
-		if n > MaxBlockSize {
-			return nil, fmt.Errorf("%w: stream of %d bytes", ErrLimit, n)
+		if n > reader.MaxBlockSize {
+			return nil, fmt.Errorf("%w: stream of %d bytes", readerr.ErrLimit, n)
 		}
-		data, err := ReadBlock(p.r, s.dataOff, n, p.size)
+		data, err := reader.ReadBlock(p.r, s.dataOff, n, p.size)
 		if err != nil {
 			return nil, err
 		}
@@ -619,11 +630,11 @@ func (p *pdfReader) rawStream(s *pdfStream) ([]byte, error) {
 	const chunk = 1 << 20
 	var out []byte
 	for off := s.dataOff; off < p.size; off += chunk {
-		if len(out) > MaxBlockSize {
-			return nil, fmt.Errorf("%w: stream without a usable /Length larger than %d bytes", ErrLimit, MaxBlockSize)
+		if len(out) > reader.MaxBlockSize {
+			return nil, fmt.Errorf("%w: stream without a usable /Length larger than %d bytes", readerr.ErrLimit, reader.MaxBlockSize)
 		}
 		buf := make([]byte, min(chunk+16, p.size-off))
-		if err := ReadAt(p.r, buf, off); err != nil {
+		if err := seg.ReadAt(p.r, buf, off); err != nil {
 			return nil, err
 		}
 		if i := bytes.Index(buf, []byte("endstream")); i >= 0 {
@@ -634,7 +645,7 @@ func (p *pdfReader) rawStream(s *pdfStream) ([]byte, error) {
 		}
 		out = append(out, buf[:min(chunk, len(buf))]...)
 	}
-	return nil, fmt.Errorf("%w: stream at offset %d has no endstream", ErrTruncated, s.dataOff)
+	return nil, fmt.Errorf("%w: stream at offset %d has no endstream", readerr.ErrTruncated, s.dataOff)
 }
 
 // decode applies the stream's filters.
@@ -660,9 +671,9 @@ func (p *pdfReader) decode(d pdfDict, data []byte) ([]byte, error) {
 		case pdfName("FlateDecode"), pdfName("Fl"):
 			left := pdfInflateTotal - p.inflated
 			if left <= 0 {
-				return nil, fmt.Errorf("%w: streams inflate to more than %d bytes in all", ErrLimit, pdfInflateTotal)
+				return nil, fmt.Errorf("%w: streams inflate to more than %d bytes in all", readerr.ErrLimit, pdfInflateTotal)
 			}
-			if data, err = pdfInflate(data, min(MaxBlockSize, left)); err != nil {
+			if data, err = pdfInflate(data, min(reader.MaxBlockSize, left)); err != nil {
 				return nil, err
 			}
 			p.inflated += int64(len(data))
@@ -691,35 +702,29 @@ func (p *pdfReader) decode(d pdfDict, data []byte) ([]byte, error) {
 // pdfInflate inflates zlib (or raw deflate) data, refusing output larger
 // than limit. Data that ends early is returned as far as it inflated.
 func pdfInflate(data []byte, limit int64) ([]byte, error) {
-	var rd io.Reader
-	if zr, err := zlib.NewReader(bytes.NewReader(data)); err == nil {
-		rd = zr
-	} else {
-		rd = flate.NewReader(bytes.NewReader(data))
-	}
-	out, err := io.ReadAll(io.LimitReader(rd, limit+1))
-	if int64(len(out)) > limit {
-		return nil, fmt.Errorf("%w: stream inflates to more than %d bytes", ErrLimit, limit)
+	out, over, err := reader.Inflate(data, limit)
+	if over {
+		return nil, fmt.Errorf("%w: stream inflates to more than %d bytes", readerr.ErrLimit, limit)
 	}
 	if err != nil && len(out) == 0 {
-		return nil, fmt.Errorf("%w: FlateDecode: %v", ErrMalformed, err)
+		return nil, fmt.Errorf("%w: FlateDecode: %v", readerr.ErrMalformed, err)
 	}
 	return out, nil
 }
 
 // pdfASCII85 decodes ASCII base-85 data up to its ~> end marker, refusing
-// output larger than MaxBlockSize.
+// output larger than reader.MaxBlockSize.
 func pdfASCII85(data []byte) ([]byte, error) {
 	if i := bytes.Index(data, []byte("~>")); i >= 0 {
 		data = data[:i]
 	}
 	data = bytes.TrimPrefix(bytes.TrimLeft(data, " \t\r\n\f\x00"), []byte("<~"))
-	out, err := io.ReadAll(io.LimitReader(ascii85.NewDecoder(bytes.NewReader(data)), MaxBlockSize+1))
+	out, err := io.ReadAll(io.LimitReader(ascii85.NewDecoder(bytes.NewReader(data)), reader.MaxBlockSize+1))
 	if err != nil {
-		return nil, fmt.Errorf("%w: ASCII85Decode: %v", ErrMalformed, err)
+		return nil, fmt.Errorf("%w: ASCII85Decode: %v", readerr.ErrMalformed, err)
 	}
-	if len(out) > MaxBlockSize {
-		return nil, fmt.Errorf("%w: ASCII85 stream decodes to more than %d bytes", ErrLimit, MaxBlockSize)
+	if len(out) > reader.MaxBlockSize {
+		return nil, fmt.Errorf("%w: ASCII85 stream decodes to more than %d bytes", readerr.ErrLimit, reader.MaxBlockSize)
 	}
 	return out, nil
 }
@@ -744,7 +749,7 @@ func pdfPredictor(data []byte, parm pdfDict) ([]byte, error) {
 		bpc = v
 	}
 	if cols < 1 || cols > int64(len(data)) || colors < 1 || colors > 32 || bpc < 1 || bpc > 16 {
-		return nil, fmt.Errorf("%w: bad predictor parameters", ErrMalformed)
+		return nil, fmt.Errorf("%w: bad predictor parameters", readerr.ErrMalformed)
 	}
 	bpp := int((colors*bpc + 7) / 8)
 	row := int((cols*colors*bpc + 7) / 8)
@@ -803,12 +808,12 @@ func (p *pdfReader) fromObjStm(stm, idx, num int) (any, error) {
 	if i < 0 || i >= len(os.nums) || os.nums[i] != num {
 		i = slices.Index(os.nums, num)
 		if i < 0 {
-			return nil, fmt.Errorf("%w: object %d not in object stream %d", ErrMalformed, num, stm)
+			return nil, fmt.Errorf("%w: object %d not in object stream %d", readerr.ErrMalformed, num, stm)
 		}
 	}
 	start := os.first + os.offs[i]
 	if start < 0 || start > len(os.data) {
-		return nil, fmt.Errorf("%w: object %d outside object stream %d", ErrMalformed, num, stm)
+		return nil, fmt.Errorf("%w: object %d outside object stream %d", readerr.ErrMalformed, num, stm)
 	}
 	l := &pdfLexer{b: os.data[start:], steps: &p.steps, final: true}
 	return l.value(0)
@@ -817,7 +822,7 @@ func (p *pdfReader) fromObjStm(stm, idx, num int) (any, error) {
 func (p *pdfReader) loadObjStm(num int) (*pdfObjStm, error) {
 	if os, ok := p.objstm[num]; ok {
 		if os == nil {
-			return nil, fmt.Errorf("%w: object stream %d refers to itself", ErrMalformed, num)
+			return nil, fmt.Errorf("%w: object stream %d refers to itself", readerr.ErrMalformed, num)
 		}
 		return os, nil
 	}
@@ -828,7 +833,7 @@ func (p *pdfReader) loadObjStm(num int) (*pdfObjStm, error) {
 	}
 	s, ok := v.(*pdfStream)
 	if !ok {
-		return nil, fmt.Errorf("%w: not a stream", ErrMalformed)
+		return nil, fmt.Errorf("%w: not a stream", readerr.ErrMalformed)
 	}
 	n, _ := s.dict["N"].(int64)
 	first, _ := s.dict["First"].(int64)
@@ -837,7 +842,7 @@ func (p *pdfReader) loadObjStm(num int) (*pdfObjStm, error) {
 		return nil, err
 	}
 	if n < 0 || n > int64(len(data)) || first < 0 || first > int64(len(data)) {
-		return nil, fmt.Errorf("%w: bad /N or /First", ErrMalformed)
+		return nil, fmt.Errorf("%w: bad /N or /First", readerr.ErrMalformed)
 	}
 	os := &pdfObjStm{data: data, first: int(first)}
 	l := &pdfLexer{b: data[:first], steps: &p.steps, final: true}
@@ -852,7 +857,7 @@ func (p *pdfReader) loadObjStm(num int) (*pdfObjStm, error) {
 		os.nums = append(os.nums, int(an))
 		os.offs = append(os.offs, int(bn))
 	}
-	if p.objstmBytes+len(data) > PDFMaxObjStmCache {
+	if p.objstmBytes+len(data) > pdfMaxObjStmCache {
 		clear(p.objstm)
 		p.objstmBytes = 0
 	}
@@ -865,18 +870,18 @@ func (p *pdfReader) loadObjStm(num int) (*pdfObjStm, error) {
 func (p *pdfReader) loadXref() error {
 	tail := min(p.size, 2048)
 	buf := make([]byte, tail)
-	if err := ReadAt(p.r, buf, p.size-tail); err != nil {
+	if err := seg.ReadAt(p.r, buf, p.size-tail); err != nil {
 		return err
 	}
 	i := bytes.LastIndex(buf, []byte("startxref"))
 	if i < 0 {
-		return fmt.Errorf("%w: no startxref in the last %d bytes", ErrMalformed, tail)
+		return fmt.Errorf("%w: no startxref in the last %d bytes", readerr.ErrMalformed, tail)
 	}
 	l := &pdfLexer{b: buf[i+9:], steps: &p.steps, final: true}
 	v, err := l.value(0)
 	off, ok := v.(int64)
 	if err != nil || !ok {
-		return fmt.Errorf("%w: startxref without an offset", ErrMalformed)
+		return fmt.Errorf("%w: startxref without an offset", readerr.ErrMalformed)
 	}
 	visited := map[int64]bool{}
 	queue := []int64{off}
@@ -887,8 +892,8 @@ func (p *pdfReader) loadXref() error {
 			p.res.Warn("cross-reference loop at offset %d", off)
 			continue
 		}
-		if len(visited) >= PDFMaxSections {
-			p.res.Warn("more than %d cross-reference sections: older ones ignored", PDFMaxSections)
+		if len(visited) >= pdfMaxSections {
+			p.res.Warn("more than %d cross-reference sections: older ones ignored", pdfMaxSections)
 			break
 		}
 		visited[off] = true
@@ -920,10 +925,10 @@ func (p *pdfReader) loadXref() error {
 // entries where no newer section defined them, and returns its trailer.
 func (p *pdfReader) xrefSection(off int64) (pdfDict, error) {
 	if off < 0 || off >= p.size {
-		return nil, fmt.Errorf("%w: offset outside the file", ErrMalformed)
+		return nil, fmt.Errorf("%w: offset outside the file", readerr.ErrMalformed)
 	}
 	head := make([]byte, min(64, p.size-off))
-	if err := ReadAt(p.r, head, off); err != nil {
+	if err := seg.ReadAt(p.r, head, off); err != nil {
 		return nil, err
 	}
 	// tolerate an offset that lands on the line end before the section
@@ -940,7 +945,7 @@ func (p *pdfReader) xrefSection(off int64) (pdfDict, error) {
 	}
 	s, ok := v.(*pdfStream)
 	if !ok || s.dict["Type"] != pdfName("XRef") {
-		return nil, fmt.Errorf("%w: neither a cross-reference table nor stream", ErrMalformed)
+		return nil, fmt.Errorf("%w: neither a cross-reference table nor stream", readerr.ErrMalformed)
 	}
 	return s.dict, p.xrefStream(s)
 }
@@ -960,13 +965,13 @@ func (p *pdfReader) merge(entries []pdfXrefNum) {
 
 func (p *pdfReader) xrefTable(off int64) (pdfDict, error) {
 	for window := int64(64 << 10); ; window *= 8 {
-		n := min(window, p.size-off, MaxBlockSize)
+		n := min(window, p.size-off, reader.MaxBlockSize)
 		buf := make([]byte, n)
-		if err := ReadAt(p.r, buf, off); err != nil {
+		if err := seg.ReadAt(p.r, buf, off); err != nil {
 			return nil, err
 		}
 		entries, trailer, err := p.parseXrefTable(buf, (p.size-off)/4)
-		if errors.Is(err, errPDFEnd) && n < p.size-off && n < MaxBlockSize {
+		if errors.Is(err, errPDFEnd) && n < p.size-off && n < reader.MaxBlockSize {
 			continue
 		}
 		if err != nil {
@@ -980,7 +985,7 @@ func (p *pdfReader) xrefTable(off int64) (pdfDict, error) {
 func (p *pdfReader) parseXrefTable(buf []byte, maxCount int64) ([]pdfXrefNum, pdfDict, error) {
 	// the table's tokens are counted per entry, not per token
 	var tokens int
-	l := &pdfLexer{b: buf[4:], steps: &tokens, max: 4 * MaxSteps}
+	l := &pdfLexer{b: buf[4:], steps: &tokens, max: 4 * seg.MaxSteps}
 	var entries []pdfXrefNum
 	for {
 		v, err := l.value(0)
@@ -994,7 +999,7 @@ func (p *pdfReader) parseXrefTable(buf []byte, maxCount int64) ([]pdfXrefNum, pd
 			}
 			d, ok := t.(pdfDict)
 			if !ok {
-				return nil, nil, fmt.Errorf("%w: trailer is not a dictionary", ErrMalformed)
+				return nil, nil, fmt.Errorf("%w: trailer is not a dictionary", readerr.ErrMalformed)
 			}
 			return entries, d, nil
 		}
@@ -1005,7 +1010,7 @@ func (p *pdfReader) parseXrefTable(buf []byte, maxCount int64) ([]pdfXrefNum, pd
 		}
 		count, ok2 := c.(int64)
 		if !ok1 || !ok2 || start < 0 || count < 0 || start > 1<<31 || count > maxCount {
-			return nil, nil, fmt.Errorf("%w: bad cross-reference subsection header", ErrMalformed)
+			return nil, nil, fmt.Errorf("%w: bad cross-reference subsection header", readerr.ErrMalformed)
 		}
 		for i := range count {
 			o, err1 := l.value(0)
@@ -1023,7 +1028,7 @@ func (p *pdfReader) parseXrefTable(buf []byte, maxCount int64) ([]pdfXrefNum, pd
 			eo, ok1 := o.(int64)
 			_, ok2 := g.(int64)
 			if !ok1 || !ok2 || (k != pdfKeyword("n") && k != pdfKeyword("f")) {
-				return nil, nil, fmt.Errorf("%w: bad cross-reference entry", ErrMalformed)
+				return nil, nil, fmt.Errorf("%w: bad cross-reference entry", readerr.ErrMalformed)
 			}
 			e := pdfXref{typ: 0}
 			if k == pdfKeyword("n") {
@@ -1046,19 +1051,19 @@ func (p *pdfReader) xrefStream(s *pdfStream) error {
 	}
 	wa, _ := s.dict["W"].(pdfArray)
 	if len(wa) != 3 {
-		return fmt.Errorf("%w: cross-reference stream /W", ErrMalformed)
+		return fmt.Errorf("%w: cross-reference stream /W", readerr.ErrMalformed)
 	}
 	var w [3]int
 	for i, v := range wa {
 		n, ok := v.(int64)
 		if !ok || n < 0 || n > 8 {
-			return fmt.Errorf("%w: cross-reference stream /W", ErrMalformed)
+			return fmt.Errorf("%w: cross-reference stream /W", readerr.ErrMalformed)
 		}
 		w[i] = int(n)
 	}
 	width := w[0] + w[1] + w[2]
 	if width == 0 {
-		return fmt.Errorf("%w: cross-reference stream /W is zero", ErrMalformed)
+		return fmt.Errorf("%w: cross-reference stream /W is zero", readerr.ErrMalformed)
 	}
 	index, _ := s.dict["Index"].(pdfArray)
 	if index == nil {
@@ -1079,12 +1084,12 @@ func (p *pdfReader) xrefStream(s *pdfStream) error {
 		start, ok1 := index[i].(int64)
 		count, ok2 := index[i+1].(int64)
 		if !ok1 || !ok2 || start < 0 || count < 0 || start > 1<<31 {
-			return fmt.Errorf("%w: cross-reference stream /Index", ErrMalformed)
+			return fmt.Errorf("%w: cross-reference stream /Index", readerr.ErrMalformed)
 		}
 		for j := range count {
 			if pos+width > len(data) {
 				p.merge(entries)
-				return fmt.Errorf("%w: cross-reference stream shorter than its /Index", ErrTruncated)
+				return fmt.Errorf("%w: cross-reference stream shorter than its /Index", readerr.ErrTruncated)
 			}
 			if err := p.step(); err != nil {
 				return err
@@ -1115,7 +1120,7 @@ func (p *pdfReader) xrefStream(s *pdfStream) error {
 }
 
 // runScan builds the scan map from the object headers in the first
-// PDFMaxScan bytes, and takes /Root and /Info from trailers and
+// pdfMaxScan bytes, and takes /Root and /Info from trailers and
 // cross-reference streams found on the way when the cross-reference chain
 // gave none.
 func (p *pdfReader) runScan() error {
@@ -1124,7 +1129,7 @@ func (p *pdfReader) runScan() error {
 	}
 	p.scanned = true
 	p.scan = map[int]pdfXref{}
-	limit := min(p.size, PDFMaxScan)
+	limit := min(p.size, pdfMaxScan)
 	if limit < p.size {
 		p.res.Warn("object scan limited to the first %d of %d bytes", limit, p.size)
 	}
@@ -1133,7 +1138,7 @@ func (p *pdfReader) runScan() error {
 	for base := int64(0); base < limit; base += chunk - overlap {
 		n := min(chunk, limit-base)
 		buf := make([]byte, n)
-		if err := ReadAt(p.r, buf, base); err != nil {
+		if err := seg.ReadAt(p.r, buf, base); err != nil {
 			return err
 		}
 		atEnd := base+n >= limit
@@ -1242,7 +1247,7 @@ func (p *pdfReader) runScan() error {
 	}
 	for _, off := range sources {
 		buf := make([]byte, min(64<<10, p.size-off))
-		if ReadAt(p.r, buf, off) != nil {
+		if seg.ReadAt(p.r, buf, off) != nil {
 			continue
 		}
 		if bytes.HasPrefix(buf, []byte("trailer")) {
@@ -1282,7 +1287,7 @@ func ignoreErr(v any, _ error) any { return v }
 // numAt returns the object number of the header at off, or -1.
 func (p *pdfReader) numAt(off int64) int {
 	buf := make([]byte, min(32, p.size-off))
-	if ReadAt(p.r, buf, off) != nil {
+	if seg.ReadAt(p.r, buf, off) != nil {
 		return -1
 	}
 	l := &pdfLexer{b: buf, steps: &p.steps}

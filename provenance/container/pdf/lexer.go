@@ -1,10 +1,13 @@
-package container
+package pdf
 
 import (
 	"bytes"
 	"fmt"
 	"strconv"
 	"unicode/utf16"
+
+	"github.com/provscan/provscan/provenance/internal/seg"
+	"github.com/provscan/provscan/provenance/readerr"
 )
 
 // The PDF object tokenizer and text string decoding.
@@ -53,7 +56,7 @@ type pdfLexer struct {
 	b     []byte
 	pos   int
 	steps *int
-	max   int  // step limit; MaxSteps when zero
+	max   int  // step limit; seg.MaxSteps when zero
 	final bool // b is the whole input: its end is not a short read
 }
 
@@ -89,12 +92,12 @@ func (l *pdfLexer) skipSpace() {
 // value parses one object. Bare words other than true, false and null are
 // returned as pdfKeyword.
 func (l *pdfLexer) value(depth int) (any, error) {
-	if depth > MaxDepth {
-		return nil, fmt.Errorf("%w: PDF objects nested deeper than %d", ErrLimit, MaxDepth)
+	if depth > seg.MaxDepth {
+		return nil, fmt.Errorf("%w: PDF objects nested deeper than %d", readerr.ErrLimit, seg.MaxDepth)
 	}
 	*l.steps++
-	if *l.steps > MaxSteps && (l.max == 0 || *l.steps > l.max) {
-		return nil, fmt.Errorf("%w: more than %d PDF parsing steps", ErrLimit, MaxSteps)
+	if *l.steps > seg.MaxSteps && (l.max == 0 || *l.steps > l.max) {
+		return nil, fmt.Errorf("%w: more than %d PDF parsing steps", readerr.ErrLimit, seg.MaxSteps)
 	}
 	l.skipSpace()
 	if l.pos >= len(l.b) {
@@ -133,7 +136,7 @@ func (l *pdfLexer) value(depth int) (any, error) {
 		return l.number()
 	case isPDFDelim(c):
 		l.pos++
-		return nil, fmt.Errorf("%w: unexpected %q in PDF object", ErrMalformed, c)
+		return nil, fmt.Errorf("%w: unexpected %q in PDF object", readerr.ErrMalformed, c)
 	}
 	start := l.pos
 	for l.pos < len(l.b) && !isPDFSpace(l.b[l.pos]) && !isPDFDelim(l.b[l.pos]) {
@@ -164,7 +167,7 @@ func (l *pdfLexer) dict(depth int) (any, error) {
 				return nil, errPDFEnd
 			}
 			if l.b[l.pos+1] != '>' {
-				return nil, fmt.Errorf("%w: bad dictionary end", ErrMalformed)
+				return nil, fmt.Errorf("%w: bad dictionary end", readerr.ErrMalformed)
 			}
 			l.pos += 2
 			return d, nil
@@ -175,7 +178,7 @@ func (l *pdfLexer) dict(depth int) (any, error) {
 		}
 		key, ok := k.(pdfName)
 		if !ok {
-			return nil, fmt.Errorf("%w: dictionary key is not a name", ErrMalformed)
+			return nil, fmt.Errorf("%w: dictionary key is not a name", readerr.ErrMalformed)
 		}
 		v, err := l.value(depth + 1)
 		if err != nil {
@@ -329,7 +332,7 @@ func (l *pdfLexer) hex() (any, error) {
 		case isPDFSpace(c):
 			continue
 		default:
-			return nil, fmt.Errorf("%w: bad hex string", ErrMalformed)
+			return nil, fmt.Errorf("%w: bad hex string", readerr.ErrMalformed)
 		}
 		if half {
 			out = append(out, hi<<4|v)

@@ -1,4 +1,4 @@
-package container
+package pdf
 
 import (
 	"bytes"
@@ -12,6 +12,9 @@ import (
 	"errors"
 	"fmt"
 	"slices"
+
+	"github.com/provscan/provscan/provenance/internal/seg"
+	"github.com/provscan/provscan/provenance/readerr"
 )
 
 // Decryption of PDF files protected by the standard security handler.
@@ -108,7 +111,7 @@ func (p *pdfReader) setupCrypt() error {
 	case ver == 5 && (rev == 5 || rev == 6):
 		ue, _ := d["UE"].(pdfString)
 		if len(u) < 48 || len(ue) < 32 {
-			return fmt.Errorf("%w: short /U or /UE", ErrMalformed)
+			return fmt.Errorf("%w: short /U or /UE", readerr.ErrMalformed)
 		}
 		if !bytes.Equal(pdfHash2B(nil, u[32:40], nil, int(rev)), u[:32]) {
 			return errors.New("a user password is required")
@@ -123,7 +126,7 @@ func (p *pdfReader) setupCrypt() error {
 		c.aes, c.v5 = true, true
 	case ver >= 1 && ver <= 4 && rev >= 2 && rev <= 4 && (cfm == "V2" || cfm == "AESV2"):
 		if len(o) < 32 || len(u) < 16 {
-			return fmt.Errorf("%w: short /O or /U", ErrMalformed)
+			return fmt.Errorf("%w: short /O or /U", readerr.ErrMalformed)
 		}
 		n := 5
 		if l, ok := d["Length"].(int64); ok && rev >= 3 && l >= 40 && l <= 128 && l%8 == 0 {
@@ -244,7 +247,7 @@ func (c *pdfCrypt) decrypt(data []byte, num, gen int) ([]byte, error) {
 		if len(data) == 0 {
 			return data, nil
 		}
-		return nil, fmt.Errorf("%w: AES data of %d bytes", ErrMalformed, len(data))
+		return nil, fmt.Errorf("%w: AES data of %d bytes", readerr.ErrMalformed, len(data))
 	}
 	block, err := aes.NewCipher(key)
 	if err != nil {
@@ -262,7 +265,7 @@ func (c *pdfCrypt) decrypt(data []byte, num, gen int) ([]byte, error) {
 
 // strings decrypts every string inside v.
 func (c *pdfCrypt) strings(v any, num, gen, depth int) any {
-	if depth > MaxDepth {
+	if depth > seg.MaxDepth {
 		return v
 	}
 	switch t := v.(type) {

@@ -1,0 +1,116 @@
+// Package reader is what every container reader shares, whether it lives in
+// package container or in a sub-package of its own (container/pdf): the
+// result a reader fills (Result, Block, Member, Skipped), the per-file limits
+// on blocks, bounded block reads and bounded inflation. It knows bytes and
+// nothing of GenAI.
+package reader
+
+import (
+	"fmt"
+	"io"
+
+	"github.com/provscan/provscan/provenance/internal/seg"
+	"github.com/provscan/provscan/provenance/readerr"
+)
+
+// Kind names the metadata language carried by a Block.
+type Kind string
+
+// The kinds of metadata block a container reader can return.
+const (
+	KindEXIF      Kind = "exif"      // a TIFF-structured EXIF block ("II*\0" or "MM\0*" header)
+	KindXMP       Kind = "xmp"       // an XMP packet (RDF/XML)
+	KindC2PA      Kind = "c2pa"      // a JUMBF C2PA manifest store (starts with a jumb superbox)
+	KindIPTC      Kind = "iptc"      // IPTC-IIM records
+	KindPhotoshop Kind = "photoshop" // Photoshop image resources (8BIM)
+	KindText      Kind = "text"      // one key/value text entry (PNG text chunk, RIFF INFO, ID3 frame, PDF Info, ilst tag ...)
+	KindComment   Kind = "comment"   // a free comment (JPEG COM, GIF comment)
+)
+
+// Format is a container format, by the name reports show (the JSON report's
+// "format"); package container holds the registry of formats.
+type Format string
+
+// Media is the kind of content a format carries ("image", "video", ...).
+type Media string
+
+// Block is one metadata block found in a file.
+type Block struct {
+	Kind      Kind   `json:"kind"`
+	Container string `json:"container"`     // where it lives, human-readable: "JPEG APP1 Exif", "PNG iTXt", "WebP EXIF chunk"
+	Offset    int64  `json:"offset"`        // byte offset of the block's payload in the file (first segment for reassembled blocks)
+	Size      int64  `json:"size"`          // bytes the block occupies in the file
+	Key       string `json:"key,omitempty"` // the keyword of a key/value text entry
+	Data      []byte `json:"-"`             // the payload: decompressed and reassembled, never larger than MaxBlockSize
+	Note      string `json:"note,omitempty"`
+}
+
+// Member is one entry of a package container (a zip entry, an embedded file)
+// that the scanner reads as a file of its own.
+type Member struct {
+	Name string
+	Size int64
+	// Open returns the member's bytes. It is called at most once.
+	Open func() (io.ReaderAt, error)
+}
+
+// Result is what a container reader found in one file.
+type Result struct {
+	Format  Format   `json:"format"`
+	Media   Media    `json:"media,omitempty"` // from the format's registry row, set by container.Read
+	Blocks  []Block  `json:"blocks"`
+	Members []Member `json:"-"`
+	// Skipped lists the members of an archive that are not inspected
+	// (encrypted, an unknown method, over a limit), with the reason: a
+	// scan reports each as not inspected, never silently.
+	Skipped  []Skipped `json:"skipped,omitempty"`
+	Warnings []string  `json:"warnings,omitempty"` // anomalies that did not stop the reader
+	total    int64     // payload bytes of Blocks, bounded by MaxTotalBlocks
+}
+
+// Add appends a block to the result, enforcing MaxBlocks and MaxTotalBlocks.
+func (r *Result) Add(b Block) error {
+	if len(r.Blocks) >= MaxBlocks {
+		return fmt.Errorf("%w: more than %d metadata blocks", readerr.ErrLimit, MaxBlocks)
+	}
+	if r.total+int64(len(b.Data)) > MaxTotalBlocks {
+		return fmt.Errorf("%w: metadata blocks over %d bytes in all", readerr.ErrLimit, MaxTotalBlocks)
+	}
+	r.total += int64(len(b.Data))
+	r.Blocks = append(r.Blocks, b)
+	return nil
+}
+
+// Warn records a non-fatal anomaly, within readerr.MaxWarnings.
+func (r *Result) Warn(format string, args ...any) {
+	readerr.Warn(&r.Warnings, format, args...)
+}
+
+// Skipped is an archive member that is not inspected, and why.
+type Skipped struct {
+	Name   string `json:"name"`
+	Reason string `json:"reason"`
+}
+
+// Limits on what any reader allocates.
+const (
+	MaxBlockSize   = 32 << 20 // largest single block payload, after decompression and reassembly
+	MaxTotalBlocks = 96 << 20 // total payload bytes of all blocks of one file
+	MaxBlocks      = 4096     // blocks per file
+)
+
+// ReadBlock reads n bytes at off for a block payload, refusing sizes over
+// MaxBlockSize or beyond the end of the file.
+func ReadBlock(r io.ReaderAt, off, n, size int64) ([]byte, error) {
+	if n < 0 || off < 0 || off > size || n > size-off {
+		return nil, fmt.Errorf("%w: block of %d bytes at offset %d runs past the end of the file (%d bytes)", readerr.ErrTruncated, n, off, size)
+	}
+	if n > MaxBlockSize {
+		return nil, fmt.Errorf("%w: block of %d bytes at offset %d is larger than %d", readerr.ErrLimit, n, off, MaxBlockSize)
+	}
+	p := make([]byte, n)
+	if err := seg.ReadAt(r, p, off); err != nil {
+		return nil, err
+	}
+	return p, nil
+}
