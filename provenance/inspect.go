@@ -71,6 +71,10 @@ func Inspect(r io.ReaderAt, size int64, name string, opts Options) (*Provenance,
 	if err != nil && (res == nil || len(res.Blocks) == 0) {
 		return p, err
 	}
+	if res != nil {
+		p.cut(res.Cuts...)
+	}
+	p.cut(readerr.Cuts(err)...)                      // noted or not: a limit is a cut as well as a warning
 	if rest := container.Unnoted(err); rest != nil { // what the warnings do not already say
 		p.Warnings = append(p.Warnings, rest.Error())
 	}
@@ -82,6 +86,11 @@ func Inspect(r io.ReaderAt, size int64, name string, opts Options) (*Provenance,
 	copts := c2pa.Options{TrustAnchors: opts.TrustAnchors, Allowed: opts.AllowedSigners, VerifyContent: verify}
 	for _, st := range p.C2PA {
 		c2pa.Validate(st.Store, copts, r, size)
+		for _, m := range st.Manifests {
+			for _, c := range m.Cuts {
+				p.cut(fmt.Sprintf("%s at offset %d: manifest %s: %s", st.Container, st.Offset, m.Label, c))
+			}
+		}
 	}
 	if len(p.C2PA) > 0 {
 		p.Store, p.Stores = &p.C2PA[0], p.C2PA[1:]
@@ -239,6 +248,18 @@ func (p *Provenance) interpret(b container.Block, depth int) {
 
 func (p *Provenance) warn(b container.Block, err error) {
 	readerr.Warn(&p.Warnings, "%s at offset %d: %v", b.Container, b.Offset, err)
+	for _, c := range readerr.Cuts(err) {
+		p.cut(fmt.Sprintf("%s at offset %d: %s", b.Container, b.Offset, c))
+	}
+}
+
+// cut records what a limit stopped, once each, within readerr.MaxWarnings.
+func (p *Provenance) cut(reasons ...string) {
+	for _, r := range reasons {
+		if !slices.Contains(p.Cuts, r) {
+			readerr.Warn(&p.Cuts, "%s", r)
+		}
+	}
 }
 
 // LooksLike names the format the first bytes of an unsupported file suggest

@@ -59,4 +59,8 @@ type Provenance struct {
 	Members  []container.Member `json:"-"`
 	// Skipped lists archive members that were not inspected, with the reason.
 	Skipped []container.Skipped `json:"skipped,omitempty"`
+	// Cuts lists what a limit stopped (a count, a depth, a size cap): the
+	// file was not fully inspected, whatever was found before the cut is
+	// kept. A scan reports each as an error that fails the gate.
+	Cuts []string `json:"cuts,omitempty"`
 }

@@ -238,6 +238,7 @@ func (s *scan) item(fr *fileResult, r io.ReaderAt, size int64, root, rel, sideca
 	} else {
 		found = findingsOf(p)
 	}
+	found = append(found, cutShort(fr, p, err, root, rel)...)
 	if len(found) > 0 {
 		sum, note, herr := s.hashFlagged(fr.budgets, size, found)
 		if herr != nil {

@@ -90,6 +90,9 @@ type Manifest struct {
 	GenerativeAI bool `json:"generative_ai,omitempty"`
 	// Warnings lists parts of the manifest that could not be decoded.
 	Warnings []string `json:"warnings,omitempty"`
+	// Cuts lists what a limit left unread (assertions, hashed URIs,
+	// actions past a count): the manifest was not fully inspected.
+	Cuts []string `json:"cuts,omitempty"`
 
 	// Set by Validate:
 	Signer      *Signer    `json:"signer,omitempty"`       // the signing certificate's subject

@@ -65,7 +65,10 @@ type Result struct {
 	// scan reports each as not inspected, never silently.
 	Skipped  []Skipped `json:"skipped,omitempty"`
 	Warnings []string  `json:"warnings,omitempty"` // anomalies that did not stop the reader
-	total    int64     // payload bytes of Blocks, bounded by MaxTotalBlocks
+	// Cuts says what a limit stopped without the reader returning an
+	// error for it (see Cut): the file was not fully inspected.
+	Cuts  []string `json:"cuts,omitempty"`
+	total int64    // payload bytes of Blocks, bounded by MaxTotalBlocks    int64     // payload bytes of Blocks, bounded by MaxTotalBlocks
 }
 
 // Add appends a block to the result, enforcing MaxBlocks and MaxTotalBlocks.
@@ -84,6 +87,15 @@ func (r *Result) Add(b Block) error {
 // Warn records a non-fatal anomaly, within readerr.MaxWarnings.
 func (r *Result) Warn(format string, args ...any) {
 	readerr.Warn(&r.Warnings, format, args...)
+}
+
+// Cut records that a limit stopped the reader short of the end of what it
+// reads, where the reader goes on without returning the error: a cut is
+// not a warning, it makes the file not fully inspected. A reader that
+// returns an error wrapping readerr.ErrLimit needs no Cut: Inspect counts
+// every such error as one.
+func (r *Result) Cut(format string, args ...any) {
+	readerr.Warn(&r.Cuts, format, args...)
 }
 
 // Skipped is an archive member that is not inspected, and why.
