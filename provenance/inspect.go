@@ -1,6 +1,7 @@
 package provenance
 
 import (
+	"context"
 	"crypto/x509"
 	"errors"
 	"fmt"
@@ -33,6 +34,11 @@ type Options struct {
 	// AllowedSigners lists end-entity signing certificates (DER) that are
 	// Trusted whatever their chain.
 	AllowedSigners [][]byte
+	// Context, when set, stops C2PA validation's hashing once cancelled
+	// (what was not checked is then a cut). A reader r given to Inspect
+	// that implements c2pa.Spender (Spend(n int64) error) is charged the
+	// bytes hashed in memory as they are, and stops them at its first error.
+	Context context.Context
 }
 
 // DefaultVerifyContentMax is provscan's default for Options.VerifyContentMax:
@@ -83,7 +89,7 @@ func Inspect(r io.ReaderAt, size int64, name string, opts Options) (*Provenance,
 	}
 	// A sidecar's hard binding covers the asset it goes with, not itself.
 	verify := opts.VerifiesContent(size) && p.Format != string(container.FormatC2PASidecar)
-	copts := c2pa.Options{TrustAnchors: opts.TrustAnchors, Allowed: opts.AllowedSigners, VerifyContent: verify}
+	copts := c2pa.Options{TrustAnchors: opts.TrustAnchors, Allowed: opts.AllowedSigners, VerifyContent: verify, Context: opts.Context}
 	for _, st := range p.C2PA {
 		c2pa.Validate(st.Store, copts, r, size)
 		for _, m := range st.Manifests {

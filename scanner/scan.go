@@ -42,6 +42,9 @@ func Scan(ctx context.Context, roots []string, opts Options) (*report.Report, er
 	if err != nil {
 		return nil, err
 	}
+	if opts.InspectOptions.Context == nil {
+		opts.InspectOptions.Context = ctx // an interrupted scan stops the hashing of C2PA validation
+	}
 	s := &scan{ctx: ctx, opts: &opts, inspect: opts.inspect()}
 	n := opts.workers()
 	jobs := make(chan job, queueLen)

@@ -27,7 +27,8 @@ type Store struct {
 	// Warnings lists parts of the store that could not be decoded; the rest was read.
 	Warnings []string `json:"warnings,omitempty"`
 
-	root *Box // the manifest store superbox
+	root   *Box  // the manifest store superbox
+	hashed int64 // bytes Validate hashed in memory (hashed URIs, ingredient manifests)
 }
 
 // GeneratorInfo is one entry of a claim's claim_generator_info.
