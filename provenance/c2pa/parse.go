@@ -222,6 +222,7 @@ func (m *Manifest) readClaim(c map[string]any) {
 	case []any:
 		for i, x := range g {
 			if i >= 64 {
+				m.cut("more than 64 claim_generator_info entries")
 				break
 			}
 			if gm := asMap(x); gm != nil {

@@ -99,7 +99,7 @@ func readSVG(r io.ReaderAt, size int64) (*Result, error) {
 			if errors.Is(err, io.EOF) {
 				if len(stack) > 0 {
 					if limit < size {
-						res.Warn("stopped reading after %d of %d bytes", limit, size)
+						res.Cut("stopped reading after %d of %d bytes", limit, size)
 						return res, nil
 					}
 					return res, fmt.Errorf("%w: document ends inside <%s>", errTruncated, stack[len(stack)-1].name.Local)
@@ -107,7 +107,7 @@ func readSVG(r io.ReaderAt, size int64) (*Result, error) {
 				return res, nil
 			}
 			if limit < size && d.InputOffset() >= limit-1 {
-				res.Warn("stopped reading after %d of %d bytes", limit, size)
+				res.Cut("stopped reading after %d of %d bytes", limit, size)
 				return res, nil
 			}
 			return res, fmt.Errorf("%w: %v", ErrMalformed, err)

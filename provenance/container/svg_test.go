@@ -334,8 +334,8 @@ func TestSVGReadLimit(t *testing.T) {
 		if len(res.Blocks) != 1 || res.Blocks[0].Kind != KindXMP {
 			t.Errorf("blocks %+v", res.Blocks)
 		}
-		if len(res.Warnings) != 1 || !strings.Contains(res.Warnings[0], "stopped reading after 4096") {
-			t.Errorf("warnings %v", res.Warnings)
+		if len(res.Cuts) != 1 || !strings.Contains(res.Cuts[0], "stopped reading after 4096") {
+			t.Errorf("cuts %v", res.Cuts)
 		}
 	}
 }

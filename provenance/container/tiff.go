@@ -196,7 +196,7 @@ func (t *tiffWalker) ifd(off int64, depth int, label, keep string) (int64, error
 		count = uint64(t.bo.Uint16(cb))
 	}
 	if count > tiffMaxEntries {
-		t.res.Warn("TIFF %s declares %d entries; reading the first %d", label, count, tiffMaxEntries)
+		t.res.Cut("TIFF %s declares %d entries; reading the first %d", label, count, tiffMaxEntries)
 		count = tiffMaxEntries
 	}
 	tableOff := off + countLen
@@ -311,7 +311,7 @@ func (t *tiffWalker) subIFDs(tag, typ uint16, count uint64, valOff int64, field 
 		return
 	}
 	if count > tiffMaxSubIFDs {
-		t.res.Warn("TIFF %s tag %d lists %d IFDs; following the first %d", label, tag, count, tiffMaxSubIFDs)
+		t.res.Cut("TIFF %s tag %d lists %d IFDs; following the first %d", label, tag, count, tiffMaxSubIFDs)
 		count = tiffMaxSubIFDs
 	}
 	vals, err := t.value(field, valOff, int64(count)*size, valLen)
