@@ -251,7 +251,7 @@ func (w *walker) loadIgnore(r root) *gitignore.GitIgnore {
 	pf := report.PolicyFile{Kind: policy.KindIgnore, Path: filepath.ToSlash(p), Source: policy.SourceRoot}
 	if w.opts.NoTreePolicy {
 		if fi.Mode().IsRegular() {
-			pf.SHA256 = policy.FileSHA256(p)
+			pf.SHA256 = policy.TreeFileSHA256(p)
 		}
 		w.ignoreFile(pf, false)
 		return nil
@@ -264,7 +264,7 @@ func (w *walker) loadIgnore(r root) *gitignore.GitIgnore {
 		w.fail(r.given, IgnoreFile, fmt.Errorf("larger than %d bytes: not applied", maxIgnoreFile))
 		return nil
 	}
-	b, err := policy.ReadControlFile(p, maxIgnoreFile)
+	b, err := policy.ReadTreeControlFile(p, maxIgnoreFile) // never through a link swapped in since the Lstat
 	if err != nil {
 		w.fail(r.given, IgnoreFile, unwrapPathError(err))
 		return nil
