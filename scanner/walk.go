@@ -108,6 +108,10 @@ const maxDirDepth = 256
 // and before its entries are handed on: a test swaps entries for links there.
 var walkHookListed func(dirPath string)
 
+// walkHookResolved, when set (by tests), is called after a link is resolved
+// and before what it leads to is opened.
+var walkHookResolved func(linkPath string)
+
 // via is a folder link being walked: paths under rel (in the link's root)
 // lie under target (relative to root ti).
 type via struct {
@@ -471,6 +475,9 @@ func (w *walker) link(ri int, childPath, childRel, linkReal string) bool {
 			w.linked1(l, "symbolic link to nothing: its target does not exist")
 		}
 		return true
+	}
+	if walkHookResolved != nil {
+		walkHookResolved(childPath)
 	}
 	rj, rel2, inside := w.locate(real)
 	if !inside {

@@ -124,3 +124,57 @@ func TestDeepFolders(t *testing.T) {
 		t.Errorf("%d folders left open", c)
 	}
 }
+
+// TestSwapAfterLinkResolved: what a link inside the root resolved to is
+// swapped for a link to content outside before it is opened: a file (then
+// the worker's openat refuses it) and a folder on the way (then the walk's
+// open beneath the root refuses it). Nothing outside is read.
+func TestSwapAfterLinkResolved(t *testing.T) {
+	outside := t.TempDir()
+	writeTree(t, outside, map[string]string{"a.png": "GENAI\nOUTSIDE\n", "b.png": "GENAI\nOUTSIDE\n", "c.png": "GENAI\nOUTSIDE\n"})
+	dir := symlinkTree(t, map[string]string{"x/a.png": "CLEAN\n", "y/b.png": "CLEAN\n", "z/c.png": "CLEAN\n"},
+		map[string]string{"la.png": "x/a.png", "lb.png": "y/b.png", "lz": "z"})
+	walkHookResolved = func(p string) {
+		switch filepath.Base(p) {
+		case "la.png": // the file itself
+			must(t, os.Remove(filepath.Join(dir, "x", "a.png")))
+			must(t, os.Symlink(filepath.Join(outside, "a.png"), filepath.Join(dir, "x", "a.png")))
+		case "lb.png": // the folder that holds it
+			must(t, os.RemoveAll(filepath.Join(dir, "y")))
+			must(t, os.Symlink(outside, filepath.Join(dir, "y")))
+		case "lz": // the folder linked to
+			must(t, os.RemoveAll(filepath.Join(dir, "z")))
+			must(t, os.Symlink(outside, filepath.Join(dir, "z")))
+		}
+	}
+	t.Cleanup(func() { walkHookResolved = nil })
+	var read []string
+	var mu sync.Mutex
+	inspect := func(r io.ReaderAt, size int64, name string, o provenance.Options) (*provenance.Provenance, error) {
+		b := make([]byte, size)
+		r.ReadAt(b, 0)
+		mu.Lock()
+		read = append(read, name+"="+string(b))
+		mu.Unlock()
+		return fakeInspect(r, size, name, o)
+	}
+	// Only the links are walked as they come first: exclude the real paths.
+	r := scanWithin(t, []string{dir}, Options{Inspect: inspect, Exclude: []string{"x", "y", "z"}})
+	for _, c := range read {
+		if strings.Contains(c, "OUTSIDE") {
+			t.Errorf("read content outside the delivery: %q", c)
+		}
+	}
+	errs := map[string]string{}
+	for _, e := range r.Errors {
+		errs[e.Path] = e.Error
+	}
+	for _, p := range []string{"la.png", "lb.png", "lz"} {
+		if !strings.Contains(errs[p], "symbolic link, not followed") {
+			t.Errorf("%s: error %q; errors %+v", p, errs[p], r.Errors)
+		}
+	}
+	if !r.Gate.Failed || len(r.Findings) != 0 {
+		t.Errorf("findings %v, gate %+v", paths(r.Findings), r.Gate)
+	}
+}
