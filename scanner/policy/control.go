@@ -139,7 +139,7 @@ var errOutside = errors.New("outside the folder of the policy")
 // confined returns rel (a path a found policy names) joined to dir, the
 // policy's folder, with its links resolved, if it lies under dir: not
 // absolute, no ".." out of it, and no link out of it on the way. A file
-// that does not exist is returned as joined (its load then says so).
+// that does not exist is an error (as its load would be).
 func confined(dir, rel string) (joined, real string, err error) {
 	if filepath.IsAbs(rel) || filepath.VolumeName(rel) != "" {
 		return "", "", fmt.Errorf("%w: an absolute path", errOutside)
@@ -158,7 +158,7 @@ func confined(dir, rel string) (joined, real string, err error) {
 	}
 	real, err = filepath.EvalSymlinks(joined)
 	if err != nil {
-		return joined, joined, nil
+		return "", "", err
 	}
 	if real, err = filepath.Abs(real); err != nil {
 		return "", "", err

@@ -167,6 +167,9 @@ func Resolve(roots []string, s Settings) (*Resolved, error) {
 			// A policy found in the delivery or the working folder names
 			// files under its own folder only, links resolved.
 			joined, real, err := confined(filepath.Dir(cfgPath), approvals)
+			if err != nil && !errors.Is(err, errOutside) {
+				return nil, fmt.Errorf("approvals: %w", err)
+			}
 			if err != nil {
 				return nil, fmt.Errorf("config %s: approvals: %q is %w: a policy found by provscan may name a file under its own folder only (give --approvals FILE, or this policy with --config)", cfgPath, cfg.Approvals, err)
 			}
