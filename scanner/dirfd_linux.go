@@ -11,6 +11,7 @@ import (
 	"path/filepath"
 	"slices"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"syscall"
 )
@@ -125,7 +126,9 @@ func openBeneath(rootReal, rel string) (*dirFD, error) {
 // NewFile costs one more system call per folder).
 func (d *dirFD) list() ([]fs.DirEntry, error) {
 	var entries []fs.DirEntry
-	buf := make([]byte, 16<<10)
+	bp := direntBufs.Get().(*[]byte)
+	defer direntBufs.Put(bp)
+	buf := *bp
 	var err error
 	for {
 		var n int
@@ -145,6 +148,9 @@ func (d *dirFD) list() ([]fs.DirEntry, error) {
 	slices.SortFunc(entries, func(a, b fs.DirEntry) int { return strings.Compare(a.Name(), b.Name()) })
 	return entries, err
 }
+
+// direntBufs holds the buffers listings are read into (as os.ReadDir keeps its own).
+var direntBufs = sync.Pool{New: func() any { b := make([]byte, 8<<10); return &b }}
 
 // parse appends the linux_dirent64 records of b (d_ino u64, d_off s64,
 // d_reclen u16, d_type u8, d_name NUL-terminated) to entries.
