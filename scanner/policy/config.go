@@ -27,7 +27,7 @@ type Config struct {
 	AllowEmpty        *bool                 `yaml:"allow_empty"`
 	Unsupported       string                `yaml:"unsupported"` // report (default) or fail
 	Workers           *int                  `yaml:"workers"`
-	FollowSymlinks    *bool                 `yaml:"follow_symlinks"`
+	FollowSymlinks    *bool                 `yaml:"follow_symlinks"` // deprecated, no effect (links are always resolved)
 	Exclude           []string              `yaml:"exclude"`
 	Approvals         string                `yaml:"approvals"` // relative to the config file's folder
 	Rules             map[string]RuleConfig `yaml:"rules"`
