@@ -1,0 +1,821 @@
+// Package glob matches slash-separated paths against doublestar v4 patterns
+// (github.com/bmatcuk/doublestar/v4, MatchUnvalidated) in time linear in the
+// path, whatever the pattern. doublestar backtracks: a pattern of 141 bytes
+// can take a second per path. Compile translates a pattern once into a
+// nondeterministic automaton over the path's runes (the construction RE2 and
+// Go's regexp use) and Match runs it without backtracking: O(len(path) ×
+// states).
+//
+// The syntax and its meaning are doublestar v4's, checked against doublestar
+// by the tests and a differential fuzz target:
+//
+//   - '*' matches any run of runes other than '/'.
+//   - '?' matches one rune other than '/'.
+//   - '**' as a whole path segment ("a/**/b", "**/b", "a/**", "**") matches
+//     zero or more segments; anywhere else it is a '*'.
+//   - '[abc]', '[a-z]', '[!x]', '[^x]' match one rune. As in doublestar, a
+//     class can match '/': "a[!x]b" matches "a/b".
+//   - '{a,b}' alternatives, nested, possibly holding '/' and wildcards; they
+//     behave as doublestar's textual expansion (so "{*,a}*/b" holds a "**").
+//   - '\' escapes the next rune.
+//
+// doublestar's own quirks are reproduced: a path that ends while the
+// pattern still has text left matches only when that text is one of "",
+// "*", "**", "/**", "**/", "/**/" (after expanding braces at its front), so
+// "a/***" does not match "a/" although "a/*" does; "x****/" matches "xa".
+//
+// Refused patterns (Compile returns an error) are those doublestar rejects
+// (ValidatePattern), those over the complexity cap (more than MaxLen bytes,
+// more than MaxWildcards wildcards and alternatives together, braces nested
+// deeper than MaxDepth), and two corner cases where doublestar's backtracking
+// search is incomplete or depends on its search order, so that no automaton
+// can agree with it:
+//
+//   - a class that can match '/' (one naming '/', or a negated class not
+//     naming it) with a '*' both before and after it in the pattern, as in
+//     "*[!x]*": doublestar gives up on a star's longer matches when a later
+//     star starts. Write the class with '/' excluded ("*[!/x]*").
+//   - text after a wildcard whose meaning at the very end of a path depends
+//     on braces doublestar has or has not expanded yet, as in "x/**/*{,}".
+//
+// A path containing any rune is accepted; invalid UTF-8 is read a byte at a
+// time as U+FFFD, as doublestar does.
+package glob
+
+import (
+	"fmt"
+	"strings"
+	"unicode/utf8"
+)
+
+// The complexity cap.
+const (
+	MaxLen       = 1024 // bytes in a pattern
+	MaxWildcards = 64   // '*', '?', classes and brace alternatives together
+	MaxDepth     = 8    // braces nested
+)
+
+// maxEdges bounds the automaton built from a pattern within the cap.
+const maxEdges = 1 << 16
+
+// Matcher is a compiled pattern. It is safe for concurrent use.
+type Matcher struct {
+	pattern string
+	empty   bool // whether "" matches
+	nstates int
+	edges   []edge
+	out     [][]int32 // per state: its edges
+	skip    [][]int32 // per state: the states reached through zero-width tokens, itself included
+	start   []int32   // initial states (after skip)
+}
+
+type tokKind uint8
+
+const (
+	tLit tokKind = iota
+	tAny
+	tClass
+	tStar
+	tDS    // "**/": zero or more segments
+	tDSEnd // "**" at the end: anything (one rune or more)
+	tSkip  // a '*' followed by another: doublestar's next star replaces it before it reads anything
+)
+
+type edge struct {
+	kind tokKind
+	r    rune
+	cls  *class
+	exit bool  // a path ending just after this token matches
+	to   int32 // state after the token
+}
+
+type class struct {
+	negate bool
+	lo, hi []rune
+}
+
+func (c *class) match(r rune) bool {
+	for i := range c.lo {
+		if c.lo[i] <= r && r <= c.hi[i] {
+			return !c.negate
+		}
+	}
+	return c.negate
+}
+
+// item kinds of the parsed pattern
+type itemKind uint8
+
+const (
+	iLit itemKind = iota
+	iStar
+	iAny
+	iClass
+	iBrace
+)
+
+type item struct {
+	kind     itemKind
+	r        rune
+	slash    bool // a '/' byte written raw (not escaped)
+	slashEnd bool // the item's last byte is '/' (raw or escaped)
+	cls      *class
+	end      int // byte offset just after the item in the pattern
+	alts     []seq
+}
+
+type seq struct {
+	items []item
+	end   int // byte offset of the end of the alternative (its ',' or '}', or len)
+}
+
+// String returns the pattern.
+func (m *Matcher) String() string { return m.pattern }
+
+// Compile translates pattern, or says why it is refused.
+func Compile(pattern string) (*Matcher, error) {
+	if pattern == "" {
+		return nil, fmt.Errorf("empty glob pattern")
+	}
+	if len(pattern) > MaxLen {
+		return nil, fmt.Errorf("glob pattern of %d bytes: at most %d", len(pattern), MaxLen)
+	}
+	if !validate(pattern) {
+		return nil, fmt.Errorf("glob pattern %q is malformed (an unclosed '[' or '{', an empty '[]', a stray '}' or a trailing '\\')", pattern)
+	}
+	p := &parser{s: pattern}
+	top := p.seq(false)
+	if p.maxDepth > MaxDepth {
+		return nil, fmt.Errorf("glob pattern %q nests braces %d deep: at most %d", pattern, p.maxDepth, MaxDepth)
+	}
+	if p.wild > MaxWildcards {
+		return nil, fmt.Errorf("glob pattern %q has %d wildcards and alternatives: at most %d", pattern, p.wild, MaxWildcards)
+	}
+	if err := p.slashClasses(); err != nil {
+		return nil, err
+	}
+	b := &builder{pattern: pattern, zl: map[string]bool{}, any: map[string]bool{}}
+	b.graph(top)
+	if err := b.tokens(); err != nil {
+		return nil, err
+	}
+	m := b.matcher()
+	m.empty = isZeroLength(pattern, b.zl)
+	return m, nil
+}
+
+// MustCompile is Compile for patterns known to be valid; it panics otherwise.
+func MustCompile(pattern string) *Matcher {
+	m, err := Compile(pattern)
+	if err != nil {
+		panic(err)
+	}
+	return m
+}
+
+type parser struct {
+	s        string
+	i        int
+	depth    int
+	maxDepth int
+	wild     int
+	stars    []int // byte offsets of raw '*'
+	slashCls []int // byte offsets of classes that can match '/'
+}
+
+// seq parses items up to the end of the pattern or, inBrace, up to the ','
+// or '}' that ends the alternative (left unconsumed).
+func (p *parser) seq(inBrace bool) seq {
+	var out seq
+	s := p.s
+	for p.i < len(s) {
+		c := s[p.i]
+		switch {
+		case inBrace && (c == ',' || c == '}'):
+			out.end = p.i
+			return out
+		case c == '*':
+			p.stars = append(p.stars, p.i)
+			p.wild++
+			p.i++
+			out.items = append(out.items, item{kind: iStar, r: '*', end: p.i})
+		case c == '?':
+			p.wild++
+			p.i++
+			out.items = append(out.items, item{kind: iAny, end: p.i})
+		case c == '[':
+			p.wild++
+			at := p.i
+			cls := p.class()
+			if cls.match('/') {
+				p.slashCls = append(p.slashCls, at)
+			}
+			out.items = append(out.items, item{kind: iClass, cls: cls, end: p.i})
+		case c == '{':
+			p.i++
+			p.depth++
+			if p.depth > p.maxDepth {
+				p.maxDepth = p.depth
+			}
+			var alts []seq
+			for {
+				p.wild++
+				alts = append(alts, p.seq(true))
+				if p.i >= len(s) {
+					break // cannot happen: validated
+				}
+				if s[p.i] == '}' {
+					p.i++
+					break
+				}
+				p.i++ // ','
+			}
+			p.depth--
+			out.items = append(out.items, item{kind: iBrace, alts: alts, end: p.i})
+		case c == '\\':
+			p.i++
+			r, n := utf8.DecodeRuneInString(s[p.i:])
+			p.i += n
+			out.items = append(out.items, item{kind: iLit, r: r, end: p.i, slashEnd: s[p.i-1] == '/'})
+		default:
+			r, n := utf8.DecodeRuneInString(s[p.i:])
+			p.i += n
+			out.items = append(out.items, item{kind: iLit, r: r, end: p.i, slash: c == '/', slashEnd: c == '/'})
+		}
+	}
+	out.end = len(s)
+	return out
+}
+
+// class parses a character class at p.i ('[') as doublestar's matcher reads
+// it, and leaves p.i after its ']'.
+func (p *parser) class() *class {
+	s := p.s
+	p.i++
+	c := &class{}
+	if s[p.i] == '!' || s[p.i] == '^' {
+		c.negate = true
+		p.i++
+	}
+	last := utf8.MaxRune
+	for p.i < len(s) && s[p.i] != ']' {
+		r, n := utf8.DecodeRuneInString(s[p.i:])
+		p.i += n
+		if last < utf8.MaxRune && r == '-' && p.i < len(s) && s[p.i] != ']' {
+			if s[p.i] == '\\' {
+				p.i++
+			}
+			hi, n := utf8.DecodeRuneInString(s[p.i:])
+			p.i += n
+			c.lo[len(c.lo)-1], c.hi[len(c.hi)-1] = last, hi
+			last = utf8.MaxRune
+			continue
+		}
+		if r == '\\' {
+			r, n = utf8.DecodeRuneInString(s[p.i:])
+			p.i += n
+		}
+		c.lo = append(c.lo, r)
+		c.hi = append(c.hi, r)
+		last = r
+	}
+	p.i++ // ']'
+	return c
+}
+
+func (p *parser) slashClasses() error {
+	for _, at := range p.slashCls {
+		before, after := false, false
+		for _, s := range p.stars {
+			before = before || s < at
+			after = after || s > at
+		}
+		if before && after {
+			return fmt.Errorf("glob pattern %q: the class at byte %d can match '/' and stands between two '*'; doublestar cannot match that reliably, so it is refused (exclude '/' from the class, as in [!/x])", p.s, at)
+		}
+	}
+	return nil
+}
+
+// validate is doublestar's ValidatePattern.
+func validate(s string) bool {
+	altDepth := 0
+	l := len(s)
+VALIDATE:
+	for i := 0; i < l; i++ {
+		switch s[i] {
+		case '\\':
+			if i++; i >= l {
+				return false
+			}
+			continue
+		case '[':
+			if i++; i >= l {
+				return false
+			}
+			if s[i] == '^' || s[i] == '!' {
+				i++
+			}
+			if i >= l || s[i] == ']' {
+				return false
+			}
+			for ; i < l; i++ {
+				if s[i] == '\\' {
+					i++
+				} else if s[i] == ']' {
+					continue VALIDATE
+				}
+			}
+			return false
+		case '{':
+			altDepth++
+		case '}':
+			if altDepth == 0 {
+				return false
+			}
+			altDepth--
+		}
+	}
+	return altDepth == 0
+}
+
+// isZeroLength is doublestar's isZeroLengthPattern for '/' (memoised): whether
+// the pattern text left when a path ends lets the path match.
+func isZeroLength(pattern string, memo map[string]bool) bool {
+	if v, ok := memo[pattern]; ok {
+		return v
+	}
+	v := isZeroLength1(pattern, memo)
+	memo[pattern] = v
+	return v
+}
+
+func isZeroLength1(pattern string, memo map[string]bool) bool {
+	switch pattern {
+	case "", "*", "**", "/**", "**/", "/**/":
+		return true
+	}
+	if pattern[0] != '{' {
+		return false
+	}
+	closing := indexMatchedClosingAlt(pattern[1:])
+	if closing == -1 {
+		return false
+	}
+	closing++
+	i := 1
+	for {
+		comma := indexNextAlt(pattern[i:closing])
+		if comma == -1 {
+			break
+		}
+		comma += i
+		if isZeroLength(pattern[i:comma]+pattern[closing+1:], memo) {
+			return true
+		}
+		i = comma + 1
+	}
+	return isZeroLength(pattern[i:closing]+pattern[closing+1:], memo)
+}
+
+func indexMatchedClosingAlt(s string) int {
+	alts := 1
+	l := len(s)
+	for i := 0; i < l; i++ {
+		if s[i] == '\\' {
+			i++
+		} else if s[i] == '[' {
+			for i++; i < l; i++ {
+				if s[i] == '\\' {
+					i++
+				} else if s[i] == ']' {
+					break
+				}
+			}
+		} else if s[i] == '{' {
+			alts++
+		} else if s[i] == '}' {
+			if alts--; alts == 0 {
+				return i
+			}
+		}
+	}
+	return -1
+}
+
+func indexNextAlt(s string) int {
+	alts := 1
+	l := len(s)
+	for i := 0; i < l; i++ {
+		if s[i] == '\\' {
+			i++
+		} else if s[i] == '[' {
+			for i++; i < l; i++ {
+				if s[i] == '\\' {
+					i++
+				} else if s[i] == ']' {
+					break
+				}
+			}
+		} else if s[i] == '{' {
+			alts++
+		} else if s[i] == '}' {
+			alts--
+		} else if s[i] == ',' && alts == 1 {
+			return i
+		}
+	}
+	return -1
+}
+
+// zeroLengthAny reports whether some full brace expansion of text is one of
+// the texts isZeroLength accepts.
+func zeroLengthAny(text string, memo map[string]bool) bool {
+	if v, ok := memo[text]; ok {
+		return v
+	}
+	p := &parser{s: text}
+	sq := p.seq(false)
+	ends := expandPrefixes(sq, map[string]bool{"": true})
+	v := false
+	for e := range ends {
+		switch e {
+		case "", "*", "**", "/**", "**/", "/**/":
+			v = true
+		}
+	}
+	memo[text] = v
+	return v
+}
+
+// expandPrefixes extends each prefix in in by the expansions of sq, keeping
+// only those that can still become one of the zero-length texts.
+func expandPrefixes(sq seq, in map[string]bool) map[string]bool {
+	cur := in
+	for _, it := range sq.items {
+		next := map[string]bool{}
+		switch it.kind {
+		case iBrace:
+			for _, a := range it.alts {
+				for k := range expandPrefixes(a, cur) {
+					next[k] = true
+				}
+			}
+		case iStar:
+			for k := range cur {
+				if len(k) < 4 {
+					next[k+"*"] = true
+				}
+			}
+		case iLit:
+			if it.slash {
+				for k := range cur {
+					if len(k) < 4 {
+						next[k+"/"] = true
+					}
+				}
+			}
+		}
+		cur = next
+		if len(cur) == 0 {
+			break
+		}
+	}
+	return cur
+}
+
+// builder turns the parsed pattern into the automaton.
+//
+// First a graph of the pattern's characters: node n is "before character
+// n" (chars[n]); the brace structure becomes the sets of characters that can
+// follow each one (next). Then doublestar's reading of the expanded text is
+// replayed on that graph: a state is a character about to be read plus
+// whether the previous byte was '/' (or the start), and an edge is one token
+// (a literal, '?', a class, a '*', a "**/" or a final "**").
+type builder struct {
+	pattern string
+	chars   []pchar
+	first   []int // characters that can come first; -1: the end
+	zl, any map[string]bool
+
+	stateID map[[2]int]int32
+	states  [][2]int // (char or -1 for the end, prevSlash)
+	edges   []edge
+	out     [][]int32
+	err     error
+}
+
+type pchar struct {
+	it   item
+	next []int // characters that can follow; -1: the end of the pattern
+	rest string
+	// star: whether a '*' lies at or before this character in the pattern
+	starBefore bool
+}
+
+// graph lays out the characters and their successors. rest is the text
+// doublestar would still hold after each character.
+func (b *builder) graph(top seq) {
+	b.first = b.lay(top, []int{-1}, "")
+	for i := range b.chars {
+		b.chars[i].starBefore = strings.Contains(b.pattern[:b.chars[i].it.end], "*")
+	}
+}
+
+// lay places the characters of sq, followed by follow (the characters after
+// sq), with suffix the text after sq's end; it returns sq's first characters.
+func (b *builder) lay(sq seq, follow []int, suffix string) []int {
+	// walk backwards so that each item knows what follows it
+	next := follow
+	for k := len(sq.items) - 1; k >= 0; k-- {
+		it := sq.items[k]
+		if it.kind == iBrace {
+			after := b.pattern[it.end:sq.end] + suffix
+			var firsts []int
+			for _, a := range it.alts {
+				firsts = union(firsts, b.lay(a, next, after))
+			}
+			next = firsts
+			continue
+		}
+		b.chars = append(b.chars, pchar{it: it, next: next, rest: b.pattern[it.end:sq.end] + suffix})
+		next = []int{len(b.chars) - 1}
+	}
+	return next
+}
+
+func union(a, b []int) []int {
+	for _, x := range b {
+		found := false
+		for _, y := range a {
+			if x == y {
+				found = true
+				break
+			}
+		}
+		if !found {
+			a = append(a, x)
+		}
+	}
+	return a
+}
+
+func (b *builder) state(c int, slash bool) int32 {
+	s := 0
+	if slash {
+		s = 1
+	}
+	k := [2]int{c, s}
+	if id, ok := b.stateID[k]; ok {
+		return id
+	}
+	id := int32(len(b.states))
+	b.stateID[k] = id
+	b.states = append(b.states, k)
+	b.out = append(b.out, nil)
+	return id
+}
+
+// exit reports whether a path ending just after character c matches.
+func (b *builder) exit(c int) bool {
+	pc := &b.chars[c]
+	v := isZeroLength(pc.rest, b.zl)
+	if pc.starBefore && v != zeroLengthAny(pc.rest, b.any) {
+		b.err = fmt.Errorf("glob pattern %q: what a path ending after byte %d matches depends on which braces doublestar has expanded by then; refused (write the alternatives out)", b.pattern, pc.it.end)
+	}
+	return v
+}
+
+func (b *builder) add(from int32, e edge) {
+	if len(b.edges) >= maxEdges {
+		b.err = fmt.Errorf("glob pattern %q is too complex", b.pattern)
+		return
+	}
+	b.out[from] = append(b.out[from], int32(len(b.edges)))
+	b.edges = append(b.edges, e)
+}
+
+// tokens explores the states reachable from the start.
+func (b *builder) tokens() error {
+	b.stateID = map[[2]int]int32{}
+	var work []int32
+	get := func(c int, slash bool) int32 {
+		n := len(b.states)
+		id := b.state(c, slash)
+		if int(id) == n {
+			work = append(work, id)
+		}
+		return id
+	}
+	for _, c := range b.first {
+		get(c, true)
+	}
+	for len(work) > 0 && b.err == nil {
+		s := work[len(work)-1]
+		work = work[:len(work)-1]
+		c, slash := b.states[s][0], b.states[s][1] == 1
+		if c < 0 {
+			continue // the end: no token
+		}
+		pc := b.chars[c]
+		switch pc.it.kind {
+		case iLit:
+			ex := b.exit(c)
+			for _, n := range pc.next {
+				b.add(s, edge{kind: tLit, r: pc.it.r, exit: ex, to: get(n, pc.it.slashEnd)})
+			}
+		case iAny:
+			ex := b.exit(c)
+			for _, n := range pc.next {
+				b.add(s, edge{kind: tAny, exit: ex, to: get(n, false)})
+			}
+		case iClass:
+			ex := b.exit(c)
+			for _, n := range pc.next {
+				b.add(s, edge{kind: tClass, cls: pc.it.cls, exit: ex, to: get(n, false)})
+			}
+		case iStar:
+			for _, c2 := range pc.next {
+				if c2 < 0 || b.chars[c2].it.kind != iStar {
+					// a single '*'
+					b.add(s, edge{kind: tStar, exit: b.exit(c), to: get(c2, false)})
+					continue
+				}
+				for _, c3 := range b.chars[c2].next {
+					switch {
+					case slash && c3 < 0:
+						b.add(s, edge{kind: tDSEnd, to: get(-1, false)})
+					case slash && b.chars[c3].it.slash:
+						ex := b.exit(c3)
+						for _, c4 := range b.chars[c3].next {
+							b.add(s, edge{kind: tDS, exit: ex, to: get(c4, true)})
+						}
+					case c3 >= 0 && b.chars[c3].it.kind == iStar:
+						b.add(s, edge{kind: tSkip, to: get(c3, false)})
+					default:
+						b.add(s, edge{kind: tStar, exit: b.exit(c2), to: get(c3, false)})
+					}
+				}
+			}
+		}
+	}
+	return b.err
+}
+
+func (b *builder) matcher() *Matcher {
+	m := &Matcher{pattern: b.pattern, nstates: len(b.states), edges: b.edges, out: b.out}
+	m.skip = make([][]int32, m.nstates)
+	for s := range m.skip {
+		seen := map[int32]bool{int32(s): true}
+		list := []int32{int32(s)}
+		for i := 0; i < len(list); i++ {
+			for _, e := range m.out[list[i]] {
+				ed := &m.edges[e]
+				if (ed.kind == tStar || ed.kind == tDS || ed.kind == tSkip) && !seen[ed.to] {
+					seen[ed.to] = true
+					list = append(list, ed.to)
+				}
+			}
+		}
+		m.skip[s] = list
+	}
+	for _, c := range b.first {
+		m.start = append(m.start, b.stateID[[2]int{c, 1}])
+	}
+	return m
+}
+
+// Match reports whether path matches the pattern, as doublestar's
+// MatchUnvalidated(pattern, path) would.
+func (m *Matcher) Match(path string) bool {
+	if path == "" {
+		return m.empty
+	}
+	// Threads: a state about to read a token (id < nstates), a star or
+	// "**/" part way (nstates + 3*edge + k: k=0 star, 1 "**/" mid-segment,
+	// 2 "**/" just after a '/'), or anything after a final "**" (dsend).
+	ns := int32(m.nstates)
+	ne := int32(len(m.edges))
+	dsend := ns + 3*ne
+	size := int(dsend) + 1
+	var bufA, bufB [256]int32
+	var markA [512]uint32
+	cur, next := bufA[:0], bufB[:0]
+	var mark []uint32
+	if size <= len(markA) {
+		mark = markA[:size]
+	} else {
+		mark = make([]uint32, size)
+	}
+	gen := uint32(1)
+	addState := func(list []int32, s int32) []int32 {
+		for _, t := range m.skip[s] {
+			if mark[t] != gen {
+				mark[t] = gen
+				list = append(list, t)
+			}
+		}
+		return list
+	}
+	addThread := func(list []int32, t int32) []int32 {
+		if mark[t] != gen {
+			mark[t] = gen
+			list = append(list, t)
+		}
+		return list
+	}
+	for _, s := range m.start {
+		cur = addState(cur, s)
+	}
+	exit := false
+	for i := 0; i < len(path); {
+		r, n := utf8.DecodeRuneInString(path[i:])
+		i += n
+		gen++
+		next = next[:0]
+		exit = false
+		// finishing stars and "**/" may continue at their target states
+		// before this rune: expand those first (into cur, once)
+		for k := 0; k < len(cur); k++ {
+			t := cur[k]
+			if t < ns || t == dsend {
+				continue
+			}
+			e := (t - ns) / 3
+			if (t-ns)%3 != 1 { // a star, or "**/" just after '/'
+				for _, u := range m.skip[m.edges[e].to] {
+					if mark[u] != gen-1 {
+						mark[u] = gen - 1
+						cur = append(cur, u)
+					}
+				}
+			}
+		}
+		for _, t := range cur {
+			if t == dsend {
+				next = addThread(next, dsend)
+				exit = true
+				continue
+			}
+			if t >= ns {
+				e := (t - ns) / 3
+				ed := &m.edges[e]
+				switch (t - ns) % 3 {
+				case 0:
+					if r != '/' {
+						next = addThread(next, t)
+						exit = exit || ed.exit
+					}
+				default:
+					if r == '/' {
+						next = addThread(next, ns+3*e+2)
+						exit = exit || ed.exit
+					} else {
+						next = addThread(next, ns+3*e+1)
+					}
+				}
+				continue
+			}
+			for _, ei := range m.out[t] {
+				ed := &m.edges[ei]
+				switch ed.kind {
+				case tLit:
+					if r == ed.r {
+						next = addState(next, ed.to)
+						exit = exit || ed.exit
+					}
+				case tAny:
+					if r != '/' {
+						next = addState(next, ed.to)
+						exit = exit || ed.exit
+					}
+				case tClass:
+					if ed.cls.match(r) {
+						next = addState(next, ed.to)
+						exit = exit || ed.exit
+					}
+				case tStar:
+					if r != '/' {
+						next = addThread(next, ns+3*ei)
+						exit = exit || ed.exit
+					}
+				case tDS:
+					if r == '/' {
+						next = addThread(next, ns+3*ei+2)
+						exit = exit || ed.exit
+					} else {
+						next = addThread(next, ns+3*ei+1)
+					}
+				case tDSEnd:
+					next = addThread(next, dsend)
+					exit = true
+				}
+			}
+		}
+		if len(next) == 0 {
+			return false
+		}
+		cur, next = next, cur
+	}
+	return exit
+}
