@@ -16,7 +16,10 @@
 //   - '[abc]', '[a-z]', '[!x]', '[^x]' match one rune. As in doublestar, a
 //     class can match '/': "a[!x]b" matches "a/b".
 //   - '{a,b}' alternatives, nested, possibly holding '/' and wildcards; they
-//     behave as doublestar's textual expansion (so "{*,a}*/b" holds a "**").
+//     behave as doublestar's textual expansion, done when its reading
+//     reaches the '{': "{*,a}*/b" holds a "**", but in "**{}" and
+//     "*{*}" the stars are read before the brace is expanded, so they are
+//     single stars ("**{}" does not match "/").
 //   - '\' escapes the next rune.
 //
 // doublestar's own quirks are reproduced: a path that ends while the
@@ -37,6 +40,10 @@
 //     star starts. Write the class with '/' excluded ("*[!/x]*").
 //   - text after a wildcard whose meaning at the very end of a path depends
 //     on braces doublestar has or has not expanded yet, as in "x/**/*{,}".
+//   - a pattern where a path could end on text doublestar takes as matching
+//     nothing ("**/" say) before a token that must match something, as in
+//     "**/*0**/": doublestar commits to the first way its search consumes
+//     the whole path, so its answer depends on its search order.
 //
 // A path containing any rune is accepted; invalid UTF-8 is read a byte at a
 // time as U+FFFD, as doublestar does.
@@ -159,6 +166,9 @@ func Compile(pattern string) (*Matcher, error) {
 	if err := b.tokens(); err != nil {
 		return nil, err
 	}
+	if err := b.monotone(); err != nil {
+		return nil, err
+	}
 	m := b.matcher()
 	m.empty = isZeroLength(pattern, b.zl)
 	return m, nil
@@ -267,7 +277,10 @@ func (p *parser) class() *class {
 			}
 			hi, n := utf8.DecodeRuneInString(s[p.i:])
 			p.i += n
-			c.lo[len(c.lo)-1], c.hi[len(c.hi)-1] = last, hi
+			// lo was already taken as a rune of its own, as doublestar
+			// does: "[z-a]" matches "z"
+			c.lo = append(c.lo, last)
+			c.hi = append(c.hi, hi)
 			last = utf8.MaxRune
 			continue
 		}
@@ -495,7 +508,7 @@ func expandPrefixes(sq seq, in map[string]bool) map[string]bool {
 type builder struct {
 	pattern string
 	chars   []pchar
-	first   []int // characters that can come first; -1: the end
+	first   []succ // characters that can come first
 	zl, any map[string]bool
 
 	stateID map[[2]int]int32
@@ -507,7 +520,7 @@ type builder struct {
 
 type pchar struct {
 	it   item
-	next []int // characters that can follow; -1: the end of the pattern
+	next []succ // characters that can follow
 	rest string
 	// star: whether a '*' lies at or before this character in the pattern
 	starBefore bool
@@ -516,7 +529,7 @@ type pchar struct {
 // graph lays out the characters and their successors. rest is the text
 // doublestar would still hold after each character.
 func (b *builder) graph(top seq) {
-	b.first = b.lay(top, []int{-1}, "")
+	b.first = b.lay(top, []succ{{c: -1}}, "")
 	for i := range b.chars {
 		b.chars[i].starBefore = strings.Contains(b.pattern[:b.chars[i].it.end], "*")
 	}
@@ -524,40 +537,44 @@ func (b *builder) graph(top seq) {
 
 // lay places the characters of sq, followed by follow (the characters after
 // sq), with suffix the text after sq's end; it returns sq's first characters.
-func (b *builder) lay(sq seq, follow []int, suffix string) []int {
+func (b *builder) lay(sq seq, follow []succ, suffix string) []succ {
 	// walk backwards so that each item knows what follows it
 	next := follow
 	for k := len(sq.items) - 1; k >= 0; k-- {
 		it := sq.items[k]
 		if it.kind == iBrace {
 			after := b.pattern[it.end:sq.end] + suffix
-			var firsts []int
+			var firsts []succ
 			for _, a := range it.alts {
-				firsts = union(firsts, b.lay(a, next, after))
+				for _, f := range b.lay(a, next, after) {
+					f.open = true // doublestar has not expanded the brace when it looks ahead
+					firsts = union(firsts, f)
+				}
 			}
 			next = firsts
 			continue
 		}
 		b.chars = append(b.chars, pchar{it: it, next: next, rest: b.pattern[it.end:sq.end] + suffix})
-		next = []int{len(b.chars) - 1}
+		next = []succ{{c: len(b.chars) - 1}}
 	}
 	return next
 }
 
-func union(a, b []int) []int {
-	for _, x := range b {
-		found := false
-		for _, y := range a {
-			if x == y {
-				found = true
-				break
-			}
-		}
-		if !found {
-			a = append(a, x)
+// succ is a character that can follow another (c; -1: the end of the
+// pattern), and whether a '{' lies between them: doublestar looks ahead in
+// the text as it stands, where a brace not yet reached is still a '{'.
+type succ struct {
+	c    int
+	open bool
+}
+
+func union(a []succ, x succ) []succ {
+	for _, y := range a {
+		if x == y {
+			return a
 		}
 	}
-	return a
+	return append(a, x)
 }
 
 func (b *builder) state(c int, slash bool) int32 {
@@ -607,8 +624,8 @@ func (b *builder) tokens() error {
 		}
 		return id
 	}
-	for _, c := range b.first {
-		get(c, true)
+	for _, f := range b.first {
+		get(f.c, true)
 	}
 	for len(work) > 0 && b.err == nil {
 		s := work[len(work)-1]
@@ -622,35 +639,43 @@ func (b *builder) tokens() error {
 		case iLit:
 			ex := b.exit(c)
 			for _, n := range pc.next {
-				b.add(s, edge{kind: tLit, r: pc.it.r, exit: ex, to: get(n, pc.it.slashEnd)})
+				b.add(s, edge{kind: tLit, r: pc.it.r, exit: ex, to: get(n.c, pc.it.slashEnd)})
 			}
 		case iAny:
 			ex := b.exit(c)
 			for _, n := range pc.next {
-				b.add(s, edge{kind: tAny, exit: ex, to: get(n, false)})
+				b.add(s, edge{kind: tAny, exit: ex, to: get(n.c, false)})
 			}
 		case iClass:
 			ex := b.exit(c)
 			for _, n := range pc.next {
-				b.add(s, edge{kind: tClass, cls: pc.it.cls, exit: ex, to: get(n, false)})
+				b.add(s, edge{kind: tClass, cls: pc.it.cls, exit: ex, to: get(n.c, false)})
 			}
 		case iStar:
-			for _, c2 := range pc.next {
-				if c2 < 0 || b.chars[c2].it.kind != iStar {
-					// a single '*'
-					b.add(s, edge{kind: tStar, exit: b.exit(c), to: get(c2, false)})
+			star := func(c int) bool { return c >= 0 && b.chars[c].it.kind == iStar }
+			for _, n2 := range pc.next {
+				c2 := n2.c
+				if !star(c2) || n2.open {
+					// a single '*'; another one right after (behind a '{')
+					// replaces it before it reads anything
+					if star(c2) {
+						b.add(s, edge{kind: tSkip, to: get(c2, false)})
+					} else {
+						b.add(s, edge{kind: tStar, exit: b.exit(c), to: get(c2, false)})
+					}
 					continue
 				}
-				for _, c3 := range b.chars[c2].next {
+				for _, n3 := range b.chars[c2].next {
+					c3 := n3.c
 					switch {
-					case slash && c3 < 0:
+					case slash && c3 < 0 && !n3.open:
 						b.add(s, edge{kind: tDSEnd, to: get(-1, false)})
-					case slash && b.chars[c3].it.slash:
+					case slash && c3 >= 0 && b.chars[c3].it.slash && !n3.open:
 						ex := b.exit(c3)
-						for _, c4 := range b.chars[c3].next {
-							b.add(s, edge{kind: tDS, exit: ex, to: get(c4, true)})
+						for _, n4 := range b.chars[c3].next {
+							b.add(s, edge{kind: tDS, exit: ex, to: get(n4.c, true)})
 						}
-					case c3 >= 0 && b.chars[c3].it.kind == iStar:
+					case star(c3):
 						b.add(s, edge{kind: tSkip, to: get(c3, false)})
 					default:
 						b.add(s, edge{kind: tStar, exit: b.exit(c2), to: get(c3, false)})
@@ -660,6 +685,43 @@ func (b *builder) tokens() error {
 		}
 	}
 	return b.err
+}
+
+// monotone refuses patterns where a path ending after some token would
+// match but a longer one, ending after a later token, would not ("**/*0**/":
+// "0" could end on "**/" left, which doublestar accepts, but doublestar's
+// search commits to the star after "0" first and ends on "/"). There the
+// answer depends on the order doublestar tries its choices in.
+func (b *builder) monotone() error {
+	memo := make([]int8, len(b.states)) // 0 unknown, 1 all later exits match, 2 not
+	var all func(s int32) bool
+	all = func(s int32) bool {
+		if memo[s] != 0 {
+			return memo[s] == 1
+		}
+		ok := true
+		for _, ei := range b.out[s] {
+			e := &b.edges[ei]
+			switch {
+			case e.kind == tDSEnd:
+			case e.kind == tSkip:
+				ok = ok && all(e.to)
+			default:
+				ok = ok && e.exit && all(e.to)
+			}
+		}
+		memo[s] = 2
+		if ok {
+			memo[s] = 1
+		}
+		return ok
+	}
+	for _, e := range b.edges {
+		if e.exit && e.kind != tDSEnd && !all(e.to) {
+			return fmt.Errorf("glob pattern %q: a path could end on text doublestar treats as matching nothing (\"*\", \"**\", \"/**\", \"**/\", \"/**/\") before a token that must match something; doublestar's answer depends on its search order there, so the pattern is refused", b.pattern)
+		}
+	}
+	return nil
 }
 
 func (b *builder) matcher() *Matcher {
@@ -679,8 +741,8 @@ func (b *builder) matcher() *Matcher {
 		}
 		m.skip[s] = list
 	}
-	for _, c := range b.first {
-		m.start = append(m.start, b.stateID[[2]int{c, 1}])
+	for _, f := range b.first {
+		m.start = append(m.start, b.stateID[[2]int{f.c, 1}])
 	}
 	return m
 }
