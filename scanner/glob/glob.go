@@ -127,6 +127,7 @@ type item struct {
 	slash    bool // a '/' byte written raw (not escaped)
 	slashEnd bool // the item's last byte is '/' (raw or escaped)
 	cls      *class
+	start    int // byte offset of the item in the pattern
 	end      int // byte offset just after the item in the pattern
 	alts     []seq
 }
@@ -200,6 +201,7 @@ func (p *parser) seq(inBrace bool) seq {
 	s := p.s
 	for p.i < len(s) {
 		c := s[p.i]
+		at := p.i
 		switch {
 		case inBrace && (c == ',' || c == '}'):
 			out.end = p.i
@@ -208,19 +210,18 @@ func (p *parser) seq(inBrace bool) seq {
 			p.stars = append(p.stars, p.i)
 			p.wild++
 			p.i++
-			out.items = append(out.items, item{kind: iStar, r: '*', end: p.i})
+			out.items = append(out.items, item{kind: iStar, r: '*', start: at, end: p.i})
 		case c == '?':
 			p.wild++
 			p.i++
-			out.items = append(out.items, item{kind: iAny, end: p.i})
+			out.items = append(out.items, item{kind: iAny, start: at, end: p.i})
 		case c == '[':
 			p.wild++
-			at := p.i
 			cls := p.class()
 			if cls.match('/') {
 				p.slashCls = append(p.slashCls, at)
 			}
-			out.items = append(out.items, item{kind: iClass, cls: cls, end: p.i})
+			out.items = append(out.items, item{kind: iClass, cls: cls, start: at, end: p.i})
 		case c == '{':
 			p.i++
 			p.depth++
@@ -241,16 +242,16 @@ func (p *parser) seq(inBrace bool) seq {
 				p.i++ // ','
 			}
 			p.depth--
-			out.items = append(out.items, item{kind: iBrace, alts: alts, end: p.i})
+			out.items = append(out.items, item{kind: iBrace, alts: alts, start: at, end: p.i})
 		case c == '\\':
 			p.i++
 			r, n := utf8.DecodeRuneInString(s[p.i:])
 			p.i += n
-			out.items = append(out.items, item{kind: iLit, r: r, end: p.i, slashEnd: s[p.i-1] == '/'})
+			out.items = append(out.items, item{kind: iLit, r: r, start: at, end: p.i, slashEnd: s[p.i-1] == '/'})
 		default:
 			r, n := utf8.DecodeRuneInString(s[p.i:])
 			p.i += n
-			out.items = append(out.items, item{kind: iLit, r: r, end: p.i, slash: c == '/', slashEnd: c == '/'})
+			out.items = append(out.items, item{kind: iLit, r: r, start: at, end: p.i, slash: c == '/', slashEnd: c == '/'})
 		}
 	}
 	out.end = len(s)
@@ -521,7 +522,8 @@ type builder struct {
 type pchar struct {
 	it   item
 	next []succ // characters that can follow
-	rest string
+	rest string // the text doublestar holds after the character
+	at   string // the text it holds from the character on, braces before it expanded
 	// star: whether a '*' lies at or before this character in the pattern
 	starBefore bool
 }
@@ -554,7 +556,7 @@ func (b *builder) lay(sq seq, follow []succ, suffix string) []succ {
 			next = firsts
 			continue
 		}
-		b.chars = append(b.chars, pchar{it: it, next: next, rest: b.pattern[it.end:sq.end] + suffix})
+		b.chars = append(b.chars, pchar{it: it, next: next, rest: b.pattern[it.end:sq.end] + suffix, at: b.pattern[it.start:sq.end] + suffix})
 		next = []succ{{c: len(b.chars) - 1}}
 	}
 	return next
@@ -595,9 +597,30 @@ func (b *builder) state(c int, slash bool) int32 {
 
 // exit reports whether a path ending just after character c matches.
 func (b *builder) exit(c int) bool {
+	return b.exitText(c, b.chars[c].rest)
+}
+
+// exitAt reports whether a path ending just before character c (-1: the
+// end) matches, after a star or "**/" that read up to the end: doublestar
+// has expanded the braces between them by then.
+func (b *builder) exitAt(c int) bool {
+	if c < 0 {
+		return true
+	}
+	return b.exitText(c, b.chars[c].at)
+}
+
+func (b *builder) exitText(c int, rest string) bool {
 	pc := &b.chars[c]
-	v := isZeroLength(pc.rest, b.zl)
-	if pc.starBefore && v != zeroLengthAny(pc.rest, b.any) {
+	v := isZeroLength(rest, b.zl)
+	if v && pc.starBefore && strings.Contains(rest, "*") {
+		switch rest {
+		case "*", "**", "/**":
+		default:
+			b.err = fmt.Errorf("glob pattern %q: a path ending after byte %d matches on doublestar's special case for text like \"/**/\" left over, with wildcards on both sides; doublestar's answer then depends on its search order, so the pattern is refused", b.pattern, pc.it.end)
+		}
+	}
+	if pc.starBefore && v != zeroLengthAny(rest, b.any) {
 		b.err = fmt.Errorf("glob pattern %q: what a path ending after byte %d matches depends on which braces doublestar has expanded by then; refused (write the alternatives out)", b.pattern, pc.it.end)
 	}
 	return v
@@ -661,7 +684,7 @@ func (b *builder) tokens() error {
 					if star(c2) {
 						b.add(s, edge{kind: tSkip, to: get(c2, false)})
 					} else {
-						b.add(s, edge{kind: tStar, exit: b.exit(c), to: get(c2, false)})
+						b.add(s, edge{kind: tStar, exit: b.exitAt(c2), to: get(c2, false)})
 					}
 					continue
 				}
@@ -671,14 +694,13 @@ func (b *builder) tokens() error {
 					case slash && c3 < 0 && !n3.open:
 						b.add(s, edge{kind: tDSEnd, to: get(-1, false)})
 					case slash && c3 >= 0 && b.chars[c3].it.slash && !n3.open:
-						ex := b.exit(c3)
 						for _, n4 := range b.chars[c3].next {
-							b.add(s, edge{kind: tDS, exit: ex, to: get(n4.c, true)})
+							b.add(s, edge{kind: tDS, exit: b.exitAt(n4.c), to: get(n4.c, true)})
 						}
 					case star(c3):
 						b.add(s, edge{kind: tSkip, to: get(c3, false)})
 					default:
-						b.add(s, edge{kind: tStar, exit: b.exit(c2), to: get(c3, false)})
+						b.add(s, edge{kind: tStar, exit: b.exitAt(c3), to: get(c3, false)})
 					}
 				}
 			}

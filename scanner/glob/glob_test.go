@@ -63,7 +63,7 @@ func TestRefused(t *testing.T) {
 		strings.Repeat("{*,**/}", 20) + "z",
 		strings.Repeat("{", MaxDepth+1) + "a" + strings.Repeat("}", MaxDepth+1),
 		strings.Repeat("*a", MaxWildcards+1),
-		"*[!x]*", "*[/]*", "x/**/*{,}", "[]-a]x", "\\{a,b}", "**/*0**/",
+		"*[!x]*", "*[/]*", "x/**/*{,}", "[]-a]x", "\\{a,b}", "**/*0**/", "**/*/**/",
 	} {
 		if m, err := Compile(p); err == nil {
 			t.Errorf("Compile(%q) = %v, want an error", p, m)
