@@ -3,8 +3,9 @@
 // path, whatever the pattern. doublestar backtracks: a pattern of 141 bytes
 // can take a second per path. Compile translates a pattern once into a
 // nondeterministic automaton over the path's runes (the construction RE2 and
-// Go's regexp use) and Match runs it without backtracking: O(len(path) ×
-// states).
+// Go's regexp use) and Match runs it without backtracking, O(len(path) ×
+// states), caching the deterministic states it meets (as RE2's lazy DFA
+// does) so that a path costs a table lookup per byte once warm.
 //
 // The syntax and its meaning are doublestar v4's, checked against doublestar
 // by the tests and a differential fuzz target:
@@ -45,13 +46,17 @@
 //     "**/*0**/": doublestar commits to the first way its search consumes
 //     the whole path, so its answer depends on its search order.
 //
-// A path containing any rune is accepted; invalid UTF-8 is read a byte at a
+// A pattern must be valid UTF-8 (doublestar decodes runes after expanding
+// braces, so invalid bytes on either side of a brace can join into one
+// rune). A path may hold anything; invalid UTF-8 in it is read a byte at a
 // time as U+FFFD, as doublestar does.
 package glob
 
 import (
 	"fmt"
+	"slices"
 	"strings"
+	"sync"
 	"unicode/utf8"
 )
 
@@ -66,15 +71,38 @@ const (
 const maxEdges = 1 << 16
 
 // Matcher is a compiled pattern. It is safe for concurrent use.
+//
+// Threads of the automaton: a state about to read a token (t < ns), a star
+// read part way (ns+s, for the stars leaving state s), a "**/" part way in a
+// segment (2ns+s) or just after its '/' (3ns+s), anything after a final
+// "**" (4ns). Sets of threads met while matching become the states of a
+// deterministic automaton built lazily (for ASCII runes; at most maxDFA).
 type Matcher struct {
-	pattern string
-	empty   bool // whether "" matches
-	nstates int
-	edges   []edge
-	out     [][]int32 // per state: its edges
-	skip    [][]int32 // per state: the states reached through zero-width tokens, itself included
-	start   []int32   // initial states (after skip)
+	pattern  string
+	empty    bool // whether "" matches
+	ns       int32
+	out      [][]edge  // per state: its one-rune tokens and final "**"
+	skip     [][]int32 // per state: the states reached through zero-width tokens, itself included
+	star     [][]int32 // per state: where its stars lead (skip applied); nil: no star
+	starExit []bool    // per state: a path ending inside one of its stars matches
+	ds       [][]int32 // per state: where its "**/" lead (skip applied); nil: none
+	dsExit   []bool    // per state: a path ending just after a '/' read by its "**/" matches
+	start    []int32
+
+	mu      sync.Mutex
+	dfa     map[string]int32
+	dstates []dstate
+	mark    []uint32
+	gen     uint32
 }
+
+type dstate struct {
+	threads []int32
+	next    [utf8.RuneSelf]int32 // state+1; 0: not computed yet
+	exit    [utf8.RuneSelf]bool
+}
+
+const maxDFA = 2048
 
 type tokKind uint8
 
@@ -147,6 +175,11 @@ func Compile(pattern string) (*Matcher, error) {
 	}
 	if len(pattern) > MaxLen {
 		return nil, fmt.Errorf("glob pattern of %d bytes: at most %d", len(pattern), MaxLen)
+	}
+	if !utf8.ValidString(pattern) {
+		// doublestar decodes runes after expanding braces, so bytes on
+		// either side of a brace can join into one rune
+		return nil, fmt.Errorf("glob pattern %q is not valid UTF-8", pattern)
 	}
 	if !validate(pattern) {
 		return nil, fmt.Errorf("glob pattern %q is malformed (an unclosed '[' or '{', an empty '[]', a stray '}' or a trailing '\\')", pattern)
@@ -747,14 +780,20 @@ func (b *builder) monotone() error {
 }
 
 func (b *builder) matcher() *Matcher {
-	m := &Matcher{pattern: b.pattern, nstates: len(b.states), edges: b.edges, out: b.out}
-	m.skip = make([][]int32, m.nstates)
-	for s := range m.skip {
-		seen := map[int32]bool{int32(s): true}
-		list := []int32{int32(s)}
+	ns := int32(len(b.states))
+	m := &Matcher{pattern: b.pattern, ns: ns}
+	m.out = make([][]edge, ns)
+	m.skip = make([][]int32, ns)
+	m.star = make([][]int32, ns)
+	m.starExit = make([]bool, ns)
+	m.ds = make([][]int32, ns)
+	m.dsExit = make([]bool, ns)
+	for s := range ns {
+		seen := map[int32]bool{s: true}
+		list := []int32{s}
 		for i := 0; i < len(list); i++ {
-			for _, e := range m.out[list[i]] {
-				ed := &m.edges[e]
+			for _, e := range b.out[list[i]] {
+				ed := &b.edges[e]
 				if (ed.kind == tStar || ed.kind == tDS || ed.kind == tSkip) && !seen[ed.to] {
 					seen[ed.to] = true
 					list = append(list, ed.to)
@@ -763,143 +802,215 @@ func (b *builder) matcher() *Matcher {
 		}
 		m.skip[s] = list
 	}
-	for _, f := range b.first {
-		m.start = append(m.start, b.stateID[[2]int{f.c, 1}])
+	for s := range ns {
+		starSeen, dsSeen := map[int32]bool{}, map[int32]bool{}
+		for _, e := range b.out[s] {
+			ed := b.edges[e]
+			switch ed.kind {
+			case tLit, tAny, tClass, tDSEnd:
+				m.out[s] = append(m.out[s], ed)
+			case tStar:
+				m.starExit[s] = m.starExit[s] || ed.exit
+				if m.star[s] == nil {
+					m.star[s] = []int32{}
+				}
+				for _, t := range m.skip[ed.to] {
+					if !starSeen[t] {
+						starSeen[t] = true
+						m.star[s] = append(m.star[s], t)
+					}
+				}
+			case tDS:
+				m.dsExit[s] = m.dsExit[s] || ed.exit
+				if m.ds[s] == nil {
+					m.ds[s] = []int32{}
+				}
+				for _, t := range m.skip[ed.to] {
+					if !dsSeen[t] {
+						dsSeen[t] = true
+						m.ds[s] = append(m.ds[s], t)
+					}
+				}
+			}
+		}
 	}
+	seen := map[int32]bool{}
+	for _, f := range b.first {
+		for _, t := range m.skip[b.stateID[[2]int{f.c, 1}]] {
+			if !seen[t] {
+				seen[t] = true
+				m.start = append(m.start, t)
+			}
+		}
+	}
+	slices.Sort(m.start)
 	return m
 }
 
 // Match reports whether path matches the pattern, as doublestar's
-// MatchUnvalidated(pattern, path) would.
+// MatchUnvalidated(pattern, path) would. It is safe for concurrent use
+// (matches of one Matcher take turns).
 func (m *Matcher) Match(path string) bool {
 	if path == "" {
 		return m.empty
 	}
-	// Threads: a state about to read a token (id < nstates), a star or
-	// "**/" part way (nstates + 3*edge + k: k=0 star, 1 "**/" mid-segment,
-	// 2 "**/" just after a '/'), or anything after a final "**" (dsend).
-	ns := int32(m.nstates)
-	ne := int32(len(m.edges))
-	dsend := ns + 3*ne
-	size := int(dsend) + 1
-	var bufA, bufB [256]int32
-	var markA [512]uint32
-	cur, next := bufA[:0], bufB[:0]
-	var mark []uint32
-	if size <= len(markA) {
-		mark = markA[:size]
-	} else {
-		mark = make([]uint32, size)
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	if m.dfa == nil {
+		m.dfa = map[string]int32{}
+		m.mark = make([]uint32, 4*m.ns+1)
+		m.intern(m.start) // state 0
 	}
-	gen := uint32(1)
-	addState := func(list []int32, s int32) []int32 {
-		for _, t := range m.skip[s] {
-			if mark[t] != gen {
-				mark[t] = gen
-				list = append(list, t)
-			}
-		}
-		return list
-	}
-	addThread := func(list []int32, t int32) []int32 {
-		if mark[t] != gen {
-			mark[t] = gen
-			list = append(list, t)
-		}
-		return list
-	}
-	for _, s := range m.start {
-		cur = addState(cur, s)
-	}
+	cur := int32(0) // a state of the deterministic automaton, or -1: set
+	var set []int32
 	exit := false
 	for i := 0; i < len(path); {
-		r, n := utf8.DecodeRuneInString(path[i:])
-		i += n
-		gen++
-		next = next[:0]
-		exit = false
-		// finishing stars and "**/" may continue at their target states
-		// before this rune: expand those first (into cur, once)
-		for k := 0; k < len(cur); k++ {
-			t := cur[k]
-			if t < ns || t == dsend {
-				continue
-			}
-			e := (t - ns) / 3
-			if (t-ns)%3 != 1 { // a star, or "**/" just after '/'
-				for _, u := range m.skip[m.edges[e].to] {
-					if mark[u] != gen-1 {
-						mark[u] = gen - 1
-						cur = append(cur, u)
-					}
+		if c := path[i]; c < utf8.RuneSelf && cur >= 0 {
+			if n := m.dstates[cur].next[c]; n != 0 {
+				exit = m.dstates[cur].exit[c]
+				cur = n - 1
+				if len(m.dstates[cur].threads) == 0 {
+					return false
 				}
+				i++
+				continue
 			}
 		}
-		for _, t := range cur {
-			if t == dsend {
-				next = addThread(next, dsend)
-				exit = true
-				continue
+		r, w := utf8.DecodeRuneInString(path[i:])
+		i += w
+		from := set
+		if cur >= 0 {
+			from = m.dstates[cur].threads
+		}
+		next, ex := m.step(from, r)
+		id := m.intern(next)
+		if cur >= 0 && r < utf8.RuneSelf && id >= 0 {
+			m.dstates[cur].next[r] = id + 1
+			m.dstates[cur].exit[r] = ex
+		}
+		exit = ex
+		if len(next) == 0 {
+			return false
+		}
+		cur, set = id, next
+	}
+	return exit
+}
+
+// intern returns the deterministic state of a set of threads, -1 when
+// there are too many.
+func (m *Matcher) intern(set []int32) int32 {
+	key := make([]byte, 0, 4*len(set))
+	for _, t := range set {
+		key = append(key, byte(t), byte(t>>8), byte(t>>16), byte(t>>24))
+	}
+	if id, ok := m.dfa[string(key)]; ok {
+		return id
+	}
+	if len(m.dstates) >= maxDFA {
+		return -1
+	}
+	id := int32(len(m.dstates))
+	m.dfa[string(key)] = id
+	m.dstates = append(m.dstates, dstate{threads: set})
+	return id
+}
+
+// step reads rune r from the threads of cur: the threads after it (with
+// the zero-width tokens and the ends of stars and "**/" that may follow
+// applied), sorted, and whether a path ending with r matches.
+func (m *Matcher) step(cur []int32, r rune) ([]int32, bool) {
+	ns := m.ns
+	dsend := 4 * ns
+	m.gen++
+	if m.gen == 0 {
+		clear(m.mark)
+		m.gen = 1
+	}
+	gen := m.gen
+	var next []int32
+	add := func(t int32) {
+		if m.mark[t] != gen {
+			m.mark[t] = gen
+			next = append(next, t)
+		}
+	}
+	addAll := func(ts []int32) {
+		for _, t := range ts {
+			add(t)
+		}
+	}
+	exit := false
+	for _, t := range cur {
+		switch {
+		case t == dsend:
+			add(dsend)
+			exit = true
+		case t >= 3*ns || t >= 2*ns: // "**/" after a '/' or mid-segment
+			s := t - 2*ns
+			if t >= 3*ns {
+				s = t - 3*ns
 			}
-			if t >= ns {
-				e := (t - ns) / 3
-				ed := &m.edges[e]
-				switch (t - ns) % 3 {
-				case 0:
-					if r != '/' {
-						next = addThread(next, t)
-						exit = exit || ed.exit
-					}
-				default:
-					if r == '/' {
-						next = addThread(next, ns+3*e+2)
-						exit = exit || ed.exit
-					} else {
-						next = addThread(next, ns+3*e+1)
-					}
-				}
-				continue
+			if r == '/' {
+				add(3*ns + s)
+				exit = exit || m.dsExit[s]
+			} else {
+				add(2*ns + s)
 			}
-			for _, ei := range m.out[t] {
-				ed := &m.edges[ei]
+		case t >= ns: // a star
+			if r != '/' {
+				add(t)
+				exit = exit || m.starExit[t-ns]
+			}
+		default:
+			for i := range m.out[t] {
+				ed := &m.out[t][i]
 				switch ed.kind {
 				case tLit:
 					if r == ed.r {
-						next = addState(next, ed.to)
+						addAll(m.skip[ed.to])
 						exit = exit || ed.exit
 					}
 				case tAny:
 					if r != '/' {
-						next = addState(next, ed.to)
+						addAll(m.skip[ed.to])
 						exit = exit || ed.exit
 					}
 				case tClass:
 					if ed.cls.match(r) {
-						next = addState(next, ed.to)
+						addAll(m.skip[ed.to])
 						exit = exit || ed.exit
-					}
-				case tStar:
-					if r != '/' {
-						next = addThread(next, ns+3*ei)
-						exit = exit || ed.exit
-					}
-				case tDS:
-					if r == '/' {
-						next = addThread(next, ns+3*ei+2)
-						exit = exit || ed.exit
-					} else {
-						next = addThread(next, ns+3*ei+1)
 					}
 				case tDSEnd:
-					next = addThread(next, dsend)
+					add(dsend)
 					exit = true
 				}
 			}
+			if m.star[t] != nil && r != '/' {
+				add(ns + t)
+				exit = exit || m.starExit[t]
+			}
+			if m.ds[t] != nil {
+				if r == '/' {
+					add(3*ns + t)
+					exit = exit || m.dsExit[t]
+				} else {
+					add(2*ns + t)
+				}
+			}
 		}
-		if len(next) == 0 {
-			return false
-		}
-		cur, next = next, cur
 	}
-	return exit
+	// a star, or a "**/" just after its '/', may end before the next rune
+	for i := 0; i < len(next); i++ {
+		t := next[i]
+		switch {
+		case t == dsend || t < ns:
+		case t >= 3*ns:
+			addAll(m.ds[t-3*ns])
+		case t < 2*ns:
+			addAll(m.star[t-ns])
+		}
+	}
+	slices.Sort(next)
+	return next, exit
 }
