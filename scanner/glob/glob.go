@@ -43,8 +43,10 @@
 //     on braces doublestar has or has not expanded yet, as in "x/**/*{,}".
 //   - a pattern where a path could end on text doublestar takes as matching
 //     nothing ("**/" say) before a token that must match something, as in
-//     "**/*0**/": doublestar commits to the first way its search consumes
-//     the whole path, so its answer depends on its search order.
+//     "**/*0**/", or, after a wildcard, on a left over "**/" or "/**/", as
+//     in "**/*/**/": doublestar commits to the first way its search
+//     consumes the whole path, so its answer depends on its search order.
+//     ("**/renders/**" and "a/**/" are fine.)
 //
 // A pattern must be valid UTF-8 (doublestar decodes runes after expanding
 // braces, so invalid bytes on either side of a brace can join into one
@@ -481,18 +483,24 @@ func zeroLengthAny(text string, memo map[string]bool) bool {
 	if v, ok := memo[text]; ok {
 		return v
 	}
-	p := &parser{s: text}
-	sq := p.seq(false)
-	ends := expandPrefixes(sq, map[string]bool{"": true})
-	v := false
-	for e := range ends {
-		switch e {
-		case "", "*", "**", "/**", "**/", "/**/":
-			v = true
-		}
-	}
+	v := len(zeroLengthForms(text)) > 0
 	memo[text] = v
 	return v
+}
+
+// zeroLengthForms returns which of the texts isZeroLength accepts some full
+// brace expansion of text is.
+func zeroLengthForms(text string) map[string]bool {
+	p := &parser{s: text}
+	sq := p.seq(false)
+	forms := map[string]bool{}
+	for e := range expandPrefixes(sq, map[string]bool{"": true}) {
+		switch e {
+		case "", "*", "**", "/**", "**/", "/**/":
+			forms[e] = true
+		}
+	}
+	return forms
 }
 
 // expandPrefixes extends each prefix in in by the expansions of sq, keeping
@@ -646,11 +654,11 @@ func (b *builder) exitAt(c int) bool {
 func (b *builder) exitText(c int, rest string) bool {
 	pc := &b.chars[c]
 	v := isZeroLength(rest, b.zl)
-	if v && pc.starBefore && strings.Contains(rest, "*") {
-		switch rest {
-		case "*", "**", "/**":
-		default:
-			b.err = fmt.Errorf("glob pattern %q: a path ending after byte %d matches on doublestar's special case for text like \"/**/\" left over, with wildcards on both sides; doublestar's answer then depends on its search order, so the pattern is refused", b.pattern, pc.it.end)
+	if v && pc.starBefore {
+		// "**/" and "/**/" left over match where the tokens they stand for
+		// need a '/': doublestar may have committed to another way first
+		if f := zeroLengthForms(rest); f["**/"] || f["/**/"] {
+			b.err = fmt.Errorf("glob pattern %q: a path ending after byte %d matches on doublestar's special case for \"**/\" or \"/**/\" left over, with a wildcard before; doublestar's answer then depends on its search order, so the pattern is refused", b.pattern, pc.it.end)
 		}
 	}
 	if pc.starBefore && v != zeroLengthAny(rest, b.any) {
