@@ -184,12 +184,6 @@ func compileGlobs(globs []string) ([]excludeGlob, error) {
 	return out, nil
 }
 
-// validateGlobs rejects malformed or too complex --exclude patterns before
-// any work.
-func validateGlobs(globs []string) error {
-	_, err := compileGlobs(globs)
-	return err
-}
 
 // maxIgnoreFile bounds the size of a .provscanignore.
 const maxIgnoreFile = 1 << 20

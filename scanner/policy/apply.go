@@ -6,7 +6,6 @@ import (
 	"path"
 	"strings"
 
-
 	"github.com/provscan/provscan/scanner/glob"
 	"github.com/provscan/provscan/scanner/report"
 	"github.com/provscan/provscan/scanner/rules"
