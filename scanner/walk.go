@@ -184,7 +184,6 @@ func compileGlobs(globs []string) ([]excludeGlob, error) {
 	return out, nil
 }
 
-
 // maxIgnoreFile bounds the size of a .provscanignore.
 const maxIgnoreFile = 1 << 20
 
