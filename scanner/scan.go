@@ -116,6 +116,7 @@ func Scan(ctx context.Context, roots []string, opts Options) (*report.Report, er
 			defer wg.Done()
 			for j := range jobs {
 				if ctx.Err() != nil {
+					j.drop()
 					continue // drain
 				}
 				results <- s.file(j)
@@ -187,7 +188,7 @@ type fileResult struct {
 // file reads one file on disk.
 func (s *scan) file(j job) fileResult {
 	var fr fileResult
-	f, size, err := openRegular(j.path)
+	f, size, err := j.open()
 	if err != nil {
 		if os.IsNotExist(err) {
 			err = fmt.Errorf("vanished during the scan: %w", unwrapPathError(err))

@@ -67,10 +67,23 @@ type AllowedGenerator struct {
 	Reason string `yaml:"reason"`
 }
 
-// LoadConfig reads and checks a policy file. Unknown keys, unknown rules,
-// bad severities and bad globs are errors.
-func LoadConfig(path string) (*Config, error) {
-	b, err := ReadControlFile(path, MaxPolicyFile)
+// LoadConfig reads and checks a policy file named by the operator. Unknown
+// keys, unknown rules, bad severities and bad globs are errors.
+func LoadConfig(path string) (*Config, error) { return LoadConfigFrom(path, SourceFlag) }
+
+// LoadConfigFrom reads and checks a policy file that came from source (as
+// FindConfig returns it): one found at a root is never read through a link,
+// one found in the working folder or a parent only through a link within
+// its folder (see ReadControlFile).
+func LoadConfigFrom(path, source string) (*Config, error) {
+	read := ReadControlFile
+	switch source {
+	case SourceRoot:
+		read = ReadTreeControlFile
+	case SourceWorkdir:
+		read = ReadFoundControlFile
+	}
+	b, err := read(path, MaxPolicyFile)
 	if err != nil {
 		return nil, fmt.Errorf("config: %w", err)
 	}
