@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/binary"
 	"errors"
+	"io"
 	"testing"
 	"time"
 )
@@ -72,7 +73,7 @@ func TestFLACBlocks(t *testing.T) {
 func TestFLACBehindID3(t *testing.T) {
 	tag := id3Tag(4, 0, id3Frame(4, "GEOB", 0, id3GEOB(0, "application/c2pa", []byte("jumbstore"))))
 	data := append(tag, sampleFLAC()...)
-	for name, read := range map[string]readFunc{"readFLAC": readFLAC, "readMP3": readMP3} {
+	for name, read := range map[string]func(io.ReaderAt, int64) (*Result, error){"readFLAC": readFLAC, "readMP3": readMP3} {
 		res, err := read(mediaBytes(data), int64(len(data)))
 		if err != nil {
 			t.Fatalf("%s: %v", name, err)

@@ -5,6 +5,7 @@ import (
 	"encoding/binary"
 	"errors"
 	"github.com/provscan/provscan/provenance/internal/corpustest"
+	"io"
 	"os"
 	"path/filepath"
 	"strings"
@@ -22,7 +23,7 @@ func crCorpusFile(t testing.TB, rel string) string {
 }
 
 // crReadCorpus runs a reader over a corpus file.
-func crReadCorpus(t *testing.T, rel string, read readFunc) (*Result, error) {
+func crReadCorpus(t *testing.T, rel string, read func(io.ReaderAt, int64) (*Result, error)) (*Result, error) {
 	t.Helper()
 	f, err := os.Open(crCorpusFile(t, rel))
 	if err != nil {

@@ -80,33 +80,33 @@ type formatRow struct {
 // order. A new container format is one new file in this package plus one
 // row here (and a row for each other format its reader may report).
 var formats = []formatRow{
-	{formatFont, "Font", "", matchFont, readFont},
-	{formatOgg, "Ogg", mediaAudio, matchOgg, readOgg},
-	{formatFLAC, "FLAC", mediaAudio, matchFLAC, readFLAC},
-	{formatMP3, "MP3", mediaAudio, matchMP3, readMP3},
-	{formatGIF, "GIF", mediaImage, matchGIF, readGIF},
-	{formatPSD, "PSD", mediaImage, matchPSD, readPSD},
-	{formatTIFF, "TIFF", mediaImage, matchTIFF, readTIFF},
-	{formatDNG, "TIFF", mediaImage, nil, readTIFF},
+	{formatFont, "Font", "", matchFont, plain(readFont)},
+	{formatOgg, "Ogg", mediaAudio, matchOgg, plain(readOgg)},
+	{formatFLAC, "FLAC", mediaAudio, matchFLAC, plain(readFLAC)},
+	{formatMP3, "MP3", mediaAudio, matchMP3, plain(readMP3)},
+	{formatGIF, "GIF", mediaImage, matchGIF, plain(readGIF)},
+	{formatPSD, "PSD", mediaImage, matchPSD, plain(readPSD)},
+	{formatTIFF, "TIFF", mediaImage, matchTIFF, plain(readTIFF)},
+	{formatDNG, "TIFF", mediaImage, nil, plain(readTIFF)},
 	{formatZIP, "ZIP", mediaPackage, matchZIP, readZIP},
 	{formatSVG, "SVG", mediaImage, matchSVG, readSVG},
-	{formatXMPSidecar, "XMP sidecar", "", matchXMPSidecar, readXMPSidecar},
-	{FormatC2PASidecar, "C2PA sidecar", "", matchC2PASidecar, readC2PASidecar},
-	{formatPDF, "PDF", mediaDocument, pdf.Match, pdf.Read},
-	{formatJPEG, "JPEG", mediaImage, matchJPEG, readJPEG},
-	{formatPNG, "PNG", mediaImage, matchPNG, readPNG},
-	{formatRIFF, "RIFF", "", matchRIFF, readRIFF},
-	{formatWebP, "RIFF", mediaImage, nil, readRIFF},
-	{formatWAV, "RIFF", mediaAudio, nil, readRIFF},
-	{formatAVI, "RIFF", mediaVideo, nil, readRIFF},
-	{formatMP4, "ISOBMFF", mediaVideo, matchISOBMFF, readISOBMFF},
-	{formatMOV, "ISOBMFF", mediaVideo, nil, readISOBMFF},
-	{formatM4V, "ISOBMFF", mediaVideo, nil, readISOBMFF},
-	{format3GP, "ISOBMFF", mediaVideo, nil, readISOBMFF},
-	{formatM4A, "ISOBMFF", mediaAudio, nil, readISOBMFF},
-	{formatHEIF, "ISOBMFF", mediaImage, nil, readISOBMFF},
-	{formatAVIF, "ISOBMFF", mediaImage, nil, readISOBMFF},
-	{formatJXL, "JXL", mediaImage, matchJXL, readJXL},
+	{formatXMPSidecar, "XMP sidecar", "", matchXMPSidecar, plain(readXMPSidecar)},
+	{FormatC2PASidecar, "C2PA sidecar", "", matchC2PASidecar, plain(readC2PASidecar)},
+	{formatPDF, "PDF", mediaDocument, pdf.Match, pdf.ReadBudget},
+	{formatJPEG, "JPEG", mediaImage, matchJPEG, plain(readJPEG)},
+	{formatPNG, "PNG", mediaImage, matchPNG, plain(readPNG)},
+	{formatRIFF, "RIFF", "", matchRIFF, plain(readRIFF)},
+	{formatWebP, "RIFF", mediaImage, nil, plain(readRIFF)},
+	{formatWAV, "RIFF", mediaAudio, nil, plain(readRIFF)},
+	{formatAVI, "RIFF", mediaVideo, nil, plain(readRIFF)},
+	{formatMP4, "ISOBMFF", mediaVideo, matchISOBMFF, plain(readISOBMFF)},
+	{formatMOV, "ISOBMFF", mediaVideo, nil, plain(readISOBMFF)},
+	{formatM4V, "ISOBMFF", mediaVideo, nil, plain(readISOBMFF)},
+	{format3GP, "ISOBMFF", mediaVideo, nil, plain(readISOBMFF)},
+	{formatM4A, "ISOBMFF", mediaAudio, nil, plain(readISOBMFF)},
+	{formatHEIF, "ISOBMFF", mediaImage, nil, plain(readISOBMFF)},
+	{formatAVIF, "ISOBMFF", mediaImage, nil, plain(readISOBMFF)},
+	{formatJXL, "JXL", mediaImage, matchJXL, plain(readJXL)},
 }
 
 // mediaOf returns the media kind of format f from its registry row ("" for
@@ -134,6 +134,12 @@ func sniff(head []byte) *formatRow {
 // Read sniffs the format of r and reads its metadata blocks. It returns an
 // error wrapping ErrUnknownFormat when no reader knows the bytes.
 func Read(r io.ReaderAt, size int64) (*Result, error) {
+	return ReadBudget(r, size, nil)
+}
+
+// ReadBudget is Read drawing on budget b (nil: a fresh budget under
+// reader.DefaultLimits).
+func ReadBudget(r io.ReaderAt, size int64, b *Budget) (*Result, error) {
 	head := make([]byte, min(size, sniffLen))
 	if err := readAt(r, head, 0); err != nil {
 		return nil, err
@@ -142,7 +148,7 @@ func Read(r io.ReaderAt, size int64) (*Result, error) {
 	if f == nil {
 		return nil, ErrUnknownFormat
 	}
-	res, err := f.read(r, size)
+	res, err := f.read(r, size, b)
 	if res != nil {
 		if res.Format == "" {
 			res.Format = f.format

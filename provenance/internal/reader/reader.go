@@ -65,18 +65,37 @@ type Result struct {
 	// scan reports each as not inspected, never silently.
 	Skipped  []Skipped `json:"skipped,omitempty"`
 	Warnings []string  `json:"warnings,omitempty"` // anomalies that did not stop the reader
-	total    int64     // payload bytes of Blocks, bounded by MaxTotalBlocks
+	// Incomplete lists what a budget stopped while the reader went on or
+	// kept what it had (members not listed, a directory not read): the scan
+	// reports the file as "not fully inspected" for each.
+	Incomplete []string `json:"incomplete,omitempty"`
+	// Budget is what the reader draws on (blocks, bytes, inflated bytes,
+	// held memory); nil: a fresh budget under DefaultLimits, made on first
+	// use.
+	Budget *Budget `json:"-"`
 }
 
-// Add appends a block to the result, enforcing MaxBlocks and MaxTotalBlocks.
+// Reserve takes n units of res from the result's budget (see Budget.Reserve).
+func (r *Result) Reserve(res Resource, n int64) error {
+	if r.Budget == nil {
+		r.Budget = NewBudget(Limits{}, nil)
+	}
+	return r.Budget.Reserve(res, n)
+}
+
+// Add appends a block to the result, within the budget's blocks, metadata
+// bytes and held memory.
 func (r *Result) Add(b Block) error {
-	if len(r.Blocks) >= MaxBlocks {
-		return fmt.Errorf("%w: more than %d metadata blocks", readerr.ErrLimit, MaxBlocks)
+	n := int64(len(b.Data))
+	if err := r.Reserve(Blocks, 1); err != nil {
+		return err
 	}
-	if r.total+int64(len(b.Data)) > MaxTotalBlocks {
-		return fmt.Errorf("%w: metadata blocks over %d bytes in all", readerr.ErrLimit, MaxTotalBlocks)
+	if err := r.Reserve(BlockBytes, n); err != nil {
+		return err
 	}
-	r.total += int64(len(b.Data))
+	if err := r.Reserve(Memory, n); err != nil {
+		return err
+	}
 	r.Blocks = append(r.Blocks, b)
 	return nil
 }
