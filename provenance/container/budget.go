@@ -3,18 +3,17 @@ package container
 import (
 	"fmt"
 	"io"
+
+	"github.com/provscan/provscan/provenance/internal/reader"
 )
 
 // blockBudget returns an errLimit error when n more payload bytes would take
-// the blocks already in res past maxTotalBlocks. Readers call it before they
-// allocate a payload, so that many large blocks (a hostile file repeating a
-// 32 MiB tag in a thousand IFDs, say) cannot exhaust memory.
+// the blocks already in res past the budget's metadata bytes (Result.Add
+// reserves them). Readers call it before they allocate a payload, so that
+// many large blocks (a hostile file repeating a 32 MiB tag in a thousand
+// IFDs, say) cannot exhaust memory.
 func blockBudget(res *Result, n int64) error {
-	total := n
-	for i := range res.Blocks {
-		total += int64(len(res.Blocks[i].Data))
-	}
-	if total > maxTotalBlocks {
+	if n > res.Left(reader.BlockBytes) {
 		return fmt.Errorf("%w: metadata blocks of this file exceed %d bytes in total", errLimit, maxTotalBlocks)
 	}
 	return nil

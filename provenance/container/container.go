@@ -70,26 +70,6 @@ type readFunc func(r io.ReaderAt, size int64, b *reader.Budget) (*Result, error)
 // Budget is the budget readers draw on (see reader.Budget).
 type Budget = reader.Budget
 
-// plain adapts a reader that does not take the budget yet: its blocks are
-// counted against a budget of their own (reader.DefaultLimits) and then,
-// as memory held, against b.
-func plain(f func(io.ReaderAt, int64) (*Result, error)) readFunc {
-	return func(r io.ReaderAt, size int64, b *reader.Budget) (*Result, error) {
-		res, err := f(r, size)
-		if res != nil && b != nil {
-			var n int64
-			for i := range res.Blocks {
-				n += int64(len(res.Blocks[i].Data))
-			}
-			if merr := b.Reserve(reader.Memory, n); merr != nil && err == nil {
-				err = merr
-			}
-			res.Budget = b
-		}
-		return res, err
-	}
-}
-
 // readAt reads exactly len(p) bytes at off, reporting a short read as
 // errTruncated.
 func readAt(r io.ReaderAt, p []byte, off int64) error { return seg.ReadAt(r, p, off) }

@@ -52,7 +52,7 @@ func mediaCorpusRef(t *testing.T, root string) map[string]*bool {
 // mediaCorpusCheck reads every corpus file whose extension is in exts with
 // read, each in bounded time, and requires a C2PA block where the reference
 // reader found a manifest. It returns how many files it read.
-func mediaCorpusCheck(t *testing.T, read func(io.ReaderAt, int64) (*Result, error), exts ...string) int {
+func mediaCorpusCheck(t *testing.T, read readFunc, exts ...string) int {
 	t.Helper()
 	root := mediaCorpusRoot(t)
 	ref := mediaCorpusRef(t, root)
@@ -83,7 +83,7 @@ func mediaCorpusCheck(t *testing.T, read func(io.ReaderAt, int64) (*Result, erro
 		}
 		cr := &mediaCountingReader{r: f}
 		start := time.Now()
-		res, rerr := read(cr, st.Size())
+		res, rerr := read(cr, st.Size(), nil)
 		took := time.Since(start)
 		if took > 5*time.Second {
 			t.Errorf("%s: took %v", rel, took)
@@ -182,10 +182,10 @@ func mediaText(res *Result) map[string]string {
 }
 
 // mediaQuick runs read on data and fails the test if it takes over limit.
-func mediaQuick(t *testing.T, read func(io.ReaderAt, int64) (*Result, error), data []byte, limit time.Duration) (*Result, error) {
+func mediaQuick(t *testing.T, read readFunc, data []byte, limit time.Duration) (*Result, error) {
 	t.Helper()
 	start := time.Now()
-	res, err := read(mediaBytes(data), int64(len(data)))
+	res, err := read(mediaBytes(data), int64(len(data)), nil)
 	if d := time.Since(start); d > limit {
 		t.Errorf("took %v, want under %v", d, limit)
 	}

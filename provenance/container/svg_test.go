@@ -173,7 +173,7 @@ func TestSidecars(t *testing.T) {
 	if res.Format != "C2PA sidecar" || len(res.Blocks) != 1 || res.Blocks[0].Kind != KindC2PA || !bytes.Equal(res.Blocks[0].Data, j) {
 		t.Fatalf("c2pa sidecar: %+v", res)
 	}
-	if _, err := readC2PASidecar(bytes.NewReader(j), maxBlockSize+1); !errors.Is(err, errLimit) {
+	if _, err := readC2PASidecar(bytes.NewReader(j), maxBlockSize+1, nil); !errors.Is(err, errLimit) {
 		t.Errorf("oversized sidecar: %v", err)
 	}
 }

@@ -15,7 +15,11 @@ const (
 	Blocks Resource = iota
 	// BlockBytes counts the payload bytes of the blocks of one item.
 	BlockBytes
-	// Inflate counts bytes inflated from the ZIP entries of one file on
+	// Payload counts the metadata payload bytes a reader reads into memory
+	// for one item (segments to reassemble, chunks, boxes, inflated frames)
+	// before it makes blocks of them; its cap is Limits.BlockBytes.
+	Payload
+	// ZIPInflate counts bytes inflated from the ZIP entries of one file on
 	// disk, its nested archives included.
 	ZIPInflate
 	// PDFInflate counts bytes inflated from the streams of one PDF.
@@ -24,13 +28,13 @@ const (
 	// archives included.
 	Members
 	// Memory is held memory (buffered, decoded, inflated bytes) that is
-	// given back with Release: it draws on the file's Limits.Memory and,
+	// given back with ReleaseTo: it draws on the file's Limits.Memory and,
 	// when one is set, on the scan-wide Pool.
 	Memory
 	nResources
 )
 
-var resourceNames = [nResources]string{"metadata blocks", "metadata bytes", "bytes inflated from archive entries", "bytes inflated from PDF streams", "archive members", "bytes held in memory"}
+var resourceNames = [nResources]string{"metadata blocks", "metadata bytes", "metadata payload bytes read", "bytes inflated from archive entries", "bytes inflated from PDF streams", "archive members", "bytes held in memory"}
 
 // Limits are the per-file limits of an inspection. The zero value of a
 // field means its default (DefaultLimits); tests lower them through the
@@ -74,7 +78,7 @@ func (l Limits) cap(r Resource) int64 {
 	switch r {
 	case Blocks:
 		return l.Blocks
-	case BlockBytes:
+	case BlockBytes, Payload:
 		return l.BlockBytes
 	case ZIPInflate:
 		return l.Inflate
@@ -138,7 +142,9 @@ func (b *Budget) Limits() Limits {
 }
 
 // perItem reports whether r is counted per item rather than per file.
-func perItem(r Resource) bool { return r == Blocks || r == BlockBytes || r == PDFInflate }
+func perItem(r Resource) bool {
+	return r == Blocks || r == BlockBytes || r == Payload || r == PDFInflate
+}
 
 // Reserve takes n units of r from the budget, or returns an error wrapping
 // readerr.ErrLimit and takes nothing. It is the one call by which readers
