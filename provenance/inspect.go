@@ -116,8 +116,8 @@ func Inspect(r io.ReaderAt, size int64, name string, opts Options) (*Provenance,
 	if rest := container.Unnoted(err); rest != nil { // what the warnings do not already say
 		p.Warnings = append(p.Warnings, rest.Error())
 	}
-	for _, b := range p.Blocks {
-		p.interpret(b, 0)
+	for _, blk := range p.Blocks {
+		p.interpret(blk, 0)
 	}
 	// A sidecar's hard binding covers the asset it goes with, not itself.
 	verify := opts.VerifiesContent(size) && p.Format != string(container.FormatC2PASidecar)

@@ -26,6 +26,9 @@ func readBlockBudget(res *Result, r io.ReaderAt, off, n, size int64) ([]byte, er
 		if err := blockBudget(res, n); err != nil {
 			return nil, err
 		}
+		if err := res.Hold(n); err != nil {
+			return nil, err
+		}
 	}
 	return readBlock(r, off, n, size)
 }

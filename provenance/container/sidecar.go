@@ -101,6 +101,9 @@ func readWhole(r io.ReaderAt, size int64, res *Result, kind Kind, where string) 
 	if size > maxBlockSize {
 		return fmt.Errorf("%w: %s of %d bytes is larger than %d", errLimit, where, size, maxBlockSize)
 	}
+	if err := res.Hold(size + reader.DecodeCost(kind, size)); err != nil {
+		return err
+	}
 	data, err := readBlock(r, 0, size, size)
 	if err != nil {
 		return err

@@ -99,7 +99,7 @@ func readZIP(r io.ReaderAt, size int64, b *reader.Budget) (*Result, error) {
 		csize, usize uint64
 	}
 	seen := map[dataKey]string{}
-	dups := 0
+	dups, dupExample := 0, ""
 	for _, f := range zr.File {
 		if strings.HasSuffix(f.Name, "/") || f.FileInfo().IsDir() {
 			continue
@@ -120,8 +120,9 @@ func readZIP(r io.ReaderAt, size int64, b *reader.Budget) (*Result, error) {
 		if off, err := f.DataOffset(); err == nil {
 			k := dataKey{off, f.Method, f.CompressedSize64, f.UncompressedSize64}
 			if first, ok := seen[k]; ok {
-				dups++
-				res.Warn("zip entry %q is the data of %q (read once)", truncName(name), truncName(first))
+				if dups++; dups == 1 {
+					dupExample = fmt.Sprintf("%q is the data of %q", truncName(name), truncName(first))
+				}
 				continue
 			}
 			seen[k] = name
@@ -133,7 +134,7 @@ func readZIP(r io.ReaderAt, size int64, b *reader.Budget) (*Result, error) {
 		res.Members = append(res.Members, m)
 	}
 	if dups > 0 {
-		res.Warn("%d central directory records point at entries already listed; each entry is read once", dups)
+		res.Warn("%d central directory records point at entries already listed (%s); each entry is read once, under its first name", dups, dupExample)
 	}
 	return res, nil
 }
@@ -183,12 +184,23 @@ func zipMember(r io.ReaderAt, size int64, f *zip.File, name string, b *reader.Bu
 			defer rc.Close()
 			// archive/zip refuses to produce more than the declared size, which
 			// is already within zipMaxInflate; the limit is a second fence.
-			data, err := io.ReadAll(io.LimitReader(rc, int64(usize)+1))
-			if err != nil {
+			// One buffer of the declared size (reserved above): no growth.
+			data := make([]byte, usize)
+			n, err := io.ReadFull(rc, data)
+			if err == nil { // the end of the stream, where archive/zip checks the CRC
+				var one [1]byte
+				switch m, rerr := io.ReadFull(rc, one[:]); {
+				case m > 0:
+					n, err = n+m, io.ErrUnexpectedEOF // longer than declared
+				case rerr != io.EOF:
+					err = rerr
+				}
+			}
+			if err != nil && err != io.ErrUnexpectedEOF && err != io.EOF {
 				return nil, fmt.Errorf("%w: zip entry %q: %v", ErrMalformed, name, err)
 			}
-			if uint64(len(data)) != usize {
-				return nil, fmt.Errorf("%w: zip entry %q inflated to %d bytes, declared %d", ErrMalformed, name, len(data), usize)
+			if uint64(n) != usize {
+				return nil, fmt.Errorf("%w: zip entry %q inflated to %d bytes, declared %d", ErrMalformed, name, n, usize)
 			}
 			return bytes.NewReader(data), nil
 		}}, ""
