@@ -257,6 +257,13 @@ func FuzzZIP(f *testing.F) {
 	f.Add(buildZIP(f, "comment", zipEntry{name: "a/b.png", data: []byte("\x89PNG"), method: zip.Store},
 		zipEntry{name: "../c.txt", data: bytes.Repeat([]byte("text "), 20), method: zip.Deflate}))
 	f.Add(buildZIP(f, ""))
+	// overlapping entries: many directory records at one local header, of a
+	// stored and of a deflated entry, and a zip of such zips
+	name := func(i int) string { return fmt.Sprintf("e%03d", i) }
+	f.Add(overlapZIP([]byte("\x89PNG\r\n\x1a\n"), false, 40, name))
+	inner := overlapZIP([]byte("PK\x05\x06"+strings.Repeat("\x00", 18)), true, 60, name)
+	f.Add(inner)
+	f.Add(overlapZIP(inner, true, 30, name))
 	f.Fuzz(func(t *testing.T, data []byte) {
 		res, err := readZIP(bytes.NewReader(data), int64(len(data)), nil)
 		if err != nil {
