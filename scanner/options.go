@@ -31,8 +31,9 @@ type Options struct {
 	// Exclude holds doublestar globs ("**/*.tmp", "renders/**") matched
 	// against the path relative to the root, with '/' separators.
 	Exclude []string
-	// FollowSymlinks follows symbolic links (loop-safe). Off by default: links
-	// are then not followed and only counted.
+	// FollowSymlinks is deprecated and has no effect: links inside the
+	// roots are always resolved, links out of them are symlink-unchecked
+	// findings (see walker). Kept so that callers setting it still build.
 	FollowSymlinks bool
 	// Inspect reads one file; nil means provenance.Inspect.
 	Inspect InspectFunc

@@ -29,7 +29,8 @@ import (
 // and unreadable findings instead.
 func Scan(ctx context.Context, roots []string, opts Options) (*report.Report, error) {
 	start := time.Now()
-	if err := validateGlobs(opts.Exclude); err != nil {
+	exclude, err := compileGlobs(opts.Exclude)
+	if err != nil {
 		return nil, err
 	}
 	if opts.Workers > MaxWorkers || opts.Workers < 0 {
@@ -70,7 +71,7 @@ func Scan(ctx context.Context, roots []string, opts Options) (*report.Report, er
 	go func() {
 		defer close(walkDone)
 		defer close(jobs)
-		w := &walker{ctx: ctx, opts: &opts, roots: rs, control: control}
+		w := &walker{ctx: ctx, opts: &opts, roots: rs, control: control, excludes: exclude}
 		w.emit = func(j job) bool {
 			select {
 			case jobs <- j:

@@ -14,10 +14,10 @@ import (
 	"strings"
 	"syscall"
 
-	"github.com/bmatcuk/doublestar/v4"
 	gitignore "github.com/sabhiram/go-gitignore"
 
 	"github.com/provscan/provscan/provenance/evidence"
+	"github.com/provscan/provscan/scanner/glob"
 	"github.com/provscan/provscan/scanner/policy"
 	"github.com/provscan/provscan/scanner/report"
 	"github.com/provscan/provscan/scanner/rules"
@@ -49,14 +49,15 @@ type walkStats struct {
 // or dangles, is a finding of its own (symlink-unchecked): a handoff would
 // carry content nobody checked.
 type walker struct {
-	ctx     context.Context
-	opts    *Options
-	emit    func(job) bool // false stops the walk
-	fail    func(root, rel string, err error)
-	stats   walkStats
-	roots   []root
-	control *controlSet
-	ignores []*gitignore.GitIgnore // per root; nil when none applies
+	ctx      context.Context
+	opts     *Options
+	emit     func(job) bool // false stops the walk
+	fail     func(root, rel string, err error)
+	stats    walkStats
+	roots    []root
+	control  *controlSet
+	ignores  []*gitignore.GitIgnore // per root; nil when none applies
+	excludes []excludeGlob          // opts.Exclude, compiled once per scan
 
 	via          *via                                    // the link the current folder was reached through, if any
 	linkDirs     []string                                // real paths of the folders holding the links followed, and of their targets
@@ -161,6 +162,26 @@ func readable(p string, fi fs.FileInfo) error {
 		f.Close()
 	}
 	return nil
+}
+
+// excludeGlob is an --exclude or policy glob, compiled.
+type excludeGlob struct {
+	m    *glob.Matcher
+	base bool // no '/': the glob also matches the base name at any depth
+}
+
+// compileGlobs compiles exclude globs (doublestar syntax, matched in linear
+// time); a malformed or too complex pattern is an error.
+func compileGlobs(globs []string) ([]excludeGlob, error) {
+	out := make([]excludeGlob, 0, len(globs))
+	for _, g := range globs {
+		m, err := glob.Compile(g)
+		if err != nil {
+			return nil, fmt.Errorf("invalid --exclude pattern %q: %w", g, err)
+		}
+		out = append(out, excludeGlob{m: m, base: !strings.Contains(g, "/")})
+	}
+	return out, nil
 }
 
 // maxIgnoreFile bounds the size of a .provscanignore.
@@ -528,12 +549,9 @@ func (w *walker) reached(ri int, rel string, isDir bool, real string) bool {
 // without '/' also matches the base name at any depth.
 func (w *walker) excludedBy(ri int, rel string, isDir bool) string {
 	base := path.Base(rel)
-	for _, g := range w.opts.Exclude {
-		if doublestar.MatchUnvalidated(g, rel) {
-			return "exclude " + g
-		}
-		if !strings.Contains(g, "/") && doublestar.MatchUnvalidated(g, base) {
-			return "exclude " + g
+	for _, g := range w.excludes {
+		if g.m.Match(rel) || g.base && g.m.Match(base) {
+			return "exclude " + g.m.String()
 		}
 	}
 	if ri < len(w.ignores) && w.ignores[ri] != nil {
@@ -623,13 +641,17 @@ func unwrapPathError(err error) error {
 // ignored: the scan reports them.
 func Count(ctx context.Context, roots []string, opts Options) int {
 	rs, err := resolveRoots(roots)
-	if err != nil || validateGlobs(opts.Exclude) != nil {
+	if err != nil {
+		return 0
+	}
+	exclude, err := compileGlobs(opts.Exclude)
+	if err != nil {
 		return 0
 	}
 	n := 0
 	quiet := opts
 	quiet.Log = nil
-	w := &walker{ctx: ctx, opts: &quiet, control: newControlSet(opts.ControlFiles),
+	w := &walker{ctx: ctx, opts: &quiet, control: newControlSet(opts.ControlFiles), excludes: exclude,
 		emit: func(job) bool { n++; return true },
 		fail: func(string, string, error) {}}
 	w.walk(rs)

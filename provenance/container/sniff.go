@@ -24,6 +24,7 @@ const (
 	formatDNG        Format = "DNG"
 	formatPSD        Format = "PSD"
 	formatJXL        Format = "JXL"
+	formatEXR        Format = "OpenEXR"
 	formatSVG        Format = "SVG"
 	formatRIFF       Format = "RIFF" // a RIFF form other than WebP, WAV and AVI
 	formatWebP       Format = "WebP"
@@ -107,6 +108,7 @@ var formats = []formatRow{
 	{formatHEIF, "ISOBMFF", mediaImage, nil, readISOBMFF},
 	{formatAVIF, "ISOBMFF", mediaImage, nil, readISOBMFF},
 	{formatJXL, "JXL", mediaImage, matchJXL, readJXL},
+	{formatEXR, "OpenEXR", mediaImage, matchEXR, readEXR},
 }
 
 // mediaOf returns the media kind of format f from its registry row ("" for
