@@ -59,4 +59,8 @@ type Provenance struct {
 	Members  []container.Member `json:"-"`
 	// Skipped lists archive members that were not inspected, with the reason.
 	Skipped []container.Skipped `json:"skipped,omitempty"`
+	// Incomplete lists what a budget stopped in this file (the reader kept
+	// what it found before): the scan reports the file as not fully
+	// inspected for each.
+	Incomplete []string `json:"incomplete,omitempty"`
 }

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/binary"
 	"fmt"
+	"github.com/provscan/provscan/provenance/internal/reader"
 	"io"
 )
 
@@ -34,8 +35,8 @@ const (
 func matchEXR(head []byte) bool { return bytes.HasPrefix(head, []byte(exrMagic)) }
 
 // readEXR reads the string attributes of every part's header.
-func readEXR(r io.ReaderAt, size int64) (*Result, error) {
-	res := &Result{Format: formatEXR}
+func readEXR(r io.ReaderAt, size int64, b *reader.Budget) (*Result, error) {
+	res := &Result{Format: formatEXR, Budget: b}
 	var v [8]byte
 	if err := readAt(r, v[:], 0); err != nil {
 		return res, fmt.Errorf("OpenEXR version: %w", err)

@@ -93,7 +93,7 @@ var formats = []formatRow{
 	{formatSVG, "SVG", mediaImage, matchSVG, readSVG},
 	{formatXMPSidecar, "XMP sidecar", "", matchXMPSidecar, readXMPSidecar},
 	{FormatC2PASidecar, "C2PA sidecar", "", matchC2PASidecar, readC2PASidecar},
-	{formatPDF, "PDF", mediaDocument, pdf.Match, pdf.Read},
+	{formatPDF, "PDF", mediaDocument, pdf.Match, pdf.ReadBudget},
 	{formatJPEG, "JPEG", mediaImage, matchJPEG, readJPEG},
 	{formatPNG, "PNG", mediaImage, matchPNG, readPNG},
 	{formatRIFF, "RIFF", "", matchRIFF, readRIFF},
@@ -136,6 +136,12 @@ func sniff(head []byte) *formatRow {
 // Read sniffs the format of r and reads its metadata blocks. It returns an
 // error wrapping ErrUnknownFormat when no reader knows the bytes.
 func Read(r io.ReaderAt, size int64) (*Result, error) {
+	return ReadBudget(r, size, nil)
+}
+
+// ReadBudget is Read drawing on budget b (nil: a fresh budget under
+// reader.DefaultLimits).
+func ReadBudget(r io.ReaderAt, size int64, b *Budget) (*Result, error) {
 	head := make([]byte, min(size, sniffLen))
 	if err := readAt(r, head, 0); err != nil {
 		return nil, err
@@ -144,7 +150,7 @@ func Read(r io.ReaderAt, size int64) (*Result, error) {
 	if f == nil {
 		return nil, ErrUnknownFormat
 	}
-	res, err := f.read(r, size)
+	res, err := f.read(r, size, b)
 	if res != nil {
 		if res.Format == "" {
 			res.Format = f.format

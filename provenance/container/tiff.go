@@ -3,6 +3,7 @@ package container
 import (
 	"encoding/binary"
 	"fmt"
+	"github.com/provscan/provscan/provenance/internal/reader"
 	"io"
 	"sort"
 )
@@ -82,8 +83,8 @@ type tiffWalker struct {
 // own EXIF is returned as one synthesized classic TIFF block holding the
 // entries of IFD0 and its Exif and GPS IFDs, so that an EXIF interpreter can
 // read it even when the IFDs sit after gigabytes of strips or in a BigTIFF.
-func readTIFF(r io.ReaderAt, size int64) (*Result, error) {
-	res := &Result{Format: formatTIFF}
+func readTIFF(r io.ReaderAt, size int64, b *reader.Budget) (*Result, error) {
+	res := &Result{Format: formatTIFF, Budget: b}
 	head := make([]byte, 16)
 	if size < 8 {
 		return res, fmt.Errorf("%w: TIFF header", errTruncated)
