@@ -14,6 +14,7 @@ import (
 	"github.com/provscan/provscan/provenance/evidence"
 	"github.com/provscan/provscan/provenance/exif"
 	"github.com/provscan/provscan/provenance/genai"
+	"github.com/provscan/provscan/provenance/internal/reader"
 	"github.com/provscan/provscan/provenance/iptc"
 	"github.com/provscan/provscan/provenance/readerr"
 	"github.com/provscan/provscan/provenance/xmp"
@@ -39,7 +40,36 @@ type Options struct {
 	// that implements c2pa.Spender (Spend(n int64) error) is charged the
 	// bytes hashed in memory as they are, and stops them at its first error.
 	Context context.Context
+	// Limits are the per-file limits of the readers (zero fields: the
+	// defaults, DefaultLimits). Used when Budget is nil.
+	Limits Limits
+	// Budget is the budget the inspection draws on; nil: a fresh one under
+	// Limits. The scanner passes the budget of the file on disk (Item of it
+	// for each archive member), so that nested archives draw on the budget
+	// of the file they came from, and the scan-wide memory Pool.
+	Budget *Budget
 }
+
+// Limits are the per-file limits of an inspection: metadata blocks and
+// their bytes per item, bytes inflated from archive entries and PDF streams,
+// SVG bytes parsed, archive members, and memory held. Time and bytes read
+// are the scanner's (its Options.FileTimeout and FileReadBudget), which
+// wraps the file's reader in them.
+type Limits = reader.Limits
+
+// DefaultLimits are provscan's per-file limits.
+var DefaultLimits = reader.DefaultLimits
+
+// Budget is what the readers of one file draw on; every reader reserves
+// through its one call, Reserve.
+type Budget = reader.Budget
+
+// Pool is a scan-wide memory budget a Budget draws held memory from.
+type Pool = reader.Pool
+
+// NewBudget returns the budget of one file under l, drawing held memory from
+// pool (nil: none).
+func NewBudget(l Limits, pool Pool) *Budget { return reader.NewBudget(l, pool) }
 
 // DefaultVerifyContentMax is provscan's default for Options.VerifyContentMax:
 // a camera still, a raw file or a short clip is always checked against its
@@ -55,6 +85,13 @@ func (o Options) VerifiesContent(size int64) bool {
 // ErrUnknownFormat is returned (wrapped) for files no container reader knows.
 var ErrUnknownFormat = readerr.ErrUnknownFormat
 
+// ErrLimit is wrapped by the errors of a reader stopped by a limit or budget.
+var ErrLimit = readerr.ErrLimit
+
+// ErrScanMemory appears in the errors of a reservation refused by the
+// scan-wide memory Pool.
+const ErrScanMemory = reader.ErrScanMemory
+
 // IsUnknownFormat reports whether err says no reader knows the file.
 func IsUnknownFormat(err error) bool { return errors.Is(err, readerr.ErrUnknownFormat) }
 
@@ -65,27 +102,29 @@ func IsUnknownFormat(err error) bool { return errors.Is(err, readerr.ErrUnknownF
 // finding blocks keeps them, with the failure in Warnings.
 func Inspect(r io.ReaderAt, size int64, name string, opts Options) (*Provenance, error) {
 	p := &Provenance{Name: name}
-	res, err := container.Read(r, size)
+	b := opts.Budget
+	if b == nil {
+		b = reader.NewBudget(opts.Limits, nil)
+	}
+	res, err := container.ReadBudget(r, size, b)
 	if res != nil {
 		p.Format = string(res.Format)
 		p.Media = string(res.Media)
 		p.Blocks = res.Blocks
 		p.Members = res.Members
 		p.Skipped = res.Skipped
+		p.Incomplete = res.Incomplete
 		p.Warnings = append(p.Warnings, res.Warnings...)
 	}
 	if err != nil && (res == nil || len(res.Blocks) == 0) {
 		return p, err
 	}
-	if res != nil {
-		p.cut(res.Cuts...)
-	}
 	p.cut(readerr.Cuts(err)...)                      // noted or not: a limit is a cut as well as a warning
 	if rest := container.Unnoted(err); rest != nil { // what the warnings do not already say
 		p.Warnings = append(p.Warnings, rest.Error())
 	}
-	for _, b := range p.Blocks {
-		p.interpret(b, 0)
+	for _, blk := range p.Blocks {
+		p.interpret(blk, 0)
 	}
 	// A sidecar's hard binding covers the asset it goes with, not itself.
 	verify := opts.VerifiesContent(size) && p.Format != string(container.FormatC2PASidecar)
@@ -262,8 +301,8 @@ func (p *Provenance) warn(b container.Block, err error) {
 // cut records what a limit stopped, once each, within readerr.MaxWarnings.
 func (p *Provenance) cut(reasons ...string) {
 	for _, r := range reasons {
-		if !slices.Contains(p.Cuts, r) {
-			readerr.Warn(&p.Cuts, "%s", r)
+		if !slices.Contains(p.Incomplete, r) {
+			readerr.Warn(&p.Incomplete, "%s", r)
 		}
 	}
 }

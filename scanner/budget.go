@@ -1,10 +1,15 @@
 package scanner
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"io"
 	"time"
+
+	"golang.org/x/sync/semaphore"
+
+	"github.com/provscan/provscan/provenance"
 )
 
 // Per-file budgets. A file that needs more time or more reading than its
@@ -109,4 +114,87 @@ func (o *Options) budgets(size int64) (time.Duration, int64) {
 		timeout = 0
 	}
 	return timeout, budget
+}
+
+// DefaultMaxMemory is the scan-wide cap on memory held by the inspections in
+// flight (Options.MaxMemory, --max-memory): metadata blocks kept, inflated
+// archive entries, archive directories. It is sized for a 2-core, 4 GB CI
+// runner: the Go heap may grow to about twice what is live (GOGC=100), so
+// 1 GiB held leaves room for the runtime, the report and the runner itself.
+// One file's own caps (96 MiB of metadata, a 64 MiB archive entry, 1 GiB
+// inflated across nested archives but held one entry per level at a time)
+// fit in it several times over.
+const DefaultMaxMemory = 1 << 30
+
+// memWait is the longest a reservation waits for memory that other
+// inspections hold, within the file's time budget.
+const memWait = 2 * time.Second
+
+// notFully is the prefix of the report error of a file whose inspection a
+// budget cut short: findings made before are kept, and the error fails the
+// gate unless --allow-unreadable.
+const notFully = "not fully inspected: "
+
+// The scan-wide memory budget. Every inspection in flight draws the memory
+// it holds (through provenance.Budget.Reserve(Memory, n)) from one weighted
+// semaphore of Options.MaxMemory bytes, shared by the workers and by the
+// nested archives of each file (a member's budget is an Item of its file's
+// budget, so what an archive holds while its members are read stays
+// counted). A reservation never blocks for long: it takes the bytes at
+// once if they are free, else waits at most memWait and never past the
+// file's deadline, and otherwise fails, which stops that part of the
+// inspection ("not fully inspected: ... the scan's memory cap is reached").
+// So two workers that each hold half the cap and want more cannot deadlock:
+// each gives up within memWait, releases what it holds when its file is done,
+// and the scan goes on. A reservation larger than the whole cap fails at
+// once. golang.org/x/sync/semaphore gives the FIFO weighted semaphore
+// (a waiter for many bytes is not starved by a stream of small ones).
+type memPool struct {
+	ctx      context.Context
+	sem      *semaphore.Weighted
+	max      int64
+	deadline time.Time // zero: none
+}
+
+func (m *memPool) TryAcquire(n int64) bool {
+	if n > m.max {
+		return false
+	}
+	if m.sem.TryAcquire(n) {
+		return true
+	}
+	wait := time.Now().Add(memWait)
+	if !m.deadline.IsZero() && m.deadline.Before(wait) {
+		wait = m.deadline
+	}
+	ctx, cancel := context.WithDeadline(m.ctx, wait)
+	defer cancel()
+	return m.sem.Acquire(ctx, n) == nil
+}
+
+func (m *memPool) Release(n int64) { m.sem.Release(n) }
+
+// maxMemory is the scan's memory cap for these options (< 0: none).
+func (o *Options) maxMemory() int64 {
+	if o.MaxMemory == 0 {
+		return DefaultMaxMemory
+	}
+	return o.MaxMemory
+}
+
+// newFileBudget returns the budget of one file on disk, drawing on the
+// scan's memory semaphore (if any) within the file's time budget.
+func (s *scan) newFileBudget(timeout time.Duration) *provenance.Budget {
+	var pool provenance.Pool
+	if s.mem != nil {
+		mp := &memPool{ctx: s.ctx, sem: s.mem, max: s.opts.maxMemory()}
+		if mp.ctx == nil {
+			mp.ctx = context.Background()
+		}
+		if timeout > 0 {
+			mp.deadline = time.Now().Add(timeout)
+		}
+		pool = mp
+	}
+	return provenance.NewBudget(s.opts.InspectOptions.Limits, pool)
 }

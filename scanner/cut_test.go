@@ -29,7 +29,7 @@ func TestCutShort(t *testing.T) {
 				Field: "Software", Value: "TestGen 1.0", Confidence: evidence.Declared}}}
 		if strings.HasSuffix(name, "cut.png") {
 			p.Evidence = nil
-			p.Cuts = []string{"PNG iTXt at offset 33: xmp: limit exceeded: more than 100000 properties"}
+			p.Incomplete = []string{"PNG iTXt at offset 33: xmp: limit exceeded: more than 100000 properties"}
 			return p, nil
 		}
 		time.Sleep(60 * time.Millisecond)
@@ -44,7 +44,7 @@ func TestCutShort(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if len(r.Errors) != 1 || r.Errors[0].Path != "cut.png" || r.Errors[0].Error != cutPrefix+"PNG iTXt at offset 33: xmp: limit exceeded: more than 100000 properties" {
+		if len(r.Errors) != 1 || r.Errors[0].Path != "cut.png" || r.Errors[0].Error != notFully+"PNG iTXt at offset 33: xmp: limit exceeded: more than 100000 properties" {
 			t.Fatalf("errors %+v: want cut.png not fully inspected", r.Errors)
 		}
 		rules := map[string]bool{}

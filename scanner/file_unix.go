@@ -20,12 +20,18 @@ type diskFile struct {
 
 // openRegular opens name read-only and without blocking (a path that became
 // a FIFO between the walk and the open must not hang a worker), and returns
-// it with its size if it is still a regular file.
+// it with its size if it is still a regular file. It follows a link: it
+// opens what the user named (a root file); the walk opens files relative to
+// their folder without following one (dirFD.openFile).
 func openRegular(name string) (*diskFile, int64, error) {
+	return openRegularFlags(name, 0)
+}
+
+func openRegularFlags(name string, extra int) (*diskFile, int64, error) {
 	var fd int
 	var err error
 	for {
-		fd, err = syscall.Open(name, syscall.O_RDONLY|syscall.O_NONBLOCK|syscall.O_CLOEXEC, 0)
+		fd, err = syscall.Open(name, syscall.O_RDONLY|syscall.O_NONBLOCK|syscall.O_CLOEXEC|extra, 0)
 		if err != syscall.EINTR {
 			break
 		}
@@ -33,6 +39,12 @@ func openRegular(name string) (*diskFile, int64, error) {
 	if err != nil {
 		return nil, 0, &fs.PathError{Op: "open", Path: name, Err: err}
 	}
+	return regularFD(fd, name)
+}
+
+// regularFD checks that the open descriptor fd is a regular file and
+// returns it with its size; otherwise it closes it.
+func regularFD(fd int, name string) (*diskFile, int64, error) {
 	var st syscall.Stat_t
 	if err := fstat(fd, &st); err != nil {
 		syscall.Close(fd)

@@ -40,7 +40,7 @@ func InspectFile(path string, opts Options) (*Inspection, error) {
 	s := &scan{opts: &opts, inspect: opts.inspect()}
 	r := &countingReaderAt{r: f, n: &s.bytesRead}
 	in := &Inspection{Path: path, Size: fi.Size(), Findings: []report.Finding{}}
-	p, err := s.safeInspect(s.budgetReader(r, fi.Size()), fi.Size(), path)
+	p, err := s.safeInspect(s.budgetReader(r, fi.Size()), fi.Size(), path, nil)
 	if p == nil {
 		p = &provenance.Provenance{Name: path}
 	}

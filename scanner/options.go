@@ -31,8 +31,9 @@ type Options struct {
 	// Exclude holds doublestar globs ("**/*.tmp", "renders/**") matched
 	// against the path relative to the root, with '/' separators.
 	Exclude []string
-	// FollowSymlinks follows symbolic links (loop-safe). Off by default: links
-	// are then not followed and only counted.
+	// FollowSymlinks is deprecated and has no effect: links inside the
+	// roots are always resolved, links out of them are symlink-unchecked
+	// findings (see walker). Kept so that callers setting it still build.
 	FollowSymlinks bool
 	// Inspect reads one file; nil means provenance.Inspect.
 	Inspect InspectFunc
@@ -44,6 +45,10 @@ type Options struct {
 	// (0: DefaultFileReadBudget, and a content hash may read the file once
 	// more in full; > 0: the inspection and the hash together; < 0: no limit).
 	FileReadBudget int64
+	// MaxMemory caps the memory held by the inspections in flight, all
+	// workers and nested archives together (0: DefaultMaxMemory; < 0: no
+	// cap). What the cap stops makes a file "not fully inspected".
+	MaxMemory int64
 	// Hash computes the SHA-256 of every file with a finding (--hash). Without it a
 	// flagged file is hashed only when an approval of its size could match it.
 	Hash bool

@@ -13,9 +13,6 @@ func Resolve(roots []string, s policy.Settings, base Options) (Options, error) {
 	return base.WithPolicy(p), nil
 }
 
-// validateGlobs rejects malformed --exclude patterns before any work.
-func validateGlobs(globs []string) error { return policy.ValidateGlobs(globs) }
-
 // WithPolicy returns o with the resolved policy applied: the gate, the
 // walk settings the policy or the flags gave, the policy, approvals and
 // baseline files, and the control files never scanned.

@@ -14,6 +14,8 @@ import (
 	"sync/atomic"
 	"time"
 
+	"golang.org/x/sync/semaphore"
+
 	"github.com/provscan/provscan/provenance"
 	"github.com/provscan/provscan/provenance/evidence"
 	"github.com/provscan/provscan/scanner/policy"
@@ -27,7 +29,8 @@ import (
 // and unreadable findings instead.
 func Scan(ctx context.Context, roots []string, opts Options) (*report.Report, error) {
 	start := time.Now()
-	if err := validateGlobs(opts.Exclude); err != nil {
+	exclude, err := compileGlobs(opts.Exclude)
+	if err != nil {
 		return nil, err
 	}
 	if opts.Workers > MaxWorkers || opts.Workers < 0 {
@@ -46,6 +49,9 @@ func Scan(ctx context.Context, roots []string, opts Options) (*report.Report, er
 		opts.InspectOptions.Context = ctx // an interrupted scan stops the hashing of C2PA validation
 	}
 	s := &scan{ctx: ctx, opts: &opts, inspect: opts.inspect()}
+	if m := opts.maxMemory(); m > 0 {
+		s.mem = semaphore.NewWeighted(m)
+	}
 	n := opts.workers()
 	jobs := make(chan job, queueLen)
 	results := make(chan fileResult, queueLen)
@@ -68,7 +74,7 @@ func Scan(ctx context.Context, roots []string, opts Options) (*report.Report, er
 	go func() {
 		defer close(walkDone)
 		defer close(jobs)
-		w := &walker{ctx: ctx, opts: &opts, roots: rs, control: control}
+		w := &walker{ctx: ctx, opts: &opts, roots: rs, control: control, excludes: exclude}
 		w.emit = func(j job) bool {
 			select {
 			case jobs <- j:
@@ -118,6 +124,7 @@ func Scan(ctx context.Context, roots []string, opts Options) (*report.Report, er
 			defer wg.Done()
 			for j := range jobs {
 				if ctx.Err() != nil {
+					j.drop()
 					continue // drain
 				}
 				results <- s.file(j)
@@ -173,6 +180,7 @@ type scan struct {
 	opts      *Options
 	inspect   InspectFunc
 	bytesRead atomic.Int64
+	mem       *semaphore.Weighted // the scan's memory cap (nil: none); see memPool
 }
 
 // fileResult is what one worker found in one file on disk (members included).
@@ -189,7 +197,7 @@ type fileResult struct {
 // file reads one file on disk.
 func (s *scan) file(j job) fileResult {
 	var fr fileResult
-	f, size, err := openRegular(j.path)
+	f, size, err := j.open()
 	if err != nil {
 		if os.IsNotExist(err) {
 			err = fmt.Errorf("vanished during the scan: %w", unwrapPathError(err))
@@ -203,7 +211,10 @@ func (s *scan) file(j job) fileResult {
 	defer func() { s.bytesRead.Add(c.upTo(size)) }()
 	r := newHeadReaderAt(c, size)
 	defer r.release()
-	s.item(&fr, r, size, j.root, j.rel, j.sidecarOf, 0)
+	timeout, _ := s.opts.budgets(size)
+	fb := s.newFileBudget(timeout)
+	s.item(&fr, r, size, j.root, j.rel, j.sidecarOf, 0, fb)
+	fb.ReleaseTo(0)
 	fr.budgets = nil
 	for i := range fr.findings {
 		fr.findings[i].File = j.rel
@@ -215,12 +226,17 @@ func (s *scan) file(j job) fileResult {
 }
 
 // item reads one file or archive member and, for archives, its members.
-func (s *scan) item(fr *fileResult, r io.ReaderAt, size int64, root, rel, sidecarOf string, depth int) {
+// fb is the budget of the file on disk: a member draws on it too, and the
+// memory the item holds (its blocks, an inflated entry of its members) is
+// given back when the item and its members are done.
+func (s *scan) item(fr *fileResult, r io.ReaderAt, size int64, root, rel, sidecarOf string, depth int, fb *provenance.Budget) {
 	fr.scanned = append(fr.scanned, report.ScannedFile{Root: root, Path: rel})
 	br := s.budgetReader(r, size)
 	fr.budgets = append(fr.budgets, br) // a member's reads go through its archive's too
 	defer func() { fr.budgets = fr.budgets[:len(fr.budgets)-1] }()
-	p, err := s.safeInspect(br, size, rel)
+	mark := fb.Held()
+	defer fb.ReleaseTo(mark)
+	p, err := s.safeInspect(br, size, rel, fb.Item())
 	if err != nil && provenance.IsUnknownFormat(err) {
 		fr.unsupported = append(fr.unsupported, unsupportedFile(r, size, root, rel))
 		return
@@ -241,7 +257,7 @@ func (s *scan) item(fr *fileResult, r io.ReaderAt, size int64, root, rel, sideca
 	} else {
 		found = findingsOf(p)
 	}
-	found = append(found, cutShort(fr, p, err, root, rel)...)
+	found = append(found, cutShort(p, err)...)
 	if len(found) > 0 {
 		sum, note, herr := s.hashFlagged(fr.budgets, size, found)
 		if herr != nil {
@@ -261,6 +277,12 @@ func (s *scan) item(fr *fileResult, r io.ReaderAt, size int64, root, rel, sideca
 			fr.errors = append(fr.errors, report.Error{Path: rel + "!/" + sk.Name, Root: root,
 				Error: "archive member not inspected: " + sk.Reason})
 		}
+		for _, why := range p.Incomplete {
+			fr.errors = append(fr.errors, report.Error{Path: rel, Root: root, Error: notFully + why})
+		}
+	}
+	if err != nil && isScanMemory(err) {
+		fr.errors = append(fr.errors, report.Error{Path: rel, Root: root, Error: notFully + err.Error()})
 	}
 	if p == nil || len(p.Members) == 0 {
 		return
@@ -270,26 +292,46 @@ func (s *scan) item(fr *fileResult, r io.ReaderAt, size int64, root, rel, sideca
 			Error: fmt.Sprintf("archive nested more than %d levels deep: %d members not scanned", MaxArchiveDepth, len(p.Members))})
 		return
 	}
+	cut := 0 // members a budget kept from being opened
 	for _, m := range p.Members {
 		if s.ctx.Err() != nil {
 			return
 		}
 		name := rel + "!/" + m.Name
+		mark := fb.Held()
 		mr, err := m.Open()
 		if err != nil {
+			fb.ReleaseTo(mark)
+			if errors.Is(err, provenance.ErrLimit) {
+				if cut++; cut == 1 {
+					fr.errors = append(fr.errors, report.Error{Path: rel, Error: notFully + err.Error(), Root: root})
+				}
+				continue
+			}
 			fr.errors = append(fr.errors, report.Error{Path: name, Error: err.Error(), Root: root})
 			continue
 		}
 		fr.members++
-		s.item(fr, mr, m.Size, root, name, "", depth+1)
+		s.item(fr, mr, m.Size, root, name, "", depth+1, fb)
+		fb.ReleaseTo(mark) // the inflated entry
 	}
+	if cut > 1 {
+		fr.errors = append(fr.errors, report.Error{Path: rel, Root: root,
+			Error: fmt.Sprintf("%s%d more archive members not opened for the same reason", notFully, cut-1)})
+	}
+}
+
+// isScanMemory reports whether err says the scan's memory cap stopped a
+// reader.
+func isScanMemory(err error) bool {
+	return errors.Is(err, provenance.ErrLimit) && strings.Contains(err.Error(), provenance.ErrScanMemory)
 }
 
 // safeInspect runs the inspector within the file's time and read budgets
 // and turns a panic into an error, so that one hostile file cannot stop the
 // scan. A file over its budget is an error (an unreadable finding) even when
 // the reader kept what it had found so far.
-func (s *scan) safeInspect(br *budgetReaderAt, size int64, name string) (p *provenance.Provenance, err error) {
+func (s *scan) safeInspect(br *budgetReaderAt, size int64, name string, b *provenance.Budget) (p *provenance.Provenance, err error) {
 	defer func() {
 		if v := recover(); v != nil {
 			p, err = nil, fmt.Errorf("internal error while reading the file: %v", v)
@@ -298,7 +340,9 @@ func (s *scan) safeInspect(br *budgetReaderAt, size int64, name string) (p *prov
 			err = br.tripped
 		}
 	}()
-	return s.inspect(br, size, name, s.opts.InspectOptions)
+	opts := s.opts.InspectOptions
+	opts.Budget = b
+	return s.inspect(br, size, name, opts)
 }
 
 // budgetReader wraps r in the time and read budgets of one file or member.

@@ -14,10 +14,10 @@ import (
 	"strings"
 	"syscall"
 
-	"github.com/bmatcuk/doublestar/v4"
 	gitignore "github.com/sabhiram/go-gitignore"
 
 	"github.com/provscan/provscan/provenance/evidence"
+	"github.com/provscan/provscan/scanner/glob"
 	"github.com/provscan/provscan/scanner/policy"
 	"github.com/provscan/provscan/scanner/report"
 	"github.com/provscan/provscan/scanner/rules"
@@ -30,6 +30,34 @@ type job struct {
 	rel        string // path relative to the root, '/' separators
 	sidecarOf  string // the media file this .xmp/.c2pa sidecar describes, relative to the root
 	linkTarget string // set when rel is a symbolic link: where its target lies (see report.Link.Resolved)
+
+	// dir, when set, is the open folder of the file and name its name
+	// there: the file is opened relative to it without following a link
+	// (see dirFD). The job holds a reference to dir until open or drop.
+	// Without dir (a root named by the user) the file is opened by path.
+	dir  *dirFD
+	name string
+}
+
+// open opens the job's file, read-only, and returns it with its size if it
+// is a regular file; it drops the job's reference to its folder.
+func (j *job) open() (*diskFile, int64, error) {
+	if j.dir == nil {
+		return openRegular(j.path)
+	}
+	d := j.dir
+	j.dir = nil
+	defer d.release()
+	return d.openFile(j.name, j.path)
+}
+
+// drop releases the job's folder when the job is not opened (a cancelled
+// scan drains its queue; Count opens nothing).
+func (j *job) drop() {
+	if j.dir != nil {
+		j.dir.release()
+		j.dir = nil
+	}
 }
 
 // walkStats counts what the walker saw but did not hand to the workers.
@@ -49,14 +77,15 @@ type walkStats struct {
 // or dangles, is a finding of its own (symlink-unchecked): a handoff would
 // carry content nobody checked.
 type walker struct {
-	ctx     context.Context
-	opts    *Options
-	emit    func(job) bool // false stops the walk
-	fail    func(root, rel string, err error)
-	stats   walkStats
-	roots   []root
-	control *controlSet
-	ignores []*gitignore.GitIgnore // per root; nil when none applies
+	ctx      context.Context
+	opts     *Options
+	emit     func(job) bool // false stops the walk
+	fail     func(root, rel string, err error)
+	stats    walkStats
+	roots    []root
+	control  *controlSet
+	ignores  []*gitignore.GitIgnore // per root; nil when none applies
+	excludes []excludeGlob          // opts.Exclude, compiled once per scan
 
 	via          *via                                    // the link the current folder was reached through, if any
 	linkDirs     []string                                // real paths of the folders holding the links followed, and of their targets
@@ -66,7 +95,23 @@ type walker struct {
 	viaEmitted   map[string]alias                        // files read through a link: real path -> the path they were read at
 	onExclude    func(report.Excluded)                   // every excluded path
 	onIgnoreFile func(f report.PolicyFile, applied bool) // every ignore file at a root
+
+	depth int // folders of the walk's current chain held open
 }
+
+// maxDirDepth bounds how deep the walk goes into nested folders (each level
+// holds a folder descriptor while the walk is below it). Past it a folder
+// is an error, not walked: far above any delivery, far below the
+// descriptors a process may open.
+const maxDirDepth = 256
+
+// walkHookListed, when set (by tests), is called after each folder is listed
+// and before its entries are handed on: a test swaps entries for links there.
+var walkHookListed func(dirPath string)
+
+// walkHookResolved, when set (by tests), is called after a link is resolved
+// and before what it leads to is opened.
+var walkHookResolved func(linkPath string)
 
 // via is a folder link being walked: paths under rel (in the link's root)
 // lie under target (relative to root ti).
@@ -163,6 +208,26 @@ func readable(p string, fi fs.FileInfo) error {
 	return nil
 }
 
+// excludeGlob is an --exclude or policy glob, compiled.
+type excludeGlob struct {
+	m    *glob.Matcher
+	base bool // no '/': the glob also matches the base name at any depth
+}
+
+// compileGlobs compiles exclude globs (doublestar syntax, matched in linear
+// time); a malformed or too complex pattern is an error.
+func compileGlobs(globs []string) ([]excludeGlob, error) {
+	out := make([]excludeGlob, 0, len(globs))
+	for _, g := range globs {
+		m, err := glob.Compile(g)
+		if err != nil {
+			return nil, fmt.Errorf("invalid --exclude pattern %q: %w", g, err)
+		}
+		out = append(out, excludeGlob{m: m, base: !strings.Contains(g, "/")})
+	}
+	return out, nil
+}
+
 // maxIgnoreFile bounds the size of a .provscanignore.
 const maxIgnoreFile = 1 << 20
 
@@ -180,11 +245,16 @@ func (w *walker) walk(roots []root) {
 		}
 		switch {
 		case r.info.Mode().IsRegular():
-			if !w.emit(job{root: r.given, path: r.path, rel: filepath.ToSlash(filepath.Base(r.path))}) {
+			if !w.send(job{root: r.given, path: r.path, rel: filepath.ToSlash(filepath.Base(r.path))}) {
 				return
 			}
 		case r.info.IsDir():
-			if !w.dir(i, r.path, "", r.real) {
+			d, err := openRootDir(r.path)
+			if err != nil {
+				w.fail(r.given, ".", unwrapPathError(err))
+				continue
+			}
+			if !w.dir(i, d, r.path, "", r.real) {
 				return
 			}
 		default:
@@ -206,7 +276,7 @@ func (w *walker) loadIgnore(r root) *gitignore.GitIgnore {
 	pf := report.PolicyFile{Kind: policy.KindIgnore, Path: filepath.ToSlash(p), Source: policy.SourceRoot}
 	if w.opts.NoTreePolicy {
 		if fi.Mode().IsRegular() {
-			pf.SHA256 = policy.FileSHA256(p)
+			pf.SHA256 = policy.TreeFileSHA256(p)
 		}
 		w.ignoreFile(pf, false)
 		return nil
@@ -219,7 +289,7 @@ func (w *walker) loadIgnore(r root) *gitignore.GitIgnore {
 		w.fail(r.given, IgnoreFile, fmt.Errorf("larger than %d bytes: not applied", maxIgnoreFile))
 		return nil
 	}
-	b, err := policy.ReadControlFile(p, maxIgnoreFile)
+	b, err := policy.ReadTreeControlFile(p, maxIgnoreFile) // never through a link swapped in since the Lstat
 	if err != nil {
 		w.fail(r.given, IgnoreFile, unwrapPathError(err))
 		return nil
@@ -237,15 +307,35 @@ func (w *walker) ignoreFile(pf report.PolicyFile, applied bool) {
 	}
 }
 
-// dir walks one folder of root ri; it returns false when the walk must stop.
-// rel is the folder's path relative to the root as reported (through a link,
-// the link's path); realDir is where it really lies (absolute, no links).
-func (w *walker) dir(ri int, dirPath, rel, realDir string) bool {
+// send hands j to the workers with a reference to its folder; false stops
+// the walk.
+func (w *walker) send(j job) bool {
+	if j.dir != nil {
+		j.dir.acquire()
+	}
+	if !w.emit(j) {
+		j.drop()
+		return false
+	}
+	return true
+}
+
+// dir walks one folder of root ri, open as d (the walker's reference to d
+// is released on return); it returns false when the walk must stop. rel is
+// the folder's path relative to the root as reported (through a link, the
+// link's path); realDir is where it really lies (absolute, no links).
+func (w *walker) dir(ri int, d *dirFD, dirPath, rel, realDir string) bool {
+	defer d.release()
+	w.depth++
+	defer func() { w.depth-- }()
 	r := w.roots[ri]
-	entries, err := os.ReadDir(dirPath)
+	entries, err := d.list()
 	if err != nil {
 		w.fail(r.given, relOrDot(rel), unwrapPathError(err))
-		// ReadDir may return the entries read before the error: go on with them.
+		// The entries read before the error, if any: go on with them.
+	}
+	if walkHookListed != nil {
+		walkHookListed(dirPath)
 	}
 	var sb *siblings // built on the first sidecar of the folder
 	names := func() *siblings {
@@ -293,11 +383,20 @@ func (w *walker) dir(ri int, dirPath, rel, realDir string) bool {
 		}
 		switch {
 		case isDir:
-			if !w.dir(ri, childPath, childRel, filepath.Join(realDir, name)) {
+			if w.depth >= maxDirDepth {
+				w.fail(r.given, childRel, fmt.Errorf("folders nested more than %d deep: not walked", maxDirDepth))
+				continue
+			}
+			sub, err := d.openDir(name, childPath)
+			if err != nil {
+				w.fail(r.given, childRel, unwrapPathError(err))
+				continue
+			}
+			if !w.dir(ri, sub, childPath, childRel, filepath.Join(realDir, name)) {
 				return false
 			}
 		case mode.IsRegular():
-			j := job{root: r.given, path: childPath, rel: childRel}
+			j := job{root: r.given, path: childPath, rel: childRel, dir: d, name: name}
 			if w.via != nil {
 				// Reached through a link to a folder: a file the walk
 				// reaches at its own path is inspected there, once.
@@ -316,7 +415,7 @@ func (w *walker) dir(ri int, dirPath, rel, realDir string) bool {
 					j.sidecarOf = path.Join(rel, media)
 				}
 			}
-			if !w.emit(j) {
+			if !w.send(j) {
 				return false
 			}
 		default:
@@ -398,6 +497,9 @@ func (w *walker) link(ri int, childPath, childRel, linkReal string) bool {
 		}
 		return true
 	}
+	if walkHookResolved != nil {
+		walkHookResolved(childPath)
+	}
 	rj, rel2, inside := w.locate(real)
 	if !inside {
 		l.Outcome = report.LinkOutside
@@ -428,7 +530,19 @@ func (w *walker) link(ri int, childPath, childRel, linkReal string) bool {
 		if !w.once(real, r.given, childRel) {
 			return true
 		}
-		return w.emit(job{root: r.given, path: real, rel: childRel, linkTarget: l.Resolved})
+		j := job{root: r.given, path: real, rel: childRel, linkTarget: l.Resolved}
+		if w.roots[rj].info.IsDir() {
+			// Opened where the link resolved to, beneath the root that
+			// holds it, no link followed on the way (see openBeneath).
+			d, err := openBeneath(w.roots[rj].real, path.Dir(rel2))
+			if err != nil {
+				w.fail(r.given, childRel, fmt.Errorf("symbolic link to %s: %w", l.Resolved, unwrapPathError(err)))
+				return true
+			}
+			defer d.release()
+			j.dir, j.name = d, path.Base(rel2)
+		}
+		return w.send(j)
 	}
 	// A folder: a loop when it holds the link (or a folder the walk entered
 	// through a link on the way here); otherwise walked through the link,
@@ -449,7 +563,16 @@ func (w *walker) link(ri int, childPath, childRel, linkReal string) bool {
 		w.via = saved
 		w.linkDirs = w.linkDirs[:depth]
 	}()
-	return w.dir(ri, real, childRel, real)
+	if w.depth >= maxDirDepth {
+		w.fail(r.given, childRel, fmt.Errorf("folders nested more than %d deep: not walked", maxDirDepth))
+		return true
+	}
+	d, err := openBeneath(w.roots[rj].real, rel2)
+	if err != nil {
+		w.fail(r.given, childRel, fmt.Errorf("symbolic link to %s: %w", l.Resolved, unwrapPathError(err)))
+		return true
+	}
+	return w.dir(ri, d, real, childRel, real)
 }
 
 // kernelPath reports whether p lies in /proc, /sys or /dev, whose contents
@@ -528,12 +651,9 @@ func (w *walker) reached(ri int, rel string, isDir bool, real string) bool {
 // without '/' also matches the base name at any depth.
 func (w *walker) excludedBy(ri int, rel string, isDir bool) string {
 	base := path.Base(rel)
-	for _, g := range w.opts.Exclude {
-		if doublestar.MatchUnvalidated(g, rel) {
-			return "exclude " + g
-		}
-		if !strings.Contains(g, "/") && doublestar.MatchUnvalidated(g, base) {
-			return "exclude " + g
+	for _, g := range w.excludes {
+		if g.m.Match(rel) || g.base && g.m.Match(base) {
+			return "exclude " + g.m.String()
 		}
 	}
 	if ri < len(w.ignores) && w.ignores[ri] != nil {
@@ -623,14 +743,18 @@ func unwrapPathError(err error) error {
 // ignored: the scan reports them.
 func Count(ctx context.Context, roots []string, opts Options) int {
 	rs, err := resolveRoots(roots)
-	if err != nil || validateGlobs(opts.Exclude) != nil {
+	if err != nil {
+		return 0
+	}
+	exclude, err := compileGlobs(opts.Exclude)
+	if err != nil {
 		return 0
 	}
 	n := 0
 	quiet := opts
 	quiet.Log = nil
-	w := &walker{ctx: ctx, opts: &quiet, control: newControlSet(opts.ControlFiles),
-		emit: func(job) bool { n++; return true },
+	w := &walker{ctx: ctx, opts: &quiet, control: newControlSet(opts.ControlFiles), excludes: exclude,
+		emit: func(j job) bool { n++; j.drop(); return true },
 		fail: func(string, string, error) {}}
 	w.walk(rs)
 	return n

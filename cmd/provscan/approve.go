@@ -141,13 +141,13 @@ func (f *approveFlags) options(cmd *cobra.Command, args []string) (scanner.Optio
 			roots[i] = filepath.FromSlash(archive)
 		}
 	}
-	cfgPath, _, err := policy.FindConfig(f.config, roots, f.config == "")
+	cfgPath, source, err := policy.FindConfig(f.config, roots, f.config == "")
 	if err != nil {
 		return o, err
 	}
 	o.NoTreePolicy = f.config != "" // as scan: with --config, nothing from inside the tree applies
 	if cfgPath != "" {
-		if o.Config, err = policy.LoadConfig(cfgPath); err != nil {
+		if o.Config, err = policy.LoadConfigFrom(cfgPath, source); err != nil { // read as scan reads it
 			return o, err
 		}
 		o.Exclude = append(o.Exclude, o.Config.Exclude...)

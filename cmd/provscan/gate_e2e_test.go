@@ -271,17 +271,27 @@ func TestGateEmptyScan(t *testing.T) {
 	}
 }
 
-// exrWithXMP is the start of an OpenEXR file whose header carries an XMP
-// packet declaring trainedAlgorithmicMedia, as an attribute: provscan has no
-// OpenEXR reader yet, so the file must be named, never silently passed.
+// genaiXMP is an XMP packet declaring trainedAlgorithmicMedia.
+const genaiXMP = `<x:xmpmeta xmlns:x="adobe:ns:meta/"><rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#"><rdf:Description xmlns:Iptc4xmpExt="http://iptc.org/std/Iptc4xmpExt/2008-02-29/" Iptc4xmpExt:DigitalSourceType="http://cv.iptc.org/newscodes/digitalsourcetype/trainedAlgorithmicMedia"/></rdf:RDF></x:xmpmeta>`
+
+// exrWithXMP is an OpenEXR header whose "xmp" string attribute holds
+// genaiXMP.
 func exrWithXMP() []byte {
-	xmp := `<x:xmpmeta xmlns:x="adobe:ns:meta/"><rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#"><rdf:Description xmlns:Iptc4xmpExt="http://iptc.org/std/Iptc4xmpExt/2008-02-29/" Iptc4xmpExt:DigitalSourceType="http://cv.iptc.org/newscodes/digitalsourcetype/trainedAlgorithmicMedia"/></rdf:RDF></x:xmpmeta>`
 	b := []byte("\x76\x2f\x31\x01\x02\x00\x00\x00")
 	b = append(b, "xmp\x00string\x00"...)
-	n := len(xmp)
+	n := len(genaiXMP)
 	b = append(b, byte(n), byte(n>>8), byte(n>>16), byte(n>>24))
-	b = append(b, xmp...)
+	b = append(b, genaiXMP...)
 	return append(b, 0)
+}
+
+// dpxWithXMP is the start of a DPX file with genaiXMP in its user data:
+// provscan has no DPX reader yet, so the file must be named, never
+// silently passed.
+func dpxWithXMP() []byte {
+	b := make([]byte, 2048)
+	copy(b, "SDPX")
+	return append(b, genaiXMP...)
 }
 
 func TestGateUnsupportedNamed(t *testing.T) {
@@ -293,8 +303,8 @@ func TestGateUnsupportedNamed(t *testing.T) {
 	deliv := filepath.Join(t.TempDir(), "delivery")
 	writeFiles(t, deliv, map[string][]byte{
 		"plates/plate.png":       stillPNG(),
-		"frames/shot.0001.exr":   exrWithXMP(),
-		"frames/shot.0002.exr":   exrWithXMP(),
+		"frames/shot.0001.dpx":   dpxWithXMP(),
+		"frames/shot.0002.dpx":   dpxWithXMP(),
 		"subs/en.ttml":           []byte(`<?xml version="1.0"?><tt xmlns="http://www.w3.org/ns/ttml"/>`),
 		"audio/stem.bin":         {0, 1, 2, 3, 0xfe},
 		"plates/.DS_Store.local": {},
@@ -307,11 +317,11 @@ func TestGateUnsupportedNamed(t *testing.T) {
 	looks := map[string]string{}
 	for _, u := range rep.Unsupported {
 		looks[u.Path] = u.LooksLike
-		if u.Path == "frames/shot.0001.exr" && (u.Head != "762f310102000000786d700073747269" || u.Size == 0) {
-			t.Errorf("head of the EXR: %+v", u)
+		if u.Path == "frames/shot.0001.dpx" && (u.Head != "53445058000000000000000000000000" || u.Size == 0) {
+			t.Errorf("head of the DPX: %+v", u)
 		}
 	}
-	want := map[string]string{"frames/shot.0001.exr": "OpenEXR", "frames/shot.0002.exr": "OpenEXR", "subs/en.ttml": "TTML or other XML", "audio/stem.bin": "", "plates/.DS_Store.local": "empty"}
+	want := map[string]string{"frames/shot.0001.dpx": "DPX", "frames/shot.0002.dpx": "DPX", "subs/en.ttml": "TTML or other XML", "audio/stem.bin": "", "plates/.DS_Store.local": "empty"}
 	for p, w := range want {
 		if l, ok := looks[p]; !ok || l != w {
 			t.Errorf("unsupported %s: listed %v, looks like %q; want %q", p, ok, l, w)
@@ -555,7 +565,8 @@ func TestGateRedTeam(t *testing.T) {
 			go func() { done <- runBinary(t, bin, base, args...) }()
 			select {
 			case r := <-done:
-				if r.code != 2 || !strings.Contains(r.stderr, "not a regular file") {
+				// a tree policy naming a file outside the tree is refused before any open
+				if r.code != 2 || !(strings.Contains(r.stderr, "not a regular file") || strings.Contains(r.stderr, "outside the folder of the policy")) {
 					t.Errorf("%v: exit %d, stderr %q", args, r.code, r.stderr)
 				}
 			case <-time.After(60 * time.Second):
@@ -592,5 +603,28 @@ func TestGateSkippedArchiveMembers(t *testing.T) {
 	}
 	if r := runBinary(t, bin, t.TempDir(), "scan", "--allow-unreadable", deliv); r.code != 0 {
 		t.Errorf("--allow-unreadable: exit %d", r.code)
+	}
+}
+
+// TestGateOpenEXRFrames: OpenEXR frames carrying an XMP DigitalSourceType
+// (the delivery that passed with --strict --fail-on info when provscan had
+// no OpenEXR reader) fail the default gate.
+func TestGateOpenEXRFrames(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds the binary")
+	}
+	bin := buildBinary(t)
+	deliv := t.TempDir()
+	writeFiles(t, deliv, map[string][]byte{"frames/shot.0001.exr": exrWithXMP(), "frames/shot.0002.exr": exrWithXMP()})
+	r := runBinary(t, bin, t.TempDir(), "scan", "--format", "json", deliv)
+	rep := parseReport(t, r)
+	n := 0
+	for _, f := range rep.Findings {
+		if f.Rule == "genai-source-type" && f.FailsGate {
+			n++
+		}
+	}
+	if r.code != 1 || n != 2 || len(rep.Unsupported) != 0 {
+		t.Errorf("exit %d, %d failing genai-source-type findings, unsupported %+v", r.code, n, rep.Unsupported)
 	}
 }

@@ -37,6 +37,7 @@ type scanFlags struct {
 	quiet           bool
 	verbose         bool
 	fileTimeout     time.Duration
+	maxMemory       sizeFlag
 	hash            bool
 	c2pa            c2paFlags
 }
@@ -98,6 +99,8 @@ func newScanCmd(stdout, stderr io.Writer) *cobra.Command {
 	fl.BoolVar(&f.noTreePolicy, "no-tree-policy", false, "apply no .provscan.yaml or .provscanignore found inside the scanned tree")
 	fl.StringVar(&f.approvals, "approvals", "", "written approvals `FILE` (default: ./"+policy.ApprovalsFile+" if present)")
 	fl.StringVar(&f.baseline, "baseline", "", "report only findings that are not in this earlier JSON report `FILE`")
+	f.maxMemory = scanner.DefaultMaxMemory
+	fl.Var(&f.maxMemory, "max-memory", "cap the memory held by the inspections in flight, all workers and nested archives together, at `SIZE` (KiB, MiB, GiB; 0: no cap); what the cap stops makes a file \"not fully inspected\"")
 	fl.DurationVar(&f.fileTimeout, "file-timeout", scanner.DefaultFileTimeout, "give up on a file after `DURATION` (it becomes an unreadable finding; a hash cut short leaves its finding open); 0 for no limit")
 	fl.BoolVar(&f.hash, "hash", false, "compute the SHA-256 of every file with a finding (reads each whole), e.g. for a report that becomes an approvals record")
 	f.c2pa.register(fl)
@@ -152,7 +155,10 @@ func runScan(cmd *cobra.Command, args []string, f *scanFlags, stdout, stderr io.
 	if cmd.Flags().Changed("follow-symlinks") {
 		fmt.Fprintln(stderr, "provscan: --follow-symlinks is deprecated and has no effect: links inside the roots are always resolved, links out of them are symlink-unchecked findings")
 	}
-	base := scanner.Options{Version: toolVersion(), Inspect: inspector, FileTimeout: f.fileTimeout, Hash: f.hash}
+	base := scanner.Options{Version: toolVersion(), Inspect: inspector, FileTimeout: f.fileTimeout, Hash: f.hash, MaxMemory: int64(f.maxMemory)}
+	if f.maxMemory == 0 {
+		base.MaxMemory = -1 // no cap
+	}
 	if f.fileTimeout == 0 {
 		base.FileTimeout = -1 // no limit
 	} else if !cmd.Flags().Changed("file-timeout") {

@@ -58,7 +58,7 @@ func findingOf(fs []e2eFinding, rule string) (e2eFinding, bool) {
 }
 
 // TestVerdictsE2E runs the built binary on real files of the shared corpus
-// whose verdicts issue 10 settles.
+// whose verdicts the README rule table sets.
 func TestVerdictsE2E(t *testing.T) {
 	corpusFile(t) // skip at once without the corpus
 	if testing.Short() {

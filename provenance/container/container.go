@@ -65,7 +65,10 @@ var (
 )
 
 // readFunc reads one container format.
-type readFunc func(r io.ReaderAt, size int64) (*Result, error)
+type readFunc func(r io.ReaderAt, size int64, b *reader.Budget) (*Result, error)
+
+// Budget is the budget readers draw on (see reader.Budget).
+type Budget = reader.Budget
 
 // readAt reads exactly len(p) bytes at off, reporting a short read as
 // errTruncated.

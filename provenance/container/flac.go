@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/binary"
 	"fmt"
+	"github.com/provscan/provscan/provenance/internal/reader"
 	"io"
 	"strings"
 )
@@ -27,8 +28,8 @@ func matchFLAC(head []byte) bool {
 // text blocks keyed by the upper-cased field name, APPLICATION blocks a text
 // block keyed by their 4-byte id when printable (or a C2PA block when they
 // hold a JUMBF C2PA store). PICTURE blocks and audio frames are skipped.
-func readFLAC(r io.ReaderAt, size int64) (*Result, error) {
-	res := &Result{Format: formatFLAC}
+func readFLAC(r io.ReaderAt, size int64, b *reader.Budget) (*Result, error) {
+	res := &Result{Format: formatFLAC, Budget: b}
 	d := &id3Reader{r: r, size: size, res: res}
 	off, err := d.tags(0)
 	if err != nil {

@@ -45,7 +45,7 @@ func TestFLACBlocks(t *testing.T) {
 	if !matchFLAC(data) {
 		t.Fatal("matchFLAC = false")
 	}
-	res, err := readFLAC(mediaBytes(data), int64(len(data)))
+	res, err := readFLAC(mediaBytes(data), int64(len(data)), nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -73,7 +73,7 @@ func TestFLACBehindID3(t *testing.T) {
 	tag := id3Tag(4, 0, id3Frame(4, "GEOB", 0, id3GEOB(0, "application/c2pa", []byte("jumbstore"))))
 	data := append(tag, sampleFLAC()...)
 	for name, read := range map[string]readFunc{"readFLAC": readFLAC, "readMP3": readMP3} {
-		res, err := read(mediaBytes(data), int64(len(data)))
+		res, err := read(mediaBytes(data), int64(len(data)), nil)
 		if err != nil {
 			t.Fatalf("%s: %v", name, err)
 		}
@@ -128,7 +128,7 @@ func FuzzFLAC(f *testing.F) {
 	f.Add(sampleFLAC())
 	f.Add(append(id3Tag(3, 0, id3Frame(3, "TSSE", 0, []byte("\x00x"))), sampleFLAC()...))
 	f.Fuzz(func(t *testing.T, data []byte) {
-		res, _ := readFLAC(mediaBytes(data), int64(len(data)))
+		res, _ := readFLAC(mediaBytes(data), int64(len(data)), nil)
 		if res == nil {
 			t.Fatal("nil result")
 		}

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/binary"
 	"fmt"
+	"github.com/provscan/provscan/provenance/internal/reader"
 	"io"
 	"strings"
 	"unicode/utf16"
@@ -59,8 +60,8 @@ type fontTable struct {
 // description, URLs) as text blocks. Glyph data is never read. WOFF 1.0
 // fonts are read through their own table directory, inflating the two
 // tables of interest when they are compressed.
-func readFont(r io.ReaderAt, size int64) (*Result, error) {
-	res := &Result{Format: formatFont}
+func readFont(r io.ReaderAt, size int64, b *reader.Budget) (*Result, error) {
+	res := &Result{Format: formatFont, Budget: b}
 	var h [12]byte
 	if err := readAt(r, h[:], 0); err != nil {
 		return res, fmt.Errorf("font header: %w", err)

@@ -120,7 +120,7 @@ func TestFontBlocks(t *testing.T) {
 		t.Fatal("matchFont = false")
 	}
 	cr := &mediaCountingReader{r: mediaBytes(data)}
-	res, err := readFont(cr, int64(len(data)))
+	res, err := readFont(cr, int64(len(data)), nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -162,7 +162,7 @@ func TestFontShortC2PAHeaderAndCollection(t *testing.T) {
 		if !matchFont(data) {
 			t.Fatalf("%s: not matched", name)
 		}
-		res, err := readFont(mediaBytes(data), int64(len(data)))
+		res, err := readFont(mediaBytes(data), int64(len(data)), nil)
 		if err != nil {
 			t.Fatalf("%s: %v", name, err)
 		}
@@ -206,7 +206,7 @@ func TestFontWOFF(t *testing.T) {
 		if !matchFont(data) {
 			t.Fatal("WOFF not matched")
 		}
-		res, err := readFont(mediaBytes(data), int64(len(data)))
+		res, err := readFont(mediaBytes(data), int64(len(data)), nil)
 		if err != nil {
 			t.Fatalf("compressed %v: %v", comp, err)
 		}
@@ -264,7 +264,7 @@ func FuzzFont(f *testing.F) {
 	f.Add(buildSFNT(0, "OTTO", fontTab{"C2PA", fontC2PATable("u", []byte("jumb"), true)}))
 	f.Add(buildWOFF(map[string]bool{"name": true}, fontTab{"C2PA", fontC2PATable("", []byte("jumb"), false)}, fontTab{"name", sampleNames()}))
 	f.Fuzz(func(t *testing.T, data []byte) {
-		res, _ := readFont(mediaBytes(data), int64(len(data)))
+		res, _ := readFont(mediaBytes(data), int64(len(data)), nil)
 		if res == nil {
 			t.Fatal("nil result")
 		}

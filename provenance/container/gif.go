@@ -3,6 +3,7 @@ package container
 import (
 	"bytes"
 	"fmt"
+	"github.com/provscan/provscan/provenance/internal/reader"
 	"io"
 )
 
@@ -27,8 +28,8 @@ func matchGIF(head []byte) bool {
 // extensions "XMP DataXMP" (XMP, stored raw across the sub-blocks and
 // followed by the magic trailer) and "C2PA_GIF" (a JUMBF manifest store
 // split over sub-blocks), and comment extensions.
-func readGIF(r io.ReaderAt, size int64) (*Result, error) {
-	res := &Result{Format: formatGIF}
+func readGIF(r io.ReaderAt, size int64, b *reader.Budget) (*Result, error) {
+	res := &Result{Format: formatGIF, Budget: b}
 	var hdr [13]byte
 	if err := readAt(r, hdr[:], 0); err != nil {
 		return res, fmt.Errorf("GIF header: %w", err)

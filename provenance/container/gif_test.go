@@ -66,7 +66,7 @@ func TestGIFBlocks(t *testing.T) {
 	if !matchGIF(data) {
 		t.Fatal("matchGIF = false")
 	}
-	res, err := readGIF(mediaBytes(data), int64(len(data)))
+	res, err := readGIF(mediaBytes(data), int64(len(data)), nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -93,7 +93,7 @@ func TestGIFXMPDamagedTrailer(t *testing.T) {
 	b = append(b, "XMP DataXMP"...)
 	b = append(b, gifSubBlocks([]byte(mediaTestXMPPacket), 255)...) // written as sub-blocks by a confused writer
 	b = append(b, 0x3B)
-	res, err := readGIF(mediaBytes(b), int64(len(b)))
+	res, err := readGIF(mediaBytes(b), int64(len(b)), nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -110,7 +110,7 @@ func TestGIFLargeImageData(t *testing.T) {
 	data = append(data, gifC2PAExt([]byte("jumb"))...)
 	data = append(data, 0x3B)
 	cr := &mediaCountingReader{r: mediaBytes(data)}
-	res, err := readGIF(cr, int64(len(data)))
+	res, err := readGIF(cr, int64(len(data)), nil)
 	if err != nil || len(mediaBlocks(res, KindC2PA)) != 1 {
 		t.Fatalf("err %v blocks %+v", err, res.Blocks)
 	}
@@ -151,7 +151,7 @@ func FuzzGIF(f *testing.F) {
 	f.Add(sampleGIF())
 	f.Add(append(gifHeader(), 0x3B))
 	f.Fuzz(func(t *testing.T, data []byte) {
-		res, _ := readGIF(mediaBytes(data), int64(len(data)))
+		res, _ := readGIF(mediaBytes(data), int64(len(data)), nil)
 		if res == nil {
 			t.Fatal("nil result")
 		}

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/binary"
 	"fmt"
+	"github.com/provscan/provscan/provenance/internal/reader"
 	"io"
 	"strings"
 	"unicode/utf16"
@@ -56,8 +57,8 @@ func id3FrameSync(b []byte) bool {
 // (and a repeated or appended one found through its footer), and the ID3v1
 // trailer. Audio frames are never read. A FLAC stream found after the ID3v2
 // tags is read as FLAC (Format "FLAC").
-func readMP3(r io.ReaderAt, size int64) (*Result, error) {
-	res := &Result{Format: formatMP3}
+func readMP3(r io.ReaderAt, size int64, b *reader.Budget) (*Result, error) {
+	res := &Result{Format: formatMP3, Budget: b}
 	d := &id3Reader{r: r, size: size, res: res}
 	off, err := d.tags(0)
 	if err != nil {
@@ -110,12 +111,11 @@ func id3Tags(r io.ReaderAt, off, size int64, res *Result) (int64, error) {
 
 // id3Reader reads ID3v2 tags from one file.
 type id3Reader struct {
-	r       io.ReaderAt
-	size    int64
-	res     *Result
-	ntags   int
-	steps   int
-	inflate int64 // decompressed bytes so far
+	r     io.ReaderAt
+	size  int64
+	res   *Result
+	ntags int
+	steps int
 }
 
 // tags reads the consecutive ID3v2 tags starting at off and returns the
@@ -379,7 +379,7 @@ func (d *id3Reader) frameData(data []byte, id string, fflags uint16, major byte,
 		data = id3Unsync(data)
 	}
 	if compressed {
-		budget := int64(maxTotalBlocks) - d.inflate
+		budget := d.res.Left(reader.Payload)
 		if budget <= 0 {
 			return nil, false, fmt.Errorf("%w: ID3 decompressed frames exceed %d bytes", errLimit, maxTotalBlocks)
 		}
@@ -392,7 +392,9 @@ func (d *id3Reader) frameData(data []byte, id string, fflags uint16, major byte,
 			d.res.Warn("%s frame %s: %v", where, id, err)
 			return nil, false, nil
 		}
-		d.inflate += int64(len(out))
+		if err := d.res.Reserve(reader.Payload, int64(len(out))); err != nil {
+			return nil, false, err
+		}
 		data = out
 	}
 	return data, true, nil

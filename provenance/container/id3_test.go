@@ -96,7 +96,7 @@ func TestID3v24(t *testing.T) {
 	if !matchMP3(data) {
 		t.Fatal("matchMP3 = false")
 	}
-	res, err := readMP3(mediaBytes(data), int64(len(data)))
+	res, err := readMP3(mediaBytes(data), int64(len(data)), nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -145,7 +145,7 @@ func TestID3v23Unsync(t *testing.T) {
 	tag := append([]byte{'I', 'D', '3', 3, 0, 0x80}, id3SyncsafeBytes(len(unsync))...)
 	tag = append(tag, unsync...)
 	data := append(tag, mp3Frames...)
-	res, err := readMP3(mediaBytes(data), int64(len(data)))
+	res, err := readMP3(mediaBytes(data), int64(len(data)), nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -170,7 +170,7 @@ func TestID3v24FrameUnsyncAndExtendedHeader(t *testing.T) {
 	ext := append(id3SyncsafeBytes(6), 1, 0)
 	body := append(ext, id3Frame(4, "TSSE", 0x0002, val)...)
 	tag = append(append(tag, id3SyncsafeBytes(len(body))...), body...)
-	res, err := readMP3(mediaBytes(tag), int64(len(tag)))
+	res, err := readMP3(mediaBytes(tag), int64(len(tag)), nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -190,7 +190,7 @@ func TestID3v24PlainSizes(t *testing.T) {
 		return append(append(b, 0, 0), data...)
 	}
 	tag := id3Tag(4, 0, plain("TIT2", long), plain("TSSE", []byte("\x00GenEncoder")))
-	res, err := readMP3(mediaBytes(tag), int64(len(tag)))
+	res, err := readMP3(mediaBytes(tag), int64(len(tag)), nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -214,7 +214,7 @@ func TestID3v22AndV1(t *testing.T) {
 	copy(v1[97:], "v1 comment")
 	v1[126] = 7 // track (ID3v1.1)
 	data := append(append(tag, mp3Frames...), v1...)
-	res, err := readMP3(mediaBytes(data), int64(len(data)))
+	res, err := readMP3(mediaBytes(data), int64(len(data)), nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -238,7 +238,7 @@ func TestID3Appended(t *testing.T) {
 	if !matchMP3(data) {
 		t.Fatal("frame sync not matched")
 	}
-	res, err := readMP3(mediaBytes(data), int64(len(data)))
+	res, err := readMP3(mediaBytes(data), int64(len(data)), nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -305,13 +305,13 @@ func TestID3Hostile(t *testing.T) {
 		}
 		t.Logf("%s: err=%v blocks=%d warnings=%q", name, err, len(res.Blocks), res.Warnings)
 	}
-	if _, err := readMP3(mediaBytes(cases["many tags"]), int64(len(cases["many tags"]))); !errors.Is(err, errLimit) {
+	if _, err := readMP3(mediaBytes(cases["many tags"]), int64(len(cases["many tags"])), nil); !errors.Is(err, errLimit) {
 		t.Errorf("many tags: err = %v", err)
 	}
-	if _, err := readMP3(mediaBytes(cases["frame past tag"]), int64(len(cases["frame past tag"]))); !errors.Is(err, errTruncated) {
+	if _, err := readMP3(mediaBytes(cases["frame past tag"]), int64(len(cases["frame past tag"])), nil); !errors.Is(err, errTruncated) {
 		t.Errorf("frame past tag: err = %v", err)
 	}
-	res, _ := readMP3(mediaBytes(cases["zip bomb"]), int64(len(cases["zip bomb"])))
+	res, _ := readMP3(mediaBytes(cases["zip bomb"]), int64(len(cases["zip bomb"])), nil)
 	if len(res.Blocks) != 0 || len(res.Warnings) == 0 {
 		t.Errorf("zip bomb: blocks %d warnings %q", len(res.Blocks), res.Warnings)
 	}
@@ -328,7 +328,7 @@ func FuzzID3(f *testing.F) {
 	f.Add(id3Tag(2, 0, id3Frame(2, "TT2", 0, []byte("\x01\xff\xfex\x00"))))
 	f.Add(id3Tag(3, 0x80, id3Frame(3, "TCOM", 0x0080, append([]byte{0, 0, 0, 9}, id3Zlib([]byte("\x00Composer"))...))))
 	f.Fuzz(func(t *testing.T, data []byte) {
-		res, _ := readMP3(mediaBytes(data), int64(len(data)))
+		res, _ := readMP3(mediaBytes(data), int64(len(data)), nil)
 		if res == nil {
 			t.Fatal("nil result")
 		}

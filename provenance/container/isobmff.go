@@ -84,7 +84,6 @@ type bmffWalker struct {
 	size   int64
 	res    *Result
 	steps  int
-	total  int64
 	errs   error
 	halted bool
 	hbuf   [16]byte // where the box iterators read headers
@@ -95,8 +94,8 @@ type bmffWalker struct {
 // reads mdat or moof, and returns the C2PA and XMP uuid boxes, the
 // udta/meta/ilst tags (classic and keys-based), QuickTime udta text atoms,
 // meta/xml XMP and the Exif and XMP items of HEIF/AVIF images.
-func readISOBMFF(r io.ReaderAt, size int64) (*Result, error) {
-	res := &Result{Format: formatMP4}
+func readISOBMFF(r io.ReaderAt, size int64, b *reader.Budget) (*Result, error) {
+	res := &Result{Format: formatMP4, Budget: b}
 	w := &bmffWalker{r: r, size: size, res: res}
 	var head [8]byte
 	if err := readAt(r, head[:], 0); err != nil {
@@ -211,7 +210,7 @@ func (w *bmffWalker) children(start, end int64, max int) []bmffBox {
 // read reads the payload bytes [off, end), enforcing the per-file total.
 func (w *bmffWalker) read(off, end int64) ([]byte, bool) {
 	n := end - off
-	if w.total += n; w.total > maxTotalBlocks {
+	if w.res.Reserve(reader.Payload, n) != nil {
 		w.fail(fmt.Errorf("%w: metadata boxes exceed %d bytes", errLimit, maxTotalBlocks))
 		return nil, false
 	}

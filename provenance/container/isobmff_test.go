@@ -74,7 +74,7 @@ func testMP4() []byte {
 
 func TestISOBMFFMP4(t *testing.T) {
 	data := testMP4()
-	res, err := readISOBMFF(bytes.NewReader(data), int64(len(data)))
+	res, err := readISOBMFF(bytes.NewReader(data), int64(len(data)), nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -117,13 +117,13 @@ func TestISOBMFFMP4(t *testing.T) {
 func TestISOBMFFFormats(t *testing.T) {
 	for brand, want := range map[string]string{"qt  ": "MOV", "heic": "HEIF", "mif1": "HEIF", "avif": "AVIF", "M4A ": "M4A", "mp42": "MP4", "3gp4": "3GP"} {
 		data := bmffBoxBytes("ftyp", []byte(brand), make([]byte, 4), []byte("isom"))
-		res, err := readISOBMFF(bytes.NewReader(data), int64(len(data)))
+		res, err := readISOBMFF(bytes.NewReader(data), int64(len(data)), nil)
 		if err != nil || string(res.Format) != want {
 			t.Errorf("%q: format %q err %v, want %q", brand, res.Format, err, want)
 		}
 	}
 	data := bmffBoxBytes("ftyp", []byte("mif1"), make([]byte, 4), []byte("mif1avif"))
-	if res, _ := readISOBMFF(bytes.NewReader(data), int64(len(data))); res.Format != "AVIF" {
+	if res, _ := readISOBMFF(bytes.NewReader(data), int64(len(data)), nil); res.Format != "AVIF" {
 		t.Errorf("mif1+avif: %q", res.Format)
 	}
 }
@@ -175,7 +175,7 @@ func testHEIF(version byte) ([]byte, []byte, []byte) {
 func TestISOBMFFHEIFItems(t *testing.T) {
 	for _, v := range []byte{0, 1, 2} {
 		data, tiff, xmp := testHEIF(v)
-		res, err := readISOBMFF(bytes.NewReader(data), int64(len(data)))
+		res, err := readISOBMFF(bytes.NewReader(data), int64(len(data)), nil)
 		if err != nil {
 			t.Fatalf("iloc v%d: %v", v, err)
 		}
@@ -195,12 +195,12 @@ func TestISOBMFFHEIFItems(t *testing.T) {
 func TestISOBMFFMalformed(t *testing.T) {
 	data := testMP4()
 	for i := 0; i < len(data); i++ {
-		res, _ := readISOBMFF(bytes.NewReader(data[:i]), int64(i))
+		res, _ := readISOBMFF(bytes.NewReader(data[:i]), int64(i), nil)
 		crCheckSizes(t, res)
 	}
 	heif, _, _ := testHEIF(1)
 	for i := 0; i < len(heif); i++ {
-		res, _ := readISOBMFF(bytes.NewReader(heif[:i]), int64(i))
+		res, _ := readISOBMFF(bytes.NewReader(heif[:i]), int64(i), nil)
 		crCheckSizes(t, res)
 	}
 	// Deep nesting of moov boxes ends with errLimit.
@@ -208,12 +208,12 @@ func TestISOBMFFMalformed(t *testing.T) {
 	for i := 0; i < 100; i++ {
 		deep = bmffBoxBytes("moov", deep)
 	}
-	if _, err := readISOBMFF(bytes.NewReader(deep), int64(len(deep))); !errors.Is(err, errLimit) {
+	if _, err := readISOBMFF(bytes.NewReader(deep), int64(len(deep)), nil); !errors.Is(err, errLimit) {
 		t.Errorf("deep nesting: err = %v", err)
 	}
 	// A box smaller than its header.
 	bad := append(bmffBoxBytes("ftyp", []byte("isom\x00\x00\x00\x00")), 0, 0, 0, 4, 'm', 'o', 'o', 'v')
-	if _, err := readISOBMFF(bytes.NewReader(bad), int64(len(bad))); !errors.Is(err, ErrMalformed) {
+	if _, err := readISOBMFF(bytes.NewReader(bad), int64(len(bad)), nil); !errors.Is(err, ErrMalformed) {
 		t.Errorf("tiny box: err = %v", err)
 	}
 }
@@ -228,7 +228,7 @@ func TestISOBMFFHugeMdatIsSkipped(t *testing.T) {
 	f := writeSparse(t, size, head, tail)
 	cr := &crCountingReader{r: f}
 	start := time.Now()
-	res, err := readISOBMFF(cr, size)
+	res, err := readISOBMFF(cr, size, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -296,7 +296,7 @@ func FuzzISOBMFF(f *testing.F) {
 	heif2, _, _ := testHEIF(2)
 	f.Add(heif2)
 	f.Fuzz(func(t *testing.T, data []byte) {
-		res, _ := readISOBMFF(bytes.NewReader(data), int64(len(data)))
+		res, _ := readISOBMFF(bytes.NewReader(data), int64(len(data)), nil)
 		crCheckSizes(t, res)
 	})
 }
@@ -312,7 +312,7 @@ func TestISOBMFFHEIFIdat(t *testing.T) {
 		bmffBoxBytes("ftyp", []byte("avif\x00\x00\x00\x00avifmif1")),
 		bmffFull("meta", 0, bmffHdlr("pict"), bmffFull("iinf", 0, []byte{0, 1}, infe), bmffFull("iloc", 1, iloc), bmffBoxBytes("idat", exif)),
 	}, nil)
-	res, err := readISOBMFF(bytes.NewReader(data), int64(len(data)))
+	res, err := readISOBMFF(bytes.NewReader(data), int64(len(data)), nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -327,7 +327,7 @@ func TestISOBMFFHEIFIdat(t *testing.T) {
 		bmffFull("meta", 0, bmffHdlr("pict"), bmffFull("iinf", 0, []byte{0, 1}, infe), bmffFull("iloc", 1, iloc), bmffBoxBytes("idat", exif)),
 		bmffBoxBytes("free", make([]byte, 64)),
 	}, nil)
-	res, err = readISOBMFF(bytes.NewReader(data), int64(len(data)))
+	res, err = readISOBMFF(bytes.NewReader(data), int64(len(data)), nil)
 	if !errors.Is(err, ErrMalformed) || len(res.Blocks) != 0 {
 		t.Errorf("extent past idat: err %v blocks %+v", err, res.Blocks)
 	}

@@ -43,8 +43,8 @@ type jpegExtChunk struct {
 
 // readJPEG reads the metadata segments of a JPEG file: it walks the markers
 // from SOI up to the first SOS and never reads entropy-coded scan data.
-func readJPEG(r io.ReaderAt, size int64) (*Result, error) {
-	res := &Result{Format: formatJPEG}
+func readJPEG(r io.ReaderAt, size int64, b *reader.Budget) (*Result, error) {
+	res := &Result{Format: formatJPEG, Budget: b}
 	var hdr [4]byte
 	if size < 4 {
 		return res, fmt.Errorf("%w: file of %d bytes is too short for JPEG", errTruncated, size)
@@ -63,12 +63,10 @@ func readJPEG(r io.ReaderAt, size int64) (*Result, error) {
 		ps        []byte
 		psOff     int64 = -1
 		psSize    int64
-		total     int64 // bytes kept in memory for blocks
 		retErr    error
 	)
-	keep := func(n int) error {
-		total += int64(n)
-		if total > maxTotalBlocks {
+	keep := func(n int) error { // bytes kept in memory for blocks
+		if res.Reserve(reader.Payload, int64(n)) != nil {
 			return fmt.Errorf("%w: metadata segments exceed %d bytes", errLimit, maxTotalBlocks)
 		}
 		return nil

@@ -33,7 +33,7 @@ func crReadCorpus(t *testing.T, rel string, read readFunc) (*Result, error) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	return read(f, st.Size())
+	return read(f, st.Size(), nil)
 }
 
 // crCountingReader counts the bytes read through it.
@@ -148,7 +148,7 @@ func TestJPEGSegments(t *testing.T) {
 	}
 	segs = append(segs, splitJUMBF(1, 1, box, 100)...)
 	data := buildJPEG(segs...)
-	res, err := readJPEG(bytes.NewReader(data), int64(len(data)))
+	res, err := readJPEG(bytes.NewReader(data), int64(len(data)), nil)
 	if err != nil {
 		t.Fatalf("readJPEG: %v", err)
 	}
@@ -182,7 +182,7 @@ func TestJPEGJUMBFQuirks(t *testing.T) {
 	other := crJUMBF(20)
 	order := [][]byte{segs[2], segs[0], jpegApp11(9, 1, other), segs[1], segs[1]}
 	data := buildJPEG(order...)
-	res, err := readJPEG(bytes.NewReader(data), int64(len(data)))
+	res, err := readJPEG(bytes.NewReader(data), int64(len(data)), nil)
 	if err != nil {
 		t.Fatalf("readJPEG: %v", err)
 	}
@@ -202,7 +202,7 @@ func TestJPEGJUMBFQuirks(t *testing.T) {
 
 	// A gap: the box is incomplete, the reader keeps going with a warning.
 	data = buildJPEG(segs[0], segs[2])
-	res, err = readJPEG(bytes.NewReader(data), int64(len(data)))
+	res, err = readJPEG(bytes.NewReader(data), int64(len(data)), nil)
 	if err != nil {
 		t.Fatalf("readJPEG: %v", err)
 	}
@@ -222,7 +222,7 @@ func TestJPEGExtendedXMP(t *testing.T) {
 		return jpegSeg(seg.APP1, append(p, full[off:off+n]...))
 	}
 	data := buildJPEG(chunk(100, len(full)-100), chunk(0, 100))
-	res, err := readJPEG(bytes.NewReader(data), int64(len(data)))
+	res, err := readJPEG(bytes.NewReader(data), int64(len(data)), nil)
 	if err != nil {
 		t.Fatalf("readJPEG: %v", err)
 	}
@@ -235,15 +235,15 @@ func TestJPEGExtendedXMP(t *testing.T) {
 func TestJPEGMalformed(t *testing.T) {
 	good := buildJPEG(jpegSeg(seg.COM, []byte("abc")))
 	for i := 0; i < len(good); i++ {
-		res, _ := readJPEG(bytes.NewReader(good[:i]), int64(i))
+		res, _ := readJPEG(bytes.NewReader(good[:i]), int64(i), nil)
 		crCheckSizes(t, res)
 	}
 	// A segment length running past the end of the file.
 	bad := append([]byte{0xFF, seg.SOI, 0xFF, seg.APP1, 0xFF, 0xFF}, "Exif"...)
-	if _, err := readJPEG(bytes.NewReader(bad), int64(len(bad))); !errors.Is(err, errTruncated) {
+	if _, err := readJPEG(bytes.NewReader(bad), int64(len(bad)), nil); !errors.Is(err, errTruncated) {
 		t.Errorf("err = %v, want errTruncated", err)
 	}
-	if _, err := readJPEG(bytes.NewReader([]byte("not a jpeg")), 10); !errors.Is(err, ErrMalformed) {
+	if _, err := readJPEG(bytes.NewReader([]byte("not a jpeg")), 10, nil); !errors.Is(err, ErrMalformed) {
 		t.Errorf("err = %v, want ErrMalformed", err)
 	}
 }
@@ -298,7 +298,7 @@ func FuzzJPEG(f *testing.F) {
 	f.Add(buildJPEG(splitJUMBF(1, 1, crJUMBF(40), 16)...))
 	f.Add(buildJPEG(jpegSeg(seg.APP1, append(append([]byte(nil), jpegExifSig...), "II*\x00\x08\x00\x00\x00"...))))
 	f.Fuzz(func(t *testing.T, data []byte) {
-		res, _ := readJPEG(bytes.NewReader(data), int64(len(data)))
+		res, _ := readJPEG(bytes.NewReader(data), int64(len(data)), nil)
 		crCheckSizes(t, res)
 	})
 }

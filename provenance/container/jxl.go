@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/binary"
 	"fmt"
+	"github.com/provscan/provscan/provenance/internal/reader"
 	"io"
 )
 
@@ -19,8 +20,8 @@ func matchJXL(head []byte) bool {
 // readJXL reads the metadata boxes of a JPEG XL container: jumb (C2PA),
 // Exif and xml (XMP). Brotli-compressed brob boxes are reported in a warning
 // and not decoded. A bare codestream has no metadata boxes.
-func readJXL(r io.ReaderAt, size int64) (*Result, error) {
-	res := &Result{Format: formatJXL}
+func readJXL(r io.ReaderAt, size int64, b *reader.Budget) (*Result, error) {
+	res := &Result{Format: formatJXL, Budget: b}
 	head := make([]byte, min(size, int64(len(jxlSignature))))
 	if err := readAt(r, head, 0); err != nil {
 		return res, err

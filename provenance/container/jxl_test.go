@@ -26,7 +26,7 @@ func testJXL() ([]byte, []byte, []byte, []byte) {
 
 func TestJXLContainer(t *testing.T) {
 	data, tiff, xmp, jumb := testJXL()
-	res, err := readJXL(bytes.NewReader(data), int64(len(data)))
+	res, err := readJXL(bytes.NewReader(data), int64(len(data)), nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -50,7 +50,7 @@ func TestJXLContainer(t *testing.T) {
 
 func TestJXLBareAndMalformed(t *testing.T) {
 	bare := []byte{0xFF, 0x0A, 0xFA, 0x01, 0x02}
-	res, err := readJXL(bytes.NewReader(bare), int64(len(bare)))
+	res, err := readJXL(bytes.NewReader(bare), int64(len(bare)), nil)
 	if err != nil || res.Format != "JXL" || len(res.Blocks) != 0 {
 		t.Errorf("bare codestream: %+v %v", res, err)
 	}
@@ -59,11 +59,11 @@ func TestJXLBareAndMalformed(t *testing.T) {
 	}
 	data, _, _, _ := testJXL()
 	for i := 0; i < len(data); i++ {
-		res, _ := readJXL(bytes.NewReader(data[:i]), int64(i))
+		res, _ := readJXL(bytes.NewReader(data[:i]), int64(i), nil)
 		crCheckSizes(t, res)
 	}
 	bad := append(append([]byte(nil), jxlSignature...), 0, 0, 0, 3, 'E', 'x', 'i', 'f')
-	if _, err := readJXL(bytes.NewReader(bad), int64(len(bad))); !errors.Is(err, ErrMalformed) {
+	if _, err := readJXL(bytes.NewReader(bad), int64(len(bad)), nil); !errors.Is(err, ErrMalformed) {
 		t.Errorf("err = %v, want ErrMalformed", err)
 	}
 }
@@ -84,7 +84,7 @@ func FuzzJXL(f *testing.F) {
 	f.Add(data)
 	f.Add([]byte{0xFF, 0x0A, 0})
 	f.Fuzz(func(t *testing.T, data []byte) {
-		res, _ := readJXL(bytes.NewReader(data), int64(len(data)))
+		res, _ := readJXL(bytes.NewReader(data), int64(len(data)), nil)
 		crCheckSizes(t, res)
 	})
 }

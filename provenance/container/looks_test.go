@@ -16,7 +16,6 @@ func TestLooksLike(t *testing.T) {
 		want string
 	}{
 		{"empty", "", "empty"},
-		{"OpenEXR", "\x76\x2f\x31\x01\x02\x00\x00\x00channels", "OpenEXR"},
 		{"DPX big-endian", "SDPX\x00\x00\x20\x00V2.0", "DPX"},
 		{"DPX little-endian", "XPDS\x00\x20\x00\x00V1.0", "DPX"},
 		{"MXF header partition", "\x06\x0e\x2b\x34\x02\x05\x01\x01\x0d\x01\x02\x01\x01\x02\x04\x00", "MXF"},
@@ -47,7 +46,7 @@ func TestLooksLike(t *testing.T) {
 // FuzzLooksLike checks that any head gets an answer from the fixed set
 // without a panic.
 func FuzzLooksLike(f *testing.F) {
-	for _, s := range []string{"", "\x76\x2f\x31\x01", "SDPX", "FORM\x00\x00\x00\x00AIFF", "<?xml", "abc\xc3"} {
+	for _, s := range []string{"", "SDPX", "FORM\x00\x00\x00\x00AIFF", "<?xml", "abc\xc3"} {
 		f.Add([]byte(s))
 	}
 	known := map[string]bool{"": true, "empty": true, "text": true}

@@ -83,7 +83,7 @@ func mediaCorpusCheck(t *testing.T, read readFunc, exts ...string) int {
 		}
 		cr := &mediaCountingReader{r: f}
 		start := time.Now()
-		res, rerr := read(cr, st.Size())
+		res, rerr := read(cr, st.Size(), nil)
 		took := time.Since(start)
 		if took > 5*time.Second {
 			t.Errorf("%s: took %v", rel, took)
@@ -185,7 +185,7 @@ func mediaText(res *Result) map[string]string {
 func mediaQuick(t *testing.T, read readFunc, data []byte, limit time.Duration) (*Result, error) {
 	t.Helper()
 	start := time.Now()
-	res, err := read(mediaBytes(data), int64(len(data)))
+	res, err := read(mediaBytes(data), int64(len(data)), nil)
 	if d := time.Since(start); d > limit {
 		t.Errorf("took %v, want under %v", d, limit)
 	}

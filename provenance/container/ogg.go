@@ -3,6 +3,7 @@ package container
 import (
 	"encoding/binary"
 	"fmt"
+	"github.com/provscan/provscan/provenance/internal/reader"
 	"io"
 )
 
@@ -31,8 +32,8 @@ type oggStream struct {
 // and Theora comment headers, Ogg FLAC VORBIS_COMMENT, Speex): it reads the
 // first pages only, reassembles each logical stream's second packet and
 // returns its fields as text blocks. Audio and video pages are not read.
-func readOgg(r io.ReaderAt, size int64) (*Result, error) {
-	res := &Result{Format: formatOgg}
+func readOgg(r io.ReaderAt, size int64, b *reader.Budget) (*Result, error) {
+	res := &Result{Format: formatOgg, Budget: b}
 	streams := map[uint32]*oggStream{}
 	var order []uint32
 	off := int64(0)

@@ -75,7 +75,7 @@ func TestOggOpus(t *testing.T) {
 			t.Fatal("matchOgg = false")
 		}
 		cr := &mediaCountingReader{r: mediaBytes(data)}
-		res, err := readOgg(cr, int64(len(data)))
+		res, err := readOgg(cr, int64(len(data)), nil)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -96,13 +96,13 @@ func TestOggOpus(t *testing.T) {
 
 func TestOggVorbisAndFLAC(t *testing.T) {
 	vorbis := oggPages(7, 255, []byte("\x01vorbis\x00\x00\x00\x00\x02"), append(append([]byte("\x03vorbis"), vorbisCommentBody("Xiph.Org libVorbis", "ARTIST=GenBand")...), 1), []byte("\x05vorbis"))
-	res, err := readOgg(mediaBytes(vorbis), int64(len(vorbis)))
+	res, err := readOgg(mediaBytes(vorbis), int64(len(vorbis)), nil)
 	if err != nil || mediaText(res)["ARTIST"] != "GenBand" {
 		t.Errorf("vorbis: err %v texts %q", err, mediaText(res))
 	}
 	body := vorbisCommentBody("libFLAC", "SOFTWARE=GenFLAC")
 	flac := oggPages(9, 255, append([]byte("\x7fFLAC\x01\x00\x00\x01fLaC"), flacBlock(0, false, make([]byte, 34))...), flacBlock(flacVorbisComment, true, body))
-	res, err = readOgg(mediaBytes(flac), int64(len(flac)))
+	res, err = readOgg(mediaBytes(flac), int64(len(flac)), nil)
 	if err != nil || mediaText(res)["SOFTWARE"] != "GenFLAC" {
 		t.Errorf("ogg flac: err %v texts %q", err, mediaText(res))
 	}
@@ -116,7 +116,7 @@ func TestOggMultiplexed(t *testing.T) {
 	p1 := bytes.Index(theora[4:], []byte("OggS")) + 4
 	p2 := bytes.Index(opus[4:], []byte("OggS")) + 4
 	data := append(append(append(append([]byte(nil), theora[:p1]...), opus[:p2]...), theora[p1:]...), opus[p2:]...)
-	res, err := readOgg(mediaBytes(data), int64(len(data)))
+	res, err := readOgg(mediaBytes(data), int64(len(data)), nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -159,7 +159,7 @@ func FuzzOgg(f *testing.F) {
 	f.Add(opusFile(vorbisCommentBody("v", "ENCODER=x"), 255))
 	f.Add(opusFile(vorbisCommentBody("v", "ENCODER=x"), 2))
 	f.Fuzz(func(t *testing.T, data []byte) {
-		res, _ := readOgg(mediaBytes(data), int64(len(data)))
+		res, _ := readOgg(mediaBytes(data), int64(len(data)), nil)
 		if res == nil {
 			t.Fatal("nil result")
 		}

@@ -30,8 +30,8 @@ func matchPNG(head []byte) bool { return bytes.HasPrefix(head, pngSignature) }
 // caBX and ComfyUI's private comf chunk), before and after the image data.
 // It seeks past IDAT and every other chunk it does not need, and does not
 // check CRCs.
-func readPNG(r io.ReaderAt, size int64) (*Result, error) {
-	res := &Result{Format: formatPNG}
+func readPNG(r io.ReaderAt, size int64, b *reader.Budget) (*Result, error) {
+	res := &Result{Format: formatPNG, Budget: b}
 	sig := make([]byte, len(pngSignature))
 	if err := readAt(r, sig, 0); err != nil {
 		return res, err
@@ -41,7 +41,6 @@ func readPNG(r io.ReaderAt, size int64) (*Result, error) {
 	}
 	var (
 		hdr    [8]byte
-		total  int64
 		retErr error
 	)
 	pos := int64(len(pngSignature))
@@ -74,7 +73,7 @@ func readPNG(r io.ReaderAt, size int64) (*Result, error) {
 		default:
 			continue // IDAT and every other chunk: seek past
 		}
-		if total += n; total > maxTotalBlocks {
+		if res.Reserve(reader.Payload, n) != nil {
 			return res, errors.Join(retErr, fmt.Errorf("%w: metadata chunks exceed %d bytes", errLimit, maxTotalBlocks))
 		}
 		p, err := readBlock(r, dataOff, n, size)

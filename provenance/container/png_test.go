@@ -62,7 +62,7 @@ func TestPNGChunks(t *testing.T) {
 		pngChunk("comf", []byte(`workflow`+"\x00"+`{"nodes":[]}`)),
 		pngChunk("tEXt", []byte("after\x00idat")),
 	)
-	res, err := readPNG(bytes.NewReader(data), int64(len(data)))
+	res, err := readPNG(bytes.NewReader(data), int64(len(data)), nil)
 	if err != nil {
 		t.Fatalf("readPNG: %v", err)
 	}
@@ -101,7 +101,7 @@ func TestPNGBounds(t *testing.T) {
 	// A zTXt bomb: 40 MiB of zeros compresses to a few KiB.
 	bomb := crZlib(make([]byte, 40<<20))
 	data := buildPNG(pngChunk("zTXt", append([]byte("bomb\x00\x00"), bomb...)), pngChunk("tEXt", []byte("k\x00v")))
-	res, err := readPNG(bytes.NewReader(data), int64(len(data)))
+	res, err := readPNG(bytes.NewReader(data), int64(len(data)), nil)
 	if !errors.Is(err, errLimit) {
 		t.Fatalf("err = %v, want errLimit", err)
 	}
@@ -111,12 +111,12 @@ func TestPNGBounds(t *testing.T) {
 	}
 	// A chunk length past the end.
 	bad := append(append([]byte(nil), pngSignature...), 0x7f, 0, 0, 0, 't', 'E', 'X', 't')
-	if _, err := readPNG(bytes.NewReader(bad), int64(len(bad))); !errors.Is(err, errTruncated) {
+	if _, err := readPNG(bytes.NewReader(bad), int64(len(bad)), nil); !errors.Is(err, errTruncated) {
 		t.Errorf("err = %v, want errTruncated", err)
 	}
 	good := buildPNG(pngChunk("tEXt", []byte("k\x00v")))
 	for i := 0; i < len(good); i++ {
-		res, _ := readPNG(bytes.NewReader(good[:i]), int64(i))
+		res, _ := readPNG(bytes.NewReader(good[:i]), int64(i), nil)
 		crCheckSizes(t, res)
 	}
 }
@@ -173,7 +173,7 @@ func FuzzPNG(f *testing.F) {
 	f.Add(buildPNG(pngChunk("iTXt", append([]byte("XML:com.adobe.xmp\x00\x01\x00\x00\x00"), crZlib([]byte("<x/>"))...))))
 	f.Add(buildPNG(pngChunk("caBX", crJUMBF(8)), pngChunk("comf", []byte("workflow\x00{}"))))
 	f.Fuzz(func(t *testing.T, data []byte) {
-		res, _ := readPNG(bytes.NewReader(data), int64(len(data)))
+		res, _ := readPNG(bytes.NewReader(data), int64(len(data)), nil)
 		crCheckSizes(t, res)
 	})
 }
@@ -196,7 +196,7 @@ func TestPNGRawProfile(t *testing.T) {
 		pngChunk("tEXt", append([]byte("Raw profile type iptc\x00"), raw("IPTC profile", ps)...)),
 		pngChunk("tEXt", append([]byte("Raw profile type xmp\x00"), "\nxmp\n  999\nzz\n"...)), // broken: stays text
 	)
-	res, err := readPNG(bytes.NewReader(data), int64(len(data)))
+	res, err := readPNG(bytes.NewReader(data), int64(len(data)), nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -225,7 +225,7 @@ func TestPNGHugeIDATIsSkipped(t *testing.T) {
 	size := int64(len(head)) + idat + int64(len(tail))
 	f := writeSparse(t, size, head, tail)
 	cr := &crCountingReader{r: f}
-	res, err := readPNG(cr, size)
+	res, err := readPNG(cr, size, nil)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -3,6 +3,7 @@ package container
 import (
 	"encoding/binary"
 	"fmt"
+	"github.com/provscan/provscan/provenance/internal/reader"
 	"io"
 )
 
@@ -27,8 +28,8 @@ func matchPSD(head []byte) bool {
 // (XMP), 1058 (EXIF) and 1028 (IPTC) become blocks of their own and the
 // whole section, when small enough, one KindPhotoshop block. Layer and image
 // data are never read.
-func readPSD(r io.ReaderAt, size int64) (*Result, error) {
-	res := &Result{Format: formatPSD}
+func readPSD(r io.ReaderAt, size int64, b *reader.Budget) (*Result, error) {
+	res := &Result{Format: formatPSD, Budget: b}
 	var hdr [26]byte
 	if err := readAt(r, hdr[:], 0); err != nil {
 		return res, fmt.Errorf("PSD header: %w", err)

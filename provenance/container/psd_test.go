@@ -79,7 +79,7 @@ func TestPSDBlocks(t *testing.T) {
 		if !matchPSD(data) {
 			t.Fatal("matchPSD = false")
 		}
-		res, err := readPSD(mediaBytes(data), int64(len(data)))
+		res, err := readPSD(mediaBytes(data), int64(len(data)), nil)
 		if err != nil {
 			t.Fatalf("v%d: %v", v, err)
 		}
@@ -108,7 +108,7 @@ func TestPSDBlocks(t *testing.T) {
 func TestPSDSkipsImageData(t *testing.T) {
 	head := buildPSD(2, samplePSDResources()...)
 	s := &mediaSparse{size: 3 << 30, regions: map[int64][]byte{0: head}}
-	res, err := readPSD(s, s.size)
+	res, err := readPSD(s, s.size, nil)
 	if err != nil || len(mediaBlocks(res, KindXMP)) != 1 {
 		t.Fatalf("err %v, blocks %+v", err, res.Blocks)
 	}
@@ -170,7 +170,7 @@ func FuzzPSD(f *testing.F) {
 	f.Add(buildPSD(1, samplePSDResources()...))
 	f.Add(buildPSD(2, psdRes{id: psdResXMP, data: []byte(mediaTestXMP)}))
 	f.Fuzz(func(t *testing.T, data []byte) {
-		res, _ := readPSD(mediaBytes(data), int64(len(data)))
+		res, _ := readPSD(mediaBytes(data), int64(len(data)), nil)
 		if res == nil {
 			t.Fatal("nil result")
 		}

@@ -33,7 +33,6 @@ type riffWalker struct {
 	rf64   bool
 	ds64   map[string]int64 // chunk sizes from the RF64 ds64 chunk
 	steps  int
-	total  int64
 	errs   error
 	halted bool
 }
@@ -43,8 +42,8 @@ type riffWalker struct {
 // bext and iXML. AVI: the same, descending into LIST hdrl/INFO and skipping
 // LIST movi and idx1. Media chunks (data, movi, VP8, ANMF ...) are skipped
 // by their sizes and never read.
-func readRIFF(r io.ReaderAt, size int64) (*Result, error) {
-	res := &Result{Format: formatRIFF}
+func readRIFF(r io.ReaderAt, size int64, b *reader.Budget) (*Result, error) {
+	res := &Result{Format: formatRIFF, Budget: b}
 	var hdr [12]byte
 	if err := readAt(r, hdr[:], 0); err != nil {
 		return res, err
@@ -169,7 +168,7 @@ func riffMediaChunk(id string) bool {
 
 // read reads a chunk payload, enforcing the per-file total.
 func (w *riffWalker) read(off, n int64) ([]byte, bool) {
-	if w.total += n; w.total > maxTotalBlocks {
+	if w.res.Reserve(reader.Payload, n) != nil {
 		w.fail(fmt.Errorf("%w: metadata chunks exceed %d bytes", errLimit, maxTotalBlocks))
 		return nil, false
 	}
@@ -317,7 +316,7 @@ func riffFourCC(id []byte) string {
 // id3 reads an ID3v2 tag embedded in a RIFF chunk (WAV and AVI writers put
 // one in an "id3 " chunk) with the MP3 reader, relocating its blocks.
 func (w *riffWalker) id3(off, n int64) {
-	sub, err := readMP3(io.NewSectionReader(w.r, off, n), n)
+	sub, err := readMP3(io.NewSectionReader(w.r, off, n), n, w.res.Budget.Item())
 	if err != nil {
 		w.res.Warn("RIFF id3 chunk at offset %d: %v", off-8, err)
 		w.errs = errors.Join(w.errs, reader.Noted(fmt.Errorf("RIFF id3 chunk at offset %d: %w", off-8, err)))
@@ -326,7 +325,7 @@ func (w *riffWalker) id3(off, n int64) {
 		return
 	}
 	for _, b := range sub.Blocks {
-		if w.total += int64(len(b.Data)); w.total > maxTotalBlocks {
+		if w.res.Reserve(reader.Payload, int64(len(b.Data))) != nil {
 			w.fail(fmt.Errorf("%w: metadata chunks exceed %d bytes", errLimit, maxTotalBlocks))
 			return
 		}

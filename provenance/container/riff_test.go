@@ -49,7 +49,7 @@ func TestRIFFWebP(t *testing.T) {
 			riffChunk("XMP ", xmp),
 			riffChunk("C2PA", crJUMBF(17)),
 		)
-		res, err := readRIFF(bytes.NewReader(data), int64(len(data)))
+		res, err := readRIFF(bytes.NewReader(data), int64(len(data)), nil)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -88,7 +88,7 @@ func TestRIFFWAV(t *testing.T) {
 		riffChunk("C2PA", crJUMBF(9)),
 		riffChunk("id3 ", testID3v23("TSSE", "Suno v4")),
 	)
-	res, err := readRIFF(bytes.NewReader(data), int64(len(data)))
+	res, err := readRIFF(bytes.NewReader(data), int64(len(data)), nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -138,7 +138,7 @@ func TestRIFFAVI(t *testing.T) {
 		riffChunk("idx1", make([]byte, 16)),
 		riffChunk("C2PA", crJUMBF(12)),
 	)
-	res, err := readRIFF(bytes.NewReader(data), int64(len(data)))
+	res, err := readRIFF(bytes.NewReader(data), int64(len(data)), nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -158,7 +158,7 @@ func TestRIFFNestingBomb(t *testing.T) {
 	}
 	data := buildRIFF("WAVE", inner)
 	start := time.Now()
-	res, err := readRIFF(bytes.NewReader(data), int64(len(data)))
+	res, err := readRIFF(bytes.NewReader(data), int64(len(data)), nil)
 	if !errors.Is(err, errLimit) {
 		t.Errorf("err = %v, want errLimit", err)
 	}
@@ -169,7 +169,7 @@ func TestRIFFNestingBomb(t *testing.T) {
 	// Truncations of a valid file never panic.
 	good := buildRIFF("WAVE", riffChunk("bext", testBext()), riffList("INFO", riffChunk("INAM", []byte("n"))))
 	for i := 0; i < len(good); i++ {
-		res, _ := readRIFF(bytes.NewReader(good[:i]), int64(i))
+		res, _ := readRIFF(bytes.NewReader(good[:i]), int64(i), nil)
 		crCheckSizes(t, res)
 	}
 }
@@ -210,7 +210,7 @@ func TestRIFFHugeDataIsSkipped(t *testing.T) {
 	size := int64(len(head)) + dataSize + int64(len(tail))
 	f := writeSparse(t, size, head, tail)
 	cr := &crCountingReader{r: f}
-	res, err := readRIFF(cr, size)
+	res, err := readRIFF(cr, size, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -228,7 +228,7 @@ func TestRIFFHugeDataIsSkipped(t *testing.T) {
 	size = int64(len(head)) + 0xFFFFFFF0 + int64(len(tail))
 	f = writeSparse(t, size, head, tail)
 	cr = &crCountingReader{r: f}
-	res, err = readRIFF(cr, size)
+	res, err = readRIFF(cr, size, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -286,7 +286,7 @@ func FuzzRIFF(f *testing.F) {
 	copy(ds64[28:], "C2PA\x04")
 	f.Add(append([]byte("RF64\xff\xff\xff\xffWAVE"), append(riffChunk("ds64", ds64), "C2PA\xff\xff\xff\xffjumb"...)...))
 	f.Fuzz(func(t *testing.T, data []byte) {
-		res, _ := readRIFF(bytes.NewReader(data), int64(len(data)))
+		res, _ := readRIFF(bytes.NewReader(data), int64(len(data)), nil)
 		crCheckSizes(t, res)
 	})
 }

@@ -3,6 +3,7 @@ package container
 import (
 	"bytes"
 	"fmt"
+	"github.com/provscan/provscan/provenance/internal/reader"
 	"io"
 )
 
@@ -77,8 +78,8 @@ func matchXMPSidecar(head []byte) bool {
 // readXMPSidecar reads a bare XMP file (a NAME.xmp sidecar) as one KindXMP
 // block of the whole file. The scanner ties the sidecar to the media file
 // of the same stem.
-func readXMPSidecar(r io.ReaderAt, size int64) (*Result, error) {
-	res := &Result{Format: formatXMPSidecar}
+func readXMPSidecar(r io.ReaderAt, size int64, b *reader.Budget) (*Result, error) {
+	res := &Result{Format: formatXMPSidecar, Budget: b}
 	return res, readWhole(r, size, res, KindXMP, "XMP sidecar")
 }
 
@@ -90,8 +91,8 @@ func matchC2PASidecar(head []byte) bool {
 // readC2PASidecar reads a bare JUMBF manifest store (a NAME.c2pa file) as
 // one KindC2PA block of the whole file. The scanner ties it to the media
 // file of the same stem.
-func readC2PASidecar(r io.ReaderAt, size int64) (*Result, error) {
-	res := &Result{Format: FormatC2PASidecar}
+func readC2PASidecar(r io.ReaderAt, size int64, b *reader.Budget) (*Result, error) {
+	res := &Result{Format: FormatC2PASidecar, Budget: b}
 	return res, readWhole(r, size, res, KindC2PA, string(FormatC2PASidecar))
 }
 
@@ -99,6 +100,9 @@ func readC2PASidecar(r io.ReaderAt, size int64) (*Result, error) {
 func readWhole(r io.ReaderAt, size int64, res *Result, kind Kind, where string) error {
 	if size > maxBlockSize {
 		return fmt.Errorf("%w: %s of %d bytes is larger than %d", errLimit, where, size, maxBlockSize)
+	}
+	if err := res.Hold(size + reader.DecodeCost(kind, size)); err != nil {
+		return err
 	}
 	data, err := readBlock(r, 0, size, size)
 	if err != nil {

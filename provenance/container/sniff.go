@@ -24,6 +24,7 @@ const (
 	formatDNG        Format = "DNG"
 	formatPSD        Format = "PSD"
 	formatJXL        Format = "JXL"
+	formatEXR        Format = "OpenEXR"
 	formatSVG        Format = "SVG"
 	formatRIFF       Format = "RIFF" // a RIFF form other than WebP, WAV and AVI
 	formatWebP       Format = "WebP"
@@ -92,7 +93,7 @@ var formats = []formatRow{
 	{formatSVG, "SVG", mediaImage, matchSVG, readSVG},
 	{formatXMPSidecar, "XMP sidecar", "", matchXMPSidecar, readXMPSidecar},
 	{FormatC2PASidecar, "C2PA sidecar", "", matchC2PASidecar, readC2PASidecar},
-	{formatPDF, "PDF", mediaDocument, pdf.Match, pdf.Read},
+	{formatPDF, "PDF", mediaDocument, pdf.Match, pdf.ReadBudget},
 	{formatJPEG, "JPEG", mediaImage, matchJPEG, readJPEG},
 	{formatPNG, "PNG", mediaImage, matchPNG, readPNG},
 	{formatRIFF, "RIFF", "", matchRIFF, readRIFF},
@@ -107,6 +108,7 @@ var formats = []formatRow{
 	{formatHEIF, "ISOBMFF", mediaImage, nil, readISOBMFF},
 	{formatAVIF, "ISOBMFF", mediaImage, nil, readISOBMFF},
 	{formatJXL, "JXL", mediaImage, matchJXL, readJXL},
+	{formatEXR, "OpenEXR", mediaImage, matchEXR, readEXR},
 }
 
 // mediaOf returns the media kind of format f from its registry row ("" for
@@ -134,6 +136,12 @@ func sniff(head []byte) *formatRow {
 // Read sniffs the format of r and reads its metadata blocks. It returns an
 // error wrapping ErrUnknownFormat when no reader knows the bytes.
 func Read(r io.ReaderAt, size int64) (*Result, error) {
+	return ReadBudget(r, size, nil)
+}
+
+// ReadBudget is Read drawing on budget b (nil: a fresh budget under
+// reader.DefaultLimits).
+func ReadBudget(r io.ReaderAt, size int64, b *Budget) (*Result, error) {
 	head := make([]byte, min(size, sniffLen))
 	if err := readAt(r, head, 0); err != nil {
 		return nil, err
@@ -142,7 +150,7 @@ func Read(r io.ReaderAt, size int64) (*Result, error) {
 	if f == nil {
 		return nil, ErrUnknownFormat
 	}
-	res, err := f.read(r, size)
+	res, err := f.read(r, size, b)
 	if res != nil {
 		if res.Format == "" {
 			res.Format = f.format

@@ -9,12 +9,12 @@ import (
 	"io"
 	"regexp"
 	"strings"
+
+	"github.com/provscan/provscan/provenance/internal/reader"
 )
 
 // Limits of the SVG reader.
 const (
-	// svgReadMax is how many bytes of an SVG document are parsed.
-	svgReadMax = 16 << 20
 	// svgMaxDepth is the deepest element nesting followed.
 	svgMaxDepth = 512
 )
@@ -27,9 +27,6 @@ const (
 	nsSVG      = "http://www.w3.org/2000/svg"
 	svgTextCap = maxBlockSize
 )
-
-// svgMaxRead is svgReadMax; tests lower it.
-var svgMaxRead int64 = svgReadMax
 
 // matchSVG matches an SVG document: an <svg> (or <prefix:svg>) root element
 // after an optional byte order mark, XML declaration, comments and document
@@ -66,11 +63,11 @@ func isXMLSpace(c byte) bool { return c == ' ' || c == '\t' || c == '\r' || c ==
 // rdf:RDF subtrees, re-read byte for byte from the file) as KindXMP,
 // base64 c2pa:manifest elements as KindC2PA, and the free text of
 // <metadata> elements (ComfyUI writes its prompt and workflow there as
-// JSON in CDATA) as KindText with Key "metadata". At most svgReadMax bytes
+// JSON in CDATA) as KindText with Key "metadata". At most Limits.SVGRead bytes
 // are parsed; a malformed document returns what was found before the fault.
-func readSVG(r io.ReaderAt, size int64) (*Result, error) {
-	res := &Result{Format: formatSVG}
-	limit := min(size, svgMaxRead)
+func readSVG(r io.ReaderAt, size int64, b *reader.Budget) (*Result, error) {
+	res := &Result{Format: formatSVG, Budget: b}
+	limit := min(size, b.Limits().SVGRead)
 	d := xml.NewDecoder(io.NewSectionReader(r, 0, limit))
 	// a Latin-1 document is transcoded: offsets after its XML declaration
 	// count UTF-8 bytes, so XMP is taken from the transcoding

@@ -53,7 +53,7 @@ func TestSVGEntityExpansion(t *testing.T) {
 		t.Run(name, func(t *testing.T) {
 			var res *Result
 			var err error
-			n := allocated(func() { res, err = readSVG(bytes.NewReader(doc), int64(len(doc))) })
+			n := allocated(func() { res, err = readSVG(bytes.NewReader(doc), int64(len(doc)), nil) })
 			t.Logf("%d-byte document: %d bytes allocated, err %v", len(doc), n, err)
 			if n > 4<<20 {
 				t.Errorf("allocated %d bytes for a %d-byte document", n, len(doc))
@@ -75,7 +75,7 @@ func TestSVGEntityExpansion(t *testing.T) {
 func TestSVGEntitiesWithinLimits(t *testing.T) {
 	doc := []byte(`<?xml version="1.0"?><!DOCTYPE svg [<!ENTITY ns_svg "http://www.w3.org/2000/svg"><!ENTITY t "` + strings.Repeat("y", 1000) + `">]>` +
 		`<svg xmlns="&ns_svg;"><metadata>` + strings.Repeat("&t;", svgMaxExpansion/1000-1) + `</metadata></svg>`)
-	res, err := readSVG(bytes.NewReader(doc), int64(len(doc)))
+	res, err := readSVG(bytes.NewReader(doc), int64(len(doc)), nil)
 	if err != nil || len(res.Blocks) != 1 || res.Blocks[0].Kind != KindText || len(res.Blocks[0].Data) != (svgMaxExpansion/1000-1)*1000 {
 		t.Fatalf("err %v, blocks %d", err, len(res.Blocks))
 	}

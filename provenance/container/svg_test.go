@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"github.com/provscan/provscan/provenance/internal/corpustest"
+	"github.com/provscan/provscan/provenance/internal/reader"
 	"os"
 	"path/filepath"
 	"strings"
@@ -52,7 +53,11 @@ func TestSVGSniff(t *testing.T) {
 
 func readSVGString(t *testing.T, s string) (*Result, error) {
 	t.Helper()
-	return readSVG(strings.NewReader(s), int64(len(s)))
+	return readSVGLimits(s, reader.Limits{})
+}
+
+func readSVGLimits(s string, l reader.Limits) (*Result, error) {
+	return readSVG(strings.NewReader(s), int64(len(s)), reader.NewBudget(l, nil))
 }
 
 func TestSVGMetadata(t *testing.T) {
@@ -168,7 +173,7 @@ func TestSidecars(t *testing.T) {
 	if res.Format != "C2PA sidecar" || len(res.Blocks) != 1 || res.Blocks[0].Kind != KindC2PA || !bytes.Equal(res.Blocks[0].Data, j) {
 		t.Fatalf("c2pa sidecar: %+v", res)
 	}
-	if _, err := readC2PASidecar(bytes.NewReader(j), maxBlockSize+1); !errors.Is(err, errLimit) {
+	if _, err := readC2PASidecar(bytes.NewReader(j), maxBlockSize+1, nil); !errors.Is(err, errLimit) {
 		t.Errorf("oversized sidecar: %v", err)
 	}
 }
@@ -215,7 +220,7 @@ func FuzzSVG(f *testing.F) {
 	f.Fuzz(func(t *testing.T, data []byte) {
 		start := time.Now()
 		defer watchdog(data)()
-		res, _ := readSVG(bytes.NewReader(data), int64(len(data)))
+		res, _ := readSVG(bytes.NewReader(data), int64(len(data)), nil)
 		if res == nil {
 			t.Fatal("nil result")
 		}
@@ -321,21 +326,19 @@ func TestSVGLatin1XMP(t *testing.T) {
 }
 
 func TestSVGReadLimit(t *testing.T) {
-	defer func(v int64) { svgMaxRead = v }(svgMaxRead)
-	svgMaxRead = 4096
 	head := `<svg xmlns="http://www.w3.org/2000/svg"><metadata>` + testXMPPacket + `</metadata>`
 	body := strings.Repeat(`<path d="M0 0L10 10"/>`, 1000)
 	for _, tail := range []string{"</svg>", ""} {
 		svg := head + body + tail
-		res, err := readSVGString(t, svg)
+		res, err := readSVGLimits(svg, reader.Limits{SVGRead: 4096})
 		if err != nil {
 			t.Fatalf("%v", err)
 		}
 		if len(res.Blocks) != 1 || res.Blocks[0].Kind != KindXMP {
 			t.Errorf("blocks %+v", res.Blocks)
 		}
-		if len(res.Cuts) != 1 || !strings.Contains(res.Cuts[0], "stopped reading after 4096") {
-			t.Errorf("cuts %v", res.Cuts)
+		if len(res.Incomplete) != 1 || !strings.Contains(res.Incomplete[0], "stopped reading after 4096") {
+			t.Errorf("cuts %v", res.Incomplete)
 		}
 	}
 }

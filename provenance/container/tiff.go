@@ -3,6 +3,7 @@ package container
 import (
 	"encoding/binary"
 	"fmt"
+	"github.com/provscan/provscan/provenance/internal/reader"
 	"io"
 	"sort"
 )
@@ -69,6 +70,7 @@ type tiffWalker struct {
 	follows int
 	dng     bool
 	err     error // first error met; the walk goes on where it can
+	subCut  bool  // a list of sub-IFDs was cut to tiffMaxSubIFDs (said once)
 
 	ifd0Off    int64
 	ifd0Size   int64
@@ -82,8 +84,8 @@ type tiffWalker struct {
 // own EXIF is returned as one synthesized classic TIFF block holding the
 // entries of IFD0 and its Exif and GPS IFDs, so that an EXIF interpreter can
 // read it even when the IFDs sit after gigabytes of strips or in a BigTIFF.
-func readTIFF(r io.ReaderAt, size int64) (*Result, error) {
-	res := &Result{Format: formatTIFF}
+func readTIFF(r io.ReaderAt, size int64, b *reader.Budget) (*Result, error) {
+	res := &Result{Format: formatTIFF, Budget: b}
 	head := make([]byte, 16)
 	if size < 8 {
 		return res, fmt.Errorf("%w: TIFF header", errTruncated)
@@ -311,7 +313,10 @@ func (t *tiffWalker) subIFDs(tag, typ uint16, count uint64, valOff int64, field 
 		return
 	}
 	if count > tiffMaxSubIFDs {
-		t.res.Cut("TIFF %s tag %d lists %d IFDs; following the first %d", label, tag, count, tiffMaxSubIFDs)
+		if !t.subCut {
+			t.subCut = true
+			t.res.Cut("TIFF %s tag %d lists %d IFDs; following the first %d of this and any other such list", label, tag, count, tiffMaxSubIFDs)
+		}
 		count = tiffMaxSubIFDs
 	}
 	vals, err := t.value(field, valOff, int64(count)*size, valLen)

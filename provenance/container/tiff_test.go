@@ -160,7 +160,7 @@ func TestTIFFBlocks(t *testing.T) {
 			if !matchTIFF(data) {
 				t.Fatal("matchTIFF = false")
 			}
-			res, err := readTIFF(mediaBytes(data), int64(len(data)))
+			res, err := readTIFF(mediaBytes(data), int64(len(data)), nil)
 			if err != nil {
 				t.Fatalf("err = %v", err)
 			}
@@ -220,7 +220,7 @@ func checkSynthesizedEXIF(t *testing.T, data []byte) {
 		t.Errorf("GPS IFD missing (tags %v)", got)
 	}
 	// the synthesized block is itself a TIFF whose own synthesis is identical
-	res, err := readTIFF(mediaBytes(data), int64(len(data)))
+	res, err := readTIFF(mediaBytes(data), int64(len(data)), nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -234,7 +234,7 @@ func TestTIFFDNG(t *testing.T) {
 	sub := b.ifd([]tiffEntryT{{tag: tiffTagXMP, typ: 7, val: []byte(mediaTestXMP)}}, 0)
 	ifd0 := b.ifd([]tiffEntryT{{tag: tiffTagSubIFDs, typ: 13, val: b.bo.AppendUint32(nil, uint32(sub))}, {tag: tiffTagDNGVersion, typ: 1, val: []byte{1, 4, 0, 0}}}, 0)
 	b.setFirst(ifd0)
-	res, err := readTIFF(mediaBytes(b.buf), int64(len(b.buf)))
+	res, err := readTIFF(mediaBytes(b.buf), int64(len(b.buf)), nil)
 	if err != nil || res.Format != "DNG" {
 		t.Fatalf("Format = %q, err = %v", res.Format, err)
 	}
@@ -254,7 +254,7 @@ func TestTIFFIFDAtEnd(t *testing.T) {
 	ifd0 := tail.ifd([]tiffEntryT{{tag: 305, typ: 2, val: tiffASCII("GenTool 1.0")}, {tag: tiffTagC2PA, typ: 7, val: []byte("\x00\x00\x00\x10jumbC2PA-store")}}, 0)
 	b.bo.PutUint64(head[8:], uint64(ifd0))
 	s := &mediaSparse{size: at + int64(len(tail.buf)), regions: map[int64][]byte{0: head, at: tail.buf}}
-	res, err := readTIFF(s, s.size)
+	res, err := readTIFF(s, s.size, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -371,7 +371,7 @@ func FuzzTIFF(f *testing.F) {
 	f.Add(sampleTIFF(false, true))
 	f.Add([]byte("MM\x00*\x00\x00\x00\x08\x00\x01\x01\x4a\x00\x04\x00\x00\x00\x02\x00\x00\x00\x08\x00\x00\x00\x00"))
 	f.Fuzz(func(t *testing.T, data []byte) {
-		res, _ := readTIFF(mediaBytes(data), int64(len(data)))
+		res, _ := readTIFF(mediaBytes(data), int64(len(data)), nil)
 		if res == nil {
 			t.Fatal("nil result")
 		}

@@ -9,8 +9,9 @@ import (
 	"io"
 	"path"
 	"strings"
-	"sync/atomic"
 	"unicode/utf8"
+
+	"github.com/provscan/provscan/provenance/internal/reader"
 )
 
 // Limits of the ZIP reader.
@@ -26,13 +27,15 @@ const (
 	zipMaxRatio = 100
 	// zipRatioFloor is the uncompressed size above which zipMaxRatio applies.
 	zipRatioFloor = 1 << 20
-	// zipMaxTotalInflate bounds the bytes inflated from all the entries of
-	// one archive together, against many small entries of high ratio.
-	zipMaxTotalInflate = 1 << 30
+	// zipEntryMemory is what the directory record of one entry is counted
+	// as in held memory (archive/zip's File and the Member built from it).
+	zipEntryMemory = 512
 )
 
-// zipTotalInflate is zipMaxTotalInflate; tests lower it.
-var zipTotalInflate int64 = zipMaxTotalInflate
+// The bytes inflated from all the entries of one file on disk, its nested
+// archives included, are bounded by Limits.Inflate (1 GiB by default)
+// against many small entries of high ratio; an inflated entry is held
+// memory until the scanner is done with it.
 
 // matchZIP matches a local file header, or the end record of an empty archive.
 func matchZIP(head []byte) bool {
@@ -49,11 +52,17 @@ func matchZIP(head []byte) bool {
 // whose declared sizes break zipMaxInflate or zipMaxRatio are skipped with a
 // warning.
 //
+// Central directory records that point at data already listed (the same
+// data offset, method and sizes: overlapping entries of a hostile archive)
+// are listed once, under the first name, and counted in a warning: an entry
+// is read once however many records point at it.
+//
 // The reader does not recurse: a zip inside a zip is a Member like any other,
 // and the scanner enforces the nesting depth (maxDepth) when it reads members
-// of members.
-func readZIP(r io.ReaderAt, size int64) (*Result, error) {
-	res := &Result{Format: formatZIP}
+// of members. Members, inflated bytes and held memory are drawn from b, the
+// budget of the file on disk the archive came from.
+func readZIP(r io.ReaderAt, size int64, b *reader.Budget) (*Result, error) {
+	res := &Result{Format: formatZIP, Budget: b}
 	eocdOff, entries, dirSize, err := zipEnd(r, size)
 	if err != nil {
 		return res, err
@@ -63,6 +72,11 @@ func readZIP(r io.ReaderAt, size int64) (*Result, error) {
 	}
 	if dirSize > zipMaxDirectory {
 		return res, fmt.Errorf("%w: central directory of %d bytes (limit %d)", errLimit, dirSize, zipMaxDirectory)
+	}
+	// archive/zip holds the directory and a File per entry.
+	if err := res.Reserve(reader.Memory, int64(dirSize)+int64(entries)*zipEntryMemory); err != nil {
+		res.Incomplete = append(res.Incomplete, "central directory: "+err.Error())
+		return res, nil
 	}
 	zr, err := zip.NewReader(r, size)
 	if err != nil && !errors.Is(err, zip.ErrInsecurePath) {
@@ -79,8 +93,13 @@ func readZIP(r io.ReaderAt, size int64) (*Result, error) {
 	if len(zr.File) > zipMaxEntries {
 		return res, fmt.Errorf("%w: archive has %d entries (limit %d)", errLimit, len(zr.File), zipMaxEntries)
 	}
-	budget := &atomic.Int64{}
-	budget.Store(zipTotalInflate)
+	type dataKey struct {
+		off          int64
+		method       uint16
+		csize, usize uint64
+	}
+	seen := map[dataKey]string{}
+	dups, dupExample := 0, ""
 	for _, f := range zr.File {
 		if strings.HasSuffix(f.Name, "/") || f.FileInfo().IsDir() {
 			continue
@@ -93,17 +112,35 @@ func readZIP(r io.ReaderAt, size int64) (*Result, error) {
 		if changed {
 			res.Warn("zip entry %q reported as %q", truncName(f.Name), name)
 		}
-		if m, why := zipMember(r, size, f, name, budget); why != "" {
+		m, why := zipMember(r, size, f, name, res.Budget)
+		if why != "" {
 			res.Skipped = append(res.Skipped, Skipped{Name: name, Reason: why})
-		} else {
-			res.Members = append(res.Members, m)
+			continue
 		}
+		if off, err := f.DataOffset(); err == nil {
+			k := dataKey{off, f.Method, f.CompressedSize64, f.UncompressedSize64}
+			if first, ok := seen[k]; ok {
+				if dups++; dups == 1 {
+					dupExample = fmt.Sprintf("%q is the data of %q", truncName(name), truncName(first))
+				}
+				continue
+			}
+			seen[k] = name
+		}
+		if err := res.Reserve(reader.Members, 1); err != nil {
+			res.Incomplete = append(res.Incomplete, fmt.Sprintf("zip entry %q and those after it: %v", truncName(name), err))
+			break
+		}
+		res.Members = append(res.Members, m)
+	}
+	if dups > 0 {
+		res.Warn("%d central directory records point at entries already listed (%s); each entry is read once, under its first name", dups, dupExample)
 	}
 	return res, nil
 }
 
 // zipMember builds the Member of one entry, or says why it is refused.
-func zipMember(r io.ReaderAt, size int64, f *zip.File, name string, budget *atomic.Int64) (Member, string) {
+func zipMember(r io.ReaderAt, size int64, f *zip.File, name string, b *reader.Budget) (Member, string) {
 	if f.Flags&1 != 0 {
 		return Member{}, "encrypted"
 	}
@@ -134,8 +171,11 @@ func zipMember(r io.ReaderAt, size int64, f *zip.File, name string, budget *atom
 			return Member{}, fmt.Sprintf("compression ratio %d:%d is over %d:1", usize, csize, zipMaxRatio)
 		}
 		return Member{Name: name, Size: int64(usize), Open: func() (io.ReaderAt, error) {
-			if budget.Add(-int64(usize)) < 0 {
-				return nil, fmt.Errorf("%w: zip entry %q: the archive's entries inflate to more than %d bytes in all", errLimit, name, zipTotalInflate)
+			if err := b.Reserve(reader.ZIPInflate, int64(usize)); err != nil {
+				return nil, fmt.Errorf("zip entry %q: %w", name, err)
+			}
+			if err := b.Reserve(reader.Memory, int64(usize)); err != nil {
+				return nil, fmt.Errorf("zip entry %q: %w", name, err)
 			}
 			rc, err := f.Open()
 			if err != nil {
@@ -144,12 +184,23 @@ func zipMember(r io.ReaderAt, size int64, f *zip.File, name string, budget *atom
 			defer rc.Close()
 			// archive/zip refuses to produce more than the declared size, which
 			// is already within zipMaxInflate; the limit is a second fence.
-			data, err := io.ReadAll(io.LimitReader(rc, int64(usize)+1))
-			if err != nil {
+			// One buffer of the declared size (reserved above): no growth.
+			data := make([]byte, usize)
+			n, err := io.ReadFull(rc, data)
+			if err == nil { // the end of the stream, where archive/zip checks the CRC
+				var one [1]byte
+				switch m, rerr := io.ReadFull(rc, one[:]); {
+				case m > 0:
+					n, err = n+m, io.ErrUnexpectedEOF // longer than declared
+				case rerr != io.EOF:
+					err = rerr
+				}
+			}
+			if err != nil && err != io.ErrUnexpectedEOF && err != io.EOF {
 				return nil, fmt.Errorf("%w: zip entry %q: %v", ErrMalformed, name, err)
 			}
-			if uint64(len(data)) != usize {
-				return nil, fmt.Errorf("%w: zip entry %q inflated to %d bytes, declared %d", ErrMalformed, name, len(data), usize)
+			if uint64(n) != usize {
+				return nil, fmt.Errorf("%w: zip entry %q inflated to %d bytes, declared %d", ErrMalformed, name, n, usize)
 			}
 			return bytes.NewReader(data), nil
 		}}, ""

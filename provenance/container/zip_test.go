@@ -6,6 +6,7 @@ import (
 	"encoding/binary"
 	"errors"
 	"fmt"
+	"github.com/provscan/provscan/provenance/internal/reader"
 	"io"
 	"strings"
 	"testing"
@@ -122,7 +123,7 @@ func TestZIPRatioRefused(t *testing.T) {
 		zipEntry{name: "ok.txt", data: []byte("fine"), method: zip.Deflate},
 		zipEntry{name: "small-zeros.bin", data: make([]byte, 4096), method: zip.Deflate},
 	)
-	res, err := readZIP(bytes.NewReader(data), int64(len(data)))
+	res, err := readZIP(bytes.NewReader(data), int64(len(data)), nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -170,7 +171,7 @@ func TestZIPDeclaredSizeLies(t *testing.T) {
 	fw.Write(rawBytes)
 	w.Close()
 	data := buf.Bytes()
-	res, err := readZIP(bytes.NewReader(data), int64(len(data)))
+	res, err := readZIP(bytes.NewReader(data), int64(len(data)), nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -202,7 +203,7 @@ func TestZIPSkippedMembersNamed(t *testing.T) {
 	add("secret.png", zip.Store, 1)
 	add("plain.png", zip.Store, 0)
 	w.Close()
-	res, err := readZIP(bytes.NewReader(buf.Bytes()), int64(buf.Len()))
+	res, err := readZIP(bytes.NewReader(buf.Bytes()), int64(buf.Len()), nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -236,7 +237,7 @@ func TestZIPEntryLimit(t *testing.T) {
 	binary.LittleEndian.PutUint32(end[16:], 0xFFFFFFFF)
 	b.Write(end)
 	data := b.Bytes()
-	_, err := readZIP(bytes.NewReader(data), int64(len(data)))
+	_, err := readZIP(bytes.NewReader(data), int64(len(data)), nil)
 	if !errors.Is(err, errLimit) {
 		t.Fatalf("want errLimit, got %v", err)
 	}
@@ -245,7 +246,7 @@ func TestZIPEntryLimit(t *testing.T) {
 func TestZIPMalformed(t *testing.T) {
 	data := buildZIP(t, "c", zipEntry{name: "a", data: []byte("abc"), method: zip.Store})
 	for _, n := range []int{0, 10, 30, len(data) - 10} {
-		_, err := readZIP(bytes.NewReader(data[:n]), int64(n))
+		_, err := readZIP(bytes.NewReader(data[:n]), int64(n), nil)
 		if err == nil {
 			t.Errorf("truncated to %d: no error", n)
 		}
@@ -256,8 +257,15 @@ func FuzzZIP(f *testing.F) {
 	f.Add(buildZIP(f, "comment", zipEntry{name: "a/b.png", data: []byte("\x89PNG"), method: zip.Store},
 		zipEntry{name: "../c.txt", data: bytes.Repeat([]byte("text "), 20), method: zip.Deflate}))
 	f.Add(buildZIP(f, ""))
+	// overlapping entries: many directory records at one local header, of a
+	// stored and of a deflated entry, and a zip of such zips
+	name := func(i int) string { return fmt.Sprintf("e%03d", i) }
+	f.Add(overlapZIP([]byte("\x89PNG\r\n\x1a\n"), false, 40, name))
+	inner := overlapZIP([]byte("PK\x05\x06"+strings.Repeat("\x00", 18)), true, 60, name)
+	f.Add(inner)
+	f.Add(overlapZIP(inner, true, 30, name))
 	f.Fuzz(func(t *testing.T, data []byte) {
-		res, err := readZIP(bytes.NewReader(data), int64(len(data)))
+		res, err := readZIP(bytes.NewReader(data), int64(len(data)), nil)
 		if err != nil {
 			return
 		}
@@ -278,8 +286,7 @@ func FuzzZIP(f *testing.F) {
 func TestZIPTotalInflateBudget(t *testing.T) {
 	// 1 MiB entries of zeros are under the ratio floor one by one; together
 	// they run out of the archive's budget
-	defer func(v int64) { zipTotalInflate = v }(zipTotalInflate)
-	zipTotalInflate = 16 * zipRatioFloor
+	const zipTotalInflate = 16 * zipRatioFloor
 	zeros := make([]byte, zipRatioFloor)
 	n := int(zipTotalInflate/zipRatioFloor) + 2
 	comp := buildZIP(t, "", zipEntry{name: "z", data: zeros, method: zip.Deflate})
@@ -299,7 +306,7 @@ func TestZIPTotalInflateBudget(t *testing.T) {
 	}
 	w.Close()
 	data := buf.Bytes()
-	res, err := readZIP(bytes.NewReader(data), int64(len(data)))
+	res, err := readZIP(bytes.NewReader(data), int64(len(data)), reader.NewBudget(reader.Limits{Inflate: zipTotalInflate}, nil))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -325,7 +332,7 @@ func TestZIPTotalInflateBudget(t *testing.T) {
 
 func TestZIPCP437Names(t *testing.T) {
 	data := buildZIP(t, "", zipEntry{name: "caf\x82/\x91\x86 \xe1.txt", data: []byte("x"), method: zip.Store})
-	res, err := readZIP(bytes.NewReader(data), int64(len(data)))
+	res, err := readZIP(bytes.NewReader(data), int64(len(data)), nil)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -6,8 +6,7 @@ import (
 	"path"
 	"strings"
 
-	"github.com/bmatcuk/doublestar/v4"
-
+	"github.com/provscan/provscan/scanner/glob"
 	"github.com/provscan/provscan/scanner/report"
 	"github.com/provscan/provscan/scanner/rules"
 )
@@ -88,8 +87,11 @@ func setSeverity(f *report.Finding, sev rules.Severity, why string) {
 func (c *Config) pathPolicy(outer, p string) *PathPolicy {
 	for i := range c.Paths {
 		pp := &c.Paths[i]
-		if doublestar.MatchUnvalidated(pp.Path, p) || doublestar.MatchUnvalidated(pp.Path, outer) ||
-			!strings.Contains(pp.Path, "/") && doublestar.MatchUnvalidated(pp.Path, path.Base(outer)) {
+		m := c.pathMatcher(i)
+		if m == nil {
+			continue
+		}
+		if m.Match(p) || m.Match(outer) || !strings.Contains(pp.Path, "/") && m.Match(path.Base(outer)) {
 			return pp
 		}
 	}
@@ -106,4 +108,26 @@ func (c *Config) allowedGenerator(gen string) *AllowedGenerator {
 		}
 	}
 	return nil
+}
+
+// pathMatcher returns the compiled glob of path policy i, compiling the
+// policy's globs once (a pattern LoadConfig refused never gets here; one in
+// a Config built by hand that does not compile matches nothing, and
+// pathMatchErr says so).
+func (c *Config) pathMatcher(i int) *glob.Matcher {
+	c.pathOnce.Do(func() {
+		c.pathMatchers = make([]*glob.Matcher, len(c.Paths))
+		for j, pp := range c.Paths {
+			m, err := glob.Compile(pp.Path)
+			if err != nil {
+				c.pathMatchErr = err
+				continue
+			}
+			c.pathMatchers[j] = m
+		}
+	})
+	if i >= len(c.pathMatchers) {
+		return nil
+	}
+	return c.pathMatchers[i]
 }

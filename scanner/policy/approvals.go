@@ -68,9 +68,13 @@ func (a *Approvals) build() {
 	}
 }
 
-// LoadApprovals reads and checks an approvals file.
+// LoadApprovals reads and checks an approvals file named by the operator.
 func LoadApprovals(path string) (*Approvals, error) {
-	b, err := ReadControlFile(path, MaxApprovalsFile)
+	return loadApprovals(path, ReadControlFile)
+}
+
+func loadApprovals(path string, read func(string, int64) ([]byte, error)) (*Approvals, error) {
+	b, err := read(path, MaxApprovalsFile)
 	if err != nil {
 		return nil, fmt.Errorf("approvals: %w", err)
 	}

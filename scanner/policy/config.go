@@ -8,10 +8,11 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
 
-	"github.com/bmatcuk/doublestar/v4"
 	"go.yaml.in/yaml/v3"
 
+	"github.com/provscan/provscan/scanner/glob"
 	"github.com/provscan/provscan/scanner/rules"
 )
 
@@ -27,7 +28,7 @@ type Config struct {
 	AllowEmpty        *bool                 `yaml:"allow_empty"`
 	Unsupported       string                `yaml:"unsupported"` // report (default) or fail
 	Workers           *int                  `yaml:"workers"`
-	FollowSymlinks    *bool                 `yaml:"follow_symlinks"`
+	FollowSymlinks    *bool                 `yaml:"follow_symlinks"` // deprecated, no effect (links are always resolved)
 	Exclude           []string              `yaml:"exclude"`
 	Approvals         string                `yaml:"approvals"` // relative to the config file's folder
 	Rules             map[string]RuleConfig `yaml:"rules"`
@@ -36,6 +37,10 @@ type Config struct {
 
 	// Path is the file the config was read from.
 	Path string `yaml:"-"`
+
+	pathOnce     sync.Once       // compiles the path policies' globs once
+	pathMatchers []*glob.Matcher // one per Paths entry (nil: did not compile)
+	pathMatchErr error           // the first glob of Paths that did not compile
 
 	failOn rules.Severity // FailOn parsed by LoadConfig; zero when unset
 }
@@ -62,10 +67,23 @@ type AllowedGenerator struct {
 	Reason string `yaml:"reason"`
 }
 
-// LoadConfig reads and checks a policy file. Unknown keys, unknown rules,
-// bad severities and bad globs are errors.
-func LoadConfig(path string) (*Config, error) {
-	b, err := ReadControlFile(path, MaxPolicyFile)
+// LoadConfig reads and checks a policy file named by the operator. Unknown
+// keys, unknown rules, bad severities and bad globs are errors.
+func LoadConfig(path string) (*Config, error) { return LoadConfigFrom(path, SourceFlag) }
+
+// LoadConfigFrom reads and checks a policy file that came from source (as
+// FindConfig returns it): one found at a root is never read through a link,
+// one found in the working folder or a parent only through a link within
+// its folder (see ReadControlFile).
+func LoadConfigFrom(path, source string) (*Config, error) {
+	read := ReadControlFile
+	switch source {
+	case SourceRoot:
+		read = ReadTreeControlFile
+	case SourceWorkdir:
+		read = ReadFoundControlFile
+	}
+	b, err := read(path, MaxPolicyFile)
 	if err != nil {
 		return nil, fmt.Errorf("config: %w", err)
 	}
@@ -112,7 +130,7 @@ func (c *Config) check() error {
 		}
 	}
 	for i, p := range c.Paths {
-		if p.Path == "" || !doublestar.ValidatePattern(p.Path) {
+		if _, err := glob.Compile(p.Path); err != nil {
 			return fmt.Errorf("paths[%d]: invalid path glob %q", i, p.Path)
 		}
 		if p.Severity == "" && !p.Allow {
@@ -135,11 +153,12 @@ func (c *Config) check() error {
 	return nil
 }
 
-// ValidateGlobs rejects malformed --exclude patterns before any work.
+// ValidateGlobs rejects malformed or too complex --exclude patterns before
+// any work (they are compiled with scanner/glob, as the walk matches them).
 func ValidateGlobs(globs []string) error {
 	for _, g := range globs {
-		if g == "" || !doublestar.ValidatePattern(g) {
-			return fmt.Errorf("invalid --exclude pattern %q", g)
+		if _, err := glob.Compile(g); err != nil {
+			return fmt.Errorf("invalid --exclude pattern %q: %w", g, err)
 		}
 	}
 	return nil

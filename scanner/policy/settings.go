@@ -92,7 +92,7 @@ func Resolve(roots []string, s Settings) (*Resolved, error) {
 	}
 	cfg := &Config{}
 	if cfgPath != "" {
-		if cfg, err = LoadConfig(cfgPath); err != nil {
+		if cfg, err = LoadConfigFrom(cfgPath, source); err != nil {
 			return nil, err
 		}
 		o.Config = cfg
@@ -104,7 +104,7 @@ func Resolve(roots []string, s Settings) (*Resolved, error) {
 			if fi, err := os.Lstat(p); err == nil && !fi.IsDir() && !sameFile(p, cfgPath) {
 				pf := report.PolicyFile{Kind: KindPolicy, Path: p, Source: SourceRoot}
 				if fi.Mode().IsRegular() {
-					pf.SHA256 = FileSHA256(p)
+					pf.SHA256 = TreeFileSHA256(p)
 				}
 				pol.NotApplied = append(pol.NotApplied, pf)
 			}
@@ -155,10 +155,26 @@ func Resolve(roots []string, s Settings) (*Resolved, error) {
 	o.Exclude = append(append([]string(nil), cfg.Exclude...), s.Exclude...)
 
 	approvals, asource := s.Approvals, SourceFlag
+	readApprovals := ReadControlFile // named by the operator
 	if approvals == "" && cfg.Approvals != "" {
 		approvals, asource = cfg.Approvals, SourcePolicy
-		if !filepath.IsAbs(approvals) {
-			approvals = filepath.Join(filepath.Dir(cfgPath), approvals)
+		if source == SourceFlag {
+			// A policy given with --config may name any file.
+			if !filepath.IsAbs(approvals) {
+				approvals = filepath.Join(filepath.Dir(cfgPath), approvals)
+			}
+		} else {
+			// A policy found in the delivery or the working folder names
+			// files under its own folder only, links resolved.
+			joined, real, err := confined(filepath.Dir(cfgPath), approvals)
+			if err != nil && !errors.Is(err, errOutside) {
+				return nil, fmt.Errorf("approvals: %w", err)
+			}
+			if err != nil {
+				return nil, fmt.Errorf("config %s: approvals: %q is %w: a policy found by provscan may name a file under its own folder only (give --approvals FILE, or this policy with --config)", cfgPath, cfg.Approvals, err)
+			}
+			approvals = joined
+			readApprovals = func(p string, max int64) ([]byte, error) { return readResolved(real, p, max) }
 		}
 	}
 	if approvals == "" {
@@ -178,12 +194,13 @@ func Resolve(roots []string, s Settings) (*Resolved, error) {
 			default:
 				approvals, asource = ApprovalsFile, SourceDefault
 			}
+			readApprovals = ReadFoundControlFile // found, not named: no link out of its folder
 		} else if !errors.Is(err, fs.ErrNotExist) {
 			return nil, fmt.Errorf("approvals: %w", err)
 		}
 	}
 	if approvals != "" {
-		if o.Approvals, err = LoadApprovals(approvals); err != nil {
+		if o.Approvals, err = loadApprovals(approvals, readApprovals); err != nil {
 			return nil, err
 		}
 		pol.Files = append(pol.Files, policyFile(KindApprovals, approvals, asource))
@@ -223,6 +240,17 @@ func policyFile(kind, path, source string) report.PolicyFile {
 // cannot be read (it was read a moment before; the report then lacks the hash).
 func FileSHA256(path string) string {
 	b, err := ReadControlFile(path, MaxBaselineFile)
+	if err != nil {
+		return ""
+	}
+	sum := sha256.Sum256(b)
+	return hex.EncodeToString(sum[:])
+}
+
+// TreeFileSHA256 is FileSHA256 of a control file inside a scanned tree,
+// never read through a link.
+func TreeFileSHA256(path string) string {
+	b, err := ReadTreeControlFile(path, MaxBaselineFile)
 	if err != nil {
 		return ""
 	}

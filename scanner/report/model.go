@@ -93,7 +93,7 @@ type Finding struct {
 	Message    string         `json:"message"`
 	Evidence   []Evidence     `json:"evidence"`
 
-	// Added by the gate (issue 5).
+	// Set by the policy, the approvals and the gate.
 	Status           string          `json:"status"`                      // open, approved, allowed or expired (see the Status constants)
 	FailsGate        bool            `json:"fails_gate"`                  // this finding makes the scan exit 1
 	Fingerprint      string          `json:"fingerprint"`                 // rule:size:evidence digest:path, used by --baseline (see scanner.Fingerprint)

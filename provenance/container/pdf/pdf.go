@@ -39,15 +39,9 @@ const (
 	pdfMaxObjStmCache = 64 << 20
 	// pdfMaxEmbedded is the most embedded-file specifications examined.
 	pdfMaxEmbedded = 1024
-	// pdfMaxInflateTotal bounds the bytes inflated from all the streams of
-	// one file (object streams, metadata, embedded files).
-	pdfMaxInflateTotal = 256 << 20
 	// pdfMaxObjects is the most objects parsed per file.
 	pdfMaxObjects = 20000
 )
-
-// pdfInflateTotal is pdfMaxInflateTotal; tests lower it.
-var pdfInflateTotal int64 = pdfMaxInflateTotal
 
 // The PDF object model of the tokenizer.
 type (
@@ -95,7 +89,12 @@ func Match(head []byte) bool {
 // most pdfMaxScan bytes for object headers instead. Page content is never
 // read.
 func Read(r io.ReaderAt, size int64) (*reader.Result, error) {
-	p := &pdfReader{r: r, size: size, res: &reader.Result{Format: Format}, xref: map[int]pdfXref{}, objstm: map[int]*pdfObjStm{}, cache: map[pdfCacheKey]any{}}
+	return ReadBudget(r, size, nil)
+}
+
+// ReadBudget is Read drawing on budget b (nil: a fresh default budget).
+func ReadBudget(r io.ReaderAt, size int64, b *reader.Budget) (*reader.Result, error) {
+	p := &pdfReader{r: r, size: size, res: &reader.Result{Format: Format, Budget: b}, xref: map[int]pdfXref{}, objstm: map[int]*pdfObjStm{}, cache: map[pdfCacheKey]any{}}
 	err := p.read()
 	return p.res, err
 }
@@ -136,9 +135,7 @@ type pdfReader struct {
 	objstmBytes int
 	depth       int // nesting of getObj calls
 	steps       int
-	loads       int   // objects parsed
-	total       int64 // payload bytes of the blocks added
-	inflated    int64 // bytes inflated from all streams
+	loads       int // objects parsed
 	cache       map[pdfCacheKey]any
 }
 
@@ -287,13 +284,8 @@ func (p *pdfReader) readMetadata(catalog pdfDict) error {
 	return p.add(reader.Block{Kind: reader.KindXMP, Container: "PDF Metadata stream", Offset: s.dataOff, Size: raw, Data: data})
 }
 
-// add adds a block, keeping the payload of all blocks within
-// reader.MaxTotalBlocks.
+// add adds a block, within the budget's metadata bytes (Result.Add).
 func (p *pdfReader) add(b reader.Block) error {
-	if p.total+int64(len(b.Data)) > reader.MaxTotalBlocks {
-		return fmt.Errorf("%w: metadata blocks larger than %d bytes in all", readerr.ErrLimit, reader.MaxTotalBlocks)
-	}
-	p.total += int64(len(b.Data))
 	return p.res.Add(b)
 }
 
@@ -669,14 +661,16 @@ func (p *pdfReader) decode(d pdfDict, data []byte) ([]byte, error) {
 		var err error
 		switch f {
 		case pdfName("FlateDecode"), pdfName("Fl"):
-			left := pdfInflateTotal - p.inflated
+			left := p.res.Left(reader.PDFInflate)
 			if left <= 0 {
-				return nil, fmt.Errorf("%w: streams inflate to more than %d bytes in all", readerr.ErrLimit, pdfInflateTotal)
+				return nil, fmt.Errorf("%w: streams inflate to more than %d bytes in all", readerr.ErrLimit, p.res.Budget.Limits().PDFInflate)
 			}
 			if data, err = pdfInflate(data, min(reader.MaxBlockSize, left)); err != nil {
 				return nil, err
 			}
-			p.inflated += int64(len(data))
+			if err := p.res.Reserve(reader.PDFInflate, int64(len(data))); err != nil {
+				return nil, err
+			}
 			if data, err = pdfPredictor(data, parm); err != nil {
 				return nil, err
 			}

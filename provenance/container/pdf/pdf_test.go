@@ -427,8 +427,8 @@ func TestPDFScanLimit(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if !strings.Contains(strings.Join(res.Cuts, " "), "limited to the first") {
-		t.Errorf("cuts %v", res.Cuts)
+	if !strings.Contains(strings.Join(res.Incomplete, " "), "limited to the first") {
+		t.Errorf("cuts %v", res.Incomplete)
 	}
 	if len(blocksOf(res, reader.KindC2PA)) != 1 {
 		t.Errorf("blocks %+v", res.Blocks)
@@ -766,8 +766,6 @@ func TestPDFTotalBlockBudget(t *testing.T) {
 // TestPDFInflateBudget: object streams that each inflate to a lot are
 // refused once the file's inflate budget is spent.
 func TestPDFInflateBudget(t *testing.T) {
-	defer func(v int64) { pdfInflateTotal = v }(pdfInflateTotal)
-	pdfInflateTotal = 8 << 20
 	big := make([]byte, 1<<20)
 	b := newPDF()
 	b.obj(1, "<</Type/Catalog/AF[2 0 R]>>")
@@ -794,7 +792,7 @@ func TestPDFInflateBudget(t *testing.T) {
 	b.xrefStream(41, in, fmt.Sprintf("/Size 42/Root 1 0 R/Info 40 0 R/Prev %d", prev))
 	data := b.buf.Bytes()
 	start := time.Now()
-	res, _ := Read(bytes.NewReader(data), int64(len(data)))
+	res, _ := ReadBudget(bytes.NewReader(data), int64(len(data)), reader.NewBudget(reader.Limits{PDFInflate: 8 << 20}, nil))
 	info := infoMap(res)
 	if len(info) == 0 || len(info) >= 12 {
 		t.Errorf("info parts read: %d (%v)", len(info), info)
