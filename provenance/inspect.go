@@ -1,6 +1,7 @@
 package provenance
 
 import (
+	"context"
 	"crypto/x509"
 	"errors"
 	"fmt"
@@ -34,6 +35,11 @@ type Options struct {
 	// AllowedSigners lists end-entity signing certificates (DER) that are
 	// Trusted whatever their chain.
 	AllowedSigners [][]byte
+	// Context, when set, stops C2PA validation's hashing once cancelled
+	// (what was not checked is then a cut). A reader r given to Inspect
+	// that implements c2pa.Spender (Spend(n int64) error) is charged the
+	// bytes hashed in memory as they are, and stops them at its first error.
+	Context context.Context
 	// Limits are the per-file limits of the readers (zero fields: the
 	// defaults, DefaultLimits). Used when Budget is nil.
 	Limits Limits
@@ -113,6 +119,7 @@ func Inspect(r io.ReaderAt, size int64, name string, opts Options) (*Provenance,
 	if err != nil && (res == nil || len(res.Blocks) == 0) {
 		return p, err
 	}
+	p.cut(readerr.Cuts(err)...)                      // noted or not: a limit is a cut as well as a warning
 	if rest := container.Unnoted(err); rest != nil { // what the warnings do not already say
 		p.Warnings = append(p.Warnings, rest.Error())
 	}
@@ -121,9 +128,14 @@ func Inspect(r io.ReaderAt, size int64, name string, opts Options) (*Provenance,
 	}
 	// A sidecar's hard binding covers the asset it goes with, not itself.
 	verify := opts.VerifiesContent(size) && p.Format != string(container.FormatC2PASidecar)
-	copts := c2pa.Options{TrustAnchors: opts.TrustAnchors, Allowed: opts.AllowedSigners, VerifyContent: verify}
+	copts := c2pa.Options{TrustAnchors: opts.TrustAnchors, Allowed: opts.AllowedSigners, VerifyContent: verify, Context: opts.Context}
 	for _, st := range p.C2PA {
 		c2pa.Validate(st.Store, copts, r, size)
+		for _, m := range st.Manifests {
+			for _, c := range m.Cuts {
+				p.cut(fmt.Sprintf("%s at offset %d: manifest %s: %s", st.Container, st.Offset, m.Label, c))
+			}
+		}
 	}
 	if len(p.C2PA) > 0 {
 		p.Store, p.Stores = &p.C2PA[0], p.C2PA[1:]
@@ -281,6 +293,18 @@ func (p *Provenance) interpret(b container.Block, depth int) {
 
 func (p *Provenance) warn(b container.Block, err error) {
 	readerr.Warn(&p.Warnings, "%s at offset %d: %v", b.Container, b.Offset, err)
+	for _, c := range readerr.Cuts(err) {
+		p.cut(fmt.Sprintf("%s at offset %d: %s", b.Container, b.Offset, c))
+	}
+}
+
+// cut records what a limit stopped, once each, within readerr.MaxWarnings.
+func (p *Provenance) cut(reasons ...string) {
+	for _, r := range reasons {
+		if !slices.Contains(p.Incomplete, r) {
+			readerr.Warn(&p.Incomplete, "%s", r)
+		}
+	}
 }
 
 // LooksLike names the format the first bytes of an unsupported file suggest

@@ -59,8 +59,9 @@ type Provenance struct {
 	Members  []container.Member `json:"-"`
 	// Skipped lists archive members that were not inspected, with the reason.
 	Skipped []container.Skipped `json:"skipped,omitempty"`
-	// Incomplete lists what a budget stopped in this file (the reader kept
-	// what it found before): the scan reports the file as not fully
-	// inspected for each.
+	// Incomplete lists what a limit or a budget stopped in this file (a
+	// count, a depth, a size cap, the memory or hashing budget): the reader
+	// or interpreter kept what it found before. The scan reports the file
+	// as not fully inspected for each, which fails the gate.
 	Incomplete []string `json:"incomplete,omitempty"`
 }

@@ -45,6 +45,9 @@ func Scan(ctx context.Context, roots []string, opts Options) (*report.Report, er
 	if err != nil {
 		return nil, err
 	}
+	if opts.InspectOptions.Context == nil {
+		opts.InspectOptions.Context = ctx // an interrupted scan stops the hashing of C2PA validation
+	}
 	s := &scan{ctx: ctx, opts: &opts, inspect: opts.inspect()}
 	if m := opts.maxMemory(); m > 0 {
 		s.mem = semaphore.NewWeighted(m)
@@ -254,6 +257,7 @@ func (s *scan) item(fr *fileResult, r io.ReaderAt, size int64, root, rel, sideca
 	} else {
 		found = findingsOf(p)
 	}
+	found = append(found, cutShort(p, err)...)
 	if len(found) > 0 {
 		sum, note, herr := s.hashFlagged(fr.budgets, size, found)
 		if herr != nil {

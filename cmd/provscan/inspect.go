@@ -149,6 +149,12 @@ func writeInspection(w io.Writer, in *scanner.Inspection) error {
 		fmt.Fprintf(tw, "  %s\t%s\t%s\t%s\t%s\n", f.Severity, f.Rule, clean(gen), f.Confidence, clean(f.Message))
 	}
 	tw.Flush()
+	if len(in.Incomplete) > 0 {
+		section(ew, "not fully inspected", len(in.Incomplete))
+		for _, m := range in.Incomplete {
+			fmt.Fprintf(ew, "  %s\n", clean(m))
+		}
+	}
 	if len(in.Warnings) > 0 {
 		section(ew, "warnings", len(in.Warnings))
 		for _, m := range in.Warnings {

@@ -27,7 +27,8 @@ type Store struct {
 	// Warnings lists parts of the store that could not be decoded; the rest was read.
 	Warnings []string `json:"warnings,omitempty"`
 
-	root *Box // the manifest store superbox
+	root   *Box  // the manifest store superbox
+	hashed int64 // bytes Validate hashed in memory (hashed URIs, ingredient manifests)
 }
 
 // GeneratorInfo is one entry of a claim's claim_generator_info.
@@ -90,6 +91,9 @@ type Manifest struct {
 	GenerativeAI bool `json:"generative_ai,omitempty"`
 	// Warnings lists parts of the manifest that could not be decoded.
 	Warnings []string `json:"warnings,omitempty"`
+	// Cuts lists what a limit left unread (assertions, hashed URIs,
+	// actions past a count): the manifest was not fully inspected.
+	Cuts []string `json:"cuts,omitempty"`
 
 	// Set by Validate:
 	Signer      *Signer    `json:"signer,omitempty"`       // the signing certificate's subject

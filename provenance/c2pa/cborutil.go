@@ -3,6 +3,7 @@ package c2pa
 import (
 	"encoding/hex"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"math/big"
 	"sort"
@@ -10,6 +11,8 @@ import (
 	"strings"
 
 	"github.com/fxamacker/cbor/v2"
+
+	"github.com/provscan/provscan/provenance/readerr"
 )
 
 // Decode limits for CBOR and JSON content from files.
@@ -53,6 +56,17 @@ func decodeCBOR(b []byte) (any, error) {
 		return nil, err
 	}
 	return normalize(v, 0), nil
+}
+
+// overLimit reports whether a decoding error is one of the decoder's caps
+// (nesting, array elements, map pairs): what it stopped was not read.
+func overLimit(err error) bool {
+	var (
+		nested *cbor.MaxNestedLevelError
+		arr    *cbor.MaxArrayElementsError
+		pairs  *cbor.MaxMapPairsError
+	)
+	return errors.As(err, &nested) || errors.As(err, &arr) || errors.As(err, &pairs) || errors.Is(err, readerr.ErrLimit)
 }
 
 // decodeJSON decodes a JSON document into generic values.

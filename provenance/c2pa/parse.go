@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"regexp"
+	"slices"
 	"strings"
 )
 
@@ -149,6 +150,13 @@ func (m *Manifest) warn(format string, args ...any) {
 	}
 }
 
+// cut records that a limit left part of the manifest unread.
+func (m *Manifest) cut(format string, args ...any) {
+	if c := fmt.Sprintf(format, args...); len(m.Cuts) < 64 && !slices.Contains(m.Cuts, c) {
+		m.Cuts = append(m.Cuts, c)
+	}
+}
+
 // parseManifest decodes one manifest superbox.
 func parseManifest(mb *Box) *Manifest {
 	m := &Manifest{Label: mb.Label(), box: mb, Update: mb.Desc.Type == TypeUpdateManifest}
@@ -190,7 +198,7 @@ func parseManifest(mb *Box) *Manifest {
 	}
 	for i, ab := range as.Children {
 		if i >= maxAssertions {
-			m.warn("more than %d assertions", maxAssertions)
+			m.cut("more than %d assertions", maxAssertions)
 			break
 		}
 		if ab.Type != BoxSuperbox || ab.Desc == nil {
@@ -214,6 +222,7 @@ func (m *Manifest) readClaim(c map[string]any) {
 	case []any:
 		for i, x := range g {
 			if i >= 64 {
+				m.cut("more than 64 claim_generator_info entries")
 				break
 			}
 			if gm := asMap(x); gm != nil {
@@ -226,6 +235,7 @@ func (m *Manifest) readClaim(c map[string]any) {
 	for _, key := range []string{"assertions", "created_assertions", "gathered_assertions"} {
 		for i, x := range asSlice(c[key]) {
 			if i >= maxAssertions {
+				m.cut("more than %d %s in the claim", maxAssertions, key)
 				break
 			}
 			if u := parseHashedURI(x); u != nil {
@@ -275,6 +285,9 @@ func (m *Manifest) readAssertion(ab *Box) {
 	}
 	v, err := assertionData(ab)
 	if err != nil {
+		if overLimit(err) {
+			m.cut("assertion %s: %v", label, err)
+		}
 		m.warn("assertion %s: %v", label, err)
 		return
 	}
@@ -303,6 +316,7 @@ func (m *Manifest) readActions(a map[string]any) {
 	agents := asSlice(a["softwareAgents"])
 	for i, x := range asSlice(a["actions"]) {
 		if i >= maxElements || len(m.Actions) >= maxElements {
+			m.cut("more than %d actions", maxElements)
 			break
 		}
 		am := asMap(x)
@@ -387,6 +401,7 @@ func (m *Manifest) readTraining(a map[string]any) {
 			m.TrainingMining = map[string]string{}
 		}
 		if len(m.TrainingMining) >= maxParams {
+			m.cut("more than %d training-mining entries", maxParams)
 			break
 		}
 		use := ""

@@ -2,6 +2,7 @@ package c2pa
 
 import (
 	"bytes"
+	"context"
 	"crypto"
 	"crypto/x509"
 	"fmt"
@@ -27,6 +28,9 @@ type Options struct {
 	// Now is the time used for certificate validity when a signature carries
 	// no time-stamp; time.Now when nil.
 	Now func() time.Time
+	// Context, when set, stops the hashing of a validation once cancelled;
+	// what was not checked is then a cut of the manifest.
+	Context context.Context
 }
 
 // Signer describes the signing certificate of a manifest.
@@ -58,6 +62,10 @@ type validator struct {
 	content io.ReaderAt
 	size    int64
 	done    map[*Manifest]bool
+	memo    map[memoKey][]byte // digests of the store's byte ranges (see sum)
+	files   map[string][]byte  // data hashes of the content, by algorithm and exclusions
+	stopped error              // why hashing stopped (context, budgets), or nil
+	spender Spender            // the content's budgets, when it has them
 }
 
 // Validate checks every manifest of s following the C2PA 2.x validation
@@ -75,6 +83,10 @@ func Validate(s *Store, opts Options, content io.ReaderAt, size int64) {
 		return
 	}
 	v := &validator{s: s, opts: opts, content: content, size: size, done: map[*Manifest]bool{}}
+	v.spender, _ = content.(Spender)
+	if opts.Context != nil && content != nil {
+		v.content = ctxReaderAt{opts.Context, content} // a hard binding's reads stop when cancelled
+	}
 	for _, m := range s.Manifests {
 		v.manifest(m, m == s.ActiveManifest())
 	}
@@ -271,7 +283,12 @@ func (v *validator) assertionURIs(m *Manifest) {
 			m.status(CodeAlgorithmUnsupported)
 			continue
 		}
-		if bytes.Equal(digest(h, b.Payload()), r.Hash) {
+		got, err := v.sum(h, b.Payload())
+		if err != nil {
+			m.cut("hashed URIs not all checked: %v", err)
+			return
+		}
+		if bytes.Equal(got, r.Hash) {
 			m.status(CodeAssertionHashedURIMatch)
 		} else {
 			m.status(CodeAssertionHashedURIMismatch)
@@ -295,11 +312,17 @@ func (v *validator) ingredients(m *Manifest) {
 		h, ok := hashAlg(in.manifestRef.Alg, def)
 		if !ok {
 			m.status(CodeAlgorithmUnsupported)
-		} else if !bytes.Equal(digest(h, im.box.Payload()), in.manifestRef.Hash) &&
-			!bytes.Equal(digest(h, im.claimBytes), in.manifestRef.Hash) {
+		} else {
 			// The hash covers the manifest superbox; claims made before
 			// C2PA 1.3 hashed the ingredient's claim instead (both accepted).
-			m.status(CodeIngredientManifestMismatch)
+			box, err1 := v.sum(h, im.box.Payload())
+			claim, err2 := v.sum(h, im.claimBytes)
+			switch {
+			case err1 != nil || err2 != nil:
+				m.cut("ingredient manifests not all checked: %v", v.stopped)
+			case !bytes.Equal(box, in.manifestRef.Hash) && !bytes.Equal(claim, in.manifestRef.Hash):
+				m.status(CodeIngredientManifestMismatch)
+			}
 		}
 		v.manifest(im, false)
 	}

@@ -73,7 +73,7 @@ func readFont(r io.ReaderAt, size int64, b *reader.Budget) (*Result, error) {
 	if string(h[:4]) == "ttcf" {
 		n := int64(binary.BigEndian.Uint32(h[8:]))
 		if n > fontMaxFonts {
-			res.Warn("font collection declares %d fonts; reading the first %d", n, fontMaxFonts)
+			res.Cut("font collection declares %d fonts; reading the first %d", n, fontMaxFonts)
 			n = fontMaxFonts
 		}
 		if n > (size-12)/4 {
@@ -138,7 +138,7 @@ func fontDirectory(r io.ReaderAt, off, size int64, res *Result) ([]fontTable, er
 	}
 	n := int64(binary.BigEndian.Uint16(h[4:]))
 	if n > fontMaxTables {
-		res.Warn("font declares %d tables; reading the first %d", n, fontMaxTables)
+		res.Cut("font declares %d tables; reading the first %d", n, fontMaxTables)
 		n = fontMaxTables
 	}
 	recs := make([]byte, 16*n)
@@ -273,7 +273,7 @@ func fontWOFF(r io.ReaderAt, size int64, res *Result) error {
 	}
 	n := int64(binary.BigEndian.Uint16(h[12:]))
 	if n > fontMaxTables {
-		res.Warn("WOFF font declares %d tables; reading the first %d", n, fontMaxTables)
+		res.Cut("WOFF font declares %d tables; reading the first %d", n, fontMaxTables)
 		n = fontMaxTables
 	}
 	recs := make([]byte, 20*n)

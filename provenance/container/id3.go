@@ -174,7 +174,7 @@ func (d *id3Reader) tag(off int64, h [10]byte, n int64) error {
 	if flags&0x80 != 0 && major < 4 {
 		// tag-level unsynchronisation: undo it over the whole tag, in memory
 		if n > id3MaxInMemoryTag {
-			d.res.Warn("%s tag at offset %d: unsynchronised tag of %d bytes, reading the first %d", where, off, n, id3MaxInMemoryTag)
+			d.res.Cut("%s tag at offset %d: unsynchronised tag of %d bytes, reading the first %d", where, off, n, id3MaxInMemoryTag)
 			n = id3MaxInMemoryTag
 		}
 		raw, err := readBlockBudget(d.res, d.r, body, n, d.size)

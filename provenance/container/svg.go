@@ -88,6 +88,7 @@ func readSVG(r io.ReaderAt, size int64, b *reader.Budget) (*Result, error) {
 	}
 	var stack []frame
 	xmpDepth := -1 // stack depth of the XMP subtree being skipped, or -1
+	doctype := false
 	for {
 		before := d.InputOffset()
 		tok, err := d.Token()
@@ -95,7 +96,7 @@ func readSVG(r io.ReaderAt, size int64, b *reader.Budget) (*Result, error) {
 			if errors.Is(err, io.EOF) {
 				if len(stack) > 0 {
 					if limit < size {
-						res.Warn("stopped reading after %d of %d bytes", limit, size)
+						res.Cut("stopped reading after %d of %d bytes", limit, size)
 						return res, nil
 					}
 					return res, fmt.Errorf("%w: document ends inside <%s>", errTruncated, stack[len(stack)-1].name.Local)
@@ -103,14 +104,24 @@ func readSVG(r io.ReaderAt, size int64, b *reader.Budget) (*Result, error) {
 				return res, nil
 			}
 			if limit < size && d.InputOffset() >= limit-1 {
-				res.Warn("stopped reading after %d of %d bytes", limit, size)
+				res.Cut("stopped reading after %d of %d bytes", limit, size)
 				return res, nil
 			}
 			return res, fmt.Errorf("%w: %v", ErrMalformed, err)
 		}
 		switch t := tok.(type) {
 		case xml.Directive:
-			svgEntities(d, t)
+			if doctype {
+				break // one DOCTYPE: a later one declares nothing
+			}
+			from := d.InputOffset()
+			if lat != nil {
+				from = lat.fileOffset(from, declEnd)
+			}
+			var err error
+			if doctype, err = svgEntities(d, t, r, from, limit); err != nil {
+				return res, err
+			}
 		case xml.ProcInst:
 			if t.Target == "xml" && declEnd == 0 {
 				declEnd = d.InputOffset()
@@ -216,19 +227,91 @@ func svgTextBlock(res *Result, metadata bool, text []byte, start, end int64) err
 
 var svgEntityDecl = regexp.MustCompile(`<!ENTITY\s+([A-Za-z_][\w.:-]*)\s+(?:"([^"%&<]*)"|'([^'%&<]*)')`)
 
+// Limits on the internal entities of an SVG document type declaration.
+const (
+	svgMaxEntities    = 256
+	svgMaxEntityName  = 64
+	svgMaxEntityValue = 4096
+	// svgMaxExpansion caps the bytes that the references to the entities
+	// of a document may add to it, counted before any is expanded.
+	svgMaxExpansion = 1 << 20
+)
+
 // svgEntities records the simple internal entities of a DOCTYPE (Adobe
-// Illustrator declares its namespace URIs this way). Values are plain text:
-// entities are never expanded recursively.
-func svgEntities(d *xml.Decoder, dir xml.Directive) {
+// Illustrator declares its namespace URIs this way), after counting their
+// references in the document's bytes from offset from to limit: a document
+// whose references would expand to more than svgMaxExpansion bytes is
+// refused with errLimit before any is expanded. Values are plain text (no
+// reference inside, so no recursion); external and parameter entities are
+// never declared, and a reference to one is a malformed document.
+// declared reports whether dir was a DOCTYPE.
+func svgEntities(d *xml.Decoder, dir xml.Directive, r io.ReaderAt, from, limit int64) (declared bool, err error) {
 	if !bytes.HasPrefix(dir, []byte("DOCTYPE")) {
-		return
+		return false, nil
 	}
-	for _, m := range svgEntityDecl.FindAllSubmatch(dir, 256) {
-		if len(d.Entity) >= 256 || len(m[2])+len(m[3]) > 4096 {
-			return
+	var decls [][][]byte
+	ents := map[string]int{}
+	for _, m := range svgEntityDecl.FindAllSubmatch(dir, svgMaxEntities) {
+		if len(m[1]) > svgMaxEntityName || len(m[2])+len(m[3]) > svgMaxEntityValue {
+			break
 		}
+		decls = append(decls, m)
+		ents[string(m[1])] = len(m[2]) + len(m[3])
+	}
+	if len(ents) == 0 {
+		return true, nil
+	}
+	if n, err := svgExpansion(r, from, limit, ents); err != nil {
+		return true, err
+	} else if n > svgMaxExpansion {
+		return true, fmt.Errorf("%w: entity references would add more than %d bytes", errLimit, svgMaxExpansion)
+	}
+	for _, m := range decls {
 		d.Entity[string(m[1])] = string(m[2]) + string(m[3])
 	}
+	return true, nil
+}
+
+// svgExpansion adds up the lengths of the entities of ents referenced
+// ("&name;") in the bytes from off to limit, stopping once the sum passes
+// svgMaxExpansion. It reads through one small buffer.
+func svgExpansion(r io.ReaderAt, off, limit int64, ents map[string]int) (int64, error) {
+	const chunk = 64 << 10
+	buf := make([]byte, chunk+svgMaxEntityName+2)
+	var total int64
+	carry := 0 // bytes kept at the front of buf from the previous chunk
+	for off < limit {
+		n := int(min(int64(chunk), limit-off))
+		if err := readAt(r, buf[carry:carry+n], off); err != nil {
+			return total, err
+		}
+		off += int64(n)
+		b := buf[:carry+n]
+		carry = 0
+		for i := 0; i < len(b); {
+			j := bytes.IndexByte(b[i:], '&')
+			if j < 0 {
+				break
+			}
+			i += j
+			k := bytes.IndexByte(b[i+1:min(len(b), i+2+svgMaxEntityName)], ';')
+			if k < 0 {
+				if len(b)-i <= svgMaxEntityName+1 && off < limit {
+					carry = copy(buf, b[i:]) // a reference split across two reads
+					break
+				}
+				i++
+				continue
+			}
+			if v, ok := ents[string(b[i+1:i+1+k])]; ok {
+				if total += int64(v); total > svgMaxExpansion {
+					return total, nil
+				}
+			}
+			i += 1 + k
+		}
+	}
+	return total, nil
 }
 
 // svgCharsetReader accepts the single-byte Latin encodings besides UTF-8.

@@ -211,6 +211,12 @@ func TestSidecarCorpus(t *testing.T) {
 func FuzzSVG(f *testing.F) {
 	f.Add([]byte(`<svg xmlns="http://www.w3.org/2000/svg"><metadata>` + testXMPPacket + `<c2pa:manifest xmlns:c2pa="http://c2pa.org/manifest">` + base64.StdEncoding.EncodeToString(testJUMBF()) + `</c2pa:manifest></metadata></svg>`))
 	f.Add([]byte("<?xml version=\"1.0\" encoding=\"latin1\"?><!DOCTYPE svg [<!ENTITY a \"b\">]><svg><metadata><![CDATA[{\"prompt\":1}]]>&a;</metadata></svg>"))
+	for _, doc := range hostileSVGs() {
+		if len(doc) < 4096 {
+			f.Add(doc)
+		}
+	}
+	f.Add(svgWithDTD(`<!ENTITY e "`+strings.Repeat("x", 4000)+`">`, strings.Repeat("&e;", 300)))
 	f.Fuzz(func(t *testing.T, data []byte) {
 		start := time.Now()
 		defer watchdog(data)()
@@ -225,6 +231,11 @@ func FuzzSVG(f *testing.F) {
 		}
 		if time.Since(start) > 5*time.Second {
 			t.Fatalf("slow: %v", time.Since(start))
+		}
+		for _, b := range res.Blocks { // entities add at most svgMaxExpansion bytes
+			if len(b.Data) > len(data)+svgMaxExpansion {
+				t.Fatalf("a block of %d bytes from a %d-byte document", len(b.Data), len(data))
+			}
 		}
 		matchSVG(data)
 		matchXMPSidecar(data)
@@ -326,8 +337,8 @@ func TestSVGReadLimit(t *testing.T) {
 		if len(res.Blocks) != 1 || res.Blocks[0].Kind != KindXMP {
 			t.Errorf("blocks %+v", res.Blocks)
 		}
-		if len(res.Warnings) != 1 || !strings.Contains(res.Warnings[0], "stopped reading after 4096") {
-			t.Errorf("warnings %v", res.Warnings)
+		if len(res.Incomplete) != 1 || !strings.Contains(res.Incomplete[0], "stopped reading after 4096") {
+			t.Errorf("cuts %v", res.Incomplete)
 		}
 	}
 }

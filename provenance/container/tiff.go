@@ -70,6 +70,7 @@ type tiffWalker struct {
 	follows int
 	dng     bool
 	err     error // first error met; the walk goes on where it can
+	subCut  bool  // a list of sub-IFDs was cut to tiffMaxSubIFDs (said once)
 
 	ifd0Off    int64
 	ifd0Size   int64
@@ -197,7 +198,7 @@ func (t *tiffWalker) ifd(off int64, depth int, label, keep string) (int64, error
 		count = uint64(t.bo.Uint16(cb))
 	}
 	if count > tiffMaxEntries {
-		t.res.Warn("TIFF %s declares %d entries; reading the first %d", label, count, tiffMaxEntries)
+		t.res.Cut("TIFF %s declares %d entries; reading the first %d", label, count, tiffMaxEntries)
 		count = tiffMaxEntries
 	}
 	tableOff := off + countLen
@@ -312,7 +313,10 @@ func (t *tiffWalker) subIFDs(tag, typ uint16, count uint64, valOff int64, field 
 		return
 	}
 	if count > tiffMaxSubIFDs {
-		t.res.Warn("TIFF %s tag %d lists %d IFDs; following the first %d", label, tag, count, tiffMaxSubIFDs)
+		if !t.subCut {
+			t.subCut = true
+			t.res.Cut("TIFF %s tag %d lists %d IFDs; following the first %d of this and any other such list", label, tag, count, tiffMaxSubIFDs)
+		}
 		count = tiffMaxSubIFDs
 	}
 	vals, err := t.value(field, valOff, int64(count)*size, valLen)

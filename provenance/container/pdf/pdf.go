@@ -308,7 +308,7 @@ func (p *pdfReader) readC2PA(catalog pdfDict) error {
 	var errs []error
 	for i, spec := range specs {
 		if i >= pdfMaxEmbedded {
-			p.res.Warn("more than %d embedded files: the rest were not examined", pdfMaxEmbedded)
+			p.res.Cut("more than %d embedded files: the rest were not examined", pdfMaxEmbedded)
 			break
 		}
 		if ref, ok := spec.(pdfRef); ok {
@@ -887,7 +887,7 @@ func (p *pdfReader) loadXref() error {
 			continue
 		}
 		if len(visited) >= pdfMaxSections {
-			p.res.Warn("more than %d cross-reference sections: older ones ignored", pdfMaxSections)
+			p.res.Cut("more than %d cross-reference sections: older ones ignored", pdfMaxSections)
 			break
 		}
 		visited[off] = true
@@ -1125,7 +1125,7 @@ func (p *pdfReader) runScan() error {
 	p.scan = map[int]pdfXref{}
 	limit := min(p.size, pdfMaxScan)
 	if limit < p.size {
-		p.res.Warn("object scan limited to the first %d of %d bytes", limit, p.size)
+		p.res.Cut("object scan limited to the first %d of %d bytes", limit, p.size)
 	}
 	const chunk, overlap = 1 << 20, 64
 	var trailers, catalogs, objstms []int64

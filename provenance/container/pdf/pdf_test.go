@@ -427,8 +427,8 @@ func TestPDFScanLimit(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if !strings.Contains(strings.Join(res.Warnings, " "), "limited to the first") {
-		t.Errorf("warnings %v", res.Warnings)
+	if !strings.Contains(strings.Join(res.Incomplete, " "), "limited to the first") {
+		t.Errorf("cuts %v", res.Incomplete)
 	}
 	if len(blocksOf(res, reader.KindC2PA)) != 1 {
 		t.Errorf("blocks %+v", res.Blocks)

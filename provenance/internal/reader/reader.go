@@ -134,6 +134,15 @@ func (r *Result) Warn(format string, args ...any) {
 	readerr.Warn(&r.Warnings, format, args...)
 }
 
+// Cut records that a limit stopped the reader short of the end of what it
+// reads, where the reader goes on without returning the error: a cut is
+// not a warning, it makes the file not fully inspected. A reader that
+// returns an error wrapping readerr.ErrLimit needs no Cut: Inspect counts
+// every such error as one.
+func (r *Result) Cut(format string, args ...any) {
+	readerr.Warn(&r.Incomplete, format, args...)
+}
+
 // Skipped is an archive member that is not inspected, and why.
 type Skipped struct {
 	Name   string `json:"name"`
