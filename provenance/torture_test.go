@@ -460,6 +460,24 @@ func TestTortureScan(t *testing.T) {
 		}
 	}
 
+	// The hostile shapes of an attack pass, as they are and mutated.
+	rng := rand.New(rand.NewPCG(*tortureSeed^0xba5e, 1))
+	for name, data := range hostileShapes() {
+		for m := range 4 {
+			if m > 0 {
+				data, _ = mutate(rng, data)
+			}
+			p := filepath.Join(dir, fmt.Sprintf("h%d", m), filepath.FromSlash(name))
+			if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+				t.Fatal(err)
+			}
+			if err := os.WriteFile(p, data, 0o644); err != nil {
+				t.Fatal(err)
+			}
+			written++
+		}
+	}
+
 	// Sample the heap while the scan runs, above what the test itself
 	// holds before it starts.
 	runtime.GC()
