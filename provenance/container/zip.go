@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"path"
 	"strings"
 	"unicode/utf8"
@@ -101,7 +102,10 @@ func readZIP(r io.ReaderAt, size int64, b *reader.Budget) (*Result, error) {
 	seen := map[dataKey]string{}
 	dups, dupExample := 0, ""
 	for _, f := range zr.File {
-		if strings.HasSuffix(f.Name, "/") || f.FileInfo().IsDir() {
+		// A folder is an entry whose name ends with '/': extractors go by
+		// the name, so an entry that only says "folder" in its mode bits but
+		// has a name and data is extracted as a file, and read as one here.
+		if strings.HasSuffix(f.Name, "/") || f.FileInfo().IsDir() && f.UncompressedSize64 == 0 {
 			continue
 		}
 		raw := f.Name
@@ -143,6 +147,11 @@ func readZIP(r io.ReaderAt, size int64, b *reader.Budget) (*Result, error) {
 func zipMember(r io.ReaderAt, size int64, f *zip.File, name string, b *reader.Budget) (Member, string) {
 	if f.Flags&1 != 0 {
 		return Member{}, "encrypted"
+	}
+	if f.Mode()&fs.ModeSymlink != 0 {
+		// Extracted as a link to wherever its data says: content nobody
+		// checked, as a symbolic link in the delivery would be.
+		return Member{}, "a symbolic link entry: an extractor makes it a link to content outside the archive"
 	}
 	usize, csize := f.UncompressedSize64, f.CompressedSize64
 	switch f.Method {

@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"github.com/provscan/provscan/provenance/internal/reader"
 	"io"
+	"io/fs"
 	"strings"
 	"testing"
 )
@@ -338,5 +339,35 @@ func TestZIPCP437Names(t *testing.T) {
 	}
 	if len(res.Members) != 1 || res.Members[0].Name != "café/æå ß.txt" || len(res.Warnings) != 0 {
 		t.Errorf("members %+v warnings %v", res.Members, res.Warnings)
+	}
+}
+
+// TestZIPEntriesExtractorsSeeDifferently: an entry with folder mode bits but
+// a file name and data is read as the file an extractor makes of it, and a
+// symbolic link entry is skipped with a reason (reported as not inspected).
+func TestZIPEntriesExtractorsSeeDifferently(t *testing.T) {
+	var buf bytes.Buffer
+	w := zip.NewWriter(&buf)
+	h := &zip.FileHeader{Name: "final.png", Method: zip.Store}
+	h.SetMode(fs.ModeDir | 0o755)
+	fw, _ := w.CreateHeader(h)
+	fw.Write([]byte("GENAI"))
+	l := &zip.FileHeader{Name: "link.png", Method: zip.Store}
+	l.SetMode(fs.ModeSymlink | 0o777)
+	fw, _ = w.CreateHeader(l)
+	fw.Write([]byte("../../editorial/proxies/shot.png"))
+	d := &zip.FileHeader{Name: "folder/"}
+	d.SetMode(fs.ModeDir | 0o755)
+	w.CreateHeader(d)
+	w.Close()
+	res, err := readZIP(bytes.NewReader(buf.Bytes()), int64(buf.Len()), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(res.Members) != 1 || res.Members[0].Name != "final.png" {
+		t.Errorf("members %+v", res.Members)
+	}
+	if len(res.Skipped) != 1 || res.Skipped[0].Name != "link.png" || !strings.Contains(res.Skipped[0].Reason, "symbolic link") {
+		t.Errorf("skipped %+v", res.Skipped)
 	}
 }
