@@ -541,6 +541,29 @@ func TestGateRedTeam(t *testing.T) {
 			}
 		}
 	})
+	t.Run("reports still go to /dev/null and to a pipe with a reader", func(t *testing.T) {
+		base := t.TempDir()
+		writeFiles(t, base, map[string][]byte{"d/plate.png": stillPNG()})
+		if r := runBinary(t, bin, base, "scan", "-o", "/dev/null", "--format", "json", "d"); r.code != 0 {
+			t.Errorf("-o /dev/null: exit %d, stderr %q", r.code, r.stderr)
+		}
+		fifo := filepath.Join(base, "pipe.json")
+		syscall.Mkfifo(fifo, 0o644)
+		got := make(chan []byte, 1)
+		go func() { b, _ := os.ReadFile(fifo); got <- b }()
+		time.Sleep(100 * time.Millisecond) // the reader opens its end first
+		if r := runBinary(t, bin, base, "scan", "-o", fifo, "--format", "json", "d"); r.code != 0 {
+			t.Errorf("a pipe with a reader: exit %d, stderr %q", r.code, r.stderr)
+		}
+		select {
+		case b := <-got:
+			if !bytes.Contains(b, []byte(`"schema": "provscan.report/v1"`)) {
+				t.Errorf("the reader got %q", b)
+			}
+		case <-time.After(30 * time.Second):
+			t.Fatal("the pipe's reader got nothing")
+		}
+	})
 	t.Run("a link named like the policy, to the policy, is still a link out of the delivery", func(t *testing.T) {
 		base := t.TempDir()
 		writeFiles(t, base, map[string][]byte{"d/plate.png": stillPNG(), "studio.yaml": []byte("fail_on: high\n")})

@@ -79,11 +79,9 @@ func openOutputs(format, path string, extra []string, stdout io.Writer, roots []
 			}
 			return nil, fmt.Errorf("cannot write the report: %w", err)
 		}
-		if fi, err := f.Stat(); err != nil || !fi.Mode().IsRegular() {
-			f.Close()
-			closeOutputs(specs)
-			return nil, fmt.Errorf("cannot write the report: %s is not a regular file", o.name)
-		}
+		// A FIFO with no reader failed the open at once (O_NONBLOCK): it
+		// cannot hang the scan. Devices (/dev/null) and pipes with a reader
+		// are fine: the os package waits on a full pipe.
 		o.file, o.w = f, f
 	}
 	return specs, nil
