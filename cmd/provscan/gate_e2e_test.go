@@ -3,6 +3,7 @@ package main
 import (
 	"archive/zip"
 	"bytes"
+	"encoding/binary"
 	"encoding/json"
 	"os"
 	"os/exec"
@@ -285,12 +286,24 @@ func exrWithXMP() []byte {
 	return append(b, 0)
 }
 
-// dpxWithXMP is the start of a DPX file with genaiXMP in its user data:
-// provscan has no DPX reader yet, so the file must be named, never
-// silently passed.
+// mxfWithXMP is the start of an MXF file (a header partition key) followed
+// by genaiXMP: provscan has no MXF reader yet, so the file must be named,
+// never silently passed.
+func mxfWithXMP() []byte {
+	b := make([]byte, 2048)
+	copy(b, "\x06\x0e\x2b\x34\x02\x05\x01\x01\x0d\x01\x02\x01\x01\x02\x04\x00")
+	return append(b, genaiXMP...)
+}
+
+// dpxWithXMP is a DPX file (big-endian) whose user-defined data, after its
+// 32-byte user ID, is genaiXMP.
 func dpxWithXMP() []byte {
 	b := make([]byte, 2048)
 	copy(b, "SDPX")
+	copy(b[160:], "Nuke")
+	binary.BigEndian.PutUint32(b[32:], uint32(32+len(genaiXMP)))
+	b = append(b, make([]byte, 32)...)
+	copy(b[2048:], "example user")
 	return append(b, genaiXMP...)
 }
 
@@ -303,8 +316,8 @@ func TestGateUnsupportedNamed(t *testing.T) {
 	deliv := filepath.Join(t.TempDir(), "delivery")
 	writeFiles(t, deliv, map[string][]byte{
 		"plates/plate.png":       stillPNG(),
-		"frames/shot.0001.dpx":   dpxWithXMP(),
-		"frames/shot.0002.dpx":   dpxWithXMP(),
+		"frames/shot.0001.mxf":   mxfWithXMP(),
+		"frames/shot.0002.mxf":   mxfWithXMP(),
 		"subs/en.ttml":           []byte(`<?xml version="1.0"?><tt xmlns="http://www.w3.org/ns/ttml"/>`),
 		"audio/stem.bin":         {0, 1, 2, 3, 0xfe},
 		"plates/.DS_Store.local": {},
@@ -317,11 +330,11 @@ func TestGateUnsupportedNamed(t *testing.T) {
 	looks := map[string]string{}
 	for _, u := range rep.Unsupported {
 		looks[u.Path] = u.LooksLike
-		if u.Path == "frames/shot.0001.dpx" && (u.Head != "53445058000000000000000000000000" || u.Size == 0) {
-			t.Errorf("head of the DPX: %+v", u)
+		if u.Path == "frames/shot.0001.mxf" && (u.Head != "060e2b34020501010d01020101020400" || u.Size == 0) {
+			t.Errorf("head of the MXF: %+v", u)
 		}
 	}
-	want := map[string]string{"frames/shot.0001.dpx": "DPX", "frames/shot.0002.dpx": "DPX", "subs/en.ttml": "TTML or other XML", "audio/stem.bin": "", "plates/.DS_Store.local": "empty"}
+	want := map[string]string{"frames/shot.0001.mxf": "MXF", "frames/shot.0002.mxf": "MXF", "subs/en.ttml": "TTML or other XML", "audio/stem.bin": "", "plates/.DS_Store.local": "empty"}
 	for p, w := range want {
 		if l, ok := looks[p]; !ok || l != w {
 			t.Errorf("unsupported %s: listed %v, looks like %q; want %q", p, ok, l, w)
@@ -629,16 +642,17 @@ func TestGateSkippedArchiveMembers(t *testing.T) {
 	}
 }
 
-// TestGateOpenEXRFrames: OpenEXR frames carrying an XMP DigitalSourceType
-// (the delivery that passed with --strict --fail-on info when provscan had
-// no OpenEXR reader) fail the default gate.
+// TestGateOpenEXRFrames: OpenEXR and DPX frames carrying an XMP
+// DigitalSourceType (the delivery that passed with --strict --fail-on info
+// when provscan had no reader for them) fail the default gate.
 func TestGateOpenEXRFrames(t *testing.T) {
 	if testing.Short() {
 		t.Skip("builds the binary")
 	}
 	bin := buildBinary(t)
 	deliv := t.TempDir()
-	writeFiles(t, deliv, map[string][]byte{"frames/shot.0001.exr": exrWithXMP(), "frames/shot.0002.exr": exrWithXMP()})
+	writeFiles(t, deliv, map[string][]byte{"frames/shot.0001.exr": exrWithXMP(), "frames/shot.0002.exr": exrWithXMP(),
+		"scans/reel1.0001.dpx": dpxWithXMP(), "scans/reel1.0002.dpx": dpxWithXMP()})
 	r := runBinary(t, bin, t.TempDir(), "scan", "--format", "json", deliv)
 	rep := parseReport(t, r)
 	n := 0
@@ -647,7 +661,7 @@ func TestGateOpenEXRFrames(t *testing.T) {
 			n++
 		}
 	}
-	if r.code != 1 || n != 2 || len(rep.Unsupported) != 0 {
+	if r.code != 1 || n != 4 || len(rep.Unsupported) != 0 {
 		t.Errorf("exit %d, %d failing genai-source-type findings, unsupported %+v", r.code, n, rep.Unsupported)
 	}
 }

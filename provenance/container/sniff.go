@@ -25,6 +25,7 @@ const (
 	formatPSD        Format = "PSD"
 	formatJXL        Format = "JXL"
 	formatEXR        Format = "OpenEXR"
+	formatDPX        Format = "DPX"
 	formatSVG        Format = "SVG"
 	formatRIFF       Format = "RIFF" // a RIFF form other than WebP, WAV and AVI
 	formatWebP       Format = "WebP"
@@ -109,6 +110,7 @@ var formats = []formatRow{
 	{formatAVIF, "ISOBMFF", mediaImage, nil, readISOBMFF},
 	{formatJXL, "JXL", mediaImage, matchJXL, readJXL},
 	{formatEXR, "OpenEXR", mediaImage, matchEXR, readEXR},
+	{formatDPX, "DPX", mediaImage, matchDPX, readDPX},
 }
 
 // mediaOf returns the media kind of format f from its registry row ("" for

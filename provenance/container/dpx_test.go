@@ -1,0 +1,188 @@
+package container
+
+import (
+	"bufio"
+	"bytes"
+	"encoding/binary"
+	"encoding/json"
+	"errors"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/provscan/provscan/provenance/internal/corpustest"
+)
+
+// dpxFile builds a DPX file in the given byte order: the headers with the
+// named text fields set (others padded with 0xFF, as undefined), then user
+// data (a 32-byte user ID and data) when id or data is set, then pixels.
+func dpxFile(order binary.ByteOrder, fields map[string]string, id string, data []byte) []byte {
+	b := bytes.Repeat([]byte{0xFF}, dpxHeaderSize)
+	if order == binary.BigEndian {
+		copy(b, dpxMagicBE)
+	} else {
+		copy(b, dpxMagicLE)
+	}
+	order.PutUint32(b[32:], 0)
+	for _, f := range dpxFields {
+		if v, ok := fields[f.key]; ok {
+			copy(b[f.off:f.off+f.n], append([]byte(v), make([]byte, f.n)...))
+		}
+	}
+	if id != "" || data != nil {
+		order.PutUint32(b[32:], uint32(dpxUserIDSize+len(data)))
+		u := make([]byte, dpxUserIDSize)
+		copy(u, id)
+		b = append(append(b, u...), data...)
+	}
+	return append(b, bytes.Repeat([]byte{0x11}, 256)...)
+}
+
+func readDPXBytes(t *testing.T, b []byte) (*Result, error) {
+	t.Helper()
+	if !matchDPX(b) {
+		t.Fatal("not matched as DPX")
+	}
+	return Read(bytes.NewReader(b), int64(len(b)))
+}
+
+func blockMap(res *Result) map[string]string {
+	m := map[string]string{}
+	for _, b := range res.Blocks {
+		m[b.Container+": "+string(b.Kind)+" "+b.Key] = string(b.Data)
+	}
+	return m
+}
+
+func TestDPX(t *testing.T) {
+	for _, order := range []binary.ByteOrder{binary.BigEndian, binary.LittleEndian} {
+		res, err := readDPXBytes(t, dpxFile(order, map[string]string{"creator": "Nuke 15.1", "project": "Show 101", "copyright": "Example Post",
+			"image file name": "D:/renders/sh010.0001.dpx", "input device name": "SPIRIT-4K DATACINE"}, "Thomson BTS", []byte(exrXMP)))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if res.Format != formatDPX || res.Media != mediaImage {
+			t.Errorf("format %q media %q", res.Format, res.Media)
+		}
+		got := blockMap(res)
+		want := map[string]string{
+			"DPX file header: text creator": "Nuke 15.1", "DPX file header: text project": "Show 101",
+			"DPX file header: text copyright": "Example Post", "DPX file header: text image file name": "D:/renders/sh010.0001.dpx",
+			"DPX orientation header: text input device name": "SPIRIT-4K DATACINE", "DPX user data: text user id": "Thomson BTS",
+			"DPX user data: xmp ": exrXMP,
+		}
+		for k, v := range want {
+			if got[k] != v {
+				t.Errorf("%v: %s = %q, want %q", order, k, got[k], v)
+			}
+		}
+		if len(got) != len(want) {
+			t.Errorf("%v: blocks %v (undefined 0xFF fields must give none)", order, got)
+		}
+	}
+	// User data that is text is a text block.
+	res, err := readDPXBytes(t, dpxFile(binary.BigEndian, nil, "", []byte("generated with ExampleGen 2")))
+	if err != nil || blockMap(res)["DPX user data: text user data"] != "generated with ExampleGen 2" {
+		t.Errorf("text user data: %v %v", err, blockMap(res))
+	}
+}
+
+func TestDPXHostile(t *testing.T) {
+	lying := dpxFile(binary.BigEndian, map[string]string{"creator": "Nuke"}, "id", []byte("x"))
+	binary.BigEndian.PutUint32(lying[32:], 0x7ffffff0)
+	short := dpxFile(binary.LittleEndian, map[string]string{"creator": "Nuke"}, "", nil)[:300]
+	tiny := []byte("SDPX\x00\x00")
+	for _, tc := range []struct {
+		name   string
+		b      []byte
+		want   error
+		blocks int
+	}{
+		{"user data past the end: read what is there, cut said", lying, nil, 2},
+		{"a file cut inside its header", short, errTruncated, 1},
+		{"six bytes", tiny, errTruncated, 0},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			res, err := readDPXBytes(t, tc.b)
+			if tc.want == nil && err != nil || tc.want != nil && !errors.Is(err, tc.want) {
+				t.Errorf("err = %v, want %v", err, tc.want)
+			}
+			if res == nil || len(res.Blocks) != tc.blocks {
+				t.Errorf("blocks %+v", res)
+			}
+		})
+	}
+	// More user data than is read: the start is read, and the cut said.
+	big := dpxFile(binary.BigEndian, nil, "id", append([]byte(exrXMP), make([]byte, dpxMaxUserBytes)...))
+	res, err := readDPXBytes(t, big)
+	if err != nil || len(res.Incomplete) != 1 || blockMap(res)["DPX user data: xmp "] == "" {
+		t.Errorf("large user data: %v, cuts %v, blocks %v", err, res.Incomplete, len(res.Blocks))
+	}
+}
+
+// TestDPXCorpus reads the DPX files of ../shared/corpus/pro: each must read
+// and surface the identity strings pro/expected.jsonl lists for it.
+func TestDPXCorpus(t *testing.T) {
+	dir := corpustest.Dir(t, "pro")
+	f, err := os.Open(filepath.Join(dir, "expected.jsonl"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	n := 0
+	sc := bufio.NewScanner(f)
+	for sc.Scan() {
+		var e struct {
+			Path     string   `json:"path"`
+			Family   string   `json:"family"`
+			Identity []string `json:"identity"`
+		}
+		if err := json.Unmarshal(sc.Bytes(), &e); err != nil {
+			t.Fatal(err)
+		}
+		if e.Family != "DPX" {
+			continue
+		}
+		n++
+		b, err := os.ReadFile(filepath.Join(dir, "..", e.Path))
+		if err != nil {
+			t.Fatal(err)
+		}
+		res, err := readDPXBytes(t, b)
+		if err != nil {
+			t.Errorf("%s: %v", e.Path, err)
+			continue
+		}
+		var text strings.Builder
+		for _, b := range res.Blocks {
+			text.Write(b.Data)
+			text.WriteByte('\n')
+		}
+		for _, id := range e.Identity {
+			if !strings.Contains(text.String(), id) {
+				t.Errorf("%s: identity %q not surfaced in %q", e.Path, id, text.String())
+			}
+		}
+	}
+	if n == 0 {
+		t.Error("no DPX file listed in pro/expected.jsonl")
+	}
+}
+
+func FuzzDPX(f *testing.F) {
+	f.Add(dpxFile(binary.BigEndian, map[string]string{"creator": "Nuke"}, "id", []byte(exrXMP)))
+	f.Add(dpxFile(binary.LittleEndian, map[string]string{"project": "p"}, "", []byte("text")))
+	f.Add([]byte("XPDS"))
+	f.Fuzz(func(t *testing.T, b []byte) {
+		if !matchDPX(b) {
+			return
+		}
+		res, _ := readDPX(bytes.NewReader(b), int64(len(b)), nil)
+		for _, blk := range res.Blocks {
+			if blk.Offset < 0 || blk.Offset+blk.Size > int64(len(b)) {
+				t.Fatalf("block outside the file: %+v", blk)
+			}
+		}
+	})
+}
