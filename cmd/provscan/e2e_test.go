@@ -7,6 +7,7 @@ import (
 	"encoding/hex"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"hash/crc32"
 	"io/fs"
 	"os"
@@ -14,22 +15,39 @@ import (
 	"path/filepath"
 	"sort"
 	"strings"
+	"sync"
 	"testing"
 )
 
-// buildBinary builds provscan as a CI job would, with a version stamped in.
+var build struct {
+	once sync.Once
+	dir  string // removed by TestMain
+	bin  string
+	err  error
+}
+
+// buildBinary builds provscan as a CI job would, with a version stamped in,
+// once per test process; every end-to-end test runs the same binary.
 func buildBinary(t *testing.T) string {
 	t.Helper()
-	goBin, err := exec.LookPath("go")
-	if err != nil {
-		goBin = filepath.Join(os.Getenv("GOROOT"), "bin", "go")
+	build.once.Do(func() {
+		goBin, err := exec.LookPath("go")
+		if err != nil {
+			goBin = filepath.Join(os.Getenv("GOROOT"), "bin", "go")
+		}
+		if build.dir, build.err = os.MkdirTemp("", "provscan-e2e-"); build.err != nil {
+			return
+		}
+		build.bin = filepath.Join(build.dir, "provscan")
+		cmd := exec.Command(goBin, "build", "-ldflags", "-X main.version=v0.0.0-e2e", "-o", build.bin, ".")
+		if out, err := cmd.CombinedOutput(); err != nil {
+			build.err = fmt.Errorf("%v\n%s", err, out)
+		}
+	})
+	if build.err != nil {
+		t.Fatalf("go build: %v", build.err)
 	}
-	bin := filepath.Join(t.TempDir(), "provscan")
-	cmd := exec.Command(goBin, "build", "-ldflags", "-X main.version=v0.0.0-e2e", "-o", bin, ".")
-	if out, err := cmd.CombinedOutput(); err != nil {
-		t.Fatalf("go build: %v\n%s", err, out)
-	}
-	return bin
+	return build.bin
 }
 
 type result struct {

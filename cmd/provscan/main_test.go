@@ -44,7 +44,11 @@ func fakeInspect(r io.ReaderAt, size int64, name string, _ provenance.Options) (
 
 func TestMain(m *testing.M) {
 	inspector = fakeInspect
-	os.Exit(m.Run())
+	code := m.Run()
+	if build.dir != "" {
+		os.RemoveAll(build.dir)
+	}
+	os.Exit(code)
 }
 
 func tree(t *testing.T, files map[string]string) string {
