@@ -57,7 +57,13 @@ type result struct {
 
 func runBinary(t *testing.T, bin, dir string, args ...string) result {
 	t.Helper()
-	cmd := exec.Command(bin, args...)
+	return runCmd(t, exec.Command(bin, args...), dir, args)
+}
+
+// runCmd runs cmd in dir and returns its exit code and output; an error other
+// than a non-zero exit fails the test.
+func runCmd(t *testing.T, cmd *exec.Cmd, dir string, args []string) result {
+	t.Helper()
 	cmd.Dir = dir // never the source tree: no stray ./provscan-approvals.yaml
 	var o, e bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &o, &e

@@ -104,18 +104,8 @@ func runAs(t *testing.T, bin, dir string, args ...string) result {
 		return runBinary(t, bin, dir, args...)
 	}
 	cmd := exec.Command(bin, args...)
-	cmd.Dir = dir
 	cmd.SysProcAttr = &syscall.SysProcAttr{Credential: &syscall.Credential{Uid: 65534, Gid: 65534}}
-	var o, e strings.Builder
-	cmd.Stdout, cmd.Stderr = &o, &e
-	err := cmd.Run()
-	code := 0
-	if ee, ok := err.(*exec.ExitError); ok {
-		code = ee.ExitCode()
-	} else if err != nil {
-		t.Fatalf("%v: %v", args, err)
-	}
-	return result{code, o.String(), e.String()}
+	return runCmd(t, cmd, dir, args)
 }
 
 // openTree makes dir and every folder above it up to the temp root readable
