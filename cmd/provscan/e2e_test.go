@@ -2,6 +2,7 @@ package main
 
 import (
 	"bytes"
+	"context"
 	"crypto/sha256"
 	"encoding/binary"
 	"encoding/hex"
@@ -17,6 +18,7 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"time"
 )
 
 var build struct {
@@ -58,6 +60,16 @@ type result struct {
 func runBinary(t *testing.T, bin, dir string, args ...string) result {
 	t.Helper()
 	return runCmd(t, exec.Command(bin, args...), dir, args)
+}
+
+// runWithin is runBinary with a time limit: ok is false when the binary is
+// still running after limit (it is then killed).
+func runWithin(t *testing.T, limit time.Duration, bin, dir string, args ...string) (r result, ok bool) {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), limit)
+	defer cancel()
+	r = runCmd(t, exec.CommandContext(ctx, bin, args...), dir, args)
+	return r, ctx.Err() == nil
 }
 
 // runCmd runs cmd in dir and returns its exit code and output; an error other

@@ -532,15 +532,12 @@ func TestGateRedTeam(t *testing.T) {
 		os.Symlink(filepath.Join(base, "victimdir"), filepath.Join(base, "d", "reports"))
 		syscall.Mkfifo(filepath.Join(base, "d", "fifo.json"), 0o644)
 		for _, report := range []string{"json=reports/provscan.json", "json=fifo.json"} {
-			done := make(chan result, 1)
-			go func() { done <- runBinary(t, bin, filepath.Join(base, "d"), "scan", "--report", report, ".") }()
-			select {
-			case r := <-done:
-				if b, _ := os.ReadFile(filepath.Join(base, "victimdir", "provscan.json")); r.code != 2 || string(b) != "keep me\n" {
-					t.Errorf("%s: exit %d, victim %q, stderr %q", report, r.code, b, r.stderr)
-				}
-			case <-time.After(60 * time.Second):
+			r, ok := runWithin(t, time.Minute, bin, filepath.Join(base, "d"), "scan", "--report", report, ".")
+			if !ok {
 				t.Fatalf("%s: still running after a minute", report)
+			}
+			if b, _ := os.ReadFile(filepath.Join(base, "victimdir", "provscan.json")); r.code != 2 || string(b) != "keep me\n" {
+				t.Errorf("%s: exit %d, victim %q, stderr %q", report, r.code, b, r.stderr)
 			}
 		}
 	})
@@ -587,16 +584,13 @@ func TestGateRedTeam(t *testing.T) {
 			{"scan", "--approvals", "/dev/zero", "--no-tree-policy", filepath.Join(base, "d")},
 			{"scan", "--config", fifo, filepath.Join(base, "d")},
 		} {
-			done := make(chan result, 1)
-			go func() { done <- runBinary(t, bin, base, args...) }()
-			select {
-			case r := <-done:
-				// a tree policy naming a file outside the tree is refused before any open
-				if r.code != 2 || !(strings.Contains(r.stderr, "not a regular file") || strings.Contains(r.stderr, "outside the folder of the policy")) {
-					t.Errorf("%v: exit %d, stderr %q", args, r.code, r.stderr)
-				}
-			case <-time.After(60 * time.Second):
+			r, ok := runWithin(t, time.Minute, bin, base, args...)
+			if !ok {
 				t.Fatalf("%v: still running after a minute (hung on a control file)", args)
+			}
+			// a tree policy naming a file outside the tree is refused before any open
+			if r.code != 2 || !(strings.Contains(r.stderr, "not a regular file") || strings.Contains(r.stderr, "outside the folder of the policy")) {
+				t.Errorf("%v: exit %d, stderr %q", args, r.code, r.stderr)
 			}
 		}
 	})
