@@ -18,12 +18,10 @@ import (
 // a1111PNG is a PNG carrying AUTOMATIC1111 generation parameters (flagged by
 // genai-generator and prompt-embedded), or a clean PNG for an empty prompt.
 func a1111PNG(prompt string) []byte {
-	b := append([]byte("\x89PNG\r\n\x1a\n"), pngChunk("IHDR", []byte{0, 0, 0, 1, 0, 0, 0, 1, 8, 0, 0, 0, 0})...)
-	if prompt != "" {
-		b = append(b, pngChunk("tEXt", []byte("parameters\x00"+prompt+"\nSteps: 20, Sampler: Euler a, CFG scale: 7, Seed: 42, Size: 512x512, Model: sd15"))...)
+	if prompt == "" {
+		return stillPNG()
 	}
-	b = append(b, pngChunk("IDAT", []byte{0x78, 0x9c, 0x63, 0, 0, 0, 1, 0, 1})...)
-	return append(b, pngChunk("IEND", nil)...)
+	return stillPNG("parameters\x00" + prompt + "\nSteps: 20, Sampler: Euler a, CFG scale: 7, Seed: 42, Size: 512x512, Model: sd15")
 }
 
 // zipOf builds a zip archive: entries stored, or deflated when the name

@@ -4,12 +4,10 @@ import (
 	"bytes"
 	"context"
 	"crypto/sha256"
-	"encoding/binary"
 	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"fmt"
-	"hash/crc32"
 	"io/fs"
 	"os"
 	"os/exec"
@@ -90,14 +88,6 @@ func runCmd(t *testing.T, cmd *exec.Cmd, dir string, args []string) result {
 	return result{code, o.String(), e.String()}
 }
 
-// pngChunk builds one PNG chunk with its CRC.
-func pngChunk(typ string, data []byte) []byte {
-	b := binary.BigEndian.AppendUint32(nil, uint32(len(data)))
-	b = append(b, typ...)
-	b = append(b, data...)
-	return binary.BigEndian.AppendUint32(b, crc32.ChecksumIEEE(append([]byte(typ), data...)))
-}
-
 // deliverablesTree returns testdata/deliverables, or, when the sample tree
 // does not exist (or PROVSCAN_E2E_BUILTIN_TREE is set), a small tree of PNGs made here (one clean, one carrying
 // AUTOMATIC1111 "parameters" text).
@@ -109,19 +99,7 @@ func deliverablesTree(t *testing.T) string {
 		}
 	}
 	dir := t.TempDir()
-	ihdr := []byte{0, 0, 0, 1, 0, 0, 0, 1, 8, 0, 0, 0, 0}
-	png := func(text ...[]byte) []byte {
-		b := append([]byte("\x89PNG\r\n\x1a\n"), pngChunk("IHDR", ihdr)...)
-		for _, tx := range text {
-			b = append(b, pngChunk("tEXt", tx)...)
-		}
-		b = append(b, pngChunk("IDAT", []byte{0x78, 0x9c, 0x63, 0, 0, 0, 1, 0, 1})...)
-		return append(b, pngChunk("IEND", nil)...)
-	}
-	params := []byte("parameters\x00a castle at dawn\nNegative prompt: blurry\nSteps: 20, Sampler: Euler a, CFG scale: 7, Seed: 42, Size: 512x512, Model hash: abcdef1234, Model: sd15")
-	os.MkdirAll(filepath.Join(dir, "stills"), 0o755)
-	os.WriteFile(filepath.Join(dir, "stills", "generated.png"), png(params), 0o644)
-	os.WriteFile(filepath.Join(dir, "stills", "plate.png"), png(), 0o644)
+	writeFiles(t, dir, map[string][]byte{"stills/generated.png": generatedPNG, "stills/plate.png": stillPNG()})
 	return dir
 }
 

@@ -18,34 +18,6 @@ import (
 // each shows that what provscan could not look at, or a switch placed inside
 // the delivery, never turns into "gate passed".
 
-// stillPNG returns a 1x1 PNG with the given tEXt chunks ("key\x00value").
-func stillPNG(text ...string) []byte {
-	ihdr := []byte{0, 0, 0, 1, 0, 0, 0, 1, 8, 0, 0, 0, 0}
-	b := append([]byte("\x89PNG\r\n\x1a\n"), pngChunk("IHDR", ihdr)...)
-	for _, tx := range text {
-		b = append(b, pngChunk("tEXt", []byte(tx))...)
-	}
-	b = append(b, pngChunk("IDAT", []byte{0x78, 0x9c, 0x63, 0, 0, 0, 1, 0, 1})...)
-	return append(b, pngChunk("IEND", nil)...)
-}
-
-// generatedPNG carries AUTOMATIC1111 "parameters": a high genai-generator finding.
-var generatedPNG = stillPNG("parameters\x00a castle at dawn\nNegative prompt: blurry\nSteps: 20, Sampler: Euler a, CFG scale: 7, Seed: 42, Size: 512x512, Model hash: abcdef1234, Model: sd15")
-
-// writeFiles writes name -> content under dir (folders 0755, files 0644).
-func writeFiles(t *testing.T, dir string, files map[string][]byte) {
-	t.Helper()
-	for name, b := range files {
-		p := filepath.Join(dir, filepath.FromSlash(name))
-		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(p, b, 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
-}
-
 // jsonReport is the part of the JSON report these tests read.
 type jsonReport struct {
 	Summary struct {
