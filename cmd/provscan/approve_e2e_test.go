@@ -83,17 +83,12 @@ func TestApproveEndToEnd(t *testing.T) {
 	bin := buildBinary(t)
 	work := t.TempDir()
 	deliv := filepath.Join(work, "delivery")
-	os.MkdirAll(filepath.Join(deliv, "stills"), 0o755)
 	gen, gen2, plate := a1111PNG("a castle at dawn"), a1111PNG("a lighthouse in a storm, wide"), a1111PNG("")
 	notes := "delivery notes, not a format provscan reads\n"
 	member, deep := a1111PNG("a boat on a lake, long lens, dusk"), a1111PNG("a deep member")
 	inner := zipOf(t, [][2]string{{"deep.png", string(deep)}})
 	pkg := zipOf(t, [][2]string{{"art/gen.png", string(member)}, {"+art/notes.txt", notes}, {"nested.zip", string(inner)}})
-	for name, b := range map[string][]byte{"stills/gen.png": gen, "stills/gen2.png": gen2, "stills/plate.png": plate, "pkg.zip": pkg} {
-		if err := os.WriteFile(filepath.Join(deliv, filepath.FromSlash(name)), b, 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
+	writeFiles(t, deliv, map[string][]byte{"stills/gen.png": gen, "stills/gen2.png": gen2, "stills/plate.png": plate, "pkg.zip": pkg})
 	approve := func(file string, args ...string) result {
 		t.Helper()
 		return runBinary(t, bin, work, append(append([]string{"approve"}, args...), "--reference", "LEGAL-9", "--by", "Post supervisor", "--approvals", file)...)
