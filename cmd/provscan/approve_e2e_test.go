@@ -3,8 +3,6 @@ package main
 import (
 	"archive/zip"
 	"bytes"
-	"crypto/sha256"
-	"encoding/hex"
 	"encoding/json"
 	"os"
 	"path/filepath"
@@ -45,11 +43,6 @@ func zipOf(t *testing.T, files [][2]string) []byte {
 		t.Fatal(err)
 	}
 	return buf.Bytes()
-}
-
-func hexSHA(b []byte) string {
-	h := sha256.Sum256(b)
-	return hex.EncodeToString(h[:])
 }
 
 type approveReport struct {

@@ -3,8 +3,6 @@ package main
 import (
 	"bytes"
 	"context"
-	"crypto/sha256"
-	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -114,8 +112,7 @@ func treeDigest(t *testing.T, dir string) string {
 		sum := ""
 		if d.Type().IsRegular() {
 			b, _ := os.ReadFile(p)
-			h := sha256.Sum256(b)
-			sum = hex.EncodeToString(h[:])
+			sum = hexSHA(b)
 		}
 		lines = append(lines, p+" "+fi.ModTime().String()+" "+sum)
 		return nil
