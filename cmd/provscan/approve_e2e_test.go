@@ -3,8 +3,6 @@ package main
 import (
 	"archive/zip"
 	"bytes"
-	"crypto/sha256"
-	"encoding/hex"
 	"encoding/json"
 	"os"
 	"path/filepath"
@@ -18,12 +16,10 @@ import (
 // a1111PNG is a PNG carrying AUTOMATIC1111 generation parameters (flagged by
 // genai-generator and prompt-embedded), or a clean PNG for an empty prompt.
 func a1111PNG(prompt string) []byte {
-	b := append([]byte("\x89PNG\r\n\x1a\n"), pngChunk("IHDR", []byte{0, 0, 0, 1, 0, 0, 0, 1, 8, 0, 0, 0, 0})...)
-	if prompt != "" {
-		b = append(b, pngChunk("tEXt", []byte("parameters\x00"+prompt+"\nSteps: 20, Sampler: Euler a, CFG scale: 7, Seed: 42, Size: 512x512, Model: sd15"))...)
+	if prompt == "" {
+		return stillPNG()
 	}
-	b = append(b, pngChunk("IDAT", []byte{0x78, 0x9c, 0x63, 0, 0, 0, 1, 0, 1})...)
-	return append(b, pngChunk("IEND", nil)...)
+	return stillPNG("parameters\x00" + prompt + "\nSteps: 20, Sampler: Euler a, CFG scale: 7, Seed: 42, Size: 512x512, Model: sd15")
 }
 
 // zipOf builds a zip archive: entries stored, or deflated when the name
@@ -47,11 +43,6 @@ func zipOf(t *testing.T, files [][2]string) []byte {
 		t.Fatal(err)
 	}
 	return buf.Bytes()
-}
-
-func hexSHA(b []byte) string {
-	h := sha256.Sum256(b)
-	return hex.EncodeToString(h[:])
 }
 
 type approveReport struct {
@@ -85,17 +76,12 @@ func TestApproveEndToEnd(t *testing.T) {
 	bin := buildBinary(t)
 	work := t.TempDir()
 	deliv := filepath.Join(work, "delivery")
-	os.MkdirAll(filepath.Join(deliv, "stills"), 0o755)
 	gen, gen2, plate := a1111PNG("a castle at dawn"), a1111PNG("a lighthouse in a storm, wide"), a1111PNG("")
 	notes := "delivery notes, not a format provscan reads\n"
 	member, deep := a1111PNG("a boat on a lake, long lens, dusk"), a1111PNG("a deep member")
 	inner := zipOf(t, [][2]string{{"deep.png", string(deep)}})
 	pkg := zipOf(t, [][2]string{{"art/gen.png", string(member)}, {"+art/notes.txt", notes}, {"nested.zip", string(inner)}})
-	for name, b := range map[string][]byte{"stills/gen.png": gen, "stills/gen2.png": gen2, "stills/plate.png": plate, "pkg.zip": pkg} {
-		if err := os.WriteFile(filepath.Join(deliv, filepath.FromSlash(name)), b, 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
+	writeFiles(t, deliv, map[string][]byte{"stills/gen.png": gen, "stills/gen2.png": gen2, "stills/plate.png": plate, "pkg.zip": pkg})
 	approve := func(file string, args ...string) result {
 		t.Helper()
 		return runBinary(t, bin, work, append(append([]string{"approve"}, args...), "--reference", "LEGAL-9", "--by", "Post supervisor", "--approvals", file)...)

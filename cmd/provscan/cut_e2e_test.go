@@ -20,11 +20,7 @@ func cutPacket(attrs, body string) string {
 
 // xmpPNG is a 1x1 PNG with packet in an iTXt XML:com.adobe.xmp chunk.
 func xmpPNG(packet string) []byte {
-	ihdr := []byte{0, 0, 0, 1, 0, 0, 0, 1, 8, 0, 0, 0, 0}
-	b := append([]byte("\x89PNG\r\n\x1a\n"), pngChunk("IHDR", ihdr)...)
-	b = append(b, pngChunk("iTXt", append([]byte("XML:com.adobe.xmp\x00\x00\x00\x00\x00"), packet...))...)
-	b = append(b, pngChunk("IDAT", []byte{0x78, 0x9c, 0x63, 0, 0, 0, 1, 0, 1})...)
-	return append(b, pngChunk("IEND", nil)...)
+	return pngOf(pngChunk("iTXt", append([]byte("XML:com.adobe.xmp\x00\x00\x00\x00\x00"), packet...)))
 }
 
 func TestGateLimitsAreNotSilent(t *testing.T) {

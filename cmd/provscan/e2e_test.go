@@ -2,34 +2,50 @@ package main
 
 import (
 	"bytes"
-	"crypto/sha256"
-	"encoding/binary"
-	"encoding/hex"
+	"context"
 	"encoding/json"
 	"errors"
-	"hash/crc32"
+	"fmt"
 	"io/fs"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"sort"
 	"strings"
+	"sync"
 	"testing"
+	"time"
 )
 
-// buildBinary builds provscan as a CI job would, with a version stamped in.
+var build struct {
+	once sync.Once
+	dir  string // removed by TestMain
+	bin  string
+	err  error
+}
+
+// buildBinary builds provscan as a CI job would, with a version stamped in,
+// once per test process; every end-to-end test runs the same binary.
 func buildBinary(t *testing.T) string {
 	t.Helper()
-	goBin, err := exec.LookPath("go")
-	if err != nil {
-		goBin = filepath.Join(os.Getenv("GOROOT"), "bin", "go")
+	build.once.Do(func() {
+		goBin, err := exec.LookPath("go")
+		if err != nil {
+			goBin = filepath.Join(os.Getenv("GOROOT"), "bin", "go")
+		}
+		if build.dir, build.err = os.MkdirTemp("", "provscan-e2e-"); build.err != nil {
+			return
+		}
+		build.bin = filepath.Join(build.dir, "provscan")
+		cmd := exec.Command(goBin, "build", "-ldflags", "-X main.version=v0.0.0-e2e", "-o", build.bin, ".")
+		if out, err := cmd.CombinedOutput(); err != nil {
+			build.err = fmt.Errorf("%v\n%s", err, out)
+		}
+	})
+	if build.err != nil {
+		t.Fatalf("go build: %v", build.err)
 	}
-	bin := filepath.Join(t.TempDir(), "provscan")
-	cmd := exec.Command(goBin, "build", "-ldflags", "-X main.version=v0.0.0-e2e", "-o", bin, ".")
-	if out, err := cmd.CombinedOutput(); err != nil {
-		t.Fatalf("go build: %v\n%s", err, out)
-	}
-	return bin
+	return build.bin
 }
 
 type result struct {
@@ -39,7 +55,23 @@ type result struct {
 
 func runBinary(t *testing.T, bin, dir string, args ...string) result {
 	t.Helper()
-	cmd := exec.Command(bin, args...)
+	return runCmd(t, exec.Command(bin, args...), dir, args)
+}
+
+// runWithin is runBinary with a time limit: ok is false when the binary is
+// still running after limit (it is then killed).
+func runWithin(t *testing.T, limit time.Duration, bin, dir string, args ...string) (r result, ok bool) {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), limit)
+	defer cancel()
+	r = runCmd(t, exec.CommandContext(ctx, bin, args...), dir, args)
+	return r, ctx.Err() == nil
+}
+
+// runCmd runs cmd in dir and returns its exit code and output; an error other
+// than a non-zero exit fails the test.
+func runCmd(t *testing.T, cmd *exec.Cmd, dir string, args []string) result {
+	t.Helper()
 	cmd.Dir = dir // never the source tree: no stray ./provscan-approvals.yaml
 	var o, e bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &o, &e
@@ -54,14 +86,6 @@ func runBinary(t *testing.T, bin, dir string, args ...string) result {
 	return result{code, o.String(), e.String()}
 }
 
-// pngChunk builds one PNG chunk with its CRC.
-func pngChunk(typ string, data []byte) []byte {
-	b := binary.BigEndian.AppendUint32(nil, uint32(len(data)))
-	b = append(b, typ...)
-	b = append(b, data...)
-	return binary.BigEndian.AppendUint32(b, crc32.ChecksumIEEE(append([]byte(typ), data...)))
-}
-
 // deliverablesTree returns testdata/deliverables, or, when the sample tree
 // does not exist (or PROVSCAN_E2E_BUILTIN_TREE is set), a small tree of PNGs made here (one clean, one carrying
 // AUTOMATIC1111 "parameters" text).
@@ -73,19 +97,7 @@ func deliverablesTree(t *testing.T) string {
 		}
 	}
 	dir := t.TempDir()
-	ihdr := []byte{0, 0, 0, 1, 0, 0, 0, 1, 8, 0, 0, 0, 0}
-	png := func(text ...[]byte) []byte {
-		b := append([]byte("\x89PNG\r\n\x1a\n"), pngChunk("IHDR", ihdr)...)
-		for _, tx := range text {
-			b = append(b, pngChunk("tEXt", tx)...)
-		}
-		b = append(b, pngChunk("IDAT", []byte{0x78, 0x9c, 0x63, 0, 0, 0, 1, 0, 1})...)
-		return append(b, pngChunk("IEND", nil)...)
-	}
-	params := []byte("parameters\x00a castle at dawn\nNegative prompt: blurry\nSteps: 20, Sampler: Euler a, CFG scale: 7, Seed: 42, Size: 512x512, Model hash: abcdef1234, Model: sd15")
-	os.MkdirAll(filepath.Join(dir, "stills"), 0o755)
-	os.WriteFile(filepath.Join(dir, "stills", "generated.png"), png(params), 0o644)
-	os.WriteFile(filepath.Join(dir, "stills", "plate.png"), png(), 0o644)
+	writeFiles(t, dir, map[string][]byte{"stills/generated.png": generatedPNG, "stills/plate.png": stillPNG()})
 	return dir
 }
 
@@ -100,8 +112,7 @@ func treeDigest(t *testing.T, dir string) string {
 		sum := ""
 		if d.Type().IsRegular() {
 			b, _ := os.ReadFile(p)
-			h := sha256.Sum256(b)
-			sum = hex.EncodeToString(h[:])
+			sum = hexSHA(b)
 		}
 		lines = append(lines, p+" "+fi.ModTime().String()+" "+sum)
 		return nil

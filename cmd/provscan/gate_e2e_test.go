@@ -18,34 +18,6 @@ import (
 // each shows that what provscan could not look at, or a switch placed inside
 // the delivery, never turns into "gate passed".
 
-// stillPNG returns a 1x1 PNG with the given tEXt chunks ("key\x00value").
-func stillPNG(text ...string) []byte {
-	ihdr := []byte{0, 0, 0, 1, 0, 0, 0, 1, 8, 0, 0, 0, 0}
-	b := append([]byte("\x89PNG\r\n\x1a\n"), pngChunk("IHDR", ihdr)...)
-	for _, tx := range text {
-		b = append(b, pngChunk("tEXt", []byte(tx))...)
-	}
-	b = append(b, pngChunk("IDAT", []byte{0x78, 0x9c, 0x63, 0, 0, 0, 1, 0, 1})...)
-	return append(b, pngChunk("IEND", nil)...)
-}
-
-// generatedPNG carries AUTOMATIC1111 "parameters": a high genai-generator finding.
-var generatedPNG = stillPNG("parameters\x00a castle at dawn\nNegative prompt: blurry\nSteps: 20, Sampler: Euler a, CFG scale: 7, Seed: 42, Size: 512x512, Model hash: abcdef1234, Model: sd15")
-
-// writeFiles writes name -> content under dir (folders 0755, files 0644).
-func writeFiles(t *testing.T, dir string, files map[string][]byte) {
-	t.Helper()
-	for name, b := range files {
-		p := filepath.Join(dir, filepath.FromSlash(name))
-		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(p, b, 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
-}
-
 // jsonReport is the part of the JSON report these tests read.
 type jsonReport struct {
 	Summary struct {
@@ -104,18 +76,8 @@ func runAs(t *testing.T, bin, dir string, args ...string) result {
 		return runBinary(t, bin, dir, args...)
 	}
 	cmd := exec.Command(bin, args...)
-	cmd.Dir = dir
 	cmd.SysProcAttr = &syscall.SysProcAttr{Credential: &syscall.Credential{Uid: 65534, Gid: 65534}}
-	var o, e strings.Builder
-	cmd.Stdout, cmd.Stderr = &o, &e
-	err := cmd.Run()
-	code := 0
-	if ee, ok := err.(*exec.ExitError); ok {
-		code = ee.ExitCode()
-	} else if err != nil {
-		t.Fatalf("%v: %v", args, err)
-	}
-	return result{code, o.String(), e.String()}
+	return runCmd(t, cmd, dir, args)
 }
 
 // openTree makes dir and every folder above it up to the temp root readable
@@ -542,15 +504,12 @@ func TestGateRedTeam(t *testing.T) {
 		os.Symlink(filepath.Join(base, "victimdir"), filepath.Join(base, "d", "reports"))
 		syscall.Mkfifo(filepath.Join(base, "d", "fifo.json"), 0o644)
 		for _, report := range []string{"json=reports/provscan.json", "json=fifo.json"} {
-			done := make(chan result, 1)
-			go func() { done <- runBinary(t, bin, filepath.Join(base, "d"), "scan", "--report", report, ".") }()
-			select {
-			case r := <-done:
-				if b, _ := os.ReadFile(filepath.Join(base, "victimdir", "provscan.json")); r.code != 2 || string(b) != "keep me\n" {
-					t.Errorf("%s: exit %d, victim %q, stderr %q", report, r.code, b, r.stderr)
-				}
-			case <-time.After(60 * time.Second):
+			r, ok := runWithin(t, time.Minute, bin, filepath.Join(base, "d"), "scan", "--report", report, ".")
+			if !ok {
 				t.Fatalf("%s: still running after a minute", report)
+			}
+			if b, _ := os.ReadFile(filepath.Join(base, "victimdir", "provscan.json")); r.code != 2 || string(b) != "keep me\n" {
+				t.Errorf("%s: exit %d, victim %q, stderr %q", report, r.code, b, r.stderr)
 			}
 		}
 	})
@@ -597,16 +556,13 @@ func TestGateRedTeam(t *testing.T) {
 			{"scan", "--approvals", "/dev/zero", "--no-tree-policy", filepath.Join(base, "d")},
 			{"scan", "--config", fifo, filepath.Join(base, "d")},
 		} {
-			done := make(chan result, 1)
-			go func() { done <- runBinary(t, bin, base, args...) }()
-			select {
-			case r := <-done:
-				// a tree policy naming a file outside the tree is refused before any open
-				if r.code != 2 || !(strings.Contains(r.stderr, "not a regular file") || strings.Contains(r.stderr, "outside the folder of the policy")) {
-					t.Errorf("%v: exit %d, stderr %q", args, r.code, r.stderr)
-				}
-			case <-time.After(60 * time.Second):
+			r, ok := runWithin(t, time.Minute, bin, base, args...)
+			if !ok {
 				t.Fatalf("%v: still running after a minute (hung on a control file)", args)
+			}
+			// a tree policy naming a file outside the tree is refused before any open
+			if r.code != 2 || !(strings.Contains(r.stderr, "not a regular file") || strings.Contains(r.stderr, "outside the folder of the policy")) {
+				t.Errorf("%v: exit %d, stderr %q", args, r.code, r.stderr)
 			}
 		}
 	})

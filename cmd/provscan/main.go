@@ -98,11 +98,12 @@ const maxErrorRunes = 2000
 // problems one a line (their keys and values are quoted where they are
 // made); the lines after the first are indented.
 func cleanError(err error) string {
+	msg := strings.TrimRight(err.Error(), "\n")
 	var ce *policy.ConfigError
 	if !errors.As(err, &ce) {
-		return report.Clean(strings.TrimRight(err.Error(), "\n"), maxErrorRunes)
+		return report.Clean(msg, maxErrorRunes)
 	}
-	lines := strings.Split(strings.TrimRight(err.Error(), "\n"), "\n")
+	lines := strings.Split(msg, "\n")
 	for i, l := range lines {
 		lines[i] = report.Clean(l, maxErrorRunes)
 	}

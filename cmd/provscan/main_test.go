@@ -44,21 +44,21 @@ func fakeInspect(r io.ReaderAt, size int64, name string, _ provenance.Options) (
 
 func TestMain(m *testing.M) {
 	inspector = fakeInspect
-	os.Exit(m.Run())
+	code := m.Run()
+	if build.dir != "" {
+		os.RemoveAll(build.dir)
+	}
+	os.Exit(code)
 }
 
 func tree(t *testing.T, files map[string]string) string {
 	t.Helper()
 	dir := t.TempDir()
+	b := make(map[string][]byte, len(files))
 	for p, c := range files {
-		full := filepath.Join(dir, filepath.FromSlash(p))
-		if err := os.MkdirAll(filepath.Dir(full), 0o755); err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(full, []byte(c), 0o644); err != nil {
-			t.Fatal(err)
-		}
+		b[p] = []byte(c)
 	}
+	writeFiles(t, dir, b)
 	return dir
 }
 

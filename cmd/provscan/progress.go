@@ -21,16 +21,6 @@ var isTerminal = func(w io.Writer) bool {
 	return ok && term.IsTerminal(int(f.Fd()))
 }
 
-// terminalWidth returns the width of the terminal w writes to, or 80.
-func terminalWidth(w io.Writer) int {
-	if f, ok := w.(*os.File); ok {
-		if cols, _, err := term.GetSize(int(f.Fd())); err == nil && cols > 0 {
-			return cols
-		}
-	}
-	return 80
-}
-
 // progressOn reports whether a progress bar may be drawn: only on a terminal
 // and never with --quiet.
 func progressOn(stderr io.Writer, quiet bool) bool {
@@ -44,7 +34,11 @@ const progressEvery = 100 * time.Millisecond
 // in the background for its total. It returns the callback for
 // scanner.Options.Progress and a function that removes the bar.
 func startProgress(ctx context.Context, stderr io.Writer, roots []string, opts scanner.Options) (func(scanner.Progress), func()) {
-	p := newProgress(stderr, terminalWidth(stderr))
+	width := report.WidthFor(stderr)
+	if width == 0 { // not a terminal, or of no known size
+		width = 80
+	}
+	p := newProgress(stderr, width)
 	cctx, cancel := context.WithCancel(ctx)
 	go func() {
 		if n := scanner.Count(cctx, roots, opts); cctx.Err() == nil {

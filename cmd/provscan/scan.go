@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/spf13/cobra"
+	"github.com/spf13/pflag"
 
 	"github.com/provscan/provscan/scanner"
 	"github.com/provscan/provscan/scanner/policy"
@@ -113,27 +114,13 @@ func newScanCmd(stdout, stderr io.Writer) *cobra.Command {
 func (f *scanFlags) settings(cmd *cobra.Command) policy.Settings {
 	s := policy.Settings{Config: f.config, NoTreePolicy: f.noTreePolicy, Approvals: f.approvals, Baseline: f.baseline, Exclude: f.exclude}
 	fl := cmd.Flags()
-	if fl.Changed("allow-unreadable") {
-		s.AllowUnreadable = &f.allowUnreadable
-	}
-	if fl.Changed("allow-empty") {
-		s.AllowEmpty = &f.allowEmpty
-	}
-	if fl.Changed("unsupported") {
-		s.Unsupported = &f.unsupported
-	}
-	if fl.Changed("fail-on") {
-		s.FailOn = &f.failOn
-	}
-	if fl.Changed("strict") {
-		s.Strict = &f.strict
-	}
-	if fl.Changed("workers") {
-		s.Workers = &f.workers
-	}
-	if fl.Changed("follow-symlinks") {
-		s.FollowSymlinks = &f.followSymlinks
-	}
+	s.AllowUnreadable = ifChanged(fl, "allow-unreadable", &f.allowUnreadable)
+	s.AllowEmpty = ifChanged(fl, "allow-empty", &f.allowEmpty)
+	s.Unsupported = ifChanged(fl, "unsupported", &f.unsupported)
+	s.FailOn = ifChanged(fl, "fail-on", &f.failOn)
+	s.Strict = ifChanged(fl, "strict", &f.strict)
+	s.Workers = ifChanged(fl, "workers", &f.workers)
+	s.FollowSymlinks = ifChanged(fl, "follow-symlinks", &f.followSymlinks)
 	if f.output != "" {
 		s.Outputs = append(s.Outputs, f.output)
 	}
@@ -143,6 +130,15 @@ func (f *scanFlags) settings(cmd *cobra.Command) policy.Settings {
 		}
 	}
 	return s
+}
+
+// ifChanged returns v when the flag name was given, else nil (the policy
+// file or the default decides).
+func ifChanged[T any](fl *pflag.FlagSet, name string, v *T) *T {
+	if fl.Changed(name) {
+		return v
+	}
+	return nil
 }
 
 func runScan(cmd *cobra.Command, args []string, f *scanFlags, stdout, stderr io.Writer) error {

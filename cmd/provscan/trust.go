@@ -111,15 +111,13 @@ func parseSize(v string) (int64, error) {
 	t := strings.TrimSpace(v)
 	num, shift := t, uint(0)
 	upper := strings.ToUpper(t)
+units:
 	for _, u := range sizeUnits {
 		for _, suf := range []string{u.suffix + "IB", u.suffix + "B", u.suffix} {
 			if strings.HasSuffix(upper, suf) {
 				num, shift = strings.TrimSpace(t[:len(t)-len(suf)]), u.shift
-				break
+				break units
 			}
-		}
-		if shift != 0 {
-			break
 		}
 	}
 	if shift == 0 && strings.HasSuffix(upper, "B") {

@@ -14,22 +14,8 @@ import (
 func uxTree(t *testing.T) string {
 	t.Helper()
 	work := t.TempDir()
-	ihdr := []byte{0, 0, 0, 1, 0, 0, 0, 1, 8, 0, 0, 0, 0}
-	png := func(text ...[]byte) []byte {
-		b := append([]byte("\x89PNG\r\n\x1a\n"), pngChunk("IHDR", ihdr)...)
-		for _, tx := range text {
-			b = append(b, pngChunk("tEXt", tx)...)
-		}
-		b = append(b, pngChunk("IDAT", []byte{0x78, 0x9c, 0x63, 0, 0, 0, 1, 0, 1})...)
-		return append(b, pngChunk("IEND", nil)...)
-	}
-	stills := filepath.Join(work, "deliverables", "stills")
-	if err := os.MkdirAll(stills, 0o755); err != nil {
-		t.Fatal(err)
-	}
-	params := []byte("parameters\x00a castle at dawn\nSteps: 20, Sampler: Euler a, CFG scale: 7, Seed: 42, Size: 512x512, Model: sd15")
-	os.WriteFile(filepath.Join(stills, "key art.png"), png(params), 0o644)
-	os.WriteFile(filepath.Join(stills, "plate.png"), png(), 0o644)
+	params := "parameters\x00a castle at dawn\nSteps: 20, Sampler: Euler a, CFG scale: 7, Seed: 42, Size: 512x512, Model: sd15"
+	writeFiles(t, work, map[string][]byte{"deliverables/stills/key art.png": stillPNG(params), "deliverables/stills/plate.png": stillPNG()})
 	return work
 }
 
