@@ -90,3 +90,10 @@ func isText(head []byte) bool {
 	}
 	return true
 }
+
+// holdsXMPPacket reports whether p holds an XMP packet, by its x:xmpmeta
+// element or its xpacket processing instruction: what a reader of free text
+// fields (OpenEXR strings, DPX user data) also adds as an XMP block.
+func holdsXMPPacket(p []byte) bool {
+	return bytes.Contains(p, []byte("<x:xmpmeta")) || bytes.Contains(p, []byte("<?xpacket"))
+}
