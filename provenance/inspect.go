@@ -312,5 +312,5 @@ func (p *Provenance) cut(reasons ...string) {
 }
 
 // LooksLike names the format the first bytes of an unsupported file suggest
-// ("OpenEXR", "MXF", "text"), or "" (see container.LooksLike).
+// ("MXF", "Cineon", "text"), or "" (see container.LooksLike).
 func LooksLike(head []byte) string { return container.LooksLike(head) }

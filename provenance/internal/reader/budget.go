@@ -112,7 +112,7 @@ type Budget struct {
 	limits Limits
 	pool   Pool
 	file   *[nResources]int64 // counters of the file on disk, shared by its items
-	item   [nResources]int64  // counters of this item (Blocks, BlockBytes, PDFInflate)
+	item   [nResources]int64  // counters of this item (Blocks, BlockBytes, Payload, PDFInflate)
 	held   *int64             // memory held by the file, all items together
 }
 
