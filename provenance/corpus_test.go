@@ -75,6 +75,14 @@ func knownDifferences(t *testing.T) map[string]string {
 
 func inspectFile(t *testing.T, path string) (*provenance.Provenance, error) {
 	t.Helper()
+	p, _, err := inspectCounted(t, path, provenance.Options{})
+	return p, err
+}
+
+// inspectCounted inspects the file at path with opts, counting the bytes
+// the inspection reads.
+func inspectCounted(t *testing.T, path string, opts provenance.Options) (*provenance.Provenance, int64, error) {
+	t.Helper()
 	f, err := os.Open(path)
 	if err != nil {
 		t.Fatal(err)
@@ -84,7 +92,9 @@ func inspectFile(t *testing.T, path string) (*provenance.Provenance, error) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	return provenance.Inspect(f, st.Size(), filepath.Base(path), provenance.Options{})
+	cr := &countingReaderAt{r: f}
+	p, err := provenance.Inspect(cr, st.Size(), filepath.Base(path), opts)
+	return p, cr.n.Load(), err
 }
 
 // genaiRules are the rules that say "this file holds generated material".

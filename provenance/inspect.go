@@ -230,6 +230,10 @@ func manifestState(s *c2pa.Store, label string) string {
 	return ""
 }
 
+// photoshopKinds are the Photoshop image resources interpret decodes, by
+// resource ID, with the kind of block each holds.
+var photoshopKinds = map[uint16]container.Kind{1028: container.KindIPTC, 1058: container.KindEXIF, 1060: container.KindXMP}
+
 // interpret decodes one block with the interpreter of its kind. Photoshop
 // resources nest XMP, EXIF and IPTC blocks; depth bounds that recursion.
 func (p *Provenance) interpret(b container.Block, depth int) {
@@ -280,7 +284,7 @@ func (p *Provenance) interpret(b container.Block, depth int) {
 			p.warn(b, err)
 		}
 		for _, r := range rs {
-			kind := map[uint16]container.Kind{1028: container.KindIPTC, 1058: container.KindEXIF, 1060: container.KindXMP}[r.ID]
+			kind := photoshopKinds[r.ID]
 			if kind == "" {
 				continue
 			}
@@ -308,5 +312,5 @@ func (p *Provenance) cut(reasons ...string) {
 }
 
 // LooksLike names the format the first bytes of an unsupported file suggest
-// ("OpenEXR", "MXF", "text"), or "" (see container.LooksLike).
+// ("MXF", "Cineon", "text"), or "" (see container.LooksLike).
 func LooksLike(head []byte) string { return container.LooksLike(head) }

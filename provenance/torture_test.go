@@ -53,9 +53,6 @@ const (
 	tortureMaxMembers = 32
 )
 
-// tortureCorpusDir is the shared corpus, relative to this package.
-const tortureCorpusDir = "../../shared/corpus"
-
 // tortureFailuresDir holds mutants that once crashed, hung or ballooned; they
 // are replayed by TestTortureRegressions.
 const tortureFailuresDir = "testdata/torture"
@@ -275,14 +272,12 @@ type tortureStats struct {
 func TestTorture(t *testing.T) {
 	sources := []struct{ name, dir string }{
 		{"deliverables", "../testdata/deliverables"},
-		{"corpus", tortureCorpusDir},
+		{"corpus", corpusDir},
 	}
 	for _, src := range sources {
 		t.Run(src.name, func(t *testing.T) {
 			if src.name == "corpus" {
-				if _, err := os.Stat(filepath.Join(src.dir, "README.md")); err != nil {
-					t.Skipf("shared corpus not present at %s", src.dir)
-				}
+				needCorpus(t)
 			}
 			fallback := tortureDefaultDeliverables
 			if src.name == "corpus" {
@@ -432,7 +427,7 @@ func TestTortureScan(t *testing.T) {
 		perFile     int
 	}{
 		{"../testdata/deliverables", "d", tortureScanMutants},
-		{tortureCorpusDir, "c", tortureScanCorpusMutants},
+		{corpusDir, "c", tortureScanCorpusMutants},
 	} {
 		if _, err := os.Stat(src.dir); err != nil {
 			t.Logf("%s absent: not in this run", src.dir)

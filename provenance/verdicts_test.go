@@ -27,23 +27,15 @@ func (c *countingReaderAt) ReadAt(p []byte, off int64) (int, error) {
 	return n, err
 }
 
+// inspectWith inspects the file at path with opts, failing t on an error,
+// and returns the bytes the inspection read.
 func inspectWith(t *testing.T, path string, opts provenance.Options) (*provenance.Provenance, int64) {
 	t.Helper()
-	f, err := os.Open(path)
+	p, n, err := inspectCounted(t, path, opts)
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer f.Close()
-	st, err := f.Stat()
-	if err != nil {
-		t.Fatal(err)
-	}
-	cr := &countingReaderAt{r: f}
-	p, err := provenance.Inspect(cr, st.Size(), filepath.Base(path), opts)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return p, cr.n.Load()
+	return p, n
 }
 
 func c2paEvidence(p *provenance.Provenance) (kinds []evidence.Kind, values []string) {

@@ -1,6 +1,7 @@
 package c2pa
 
 import (
+	"cmp"
 	"context"
 	"crypto"
 	"fmt"
@@ -83,10 +84,7 @@ func (v *validator) spend(n int64) error {
 func dataHashKey(h crypto.Hash, ex []span) string {
 	ex = slices.Clone(ex)
 	slices.SortFunc(ex, func(a, b span) int {
-		if a.Start != b.Start {
-			return int(min(max(a.Start-b.Start, -1), 1))
-		}
-		return int(min(max(a.Length-b.Length, -1), 1))
+		return cmp.Or(cmp.Compare(a.Start, b.Start), cmp.Compare(a.Length, b.Length))
 	})
 	var b strings.Builder
 	fmt.Fprintf(&b, "%d", h)

@@ -114,7 +114,7 @@ func readDPX(r io.ReaderAt, size int64, b *Budget) (*Result, error) {
 	if err != nil {
 		return res, fmt.Errorf("DPX user data: %w", err)
 	}
-	if bytes.Contains(data, []byte("<x:xmpmeta")) || bytes.Contains(data, []byte("<?xpacket")) {
+	if holdsXMPPacket(data) {
 		return res, res.Add(Block{Kind: KindXMP, Container: "DPX user data", Offset: dataOff, Size: dataLen, Data: data})
 	}
 	if v := dpxText(data); v != "" && LooksLike(data) == "text" {

@@ -1,17 +1,10 @@
 package container
 
 import (
-	"bufio"
 	"bytes"
 	"encoding/binary"
-	"encoding/json"
 	"errors"
-	"os"
-	"path/filepath"
-	"strings"
 	"testing"
-
-	"github.com/provscan/provscan/provenance/internal/corpustest"
 )
 
 // dpxFile builds a DPX file in the given byte order: the headers with the
@@ -124,50 +117,7 @@ func TestDPXHostile(t *testing.T) {
 // TestDPXCorpus reads the DPX files of ../shared/corpus/pro: each must read
 // and surface the identity strings pro/expected.jsonl lists for it.
 func TestDPXCorpus(t *testing.T) {
-	dir := corpustest.Dir(t, "pro")
-	f, err := os.Open(filepath.Join(dir, "expected.jsonl"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
-	n := 0
-	sc := bufio.NewScanner(f)
-	for sc.Scan() {
-		var e struct {
-			Path     string   `json:"path"`
-			Family   string   `json:"family"`
-			Identity []string `json:"identity"`
-		}
-		if err := json.Unmarshal(sc.Bytes(), &e); err != nil {
-			t.Fatal(err)
-		}
-		if e.Family != "DPX" {
-			continue
-		}
-		n++
-		b, err := os.ReadFile(filepath.Join(dir, "..", e.Path))
-		if err != nil {
-			t.Fatal(err)
-		}
-		res, err := readDPXBytes(t, b)
-		if err != nil {
-			t.Errorf("%s: %v", e.Path, err)
-			continue
-		}
-		var text strings.Builder
-		for _, b := range res.Blocks {
-			text.Write(b.Data)
-			text.WriteByte('\n')
-		}
-		for _, id := range e.Identity {
-			if !strings.Contains(text.String(), id) {
-				t.Errorf("%s: identity %q not surfaced in %q", e.Path, id, text.String())
-			}
-		}
-	}
-	if n == 0 {
-		t.Error("no DPX file listed in pro/expected.jsonl")
-	}
+	proCorpusCheck(t, "DPX", readDPXBytes)
 }
 
 func FuzzDPX(f *testing.F) {

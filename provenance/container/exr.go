@@ -145,7 +145,7 @@ func (e *exrWalker) text(container, key string, off, n int64) error {
 	if err := e.res.Add(Block{Kind: KindText, Container: container, Key: key, Offset: off, Size: n, Data: data}); err != nil {
 		return err
 	}
-	if bytes.Contains(data, []byte("<x:xmpmeta")) || bytes.Contains(data, []byte("<?xpacket")) {
+	if holdsXMPPacket(data) {
 		return e.res.Add(Block{Kind: KindXMP, Container: container + " > " + key, Offset: off, Size: n, Data: data})
 	}
 	return nil

@@ -1,17 +1,11 @@
 package container
 
 import (
-	"bufio"
 	"bytes"
 	"encoding/binary"
-	"encoding/json"
 	"errors"
-	"os"
-	"path/filepath"
 	"strings"
 	"testing"
-
-	"github.com/provscan/provscan/provenance/internal/corpustest"
 )
 
 // exrAttr encodes one OpenEXR header attribute.
@@ -186,50 +180,7 @@ func TestEXRHostile(t *testing.T) {
 // read without error and surface every identity string pro/expected.jsonl
 // lists for it (owner, comments).
 func TestEXRCorpus(t *testing.T) {
-	dir := corpustest.Dir(t, "pro")
-	f, err := os.Open(filepath.Join(dir, "expected.jsonl"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
-	n := 0
-	sc := bufio.NewScanner(f)
-	for sc.Scan() {
-		var e struct {
-			Path     string   `json:"path"`
-			Family   string   `json:"family"`
-			Identity []string `json:"identity"`
-		}
-		if err := json.Unmarshal(sc.Bytes(), &e); err != nil {
-			t.Fatal(err)
-		}
-		if e.Family != "OpenEXR" {
-			continue
-		}
-		n++
-		b, err := os.ReadFile(filepath.Join(dir, "..", e.Path))
-		if err != nil {
-			t.Fatal(err)
-		}
-		res, err := readEXRBytes(t, b)
-		if err != nil {
-			t.Errorf("%s: %v", e.Path, err)
-			continue
-		}
-		var text strings.Builder
-		for _, b := range res.Blocks {
-			text.Write(b.Data)
-			text.WriteByte('\n')
-		}
-		for _, id := range e.Identity {
-			if !strings.Contains(text.String(), id) {
-				t.Errorf("%s: identity %q not surfaced", e.Path, id)
-			}
-		}
-	}
-	if n == 0 {
-		t.Error("no OpenEXR file listed in pro/expected.jsonl")
-	}
+	proCorpusCheck(t, "OpenEXR", readEXRBytes)
 }
 
 func FuzzEXR(f *testing.F) {

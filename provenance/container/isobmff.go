@@ -318,7 +318,7 @@ func (w *bmffWalker) uuidBox(b bmffBox, path string) {
 			w.res.Warn("C2PA uuid box at offset %d holds merkle data (%d bytes), no manifest", b.off, b.end-b.off)
 			return
 		default:
-			w.res.Warn("C2PA uuid box at offset %d has unknown purpose %q", b.off, riffFourCC([]byte(purpose)))
+			w.res.Warn("C2PA uuid box at offset %d has unknown purpose %q", b.off, seg.FourCC(purpose))
 			return
 		}
 		start := b.start + 4 + int64(i) + 1 + 8

@@ -5,6 +5,7 @@ import (
 	"encoding/binary"
 	"fmt"
 	"github.com/provscan/provscan/provenance/internal/reader"
+	"github.com/provscan/provscan/provenance/internal/seg"
 	"io"
 )
 
@@ -34,7 +35,7 @@ func readJXL(r io.ReaderAt, size int64, b *reader.Budget) (*Result, error) {
 	}
 	w := &bmffWalker{r: r, size: size, res: res}
 	w.boxes(int64(len(jxlSignature)), size, w.fail, func(b bmffBox) {
-		w.note(fmt.Errorf("%w: JXL box %q at offset %d runs past the end of the file", errTruncated, riffFourCC([]byte(b.typ)), b.off))
+		w.note(fmt.Errorf("%w: JXL box %q at offset %d runs past the end of the file", errTruncated, seg.FourCC(b.typ), b.off))
 	}, func(b bmffBox) bool {
 		switch b.typ {
 		case "jumb":
@@ -70,7 +71,7 @@ func readJXL(r io.ReaderAt, size int64, b *reader.Budget) (*Result, error) {
 					break
 				}
 			}
-			res.Warn("JXL brob box at offset %d holds a Brotli-compressed %q box (%d bytes), not decoded", b.off, riffFourCC(inner[:]), b.end-b.off)
+			res.Warn("JXL brob box at offset %d holds a Brotli-compressed %q box (%d bytes), not decoded", b.off, seg.FourCC(string(inner[:])), b.end-b.off)
 		}
 		return true
 	})

@@ -57,7 +57,7 @@ var unreadFormats = []unread{
 }
 
 // LooksLike names the format that the first bytes of a file suggest, for a
-// file no reader of this package knows: an unread format ("OpenEXR",
+// file no reader of this package knows: an unread format ("Cineon",
 // "MXF"), "text" for UTF-8 text, "empty" for no bytes, or "" when the bytes
 // suggest nothing known.
 func LooksLike(head []byte) string {
@@ -89,4 +89,11 @@ func isText(head []byte) bool {
 		head = head[n:]
 	}
 	return true
+}
+
+// holdsXMPPacket reports whether p holds an XMP packet, by its x:xmpmeta
+// element or its xpacket processing instruction: what a reader of free text
+// fields (OpenEXR strings, DPX user data) also adds as an XMP block.
+func holdsXMPPacket(p []byte) bool {
+	return bytes.Contains(p, []byte("<x:xmpmeta")) || bytes.Contains(p, []byte("<?xpacket"))
 }

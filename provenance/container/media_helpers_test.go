@@ -236,3 +236,57 @@ func TestMediaSniff(t *testing.T) {
 		t.Errorf("ID3 + FLAC: %+v, %v", res, err)
 	}
 }
+
+// proCorpusCheck reads every file of ../shared/corpus/pro that
+// pro/expected.jsonl lists under family: each must read without error, by
+// read, and surface every identity string listed for it.
+func proCorpusCheck(t *testing.T, family string, read func(*testing.T, []byte) (*Result, error)) {
+	t.Helper()
+	dir := corpustest.Dir(t, "pro")
+	f, err := os.Open(filepath.Join(dir, "expected.jsonl"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	n := 0
+	sc := bufio.NewScanner(f)
+	for sc.Scan() {
+		var e struct {
+			Path     string   `json:"path"`
+			Family   string   `json:"family"`
+			Identity []string `json:"identity"`
+		}
+		if err := json.Unmarshal(sc.Bytes(), &e); err != nil {
+			t.Fatal(err)
+		}
+		if e.Family != family {
+			continue
+		}
+		n++
+		b, err := os.ReadFile(filepath.Join(dir, "..", e.Path))
+		if err != nil {
+			t.Fatal(err)
+		}
+		res, err := read(t, b)
+		if err != nil {
+			t.Errorf("%s: %v", e.Path, err)
+			continue
+		}
+		var text strings.Builder
+		for _, b := range res.Blocks {
+			text.Write(b.Data)
+			text.WriteByte('\n')
+		}
+		for _, id := range e.Identity {
+			if !strings.Contains(text.String(), id) {
+				t.Errorf("%s: identity %q not surfaced in %q", e.Path, id, text.String())
+			}
+		}
+	}
+	if err := sc.Err(); err != nil {
+		t.Fatal(err)
+	}
+	if n == 0 {
+		t.Errorf("no %s file listed in pro/expected.jsonl", family)
+	}
+}

@@ -9,6 +9,7 @@ import (
 	"strings"
 
 	"github.com/provscan/provscan/provenance/internal/reader"
+	"github.com/provscan/provscan/provenance/internal/seg"
 )
 
 // matchRIFF reports whether head is a RIFF file (WebP, WAV, AVI ...),
@@ -61,7 +62,7 @@ func readRIFF(r io.ReaderAt, size int64, b *reader.Budget) (*Result, error) {
 	case "AVI ", "AVIX":
 		res.Format, w.where = formatAVI, "AVI"
 	default:
-		w.where = "RIFF " + riffFourCC(hdr[8:12])
+		w.where = "RIFF " + seg.FourCC(string(hdr[8:12]))
 	}
 	declared := int64(binary.LittleEndian.Uint32(hdr[4:8]))
 	end := 8 + declared
@@ -119,11 +120,11 @@ func (w *riffWalker) walk(start, end int64, depth int) {
 				if end == w.size {
 					past = "the file"
 				}
-				w.fail(fmt.Errorf("%w: RIFF chunk %q at offset %d runs past the end of %s", errTruncated, riffFourCC(hdr[:4]), pos, past))
+				w.fail(fmt.Errorf("%w: RIFF chunk %q at offset %d runs past the end of %s", errTruncated, seg.FourCC(string(hdr[:4])), pos, past))
 				return
 			}
 			if id != "data" && id != "LIST" {
-				w.res.Warn("RIFF chunk %q at offset %d runs past the end of its container", riffFourCC(hdr[:4]), pos)
+				w.res.Warn("RIFF chunk %q at offset %d runs past the end of its container", seg.FourCC(string(hdr[:4])), pos)
 			}
 			n = end - dataOff
 		}
@@ -255,14 +256,14 @@ func (w *riffWalker) info(start, end int64, depth int) {
 		n := int64(binary.LittleEndian.Uint32(hdr[4:]))
 		dataOff := pos + 8
 		if n > end-dataOff {
-			w.res.Warn("RIFF INFO entry %q at offset %d runs past the end of its list", riffFourCC(hdr[:4]), pos)
+			w.res.Warn("RIFF INFO entry %q at offset %d runs past the end of its list", seg.FourCC(string(hdr[:4])), pos)
 			n = end - dataOff
 		}
 		if string(hdr[:4]) == "LIST" {
 			// A list inside INFO is not standard; walk it with the depth bound.
 			w.walk(pos, min(dataOff+n, end), depth+1)
 		} else if p, ok := w.read(dataOff, n); ok {
-			w.add(Block{Kind: KindText, Container: "RIFF LIST/INFO", Offset: dataOff, Size: n, Key: riffFourCC(hdr[:4]), Data: riffText(p)})
+			w.add(Block{Kind: KindText, Container: "RIFF LIST/INFO", Offset: dataOff, Size: n, Key: seg.FourCC(string(hdr[:4])), Data: riffText(p)})
 		}
 		pos = dataOff + n + n&1
 	}
@@ -299,18 +300,6 @@ func riffText(p []byte) []byte {
 		p = p[:i]
 	}
 	return []byte(pngLatin1(bytes.TrimRight(p, " \r\n")))
-}
-
-// riffFourCC renders a chunk id for messages, replacing unprintable bytes.
-func riffFourCC(id []byte) string {
-	b := make([]byte, len(id))
-	for i, c := range id {
-		if c < 0x20 || c > 0x7e {
-			c = '?'
-		}
-		b[i] = c
-	}
-	return string(b)
 }
 
 // id3 reads an ID3v2 tag embedded in a RIFF chunk (WAV and AVI writers put

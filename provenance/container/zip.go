@@ -76,7 +76,7 @@ func readZIP(r io.ReaderAt, size int64, b *reader.Budget) (*Result, error) {
 	}
 	// archive/zip holds the directory and a File per entry.
 	if err := res.Reserve(reader.Memory, int64(dirSize)+int64(entries)*zipEntryMemory); err != nil {
-		res.Incomplete = append(res.Incomplete, "central directory: "+err.Error())
+		res.Cut("central directory: %v", err)
 		return res, nil
 	}
 	zr, err := zip.NewReader(r, size)
@@ -132,7 +132,7 @@ func readZIP(r io.ReaderAt, size int64, b *reader.Budget) (*Result, error) {
 			seen[k] = name
 		}
 		if err := res.Reserve(reader.Members, 1); err != nil {
-			res.Incomplete = append(res.Incomplete, fmt.Sprintf("zip entry %q and those after it: %v", truncName(name), err))
+			res.Cut("zip entry %q and those after it: %v", truncName(name), err)
 			break
 		}
 		res.Members = append(res.Members, m)

@@ -27,15 +27,20 @@ func overlapZIP(data []byte, deflate bool, n int, name func(int) string) []byte 
 	}
 	crc := crc32.ChecksumIEEE(data)
 	le := binary.LittleEndian
+	// entry appends the fields both headers give the entry: method,
+	// modification time and date, CRC and sizes.
+	entry := func(out []byte) []byte {
+		out = le.AppendUint16(out, method)
+		out = le.AppendUint32(out, 0)
+		out = le.AppendUint32(out, crc)
+		out = le.AppendUint32(out, uint32(len(comp)))
+		return le.AppendUint32(out, uint32(len(data)))
+	}
 	var out []byte
 	out = le.AppendUint32(out, 0x04034b50)
 	out = le.AppendUint16(out, 20)
 	out = le.AppendUint16(out, 0)
-	out = le.AppendUint16(out, method)
-	out = le.AppendUint32(out, 0)
-	out = le.AppendUint32(out, crc)
-	out = le.AppendUint32(out, uint32(len(comp)))
-	out = le.AppendUint32(out, uint32(len(data)))
+	out = entry(out)
 	out = le.AppendUint16(out, 1)
 	out = le.AppendUint16(out, 0)
 	out = append(out, 'e')
@@ -47,11 +52,7 @@ func overlapZIP(data []byte, deflate bool, n int, name func(int) string) []byte 
 		out = le.AppendUint16(out, 20)
 		out = le.AppendUint16(out, 20)
 		out = le.AppendUint16(out, 0)
-		out = le.AppendUint16(out, method)
-		out = le.AppendUint32(out, 0)
-		out = le.AppendUint32(out, crc)
-		out = le.AppendUint32(out, uint32(len(comp)))
-		out = le.AppendUint32(out, uint32(len(data)))
+		out = entry(out)
 		out = le.AppendUint16(out, uint16(len(nm)))
 		out = append(out, make([]byte, 12)...) // extra, comment, disk, attributes
 		out = le.AppendUint32(out, 0)          // local header offset

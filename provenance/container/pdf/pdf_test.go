@@ -223,6 +223,20 @@ func blocksOf(res *reader.Result, kind reader.Kind) []reader.Block {
 	return out
 }
 
+// readClean reads data, failing the test (its messages prefixed by label) on
+// an error and reporting any warning.
+func readClean(t *testing.T, label string, data []byte) *reader.Result {
+	t.Helper()
+	res, err := Read(bytes.NewReader(data), int64(len(data)))
+	if err != nil {
+		t.Fatalf("%s: %v", label, err)
+	}
+	if len(res.Warnings) != 0 {
+		t.Errorf("%s: warnings %v", label, res.Warnings)
+	}
+	return res
+}
+
 func infoMap(res *reader.Result) map[string]string {
 	m := map[string]string{}
 	for _, b := range blocksOf(res, reader.KindText) {
@@ -326,14 +340,7 @@ func xrefStreamPDF(t testing.TB, update bool) []byte {
 
 func TestPDFXrefStream(t *testing.T) {
 	for _, update := range []bool{false, true} {
-		data := xrefStreamPDF(t, update)
-		res, err := Read(bytes.NewReader(data), int64(len(data)))
-		if err != nil {
-			t.Fatalf("update=%v: %v", update, err)
-		}
-		if len(res.Warnings) != 0 {
-			t.Errorf("update=%v: warnings %v", update, res.Warnings)
-		}
+		res := readClean(t, fmt.Sprintf("update=%v", update), xrefStreamPDF(t, update))
 		info := infoMap(res)
 		want := map[string]string{"Producer": "Stream Producer", "Creator": "Stream Creator"}
 		if update {
@@ -615,14 +622,7 @@ func pdfEscape(p []byte) string {
 
 func TestPDFDecrypt(t *testing.T) {
 	for _, useAES := range []bool{false, true} {
-		data := encryptedPDF(t, useAES)
-		res, err := Read(bytes.NewReader(data), int64(len(data)))
-		if err != nil {
-			t.Fatalf("aes=%v: %v", useAES, err)
-		}
-		if len(res.Warnings) != 0 {
-			t.Errorf("aes=%v: warnings %v", useAES, res.Warnings)
-		}
+		res := readClean(t, fmt.Sprintf("aes=%v", useAES), encryptedPDF(t, useAES))
 		info := infoMap(res)
 		if info["Producer"] != "Secret Producer" || info["Creator"] != "Secret Creator" {
 			t.Errorf("aes=%v: info %q", useAES, info)

@@ -112,7 +112,7 @@ type Budget struct {
 	limits Limits
 	pool   Pool
 	file   *[nResources]int64 // counters of the file on disk, shared by its items
-	item   [nResources]int64  // counters of this item (Blocks, BlockBytes, PDFInflate)
+	item   [nResources]int64  // counters of this item (Blocks, BlockBytes, Payload, PDFInflate)
 	held   *int64             // memory held by the file, all items together
 }
 
@@ -146,6 +146,18 @@ func perItem(r Resource) bool {
 	return r == Blocks || r == BlockBytes || r == Payload || r == PDFInflate
 }
 
+// counter returns the counter r is drawn from: the item's, the file's, or
+// the file's held memory.
+func (b *Budget) counter(r Resource) *int64 {
+	switch {
+	case r == Memory:
+		return b.held
+	case perItem(r):
+		return &b.item[r]
+	}
+	return &b.file[r]
+}
+
 // Reserve takes n units of r from the budget, or returns an error wrapping
 // readerr.ErrLimit and takes nothing. It is the one call by which readers
 // account for what they read, hold, inflate and count. A nil budget is
@@ -157,13 +169,7 @@ func (b *Budget) Reserve(r Resource, n int64) error {
 	}
 	b.mu.Lock()
 	defer b.mu.Unlock()
-	ctr := &b.file[r]
-	if perItem(r) {
-		ctr = &b.item[r]
-	}
-	if r == Memory {
-		ctr = b.held
-	}
+	ctr := b.counter(r)
 	if c := b.limits.cap(r); c >= 0 && n > c-*ctr {
 		return fmt.Errorf("%w: %s over %d", readerr.ErrLimit, resourceNames[r], c)
 	}
@@ -214,14 +220,7 @@ func (b *Budget) Left(r Resource) int64 {
 	if c < 0 {
 		return -1
 	}
-	ctr := &b.file[r]
-	if perItem(r) {
-		ctr = &b.item[r]
-	}
-	if r == Memory {
-		ctr = b.held
-	}
-	return c - *ctr
+	return c - *b.counter(r)
 }
 
 // Left is Budget.Left on the result's budget.

@@ -127,12 +127,14 @@ func readBox(r io.ReaderAt, off, end int64, h *[16]byte) (Box, error) {
 // '?'.
 func Printable(typ string) string {
 	if len(typ) == 4 && typ[0] == 0xA9 {
-		return "©" + fourCC(typ[1:])
+		return "©" + FourCC(typ[1:])
 	}
-	return fourCC(typ)
+	return FourCC(typ)
 }
 
-func fourCC(s string) string {
+// FourCC renders a chunk or box id for a message, each byte outside
+// printable ASCII as '?'.
+func FourCC(s string) string {
 	b := []byte(s)
 	for i, c := range b {
 		if c < 0x20 || c > 0x7E {
