@@ -37,6 +37,7 @@ type Config struct {
 
 	// Path is the file the config was read from.
 	Path string `yaml:"-"`
+	sum  string // the hex SHA-256 of the bytes read from Path
 
 	pathOnce     sync.Once       // compiles the path policies' globs once
 	pathMatchers []*glob.Matcher // one per Paths entry (nil: did not compile)
@@ -94,6 +95,7 @@ func LoadConfigFrom(path, source string) (*Config, error) {
 		return nil, yamlError(path, b, &c, err)
 	}
 	c.Path = path
+	c.sum = sha256Hex(b)
 	if err := c.check(); err != nil {
 		return nil, fmt.Errorf("config %s: %w", path, err)
 	}
