@@ -18,6 +18,7 @@ import (
 
 	"github.com/provscan/provscan/provenance/evidence"
 	"github.com/provscan/provscan/scanner/glob"
+	"github.com/provscan/provscan/scanner/internal/fsx"
 	"github.com/provscan/provscan/scanner/policy"
 	"github.com/provscan/provscan/scanner/report"
 	"github.com/provscan/provscan/scanner/rules"
@@ -615,8 +616,8 @@ func (w *walker) locate(real string) (int, string, bool) {
 			}
 			continue
 		}
-		rel, err := filepath.Rel(r.real, real)
-		if err != nil || rel == ".." || strings.HasPrefix(rel, ".."+string(filepath.Separator)) {
+		rel, ok := fsx.Within(r.real, real)
+		if !ok {
 			continue
 		}
 		if rel == "." {

@@ -13,6 +13,7 @@ import (
 	"go.yaml.in/yaml/v3"
 
 	"github.com/provscan/provscan/scanner/glob"
+	"github.com/provscan/provscan/scanner/internal/fsx"
 	"github.com/provscan/provscan/scanner/rules"
 )
 
@@ -273,7 +274,7 @@ func under(ap string, roots []string) bool {
 			candidates = append(candidates, rr)
 		}
 		for _, c := range candidates {
-			if rel, err := filepath.Rel(c, ap); err == nil && rel != ".." && !strings.HasPrefix(rel, "../") {
+			if _, ok := fsx.Within(c, ap); ok {
 				return true
 			}
 		}

@@ -163,7 +163,7 @@ func confined(dir, rel string) (joined, real string, err error) {
 	if real, err = filepath.Abs(real); err != nil {
 		return "", "", err
 	}
-	if r, err := filepath.Rel(base, real); err != nil || r == ".." || strings.HasPrefix(r, ".."+string(filepath.Separator)) {
+	if _, ok := fsx.Within(base, real); !ok {
 		return "", "", fmt.Errorf("%w: a symbolic link out of it", errOutside)
 	}
 	return joined, real, nil
