@@ -176,13 +176,7 @@ func resolveRoots(paths []string) ([]root, error) {
 		if err := readable(clean, fi); err != nil {
 			return nil, fmt.Errorf("cannot scan %s: %w", p, unwrapPathError(err))
 		}
-		real, err := filepath.Abs(clean)
-		if err == nil {
-			if r, err := filepath.EvalSymlinks(real); err == nil {
-				real = r
-			}
-		}
-		out = append(out, root{given: filepath.ToSlash(clean), path: clean, real: real, info: fi})
+		out = append(out, root{given: filepath.ToSlash(clean), path: clean, real: canonical(clean), info: fi})
 	}
 	return out, nil
 }
