@@ -192,39 +192,31 @@ func FindConfig(explicit string, roots []string, tree bool) (path, source string
 	if explicit != "" {
 		return explicit, SourceFlag, nil
 	}
-	if len(roots) == 0 {
-		roots = []string{"."}
-	}
-	if tree {
-		found := ""
-		for _, r := range roots {
-			if fi, err := os.Stat(r); err != nil || !fi.IsDir() {
-				continue
-			}
-			p := filepath.Join(r, ConfigFile)
-			fi, err := os.Lstat(p)
-			if err != nil {
-				continue
-			}
-			if !fi.Mode().IsRegular() {
-				if fi.IsDir() {
-					continue // a folder of that name is a deliverable
-				}
-				return "", "", fmt.Errorf("%s is not a regular file (%s): a policy inside the delivery must be the delivery's own file; give --config", p, fi.Mode().Type())
-			}
-			if found != "" && !sameFile(found, p) {
-				return "", "", fmt.Errorf("both %s and %s exist: choose one with --config", found, p)
-			}
-			found = p
-		}
-		if found != "" {
-			return found, SourceRoot, nil
-		}
-	}
 	if !tree {
 		// --no-tree-policy: nothing found by searching applies. The working
 		// folder may well be inside the delivery, whatever the roots say.
 		return "", "", nil
+	}
+	found := ""
+	for _, r := range dirRoots(roots) {
+		p := filepath.Join(r, ConfigFile)
+		fi, err := os.Lstat(p)
+		if err != nil {
+			continue
+		}
+		if !fi.Mode().IsRegular() {
+			if fi.IsDir() {
+				continue // a folder of that name is a deliverable
+			}
+			return "", "", fmt.Errorf("%s is not a regular file (%s): a policy inside the delivery must be the delivery's own file; give --config", p, fi.Mode().Type())
+		}
+		if found != "" && !sameFile(found, p) {
+			return "", "", fmt.Errorf("both %s and %s exist: choose one with --config", found, p)
+		}
+		found = p
+	}
+	if found != "" {
+		return found, SourceRoot, nil
 	}
 	wd, err := os.Getwd()
 	if err != nil {
@@ -232,7 +224,7 @@ func FindConfig(explicit string, roots []string, tree bool) (path, source string
 	}
 	for dir := wd; ; {
 		p := filepath.Join(dir, ConfigFile)
-		if fi, err := os.Stat(p); err == nil && fi.Mode().IsRegular() && !(!tree && insideRoots(p, roots)) {
+		if fi, err := os.Stat(p); err == nil && fi.Mode().IsRegular() {
 			if rel, err := filepath.Rel(wd, p); err == nil {
 				p = rel
 			}
