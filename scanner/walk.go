@@ -223,9 +223,6 @@ func compileGlobs(globs []string) ([]excludeGlob, error) {
 	return out, nil
 }
 
-// maxIgnoreFile bounds the size of a .provscanignore.
-const maxIgnoreFile = 1 << 20
-
 func (w *walker) walk(roots []root) {
 	w.roots = roots
 	w.ignores = make([]*gitignore.GitIgnore, len(roots))
@@ -280,11 +277,11 @@ func (w *walker) loadIgnore(r root) *gitignore.GitIgnore {
 		w.fail(r.given, IgnoreFile, fmt.Errorf("not a regular file (%s): not applied", fi.Mode().Type()))
 		return nil
 	}
-	if fi.Size() > maxIgnoreFile {
-		w.fail(r.given, IgnoreFile, fmt.Errorf("larger than %d bytes: not applied", maxIgnoreFile))
+	if fi.Size() > policy.MaxPolicyFile {
+		w.fail(r.given, IgnoreFile, fmt.Errorf("larger than %d bytes: not applied", policy.MaxPolicyFile))
 		return nil
 	}
-	b, err := policy.ReadTreeControlFile(p, maxIgnoreFile) // never through a link swapped in since the Lstat
+	b, err := policy.ReadTreeControlFile(p, policy.MaxPolicyFile) // never through a link swapped in since the Lstat
 	if err != nil {
 		w.fail(r.given, IgnoreFile, unwrapPathError(err))
 		return nil
