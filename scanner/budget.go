@@ -51,22 +51,32 @@ func newBudgetReaderAt(r io.ReaderAt, timeout time.Duration, budget int64) *budg
 }
 
 func (b *budgetReaderAt) ReadAt(p []byte, off int64) (int, error) {
-	if b.tripped != nil {
-		return 0, b.tripped
-	}
 	b.reads++
-	if !b.deadline.IsZero() && (b.reads%clockEvery == 0 || len(p) >= 64<<10) && time.Now().After(b.deadline) {
-		b.tripped = fmt.Errorf("%w: still reading after %s", errBudget, b.timeout)
-		return 0, b.tripped
-	}
-	if b.left >= 0 {
-		if int64(len(p)) > b.left {
-			b.tripped = fmt.Errorf("%w: more than %d bytes to read", errBudget, b.budget)
-			return 0, b.tripped
-		}
-		b.left -= int64(len(p))
+	if err := b.charge(int64(len(p)), b.reads%clockEvery == 0 || len(p) >= 64<<10); err != nil {
+		return 0, err
 	}
 	return b.r.ReadAt(p, off)
+}
+
+// charge takes n bytes from the read budget, after a look at the clock when
+// clock is set, and fails (for good) once the deadline has passed or the
+// budget is spent.
+func (b *budgetReaderAt) charge(n int64, clock bool) error {
+	if b.tripped != nil {
+		return b.tripped
+	}
+	if clock && !b.deadline.IsZero() && time.Now().After(b.deadline) {
+		b.tripped = fmt.Errorf("%w: still reading after %s", errBudget, b.timeout)
+		return b.tripped
+	}
+	if b.left >= 0 {
+		if n > b.left {
+			b.tripped = fmt.Errorf("%w: more than %d bytes to read", errBudget, b.budget)
+			return b.tripped
+		}
+		b.left -= n
+	}
+	return nil
 }
 
 // allow lets the reader read n more bytes: a content hash reads the file

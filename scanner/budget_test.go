@@ -35,9 +35,7 @@ func TestFileBudgets(t *testing.T) {
 	if err := os.Truncate(big, 64<<20); err != nil {
 		t.Fatal(err)
 	}
-	if err := os.WriteFile(filepath.Join(dir, "small.bin"), []byte("tiny"), 0o644); err != nil {
-		t.Fatal(err)
-	}
+	writeTree(t, dir, map[string]string{"small.bin": "tiny"})
 	for _, tc := range []struct {
 		name string
 		opts Options

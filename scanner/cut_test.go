@@ -3,8 +3,6 @@ package scanner
 import (
 	"context"
 	"io"
-	"os"
-	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -18,11 +16,7 @@ import (
 // budget ran out after a finding keeps the finding beside its unreadable one.
 func TestCutShort(t *testing.T) {
 	dir := t.TempDir()
-	for _, n := range []string{"cut.png", "slow.png"} {
-		if err := os.WriteFile(filepath.Join(dir, n), []byte("bytes"), 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
+	writeTree(t, dir, map[string]string{"cut.png": "bytes", "slow.png": "bytes"})
 	inspect := func(r io.ReaderAt, size int64, name string, _ provenance.Options) (*provenance.Provenance, error) {
 		p := &provenance.Provenance{Name: name, Format: "FAKE", Media: "image",
 			Evidence: []evidence.Item{{Kind: evidence.Generator, Generator: "TestGen", Container: "fake block",

@@ -61,6 +61,7 @@ func Scan(ctx context.Context, roots []string, opts Options) (*report.Report, er
 	var stats walkStats
 	var links []report.Link
 	var aliases []alias
+	aliasesCut := false // more than maxAliases: the rest are reported at their targets only
 	var excluded []report.Excluded
 	pol := &report.Policy{TreePolicy: !opts.NoTreePolicy}
 	if opts.Policy != nil {
@@ -93,10 +94,11 @@ func Scan(ctx context.Context, roots []string, opts Options) (*report.Report, er
 			}
 		}
 		w.onAlias = func(a alias) {
-			if len(aliases) < maxAliases {
+			switch {
+			case len(aliases) < maxAliases:
 				aliases = append(aliases, a)
-			} else if len(aliases) == maxAliases {
-				aliases = append(aliases, a)
+			case !aliasesCut:
+				aliasesCut = true
 				walkErrs = append(walkErrs, report.Error{Root: a.Root, Path: a.Path,
 					Error: fmt.Sprintf("more than %d paths reached through symbolic links: findings of the rest are reported at their targets only", maxAliases)})
 			}
@@ -512,7 +514,7 @@ func aliasFindings(fs []report.Finding, aliases []alias) []report.Finding {
 		return nil
 	}
 	byTarget := map[string][]alias{}
-	for _, a := range aliases[:min(len(aliases), maxAliases)] {
+	for _, a := range aliases {
 		k := a.TargetRoot + "\x00" + a.TargetPath
 		byTarget[k] = append(byTarget[k], a)
 	}

@@ -32,34 +32,22 @@ func SortReport(r *report.Report) {
 		}
 		return a.Error < b.Error
 	})
-	sort.SliceStable(r.Unsupported, func(i, j int) bool {
-		a, b := r.Unsupported[i], r.Unsupported[j]
-		if a.Path != b.Path {
-			return a.Path < b.Path
-		}
-		return a.Root < b.Root
-	})
-	sort.SliceStable(r.Links, func(i, j int) bool {
-		a, b := r.Links[i], r.Links[j]
-		if a.Path != b.Path {
-			return a.Path < b.Path
-		}
-		return a.Root < b.Root
-	})
+	sortByPathRoot(r.Unsupported, func(u *report.UnsupportedFile) (string, string) { return u.Path, u.Root })
+	sortByPathRoot(r.Links, func(l *report.Link) (string, string) { return l.Path, l.Root })
 	if r.Policy != nil {
-		ex := r.Policy.Excluded
-		sort.SliceStable(ex, func(i, j int) bool {
-			if ex[i].Path != ex[j].Path {
-				return ex[i].Path < ex[j].Path
-			}
-			return ex[i].Root < ex[j].Root
-		})
+		sortByPathRoot(r.Policy.Excluded, func(e *report.Excluded) (string, string) { return e.Path, e.Root })
 	}
-	sort.SliceStable(r.Scanned, func(i, j int) bool {
-		a, b := r.Scanned[i], r.Scanned[j]
-		if a.Path != b.Path {
-			return a.Path < b.Path
+	sortByPathRoot(r.Scanned, func(f *report.ScannedFile) (string, string) { return f.Path, f.Root })
+}
+
+// sortByPathRoot sorts s stably by path, then root.
+func sortByPathRoot[T any](s []T, key func(*T) (path, root string)) {
+	sort.SliceStable(s, func(i, j int) bool {
+		pi, ri := key(&s[i])
+		pj, rj := key(&s[j])
+		if pi != pj {
+			return pi < pj
 		}
-		return a.Root < b.Root
+		return ri < rj
 	})
 }

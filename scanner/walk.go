@@ -18,6 +18,7 @@ import (
 
 	"github.com/provscan/provscan/provenance/evidence"
 	"github.com/provscan/provscan/scanner/glob"
+	"github.com/provscan/provscan/scanner/internal/fsx"
 	"github.com/provscan/provscan/scanner/policy"
 	"github.com/provscan/provscan/scanner/report"
 	"github.com/provscan/provscan/scanner/rules"
@@ -175,13 +176,7 @@ func resolveRoots(paths []string) ([]root, error) {
 		if err := readable(clean, fi); err != nil {
 			return nil, fmt.Errorf("cannot scan %s: %w", p, unwrapPathError(err))
 		}
-		real, err := filepath.Abs(clean)
-		if err == nil {
-			if r, err := filepath.EvalSymlinks(real); err == nil {
-				real = r
-			}
-		}
-		out = append(out, root{given: filepath.ToSlash(clean), path: clean, real: real, info: fi})
+		out = append(out, root{given: filepath.ToSlash(clean), path: clean, real: canonical(clean), info: fi})
 	}
 	return out, nil
 }
@@ -227,9 +222,6 @@ func compileGlobs(globs []string) ([]excludeGlob, error) {
 	}
 	return out, nil
 }
-
-// maxIgnoreFile bounds the size of a .provscanignore.
-const maxIgnoreFile = 1 << 20
 
 func (w *walker) walk(roots []root) {
 	w.roots = roots
@@ -285,11 +277,11 @@ func (w *walker) loadIgnore(r root) *gitignore.GitIgnore {
 		w.fail(r.given, IgnoreFile, fmt.Errorf("not a regular file (%s): not applied", fi.Mode().Type()))
 		return nil
 	}
-	if fi.Size() > maxIgnoreFile {
-		w.fail(r.given, IgnoreFile, fmt.Errorf("larger than %d bytes: not applied", maxIgnoreFile))
+	if fi.Size() > policy.MaxPolicyFile {
+		w.fail(r.given, IgnoreFile, fmt.Errorf("larger than %d bytes: not applied", policy.MaxPolicyFile))
 		return nil
 	}
-	b, err := policy.ReadTreeControlFile(p, maxIgnoreFile) // never through a link swapped in since the Lstat
+	b, err := policy.ReadTreeControlFile(p, policy.MaxPolicyFile) // never through a link swapped in since the Lstat
 	if err != nil {
 		w.fail(r.given, IgnoreFile, unwrapPathError(err))
 		return nil
@@ -615,8 +607,8 @@ func (w *walker) locate(real string) (int, string, bool) {
 			}
 			continue
 		}
-		rel, err := filepath.Rel(r.real, real)
-		if err != nil || rel == ".." || strings.HasPrefix(rel, ".."+string(filepath.Separator)) {
+		rel, ok := fsx.Within(r.real, real)
+		if !ok {
 			continue
 		}
 		if rel == "." {

@@ -37,27 +37,18 @@ func TestSwapToLinkDuringScan(t *testing.T) {
 		must(t, os.Symlink(filepath.Join(outside, "dir"), filepath.Join(stills, "sub")))
 	}
 	t.Cleanup(func() { walkHookListed = nil })
-	var mu sync.Mutex
-	var read []string
-	inspect := func(r io.ReaderAt, size int64, name string, o provenance.Options) (*provenance.Provenance, error) {
-		b := make([]byte, size)
-		r.ReadAt(b, 0)
-		mu.Lock()
-		read = append(read, name+"="+string(b))
-		mu.Unlock()
-		return fakeInspect(r, size, name, o)
-	}
+	inspect, read := recordReads()
 	for _, workers := range []int{1, 4} {
 		swapped = false
 		os.Remove(filepath.Join(stills, "hero.png"))
 		os.Remove(filepath.Join(stills, "sub"))
 		writeTree(t, dir, map[string]string{"stills/hero.png": "CLEAN\n", "stills/sub/a.png": "CLEAN\n"})
-		read = nil
+		*read = nil
 		r := scanWithin(t, []string{dir}, Options{Workers: workers, Inspect: inspect})
 		if !swapped {
 			t.Fatal("the hook never ran")
 		}
-		for _, c := range read {
+		for _, c := range *read {
 			if strings.Contains(c, "OUTSIDE") {
 				t.Errorf("workers=%d: read content outside the delivery through a link swapped in: %q", workers, c)
 			}
@@ -148,19 +139,10 @@ func TestSwapAfterLinkResolved(t *testing.T) {
 		}
 	}
 	t.Cleanup(func() { walkHookResolved = nil })
-	var read []string
-	var mu sync.Mutex
-	inspect := func(r io.ReaderAt, size int64, name string, o provenance.Options) (*provenance.Provenance, error) {
-		b := make([]byte, size)
-		r.ReadAt(b, 0)
-		mu.Lock()
-		read = append(read, name+"="+string(b))
-		mu.Unlock()
-		return fakeInspect(r, size, name, o)
-	}
+	inspect, read := recordReads()
 	// Only the links are walked as they come first: exclude the real paths.
 	r := scanWithin(t, []string{dir}, Options{Inspect: inspect, Exclude: []string{"x", "y", "z"}})
-	for _, c := range read {
+	for _, c := range *read {
 		if strings.Contains(c, "OUTSIDE") {
 			t.Errorf("read content outside the delivery: %q", c)
 		}
@@ -177,4 +159,19 @@ func TestSwapAfterLinkResolved(t *testing.T) {
 	if !r.Gate.Failed || len(r.Findings) != 0 {
 		t.Errorf("findings %v, gate %+v", paths(r.Findings), r.Gate)
 	}
+}
+
+// recordReads returns fakeInspect that also records, as "name=content", each
+// file it reads, and the list of those records.
+func recordReads() (InspectFunc, *[]string) {
+	var read []string
+	var mu sync.Mutex
+	return func(r io.ReaderAt, size int64, name string, o provenance.Options) (*provenance.Provenance, error) {
+		b := make([]byte, size)
+		r.ReadAt(b, 0)
+		mu.Lock()
+		read = append(read, name+"="+string(b))
+		mu.Unlock()
+		return fakeInspect(r, size, name, o)
+	}, &read
 }

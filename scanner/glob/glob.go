@@ -427,7 +427,18 @@ func isZeroLength1(pattern string, memo map[string]bool) bool {
 	return isZeroLength(pattern[i:closing]+pattern[closing+1:], memo)
 }
 
-func indexMatchedClosingAlt(s string) int {
+// indexMatchedClosingAlt returns the index of the '}' closing the
+// alternatives s is inside of, or -1 (doublestar's function of that name).
+func indexMatchedClosingAlt(s string) int { return indexAlt(s, false) }
+
+// indexNextAlt returns the index of the next ',' at the top level of s, or
+// -1 (doublestar's function of that name).
+func indexNextAlt(s string) int { return indexAlt(s, true) }
+
+// indexAlt scans s, skipping escapes and character classes, for the '}'
+// that closes the enclosing alternatives or, with comma, for the next ','
+// at their level.
+func indexAlt(s string, comma bool) int {
 	alts := 1
 	l := len(s)
 	for i := 0; i < l; i++ {
@@ -444,33 +455,10 @@ func indexMatchedClosingAlt(s string) int {
 		} else if s[i] == '{' {
 			alts++
 		} else if s[i] == '}' {
-			if alts--; alts == 0 {
+			if alts--; alts == 0 && !comma {
 				return i
 			}
-		}
-	}
-	return -1
-}
-
-func indexNextAlt(s string) int {
-	alts := 1
-	l := len(s)
-	for i := 0; i < l; i++ {
-		if s[i] == '\\' {
-			i++
-		} else if s[i] == '[' {
-			for i++; i < l; i++ {
-				if s[i] == '\\' {
-					i++
-				} else if s[i] == ']' {
-					break
-				}
-			}
-		} else if s[i] == '{' {
-			alts++
-		} else if s[i] == '}' {
-			alts--
-		} else if s[i] == ',' && alts == 1 {
+		} else if comma && s[i] == ',' && alts == 1 {
 			return i
 		}
 	}

@@ -44,6 +44,7 @@ type ApprovalEntry struct {
 type Approvals struct {
 	Entries []ApprovalEntry `yaml:"approvals"`
 	Path    string          `yaml:"-"`
+	sum     string          // the hex SHA-256 of the bytes read from Path
 
 	once   sync.Once
 	bySHA  map[string][]int // entry indexes by content hash, built on first use
@@ -78,7 +79,7 @@ func loadApprovals(path string, read func(string, int64) ([]byte, error)) (*Appr
 	if err != nil {
 		return nil, fmt.Errorf("approvals: %w", err)
 	}
-	a := &Approvals{Path: path}
+	a := &Approvals{Path: path, sum: sha256Hex(b)}
 	dec := yaml.NewDecoder(bytes.NewReader(b))
 	dec.KnownFields(true)
 	if err := dec.Decode(a); err != nil && !errors.Is(err, io.EOF) {

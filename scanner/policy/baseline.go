@@ -84,6 +84,7 @@ func contentKey(rule string, size int64, ev []report.Evidence, message string) s
 // above.
 type Baseline struct {
 	Path    string
+	sum     string // the hex SHA-256 of the bytes read from Path
 	entries []baselineEntry
 	byFP    map[string][]int // entry indexes by fingerprint
 	byKey   map[string][]int // entry indexes by contentKey
@@ -113,7 +114,7 @@ func LoadBaseline(path string) (*Baseline, error) {
 	if !strings.HasPrefix(r.Schema, "provscan.report/") {
 		return nil, fmt.Errorf("baseline %s: not a provscan JSON report (schema %q)", path, r.Schema)
 	}
-	bl := &Baseline{Path: path, byFP: map[string][]int{}, byKey: map[string][]int{}}
+	bl := &Baseline{Path: path, sum: sha256Hex(b), byFP: map[string][]int{}, byKey: map[string][]int{}}
 	for i, f := range r.Findings {
 		if f.Rule == "" || f.Path == "" {
 			return nil, fmt.Errorf("baseline %s: finding %d has no rule or path", path, i+1)

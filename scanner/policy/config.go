@@ -13,6 +13,7 @@ import (
 	"go.yaml.in/yaml/v3"
 
 	"github.com/provscan/provscan/scanner/glob"
+	"github.com/provscan/provscan/scanner/internal/fsx"
 	"github.com/provscan/provscan/scanner/rules"
 )
 
@@ -37,6 +38,7 @@ type Config struct {
 
 	// Path is the file the config was read from.
 	Path string `yaml:"-"`
+	sum  string // the hex SHA-256 of the bytes read from Path
 
 	pathOnce     sync.Once       // compiles the path policies' globs once
 	pathMatchers []*glob.Matcher // one per Paths entry (nil: did not compile)
@@ -94,6 +96,7 @@ func LoadConfigFrom(path, source string) (*Config, error) {
 		return nil, yamlError(path, b, &c, err)
 	}
 	c.Path = path
+	c.sum = sha256Hex(b)
 	if err := c.check(); err != nil {
 		return nil, fmt.Errorf("config %s: %w", path, err)
 	}
@@ -189,39 +192,31 @@ func FindConfig(explicit string, roots []string, tree bool) (path, source string
 	if explicit != "" {
 		return explicit, SourceFlag, nil
 	}
-	if len(roots) == 0 {
-		roots = []string{"."}
-	}
-	if tree {
-		found := ""
-		for _, r := range roots {
-			if fi, err := os.Stat(r); err != nil || !fi.IsDir() {
-				continue
-			}
-			p := filepath.Join(r, ConfigFile)
-			fi, err := os.Lstat(p)
-			if err != nil {
-				continue
-			}
-			if !fi.Mode().IsRegular() {
-				if fi.IsDir() {
-					continue // a folder of that name is a deliverable
-				}
-				return "", "", fmt.Errorf("%s is not a regular file (%s): a policy inside the delivery must be the delivery's own file; give --config", p, fi.Mode().Type())
-			}
-			if found != "" && !sameFile(found, p) {
-				return "", "", fmt.Errorf("both %s and %s exist: choose one with --config", found, p)
-			}
-			found = p
-		}
-		if found != "" {
-			return found, SourceRoot, nil
-		}
-	}
 	if !tree {
 		// --no-tree-policy: nothing found by searching applies. The working
 		// folder may well be inside the delivery, whatever the roots say.
 		return "", "", nil
+	}
+	found := ""
+	for _, r := range dirRoots(roots) {
+		p := filepath.Join(r, ConfigFile)
+		fi, err := os.Lstat(p)
+		if err != nil {
+			continue
+		}
+		if !fi.Mode().IsRegular() {
+			if fi.IsDir() {
+				continue // a folder of that name is a deliverable
+			}
+			return "", "", fmt.Errorf("%s is not a regular file (%s): a policy inside the delivery must be the delivery's own file; give --config", p, fi.Mode().Type())
+		}
+		if found != "" && !sameFile(found, p) {
+			return "", "", fmt.Errorf("both %s and %s exist: choose one with --config", found, p)
+		}
+		found = p
+	}
+	if found != "" {
+		return found, SourceRoot, nil
 	}
 	wd, err := os.Getwd()
 	if err != nil {
@@ -229,7 +224,7 @@ func FindConfig(explicit string, roots []string, tree bool) (path, source string
 	}
 	for dir := wd; ; {
 		p := filepath.Join(dir, ConfigFile)
-		if fi, err := os.Stat(p); err == nil && fi.Mode().IsRegular() && !(!tree && insideRoots(p, roots)) {
+		if fi, err := os.Stat(p); err == nil && fi.Mode().IsRegular() {
 			if rel, err := filepath.Rel(wd, p); err == nil {
 				p = rel
 			}
@@ -271,7 +266,7 @@ func under(ap string, roots []string) bool {
 			candidates = append(candidates, rr)
 		}
 		for _, c := range candidates {
-			if rel, err := filepath.Rel(c, ap); err == nil && rel != ".." && !strings.HasPrefix(rel, "../") {
+			if _, ok := fsx.Within(c, ap); ok {
 				return true
 			}
 		}

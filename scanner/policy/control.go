@@ -53,11 +53,7 @@ func ReadControlFile(path string, max int64) ([]byte, error) {
 // ReadControlFile, and never through a symbolic link, even one swapped in
 // after the file was looked at.
 func ReadTreeControlFile(path string, max int64) ([]byte, error) {
-	f, err := openNoFollow(path)
-	if err != nil {
-		return nil, err
-	}
-	return readControl(f, path, max)
+	return readResolved(path, path, max)
 }
 
 // ReadFoundControlFile reads a control file provscan found by itself, or
@@ -68,15 +64,12 @@ func ReadFoundControlFile(path string, max int64) ([]byte, error) {
 	if err != nil {
 		return nil, err
 	}
-	f, err := openNoFollow(real)
-	if err != nil {
-		return nil, err
-	}
-	return readControl(f, path, max)
+	return readResolved(real, path, max)
 }
 
-// readResolved reads real, the file a found policy names (display) with its
-// links resolved by confined, never through a link swapped in since.
+// readResolved reads real, the file display names with its links resolved
+// (by confined or sameFolder; display itself for a file in a scanned tree),
+// never through a link swapped in since.
 func readResolved(real, display string, max int64) ([]byte, error) {
 	f, err := openNoFollow(real)
 	if err != nil {
@@ -163,7 +156,7 @@ func confined(dir, rel string) (joined, real string, err error) {
 	if real, err = filepath.Abs(real); err != nil {
 		return "", "", err
 	}
-	if r, err := filepath.Rel(base, real); err != nil || r == ".." || strings.HasPrefix(r, ".."+string(filepath.Separator)) {
+	if _, ok := fsx.Within(base, real); !ok {
 		return "", "", fmt.Errorf("%w: a symbolic link out of it", errOutside)
 	}
 	return joined, real, nil

@@ -47,11 +47,10 @@ func ApplyGate(r *report.Report, gp Gate) {
 		case report.StatusExpired:
 			g.Expired++
 		}
-		gating := f.Status == report.StatusOpen || f.Status == report.StatusExpired
 		if f.Rule == rules.Unreadable {
 			unreadable++
 		}
-		f.FailsGate = gating && (f.Severity >= gp.FailOn || !gp.AllowUnreadable && f.Rule == rules.Unreadable)
+		f.FailsGate = gating(f.Status) && (f.Severity >= gp.FailOn || !gp.AllowUnreadable && f.Rule == rules.Unreadable)
 		if f.FailsGate {
 			g.Failing++
 		}

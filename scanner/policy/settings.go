@@ -96,7 +96,7 @@ func Resolve(roots []string, s Settings) (*Resolved, error) {
 			return nil, err
 		}
 		o.Config = cfg
-		pol.Files = append(pol.Files, policyFile(KindPolicy, cfgPath, source))
+		pol.Files = append(pol.Files, policyFile(KindPolicy, cfgPath, source, cfg.sum))
 	}
 	if !tree {
 		for _, r := range dirRoots(roots) {
@@ -188,7 +188,7 @@ func Resolve(roots []string, s Settings) (*Resolved, error) {
 				if insideRoots(ApprovalsFile, roots) {
 					src = SourceRoot
 				}
-				pol.NotApplied = append(pol.NotApplied, policyFile(KindApprovals, ApprovalsFile, src))
+				pol.NotApplied = append(pol.NotApplied, policyFile(KindApprovals, ApprovalsFile, src, fileSHA256(ReadControlFile, ApprovalsFile)))
 			case insideRoots(ApprovalsFile, roots): // the delivery's own approvals: applied, and said so
 				approvals, asource = ApprovalsFile, SourceRoot
 			default:
@@ -203,13 +203,13 @@ func Resolve(roots []string, s Settings) (*Resolved, error) {
 		if o.Approvals, err = loadApprovals(approvals, readApprovals); err != nil {
 			return nil, err
 		}
-		pol.Files = append(pol.Files, policyFile(KindApprovals, approvals, asource))
+		pol.Files = append(pol.Files, policyFile(KindApprovals, approvals, asource, o.Approvals.sum))
 	}
 	if s.Baseline != "" {
 		if o.Baseline, err = LoadBaseline(s.Baseline); err != nil {
 			return nil, err
 		}
-		pol.Files = append(pol.Files, policyFile(KindBaseline, s.Baseline, SourceFlag))
+		pol.Files = append(pol.Files, policyFile(KindBaseline, s.Baseline, SourceFlag, o.Baseline.sum))
 	}
 	o.ControlFiles = append(o.ControlFiles, s.Outputs...)
 	for _, p := range []string{cfgPath, approvals, s.Baseline} {
@@ -231,29 +231,27 @@ func CheckUnsupported(v string) error {
 	return nil
 }
 
-// policyFile describes a control file for the report, with its SHA-256.
-func policyFile(kind, path, source string) report.PolicyFile {
-	return report.PolicyFile{Kind: kind, Path: filepath.ToSlash(path), Source: source, SHA256: FileSHA256(path)}
+// policyFile describes a control file for the report, with the SHA-256 of
+// the bytes read from it.
+func policyFile(kind, path, source, sum string) report.PolicyFile {
+	return report.PolicyFile{Kind: kind, Path: filepath.ToSlash(path), Source: source, SHA256: sum}
 }
 
-// FileSHA256 returns the hex SHA-256 of a small control file, or "" when it
-// cannot be read (it was read a moment before; the report then lacks the hash).
-func FileSHA256(path string) string {
-	b, err := ReadControlFile(path, MaxBaselineFile)
+// TreeFileSHA256 returns the hex SHA-256 of a small control file inside a
+// scanned tree, never read through a link, or "" when it cannot be read (the
+// report then lacks the hash).
+func TreeFileSHA256(path string) string { return fileSHA256(ReadTreeControlFile, path) }
+
+// fileSHA256 returns the hex SHA-256 of the control file read by read, or "".
+func fileSHA256(read func(string, int64) ([]byte, error), path string) string {
+	b, err := read(path, MaxBaselineFile)
 	if err != nil {
 		return ""
 	}
-	sum := sha256.Sum256(b)
-	return hex.EncodeToString(sum[:])
+	return sha256Hex(b)
 }
 
-// TreeFileSHA256 is FileSHA256 of a control file inside a scanned tree,
-// never read through a link.
-func TreeFileSHA256(path string) string {
-	b, err := ReadTreeControlFile(path, MaxBaselineFile)
-	if err != nil {
-		return ""
-	}
+func sha256Hex(b []byte) string {
 	sum := sha256.Sum256(b)
 	return hex.EncodeToString(sum[:])
 }

@@ -119,7 +119,7 @@ func WriteSARIF(w io.Writer, r *Report) error {
 			"size":       f.Size,
 			"status":     f.Status,
 			"fails_gate": f.FailsGate,
-			"evidence":   nonNilEvidence(f.Evidence),
+			"evidence":   nonNilList(f.Evidence),
 		}
 		if f.SHA256 != "" {
 			props["sha256"] = f.SHA256
@@ -272,13 +272,6 @@ func nonNilList[T any](l []T) []T {
 		return []T{}
 	}
 	return l
-}
-
-func nonNilEvidence(ev []Evidence) []Evidence {
-	if ev == nil {
-		return []Evidence{}
-	}
-	return ev
 }
 
 // ruleName turns a rule ID into the PascalCase name SARIF viewers show.

@@ -224,10 +224,6 @@ func TestJUnit(t *testing.T) {
 
 func TestSARIFNotInspectedAndGate(t *testing.T) {
 	r := rich()
-	var buf bytes.Buffer
-	if err := WriteSARIF(&buf, r); err != nil {
-		t.Fatal(err)
-	}
 	var log struct {
 		Runs []struct {
 			Results []struct {
@@ -260,9 +256,7 @@ func TestSARIFNotInspectedAndGate(t *testing.T) {
 			} `json:"invocations"`
 		} `json:"runs"`
 	}
-	if err := json.Unmarshal(buf.Bytes(), &log); err != nil {
-		t.Fatal(err)
-	}
+	decodeSARIF(t, r, &log)
 	inv := log.Runs[0].Invocations[0]
 	// A failing gate is not a tool failure.
 	if inv.ExecutionSuccessful == nil || !*inv.ExecutionSuccessful || inv.ExitCode == nil || *inv.ExitCode != 1 {
@@ -297,7 +291,7 @@ func TestSARIFNotInspectedAndGate(t *testing.T) {
 	}
 
 	r.Gate.Unsupported, r.Gate.Strict, r.Incomplete = UnsupportedFail, false, true
-	buf.Reset()
+	var buf bytes.Buffer
 	if err := WriteSARIF(&buf, r); err != nil {
 		t.Fatal(err)
 	}
@@ -393,10 +387,6 @@ func TestPolicyInEveryFormat(t *testing.T) {
 		NotApplied: []PolicyFile{{Kind: "ignore", Path: "deliverables/.provscanignore", Source: "root"}},
 		Excluded:   []Excluded{{Path: "proxies/", Root: "deliverables", By: "exclude proxies/**"}}}
 	r.Summary.Excluded = 1
-	var s bytes.Buffer
-	if err := WriteSARIF(&s, r); err != nil {
-		t.Fatal(err)
-	}
 	var doc struct {
 		Runs []struct {
 			Invocations []struct {
@@ -410,9 +400,7 @@ func TestPolicyInEveryFormat(t *testing.T) {
 			} `json:"invocations"`
 		} `json:"runs"`
 	}
-	if err := json.Unmarshal(s.Bytes(), &doc); err != nil {
-		t.Fatal(err)
-	}
+	decodeSARIF(t, r, &doc)
 	p := doc.Runs[0].Invocations[0].Properties.Policy
 	if len(p.Files) != 1 || p.Files[0].SHA256 != sum || len(p.NotApplied) != 1 || p.Excluded != 1 {
 		t.Errorf("SARIF policy %+v", p)
@@ -426,5 +414,17 @@ func TestPolicyInEveryFormat(t *testing.T) {
 		if !strings.Contains(j.String(), want) {
 			t.Errorf("JUnit lacks %s", want)
 		}
+	}
+}
+
+// decodeSARIF writes r as SARIF and decodes it into v.
+func decodeSARIF(t *testing.T, r *Report, v any) {
+	t.Helper()
+	var buf bytes.Buffer
+	if err := WriteSARIF(&buf, r); err != nil {
+		t.Fatal(err)
+	}
+	if err := json.Unmarshal(buf.Bytes(), v); err != nil {
+		t.Fatal(err)
 	}
 }
