@@ -186,10 +186,16 @@ func (d *dirFD) parse(b []byte, entries []fs.DirEntry) []fs.DirEntry {
 			e.typ = fs.ModeDevice
 		default: // DT_UNKNOWN (some file systems): a look at the path, as os.ReadDir does
 			fi, err := os.Lstat(filepath.Join(d.path, e.name))
-			if err != nil {
+			switch {
+			case errors.Is(err, fs.ErrNotExist):
 				continue // vanished
+			case err != nil:
+				// Not known: taken as a file, so that opening it reports
+				// why it cannot be read (never dropped from the scan).
+				e.typ = 0
+			default:
+				e.typ = fi.Mode().Type()
 			}
-			e.typ = fi.Mode().Type()
 		}
 		entries = append(entries, e)
 	}
