@@ -117,7 +117,7 @@ func readDPX(r io.ReaderAt, size int64, b *Budget) (*Result, error) {
 	if holdsXMPPacket(data) {
 		return res, res.Add(Block{Kind: KindXMP, Container: "DPX user data", Offset: dataOff, Size: dataLen, Data: data})
 	}
-	if v := dpxText(data); v != "" && LooksLike(data) == "text" {
+	if v := dpxText(data); v != "" && isText(data) {
 		return res, res.Add(Block{Kind: KindText, Container: "DPX user data", Key: "user data", Offset: dataOff, Size: dataLen, Data: []byte(v)})
 	}
 	return res, nil
@@ -126,8 +126,13 @@ func readDPX(r io.ReaderAt, size int64, b *Budget) (*Result, error) {
 // dpxText returns a fixed-length text field up to its padding (NUL, or the
 // 0xFF of an undefined field), without surrounding spaces.
 func dpxText(b []byte) string {
-	if i := bytes.IndexAny(b, "\x00\xff"); i >= 0 {
-		b = b[:i]
+	// Byte by byte: bytes.IndexAny(b, "\x00\xff") would match every byte
+	// that is not UTF-8, cutting a Latin-1 "Caf\xe9" short.
+	for i, c := range b {
+		if c == 0x00 || c == 0xFF {
+			b = b[:i]
+			break
+		}
 	}
 	return string(bytes.TrimSpace(b))
 }

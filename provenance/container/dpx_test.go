@@ -74,8 +74,18 @@ func TestDPX(t *testing.T) {
 			t.Errorf("%v: blocks %v (undefined 0xFF fields must give none)", order, got)
 		}
 	}
+	// Latin-1 text is kept whole: only NUL and 0xFF end a field.
+	res, err := readDPXBytes(t, dpxFile(binary.BigEndian, map[string]string{"creator": "Caf\xe9 Studio", "copyright": "\xa9 2020 Foo"}, "", nil))
+	if m := blockMap(res); err != nil || m["DPX file header: text creator"] != "Caf\xe9 Studio" || m["DPX file header: text copyright"] != "\xa9 2020 Foo" {
+		t.Errorf("Latin-1 fields: %v %q", err, m)
+	}
+	// User data that is text is a text block, whatever its first bytes.
+	res, err = readDPXBytes(t, dpxFile(binary.BigEndian, nil, "", []byte("BM render notes: made with ExampleGen")))
+	if err != nil || blockMap(res)["DPX user data: text user data"] != "BM render notes: made with ExampleGen" {
+		t.Errorf("text user data starting like a BMP: %v %v", err, blockMap(res))
+	}
 	// User data that is text is a text block.
-	res, err := readDPXBytes(t, dpxFile(binary.BigEndian, nil, "", []byte("generated with ExampleGen 2")))
+	res, err = readDPXBytes(t, dpxFile(binary.BigEndian, nil, "", []byte("generated with ExampleGen 2")))
 	if err != nil || blockMap(res)["DPX user data: text user data"] != "generated with ExampleGen 2" {
 		t.Errorf("text user data: %v %v", err, blockMap(res))
 	}
