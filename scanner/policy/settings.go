@@ -188,7 +188,7 @@ func Resolve(roots []string, s Settings) (*Resolved, error) {
 				if insideRoots(ApprovalsFile, roots) {
 					src = SourceRoot
 				}
-				pol.NotApplied = append(pol.NotApplied, policyFile(KindApprovals, ApprovalsFile, src, fileSHA256(ReadControlFile, ApprovalsFile)))
+				pol.NotApplied = append(pol.NotApplied, policyFile(KindApprovals, ApprovalsFile, src, fileSHA256(ReadControlFile, ApprovalsFile, MaxApprovalsFile)))
 			case insideRoots(ApprovalsFile, roots): // the delivery's own approvals: applied, and said so
 				approvals, asource = ApprovalsFile, SourceRoot
 			default:
@@ -240,11 +240,14 @@ func policyFile(kind, path, source, sum string) report.PolicyFile {
 // TreeFileSHA256 returns the hex SHA-256 of a small control file inside a
 // scanned tree, never read through a link, or "" when it cannot be read (the
 // report then lacks the hash).
-func TreeFileSHA256(path string) string { return fileSHA256(ReadTreeControlFile, path) }
+func TreeFileSHA256(path string) string {
+	return fileSHA256(ReadTreeControlFile, path, MaxPolicyFile)
+}
 
-// fileSHA256 returns the hex SHA-256 of the control file read by read, or "".
-func fileSHA256(read func(string, int64) ([]byte, error), path string) string {
-	b, err := read(path, MaxBaselineFile)
+// fileSHA256 returns the hex SHA-256 of the control file read by read
+// within max bytes (the cap of its kind), or "".
+func fileSHA256(read func(string, int64) ([]byte, error), path string, max int64) string {
+	b, err := read(path, max)
 	if err != nil {
 		return ""
 	}
