@@ -2,8 +2,6 @@ package scanner
 
 import (
 	"context"
-	"crypto/sha256"
-	"encoding/hex"
 	"errors"
 	"fmt"
 	"io"
@@ -286,8 +284,7 @@ func (w *walker) loadIgnore(r root) *gitignore.GitIgnore {
 		w.fail(r.given, IgnoreFile, unwrapPathError(err))
 		return nil
 	}
-	sum := sha256.Sum256(b)
-	pf.SHA256 = hex.EncodeToString(sum[:])
+	pf.SHA256 = policy.SHA256Hex(b)
 	w.ignoreFile(pf, true)
 	w.control = w.control.with(p) // applied: not a deliverable
 	return gitignore.CompileIgnoreLines(strings.Split(string(b), "\n")...)

@@ -79,7 +79,7 @@ func loadApprovals(path string, read func(string, int64) ([]byte, error)) (*Appr
 	if err != nil {
 		return nil, fmt.Errorf("approvals: %w", err)
 	}
-	a := &Approvals{Path: path, sum: sha256Hex(b)}
+	a := &Approvals{Path: path, sum: SHA256Hex(b)}
 	dec := yaml.NewDecoder(bytes.NewReader(b))
 	dec.KnownFields(true)
 	if err := dec.Decode(a); err != nil && !errors.Is(err, io.EOF) {

@@ -114,7 +114,7 @@ func LoadBaseline(path string) (*Baseline, error) {
 	if !strings.HasPrefix(r.Schema, "provscan.report/") {
 		return nil, fmt.Errorf("baseline %s: not a provscan JSON report (schema %q)", path, r.Schema)
 	}
-	bl := &Baseline{Path: path, sum: sha256Hex(b), byFP: map[string][]int{}, byKey: map[string][]int{}}
+	bl := &Baseline{Path: path, sum: SHA256Hex(b), byFP: map[string][]int{}, byKey: map[string][]int{}}
 	for i, f := range r.Findings {
 		if f.Rule == "" || f.Path == "" {
 			return nil, fmt.Errorf("baseline %s: finding %d has no rule or path", path, i+1)

@@ -96,7 +96,7 @@ func LoadConfigFrom(path, source string) (*Config, error) {
 		return nil, yamlError(path, b, &c, err)
 	}
 	c.Path = path
-	c.sum = sha256Hex(b)
+	c.sum = SHA256Hex(b)
 	if err := c.check(); err != nil {
 		return nil, fmt.Errorf("config %s: %w", path, err)
 	}

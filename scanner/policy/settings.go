@@ -251,10 +251,11 @@ func fileSHA256(read func(string, int64) ([]byte, error), path string, max int64
 	if err != nil {
 		return ""
 	}
-	return sha256Hex(b)
+	return SHA256Hex(b)
 }
 
-func sha256Hex(b []byte) string {
+// SHA256Hex returns the hex SHA-256 of b, as reports name control files.
+func SHA256Hex(b []byte) string {
 	sum := sha256.Sum256(b)
 	return hex.EncodeToString(sum[:])
 }
