@@ -291,7 +291,7 @@ func (p *Provenance) interpret(b container.Block, depth int) {
 			p.interpret(container.Block{Kind: kind, Container: fmt.Sprintf("%s > resource %d", b.Container, r.ID), Offset: b.Offset, Size: int64(len(r.Data)), Data: r.Data}, depth+1)
 		}
 	case container.KindText, container.KindComment:
-		p.Text = append(p.Text, TextEntry{Container: b.Container, Offset: b.Offset, Key: b.Key, Value: string(b.Data)})
+		p.Text = append(p.Text, TextEntry{Container: b.Container, Offset: b.Offset, Key: b.Key, Value: string(b.Data), Tool: b.Tool})
 	}
 }
 

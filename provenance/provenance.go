@@ -17,6 +17,9 @@ type TextEntry struct {
 	Offset    int64  `json:"offset"`
 	Key       string `json:"key"`
 	Value     string `json:"value"`
+	// Tool marks a value naming the software that wrote or processed the
+	// file (see container.Block.Tool).
+	Tool bool `json:"tool,omitempty"`
 }
 
 // XMPProperty is an XMP property with the block it came from.

@@ -43,6 +43,12 @@ type Block struct {
 	Key       string `json:"key,omitempty"` // the keyword of a key/value text entry
 	Data      []byte `json:"-"`             // the payload: decompressed and reassembled, never larger than MaxBlockSize
 	Note      string `json:"note,omitempty"`
+	// Tool marks a text block whose value names the software that wrote or
+	// processed the file (MXF ProductName, EXR software, DPX creator,
+	// Matroska WritingApp, IMF Creator ...): every such value becomes a tool
+	// fact, which the generator catalogue matches the same way whatever the
+	// container.
+	Tool bool `json:"tool,omitempty"`
 }
 
 // Member is one entry of a package container (a zip entry, an embedded file)
