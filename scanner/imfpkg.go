@@ -7,10 +7,10 @@ import (
 	"fmt"
 	"io"
 	"path"
+	"path/filepath"
 	"slices"
 	"strings"
 
-	"github.com/provscan/provscan/provenance"
 	"github.com/provscan/provscan/scanner/report"
 )
 
@@ -57,7 +57,7 @@ func isAssetMapName(base string) bool {
 // readIMF reads the file at rel when it is an ASSETMAP or a CPL (an .xml
 // file whose first bytes hold a CompositionPlaylist element); nil
 // otherwise. r is the file's budget reader.
-func readIMF(r io.ReaderAt, size int64, rel string, _ *provenance.Provenance) *imfDoc {
+func readIMF(r io.ReaderAt, size int64, rel string) *imfDoc {
 	base := path.Base(rel)
 	am := isAssetMapName(base)
 	if !am {
@@ -269,4 +269,66 @@ func (b *reportBuilder) packages() {
 	for i := range b.Errors {
 		name(b.Errors[i].Root, b.Errors[i].Path, &b.Errors[i].Grouping)
 	}
+}
+
+// maxIMFSiblings bounds the listed XML files PackageOf reads for a CPL.
+const maxIMFSiblings = 16
+
+// PackageOf returns the IMF package whose ASSETMAP, in the folder of the
+// file at p, lists that file (for `provscan inspect`); nil when there is no
+// ASSETMAP there, it cannot be read or it does not list the file. The
+// ASSETMAP and the CPLs it lists are read within the caps of a scan.
+func PackageOf(p string) *report.PackageRef {
+	dir, base := filepath.Split(p)
+	var am *imfDoc
+	var amName string
+	for _, name := range []string{"ASSETMAP.xml", "ASSETMAP", "assetmap.xml"} {
+		if d := readIMFFile(filepath.Join(dir, name), name); d != nil && d.assetMap {
+			am, amName = d, name
+			break
+		}
+	}
+	if am == nil {
+		return nil
+	}
+	ref := &report.PackageRef{AssetMap: filepath.Join(dir, amName), ID: am.id, Annotation: am.annotation}
+	var titles []string
+	read := 0
+	for _, a := range am.assets {
+		for _, cp := range a.paths {
+			rp, ok := assetPath("", cp)
+			if !ok {
+				continue
+			}
+			if rp == base {
+				ref.AssetID = a.id
+			}
+			if strings.HasSuffix(strings.ToLower(rp), ".xml") && read < maxIMFSiblings && rp != base {
+				read++
+				if d := readIMFFile(filepath.Join(dir, filepath.FromSlash(rp)), rp); d != nil && !d.assetMap && d.title != "" && !slices.Contains(titles, d.title) {
+					titles = append(titles, d.title)
+				}
+			}
+		}
+	}
+	if ref.AssetID == "" {
+		return nil
+	}
+	ref.Title = strings.Join(titles, "; ")
+	return ref
+}
+
+// readIMFFile reads the file at p (named rel) as readIMF does; nil when it
+// cannot be opened or is not a regular file.
+func readIMFFile(p, rel string) *imfDoc {
+	f, err := openFile(p)
+	if err != nil {
+		return nil
+	}
+	defer f.Close()
+	fi, err := f.Stat()
+	if err != nil || !fi.Mode().IsRegular() {
+		return nil
+	}
+	return readIMF(f, fi.Size(), rel)
 }

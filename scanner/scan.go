@@ -242,6 +242,12 @@ func (s *scan) item(fr *fileResult, r io.ReaderAt, size int64, root, rel, sideca
 	mark := fb.Held()
 	defer fb.ReleaseTo(mark)
 	p, err := s.safeInspect(br, size, rel, fb.Item())
+	if depth == 0 {
+		if d := readIMF(br, size, rel); d != nil {
+			d.root = root
+			fr.imf = append(fr.imf, d)
+		}
+	}
 	if err != nil && provenance.IsUnknownFormat(err) {
 		fr.unsupported = append(fr.unsupported, unsupportedFile(r, size, root, rel))
 		fr.scanned[sf].Status = report.ScanUnsupported
@@ -251,12 +257,6 @@ func (s *scan) item(fr *fileResult, r io.ReaderAt, size int64, root, rel, sideca
 		fr.inspected++
 	}
 	describeScanned(&fr.scanned[sf], p, err)
-	if depth == 0 {
-		if d := readIMF(br, size, rel, p); d != nil {
-			d.root = root
-			fr.imf = append(fr.imf, d)
-		}
-	}
 	format := ""
 	if p != nil {
 		format = p.Format
