@@ -256,6 +256,9 @@ func policyFileList(fs []PolicyFile) string {
 	return strings.Join(parts, "; ")
 }
 
+// maxJUnitSequences bounds the sequences a suite property names.
+const maxJUnitSequences = 100
+
 // coverageProperties are the suite properties that say what the scan read
 // and what it did not (the whole scan's coverage), and the sequences and
 // IMF packages under the suite's root.
@@ -278,10 +281,18 @@ func coverageProperties(r *Report, root string) []junitProperty {
 				n.Unsupported.Files, n.Unsupported.Bytes, n.Unreadable.Files, n.Unreadable.Bytes, n.Errors, n.Excluded)})
 	}
 	var seqs, pkgs []string
+	more := 0
 	for i := range r.Sequences {
 		if s := &r.Sequences[i]; s.Root == root {
+			if len(seqs) == maxJUnitSequences {
+				more++
+				continue
+			}
 			seqs = append(seqs, SequenceLine(s))
 		}
+	}
+	if more > 0 {
+		seqs = append(seqs, fmt.Sprintf("and %d more (the JSON report lists them)", more))
 	}
 	for _, p := range r.Packages {
 		if p.Root == root {

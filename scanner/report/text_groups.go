@@ -12,9 +12,17 @@ import (
 // fileseq writes it: "sh010_comp.1001-1240#.exr" ('#' is four digits of
 // padding, '@' one).
 func SequenceDisplay(s *Sequence) string {
-	prefix := strings.TrimSuffix(s.Pattern, path.Ext(s.Pattern))
-	prefix = strings.TrimRight(prefix, "#")
-	ext := path.Ext(s.Pattern)
+	// The pattern is prefix, hashes, extension; the extension is empty or
+	// starts at the last dot.
+	hashes := strings.Repeat("#", max(1, s.Padding))
+	prefix, ext := s.Pattern, ""
+	if i := strings.LastIndexByte(s.Pattern, '.'); i >= 0 && strings.HasSuffix(s.Pattern[:i], hashes) {
+		prefix, ext = s.Pattern[:i], s.Pattern[i:]
+	}
+	if !strings.HasSuffix(prefix, hashes) {
+		return joinFolder(s.Folder, s.Pattern)
+	}
+	prefix = strings.TrimSuffix(prefix, hashes)
 	pad := "@"
 	switch {
 	case s.Padding > 0 && s.Padding%4 == 0:
@@ -22,11 +30,14 @@ func SequenceDisplay(s *Sequence) string {
 	case s.Padding > 1:
 		pad = strings.Repeat("@", s.Padding)
 	}
-	name := prefix + padFrame(s.First, s.Padding) + "-" + padFrame(s.Last, s.Padding) + pad + ext
-	if s.Folder != "" {
-		name = s.Folder + "/" + name
+	return joinFolder(s.Folder, prefix+padFrame(s.First, s.Padding)+"-"+padFrame(s.Last, s.Padding)+pad+ext)
+}
+
+func joinFolder(dir, name string) string {
+	if dir == "" {
+		return name
 	}
-	return name
+	return dir + "/" + name
 }
 
 // padFrame writes n with at least width digits.
