@@ -105,10 +105,11 @@ func metaSignature(p *provenance.Provenance) (uint64, string) {
 }
 
 // perFrameKeys are parts of the names of metadata fields whose values
-// differ from frame to frame of one render: file names, dates and times
-// (timecode included), frame numbers, instance and document ids, offsets.
-var perFrameKeys = []string{"file name", "filename", "file_name", "date", "time", "frame", "instanceid", "documentid",
-	"uuid", "when", "offset", "checksum", "digest", "md5", "sha"}
+// differ from frame to frame of one render: file names and paths, sizes,
+// dates and times (timecode, mtime included), frame numbers, instance and
+// document ids, offsets, checksums.
+var perFrameKeys = []string{"file name", "filename", "file_name", "path", "size", "date", "time", "frame", "instanceid", "documentid",
+	"uuid", "when", "offset", "checksum", "digest", "md5", "sha1", "sha256", "sha-"}
 
 func perFrameKey(k string) bool {
 	k = strings.ToLower(k)

@@ -356,3 +356,18 @@ func BenchmarkSequences(b *testing.B) {
 		b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N)/float64(len(files)), "ns/path")
 	})
 }
+
+func TestPerFrameKeys(t *testing.T) {
+	for _, k := range []string{"image file name", "creation date", "timeCode", "capDate", "xmp:CreateDate", "xmpMM:InstanceID",
+		"input/filename", "input/mtime", "input/filesize", "DateTimeOriginal", "source creation date", "xmpMM:History[1]/stEvt:when"} {
+		if !perFrameKey(k) {
+			t.Errorf("%q is not per-frame", k)
+		}
+	}
+	for _, k := range []string{"creator", "project", "copyright", "input device name", "Software", "xmp:CreatorTool",
+		"xmpMM:History[1]/stEvt:softwareAgent", "owner", "comments", "nuke/node_hash", "Sharpness", "Shadows"} {
+		if perFrameKey(k) {
+			t.Errorf("%q is per-frame", k)
+		}
+	}
+}
