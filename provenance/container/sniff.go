@@ -158,6 +158,7 @@ func ReadBudget(r io.ReaderAt, size int64, b *Budget) (*Result, error) {
 			res.Format = f.format
 		}
 		res.Media = mediaOf(res.Format)
+		res.Family = string(f.family)
 	}
 	if err != nil {
 		return res, &familyError{f.family, err}
