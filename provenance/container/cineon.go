@@ -50,7 +50,7 @@ func readCineon(r io.ReaderAt, size int64, b *Budget) (*Result, error) {
 	n := min(size, cineonHeaderSize)
 	hdr := make([]byte, n)
 	if err := readAt(r, hdr, 0); err != nil {
-		return res, fmt.Errorf("Cineon header: %w", err)
+		return res, fmt.Errorf("file information: %w", err)
 	}
 	for _, f := range cineonFields {
 		if f.off+f.n > n {
@@ -91,7 +91,7 @@ func readCineon(r io.ReaderAt, size int64, b *Budget) (*Result, error) {
 	}
 	data, err := readBlockBudget(res, r, off, user, size)
 	if err != nil {
-		return res, fmt.Errorf("Cineon user data: %w", err)
+		return res, fmt.Errorf("user data: %w", err)
 	}
 	if holdsXMPPacket(data) {
 		return res, res.Add(Block{Kind: KindXMP, Container: "Cineon user data", Offset: off, Size: user, Data: data})
