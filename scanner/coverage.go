@@ -22,14 +22,18 @@ const mediaOther = "other"
 // coverage counts the files on disk read, by format and media kind, and
 // what was not read.
 func (b *reportBuilder) coverage() {
-	c := &report.Coverage{ByMedia: []report.FormatCount{}, ByFormat: []report.FormatCount{}}
+	c := &report.Coverage{ByFamily: []report.FormatCount{}, ByFormat: []report.FormatCount{}, ByMedia: []report.FormatCount{}}
+	byFamily := map[string]*report.FormatCount{}
 	byFormat := map[string]*report.FormatCount{}
 	byMedia := map[string]*report.FormatCount{}
-	add := func(m map[string]*report.FormatCount, name, media string, f *report.ScannedFile) {
+	add := func(m map[string]*report.FormatCount, name, family, media string, f *report.ScannedFile) {
 		fc := m[name]
 		if fc == nil {
-			fc = &report.FormatCount{Name: name, Media: media}
+			fc = &report.FormatCount{Name: name, Family: family, Media: media}
 			m[name] = fc
+		}
+		if fc.Media != media { // a family of several media kinds (ISOBMFF, RIFF)
+			fc.Media = ""
 		}
 		fc.Files++
 		fc.Bytes += f.Size
@@ -60,13 +64,15 @@ func (b *reportBuilder) coverage() {
 			continue
 		}
 		media := cmp.Or(f.Media, mediaOther)
-		add(byFormat, f.Format, media, f)
-		add(byMedia, media, "", f)
+		family := cmp.Or(f.Family, f.Format)
+		add(byFamily, family, "", media, f)
+		add(byFormat, f.Format, family, media, f)
+		add(byMedia, media, "", "", f)
 	}
 	for _, m := range []struct {
 		from map[string]*report.FormatCount
 		to   *[]report.FormatCount
-	}{{byFormat, &c.ByFormat}, {byMedia, &c.ByMedia}} {
+	}{{byFamily, &c.ByFamily}, {byFormat, &c.ByFormat}, {byMedia, &c.ByMedia}} {
 		for _, fc := range m.from {
 			*m.to = append(*m.to, *fc)
 		}

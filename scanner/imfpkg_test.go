@@ -217,8 +217,10 @@ func TestCoverage(t *testing.T) {
 	}
 	want := report.Coverage{Files: 5, Bytes: 6 + 6 + 5 + 7 + 6, Inspected: report.Count{Files: 3, Bytes: 6 + 6 + 5}, Members: 2,
 		ByMedia: []report.FormatCount{{Name: "image", Files: 4, Bytes: 24, Inspected: 3}}, // the fake reader calls a ZIP an image
-		ByFormat: []report.FormatCount{{Name: "FAKE", Media: "image", Files: 3, Bytes: 19, Inspected: 2},
-			{Name: "ZIP", Media: "image", Files: 1, Bytes: 5, Inspected: 1}},
+		ByFormat: []report.FormatCount{{Name: "FAKE", Family: "FAKE", Media: "image", Files: 3, Bytes: 19, Inspected: 2},
+			{Name: "ZIP", Family: "ZIP", Media: "image", Files: 1, Bytes: 5, Inspected: 1}},
+		ByFamily: []report.FormatCount{{Name: "FAKE", Media: "image", Files: 3, Bytes: 19, Inspected: 2},
+			{Name: "ZIP", Media: "image", Files: 1, Bytes: 5, Inspected: 1}}, // the fake reader names no family: the format stands for it
 		NotRead: report.NotRead{Unsupported: report.Count{Files: 1, Bytes: 6}, Unreadable: report.Count{Files: 1, Bytes: 7}, Errors: len(r.Errors), Excluded: 1}}
 	if !equalCoverage(*c, want) {
 		t.Errorf("coverage\n got %+v\nwant %+v", *c, want)
@@ -237,7 +239,7 @@ func TestCoverage(t *testing.T) {
 
 func equalCoverage(a, b report.Coverage) bool {
 	return a.Files == b.Files && a.Bytes == b.Bytes && a.Inspected == b.Inspected && a.Members == b.Members && a.NotRead == b.NotRead &&
-		slices.Equal(a.ByMedia, b.ByMedia) && slices.Equal(a.ByFormat, b.ByFormat)
+		slices.Equal(a.ByMedia, b.ByMedia) && slices.Equal(a.ByFormat, b.ByFormat) && slices.Equal(a.ByFamily, b.ByFamily)
 }
 
 // FuzzIMF reads hostile ASSETMAPs and CPLs: no panic, the caps hold, and

@@ -23,7 +23,7 @@ func describeScanned(sf *report.ScannedFile, p *provenance.Provenance, err error
 	if p == nil {
 		return
 	}
-	sf.Format, sf.Media = p.Format, string(p.Media)
+	sf.Format, sf.Family, sf.Media = p.Format, p.Family, string(p.Media)
 	sf.Meta, sf.Tool = metaSignature(p)
 }
 

@@ -110,11 +110,13 @@ type Coverage struct {
 	Bytes int64 `json:"bytes"`
 	// Inspected counts the files whose metadata a reader checked to the end.
 	Inspected Count `json:"inspected"`
-	// ByMedia and ByFormat count the files a reader knows, by media kind
-	// (image, video, audio, document, package, other) and by format,
+	// ByFamily, ByFormat and ByMedia count the files a reader knows, by
+	// format family (the reader: "ISOBMFF" holds MP4, MOV ...), by format
+	// and by media kind (image, video, audio, document, package, other),
 	// sorted by name.
-	ByMedia  []FormatCount `json:"by_media"`
+	ByFamily []FormatCount `json:"by_family"`
 	ByFormat []FormatCount `json:"by_format"`
+	ByMedia  []FormatCount `json:"by_media"`
 	Members  int           `json:"members"`
 	NotRead  NotRead       `json:"not_read"`
 }
@@ -125,10 +127,11 @@ type Count struct {
 	Bytes int64 `json:"bytes"`
 }
 
-// FormatCount counts the files of one format or media kind.
+// FormatCount counts the files of one format family, format or media kind.
 type FormatCount struct {
 	Name      string `json:"name"`
-	Media     string `json:"media,omitempty"` // of a format
+	Family    string `json:"family,omitempty"` // of a format
+	Media     string `json:"media,omitempty"`  // of a format or family
 	Files     int    `json:"files"`
 	Bytes     int64  `json:"bytes"`
 	Inspected int    `json:"inspected"` // of Files, read to the end

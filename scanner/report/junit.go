@@ -275,6 +275,7 @@ func coverageProperties(r *Report, root string) []junitProperty {
 		n := c.NotRead
 		out = append(out,
 			junitProperty{"coverage_files", fmt.Sprintf("%d files, %d bytes; %d inspected, %d bytes", c.Files, c.Bytes, c.Inspected.Files, c.Inspected.Bytes)},
+			junitProperty{"coverage_by_family", counts(c.ByFamily)},
 			junitProperty{"coverage_by_media", counts(c.ByMedia)},
 			junitProperty{"coverage_by_format", counts(c.ByFormat)},
 			junitProperty{"not_read", fmt.Sprintf("%d unsupported (%d bytes), %d unreadable (%d bytes), %d errors, %d excluded",

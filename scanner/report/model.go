@@ -255,8 +255,9 @@ type ScannedFile struct {
 	// Member is true for an archive member.
 	Member bool
 	Size   int64
-	// Format and Media as the reader named them ("" when unknown).
+	// Format, Family and Media as the reader named them ("" when unknown).
 	Format string
+	Family string
 	Media  string
 	// Status is ScanInspected, ScanUnreadable or ScanUnsupported.
 	Status string

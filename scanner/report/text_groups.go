@@ -229,6 +229,7 @@ func (t *textWriter) coverage() {
 	}
 	if len(c.ByMedia) > 0 {
 		t.wrapSegments("  media      ", "             ", list(c.ByMedia))
+		t.wrapSegments("  families   ", "             ", list(c.ByFamily))
 		t.wrapSegments("  formats    ", "             ", list(c.ByFormat))
 	}
 	n := c.NotRead
