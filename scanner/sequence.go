@@ -313,7 +313,7 @@ type fileKey struct{ root, path string }
 // each frame's sequence and number in its findings, unsupported entry and
 // errors.
 func (b *reportBuilder) sequences() {
-	files := b.Scanned
+	files := withErrorFiles(b.Scanned, b.Errors)
 	builds := buildSequences(files)
 	b.Sequences = make([]report.Sequence, 0, len(builds))
 	if len(builds) == 0 {
@@ -418,6 +418,34 @@ func (b *reportBuilder) sequences() {
 	for i := range b.Errors {
 		name(b.Errors[i].Root, b.Errors[i].Path, &b.Errors[i].Grouping)
 	}
+}
+
+// scanError is the status of a file that could not be opened (a report
+// error): a frame of its sequence all the same, not a missing one.
+const scanError = "error"
+
+// withErrorFiles returns files and, after them, the files on disk that
+// could not be opened (errors not about a file read, nor about an archive
+// member), so that a frame that could not be opened is a frame of its
+// sequence (and an outlier), not a gap.
+func withErrorFiles(files []report.ScannedFile, errs []report.Error) []report.ScannedFile {
+	if len(errs) == 0 {
+		return files
+	}
+	read := make(map[fileKey]bool, len(files))
+	for i := range files {
+		read[fileKey{files[i].Root, files[i].Path}] = true
+	}
+	out := files[:len(files):len(files)]
+	for _, e := range errs {
+		k := fileKey{e.Root, e.Path}
+		if strings.Contains(e.Path, "!/") || read[k] {
+			continue
+		}
+		read[k] = true
+		out = append(out, report.ScannedFile{Root: e.Root, Path: e.Path, Status: scanError})
+	}
+	return out
 }
 
 // outliers names the frames of s whose signature (metadata digest, rules

@@ -371,3 +371,28 @@ func TestPerFrameKeys(t *testing.T) {
 		}
 	}
 }
+
+// TestSequenceFrameNotOpened: a frame that could not be opened (a report
+// error) is a frame of its sequence, named as an outlier, not a gap.
+func TestSequenceFrameNotOpened(t *testing.T) {
+	var files []report.ScannedFile
+	for _, n := range []string{"a.0001.exr", "a.0002.exr", "a.0004.exr"} {
+		files = append(files, report.ScannedFile{Root: "r", Path: n, Media: "image", Format: "OpenEXR", Status: report.ScanInspected})
+	}
+	rb := &reportBuilder{Report: &report.Report{Scanned: files, Errors: []report.Error{{Root: "r", Path: "a.0003.exr", Error: "permission denied"},
+		{Root: "r", Path: "a.0001.exr", Error: "not fully inspected"}}}}
+	rb.group()
+	if len(rb.Sequences) != 1 {
+		t.Fatalf("sequences: %+v", rb.Sequences)
+	}
+	s := rb.Sequences[0]
+	if s.Count != 4 || s.MissingFrames != 0 || len(s.Outliers) != 1 || s.Outliers[0].Frame != 3 || !strings.Contains(s.Outliers[0].Differs, "not inspected (error)") {
+		t.Errorf("sequence: %+v", s)
+	}
+	if e := rb.Errors[0]; e.Sequence != "a.####.exr" || e.Frame == nil || *e.Frame != 3 {
+		t.Errorf("error entry: %+v", e)
+	}
+	if rb.Coverage.Files != 3 {
+		t.Errorf("coverage counts %d files, want the 3 read", rb.Coverage.Files)
+	}
+}
