@@ -207,7 +207,7 @@ func buildSequences(files []report.ScannedFile) []*seqBuild {
 		if !frameCandidate(f) {
 			continue
 		}
-		dir, base := path.Split(f.Path)
+		dir, base := folderOf(f.Path)
 		prefix, digits, ext, ok := frameName(base)
 		if !ok || sidecarExt(ext) {
 			continue
@@ -216,7 +216,7 @@ func buildSequences(files []report.ScannedFile) []*seqBuild {
 		if err != nil {
 			continue
 		}
-		k := seqKey{f.Root, strings.TrimSuffix(dir, "/"), prefix, ext}
+		k := seqKey{f.Root, dir, prefix, ext}
 		if _, seen := buckets[k]; !seen {
 			order = append(order, k)
 		}
@@ -560,8 +560,7 @@ func sequenceSidecars(files []report.ScannedFile, builds []*seqBuild) [][]string
 		if f.Member {
 			continue
 		}
-		dir, base := path.Split(f.Path)
-		dir = strings.TrimSuffix(dir, "/")
+		dir, base := folderOf(f.Path)
 		ext := path.Ext(base)
 		if !sidecarExt(ext) {
 			continue
@@ -603,6 +602,16 @@ func plural(n int, word string) string {
 		return word
 	}
 	return word + "s"
+}
+
+// folderOf splits a path relative to its root into its folder ("" for
+// the root) and its name.
+func folderOf(p string) (dir, base string) {
+	dir, base = path.Split(p)
+	if d := strings.TrimSuffix(dir, "/"); d != "" {
+		dir = d
+	}
+	return dir, base
 }
 
 // joinRel joins a folder relative to a root ("" for the root) and a name.

@@ -396,3 +396,39 @@ func TestSequenceFrameNotOpened(t *testing.T) {
 		t.Errorf("coverage counts %d files, want the 3 read", rb.Coverage.Files)
 	}
 }
+
+// FuzzSequences groups hostile file names: no panic, and every sequence
+// holds at least two frames, its gaps within its range, its frames named.
+func FuzzSequences(f *testing.F) {
+	f.Add("a.0001.exr\na.0002.exr\na.0004.exr\na.c2pa\na.0001.xmp")
+	f.Add("u1.png\nu2.png\nu10.png\nx.1.tif\nx.2.tif\nd/p.0001.png\nd/p.0002.png")
+	f.Add("999999999.a\n000000001.a\n1.a\n.1\n.2\n1\n2")
+	f.Fuzz(func(t *testing.T, names string) {
+		var files []report.ScannedFile
+		seen := map[string]bool{} // a scan reads each path once
+		for i, n := range strings.Split(names, "\n") {
+			if i == 2000 {
+				break
+			}
+			if !seen[n] {
+				seen[n] = true
+				files = append(files, report.ScannedFile{Root: "r", Path: n, Media: "image", Format: "X", Status: report.ScanInspected})
+			}
+		}
+		rb := &reportBuilder{Report: &report.Report{Scanned: files}}
+		rb.group()
+		inSeq := 0
+		for _, s := range rb.Sequences {
+			if s.Count < 2 || s.First > s.Last || s.MissingFrames > s.Last-s.First || s.Count+s.MissingFrames != s.Last-s.First+1 {
+				t.Fatalf("sequence %+v", s)
+			}
+			if report.SequenceDisplay(&s) == "" {
+				t.Fatalf("sequence %+v has no name", s)
+			}
+			inSeq += s.Count
+		}
+		if inSeq > len(files) {
+			t.Fatalf("%d frames of %d files", inSeq, len(files))
+		}
+	})
+}
