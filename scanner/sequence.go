@@ -605,10 +605,12 @@ func plural(n int, word string) string {
 }
 
 // folderOf splits a path relative to its root into its folder ("" for
-// the root) and its name.
+// the root) and its name. Two paths have one folder only when they have
+// the same one ("/x" or "a//x", which a walk never gives, keep their
+// slashes).
 func folderOf(p string) (dir, base string) {
 	dir, base = path.Split(p)
-	if d := strings.TrimSuffix(dir, "/"); d != "" {
+	if d := strings.TrimSuffix(dir, "/"); d != "" && !strings.HasSuffix(d, "/") {
 		dir = d
 	}
 	return dir, base
