@@ -26,6 +26,10 @@ const (
 	formatJXL        Format = "JXL"
 	formatEXR        Format = "OpenEXR"
 	formatDPX        Format = "DPX"
+	formatAIFF       Format = "AIFF"
+	formatAIFC       Format = "AIFC"
+	formatJP2        Format = "JPEG 2000"
+	formatJ2K        Format = "JPEG 2000 codestream"
 	formatSVG        Format = "SVG"
 	formatRIFF       Format = "RIFF" // a RIFF form other than WebP, WAV and AVI
 	formatWebP       Format = "WebP"
@@ -111,6 +115,10 @@ var formats = []formatRow{
 	{formatJXL, "JXL", mediaImage, matchJXL, readJXL},
 	{formatEXR, "OpenEXR", mediaImage, matchEXR, readEXR},
 	{formatDPX, "DPX", mediaImage, matchDPX, readDPX},
+	{formatAIFF, "AIFF", mediaAudio, matchAIFF, readAIFF},
+	{formatAIFC, "AIFF", mediaAudio, nil, readAIFF},
+	{formatJP2, "JPEG 2000", mediaImage, matchJP2, readJP2},
+	{formatJ2K, "JPEG 2000", mediaImage, nil, readJP2},
 }
 
 // mediaOf returns the media kind of format f from its registry row ("" for
