@@ -34,6 +34,8 @@ const (
 	formatRIFF       Format = "RIFF" // a RIFF form other than WebP, WAV and AVI
 	formatWebP       Format = "WebP"
 	formatWAV        Format = "WAV"
+	formatRF64       Format = "RF64"
+	formatBW64       Format = "BW64"
 	formatAVI        Format = "AVI"
 	formatMP4        Format = "MP4"
 	formatMOV        Format = "MOV"
@@ -104,6 +106,8 @@ var formats = []formatRow{
 	{formatRIFF, "RIFF", "", matchRIFF, readRIFF},
 	{formatWebP, "RIFF", mediaImage, nil, readRIFF},
 	{formatWAV, "RIFF", mediaAudio, nil, readRIFF},
+	{formatRF64, "RIFF", mediaAudio, nil, readRIFF},
+	{formatBW64, "RIFF", mediaAudio, nil, readRIFF},
 	{formatAVI, "RIFF", mediaVideo, nil, readRIFF},
 	{formatMP4, "ISOBMFF", mediaVideo, matchISOBMFF, readISOBMFF},
 	{formatMOV, "ISOBMFF", mediaVideo, nil, readISOBMFF},
