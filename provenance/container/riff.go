@@ -386,6 +386,10 @@ func (w *riffWalker) bxml(loc string, p []byte, off, n int64) {
 		return
 	}
 	limit := min(maxBlockSize, w.res.Left(reader.BlockBytes))
+	if limit <= 0 {
+		w.fail(fmt.Errorf("%w: metadata blocks of this file exceed %d bytes in total", errLimit, maxTotalBlocks))
+		return
+	}
 	out, over, err := reader.Inflate(raw, limit)
 	if over {
 		w.fail(fmt.Errorf("%w: %s at offset %d inflates to more than %d bytes", errLimit, loc, off-8, limit))
