@@ -51,7 +51,7 @@ var unreadFormats = []unread{
 }
 
 // LooksLike names the format that the first bytes of a file suggest, for a
-// file no reader of this package knows: an unread format ("Cineon",
+// file no reader of this package knows: an unread format ("Matroska",
 // "MXF"), "text" for UTF-8 text, "empty" for no bytes, or "" when the bytes
 // suggest nothing known.
 func LooksLike(head []byte) string {

@@ -30,6 +30,7 @@ const (
 	formatAIFC       Format = "AIFC"
 	formatJP2        Format = "JPEG 2000"
 	formatJ2K        Format = "JPEG 2000 codestream"
+	formatCineon     Format = "Cineon"
 	formatSVG        Format = "SVG"
 	formatRIFF       Format = "RIFF" // a RIFF form other than WebP, WAV and AVI
 	formatWebP       Format = "WebP"
@@ -123,6 +124,7 @@ var formats = []formatRow{
 	{formatAIFC, "AIFF", mediaAudio, nil, readAIFF},
 	{formatJP2, "JPEG 2000", mediaImage, matchJP2, readJP2},
 	{formatJ2K, "JPEG 2000", mediaImage, nil, readJP2},
+	{formatCineon, "Cineon", mediaImage, matchCineon, readCineon},
 }
 
 // mediaOf returns the media kind of format f from its registry row ("" for
@@ -170,6 +172,7 @@ func ReadBudget(r io.ReaderAt, size int64, b *Budget) (*Result, error) {
 			res.Format = f.format
 		}
 		res.Media = mediaOf(res.Format)
+		res.Family = string(f.family)
 	}
 	if err != nil {
 		return res, &familyError{f.family, err}
