@@ -3,8 +3,10 @@ package container
 import (
 	"bytes"
 	"encoding/binary"
+	"encoding/xml"
 	"fmt"
 	"io"
+	"strings"
 
 	"github.com/provscan/provscan/provenance/internal/reader"
 	"github.com/provscan/provscan/provenance/internal/seg"
@@ -25,8 +27,10 @@ import (
 
 // Bounds of the JPEG 2000 reader, on top of the package limits.
 const (
-	j2kMaxMarkers = 4096 // marker segments of one codestream main header
-	jp2MaxDepth   = 8    // nesting of JPX asoc boxes
+	j2kMaxMarkers   = 4096 // marker segments of one codestream main header
+	jp2MaxDepth     = 8    // nesting of JPX asoc boxes
+	xmlMaxFields    = 256  // text fields of one XML document
+	xmlMaxFieldPath = 16   // elements named in a field's key
 )
 
 var (
@@ -96,6 +100,7 @@ func (w *bmffWalker) jp2Boxes(start, end int64, depth int, path string) {
 					w.add(Block{Kind: KindXMP, Container: where, Offset: b.start, Size: int64(len(d)), Data: d})
 				} else if len(d) > 0 {
 					w.add(Block{Kind: KindText, Container: where, Offset: b.start, Size: int64(len(d)), Key: "xml", Data: d})
+					w.xmlFields(d, b.start, where)
 				}
 			}
 		case "jumb":
@@ -235,5 +240,56 @@ func J2KComments(r io.ReaderAt, off, end int64, res *Result, where string) error
 			}
 		}
 		pos += 2 + n
+	}
+}
+
+// xmlFields adds the text of each element of the XML document d (not an
+// XMP packet; read at off) as a text block keyed by the element's path
+// ("CONTENT_DESCRIPTION/THING/NAME"), so that values deep in a document
+// (the JPX contentDescription, a caption, a creator) are entries of their
+// own, as short as a report shows. The document itself is a block too: a
+// document that does not parse, or has more than xmlMaxFields texts, keeps
+// the fields found before, with a warning.
+func (w *bmffWalker) xmlFields(d []byte, off int64, where string) {
+	dec := xml.NewDecoder(bytes.NewReader(d))
+	dec.Strict = false
+	var path []string
+	deep := 0 // elements below the last one named in path
+	n := 0
+	for !w.halted {
+		start := dec.InputOffset()
+		tok, err := dec.RawToken()
+		if err == io.EOF {
+			return
+		}
+		if err != nil {
+			w.res.Warn("%s at offset %d: XML not read past offset %d: %v", where, off, off+start, err)
+			return
+		}
+		switch t := tok.(type) {
+		case xml.StartElement:
+			if len(path) < xmlMaxFieldPath {
+				path = append(path, t.Name.Local)
+			} else {
+				deep++
+			}
+		case xml.EndElement:
+			if deep > 0 {
+				deep--
+			} else if len(path) > 0 {
+				path = path[:len(path)-1]
+			}
+		case xml.CharData:
+			v := bytes.TrimSpace(t)
+			if len(v) == 0 || len(path) == 0 {
+				break
+			}
+			if n++; n > xmlMaxFields {
+				w.res.Warn("%s at offset %d: more than %d XML text fields, the rest only in the document", where, off, xmlMaxFields)
+				return
+			}
+			end := dec.InputOffset()
+			w.add(Block{Kind: KindText, Container: where, Offset: off + start, Size: end - start, Key: strings.Join(path, "/"), Data: bytes.Clone(v)})
+		}
 	}
 }

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 
 	"github.com/provscan/provscan/provenance/internal/corpustest"
@@ -102,7 +103,7 @@ func TestJP2(t *testing.T) {
 			t.Errorf("block outside the file: %+v", blk)
 		}
 	}
-	want := map[Kind]int{KindText: 3, KindXMP: 2, KindEXIF: 4, KindIPTC: 1, KindC2PA: 1}
+	want := map[Kind]int{KindText: 5, KindXMP: 2, KindEXIF: 4, KindIPTC: 1, KindC2PA: 1}
 	for k, n := range want {
 		if counts[k] != n {
 			t.Errorf("%d %s blocks, want %d: %v", counts[k], k, n, blockMap(res))
@@ -110,7 +111,8 @@ func TestJP2(t *testing.T) {
 	}
 	m := blockMap(res)
 	if m["JPEG 2000 jp2c COM marker: text COM"] != "Kakadu-v8.4" || m["JPEG 2000 asoc/xml  box: xmp "] != exrXMP ||
-		m["JPEG 2000 uuid XMP box: xmp "] != exrXMP || m["JPEG 2000 xml  box: text xml"] != "<after>codestream</after>" {
+		m["JPEG 2000 uuid XMP box: xmp "] != exrXMP || m["JPEG 2000 xml  box: text xml"] != "<after>codestream</after>" ||
+		m["JPEG 2000 xml  box: text contentDescription/thing"] != "Macbeth chart" || m["JPEG 2000 xml  box: text after"] != "codestream" {
 		t.Errorf("blocks %v", m)
 	}
 	for _, blk := range res.Blocks {
@@ -120,6 +122,45 @@ func TestJP2(t *testing.T) {
 		if blk.Kind == KindEXIF && !jp2IsTIFF(blk.Data) || blk.Kind == KindC2PA && string(blk.Data[4:8]) != "jumb" {
 			t.Errorf("block %s starts %q", blk.Container, blk.Data[:8])
 		}
+	}
+}
+
+// TestJP2XMLFields: the text of each element of an XML box is an entry of
+// its own, keyed by its path; a document too deep, too long or broken
+// keeps what was found, said in a warning.
+func TestJP2XMLFields(t *testing.T) {
+	deep := strings.Repeat("<a>", 40) + "deep text" + strings.Repeat("</a>", 40)
+	many := "<r>" + strings.Repeat("<v>x</v>", xmlMaxFields+10) + "</r>"
+	broken := "<r><a>kept</a><b>kept too</b" + "\x00\x01"
+	for _, tc := range []struct {
+		name, doc string
+		fields    int
+		warn      bool
+	}{
+		{"deep", deep, 1, false},
+		{"many", many, xmlMaxFields, true},
+		{"broken", broken, 2, true},
+		{"entities and CDATA", "<r><a>caf&#233; &amp; co</a><b><![CDATA[<raw>]]></b></r>", 2, false},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			b := jp2File(jp2Box("xml ", []byte(tc.doc)))
+			res, err := readJP2(bytes.NewReader(b), int64(len(b)), nil)
+			if err != nil {
+				t.Fatal(err)
+			}
+			n := 0
+			for _, blk := range res.Blocks {
+				if blk.Key != "xml" {
+					n++
+					if blk.Offset+blk.Size > int64(len(b)) || strings.Count(blk.Key, "/") >= xmlMaxFieldPath {
+						t.Errorf("field %+v", blk)
+					}
+				}
+			}
+			if n != tc.fields || (len(res.Warnings) > 0) != tc.warn {
+				t.Errorf("%d fields, warnings %v: %v", n, res.Warnings, blockMap(res))
+			}
+		})
 	}
 }
 
