@@ -56,3 +56,36 @@ func TestGateJP2XMP(t *testing.T) {
 		t.Errorf("exit %d, %d failing genai-source-type findings, unsupported %+v, errors %+v", r.code, n, rep.Unsupported, rep.Errors)
 	}
 }
+
+// j2cWithComment is a raw JPEG 2000 codestream whose COM marker is text.
+func j2cWithComment(text string) []byte {
+	cs := []byte{0xFF, 0x4F, 0xFF, 0x51, 0x00, 0x29}
+	cs = append(cs, make([]byte, 39)...)
+	cs = append(cs, 0xFF, 0x64)
+	cs = binary.BigEndian.AppendUint16(cs, uint16(4+len(text)))
+	cs = append(append(cs, 0x00, 0x01), text...)
+	cs = append(cs, 0xFF, 0x90, 0x00, 0x0A)
+	return append(cs, make([]byte, 8+64)...)
+}
+
+// TestGateJ2KComment: a codestream whose COM marker names a GenAI tool fails
+// the default gate; one naming its encoder (Kakadu) passes.
+func TestGateJ2KComment(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds the binary")
+	}
+	bin := buildBinary(t)
+	deliv := t.TempDir()
+	writeFiles(t, deliv, map[string][]byte{"frames/gen.j2c": j2cWithComment("ComfyUI 0.3.40"), "frames/enc.j2c": j2cWithComment("Kakadu-v8.4")})
+	r := runBinary(t, bin, t.TempDir(), "scan", "--format", "json", deliv)
+	rep := parseReport(t, r)
+	failing := map[string]bool{}
+	for _, f := range rep.Findings {
+		if f.FailsGate {
+			failing[f.Path] = true
+		}
+	}
+	if r.code != 1 || len(failing) != 1 || !failing["frames/gen.j2c"] || len(rep.Unsupported) != 0 || len(rep.Errors) != 0 {
+		t.Errorf("exit %d, failing %v, unsupported %+v, errors %+v", r.code, failing, rep.Unsupported, rep.Errors)
+	}
+}
