@@ -21,7 +21,6 @@ func prefix(p string) func([]byte) bool {
 var unreadFormats = []unread{
 	{"MXF", prefix("\x06\x0e\x2b\x34\x02\x05\x01\x01\x0d\x01\x02")},
 	{"Matroska/WebM", prefix("\x1a\x45\xdf\xa3")},
-	{"Cineon", prefix("\x80\x2a\x5f\xd7")},
 	{"MPEG-TS", func(h []byte) bool { return len(h) >= 189 && h[0] == 0x47 && h[188] == 0x47 }},
 	{"MPEG-PS", prefix("\x00\x00\x01\xba")},
 	{"AAF or other OLE compound file", prefix("\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1")},
