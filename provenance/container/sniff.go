@@ -26,6 +26,8 @@ const (
 	formatJXL        Format = "JXL"
 	formatEXR        Format = "OpenEXR"
 	formatDPX        Format = "DPX"
+	formatMatroska   Format = "Matroska"
+	formatWebM       Format = "WebM"
 	formatSVG        Format = "SVG"
 	formatRIFF       Format = "RIFF" // a RIFF form other than WebP, WAV and AVI
 	formatWebP       Format = "WebP"
@@ -111,6 +113,8 @@ var formats = []formatRow{
 	{formatJXL, "JXL", mediaImage, matchJXL, readJXL},
 	{formatEXR, "OpenEXR", mediaImage, matchEXR, readEXR},
 	{formatDPX, "DPX", mediaImage, matchDPX, readDPX},
+	{formatMatroska, "Matroska", mediaVideo, matchMatroska, readMatroska},
+	{formatWebM, "Matroska", mediaVideo, nil, readMatroska},
 }
 
 // mediaOf returns the media kind of format f from its registry row ("" for
