@@ -29,7 +29,7 @@ var unreadFormats = []unread{
 	{"Cineon", prefix("\x80\x2a\x5f\xd7")},
 	{"MPEG-TS", func(h []byte) bool { return len(h) >= 189 && h[0] == 0x47 && h[188] == 0x47 }},
 	{"MPEG-PS", prefix("\x00\x00\x01\xba")},
-	{"AAF or other OLE compound file", prefix("\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1")},
+	{"OLE compound file (not AAF)", prefix("\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1")},
 	{"gzip", prefix("\x1f\x8b")},
 	{"7-Zip", prefix("7z\xbc\xaf\x27\x1c")},
 	{"RAR", prefix("Rar!\x1a\x07")},

@@ -28,6 +28,7 @@ const (
 	formatDPX        Format = "DPX"
 	formatMatroska   Format = "Matroska"
 	formatWebM       Format = "WebM"
+	formatAAF        Format = "AAF"
 	formatSVG        Format = "SVG"
 	formatRIFF       Format = "RIFF" // a RIFF form other than WebP, WAV and AVI
 	formatWebP       Format = "WebP"
@@ -115,6 +116,7 @@ var formats = []formatRow{
 	{formatDPX, "DPX", mediaImage, matchDPX, readDPX},
 	{formatMatroska, "Matroska", mediaVideo, matchMatroska, readMatroska},
 	{formatWebM, "Matroska", mediaVideo, nil, readMatroska},
+	{formatAAF, "AAF", "", matchCFB, readAAF},
 }
 
 // mediaOf returns the media kind of format f from its registry row ("" for
