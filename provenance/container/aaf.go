@@ -38,7 +38,7 @@ import (
 // named by container.LooksLike, rather than "read" with nothing found.
 
 const (
-	aafMaxRead         = 32 << 20 // bytes mscfb may read from one file (the directory, FAT chains, property streams)
+	aafMaxRead         = 16 << 20 // bytes mscfb may read from one file (the directory, FAT chains, property streams): 131,072 directory entries at most, about 40 MiB of mscfb structures
 	aafMaxReads        = 1 << 18  // reads mscfb may make on one file (a FAT chain step is a 4-byte read)
 	aafMaxProperties   = 1 << 20  // bytes of one properties stream
 	aafMaxIdentities   = 256      // Identification objects read per file

@@ -68,8 +68,8 @@ const (
 	mkvMaxHeader       = 64 << 10 // bytes of the EBML header
 	mkvMaxName         = 4096     // bytes of a TagName, FileName or FileMediaType
 	mkvMaxTagBinary    = 1 << 20  // bytes of a TagBinary read to see whether it is text
-	mkvMaxTopLevel     = 1 << 16  // top-level elements walked per file (a 2-hour film has a few thousand Clusters)
-	mkvMaxClusterScan  = 1 << 16  // children of Clusters of unknown size walked per file
+	mkvMaxTopLevel     = 1 << 19  // top-level elements walked per file (a 2-hour film has a few thousand Clusters, a day of 1-second Clusters 86,400)
+	mkvMaxClusterScan  = 1 << 19  // children of Clusters of unknown size walked per file (about 2 hours of a live WebM at 60 blocks a second)
 	mkvMaxSeekTargets  = 256      // SeekHead targets visited per file
 	mkvMaxSegments     = 64       // Segments per file
 	mkvMaxAttachedData = maxBlockSize

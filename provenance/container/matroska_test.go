@@ -275,3 +275,19 @@ func FuzzMatroska(f *testing.F) {
 		}
 	})
 }
+
+// TestMatroskaLimits: more top-level elements, or more children of live
+// Clusters, than the reader walks are a cut: what came before is kept and
+// the file is not fully inspected.
+func TestMatroskaLimits(t *testing.T) {
+	info := ebml(mkvIDInfo, ebmlStr(mkvIDWritingApp, "mkvmerge v89.0"))
+	voids := bytes.Repeat([]byte{mkvIDVoid, 0x80}, mkvMaxTopLevel+1)
+	live := append(append(ebmlID(mkvIDCluster), ebmlSize(-1)...), bytes.Repeat([]byte{0xA3, 0x80}, mkvMaxClusterScan+1)...)
+	for name, body := range map[string][]byte{"top level": voids, "live Cluster": live} {
+		file := append(mkvHeader("webm"), append(append(ebmlID(mkvIDSegment), ebmlSize(-1)...), append(append([]byte{}, info...), body...)...)...)
+		res, err := readMKVBytes(t, file)
+		if err != nil || len(res.Incomplete) != 1 || string(mkvBlocks(res)["text WritingApp"].Data) != "mkvmerge v89.0" {
+			t.Errorf("%s: %v, incomplete %v, blocks %+v", name, err, res.Incomplete, res.Blocks)
+		}
+	}
+}
