@@ -26,6 +26,7 @@ const (
 	formatJXL        Format = "JXL"
 	formatEXR        Format = "OpenEXR"
 	formatDPX        Format = "DPX"
+	formatCineon     Format = "Cineon"
 	formatMatroska   Format = "Matroska"
 	formatWebM       Format = "WebM"
 	formatAAF        Format = "AAF"
@@ -114,6 +115,7 @@ var formats = []formatRow{
 	{formatJXL, "JXL", mediaImage, matchJXL, readJXL},
 	{formatEXR, "OpenEXR", mediaImage, matchEXR, readEXR},
 	{formatDPX, "DPX", mediaImage, matchDPX, readDPX},
+	{formatCineon, "Cineon", mediaImage, matchCineon, readCineon},
 	{formatMatroska, "Matroska", mediaVideo, matchMatroska, readMatroska},
 	{formatWebM, "Matroska", mediaVideo, nil, readMatroska},
 	{formatAAF, "AAF", "", matchCFB, readAAF},
@@ -164,6 +166,7 @@ func ReadBudget(r io.ReaderAt, size int64, b *Budget) (*Result, error) {
 			res.Format = f.format
 		}
 		res.Media = mediaOf(res.Format)
+		res.Family = string(f.family)
 	}
 	if err != nil {
 		return res, &familyError{f.family, err}
