@@ -38,8 +38,9 @@ func mkvTagged(doctype, writingApp string, tags ...[2]string) []byte {
 
 // TestGateMatroskaComfyUI: a ComfyUI workflow graph in the COMMENT tag of a
 // WebM (what ComfyUI's video save nodes write) and of a Matroska file fails
-// the default gate, naming ComfyUI; an mkvmerge remux with its statistics
-// tags passes it.
+// the default gate, naming ComfyUI, as does a GenAI tool named as the
+// writing app or in an ENCODER tag; an mkvmerge remux with its statistics
+// tags and an ffmpeg WebM pass it.
 func TestGateMatroskaComfyUI(t *testing.T) {
 	if testing.Short() {
 		t.Skip("builds the binary")
@@ -50,6 +51,9 @@ func TestGateMatroskaComfyUI(t *testing.T) {
 	writeFiles(t, deliv, map[string][]byte{
 		"web/teaser.webm":   mkvTagged("webm", "Lavf61.7.100", [2]string{"COMMENT", workflow}, [2]string{"ENCODER", "Lavf61.7.100"}),
 		"masters/reel1.mkv": mkvTagged("matroska", "Lavf61.7.100", [2]string{"COMMENT", workflow}),
+		// A GenAI tool named as the writing app, or in an ENCODER tag.
+		"web/kling.webm":   mkvTagged("webm", "Kling AI 2.1"),
+		"masters/luma.mkv": mkvTagged("matroska", "Lavf61.7.100", [2]string{"ENCODER", "Luma Dream Machine"}),
 	})
 	r := runBinary(t, bin, t.TempDir(), "scan", "--format", "json", deliv)
 	rep := parseReport(t, r)
@@ -59,7 +63,8 @@ func TestGateMatroskaComfyUI(t *testing.T) {
 			failing[f.Path] = true
 		}
 	}
-	if r.code != 1 || !failing["web/teaser.webm"] || !failing["masters/reel1.mkv"] || len(rep.Unsupported) != 0 || len(rep.Errors) != 0 {
+	if r.code != 1 || !failing["web/teaser.webm"] || !failing["masters/reel1.mkv"] || !failing["web/kling.webm"] || !failing["masters/luma.mkv"] ||
+		len(rep.Unsupported) != 0 || len(rep.Errors) != 0 {
 		t.Errorf("exit %d, failing %v, unsupported %+v, errors %+v\n%s", r.code, failing, rep.Unsupported, rep.Errors, r.stdout)
 	}
 	var raw struct {
@@ -74,14 +79,15 @@ func TestGateMatroskaComfyUI(t *testing.T) {
 			named++
 		}
 	}
-	if named < 2 {
-		t.Errorf("ComfyUI named by %d findings, want one per file:\n%s", named, r.stdout)
+	if named < 2 || !strings.Contains(r.stdout, "Kling") || !strings.Contains(r.stdout, "Luma") {
+		t.Errorf("ComfyUI named by %d findings, want one per file; Kling and Luma named:\n%s", named, r.stdout)
 	}
 
 	clean := t.TempDir()
 	stats := "mkvmerge v89.0 ('And the Melody Still Lingers On (Night in Tunisia)') 64-bit"
 	writeFiles(t, clean, map[string][]byte{"masters/reel1.mkv": mkvTagged("matroska", stats,
-		[2]string{"_STATISTICS_WRITING_APP", stats}, [2]string{"DURATION", "00:00:10.803000000"})})
+		[2]string{"_STATISTICS_WRITING_APP", stats}, [2]string{"DURATION", "00:00:10.803000000"}),
+		"web/teaser.webm": mkvTagged("webm", "Lavf61.7.100", [2]string{"ENCODER", "Lavf61.7.100"})})
 	if r := runBinary(t, bin, t.TempDir(), "scan", "--format", "json", clean); r.code != 0 {
 		t.Errorf("an mkvmerge remux: exit %d, want 0\n%s", r.code, r.stdout)
 	}
