@@ -47,6 +47,9 @@ const (
 	mkvIDTitle           = 0x7BA9
 	mkvIDDateUTC         = 0x4461
 	mkvIDTracks          = 0x1654AE6B
+	mkvIDTrackEntry      = 0xAE
+	mkvIDTrackType       = 0x83
+	mkvIDTrackName       = 0x536E
 	mkvIDCluster         = 0x1F43B675
 	mkvIDCues            = 0x1C53BB6B
 	mkvIDChapters        = 0x1043A770
@@ -101,12 +104,15 @@ type mkvWalker struct {
 	visited map[int64]bool   // offsets of the top-level elements read
 	targets []int64          // SeekHead targets, absolute offsets
 	seekIDs map[int64]uint32 // the ID each target should have
+	video   bool             // a video (or complex) track was seen
+	audio   bool             // an audio track was seen
 }
 
 // readMatroska reads the metadata elements of a Matroska or WebM file.
 func readMatroska(r io.ReaderAt, size int64, b *reader.Budget) (*Result, error) {
 	res := &Result{Format: formatMatroska, Budget: b}
 	w := &mkvWalker{r: r, size: size, res: res, visited: map[int64]bool{}, seekIDs: map[int64]uint32{}}
+	defer w.audioOnly()
 	hdr, err := w.header(0, size)
 	if err != nil {
 		return res, fmt.Errorf("EBML header: %w", err)
@@ -175,6 +181,19 @@ func readMatroska(r io.ReaderAt, size int64, b *reader.Budget) (*Result, error) 
 		return res, fmt.Errorf("%w: no Matroska Segment", errTruncated)
 	}
 	return res, nil
+}
+
+// audioOnly reports a file whose tracks are audio only (an .mka, a .weba)
+// as Matroska audio or WebM audio.
+func (w *mkvWalker) audioOnly() {
+	if !w.audio || w.video {
+		return
+	}
+	if w.res.Format == formatWebM {
+		w.res.Format = formatWebMAudio
+	} else {
+		w.res.Format = formatMKA
+	}
 }
 
 // allZero reports whether the (at most 4 KiB) rest of the file from pos is
@@ -341,7 +360,7 @@ func (w *mkvWalker) segment(start, end int64) error {
 // top reads one top-level element of a Segment whose data starts at seg.
 func (w *mkvWalker) top(e mkvElem, seg int64) error {
 	switch e.id {
-	case mkvIDSeekHead, mkvIDInfo, mkvIDTags, mkvIDAttachments:
+	case mkvIDSeekHead, mkvIDInfo, mkvIDTracks, mkvIDTags, mkvIDAttachments:
 	default:
 		return nil
 	}
@@ -354,11 +373,44 @@ func (w *mkvWalker) top(e mkvElem, seg int64) error {
 		return w.seekHead(e, seg)
 	case mkvIDInfo:
 		return w.info(e)
+	case mkvIDTracks:
+		return w.tracks(e)
 	case mkvIDTags:
 		return w.tags(e)
 	default:
 		return w.attachments(e)
 	}
+}
+
+// tracks reads the Tracks: each track's Name as a text block, and its type,
+// so that a file of audio tracks only is reported as audio.
+func (w *mkvWalker) tracks(t mkvElem) error {
+	const where = "Matroska Tracks"
+	return w.children(t.dataOff, t.end(), func(e mkvElem) error {
+		if e.id != mkvIDTrackEntry {
+			return nil
+		}
+		return w.children(e.dataOff, e.end(), func(c mkvElem) error {
+			switch c.id {
+			case mkvIDTrackName:
+				return w.text(c, where, "TrackName", false)
+			case mkvIDTrackType:
+				p, err := w.small(c, 8, "TrackType")
+				var v uint64
+				for _, b := range p {
+					v = v<<8 | uint64(b)
+				}
+				switch v {
+				case 1, 3: // video, complex
+					w.video = true
+				case 2:
+					w.audio = true
+				}
+				return err
+			}
+			return nil
+		})
+	})
 }
 
 // clusterChild reports whether id may be a child of a Cluster.
@@ -432,7 +484,7 @@ func (w *mkvWalker) seekHead(sh mkvElem, seg int64) error {
 			return err
 		}
 		switch id {
-		case mkvIDSeekHead, mkvIDInfo, mkvIDTags, mkvIDAttachments:
+		case mkvIDSeekHead, mkvIDInfo, mkvIDTracks, mkvIDTags, mkvIDAttachments:
 		default:
 			return nil
 		}

@@ -254,6 +254,7 @@ func FuzzMatroska(f *testing.F) {
 	cluster := append(append(ebmlID(mkvIDCluster), ebmlSize(-1)...), ebml(0xA3, []byte("frame"))...)
 	f.Add(append(mkvHeader("webm"), append(append(ebmlID(mkvIDSegment), ebmlSize(-1)...), append(info, cluster...)...)...))
 	f.Add([]byte("\x1a\x45\xdf\xa3\x80"))
+	f.Add(append(mkvHeader("webm"), ebml(mkvIDSegment, ebml(mkvIDTracks, ebml(mkvIDTrackEntry, ebmlUint(mkvIDTrackType, 2), ebmlStr(mkvIDTrackName, "a"))))...))
 	f.Fuzz(func(t *testing.T, b []byte) {
 		if !matchMatroska(b) {
 			return
@@ -288,6 +289,35 @@ func TestMatroskaLimits(t *testing.T) {
 		res, err := readMKVBytes(t, file)
 		if err != nil || len(res.Incomplete) != 1 || string(mkvBlocks(res)["text WritingApp"].Data) != "mkvmerge v89.0" {
 			t.Errorf("%s: %v, incomplete %v, blocks %+v", name, err, res.Incomplete, res.Blocks)
+		}
+	}
+}
+
+// TestMatroskaAudio: a file of audio tracks only (an .mka, a .weba) is
+// Matroska audio or WebM audio, of media audio; track names are text.
+func TestMatroskaAudio(t *testing.T) {
+	track := func(typ uint64, name string) []byte {
+		return ebml(mkvIDTrackEntry, ebmlUint(0xD7, 1), ebmlUint(mkvIDTrackType, typ), ebmlStr(mkvIDTrackName, name))
+	}
+	cases := []struct {
+		doc    string
+		tracks [][]byte
+		format Format
+		media  Media
+	}{
+		{"matroska", [][]byte{track(2, "Stereo mix")}, formatMKA, mediaAudio},
+		{"webm", [][]byte{track(2, "Opus")}, formatWebMAudio, mediaAudio},
+		{"webm", [][]byte{track(1, "Picture"), track(2, "Opus")}, formatWebM, mediaVideo},
+		{"matroska", [][]byte{track(17, "Subtitles")}, formatMatroska, mediaVideo},
+	}
+	for _, c := range cases {
+		file := append(mkvHeader(c.doc), ebml(mkvIDSegment, ebml(mkvIDTracks, c.tracks...))...)
+		res, err := readMKVBytes(t, file)
+		if err != nil || res.Format != c.format || res.Media != c.media {
+			t.Errorf("%s %d tracks: %v, format %q media %q", c.doc, len(c.tracks), err, res.Format, res.Media)
+		}
+		if b := mkvBlocks(res)["text TrackName"]; len(b.Data) == 0 || b.Tool {
+			t.Errorf("%s: track name %+v", c.doc, b)
 		}
 	}
 }

@@ -29,6 +29,8 @@ const (
 	formatCineon     Format = "Cineon"
 	formatMatroska   Format = "Matroska"
 	formatWebM       Format = "WebM"
+	formatMKA        Format = "Matroska audio"
+	formatWebMAudio  Format = "WebM audio"
 	formatAAF        Format = "AAF"
 	formatSVG        Format = "SVG"
 	formatRIFF       Format = "RIFF" // a RIFF form other than WebP, WAV and AVI
@@ -118,6 +120,8 @@ var formats = []formatRow{
 	{formatCineon, "Cineon", mediaImage, matchCineon, readCineon},
 	{formatMatroska, "Matroska", mediaVideo, matchMatroska, readMatroska},
 	{formatWebM, "Matroska", mediaVideo, nil, readMatroska},
+	{formatMKA, "Matroska", mediaAudio, nil, readMatroska},
+	{formatWebMAudio, "Matroska", mediaAudio, nil, readMatroska},
 	{formatAAF, "AAF", "", matchCFB, readAAF},
 }
 
