@@ -22,11 +22,15 @@ import (
 // positions of the others, relative to the Segment's data), Info, Tracks,
 // Cluster (the media, never read), Cues, Chapters, Tags and Attachments.
 //
-// Read: Info (MuxingApp, WritingApp, Title, DateUTC), every SimpleTag of
-// Tags at any nesting (TagString, or TagBinary when it is text), and
-// Attachments (the name, media type and description of each file as text;
-// a C2PA manifest store as a C2PA block; XMP, JSON and text files as
-// blocks; any other attached file as a member, read by its own reader).
+// Read: Info (MuxingApp, WritingApp, Title, DateUTC), Tracks (each track's
+// Name; a file of audio tracks only is reported as Matroska audio or WebM
+// audio), every SimpleTag of Tags at any nesting (TagString, or TagBinary
+// when it is text; ENCODER and _STATISTICS_WRITING_APP name the software),
+// and Attachments (the name, media type and description of each file as
+// text; a C2PA manifest store, media type application/c2pa or a .c2pa name
+// as in the C2PA SDK's Matroska embedding, as a C2PA block; XMP, JSON and
+// text files as blocks; any other attached file, a cover image or a font,
+// as a member, read by its own reader).
 // The Segment is walked element by element, skipping Clusters by their
 // sizes; a Cluster of unknown size (a live WebM) is walked by its children's
 // headers, never their payloads, within a bound; then the SeekHead's
