@@ -31,6 +31,11 @@ const (
 	formatJP2        Format = "JPEG 2000"
 	formatJ2K        Format = "JPEG 2000 codestream"
 	formatCineon     Format = "Cineon"
+	formatMatroska   Format = "Matroska"
+	formatWebM       Format = "WebM"
+	formatMKA        Format = "Matroska audio"
+	formatWebMAudio  Format = "WebM audio"
+	formatAAF        Format = "AAF"
 	formatSVG        Format = "SVG"
 	formatRIFF       Format = "RIFF" // a RIFF form other than WebP, WAV and AVI
 	formatWebP       Format = "WebP"
@@ -125,6 +130,11 @@ var formats = []formatRow{
 	{formatJP2, "JPEG 2000", mediaImage, matchJP2, readJP2},
 	{formatJ2K, "JPEG 2000", mediaImage, nil, readJP2},
 	{formatCineon, "Cineon", mediaImage, matchCineon, readCineon},
+	{formatMatroska, "Matroska", mediaVideo, matchMatroska, readMatroska},
+	{formatWebM, "Matroska", mediaVideo, nil, readMatroska},
+	{formatMKA, "Matroska", mediaAudio, nil, readMatroska},
+	{formatWebMAudio, "Matroska", mediaAudio, nil, readMatroska},
+	{formatAAF, "AAF", "", matchCFB, readAAF},
 }
 
 // mediaOf returns the media kind of format f from its registry row ("" for
