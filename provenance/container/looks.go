@@ -19,7 +19,6 @@ func prefix(p string) func([]byte) bool {
 
 // unreadFormats are tried in order; the first match names the file.
 var unreadFormats = []unread{
-	{"MXF", prefix("\x06\x0e\x2b\x34\x02\x05\x01\x01\x0d\x01\x02")},
 	{"Matroska/WebM", prefix("\x1a\x45\xdf\xa3")},
 	{"AIFF", func(h []byte) bool {
 		return len(h) >= 12 && string(h[:4]) == "FORM" && (string(h[8:12]) == "AIFF" || string(h[8:12]) == "AIFC")
@@ -58,7 +57,7 @@ var unreadFormats = []unread{
 
 // LooksLike names the format that the first bytes of a file suggest, for a
 // file no reader of this package knows: an unread format ("Cineon",
-// "MXF"), "text" for UTF-8 text, "empty" for no bytes, or "" when the bytes
+// "MPEG-TS"), "text" for UTF-8 text, "empty" for no bytes, or "" when the bytes
 // suggest nothing known.
 func LooksLike(head []byte) string {
 	if len(head) == 0 {

@@ -16,7 +16,6 @@ func TestLooksLike(t *testing.T) {
 		want string
 	}{
 		{"empty", "", "empty"},
-		{"MXF header partition", "\x06\x0e\x2b\x34\x02\x05\x01\x01\x0d\x01\x02\x01\x01\x02\x04\x00", "MXF"},
 		{"Matroska", "\x1a\x45\xdf\xa3\x9f\x42\x86\x81", "Matroska/WebM"},
 		{"AIFF", "FORM\x00\x00\x10\x00AIFFCOMM", "AIFF"},
 		{"AIFF-C", "FORM\x00\x00\x10\x00AIFCFVER", "AIFF"},

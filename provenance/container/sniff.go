@@ -26,6 +26,7 @@ const (
 	formatJXL        Format = "JXL"
 	formatEXR        Format = "OpenEXR"
 	formatDPX        Format = "DPX"
+	formatMXF        Format = "MXF"
 	formatSVG        Format = "SVG"
 	formatRIFF       Format = "RIFF" // a RIFF form other than WebP, WAV and AVI
 	formatWebP       Format = "WebP"
@@ -111,6 +112,7 @@ var formats = []formatRow{
 	{formatJXL, "JXL", mediaImage, matchJXL, readJXL},
 	{formatEXR, "OpenEXR", mediaImage, matchEXR, readEXR},
 	{formatDPX, "DPX", mediaImage, matchDPX, readDPX},
+	{formatMXF, "MXF", mediaVideo, matchMXF, readMXF},
 }
 
 // mediaOf returns the media kind of format f from its registry row ("" for
