@@ -36,7 +36,8 @@ const (
 	mxfMaxRunIn      = sniffLen // bytes before the header partition pack searched (the run-in)
 	mxfMaxPack       = 1 << 16  // bytes of a partition pack value
 	mxfMaxSet        = 1 << 20  // bytes of one local set (or the primer pack) read
-	mxfMaxPartitions = 4096     // partitions followed per file
+	mxfMaxPartitions = 1 << 16  // partitions followed per file
+	mxfFrameTries    = 8        // body partitions searched for a first essence element
 	mxfMaxStreamKLVs = 1024     // data elements of one generic stream reassembled
 	mxfEssenceSteps  = 64       // KLVs walked in a body partition to its first essence element
 	mxfSniffBytes    = 512      // bytes of a payload read to name its format
@@ -124,6 +125,7 @@ type mxfPartition struct {
 	indexBytes  uint64
 	bodySID     uint32
 	packEnd     int64 // offset just past the pack
+	next        int64 // offset of the next partition (or the end of the file)
 }
 
 // mxfReader reads one MXF file.
@@ -176,18 +178,14 @@ func readMXF(r io.ReaderAt, size int64, b *reader.Budget) (*Result, error) {
 			return res, err
 		}
 	}
-	for i, p := range parts {
+	for _, p := range parts {
 		switch {
 		case p.kind == mxfFooter:
 			if err := m.metadata(p, "MXF footer metadata"); err != nil {
 				return res, err
 			}
 		case p.status == mxfGenericStream:
-			next := size
-			if i+1 < len(parts) {
-				next = parts[i+1].off
-			}
-			if err := m.genericStream(p, next); err != nil {
+			if err := m.genericStream(p, p.next); err != nil {
 				return res, err
 			}
 		case p.kind == mxfBody && p.bodySID != 0 && !frameDone:
@@ -290,17 +288,44 @@ func (m *mxfReader) skipFill(off, end int64) (int64, error) {
 	return off, nil
 }
 
-// partitions lists the partitions after the header one, in file order:
-// from the Random Index Pack, or without one from the chain of
-// PreviousPartition offsets back from the footer.
+// partitions lists the partitions after the header one that the reader
+// reads on from, in file order: the footer, the generic streams and the
+// first few body partitions with essence. It reads the pack of every
+// partition the Random Index Pack lists, or without one every pack of the
+// chain of PreviousPartition offsets back from the footer.
 func (m *mxfReader) partitions(hp mxfPartition) ([]mxfPartition, error) {
 	offs, err := m.rip()
 	if err != nil {
 		return nil, err
 	}
+	var all []mxfPartition
 	if offs == nil {
-		return m.chain(hp)
+		all, err = m.chain(hp)
+	} else {
+		all, err = m.listed(hp, offs)
 	}
+	sort.Slice(all, func(i, j int) bool { return all[i].off < all[j].off })
+	var out []mxfPartition
+	bodies := 0
+	for i, p := range all {
+		p.next = m.size
+		if i+1 < len(all) {
+			p.next = all[i+1].off
+		}
+		switch {
+		case p.kind == mxfFooter, p.status == mxfGenericStream:
+		case p.kind == mxfBody && p.bodySID != 0 && bodies < mxfFrameTries:
+			bodies++
+		default:
+			continue
+		}
+		out = append(out, p)
+	}
+	return out, err
+}
+
+// listed reads the partition packs at the offsets the RIP lists.
+func (m *mxfReader) listed(hp mxfPartition, offs []int64) ([]mxfPartition, error) {
 	var out []mxfPartition
 	seen := map[int64]bool{}
 	dups := 0
@@ -329,7 +354,6 @@ func (m *mxfReader) partitions(hp mxfPartition) ([]mxfPartition, error) {
 	if dups > 0 {
 		m.res.Warn("MXF random index pack lists %d partitions more than once", dups)
 	}
-	sort.Slice(out, func(i, j int) bool { return out[i].off < out[j].off })
 	return out, nil
 }
 
@@ -406,6 +430,5 @@ func (m *mxfReader) chain(hp mxfPartition) ([]mxfPartition, error) {
 		}
 		o = p.prev
 	}
-	sort.Slice(out, func(i, j int) bool { return out[i].off < out[j].off })
 	return out, nil
 }
