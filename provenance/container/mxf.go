@@ -136,6 +136,9 @@ type mxfReader struct {
 	base int64 // offset of the header partition pack: partition offsets count from it
 	// the primer of the metadata being read: local tag to universal label
 	primer map[uint16][16]byte
+	// the generic streams, by stream ID and in the order first met
+	streams     map[uint32]*mxfStream
+	streamOrder []*mxfStream
 }
 
 // readMXF reads the header and footer metadata, the generic streams and
@@ -194,7 +197,7 @@ func readMXF(r io.ReaderAt, size int64, b *reader.Budget) (*Result, error) {
 			}
 		}
 	}
-	return res, nil
+	return res, m.streamMembers()
 }
 
 // klv reads the key and BER length of the KLV at off, which must end by

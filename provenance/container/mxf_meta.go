@@ -308,12 +308,27 @@ func mxfDMText(v []byte) string {
 	return s
 }
 
-// genericStream makes a member of the payload of the generic-stream
-// partition p, which ends by next: its one data element read in place, or
-// several reassembled within the budget.
+// mxfStream is one generic stream: its data elements, in file order, from
+// every partition of its stream ID.
+type mxfStream struct {
+	sid   uint32
+	parts []mxfKLV
+	total int64
+	over  bool // more than mxfMaxStreamKLVs data elements
+}
+
+// genericStream gathers the data elements of the generic-stream partition
+// p, which ends by next, into the stream of its stream ID.
 func (m *mxfReader) genericStream(p mxfPartition, next int64) error {
-	var parts []mxfKLV
-	var total int64
+	st := m.streams[p.bodySID]
+	if st == nil {
+		if m.streams == nil {
+			m.streams = map[uint32]*mxfStream{}
+		}
+		st = &mxfStream{sid: p.bodySID}
+		m.streams[p.bodySID] = st
+		m.streamOrder = append(m.streamOrder, st)
+	}
 	for off, steps := p.packEnd, 0; off < next && off < m.size; steps++ {
 		if steps >= maxSteps {
 			return fmt.Errorf("%w: MXF generic stream partition at offset %d of more than %d KLVs", errLimit, p.off-m.base, maxSteps)
@@ -329,52 +344,66 @@ func (m *mxfReader) genericStream(p mxfPartition, next int64) error {
 		if k.key[4] != 0x01 || mxfULEqual(k.key[:], mxfFillUL) || k.size == 0 {
 			continue
 		}
-		if len(parts) >= mxfMaxStreamKLVs {
-			m.res.Skipped = append(m.res.Skipped, Skipped{Name: fmt.Sprintf("generic stream %d", p.bodySID),
-				Reason: fmt.Sprintf("more than %d data elements", mxfMaxStreamKLVs)})
+		if len(st.parts) >= mxfMaxStreamKLVs {
+			st.over = true
 			return nil
 		}
-		parts = append(parts, k)
-		total += k.size
+		st.parts = append(st.parts, k)
+		st.total += k.size
 	}
-	if len(parts) == 0 {
-		return nil
-	}
-	name := fmt.Sprintf("generic stream %d", p.bodySID)
-	ext, ok := m.sniffPayload(parts[0], true)
-	if !ok {
-		ext = ".bin"
-	}
-	name += ext
-	if len(parts) == 1 {
-		return m.member(name, parts[0].val, parts[0].size)
-	}
-	if total > maxBlockSize {
-		m.res.Skipped = append(m.res.Skipped, Skipped{Name: name,
-			Reason: fmt.Sprintf("%d data elements of %d bytes in all, over %d to reassemble", len(parts), total, maxBlockSize)})
-		return nil
-	}
-	if err := m.res.Reserve(reader.Members, 1); err != nil {
-		m.res.Cut("MXF generic stream %d and those after it: %v", p.bodySID, err)
-		return nil
-	}
-	r, b := m.r, m.res.Budget
-	m.res.Members = append(m.res.Members, Member{Name: name, Size: total, Open: func() (io.ReaderAt, error) {
-		if b != nil {
-			if err := b.Reserve(reader.Memory, total); err != nil {
-				return nil, err
-			}
+	return nil
+}
+
+// streamMembers makes a member of each generic stream: its one data
+// element read in place, or several reassembled within the budget when it
+// is opened.
+func (m *mxfReader) streamMembers() error {
+	for _, st := range m.streamOrder {
+		if len(st.parts) == 0 {
+			continue
 		}
-		buf := make([]byte, 0, total)
-		for _, k := range parts {
-			piece := make([]byte, k.size)
-			if err := readAt(r, piece, k.val); err != nil {
-				return nil, err
-			}
-			buf = append(buf, piece...)
+		name := fmt.Sprintf("generic stream %d", st.sid)
+		ext, ok := m.sniffPayload(st.parts[0], true)
+		if !ok {
+			ext = ".bin"
 		}
-		return bytes.NewReader(buf), nil
-	}})
+		name += ext
+		switch {
+		case st.over:
+			m.res.Skipped = append(m.res.Skipped, Skipped{Name: name, Reason: fmt.Sprintf("more than %d data elements", mxfMaxStreamKLVs)})
+			continue
+		case len(st.parts) == 1:
+			if err := m.member(name, st.parts[0].val, st.parts[0].size); err != nil {
+				return err
+			}
+			continue
+		case st.total > maxBlockSize:
+			m.res.Skipped = append(m.res.Skipped, Skipped{Name: name,
+				Reason: fmt.Sprintf("%d data elements of %d bytes in all, over %d to reassemble", len(st.parts), st.total, maxBlockSize)})
+			continue
+		}
+		if err := m.res.Reserve(reader.Members, 1); err != nil {
+			m.res.Cut("MXF generic stream %d and those after it: %v", st.sid, err)
+			return nil
+		}
+		r, b, parts, total := m.r, m.res.Budget, st.parts, st.total
+		m.res.Members = append(m.res.Members, Member{Name: name, Size: total, Open: func() (io.ReaderAt, error) {
+			if b != nil {
+				if err := b.Reserve(reader.Memory, total); err != nil {
+					return nil, err
+				}
+			}
+			buf := make([]byte, total)
+			at := int64(0)
+			for _, k := range parts {
+				if err := readAt(r, buf[at:at+k.size], k.val); err != nil {
+					return nil, err
+				}
+				at += k.size
+			}
+			return bytes.NewReader(buf), nil
+		}})
+	}
 	return nil
 }
 

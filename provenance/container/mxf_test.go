@@ -98,6 +98,7 @@ type mxfOpts struct {
 	footerProduct    string   // footer metadata's ProductName ("": no footer metadata)
 	frame            []byte   // the first essence element
 	stream           [][]byte // the data elements of generic stream 2
+	streamCont       []byte   // more of generic stream 2, in a partition of its own
 	dm               []byte   // a descriptive metadata property
 	runIn            int
 	noRIP            bool
@@ -124,11 +125,19 @@ func mxfTestFile(o mxfOpts) ([]byte, mxfLayout) {
 	for _, s := range o.stream {
 		stream = append(stream, mxfKLVOf(mxfTestStreamKey, s)...)
 	}
+	var cont []byte
+	if o.streamCont != nil {
+		cont = mxfKLVOf(mxfTestStreamKey, o.streamCont)
+	}
 	var l mxfLayout
 	l.meta = packLen
 	l.body = l.meta + len(meta)
 	l.stream = l.body + packLen + len(frame)
-	l.footer = l.stream + packLen + len(stream)
+	cont2 := l.stream + packLen + len(stream)
+	l.footer = cont2
+	if cont != nil {
+		l.footer += packLen + len(cont)
+	}
 	l.rip = l.footer + packLen + len(fmeta)
 	u := func(i int) uint64 { return uint64(i) }
 	b := mxfPackOf(mxfHeader, 4, 0, 0, u(l.footer), u(len(meta)), 0)
@@ -137,11 +146,19 @@ func mxfTestFile(o mxfOpts) ([]byte, mxfLayout) {
 	b = append(b, frame...)
 	b = append(b, mxfPackOf(mxfBody, mxfGenericStream, u(l.stream), u(l.body), u(l.footer), 0, 2)...)
 	b = append(b, stream...)
-	b = append(b, mxfPackOf(mxfFooter, 4, u(l.footer), u(l.stream), u(l.footer), u(len(fmeta)), 0)...)
+	prev := l.stream
+	entries := []uint64{0, u(l.body), u(l.stream)}
+	if cont != nil {
+		b = append(b, mxfPackOf(mxfBody, mxfGenericStream, u(cont2), u(l.stream), u(l.footer), 0, 2)...)
+		b = append(b, cont...)
+		prev = cont2
+		entries = append(entries, u(cont2))
+	}
+	b = append(b, mxfPackOf(mxfFooter, 4, u(l.footer), u(prev), u(l.footer), u(len(fmeta)), 0)...)
 	b = append(b, fmeta...)
 	if !o.noRIP {
 		var rip []byte
-		for _, e := range append([]uint64{0, u(l.body), u(l.stream), u(l.footer)}, o.ripExtra...) {
+		for _, e := range append(append(entries, u(l.footer)), o.ripExtra...) {
 			rip = binary.BigEndian.AppendUint32(rip, 1)
 			rip = binary.BigEndian.AppendUint64(rip, e)
 		}
@@ -247,6 +264,8 @@ func TestMXFShapes(t *testing.T) {
 		{"run-in", mxfOpts{product: "bmx", runIn: 300, frame: mxfTestJ2K}, []string{"frame 1.j2c"}, [][]byte{mxfTestJ2K}},
 		{"no RIP", mxfOpts{product: "bmx", noRIP: true, footerProduct: "bmx", stream: [][]byte{png}}, []string{"generic stream 2.png"}, [][]byte{png}},
 		{"stream in pieces", mxfOpts{product: "bmx", stream: [][]byte{mxfTestTTML[:50], mxfTestTTML[50:]}}, []string{"generic stream 2 (TTML).xml"}, [][]byte{mxfTestTTML}},
+		{"stream over two partitions", mxfOpts{product: "bmx", stream: [][]byte{mxfTestTTML[:50]}, streamCont: mxfTestTTML[50:]}, []string{"generic stream 2 (TTML).xml"}, [][]byte{mxfTestTTML}},
+		{"stream over two partitions, no RIP", mxfOpts{product: "bmx", noRIP: true, stream: [][]byte{mxfTestTTML[:50]}, streamCont: mxfTestTTML[50:]}, []string{"generic stream 2 (TTML).xml"}, [][]byte{mxfTestTTML}},
 		{"PCM essence", mxfOpts{product: "bmx", frame: make([]byte, 96)}, nil, nil},
 		{"RIP listing a partition twice", mxfOpts{product: "bmx", ripExtra: []uint64{0}}, nil, nil},
 	} {
@@ -397,4 +416,18 @@ func TestMXFCorpus(t *testing.T) {
 		}
 		return res, err
 	})
+}
+
+// TestMXFStreamLimits: a generic stream of more data elements than the
+// reader reassembles is listed as skipped, not dropped.
+func TestMXFStreamLimits(t *testing.T) {
+	pieces := make([][]byte, mxfMaxStreamKLVs+1)
+	for i := range pieces {
+		pieces[i] = []byte("<a/>")
+	}
+	b, _ := mxfTestFile(mxfOpts{product: "bmx", stream: pieces})
+	res, err := readMXFBytes(t, b)
+	if err != nil || len(res.Members) != 0 || len(res.Skipped) != 1 || res.Skipped[0].Name != "generic stream 2.xml" {
+		t.Errorf("err %v members %+v skipped %+v", err, res.Members, res.Skipped)
+	}
 }
