@@ -248,12 +248,12 @@ func exrWithXMP() []byte {
 	return append(b, 0)
 }
 
-// cineonWithXMP is the start of a Cineon file (its magic number) followed
-// by genaiXMP: provscan has no Cineon reader, so the file must be named,
-// never silently passed.
-func cineonWithXMP() []byte {
+// hdrWithXMP is the start of a Radiance HDR file (its signature line)
+// followed by genaiXMP: provscan has no Radiance reader, so the file must be
+// named, never silently passed.
+func hdrWithXMP() []byte {
 	b := make([]byte, 2048)
-	copy(b, "\x80\x2a\x5f\xd7")
+	copy(b, "#?RADIANCE\n")
 	return append(b, genaiXMP...)
 }
 
@@ -278,8 +278,8 @@ func TestGateUnsupportedNamed(t *testing.T) {
 	deliv := filepath.Join(t.TempDir(), "delivery")
 	writeFiles(t, deliv, map[string][]byte{
 		"plates/plate.png":       stillPNG(),
-		"frames/shot.0001.cin":   cineonWithXMP(),
-		"frames/shot.0002.cin":   cineonWithXMP(),
+		"frames/shot.0001.hdr":   hdrWithXMP(),
+		"frames/shot.0002.hdr":   hdrWithXMP(),
 		"subs/en.ttml":           []byte(`<?xml version="1.0"?><tt xmlns="http://www.w3.org/ns/ttml"/>`),
 		"audio/stem.bin":         {0, 1, 2, 3, 0xfe},
 		"plates/.DS_Store.local": {},
@@ -292,11 +292,11 @@ func TestGateUnsupportedNamed(t *testing.T) {
 	looks := map[string]string{}
 	for _, u := range rep.Unsupported {
 		looks[u.Path] = u.LooksLike
-		if u.Path == "frames/shot.0001.cin" && (u.Head != "802a5fd7000000000000000000000000" || u.Size == 0) {
-			t.Errorf("head of the Cineon file: %+v", u)
+		if u.Path == "frames/shot.0001.hdr" && (u.Head != "233f52414449414e43450a0000000000" || u.Size == 0) {
+			t.Errorf("head of the Radiance file: %+v", u)
 		}
 	}
-	want := map[string]string{"frames/shot.0001.cin": "Cineon", "frames/shot.0002.cin": "Cineon", "subs/en.ttml": "TTML or other XML", "audio/stem.bin": "", "plates/.DS_Store.local": "empty"}
+	want := map[string]string{"frames/shot.0001.hdr": "Radiance HDR", "frames/shot.0002.hdr": "Radiance HDR", "subs/en.ttml": "TTML or other XML", "audio/stem.bin": "", "plates/.DS_Store.local": "empty"}
 	for p, w := range want {
 		if l, ok := looks[p]; !ok || l != w {
 			t.Errorf("unsupported %s: listed %v, looks like %q; want %q", p, ok, l, w)
