@@ -468,8 +468,10 @@ func (m *mxfReader) sniffPayload(k mxfKLV, stream bool) (string, bool) {
 }
 
 // firstFrame makes a member of the first essence element of partition p
-// when it is a format provscan reads (a JPEG 2000 codestream, an OpenEXR
-// frame, an XML document ...), and reports whether p held essence.
+// that is of a format provscan reads (a JPEG 2000 codestream, an OpenEXR
+// frame, an XML document ...), looking at the first mxfEssenceSteps KLVs
+// (sound elements interleaved before a picture are passed), and reports
+// whether p held essence.
 func (m *mxfReader) firstFrame(p mxfPartition) (bool, error) {
 	off, err := m.skipFill(p.packEnd, m.size)
 	if err != nil {
@@ -479,9 +481,12 @@ func (m *mxfReader) firstFrame(p mxfPartition) (bool, error) {
 		return false, fmt.Errorf("%w: MXF partition at offset %d: header metadata of %d bytes runs past the end of the file", errTruncated, p.off-m.base, p.headerBytes)
 	}
 	off += int64(p.headerBytes)
+	seen := false // an essence element of a format not read
 	for steps := 0; off < m.size; steps++ {
 		if steps >= mxfEssenceSteps {
-			m.res.Cut("MXF body partition at offset %d: no essence element in its first %d KLVs", p.off-m.base, mxfEssenceSteps)
+			if !seen {
+				m.res.Cut("MXF body partition at offset %d: no essence element in its first %d KLVs", p.off-m.base, mxfEssenceSteps)
+			}
 			return true, nil
 		}
 		k, err := m.klv(off, m.size)
@@ -489,7 +494,7 @@ func (m *mxfReader) firstFrame(p mxfPartition) (bool, error) {
 			return false, fmt.Errorf("MXF body partition at offset %d: %w", p.off-m.base, err)
 		}
 		if mxfIsPartition(k.key[:]) || mxfULEqual(k.key[:], mxfRIPUL) {
-			return false, nil
+			return seen, nil
 		}
 		off = k.end()
 		if !mxfIsEssence(k.key[:]) || k.size == 0 {
@@ -498,7 +503,7 @@ func (m *mxfReader) firstFrame(p mxfPartition) (bool, error) {
 		if ext, ok := m.sniffPayload(k, false); ok {
 			return true, m.member("frame 1"+ext, k.val, k.size)
 		}
-		return true, nil
+		seen = true
 	}
-	return false, nil
+	return seen, nil
 }

@@ -24,6 +24,7 @@ var (
 	mxfTestPackageKey = []byte{0x06, 0x0e, 0x2b, 0x34, 0x02, 0x53, 0x01, 0x01, 0x0d, 0x01, 0x01, 0x01, 0x01, 0x01, 0x36, 0x00}
 	mxfTestDMKey      = []byte{0x06, 0x0e, 0x2b, 0x34, 0x02, 0x53, 0x01, 0x01, 0x0d, 0x01, 0x04, 0x01, 0x04, 0x01, 0x01, 0x00}
 	mxfTestFrameKey   = []byte{0x06, 0x0e, 0x2b, 0x34, 0x01, 0x02, 0x01, 0x01, 0x0d, 0x01, 0x03, 0x01, 0x15, 0x01, 0x08, 0x01}
+	mxfTestSoundKey   = []byte{0x06, 0x0e, 0x2b, 0x34, 0x01, 0x02, 0x01, 0x01, 0x0d, 0x01, 0x03, 0x01, 0x16, 0x01, 0x01, 0x01}
 	mxfTestStreamKey  = []byte{0x06, 0x0e, 0x2b, 0x34, 0x01, 0x01, 0x01, 0x0c, 0x0d, 0x01, 0x05, 0x09, 0x01, 0x00, 0x00, 0x00}
 	mxfTestDynamicUL  = []byte{0x06, 0x0e, 0x2b, 0x34, 0x01, 0x01, 0x01, 0x0c, 0x05, 0x20, 0x07, 0x01, 0x0f, 0x00, 0x00, 0x00}
 )
@@ -97,6 +98,7 @@ type mxfOpts struct {
 	company, product string
 	footerProduct    string   // footer metadata's ProductName ("": no footer metadata)
 	frame            []byte   // the first essence element
+	sounds           int      // PCM sound elements before it
 	stream           [][]byte // the data elements of generic stream 2
 	streamCont       []byte   // more of generic stream 2, in a partition of its own
 	dm               []byte   // a descriptive metadata property
@@ -120,7 +122,11 @@ func mxfTestFile(o mxfOpts) ([]byte, mxfLayout) {
 	if o.footerProduct != "" {
 		fmeta = mxfMetadata(o.company, o.footerProduct, o.dm)
 	}
-	frame := mxfKLVOf(mxfTestFrameKey, o.frame)
+	var frame []byte
+	for range o.sounds {
+		frame = append(frame, mxfKLVOf(mxfTestSoundKey, make([]byte, 8))...)
+	}
+	frame = append(frame, mxfKLVOf(mxfTestFrameKey, o.frame)...)
 	var stream []byte
 	for _, s := range o.stream {
 		stream = append(stream, mxfKLVOf(mxfTestStreamKey, s)...)
@@ -266,6 +272,8 @@ func TestMXFShapes(t *testing.T) {
 		{"stream in pieces", mxfOpts{product: "bmx", stream: [][]byte{mxfTestTTML[:50], mxfTestTTML[50:]}}, []string{"generic stream 2 (TTML).xml"}, [][]byte{mxfTestTTML}},
 		{"stream over two partitions", mxfOpts{product: "bmx", stream: [][]byte{mxfTestTTML[:50]}, streamCont: mxfTestTTML[50:]}, []string{"generic stream 2 (TTML).xml"}, [][]byte{mxfTestTTML}},
 		{"stream over two partitions, no RIP", mxfOpts{product: "bmx", noRIP: true, stream: [][]byte{mxfTestTTML[:50]}, streamCont: mxfTestTTML[50:]}, []string{"generic stream 2 (TTML).xml"}, [][]byte{mxfTestTTML}},
+		{"sound before the picture", mxfOpts{product: "bmx", sounds: 2, frame: mxfTestJ2K}, []string{"frame 1.j2c"}, [][]byte{mxfTestJ2K}},
+		{"frame-wrapped sound", mxfOpts{product: "bmx", sounds: mxfEssenceSteps + 1, frame: mxfTestJ2K}, nil, nil},
 		{"PCM essence", mxfOpts{product: "bmx", frame: make([]byte, 96)}, nil, nil},
 		{"RIP listing a partition twice", mxfOpts{product: "bmx", ripExtra: []uint64{0}}, nil, nil},
 	} {
@@ -290,6 +298,9 @@ func TestMXFShapes(t *testing.T) {
 					t.Errorf("member %q, want %q", m.Name, tc.members[i])
 				}
 			}
+			if len(res.Incomplete) != 0 {
+				t.Errorf("cuts %v", res.Incomplete)
+			}
 			if tc.o.noRIP != (len(res.Warnings) == 1 && strings.Contains(res.Warnings[0], "no random index pack")) && tc.o.runIn == 0 {
 				t.Errorf("warnings %v", res.Warnings)
 			}
@@ -312,6 +323,13 @@ func TestMXFHostile(t *testing.T) {
 	_, nl := mxfTestFile(mxfOpts{product: "x", noRIP: true})
 	hugeSet := mxfTestFile2(t, mxfKLVOf(mxfTestIdentKey, make([]byte, mxfMaxSet+1)))
 	manyRIP, _ := mxfTestFile(mxfOpts{product: "x", ripExtra: make([]uint64, mxfMaxPartitions)})
+	// a header partition of body SID 1 whose essence is behind more index
+	// table segments than the reader walks
+	noEssence := mxfPackOf(mxfHeader, 4, 0, 0, 0, 0, 1)
+	for range mxfEssenceSteps + 1 {
+		noEssence = append(noEssence, mxfKLVOf([]byte{0x06, 0x0e, 0x2b, 0x34, 0x02, 0x53, 0x01, 0x01, 0x0d, 0x01, 0x02, 0x01, 0x01, 0x10, 0x01, 0x00}, make([]byte, 4))...)
+	}
+	noEssence = append(noEssence, mxfKLVOf(mxfTestFrameKey, mxfTestJ2K)...)
 	for _, tc := range []struct {
 		name   string
 		b      []byte
@@ -333,6 +351,7 @@ func TestMXFHostile(t *testing.T) {
 		{"partition chain loop", patchAt(noRIP, nl.stream+20+16, u64(uint64(nl.footer))), ErrMalformed, 7, false},
 		{"set over the set limit", hugeSet, nil, 0, true},
 		{"RIP of too many partitions", manyRIP, nil, 7, true},
+		{"essence behind too many KLVs", noEssence, nil, 0, true},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			res, err := readMXFBytes(t, tc.b)
