@@ -38,6 +38,7 @@ const (
 	mxfMaxSet        = 1 << 20  // bytes of one local set (or the primer pack) read
 	mxfMaxPartitions = 1 << 16  // partitions followed per file
 	mxfFrameTries    = 8        // body partitions searched for a first essence element
+	mxfWalkSteps     = 4096     // KLVs walked to find the partitions of a file without RIP or footer offset
 	mxfMaxStreamKLVs = 1024     // data elements of one generic stream reassembled
 	mxfEssenceSteps  = 64       // KLVs walked in a body partition to its first essence element
 	mxfSniffBytes    = 512      // bytes of a payload read to name its format
@@ -406,11 +407,38 @@ func (m *mxfReader) rip() ([]int64, error) {
 	return offs, nil
 }
 
+// walk lists the partitions of a file with neither a RIP nor a footer
+// offset (an open header partition) by walking its KLVs from the header
+// partition on, up to mxfWalkSteps of them: enough for clip-wrapped
+// essence; a cut for more.
+func (m *mxfReader) walk(hp mxfPartition) ([]mxfPartition, error) {
+	var out []mxfPartition
+	for off, steps := hp.packEnd, 0; off < m.size; steps++ {
+		if steps >= mxfWalkSteps || len(out) >= mxfMaxPartitions {
+			m.res.Cut("MXF file with no random index pack and no footer offset: partitions after offset %d not looked for (%d KLVs walked)", off-m.base, steps)
+			break
+		}
+		k, err := m.klv(off, m.size)
+		if err != nil {
+			return out, fmt.Errorf("MXF file with no random index pack: %w", err)
+		}
+		if mxfIsPartition(k.key[:]) {
+			p, err := m.partition(off)
+			if err != nil {
+				return out, err
+			}
+			out = append(out, p)
+		}
+		off = k.end()
+	}
+	return out, nil
+}
+
 // chain lists the partitions from the footer the header partition names,
 // back through each pack's PreviousPartition.
 func (m *mxfReader) chain(hp mxfPartition) ([]mxfPartition, error) {
 	if hp.footer == 0 {
-		return nil, nil
+		return m.walk(hp)
 	}
 	var out []mxfPartition
 	seen := map[uint64]bool{0: true}

@@ -385,10 +385,13 @@ func FuzzMXF(f *testing.F) {
 		{company: "c", product: "Runway Gen-4", footerProduct: "p", frame: mxfTestJ2K, stream: [][]byte{mxfTestTTML}, dm: []byte("<x:xmpmeta/>")},
 		{product: "p", noRIP: true, footerProduct: "q", stream: [][]byte{[]byte("ab"), []byte("cd")}},
 		{product: "p", runIn: 20, frame: []byte("\x76\x2f\x31\x01\x02\x00\x00\x00")},
+		{product: "p", sounds: 3, frame: mxfTestJ2K, stream: [][]byte{[]byte("<tt/>")}, streamCont: []byte("x")},
 	} {
 		b, _ := mxfTestFile(o)
 		f.Add(b)
 	}
+	walk, _ := mxfTestFile(mxfOpts{product: "p", footerProduct: "q", noRIP: true, frame: mxfTestJ2K})
+	f.Add(patchAt(walk, 20+24, make([]byte, 8)))
 	f.Fuzz(func(t *testing.T, b []byte) {
 		if !matchMXF(b[:min(len(b), sniffLen)]) {
 			return
@@ -448,5 +451,23 @@ func TestMXFStreamLimits(t *testing.T) {
 	res, err := readMXFBytes(t, b)
 	if err != nil || len(res.Members) != 0 || len(res.Skipped) != 1 || res.Skipped[0].Name != "generic stream 2.xml" {
 		t.Errorf("err %v members %+v skipped %+v", err, res.Members, res.Skipped)
+	}
+}
+
+// TestMXFWalk: a file with neither a RIP nor a footer offset in its (open)
+// header partition has its partitions found by walking its KLVs, within a
+// number of steps beyond which the rest is a cut.
+func TestMXFWalk(t *testing.T) {
+	b, _ := mxfTestFile(mxfOpts{product: "bmx", footerProduct: "bmx2", noRIP: true, stream: [][]byte{mxfTestTTML}, frame: mxfTestJ2K})
+	b = patchAt(b, 20+24, make([]byte, 8))
+	res, err := readMXFBytes(t, b)
+	if err != nil || len(res.Blocks) != 14 || len(res.Members) != 2 || len(res.Incomplete) != 0 {
+		t.Errorf("err %v, %d blocks, members %+v, cuts %v", err, len(res.Blocks), res.Members, res.Incomplete)
+	}
+	b, _ = mxfTestFile(mxfOpts{product: "bmx", footerProduct: "bmx2", noRIP: true, sounds: mxfWalkSteps, frame: mxfTestJ2K})
+	b = patchAt(b, 20+24, make([]byte, 8))
+	res, err = readMXFBytes(t, b)
+	if err != nil || len(res.Blocks) != 7 || len(res.Incomplete) != 1 {
+		t.Errorf("err %v, %d blocks, cuts %v", err, len(res.Blocks), res.Incomplete)
 	}
 }
