@@ -171,34 +171,44 @@ func readMXF(r io.ReaderAt, size int64, b *reader.Budget) (*Result, error) {
 	if err := m.metadata(hp, "MXF header metadata"); err != nil {
 		return res, err
 	}
+	err = m.partitionsAfter(hp)
+	// the generic streams gathered before an error are members still
+	if serr := m.streamMembers(); err == nil {
+		err = serr
+	}
+	return res, err
+}
+
+// partitionsAfter reads the first essence element of the header partition
+// or of a body partition, the footer's metadata and the generic streams.
+func (m *mxfReader) partitionsAfter(hp mxfPartition) error {
 	parts, err := m.partitions(hp)
 	if err != nil {
-		return res, err
+		return err
 	}
 	frameDone := false
 	if hp.bodySID != 0 {
-		frameDone, err = m.firstFrame(hp)
-		if err != nil {
-			return res, err
+		if frameDone, err = m.firstFrame(hp); err != nil {
+			return err
 		}
 	}
 	for _, p := range parts {
 		switch {
 		case p.kind == mxfFooter:
 			if err := m.metadata(p, "MXF footer metadata"); err != nil {
-				return res, err
+				return err
 			}
 		case p.status == mxfGenericStream:
 			if err := m.genericStream(p, p.next); err != nil {
-				return res, err
+				return err
 			}
 		case p.kind == mxfBody && p.bodySID != 0 && !frameDone:
 			if frameDone, err = m.firstFrame(p); err != nil {
-				return res, err
+				return err
 			}
 		}
 	}
-	return res, m.streamMembers()
+	return nil
 }
 
 // klv reads the key and BER length of the KLV at off, which must end by

@@ -471,3 +471,13 @@ func TestMXFWalk(t *testing.T) {
 		t.Errorf("err %v, %d blocks, cuts %v", err, len(res.Blocks), res.Incomplete)
 	}
 }
+
+// TestMXFKeepsMembers: a file cut inside its footer metadata is an error,
+// and the frame and generic stream read before it are members still.
+func TestMXFKeepsMembers(t *testing.T) {
+	b, l := mxfTestFile(mxfOpts{product: "bmx", footerProduct: "bmx", frame: mxfTestJ2K, stream: [][]byte{mxfTestTTML}})
+	res, err := readMXFBytes(t, b[:l.rip-10])
+	if !errors.Is(err, errTruncated) || len(res.Members) != 2 {
+		t.Errorf("err %v, members %+v", err, res.Members)
+	}
+}
