@@ -20,12 +20,6 @@ func prefix(p string) func([]byte) bool {
 // unreadFormats are tried in order; the first match names the file.
 var unreadFormats = []unread{
 	{"Matroska/WebM", prefix("\x1a\x45\xdf\xa3")},
-	{"AIFF", func(h []byte) bool {
-		return len(h) >= 12 && string(h[:4]) == "FORM" && (string(h[8:12]) == "AIFF" || string(h[8:12]) == "AIFC")
-	}},
-	{"JPEG 2000", func(h []byte) bool {
-		return bytes.HasPrefix(h, []byte("\x00\x00\x00\x0cjP  \r\n\x87\n")) || bytes.HasPrefix(h, []byte("\xff\x4f\xff\x51"))
-	}},
 	{"MPEG-TS", func(h []byte) bool { return len(h) >= 189 && h[0] == 0x47 && h[188] == 0x47 }},
 	{"MPEG-PS", prefix("\x00\x00\x01\xba")},
 	{"AAF or other OLE compound file", prefix("\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1")},
