@@ -54,7 +54,8 @@ func mxfIdentification(product string) []byte {
 
 // TestHugeMXFReadsLittle builds a sparse 6 GiB OP1a MXF: the header
 // partition and its metadata at 0, a body partition holding one essence
-// element of nearly 6 GiB (a clip-wrapped JPEG 2000 codestream), then the
+// element of nearly 6 GiB (a clip-wrapped JPEG 2000 codestream, its first
+// frame's main header read as a member), then the
 // footer partition with its own metadata and the Random Index Pack at the
 // end. Scanning it must read less than 1 MiB (summary.bytes_read) and still
 // reach the footer's metadata behind the essence.
@@ -70,7 +71,12 @@ func TestHugeMXFReadsLittle(t *testing.T) {
 	essenceLen := footer - body - packLen - 25
 	head := append(mxfPack(2, 0, 0, uint64(footer), uint64(len(meta)), 0), meta...)
 	head = append(head, mxfPack(3, uint64(body), 0, uint64(footer), 0, 1)...)
-	head = append(head, mxfKLV(essenceKey, []byte("\xff\x4f\xff\x51\x00\x2f"), uint64(essenceLen))...)
+	// the frame's main header: SOC, an empty SIZ, COM "Kakadu-v8.4", then SOT
+	j2c := append([]byte{0xff, 0x4f, 0xff, 0x51, 0x00, 0x29}, make([]byte, 39)...)
+	j2c = append(j2c, 0xff, 0x64, 0x00, 0x0f, 0x00, 0x01)
+	j2c = append(j2c, "Kakadu-v8.4"...)
+	j2c = append(j2c, 0xff, 0x90, 0x00, 0x0a)
+	head = append(head, mxfKLV(essenceKey, j2c, uint64(essenceLen))...)
 	tail := append(mxfPack(4, uint64(footer), uint64(body), uint64(footer), uint64(len(footerMeta)), 0), footerMeta...)
 	var rip []byte
 	for _, e := range []struct {
@@ -99,6 +105,9 @@ func TestHugeMXFReadsLittle(t *testing.T) {
 		if f.Rule == "unreadable" {
 			t.Errorf("unreadable: %s", f.Message)
 		}
+	}
+	if r.Summary.Members != 1 || len(r.Unsupported) != 0 { // the first frame, read by the JPEG 2000 reader
+		t.Errorf("%d members scanned, unsupported %+v", r.Summary.Members, r.Unsupported)
 	}
 	if r.Summary.BytesRead >= 1<<20 {
 		t.Errorf("read %d bytes of a %d-byte master, want < 1 MiB", r.Summary.BytesRead, size)

@@ -27,8 +27,9 @@ func mxfE2EItem(tag uint16, s string) []byte {
 
 // mxfWith is an OP1a MXF header partition, closed and complete, whose
 // Identification set names company and product, and, when dmXML is set, a
-// descriptive metadata set holding it inline; no footer, no RIP.
-func mxfWith(company, product, dmXML string) []byte {
+// descriptive metadata set holding it inline; no footer, no RIP. A frame,
+// when given, is an essence element after the metadata (body SID 1).
+func mxfWith(company, product, dmXML string, frame ...[]byte) []byte {
 	partition := []byte{0x06, 0x0e, 0x2b, 0x34, 0x02, 0x05, 0x01, 0x01, 0x0d, 0x01, 0x02, 0x01, 0x01}
 	set := func(b ...byte) []byte {
 		return append([]byte{0x06, 0x0e, 0x2b, 0x34, 0x02, 0x53, 0x01, 0x01, 0x0d, 0x01}, b...)
@@ -48,12 +49,19 @@ func mxfWith(company, product, dmXML string) []byte {
 	binary.BigEndian.PutUint64(pack[32:], uint64(len(meta)))
 	binary.BigEndian.PutUint32(pack[84:], 16)
 	b := mxfE2EKLV(append(append([]byte(nil), partition...), 0x02, 0x04, 0x00), pack)
-	return append(b, meta...)
+	b = append(b, meta...)
+	if len(frame) > 0 {
+		binary.BigEndian.PutUint32(b[20+60:], 1)
+		picture := []byte{0x06, 0x0e, 0x2b, 0x34, 0x01, 0x02, 0x01, 0x01, 0x0d, 0x01, 0x03, 0x01, 0x15, 0x01, 0x08, 0x01}
+		b = append(b, mxfE2EKLV(picture, frame[0])...)
+	}
+	return b
 }
 
-// TestGateMXF: an MXF whose Identification names a GenAI tool, or whose
-// descriptive metadata holds an XMP DigitalSourceType, fails the default
-// gate; one written by a finishing tool passes.
+// TestGateMXF: an MXF whose Identification names a GenAI tool, whose
+// descriptive metadata holds an XMP DigitalSourceType, or whose first
+// JPEG 2000 frame's COM marker names a GenAI tool, fails the default gate;
+// one written by finishing tools passes.
 func TestGateMXF(t *testing.T) {
 	if testing.Short() {
 		t.Skip("builds the binary")
@@ -68,6 +76,8 @@ func TestGateMXF(t *testing.T) {
 		{"genai tool", mxfWith("Runway AI, Inc.", "Runway Gen-4", ""), 1, "Runway"},
 		{"genai source type", mxfWith("Blackmagic Design", "DaVinci Resolve", genaiXMP), 1, ""},
 		{"finishing tool", mxfWith("Blackmagic Design", "DaVinci Resolve", ""), 0, ""},
+		{"genai tool in the first frame's COM marker", mxfWith("Blackmagic Design", "DaVinci Resolve", "", j2cWithComment("ComfyUI 0.3.40")), 1, "ComfyUI"},
+		{"encoder in the first frame's COM marker", mxfWith("Blackmagic Design", "DaVinci Resolve", "", j2cWithComment("Kakadu-v8.4")), 0, ""},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			deliv := t.TempDir()
@@ -83,7 +93,7 @@ func TestGateMXF(t *testing.T) {
 					t.Errorf("unreadable: %+v", f)
 				}
 			}
-			if r.code != tc.code || (failing > 0) != (tc.code == 1) || rep.Summary.Inspected != 1 || len(rep.Unsupported) != 0 {
+			if r.code != tc.code || (failing > 0) != (tc.code == 1) || rep.Summary.Files != 1 || len(rep.Unsupported) != 0 {
 				t.Errorf("exit %d (want %d), findings %+v, unsupported %+v, errors %+v", r.code, tc.code, rep.Findings, rep.Unsupported, rep.Errors)
 			}
 			if tc.generator != "" && !strings.Contains(r.stdout, `"generator": "`+tc.generator) {
