@@ -19,7 +19,6 @@ func prefix(p string) func([]byte) bool {
 
 // unreadFormats are tried in order; the first match names the file.
 var unreadFormats = []unread{
-	{"MXF", prefix("\x06\x0e\x2b\x34\x02\x05\x01\x01\x0d\x01\x02")},
 	{"MPEG-TS", func(h []byte) bool { return len(h) >= 189 && h[0] == 0x47 && h[188] == 0x47 }},
 	{"MPEG-PS", prefix("\x00\x00\x01\xba")},
 	{"OLE compound file (not AAF)", prefix("\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1")},
@@ -50,7 +49,7 @@ var unreadFormats = []unread{
 
 // LooksLike names the format that the first bytes of a file suggest, for a
 // file no reader of this package knows: an unread format ("Matroska",
-// "MXF"), "text" for UTF-8 text, "empty" for no bytes, or "" when the bytes
+// "MPEG-TS"), "text" for UTF-8 text, "empty" for no bytes, or "" when the bytes
 // suggest nothing known.
 func LooksLike(head []byte) string {
 	if len(head) == 0 {

@@ -16,7 +16,6 @@ func TestLooksLike(t *testing.T) {
 		want string
 	}{
 		{"empty", "", "empty"},
-		{"MXF header partition", "\x06\x0e\x2b\x34\x02\x05\x01\x01\x0d\x01\x02\x01\x01\x02\x04\x00", "MXF"},
 		{"FORM but not AIFF", "FORM\x00\x00\x10\x00ILBMBMHD", ""},
 		{"MPEG-TS", string(ts), "MPEG-TS"},
 		{"tar", string(tar), "tar"},

@@ -36,6 +36,7 @@ const (
 	formatMKA        Format = "Matroska audio"
 	formatWebMAudio  Format = "WebM audio"
 	formatAAF        Format = "AAF"
+	formatMXF        Format = "MXF"
 	formatSVG        Format = "SVG"
 	formatRIFF       Format = "RIFF" // a RIFF form other than WebP, WAV and AVI
 	formatWebP       Format = "WebP"
@@ -135,6 +136,7 @@ var formats = []formatRow{
 	{formatMKA, "Matroska", mediaAudio, nil, readMatroska},
 	{formatWebMAudio, "Matroska", mediaAudio, nil, readMatroska},
 	{formatAAF, "AAF", "", matchCFB, readAAF},
+	{formatMXF, "MXF", mediaVideo, matchMXF, readMXF},
 }
 
 // mediaOf returns the media kind of format f from its registry row ("" for
