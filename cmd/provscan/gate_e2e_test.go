@@ -248,12 +248,12 @@ func exrWithXMP() []byte {
 	return append(b, 0)
 }
 
-// mxfWithXMP is the start of an MXF file (a header partition key) followed
-// by genaiXMP: provscan has no MXF reader yet, so the file must be named,
-// never silently passed.
-func mxfWithXMP() []byte {
+// hdrWithXMP is the start of a Radiance HDR file (its signature line)
+// followed by genaiXMP: provscan has no Radiance reader, so the file must be
+// named, never silently passed.
+func hdrWithXMP() []byte {
 	b := make([]byte, 2048)
-	copy(b, "\x06\x0e\x2b\x34\x02\x05\x01\x01\x0d\x01\x02\x01\x01\x02\x04\x00")
+	copy(b, "#?RADIANCE\n")
 	return append(b, genaiXMP...)
 }
 
@@ -278,8 +278,8 @@ func TestGateUnsupportedNamed(t *testing.T) {
 	deliv := filepath.Join(t.TempDir(), "delivery")
 	writeFiles(t, deliv, map[string][]byte{
 		"plates/plate.png":       stillPNG(),
-		"frames/shot.0001.mxf":   mxfWithXMP(),
-		"frames/shot.0002.mxf":   mxfWithXMP(),
+		"frames/shot.0001.hdr":   hdrWithXMP(),
+		"frames/shot.0002.hdr":   hdrWithXMP(),
 		"subs/en.ttml":           []byte(`<?xml version="1.0"?><tt xmlns="http://www.w3.org/ns/ttml"/>`),
 		"audio/stem.bin":         {0, 1, 2, 3, 0xfe},
 		"plates/.DS_Store.local": {},
@@ -292,11 +292,11 @@ func TestGateUnsupportedNamed(t *testing.T) {
 	looks := map[string]string{}
 	for _, u := range rep.Unsupported {
 		looks[u.Path] = u.LooksLike
-		if u.Path == "frames/shot.0001.mxf" && (u.Head != "060e2b34020501010d01020101020400" || u.Size == 0) {
-			t.Errorf("head of the MXF: %+v", u)
+		if u.Path == "frames/shot.0001.hdr" && (u.Head != "233f52414449414e43450a0000000000" || u.Size == 0) {
+			t.Errorf("head of the Radiance file: %+v", u)
 		}
 	}
-	want := map[string]string{"frames/shot.0001.mxf": "MXF", "frames/shot.0002.mxf": "MXF", "subs/en.ttml": "TTML or other XML", "audio/stem.bin": "", "plates/.DS_Store.local": "empty"}
+	want := map[string]string{"frames/shot.0001.hdr": "Radiance HDR", "frames/shot.0002.hdr": "Radiance HDR", "subs/en.ttml": "TTML or other XML", "audio/stem.bin": "", "plates/.DS_Store.local": "empty"}
 	for p, w := range want {
 		if l, ok := looks[p]; !ok || l != w {
 			t.Errorf("unsupported %s: listed %v, looks like %q; want %q", p, ok, l, w)

@@ -19,17 +19,9 @@ func prefix(p string) func([]byte) bool {
 
 // unreadFormats are tried in order; the first match names the file.
 var unreadFormats = []unread{
-	{"MXF", prefix("\x06\x0e\x2b\x34\x02\x05\x01\x01\x0d\x01\x02")},
-	{"Matroska/WebM", prefix("\x1a\x45\xdf\xa3")},
-	{"AIFF", func(h []byte) bool {
-		return len(h) >= 12 && string(h[:4]) == "FORM" && (string(h[8:12]) == "AIFF" || string(h[8:12]) == "AIFC")
-	}},
-	{"JPEG 2000", func(h []byte) bool {
-		return bytes.HasPrefix(h, []byte("\x00\x00\x00\x0cjP  \r\n\x87\n")) || bytes.HasPrefix(h, []byte("\xff\x4f\xff\x51"))
-	}},
 	{"MPEG-TS", func(h []byte) bool { return len(h) >= 189 && h[0] == 0x47 && h[188] == 0x47 }},
 	{"MPEG-PS", prefix("\x00\x00\x01\xba")},
-	{"AAF or other OLE compound file", prefix("\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1")},
+	{"OLE compound file (not AAF)", prefix("\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1")},
 	{"gzip", prefix("\x1f\x8b")},
 	{"7-Zip", prefix("7z\xbc\xaf\x27\x1c")},
 	{"RAR", prefix("Rar!\x1a\x07")},
@@ -57,7 +49,7 @@ var unreadFormats = []unread{
 
 // LooksLike names the format that the first bytes of a file suggest, for a
 // file no reader of this package knows: an unread format ("Matroska",
-// "MXF"), "text" for UTF-8 text, "empty" for no bytes, or "" when the bytes
+// "MPEG-TS"), "text" for UTF-8 text, "empty" for no bytes, or "" when the bytes
 // suggest nothing known.
 func LooksLike(head []byte) string {
 	if len(head) == 0 {

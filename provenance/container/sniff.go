@@ -26,11 +26,23 @@ const (
 	formatJXL        Format = "JXL"
 	formatEXR        Format = "OpenEXR"
 	formatDPX        Format = "DPX"
+	formatAIFF       Format = "AIFF"
+	formatAIFC       Format = "AIFC"
+	formatJP2        Format = "JPEG 2000"
+	formatJ2K        Format = "JPEG 2000 codestream"
 	formatCineon     Format = "Cineon"
+	formatMatroska   Format = "Matroska"
+	formatWebM       Format = "WebM"
+	formatMKA        Format = "Matroska audio"
+	formatWebMAudio  Format = "WebM audio"
+	formatAAF        Format = "AAF"
+	formatMXF        Format = "MXF"
 	formatSVG        Format = "SVG"
 	formatRIFF       Format = "RIFF" // a RIFF form other than WebP, WAV and AVI
 	formatWebP       Format = "WebP"
 	formatWAV        Format = "WAV"
+	formatRF64       Format = "RF64"
+	formatBW64       Format = "BW64"
 	formatAVI        Format = "AVI"
 	formatMP4        Format = "MP4"
 	formatMOV        Format = "MOV"
@@ -101,6 +113,8 @@ var formats = []formatRow{
 	{formatRIFF, "RIFF", "", matchRIFF, readRIFF},
 	{formatWebP, "RIFF", mediaImage, nil, readRIFF},
 	{formatWAV, "RIFF", mediaAudio, nil, readRIFF},
+	{formatRF64, "RIFF", mediaAudio, nil, readRIFF},
+	{formatBW64, "RIFF", mediaAudio, nil, readRIFF},
 	{formatAVI, "RIFF", mediaVideo, nil, readRIFF},
 	{formatMP4, "ISOBMFF", mediaVideo, matchISOBMFF, readISOBMFF},
 	{formatMOV, "ISOBMFF", mediaVideo, nil, readISOBMFF},
@@ -112,7 +126,17 @@ var formats = []formatRow{
 	{formatJXL, "JXL", mediaImage, matchJXL, readJXL},
 	{formatEXR, "OpenEXR", mediaImage, matchEXR, readEXR},
 	{formatDPX, "DPX", mediaImage, matchDPX, readDPX},
+	{formatAIFF, "AIFF", mediaAudio, matchAIFF, readAIFF},
+	{formatAIFC, "AIFF", mediaAudio, nil, readAIFF},
+	{formatJP2, "JPEG 2000", mediaImage, matchJP2, readJP2},
+	{formatJ2K, "JPEG 2000", mediaImage, nil, readJP2},
 	{formatCineon, "Cineon", mediaImage, matchCineon, readCineon},
+	{formatMatroska, "Matroska", mediaVideo, matchMatroska, readMatroska},
+	{formatWebM, "Matroska", mediaVideo, nil, readMatroska},
+	{formatMKA, "Matroska", mediaAudio, nil, readMatroska},
+	{formatWebMAudio, "Matroska", mediaAudio, nil, readMatroska},
+	{formatAAF, "AAF", "", matchCFB, readAAF},
+	{formatMXF, "MXF", mediaVideo, matchMXF, readMXF},
 }
 
 // mediaOf returns the media kind of format f from its registry row ("" for
