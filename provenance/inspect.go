@@ -313,5 +313,5 @@ func (p *Provenance) cut(reasons ...string) {
 }
 
 // LooksLike names the format the first bytes of an unsupported file suggest
-// ("MXF", "Cineon", "text"), or "" (see container.LooksLike).
+// ("MPEG-TS", "Radiance HDR", "text"), or "" (see container.LooksLike).
 func LooksLike(head []byte) string { return container.LooksLike(head) }

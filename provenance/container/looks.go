@@ -48,9 +48,9 @@ var unreadFormats = []unread{
 }
 
 // LooksLike names the format that the first bytes of a file suggest, for a
-// file no reader of this package knows: an unread format ("Matroska",
-// "MPEG-TS"), "text" for UTF-8 text, "empty" for no bytes, or "" when the bytes
-// suggest nothing known.
+// file no reader of this package knows: an unread format ("MPEG-TS",
+// "Radiance HDR"), "text" for UTF-8 text, "empty" for no bytes, or "" when
+// the bytes suggest nothing known.
 func LooksLike(head []byte) string {
 	if len(head) == 0 {
 		return "empty"

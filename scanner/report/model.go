@@ -179,7 +179,7 @@ type UnsupportedFile struct {
 	Size int64  `json:"size"`
 	// Head is the first bytes of the file (at most 16), in hex.
 	Head string `json:"head"`
-	// LooksLike names the format those bytes suggest ("OpenEXR", "MXF",
+	// LooksLike names the format those bytes suggest ("MPEG-TS", "Radiance HDR",
 	// "text"), or "" when they suggest nothing known.
 	LooksLike string `json:"looks_like,omitempty"`
 	Grouping
