@@ -19,6 +19,8 @@ type Inspection struct {
 	*provenance.Provenance
 	MemberNames []string         `json:"members,omitempty"`
 	Findings    []report.Finding `json:"findings"`
+	// Package is the IMF package whose ASSETMAP, beside the file, lists it.
+	Package *report.PackageRef `json:"package,omitempty"`
 }
 
 // InspectFile reads one file. An error means the file could not be opened;
@@ -61,6 +63,7 @@ func InspectFile(path string, opts Options) (*Inspection, error) {
 		in.MemberNames = append(in.MemberNames, m.Name)
 	}
 	in.BytesRead = s.bytesRead.Load()
+	in.Package = PackageOf(path)
 	return in, nil
 }
 

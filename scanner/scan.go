@@ -162,6 +162,7 @@ func Scan(ctx context.Context, roots []string, opts Options) (*report.Report, er
 	rep.Summary.Excluded = stats.excluded
 	rep.Summary.BytesRead = s.bytesRead.Load()
 	rep.finish(&opts, policy.Gate{FailOn: opts.FailOn.OrDefault(), AllowUnreadable: opts.AllowUnreadable, AllowEmpty: opts.AllowEmpty, Unsupported: opts.Unsupported}, interrupted != nil)
+	rep.group()
 	rep.Summary.DurationMS = time.Since(start).Milliseconds()
 	if interrupted != nil {
 		// The files done so far, marked incomplete; the caller exits 2.
@@ -194,6 +195,7 @@ type fileResult struct {
 	scanned                   []report.ScannedFile
 	unsupported               []report.UnsupportedFile
 	budgets                   []*budgetReaderAt // of the item being read and of the archives it lies in
+	imf                       []*imfDoc         // ASSETMAPs and CPLs read
 }
 
 // file reads one file on disk.
@@ -232,20 +234,29 @@ func (s *scan) file(j job) fileResult {
 // memory the item holds (its blocks, an inflated entry of its members) is
 // given back when the item and its members are done.
 func (s *scan) item(fr *fileResult, r io.ReaderAt, size int64, root, rel, sidecarOf string, depth int, fb *provenance.Budget) {
-	fr.scanned = append(fr.scanned, report.ScannedFile{Root: root, Path: rel})
+	fr.scanned = append(fr.scanned, report.ScannedFile{Root: root, Path: rel, Member: depth > 0, Size: size})
+	sf := len(fr.scanned) - 1
 	br := s.budgetReader(r, size)
 	fr.budgets = append(fr.budgets, br) // a member's reads go through its archive's too
 	defer func() { fr.budgets = fr.budgets[:len(fr.budgets)-1] }()
 	mark := fb.Held()
 	defer fb.ReleaseTo(mark)
 	p, err := s.safeInspect(br, size, rel, fb.Item())
+	if depth == 0 {
+		if d := readIMF(br, size, rel); d != nil {
+			d.root = root
+			fr.imf = append(fr.imf, d)
+		}
+	}
 	if err != nil && provenance.IsUnknownFormat(err) {
 		fr.unsupported = append(fr.unsupported, unsupportedFile(r, size, root, rel))
+		fr.scanned[sf].Status = report.ScanUnsupported
 		return
 	}
 	if err == nil {
 		fr.inspected++
 	}
+	describeScanned(&fr.scanned[sf], p, err)
 	format := ""
 	if p != nil {
 		format = p.Format
@@ -400,6 +411,7 @@ func evidenceOf(items []evidence.Item) []report.Evidence {
 // reportBuilder accumulates results into a Report.
 type reportBuilder struct {
 	*report.Report
+	imf []*imfDoc // ASSETMAPs and CPLs read, for Packages
 }
 
 func newReport(rs []root, version string, start time.Time) *reportBuilder {
@@ -441,6 +453,7 @@ func (b *reportBuilder) add(fr fileResult) {
 	b.Findings = append(b.Findings, fr.findings...)
 	b.Errors = append(b.Errors, fr.errors...)
 	b.Scanned = append(b.Scanned, fr.scanned...)
+	b.imf = append(b.imf, fr.imf...)
 }
 
 // finish applies the policy, the approvals, the baseline and the gate, sorts

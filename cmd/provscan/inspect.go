@@ -69,6 +69,16 @@ func writeInspection(w io.Writer, in *scanner.Inspection) error {
 	if in.Error != "" {
 		fmt.Fprintf(tw, "error\t%s\n", clean(in.Error))
 	}
+	if p := in.Package; p != nil {
+		pkg := p.Annotation
+		if pkg == "" {
+			pkg = p.ID
+		}
+		if p.Title != "" {
+			pkg += " \"" + p.Title + "\""
+		}
+		fmt.Fprintf(tw, "package\t%s (IMF, %s lists it as %s)\n", clean(pkg), clean(p.AssetMap), clean(p.AssetID))
+	}
 	tw.Flush()
 
 	section(ew, "metadata blocks", len(in.Blocks))

@@ -32,6 +32,21 @@ func FuzzWriters(f *testing.F) {
 			Policy: &Policy{Files: []PolicyFile{{Kind: msg, Path: value, Source: "root", SHA256: value}},
 				NotApplied: []PolicyFile{{Kind: "ignore", Path: path, Source: "root"}}, Excluded: []Excluded{{Path: path, Root: root, By: value}}},
 		}
+		// The groups: a sequence and a package named by hostile values, and
+		// two frames' findings collapsed on one line.
+		one, two := 1, 2
+		seq := path + "/" + value + ".#.exr"
+		r.Sequences = []Sequence{{Path: seq, Root: root, Folder: path, Pattern: value + ".#.exr", First: 1, Last: 9, Count: 2, MissingFrames: 7,
+			Missing: []FrameRange{{First: 3, Last: 9}}, Outliers: []Outlier{{Frame: 2, Path: path, Differs: msg}}, OutlierFrames: 1,
+			Sidecars: []string{value}, Formats: []string{msg}, Findings: []SequenceFindings{{Rule: msg, Count: 2, Frames: []FrameRange{{First: 1, Last: 2}}}}}}
+		ref := &PackageRef{AssetMap: path, ID: value, Annotation: msg, Title: value, AssetID: msg}
+		g1, g2 := Grouping{Sequence: seq, Frame: &one, Package: ref}, Grouping{Sequence: seq, Frame: &two}
+		f2 := r.Findings[0]
+		r.Findings[0].Grouping, f2.Grouping = g1, g2
+		r.Findings = append(r.Findings, f2)
+		r.Packages = []Package{{AssetMap: path, Root: root, ID: value, Annotation: msg, Titles: []string{value}, Assets: 2,
+			Missing: []PackageAsset{{ID: value, Path: msg}}, Unlisted: []string{path}, Error: value}}
+		r.Coverage = &Coverage{Files: 1, Bytes: 1, ByMedia: []FormatCount{{Name: msg, Files: 1}}, ByFormat: []FormatCount{{Name: value, Media: msg, Files: 1}}}
 		var b bytes.Buffer
 		if err := WriteJSON(&b, r); err != nil || !json.Valid(b.Bytes()) {
 			t.Fatalf("json: %v", err)

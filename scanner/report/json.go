@@ -79,6 +79,12 @@ func normalized(r *Report) *Report {
 	if c.Links == nil {
 		c.Links = []Link{}
 	}
+	if c.Sequences == nil {
+		c.Sequences = []Sequence{}
+	}
+	if c.Packages == nil {
+		c.Packages = []Package{}
+	}
 	if c.Gate != nil && c.Gate.Reasons == nil {
 		g := *c.Gate
 		g.Reasons = []string{}

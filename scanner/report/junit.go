@@ -1,6 +1,7 @@
 package report
 
 import (
+	"cmp"
 	"encoding/xml"
 	"fmt"
 	"io"
@@ -166,6 +167,7 @@ func WriteJUnit(w io.Writer, r *Report) error {
 				junitProperty{"tree_policy", fmt.Sprint(p.TreePolicy)},
 				junitProperty{"excluded", fmt.Sprint(r.Summary.Excluded)})
 		}
+		s.Properties = append(s.Properties, coverageProperties(r, s.Name)...)
 		if r.Incomplete {
 			// An interrupted scan: the suite says so, and one errored case
 			// keeps a CI summary from showing the files done as a pass.
@@ -252,4 +254,57 @@ func policyFileList(fs []PolicyFile) string {
 		parts = append(parts, s+" ("+f.Source+")")
 	}
 	return strings.Join(parts, "; ")
+}
+
+// maxJUnitSequences bounds the sequences a suite property names.
+const maxJUnitSequences = 100
+
+// coverageProperties are the suite properties that say what the scan read
+// and what it did not (the whole scan's coverage), and the sequences and
+// IMF packages under the suite's root.
+func coverageProperties(r *Report, root string) []junitProperty {
+	var out []junitProperty
+	if c := r.Coverage; c != nil {
+		counts := func(fcs []FormatCount) string {
+			parts := make([]string, 0, len(fcs))
+			for _, fc := range fcs {
+				parts = append(parts, fmt.Sprintf("%s: %d files, %d bytes, %d inspected", fc.Name, fc.Files, fc.Bytes, fc.Inspected))
+			}
+			return strings.Join(parts, "; ")
+		}
+		n := c.NotRead
+		out = append(out,
+			junitProperty{"coverage_files", fmt.Sprintf("%d files, %d bytes; %d inspected, %d bytes", c.Files, c.Bytes, c.Inspected.Files, c.Inspected.Bytes)},
+			junitProperty{"coverage_by_family", counts(c.ByFamily)},
+			junitProperty{"coverage_by_media", counts(c.ByMedia)},
+			junitProperty{"coverage_by_format", counts(c.ByFormat)},
+			junitProperty{"not_read", fmt.Sprintf("%d unsupported (%d bytes), %d unreadable (%d bytes), %d errors, %d excluded",
+				n.Unsupported.Files, n.Unsupported.Bytes, n.Unreadable.Files, n.Unreadable.Bytes, n.Errors, n.Excluded)})
+	}
+	var seqs, pkgs []string
+	more := 0
+	for i := range r.Sequences {
+		if s := &r.Sequences[i]; s.Root == root {
+			if len(seqs) == maxJUnitSequences {
+				more++
+				continue
+			}
+			seqs = append(seqs, SequenceLine(s))
+		}
+	}
+	if more > 0 {
+		seqs = append(seqs, fmt.Sprintf("and %d more (the JSON report lists them)", more))
+	}
+	for _, p := range r.Packages {
+		if p.Root == root {
+			pkgs = append(pkgs, fmt.Sprintf("%s %s (%d of %d assets present)", p.AssetMap, cmp.Or(p.Annotation, p.ID), p.Present, p.Assets))
+		}
+	}
+	if len(seqs) > 0 {
+		out = append(out, junitProperty{"sequences", strings.Join(seqs, "; ")})
+	}
+	if len(pkgs) > 0 {
+		out = append(out, junitProperty{"imf_packages", strings.Join(pkgs, "; ")})
+	}
+	return out
 }

@@ -33,6 +33,17 @@ type Report struct {
 
 	Gate     *Gate            `json:"gate,omitempty"`
 	Baseline *BaselineSummary `json:"baseline,omitempty"`
+
+	// Sequences lists the image sequences found (frame files of one folder,
+	// prefix, padding and extension), sorted by root and path; the files of
+	// each keep their own entries, which name it (sequence, frame).
+	Sequences []Sequence `json:"sequences"`
+	// Packages lists the IMF packages found (an ASSETMAP and what it lists),
+	// sorted by root and path.
+	Packages []Package `json:"packages"`
+	// Coverage counts the files and bytes read per format and media kind,
+	// and what was not read.
+	Coverage *Coverage `json:"coverage,omitempty"`
 	// Scanned lists every file read, in order; not part of the JSON report.
 	Scanned []ScannedFile `json:"-"`
 	// RootDirs holds, for each root, the absolute folder its paths are
@@ -104,6 +115,18 @@ type Finding struct {
 	// LinkTarget is set when the file was reached through a symbolic link
 	// (Path is the link's path): the target, relative to its root.
 	LinkTarget string `json:"link_target,omitempty"`
+	Grouping
+}
+
+// Grouping names the image sequence and the IMF package a file belongs to
+// (findings, unsupported files and errors carry it).
+type Grouping struct {
+	// Sequence is the path of the image sequence the file is a frame of, as
+	// in sequences[] ("renders/sh010_comp.####.exr"); Frame its number.
+	Sequence string `json:"sequence,omitempty"`
+	Frame    *int   `json:"frame,omitempty"`
+	// Package is the IMF package whose ASSETMAP lists the file.
+	Package *PackageRef `json:"package,omitempty"`
 }
 
 // Finding statuses.
@@ -159,6 +182,7 @@ type UnsupportedFile struct {
 	// LooksLike names the format those bytes suggest ("MPEG-TS", "Radiance HDR",
 	// "text"), or "" when they suggest nothing known.
 	LooksLike string `json:"looks_like,omitempty"`
+	Grouping
 }
 
 // Link outcomes.
@@ -223,15 +247,39 @@ type BaselineSummary struct {
 	Moved     int    `json:"moved"`     // same rule and content at another path: not reported
 }
 
-// ScannedFile is one file or archive member the scan read (for JUnit).
+// ScannedFile is one file or archive member the scan read (for JUnit,
+// sequences, packages and coverage).
 type ScannedFile struct {
 	Root string
 	Path string
+	// Member is true for an archive member.
+	Member bool
+	Size   int64
+	// Format, Family and Media as the reader named them ("" when unknown).
+	Format string
+	Family string
+	Media  string
+	// Status is ScanInspected, ScanUnreadable or ScanUnsupported.
+	Status string
+	// Meta is a digest of the file's metadata values other than per-frame
+	// ones (names, dates, times, frame numbers, ids): frames of a sequence
+	// written by one process share it. Tool joins the values naming the
+	// writing software (cut short).
+	Meta uint64
+	Tool string
 }
+
+// ScannedFile statuses.
+const (
+	ScanInspected   = "inspected"   // a reader read the metadata to the end
+	ScanUnreadable  = "unreadable"  // a reader failed or a budget stopped it
+	ScanUnsupported = "unsupported" // no reader knows the format
+)
 
 // Error is a file that could not be scanned (walk errors: permission denied, vanished files).
 type Error struct {
 	Path  string `json:"path"`
 	Error string `json:"error"`
 	Root  string `json:"root"` // the root it was found under, as in roots[]
+	Grouping
 }

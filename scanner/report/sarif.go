@@ -136,6 +136,15 @@ func WriteSARIF(w io.Writer, r *Report) error {
 		if f.LinkTarget != "" {
 			props["link_target"] = f.LinkTarget
 		}
+		if f.Sequence != "" {
+			props["sequence"] = f.Sequence
+		}
+		if f.Frame != nil {
+			props["frame"] = *f.Frame
+		}
+		if f.Package != nil {
+			props["package"] = f.Package
+		}
 		res.Properties = props
 		switch f.Status {
 		case StatusApproved:
@@ -222,6 +231,12 @@ func WriteSARIF(w io.Writer, r *Report) error {
 		}
 	}
 	run.Invocations = []*sarif.Invocation{inv}
+	// What was read and what was not, and the groups of files, as the JSON
+	// report has them.
+	run.Properties = sarif.Properties{"sequences": nonNilList(r.Sequences), "packages": nonNilList(r.Packages)}
+	if r.Coverage != nil {
+		run.Properties["coverage"] = r.Coverage
+	}
 	log.AddRun(run)
 
 	var raw bytes.Buffer

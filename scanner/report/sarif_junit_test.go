@@ -27,8 +27,8 @@ func gated() *Report {
 		Finding{Path: "pkg.zip!/inner/e.png", Root: "deliverables", Rule: rules.PromptEmbedded, Severity: rules.Medium, Principle: "inputs",
 			Confidence: "inferred", Message: "prompt left", Status: StatusOpen})
 	r.Errors = []Error{{Path: "locked", Error: "open: permission denied", Root: "deliverables"}}
-	r.Scanned = []ScannedFile{{"deliverables", "b.png"}, {"deliverables", "c.png"}, {"deliverables", "clean.png"},
-		{"deliverables", "d.png"}, {"deliverables", "pkg.zip"}, {"deliverables", "pkg.zip!/inner/e.png"}, {"deliverables", "stills/key art #1.png"}}
+	r.Scanned = []ScannedFile{{Root: "deliverables", Path: "b.png"}, {Root: "deliverables", Path: "c.png"}, {Root: "deliverables", Path: "clean.png"},
+		{Root: "deliverables", Path: "d.png"}, {Root: "deliverables", Path: "pkg.zip"}, {Root: "deliverables", Path: "pkg.zip!/inner/e.png"}, {Root: "deliverables", Path: "stills/key art #1.png"}}
 	r.Gate = &Gate{FailOn: "high", Failed: true, Failing: 1, Approved: 1, Allowed: 1}
 	return r
 }

@@ -91,10 +91,13 @@ func init() {
 func WriteText(w io.Writer, r *Report, opts TextOptions) error {
 	t := &textWriter{ew: &ErrWriter{W: w}, r: r, o: opts}
 	t.findings()
+	t.sequences()
 	t.notInspected()
 	t.unsupported()
+	t.packages()
 	t.links()
 	t.policy()
+	t.coverage()
 	t.summary()
 	t.nextSteps()
 	return t.ew.Err
@@ -173,8 +176,9 @@ func (t *textWriter) findings() {
 		f                          *Finding
 		path, rule, gen, msg, stat string
 	}
-	rows := make([]row, len(r.Findings))
+	rows := make([]row, 0, len(r.Findings))
 	nat := []int{0, 0, 0, 0} // path, rule, generator, message
+	collapsed := t.collapseFrames()
 	for i := range r.Findings {
 		f := &r.Findings[i]
 		gen := f.Generator
@@ -182,10 +186,17 @@ func (t *textWriter) findings() {
 			gen = "-"
 		}
 		rw := row{f: f, path: t.displayPath(f.Root, f.Path), rule: clean(f.Rule), gen: clean(gen), msg: clean(f.Message), stat: statusText(*f)}
+		if c, ok := collapsed[i]; ok {
+			if c == nil {
+				continue // shown on the line of its sequence
+			}
+			rw.path = t.displayPath(f.Root, c.display)
+			rw.msg += " (" + plural(len(c.frames), "frame") + ": " + RangesText(frameRangesOf(c.frames), c.padding, false) + ")"
+		}
 		if f.LinkTarget != "" {
 			rw.msg += " (through a link to " + clean(f.LinkTarget) + ")"
 		}
-		rows[i] = rw
+		rows = append(rows, rw)
 		nat[0] = max(nat[0], min(capPath, displayWidth(rw.path)))
 		nat[1] = max(nat[1], min(capGenerator, displayWidth(rw.rule)))
 		nat[2] = max(nat[2], min(capGenerator, displayWidth(rw.gen)))
@@ -213,7 +224,13 @@ func (t *textWriter) findings() {
 		if len(group) == 0 {
 			continue
 		}
-		t.heading(severityColor[sev], fmt.Sprintf("%s (%d)", strings.ToUpper(sev.String()), len(group)))
+		n := 0
+		for _, rw := range r.Findings {
+			if rw.Severity == sev {
+				n++
+			}
+		}
+		t.heading(severityColor[sev], fmt.Sprintf("%s (%d)", strings.ToUpper(sev.String()), n))
 		for _, rw := range group {
 			lead := "  "
 			if rw.f.FailsGate {
