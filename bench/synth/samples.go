@@ -167,5 +167,8 @@ func Samples() []Sample {
 		sparse("MP4_4GiB_moov_at_end", "ISOBMFF", MP4MoovAtEnd(master, "Lavf60.16.100")),
 		sparse("MOV_4GiB", "ISOBMFF", MOVMoovAtFront(master, "Lavf60.16.100")),
 		sparse("WAV_4GiB", "RIFF", []Piece{{Off: 0, Data: WAVHead(master, "Lavf60.16.100")}}),
+		sparse("MXF_4GiB_footer", "MXF", MXFMaster(master, "Blackmagic Design", "DaVinci Resolve")),
+		sparse("Matroska_4GiB_tags_at_end", "Matroska", MatroskaMaster(master, "mkvmerge v89.0")),
+		sparse("RF64_4GiB_adm_after_data", "RIFF", RF64Master(master, "Pyramix")),
 	}
 }

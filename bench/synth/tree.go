@@ -132,6 +132,9 @@ func Tree(dir string, cfg TreeConfig) (TreeStats, error) {
 				fmt.Sprintf("reel%02d_moov_at_end.mp4", i+1): MP4MoovAtEnd(size, "Lavf60.16.100"),
 				fmt.Sprintf("reel%02d_prores.mov", i+1):      MOVMoovAtFront(size, "Lavf60.16.100"),
 				fmt.Sprintf("reel%02d_stems.wav", i+1):       {{0, WAVHead(min(size, 4<<30), "Lavf60.16.100")}},
+				fmt.Sprintf("reel%02d_imf.mxf", i+1):         MXFMaster(size, "Blackmagic Design", "DaVinci Resolve"),
+				fmt.Sprintf("reel%02d_mezzanine.mkv", i+1):   MatroskaMaster(size, "mkvmerge v89.0"),
+				fmt.Sprintf("reel%02d_adm.wav", i+1):         RF64Master(size, "Pyramix"),
 			}
 			for name, pieces := range layouts {
 				if err := SparseFile(filepath.Join(mdir, name), size, pieces); err != nil {
