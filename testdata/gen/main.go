@@ -15,11 +15,14 @@ import (
 	"image/jpeg"
 	"image/png"
 	"log"
+	"math/rand/v2"
 	"os"
 	"path/filepath"
 	"unicode/utf16"
 
 	"github.com/fxamacker/cbor/v2"
+
+	"github.com/provscan/provscan/bench/synth"
 )
 
 func main() {
@@ -55,6 +58,7 @@ func main() {
 		// Damaged files: reported as unreadable, the scan goes on.
 		"broken/truncated.png": pngWith(textChunk("tEXt", "Software", "GIMP"))[:40],
 	}
+	addProfessional(files)
 	for name, data := range files {
 		path := filepath.Join(*out, filepath.FromSlash(name))
 		if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
@@ -381,4 +385,27 @@ func c2paStore(label, generator, action, sourceType, agent string) []byte {
 	assertions := superbox(c2paUUID("c2as"), "c2pa.assertions", cborBox("c2pa.actions.v2", actions))
 	manifest := superbox(c2paUUID("c2ma"), label, assertions, cborBox("c2pa.claim.v2", claim))
 	return superbox(c2paUUID("c2pa"), "c2pa", manifest)
+}
+
+// addProfessional adds what a studio delivery is made of, built by
+// bench/synth: OpenEXR and DPX frame sequences (one frame of a VFX shot
+// rendered by ComfyUI, the rest by Nuke), and short MXF and Matroska
+// masters (one MXF written by a GenAI tool).
+func addProfessional(files map[string][]byte) {
+	rng := rand.New(rand.NewPCG(13, 13))
+	for i := 1001; i <= 1004; i++ {
+		files[fmt.Sprintf("clean/vfx/sh010_comp.%d.exr", i)] = synth.EXR(rng, 256, synth.EXRString("software", "Nuke 15.1v3"))
+		software := "Nuke 15.1v3"
+		if i == 1003 {
+			software = "ComfyUI 0.3.44"
+		}
+		files[fmt.Sprintf("vfx/sh020_comp.%d.exr", i)] = synth.EXR(rng, 256, synth.EXRString("software", software))
+	}
+	for i := 1; i <= 3; i++ {
+		files[fmt.Sprintf("clean/scans/reel1_%06d.dpx", i)] = synth.DPX(rng, 256, "DaVinci Resolve Studio", "Show 101")
+	}
+	const master = 16 << 10
+	files["masters/reel2.mxf"] = synth.Assemble(master, synth.MXFMaster(master, "Runway AI, Inc.", "Runway Gen-4"))
+	files["clean/masters/reel1.mxf"] = synth.Assemble(master, synth.MXFMaster(master, "Blackmagic Design", "DaVinci Resolve"))
+	files["clean/masters/reel1.mkv"] = synth.Assemble(master, synth.MatroskaMaster(master, "mkvmerge v89.0"))
 }
