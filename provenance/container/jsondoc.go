@@ -24,7 +24,7 @@ func matchJSON(head []byte) bool {
 	}
 	q := bytes.TrimLeft(p[1:], " \t\r\n")
 	if len(q) == 0 {
-		return len(p) < len(head) // white space to the end of the head
+		return len(head) >= sniffLen // white space to the end of the head, not of the file
 	}
 	switch p[0] {
 	case '{':
