@@ -3,9 +3,9 @@ package container
 import (
 	"bytes"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
-	"strings"
 
 	"github.com/provscan/provscan/provenance/internal/reader"
 )
@@ -15,24 +15,25 @@ import (
 const formatJSON Format = "JSON"
 
 // matchJSON matches a JSON document: after an optional byte order mark and
-// white space, an object ('{' then a string or '}') or an array ('[' then a
-// value or ']'), in a head that is UTF-8 text.
+// white space, an object or an array whose tokens in the head are valid
+// JSON (the whole document, when the head is all of it), in a head that is
+// UTF-8 text.
 func matchJSON(head []byte) bool {
 	p := bytes.TrimLeft(bytes.TrimPrefix(head, []byte("\xEF\xBB\xBF")), " \t\r\n")
-	if len(p) < 2 || !isText(p) {
+	if len(p) < 2 || (p[0] != '{' && p[0] != '[') || !isText(p) {
 		return false
 	}
-	q := bytes.TrimLeft(p[1:], " \t\r\n")
-	if len(q) == 0 {
-		return len(head) >= sniffLen // white space to the end of the head, not of the file
+	if len(head) < sniffLen {
+		return json.Valid(p)
 	}
-	switch p[0] {
-	case '{':
-		return q[0] == '"' || q[0] == '}'
-	case '[':
-		return strings.IndexByte(`{["-0123456789tfn]`, q[0]) >= 0
+	d := json.NewDecoder(bytes.NewReader(p))
+	d.UseNumber()
+	for range sniffLen {
+		if _, err := d.Token(); err != nil {
+			return err == io.EOF || errors.Is(err, io.ErrUnexpectedEOF)
+		}
 	}
-	return false
+	return true
 }
 
 // readJSON reads a JSON document as one text block keyed "json": the

@@ -39,6 +39,14 @@ func TestJSONSniff(t *testing.T) {
 		{"{\"a\":\x00}", false},
 		{"Delivery notes\n", false},
 		{"{", false},
+		{"{\"a\": 1, oops}", false},
+		{"[1] Introduction\n", false},
+		{"[1, 2] and more", false},
+		{comfyWorkflow + strings.Repeat(" ", sniffLen), true},
+		{`{"a": "` + strings.Repeat("x", sniffLen), true},
+		{`{"a": 1` + strings.Repeat(" ", sniffLen), true},
+		{`{"a": ` + strings.Repeat("1", sniffLen), true},
+		{`{"a" 1}` + strings.Repeat(" ", sniffLen), false},
 	} {
 		if got := matchJSON([]byte(c.head)); got != c.want {
 			t.Errorf("%q: %v, want %v", c.head, got, c.want)
@@ -71,8 +79,8 @@ func TestJSONHostile(t *testing.T) {
 		want      error
 		msg       string
 	}{
-		{"not JSON", `{"a": 1, oops}`, ErrMalformed, "not valid JSON"},
-		{"truncated", `{"class_type": "KSampler"`, ErrMalformed, "not valid JSON"},
+		{"not JSON after the head", `{"a": "` + strings.Repeat("x", sniffLen) + `", oops}`, ErrMalformed, "not valid JSON"},
+		{"truncated", `{"class_type": "KSampler", "b": "` + strings.Repeat("x", sniffLen), ErrMalformed, "not valid JSON"},
 		{"deep", strings.Repeat("[", 20000) + strings.Repeat("]", 20000), ErrMalformed, "depth"},
 	} {
 		res, err := Read(strings.NewReader(c.doc), int64(len(c.doc)))
