@@ -35,25 +35,54 @@ func (p *Provenance) facts() []genai.Fact {
 		if container == "" || f.Container != lastBlock || f.IFD != lastIFD {
 			container, lastBlock, lastIFD = f.Container+" > "+f.IFD, f.Container, f.IFD
 		}
-		out = append(out, genai.Fact{Source: genai.EXIF, Container: container, Offset: f.Offset, Field: f.Name, Value: f.Value})
+		out = addFact(out, genai.Fact{Source: genai.EXIF, Container: container, Offset: f.Offset, Field: f.Name, Value: f.Value}, false)
 	}
 	for _, x := range p.XMP {
 		prefix, ok := xmpPrefix[x.NS]
 		if !ok {
 			prefix = x.NS
 		}
-		out = append(out, genai.Fact{Source: genai.XMP, Container: x.Container, Offset: x.Offset, Location: x.Path, Field: prefix + ":" + x.Name, Value: x.Value})
+		out = addFact(out, genai.Fact{Source: genai.XMP, Container: x.Container, Offset: x.Offset, Location: x.Path, Field: prefix + ":" + x.Name, Value: x.Value}, false)
 	}
 	for _, t := range p.Text {
-		out = append(out, genai.Fact{Source: genai.Text, Container: t.Container, Offset: t.Offset, Field: t.Key, Value: t.Value})
+		out = addFact(out, genai.Fact{Source: genai.Text, Container: t.Container, Offset: t.Offset, Field: t.Key, Value: t.Value}, t.Tool)
 	}
 	for _, t := range p.IPTC {
-		out = append(out, genai.Fact{Source: genai.IPTC, Container: t.Container, Offset: t.Offset, Field: t.Key, Value: t.Value})
+		out = addFact(out, genai.Fact{Source: genai.IPTC, Container: t.Container, Offset: t.Offset, Field: t.Key, Value: t.Value}, t.Tool)
 	}
 	for i, s := range p.C2PA {
 		out = append(out, storeFacts(i, s)...)
 	}
 	return out
+}
+
+// toolFields are the fields, by source and lower-cased name, that name the
+// software that wrote or processed a file in the formats whose readers
+// predate Block.Tool: each of their facts is also a tool fact. Readers of
+// newer formats mark such blocks themselves (Block.Tool).
+var toolFields = map[genai.Source]map[string]bool{
+	genai.EXIF: {"software": true, "processingsoftware": true},
+	genai.XMP:  {"xmp:creatortool": true, "stevt:softwareagent": true, "pdf:producer": true},
+	genai.IPTC: {"originatingprogram": true},
+	genai.Text: {
+		"software": true, "©too": true, "©swr": true, "encoder": true, // PNG, QuickTime/MP4
+		"tsse": true, "tenc": true, "isft": true, // ID3 and RIFF INFO
+		"producer": true, "creator": true, // PDF Info
+	},
+}
+
+// addFact appends f, and the tool fact it also is when tool is set or its
+// field is one of toolFields.
+func addFact(out []genai.Fact, f genai.Fact, tool bool) []genai.Fact {
+	out = append(out, f)
+	if !tool && !toolFields[f.Source][strings.ToLower(f.Field)] {
+		return out
+	}
+	if strings.TrimSpace(f.Value) == "" {
+		return out
+	}
+	f.Source = genai.Tool
+	return append(out, f)
 }
 
 // storeFacts lists the facts of every manifest of a store, marking those of

@@ -110,6 +110,7 @@ func Inspect(r io.ReaderAt, size int64, name string, opts Options) (*Provenance,
 	if res != nil {
 		p.Format = string(res.Format)
 		p.Media = string(res.Media)
+		p.Family = res.Family
 		p.Blocks = res.Blocks
 		p.Members = res.Members
 		p.Skipped = res.Skipped

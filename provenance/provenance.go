@@ -45,9 +45,12 @@ type C2PAStore struct {
 
 // Provenance is everything provscan sees in one file.
 type Provenance struct {
-	Name   string            `json:"name"`
-	Format string            `json:"format"`
-	Media  string            `json:"media,omitempty"` // "image", "video", "audio", "document", "package", "" when unknown
+	Name   string `json:"name"`
+	Format string `json:"format"`
+	Media  string `json:"media,omitempty"` // "image", "video", "audio", "document", "package", "" when unknown
+	// Family is the format family of the reader that read the file ("MXF",
+	// "OpenEXR", "ISOBMFF" ...): several formats share one.
+	Family string            `json:"family,omitempty"`
 	Blocks []container.Block `json:"blocks"`
 	XMP    []XMPProperty     `json:"xmp,omitempty"`
 	EXIF   []EXIFField       `json:"exif,omitempty"`

@@ -62,6 +62,12 @@ var mix = []kind{
 	{30, ".webp", true, func(r *rand.Rand, p, i int) []byte {
 		return WebP(r, p, EXIF(false, []Tag{ASCII(TagMake, "Prompt:"+ComfyPrompt("key art, neon city", i))}, nil), "")
 	}},
+	{60, ".exr", false, func(r *rand.Rand, p, i int) []byte {
+		return EXR(r, p, EXRString("software", "Nuke 15.1v3"), EXRString("owner", "Example VFX"))
+	}},
+	{10, ".exr", true, func(r *rand.Rand, p, i int) []byte { return EXR(r, p, EXRString("software", "ComfyUI 0.3.44")) }},
+	{40, ".dpx", false, func(r *rand.Rand, p, i int) []byte { return DPX(r, p, "DaVinci Resolve Studio", "Show 101") }},
+	{10, ".cin", false, func(r *rand.Rand, p, i int) []byte { return Cineon(r, p, "Kodak Genesis") }},
 	{120, ".srt", false, func(r *rand.Rand, p, i int) []byte { return SRT(20 + i%40) }},
 	{50, ".json", false, func(r *rand.Rand, p, i int) []byte {
 		return fmt.Appendf(nil, `{"shot": %d, "take": %d, "camera": "B", "lens": "35mm", "notes": "approved by DP"}`+"\n", i, i%7)

@@ -24,18 +24,19 @@ import (
 type dpxField struct {
 	container, key string
 	off, n         int64
+	tool           bool // the field names the software or device that made the image
 }
 
 var dpxFields = []dpxField{
-	{"DPX file header", "image file name", 36, 100},
-	{"DPX file header", "creation date", 136, 24},
-	{"DPX file header", "creator", 160, 100},
-	{"DPX file header", "project", 260, 200},
-	{"DPX file header", "copyright", 460, 200},
-	{"DPX orientation header", "source image file name", 1432, 100},
-	{"DPX orientation header", "source creation date", 1532, 24},
-	{"DPX orientation header", "input device name", 1556, 32},
-	{"DPX orientation header", "input device serial number", 1588, 32},
+	{"DPX file header", "image file name", 36, 100, false},
+	{"DPX file header", "creation date", 136, 24, false},
+	{"DPX file header", "creator", 160, 100, true},
+	{"DPX file header", "project", 260, 200, false},
+	{"DPX file header", "copyright", 460, 200, false},
+	{"DPX orientation header", "source image file name", 1432, 100, false},
+	{"DPX orientation header", "source creation date", 1532, 24, false},
+	{"DPX orientation header", "input device name", 1556, 32, true},
+	{"DPX orientation header", "input device serial number", 1588, 32, false},
 }
 
 const (
@@ -71,7 +72,7 @@ func readDPX(r io.ReaderAt, size int64, b *Budget) (*Result, error) {
 			continue
 		}
 		if v := dpxText(hdr[f.off : f.off+f.n]); v != "" {
-			if err := res.Add(Block{Kind: KindText, Container: f.container, Key: f.key, Offset: f.off, Size: f.n, Data: []byte(v)}); err != nil {
+			if err := res.Add(Block{Kind: KindText, Container: f.container, Key: f.key, Offset: f.off, Size: f.n, Data: []byte(v), Tool: f.tool}); err != nil {
 				return res, err
 			}
 		}

@@ -31,6 +31,11 @@ const (
 	exrMaxStrings    = 4096   // strings of one stringvector
 )
 
+// exrToolAttributes are the string attributes that name the software that
+// wrote the file: the standard "software", and "creator" of some writers
+// and ACES containers.
+var exrToolAttributes = map[string]bool{"software": true, "creator": true, "writer": true}
+
 // matchEXR reports whether head starts an OpenEXR file.
 func matchEXR(head []byte) bool { return bytes.HasPrefix(head, []byte(exrMagic)) }
 
@@ -142,7 +147,7 @@ func (e *exrWalker) text(container, key string, off, n int64) error {
 	if err != nil {
 		return fmt.Errorf("OpenEXR attribute %q: %w", key, err)
 	}
-	if err := e.res.Add(Block{Kind: KindText, Container: container, Key: key, Offset: off, Size: n, Data: data}); err != nil {
+	if err := e.res.Add(Block{Kind: KindText, Container: container, Key: key, Offset: off, Size: n, Data: data, Tool: exrToolAttributes[key]}); err != nil {
 		return err
 	}
 	if holdsXMPPacket(data) {

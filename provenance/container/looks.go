@@ -27,7 +27,6 @@ var unreadFormats = []unread{
 	{"JPEG 2000", func(h []byte) bool {
 		return bytes.HasPrefix(h, []byte("\x00\x00\x00\x0cjP  \r\n\x87\n")) || bytes.HasPrefix(h, []byte("\xff\x4f\xff\x51"))
 	}},
-	{"Cineon", prefix("\x80\x2a\x5f\xd7")},
 	{"MPEG-TS", func(h []byte) bool { return len(h) >= 189 && h[0] == 0x47 && h[188] == 0x47 }},
 	{"MPEG-PS", prefix("\x00\x00\x01\xba")},
 	{"AAF or other OLE compound file", prefix("\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1")},
@@ -50,7 +49,7 @@ var unreadFormats = []unread{
 }
 
 // LooksLike names the format that the first bytes of a file suggest, for a
-// file no reader of this package knows: an unread format ("Cineon",
+// file no reader of this package knows: an unread format ("Matroska",
 // "MXF"), "text" for UTF-8 text, "empty" for no bytes, or "" when the bytes
 // suggest nothing known.
 func LooksLike(head []byte) string {

@@ -26,6 +26,7 @@ const (
 	formatJXL        Format = "JXL"
 	formatEXR        Format = "OpenEXR"
 	formatDPX        Format = "DPX"
+	formatCineon     Format = "Cineon"
 	formatSVG        Format = "SVG"
 	formatRIFF       Format = "RIFF" // a RIFF form other than WebP, WAV and AVI
 	formatWebP       Format = "WebP"
@@ -111,6 +112,7 @@ var formats = []formatRow{
 	{formatJXL, "JXL", mediaImage, matchJXL, readJXL},
 	{formatEXR, "OpenEXR", mediaImage, matchEXR, readEXR},
 	{formatDPX, "DPX", mediaImage, matchDPX, readDPX},
+	{formatCineon, "Cineon", mediaImage, matchCineon, readCineon},
 	{formatTTML, "TTML", mediaDocument, matchTTML, readXMLDoc},
 	{formatEBUTT, "TTML", mediaDocument, nil, readXMLDoc},
 	{formatXML, "XML", mediaDocument, matchXMLDoc, readXMLDoc},
@@ -170,6 +172,7 @@ func ReadBudget(r io.ReaderAt, size int64, b *Budget) (*Result, error) {
 			res.Format = f.format
 		}
 		res.Media = mediaOf(res.Format)
+		res.Family = string(f.family)
 	}
 	if err != nil {
 		return res, &familyError{f.family, err}

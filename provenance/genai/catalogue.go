@@ -11,7 +11,7 @@ import (
 type Signature struct {
 	ID        string         // stable row id
 	Generator string         // the generator named in findings; its first word(s) name the family
-	Source    Source         // where to look; "" means any source but C2PA
+	Source    Source         // where to look; "" means any source but C2PA and Tool
 	Fields    []string       // field names, compared case-insensitively; nil means any field
 	Value     *regexp.Regexp // nil means the field's presence is enough
 	// Literals is a cheap prefilter: when set, the value must contain one of
@@ -151,6 +151,62 @@ var Catalogue = []Signature{
 		Example: Fact{Source: C2PA, Field: FieldSoftwareAgent, Value: "Amazon Titan Image Generator"}},
 	{ID: "meta-ai-c2pa", Generator: "Meta AI", Source: C2PA, Fields: []string{FieldClaimGenerator, FieldGeneratorInfo, FieldSoftwareAgent}, Value: re(`^Meta AI\b`), Confidence: evidence.Declared,
 		Example: Fact{Source: C2PA, Field: FieldSoftwareAgent, Value: "Meta AI"}},
+	// --- Tool names: a value naming the software that wrote or processed the
+	// file, in whatever container (MXF ProductName, EXR software, DPX creator,
+	// Matroska WritingApp, ©too, TSSE, ISFT, PDF Producer, xmp:CreatorTool ...).
+	// Anchored on the product's own name: finishing tools raise nothing. ---
+	{ID: "tool-comfyui", Generator: "ComfyUI", Source: Tool, Value: re(`(?i)^ComfyUI\b`), Confidence: evidence.Declared,
+		Example: Fact{Source: Tool, Field: "software", Value: "ComfyUI 0.3.40"}},
+	{ID: "tool-automatic1111", Generator: "AUTOMATIC1111", Source: Tool, Value: re(`(?i)^(?:AUTOMATIC1111|stable-diffusion-webui)\b`), Confidence: evidence.Declared,
+		Example: Fact{Source: Tool, Field: "Identification ProductName", Value: "AUTOMATIC1111 stable-diffusion-webui v1.10.1"}},
+	{ID: "tool-stable-diffusion", Generator: "Stable Diffusion", Source: Tool, Value: re(`(?i)^(?:Stability AI |Stable )(?:Diffusion|Video Diffusion|Audio)\b`), Confidence: evidence.Declared,
+		Example: Fact{Source: Tool, Field: "creator", Value: "Stable Diffusion XL"}},
+	{ID: "tool-invokeai", Generator: "InvokeAI", Source: Tool, Value: re(`(?i)^InvokeAI\b`), Confidence: evidence.Declared,
+		Example: Fact{Source: Tool, Field: "WritingApp", Value: "InvokeAI 5.6"}},
+	{ID: "tool-fooocus", Generator: "Fooocus", Source: Tool, Value: re(`^Fooocus\b`), Confidence: evidence.Declared,
+		Example: Fact{Source: Tool, Field: "software", Value: "Fooocus v2.5.5"}},
+	{ID: "tool-midjourney", Generator: "Midjourney", Source: Tool, Value: re(`(?i)^Midjourney\b`), Confidence: evidence.Declared,
+		Example: Fact{Source: Tool, Field: "Creator", Value: "Midjourney"}},
+	{ID: "tool-dalle", Generator: "OpenAI DALL-E", Refines: []string{"OpenAI"}, Source: Tool, Value: re(`^DALL[·\-. ]?E\b`), Confidence: evidence.Declared,
+		Example: Fact{Source: Tool, Field: "Identification ProductName", Value: "DALL-E 3"}},
+	{ID: "tool-sora", Generator: "OpenAI Sora", Refines: []string{"OpenAI"}, Source: Tool, Value: re(`^(?:OpenAI )?Sora\b`), Confidence: evidence.Declared,
+		Example: Fact{Source: Tool, Field: "©too", Value: "Sora"}},
+	{ID: "tool-firefly", Generator: "Adobe Firefly", Source: Tool, Value: re(`^Adobe[_ ]Firefly\b`), Confidence: evidence.Declared,
+		Example: Fact{Source: Tool, Field: "xmp:CreatorTool", Value: "Adobe Firefly Video Model"}},
+	{ID: "tool-runway", Generator: "Runway", Source: Tool, Value: re(`(?i)^Runway(?:ML)?\b`), Confidence: evidence.Declared,
+		Example: Fact{Source: Tool, Field: "Identification ProductName", Value: "Runway Gen-4"}},
+	{ID: "tool-veo", Generator: "Google Veo", Refines: []string{"Google"}, Source: Tool, Value: re(`(?i)^(?:Google )?Veo ?\d|^Google Flow\b`), Confidence: evidence.Declared,
+		Example: Fact{Source: Tool, Field: "Identification ProductName", Value: "Veo 3"}},
+	{ID: "tool-kling", Generator: "Kling", Source: Tool, Value: re(`(?i)^Kling(?: ?AI)?\b`), Confidence: evidence.Declared,
+		Example: Fact{Source: Tool, Field: "WritingApp", Value: "Kling AI 2.1"}},
+	{ID: "tool-pika", Generator: "Pika", Source: Tool, Value: re(`(?i)^Pika(?: Labs)?\b`), Confidence: evidence.Declared,
+		Example: Fact{Source: Tool, Field: "software", Value: "Pika 2.2"}},
+	{ID: "tool-luma", Generator: "Luma Dream Machine", Source: Tool, Value: re(`(?i)^(?:Luma (?:AI|Dream Machine|Ray\d?)|Dream Machine)\b`), Confidence: evidence.Declared,
+		Example: Fact{Source: Tool, Field: "ENCODER", Value: "Luma Dream Machine"}},
+	{ID: "tool-hailuo", Generator: "MiniMax Hailuo", Source: Tool, Value: re(`(?i)^(?:Hailuo|MiniMax)\b`), Confidence: evidence.Declared,
+		Example: Fact{Source: Tool, Field: "Identification ProductName", Value: "Hailuo 02"}},
+	{ID: "tool-seedance", Generator: "ByteDance Seedance", Source: Tool, Value: re(`(?i)^(?:Seedance|Dreamina|Jimeng|BytePlus[_ ]ModelArk)\b`), Confidence: evidence.Declared,
+		Example: Fact{Source: Tool, Field: "creator", Value: "Dreamina Seedance 2.0"}},
+	{ID: "tool-wan", Generator: "Alibaba Wan", Source: Tool, Value: re(`^(?:Wan ?2\.\d|Wan-AI|Tongyi Wanxiang)\b`), Confidence: evidence.Declared,
+		Example: Fact{Source: Tool, Field: "software", Value: "Wan2.2"}},
+	{ID: "tool-hunyuan", Generator: "Tencent Hunyuan", Source: Tool, Value: re(`(?i)^Hunyuan(?:Video|Image|3D)?\b`), Confidence: evidence.Declared,
+		Example: Fact{Source: Tool, Field: "software", Value: "HunyuanVideo"}},
+	{ID: "tool-flux", Generator: "FLUX (Black Forest Labs)", Source: Tool, Value: re(`^(?:FLUX\.\d|Black Forest Labs)\b`), Confidence: evidence.Declared,
+		Example: Fact{Source: Tool, Field: "software", Value: "FLUX.1 [dev]"}},
+	{ID: "tool-ideogram", Generator: "Ideogram", Source: Tool, Value: re(`(?i)^Ideogram\b`), Confidence: evidence.Declared,
+		Example: Fact{Source: Tool, Field: "Creator", Value: "Ideogram 3.0"}},
+	{ID: "tool-leonardo", Generator: "Leonardo.Ai", Source: Tool, Value: re(`(?i)^Leonardo(?:\.Ai| AI)\b`), Confidence: evidence.Declared,
+		Example: Fact{Source: Tool, Field: "Creator", Value: "Leonardo.Ai"}},
+	{ID: "tool-elevenlabs", Generator: "ElevenLabs", Source: Tool, Value: re(`(?i)^Eleven ?Labs\b`), Confidence: evidence.Declared,
+		Example: Fact{Source: Tool, Field: "TSSE", Value: "ElevenLabs"}},
+	{ID: "tool-suno", Generator: "Suno", Source: Tool, Value: re(`(?i)^Suno(?: AI)?\b`), Confidence: evidence.Declared,
+		Example: Fact{Source: Tool, Field: "TSSE", Value: "Suno v4.5"}},
+	{ID: "tool-udio", Generator: "Udio", Source: Tool, Value: re(`(?i)^Udio\b`), Confidence: evidence.Declared,
+		Example: Fact{Source: Tool, Field: "TENC", Value: "Udio"}},
+	{ID: "tool-heygen", Generator: "HeyGen", Source: Tool, Value: re(`(?i)^HeyGen\b`), Confidence: evidence.Declared,
+		Example: Fact{Source: Tool, Field: "Identification ProductName", Value: "HeyGen"}},
+	{ID: "tool-synthesia", Generator: "Synthesia", Source: Tool, Value: re(`(?i)^Synthesia\b`), Confidence: evidence.Declared,
+		Example: Fact{Source: Tool, Field: "Identification ProductName", Value: "Synthesia"}},
 }
 
 // promptKeys are text keys that carry generation inputs whichever tool wrote them.

@@ -54,7 +54,7 @@ type catalogueIndex struct {
 
 var index = sync.OnceValue(func() *catalogueIndex {
 	ix := &catalogueIndex{byField: map[Source]map[string][]*Signature{}, anyField: map[Source][]*Signature{}}
-	sources := []Source{EXIF, XMP, Text, IPTC, C2PA}
+	sources := []Source{EXIF, XMP, Text, IPTC, C2PA, Tool}
 	fields := map[string]bool{}
 	for i := range Catalogue {
 		for _, name := range Catalogue[i].Fields {
@@ -137,10 +137,12 @@ func asciiLower(b []byte, s string) ([]byte, bool) {
 	return b, true
 }
 
-// forSource reports whether the row looks at facts of src.
+// forSource reports whether the row looks at facts of src: a row of no
+// source looks at every source but C2PA and Tool (a tool fact repeats a
+// value also read as a fact of its own source).
 func (s *Signature) forSource(src Source) bool {
 	if s.Source == "" {
-		return src != C2PA
+		return src != C2PA && src != Tool
 	}
 	return s.Source == src
 }

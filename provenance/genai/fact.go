@@ -10,6 +10,13 @@ const (
 	Text Source = "text" // a key/value text entry; Field is the key (parameters, prompt, ©too ...)
 	IPTC Source = "iptc" // an IPTC-IIM dataset; Field is its name (Credit, Caption-Abstract ...)
 	C2PA Source = "c2pa" // a C2PA manifest fact; Field is one of the C2PA field names below
+	// Tool is a value that names the software that wrote or processed the
+	// file, whatever the container (MXF Identification ProductName, EXR
+	// software, DPX creator, Matroska WritingApp, QuickTime ©too, ID3 TSSE,
+	// RIFF ISFT, PDF Producer, XMP CreatorTool, IMF Creator ...); Field is
+	// the field's name in its container. Only rows of Source Tool look at
+	// tool facts: one row names a GenAI tool in every container.
+	Tool Source = "tool"
 )
 
 // Field names of C2PA facts.

@@ -335,3 +335,47 @@ func TestMostSpecificGenerator(t *testing.T) {
 		})
 	}
 }
+
+// TestToolNames: a GenAI tool named in a tool field of any container is
+// found by one row, and the finishing, mastering and encoding tools of real
+// deliveries (../shared/corpus/pro) raise nothing.
+func TestToolNames(t *testing.T) {
+	found := map[string]string{
+		"ComfyUI":                 "ComfyUI",
+		"comfyui v0.3.44":         "ComfyUI",
+		"Runway Gen-4 Turbo":      "Runway",
+		"Sora":                    "OpenAI Sora",
+		"Veo 3.1":                 "Google Veo",
+		"Adobe Firefly":           "Adobe Firefly",
+		"Kling AI":                "Kling",
+		"ElevenLabs Eleven v3":    "ElevenLabs",
+		"Stable Diffusion 3.5":    "Stable Diffusion",
+		"Midjourney v7":           "Midjourney",
+		"BytePlus_ModelArk 1.0.0": "ByteDance Seedance",
+	}
+	for v, gen := range found {
+		for _, field := range []string{"Identification ProductName", "software", "creator", "WritingApp", "©too"} {
+			s := Match(Fact{Source: Tool, Field: field, Value: v})
+			if s == nil || s.Generator != gen {
+				t.Errorf("tool %s=%q: got %v, want %s", field, v, s, gen)
+			}
+		}
+		// The same value as plain text of no tool field is not a tool name.
+		if s := Match(Fact{Source: Text, Field: "title", Value: v}); s != nil && s.Source == Tool {
+			t.Errorf("text title %q matched tool row %s", v, s.ID)
+		}
+	}
+	for _, v := range []string{
+		"DaVinci Resolve Studio", "DaVinci Resolve", "Blackmagic Design", "Clipster 5.9.3.0 (build 87795)",
+		"Clipster", "Transkoder", "Colorfront", "Nuke", "bmx", "libMXF (Win64)", "as-02-wrap", "as-02-wrap-iab",
+		"IMF-Tool 1.8.364", "Sandflow Consulting LLC", "mkvmerge v89.0 ('Ich bin ein Pirat') 64-bit",
+		"libebml v0.7.8 + libmatroska v0.8.1", "Kakadu-v4.2.1", "Lavf60.16.100", "Lavc60.31.102 h264_slapi",
+		"Lavc57.107.100", "Google", "PyAAF", "SPIRIT-4K", "ExifTool", "Adobe Premiere Pro (Beta) (Macintosh)",
+		"Adobe Photoshop 26.0", "#Mainconcept MP4 Sound Media Handler", "Rohde und Schwarz DVS GmbH", "WidgetCo",
+		"Avid Media Composer", "Baselight", "Flame", "Pro Tools", "MainConcept", "FFmpeg", "x264 core 164",
+	} {
+		if s := Match(Fact{Source: Tool, Field: "Identification ProductName", Value: v}); s != nil {
+			t.Errorf("finishing tool %q matched row %s (%s)", v, s.ID, s.Generator)
+		}
+	}
+}

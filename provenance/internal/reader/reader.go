@@ -62,8 +62,11 @@ type Member struct {
 
 // Result is what a container reader found in one file.
 type Result struct {
-	Format  Format   `json:"format"`
-	Media   Media    `json:"media,omitempty"` // from the format's registry row, set by container.Read
+	Format Format `json:"format"`
+	Media  Media  `json:"media,omitempty"` // from the format's registry row, set by container.Read
+	// Family is the reader's format family (the registry row's: "MXF",
+	// "OpenEXR", "ISOBMFF" ...), set by container.Read.
+	Family  string   `json:"family,omitempty"`
 	Blocks  []Block  `json:"blocks"`
 	Members []Member `json:"-"`
 	// Skipped lists the members of an archive that are not inspected
