@@ -53,14 +53,22 @@ func TestXMLDocGate(t *testing.T) {
 		files map[string][]byte
 		rule  string // a failing finding of this rule is wanted; "" none
 	}{
-		"ComfyUI workflow": {map[string][]byte{"extras/workflow.json": comfyWorkflowJSON}, "genai-generator"},
-		"TTML with XMP":    {map[string][]byte{"subs/en.ttml": ttmlWithXMP}, "genai-source-type"},
+		"ComfyUI workflow":    {map[string][]byte{"extras/workflow.json": comfyWorkflowJSON}, "genai-generator"},
+		"CPL by a GenAI tool": {map[string][]byte{"imf/CPL_b2e1.xml": imfCPLCreator("Runway Gen-4")}, "genai-generator"},
+		"TTML agent a voice clone": {map[string][]byte{"subs/dub.ttml": []byte(`<?xml version="1.0" encoding="UTF-8"?>
+<tt xmlns="http://www.w3.org/ns/ttml" xmlns:ttm="http://www.w3.org/ns/ttml#metadata" xml:lang="en"><head><metadata>
+<ttm:agent type="other" xml:id="v"><ttm:name type="full">ElevenLabs Voice Cloning</ttm:name></ttm:agent>
+</metadata></head><body><div><p begin="0s" end="1s" ttm:agent="v">Hello.</p></div></body></tt>`)}, "genai-generator"},
+		"Dolby Vision XML by a GenAI tool": {map[string][]byte{"hdr/dovi.xml": []byte(`<?xml version="1.0"?><DolbyLabsMDF version="2.0.5"><RevisionHistory><Revision><Software>ComfyUI</Software><SoftwareVersion>0.3.44</SoftwareVersion></Revision></RevisionHistory></DolbyLabsMDF>`)}, "genai-generator"},
+		"TTML with XMP":                    {map[string][]byte{"subs/en.ttml": ttmlWithXMP}, "genai-source-type"},
 		"IMF package by finishing tools": {map[string][]byte{
 			"imf/CPL_b2e1.xml": imfCPLCreator("IMF-Tool 1.8.364"),
 			"imf/PKL_0429.xml": imfPKL,
 			"subs/en.vtt":      []byte("WEBVTT\n\nNOTE conformed in DaVinci Resolve\n\n00:00.000 --> 00:01.000\nHello.\n"),
 			"subs/en.srt":      []byte("1\n00:00:00,000 --> 00:00:01,000\nHello.\n"),
 			"meta/info.json":   []byte(`{"title": "The Feature", "reels": [1, 2]}`),
+			"hdr/dovi.xml":     []byte(`<?xml version="1.0"?><DolbyLabsMDF version="2.0.5"><RevisionHistory><Revision><Author>Blackmagic Design</Author><Software>DaVinci Resolve Studio</Software><SoftwareVersion>17.3.0.0014</SoftwareVersion></Revision></RevisionHistory></DolbyLabsMDF>`),
+			"subs/de.ttml":     []byte(`<tt:tt xmlns:tt="http://www.w3.org/ns/ttml" xmlns:ebuttm="urn:ebu:tt:metadata"><tt:head><tt:metadata><ebuttm:documentMetadata><ebuttm:documentOriginatingSystem>Subtitle Edit 4.0.1</ebuttm:documentOriginatingSystem></ebuttm:documentMetadata></tt:metadata></tt:head><tt:body/></tt:tt>`),
 		}, ""},
 	} {
 		t.Run(name, func(t *testing.T) {
