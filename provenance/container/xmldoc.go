@@ -280,7 +280,7 @@ func readXMLDoc(r io.ReaderAt, size int64, b *reader.Budget) (*Result, error) {
 		x.off = func(o int64) int64 { return o + 3 }
 	case bytes.HasPrefix(h, []byte("\xFF\xFE")), bytes.HasPrefix(h, []byte("\xFE\xFF")):
 		sect = io.NewSectionReader(r, 2, limit-2)
-		u16 = &utf16Reader{r: sect, le: h[0] == 0xFF, in: 2, last: limit == size}
+		u16 = &utf16Reader{r: sect, le: h[0] == 0xFF, in: 2, last: limit == size, res: res}
 		src = u16
 		x.off = u16.fileOffset
 		x.kept = func() ([]byte, int64) { return u16.kept, 0 }
@@ -583,6 +583,7 @@ type utf16Reader struct {
 	kept  []byte
 	marks []utf16Mark
 	err   error
+	res   *Result // the kept text is held memory of its budget
 }
 
 // utf16Mark is a checkpoint: the UTF-8 offset out is at file offset in.
@@ -599,7 +600,11 @@ func (u *utf16Reader) Read(p []byte) (int, error) {
 			u.buf = make([]byte, 4096)
 		}
 		n, err := u.r.Read(u.buf)
+		kept := len(u.kept)
 		u.decode(u.buf[:n], err != nil && u.last)
+		if e := u.res.Reserve(reader.Memory, int64(len(u.kept)-kept)); e != nil && u.err == nil {
+			u.err = e
+		}
 		u.in += int64(n)
 		if err != nil && u.err == nil {
 			if err == io.EOF && len(u.pend) > 0 && u.last {

@@ -441,6 +441,12 @@ func TestXMLCaps(t *testing.T) {
 		t.Errorf("cut UTF-16 document: %v, blocks %+v, cuts %v", err, res.Blocks, res.Incomplete)
 	}
 
+	// the decoded text of a UTF-16 document is held memory of the budget
+	res, err = readXMLDoc(bytes.NewReader(utf), int64(len(utf)), reader.NewBudget(reader.Limits{Memory: 8192}, nil))
+	if !errors.Is(err, errLimit) || xmlBlocks(res)["text Software +tool"] != "Head" {
+		t.Errorf("UTF-16 over the memory budget: %v, blocks %+v", err, res.Blocks)
+	}
+
 	res, err = readXMLString("<r>" + strings.Repeat("<!-- c -->", xmlMaxValues+5) + "</r>")
 	if err != nil || len(res.Blocks) != xmlMaxValues || len(res.Incomplete) != 1 {
 		t.Errorf("values: %v, %d blocks, cuts %v", err, len(res.Blocks), res.Incomplete)
