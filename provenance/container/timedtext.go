@@ -3,6 +3,7 @@ package container
 import (
 	"bufio"
 	"bytes"
+	"errors"
 	"fmt"
 	"io"
 	"unicode/utf8"
@@ -40,6 +41,14 @@ func readWebVTT(r io.ReaderAt, size int64, b *reader.Budget) (*Result, error) {
 	sc := bufio.NewScanner(io.NewSectionReader(r, 0, limit))
 	sc.Buffer(make([]byte, 0, 4096), vttMaxLine)
 	sc.Split(func(data []byte, atEOF bool) (int, []byte, error) {
+		line := data
+		if i := bytes.IndexByte(data, '\n'); i >= 0 {
+			line = data[:i]
+		}
+		if i := bytes.IndexByte(line, 0); i >= 0 {
+			// text has none: a file of zeros is refused where they start
+			return 0, nil, fmt.Errorf("%w: NUL byte at offset %d", ErrMalformed, next+int64(i))
+		}
 		if i := bytes.IndexByte(data, '\n'); i >= 0 {
 			pos, next = next, next+int64(i)+1
 			return i + 1, bytes.TrimSuffix(data[:i], []byte("\r")), nil
@@ -107,6 +116,9 @@ func readWebVTT(r io.ReaderAt, size int64, b *reader.Budget) (*Result, error) {
 		blank = len(bytes.TrimSpace(line)) == 0
 	}
 	if err := sc.Err(); err != nil {
+		if errors.Is(err, ErrMalformed) {
+			return res, err
+		}
 		if err == bufio.ErrTooLong {
 			return res, fmt.Errorf("%w: WebVTT line at offset %d longer than %d bytes", errLimit, next, vttMaxLine)
 		}

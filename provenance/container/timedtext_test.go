@@ -74,6 +74,11 @@ func TestWebVTTHostile(t *testing.T) {
 	if !errors.Is(err, ErrMalformed) || xmlBlocks(res)["text WEBVTT"] != "Kept" {
 		t.Errorf("not UTF-8: %v, %+v", err, res.Blocks)
 	}
+	zeros := "WEBVTT Kept\n\nNOTE a\x00"
+	res, err = Read(strings.NewReader(zeros), int64(len(zeros)))
+	if !errors.Is(err, ErrMalformed) || !strings.Contains(err.Error(), "NUL byte at offset 19") || xmlBlocks(res)["text WEBVTT"] != "Kept" {
+		t.Errorf("NUL: %v, %+v", err, res.Blocks)
+	}
 	notes := "WEBVTT\n\n" + strings.Repeat("NOTE n\n\n", xmlMaxValues+2)
 	res, err = Read(strings.NewReader(notes), int64(len(notes)))
 	if err != nil || len(res.Blocks) != xmlMaxValues || len(res.Incomplete) != 1 {

@@ -276,7 +276,7 @@ func readXMLDoc(r io.ReaderAt, size int64, b *reader.Budget) (*Result, error) {
 	switch h := head[:hn]; {
 	case bytes.HasPrefix(h, []byte("\xEF\xBB\xBF")):
 		sect = io.NewSectionReader(r, 3, limit-3)
-		src = sect
+		src = &xmlCharCheck{r: sect, off: 3}
 		x.off = func(o int64) int64 { return o + 3 }
 	case bytes.HasPrefix(h, []byte("\xFF\xFE")), bytes.HasPrefix(h, []byte("\xFE\xFF")):
 		sect = io.NewSectionReader(r, 2, limit-2)
@@ -288,7 +288,7 @@ func readXMLDoc(r io.ReaderAt, size int64, b *reader.Budget) (*Result, error) {
 		return res, fmt.Errorf("%w: UTF-16 text without a byte order mark (XML requires one)", ErrMalformed)
 	default:
 		sect = io.NewSectionReader(r, 0, limit)
-		src = sect
+		src = &xmlCharCheck{r: sect}
 		x.off = func(o int64) int64 { return o }
 	}
 	d := xml.NewDecoder(src)
@@ -653,6 +653,9 @@ func (u *utf16Reader) decode(next []byte, final bool) {
 		case c >= 0xDC00 && c < 0xE000:
 			u.err = fmt.Errorf("%w: invalid UTF-16: unpaired surrogate at offset %d", ErrMalformed, fileOff+int64(i))
 			return
+		case r < 0x20 && r != '\t' && r != '\n' && r != '\r':
+			u.err = xmlCharErr(byte(r), fileOff+int64(i))
+			return
 		default:
 			i += 2
 		}
@@ -691,4 +694,29 @@ func (u *utf16Reader) fileOffset(off int64) int64 {
 		p = p[n:]
 	}
 	return in
+}
+
+// xmlCharCheck passes the bytes of an XML document in UTF-8 or Latin-1 on
+// to the decoder, refusing a control character XML never allows (NUL and
+// the C0 controls other than tab and line breaks) where it occurs: in a
+// comment or CDATA section the decoder would take them all, up to the read
+// cap (a sparse multi-GiB file of zeros after a comment start).
+type xmlCharCheck struct {
+	r   io.Reader
+	off int64 // file offset of the next byte
+}
+
+func (c *xmlCharCheck) Read(p []byte) (int, error) {
+	n, err := c.r.Read(p)
+	for i, b := range p[:n] {
+		if b < 0x20 && b != '\t' && b != '\n' && b != '\r' {
+			return i, xmlCharErr(b, c.off+int64(i))
+		}
+	}
+	c.off += int64(n)
+	return n, err
+}
+
+func xmlCharErr(b byte, off int64) error {
+	return fmt.Errorf("%w: control character 0x%02x at offset %d (XML allows none)", ErrMalformed, b, off)
 }
