@@ -2,6 +2,7 @@ package container
 
 import (
 	"bytes"
+	"encoding/base64"
 	"encoding/xml"
 	"errors"
 	"fmt"
@@ -228,6 +229,7 @@ type xmlFrame struct {
 	key   string        // the block key of its text
 	tool  bool          // its text names software
 	agent int           // 1: a ttm:agent naming software (not a person or character), 2: another ttm:agent
+	image string        // the member name of an embedded base64 image (smpte:image, TTML2 data)
 	asset bool          // an IMF Asset
 }
 
@@ -247,6 +249,7 @@ type xmlDoc struct {
 	values  int
 	cut     bool
 	asset   *imfAsset
+	images  int
 	rootSet bool
 }
 
@@ -460,6 +463,15 @@ func (x *xmlDoc) start(f *xmlFrame, t xml.StartElement, stack []xmlFrame, from, 
 		x.asset = &imfAsset{start: from}
 	case x.asset != nil && (local == "Id" && parent != nil && parent.asset || local == "OriginalFileName" || local == "Path"):
 		read(local, false)
+	case isTTMLImage(t):
+		f.text = &bytes.Buffer{}
+		x.images++
+		f.image = fmt.Sprintf("%s %d", t.Name.Local, x.images)
+		for _, a := range t.Attr {
+			if a.Name.Local == "id" && a.Name.Space == xmlNS && a.Value != "" {
+				f.image = fmt.Sprintf("%s %.64s", t.Name.Local, a.Value)
+			}
+		}
 	case isTTMeta(t.Name.Space) && local == "agent":
 		f.agent = 1
 		for _, a := range t.Attr {
@@ -505,6 +517,9 @@ func (x *xmlDoc) end(f xmlFrame, stack []xmlFrame, end int64) error {
 	}
 	if f.text == nil {
 		return nil
+	}
+	if f.image != "" {
+		return x.member(f.image, f.text.Bytes(), f.start)
 	}
 	if x.asset != nil && (f.key == "Id" || f.key == "OriginalFileName" || f.key == "Path") && !(len(stack) == 1 && f.key == "Id") {
 		v := strings.TrimSpace(f.text.String())
@@ -561,6 +576,63 @@ func (x *xmlDoc) xmp(start, end int64) error {
 		b.Data = data
 	}
 	return x.res.Add(b)
+}
+
+// The namespaces of embedded images in timed text.
+const (
+	xmlNS        = "http://www.w3.org/XML/1998/namespace"
+	nsSMPTETT    = "http://www.smpte-ra.org/schemas/2052-1/2010/smpte-tt"
+	xmlMaxImages = 4096
+)
+
+// isTTMLImage reports whether t is an embedded image of a timed-text
+// document: an SMPTE-TT smpte:image (IMSC 1 image profile) or a TTML2 data
+// element, in base64 (their default encoding).
+func isTTMLImage(t xml.StartElement) bool {
+	if !(t.Name.Local == "image" && (t.Name.Space == nsSMPTETT || t.Name.Space == "smpte") || t.Name.Local == "data" && t.Name.Space == nsTTML) {
+		return false
+	}
+	for _, a := range t.Attr {
+		if a.Name.Local == "encoding" && a.Name.Space == "" && !strings.EqualFold(a.Value, "base64") {
+			return false
+		}
+	}
+	return true
+}
+
+// member adds the base64 text of an embedded image as a member the scanner
+// reads as a file of its own (a PNG with its own metadata); text that is
+// not base64 is a warning.
+func (x *xmlDoc) member(name string, text []byte, start int64) error {
+	clean := bytes.Map(func(c rune) rune {
+		if c == ' ' || c == '\t' || c == '\r' || c == '\n' {
+			return -1
+		}
+		return c
+	}, text)
+	if len(clean) == 0 {
+		return nil
+	}
+	data := make([]byte, base64.StdEncoding.DecodedLen(len(clean)))
+	n, err := base64.StdEncoding.Decode(data, clean)
+	if err != nil {
+		x.res.Warn("%s at offset %d is not valid base64: %v", name, x.off(start), err)
+		return nil
+	}
+	if x.images > xmlMaxImages {
+		return fmt.Errorf("%w: more than %d embedded images", errLimit, xmlMaxImages)
+	}
+	if err := x.res.Reserve(reader.Members, 1); err != nil {
+		return err
+	}
+	if err := x.res.Reserve(reader.Memory, int64(n)); err != nil {
+		return err
+	}
+	data = data[:n]
+	x.res.Members = append(x.res.Members, Member{Name: name, Size: int64(n), Open: func() (io.ReaderAt, error) {
+		return bytes.NewReader(data), nil
+	}})
+	return nil
 }
 
 // isTTMeta reports whether ns is the TTML metadata namespace (TTML 1 and 2,

@@ -297,6 +297,17 @@ func TestTTML(t *testing.T) {
 			}
 			checkXMLBlocks(t, res, want)
 			checkOffsets(t, res, doc)
+			if len(res.Members) != 1 || res.Members[0].Name != "image img1" || res.Members[0].Size != 45 {
+				t.Errorf("members %+v", res.Members)
+			} else if ra, err := res.Members[0].Open(); err != nil {
+				t.Error(err)
+			} else {
+				head := make([]byte, 8)
+				ra.ReadAt(head, 0)
+				if string(head) != "\x89PNG\r\n\x1a\n" {
+					t.Errorf("member %q", head)
+				}
+			}
 			if strings.HasPrefix(name, "UTF-16") {
 				// the title element, located in the file through the checkpoints
 				for _, b := range res.Blocks {
@@ -309,6 +320,21 @@ func TestTTML(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+// TestTTMLImages: an embedded image that is not base64 is a warning; a
+// TTML2 data element is a member; another encoding is not read.
+func TestTTMLImages(t *testing.T) {
+	doc := `<tt xmlns="http://www.w3.org/ns/ttml" xmlns:smpte="http://www.smpte-ra.org/schemas/2052-1/2010/smpte-tt"><head><resources>
+<data type="image/png">aGVsbG8=</data><data encoding="utf-8">plain</data></resources>
+<smpte:image>!!not base64!!</smpte:image></head></tt>`
+	res, err := readXMLString(doc)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(res.Members) != 1 || res.Members[0].Name != "data 1" || res.Members[0].Size != 5 || len(res.Warnings) != 1 {
+		t.Errorf("members %+v, warnings %v", res.Members, res.Warnings)
 	}
 }
 
