@@ -306,6 +306,9 @@ func readXMLDoc(r io.ReaderAt, size int64, b *reader.Budget) (*Result, error) {
 		if u16 != nil {
 			return nil, fmt.Errorf("%w: UTF-16 text declares encoding %q", ErrMalformed, charset)
 		}
+		if bytes.HasPrefix(head[:hn], []byte("\xEF\xBB\xBF")) {
+			return nil, fmt.Errorf("%w: UTF-8 byte order mark, but declares encoding %q", ErrMalformed, charset)
+		}
 		rd, err := svgCharsetReader(charset, input)
 		if l, ok := rd.(*latin1Reader); ok {
 			lat = l

@@ -419,6 +419,7 @@ func TestXMLHostile(t *testing.T) {
 		}() + "/></r>"), errLimit, "attributes"},
 		{"UTF-16 without BOM", []byte("<\x00r\x00/\x00>\x00"), ErrMalformed, "byte order mark"},
 		{"UTF-16 declared, UTF-8 bytes", []byte(`<?xml version="1.0" encoding="UTF-16"?>` + pre + `</r>`), ErrMalformed, "UTF-16"},
+		{"UTF-8 BOM, Latin-1 declared", []byte("\xEF\xBB\xBF<?xml version=\"1.0\" encoding=\"ISO-8859-1\"?><r/>"), ErrMalformed, "byte order mark"},
 		{"unknown encoding", []byte(`<?xml version="1.0" encoding="Shift_JIS"?>` + pre + `</r>`), ErrMalformed, "encoding"},
 		{"unpaired surrogate", append(utf16Doc(pre, binary.LittleEndian), 0x00, 0xD8, 'a', 0), ErrMalformed, "surrogate"},
 		{"UTF-16 odd length", append(utf16Doc(pre+"</r>", binary.LittleEndian), 'x'), errTruncated, "half a character"},
