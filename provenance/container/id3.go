@@ -407,7 +407,7 @@ func (d *id3Reader) decode(id string, data []byte, where string, off, size int64
 		if value == "" {
 			return nil
 		}
-		return d.res.Add(Block{Kind: KindText, Container: container, Offset: off, Size: size, Key: key, Data: []byte(value), Note: note})
+		return d.res.Add(Block{Kind: KindText, Container: container, Offset: off, Size: size, Key: key, Data: []byte(value), Note: note, Tool: key == "TSSE" || key == "TENC"})
 	}
 	switch {
 	case id == "TXXX" || id == "WXXX":

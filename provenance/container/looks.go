@@ -21,12 +21,6 @@ func prefix(p string) func([]byte) bool {
 var unreadFormats = []unread{
 	{"MXF", prefix("\x06\x0e\x2b\x34\x02\x05\x01\x01\x0d\x01\x02")},
 	{"Matroska/WebM", prefix("\x1a\x45\xdf\xa3")},
-	{"AIFF", func(h []byte) bool {
-		return len(h) >= 12 && string(h[:4]) == "FORM" && (string(h[8:12]) == "AIFF" || string(h[8:12]) == "AIFC")
-	}},
-	{"JPEG 2000", func(h []byte) bool {
-		return bytes.HasPrefix(h, []byte("\x00\x00\x00\x0cjP  \r\n\x87\n")) || bytes.HasPrefix(h, []byte("\xff\x4f\xff\x51"))
-	}},
 	{"MPEG-TS", func(h []byte) bool { return len(h) >= 189 && h[0] == 0x47 && h[188] == 0x47 }},
 	{"MPEG-PS", prefix("\x00\x00\x01\xba")},
 	{"AAF or other OLE compound file", prefix("\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1")},

@@ -30,7 +30,7 @@ type riffWalker struct {
 	r      io.ReaderAt
 	size   int64
 	res    *Result
-	where  string // the format name used in block locations: "WebP", "WAV", "AVI"
+	where  string // the format name used in block locations: "WebP", "WAV", "RF64", "BW64", "AVI"
 	rf64   bool
 	ds64   map[string]int64 // chunk sizes from the RF64 ds64 chunk
 	steps  int
@@ -39,10 +39,13 @@ type riffWalker struct {
 }
 
 // readRIFF reads the metadata chunks of a RIFF file. WebP: EXIF, XMP and
-// C2PA chunks. WAV (also RF64/BW64 and BWF): _PMX (XMP), C2PA, LIST/INFO,
-// bext and iXML. AVI: the same, descending into LIST hdrl/INFO and skipping
-// LIST movi and idx1. Media chunks (data, movi, VP8, ANMF ...) are skipped
-// by their sizes and never read.
+// C2PA chunks. WAV (also BWF, and RF64 and BW64 of ITU-R BS.2088, whose
+// ds64 chunk holds the 64-bit sizes of the data chunk and of any other
+// chunk over 4 GiB): _PMX (XMP), C2PA, LIST/INFO, bext, iXML, and the ADM
+// metadata of BW64, axml (XML) and bxml (gzip-compressed XML). AVI: the
+// same, descending into LIST hdrl/INFO and skipping LIST movi and idx1.
+// Media chunks (data, movi, VP8, ANMF ...) are skipped by their sizes and
+// never read; so is chna, the ADM track table, which holds only IDs.
 func readRIFF(r io.ReaderAt, size int64, b *reader.Budget) (*Result, error) {
 	res := &Result{Format: formatRIFF, Budget: b}
 	var hdr [12]byte
@@ -58,7 +61,14 @@ func readRIFF(r io.ReaderAt, size int64, b *reader.Budget) (*Result, error) {
 	case "WEBP":
 		res.Format, w.where = formatWebP, "WebP"
 	case "WAVE":
-		res.Format, w.where = formatWAV, "WAV"
+		switch form {
+		case "RF64":
+			res.Format, w.where = formatRF64, "RF64"
+		case "BW64":
+			res.Format, w.where = formatBW64, "BW64"
+		default:
+			res.Format, w.where = formatWAV, "WAV"
+		}
 	case "AVI ", "AVIX":
 		res.Format, w.where = formatAVI, "AVI"
 	default:
@@ -104,14 +114,22 @@ func (w *riffWalker) walk(start, end int64, depth int) {
 		}
 		id := string(hdr[:4])
 		n := int64(binary.LittleEndian.Uint32(hdr[4:8]))
+		dataOff := pos + 8
 		if w.rf64 && n == 0xFFFFFFFF {
 			if v, ok := w.ds64[id]; ok {
 				n = v
+				if n > end-dataOff {
+					// A lying ds64 (or a file cut short): what follows
+					// the chunk cannot be found.
+					w.res.Warn("%s ds64 gives chunk %q at offset %d %d bytes, past the end of the file", w.where, seg.FourCC(id), pos, n)
+				}
 			} else {
-				n = end - pos - 8
+				n = end - dataOff
+				if n > 0 {
+					w.res.Cut("%s chunk %q at offset %d has size 0xFFFFFFFF and no ds64 size: taken to run to the end of the file, any chunk after it not read", w.where, seg.FourCC(id), pos)
+				}
 			}
 		}
-		dataOff := pos + 8
 		if n > end-dataOff {
 			if !riffMediaChunk(id) && id != "LIST" {
 				// One problem, one message: the error names the end the
@@ -148,7 +166,7 @@ func (w *riffWalker) walk(start, end int64, depth int) {
 			}
 		case "ds64":
 			w.readDS64(dataOff, n)
-		case "EXIF", "XMP ", "_PMX", "C2PA", "bext", "iXML":
+		case "EXIF", "XMP ", "_PMX", "C2PA", "bext", "iXML", "axml", "bxml":
 			w.metadata(id, dataOff, n)
 		case "id3 ", "ID3 ":
 			w.id3(dataOff, n)
@@ -161,7 +179,7 @@ func (w *riffWalker) walk(start, end int64, depth int) {
 // skips without reading.
 func riffMediaChunk(id string) bool {
 	switch id {
-	case "data", "idx1", "VP8 ", "VP8L", "ANMF", "ALPH", "JUNK", "junk":
+	case "data", "idx1", "VP8 ", "VP8L", "ANMF", "ALPH", "JUNK", "junk", "chna":
 		return true
 	}
 	return false
@@ -208,7 +226,11 @@ func (w *riffWalker) metadata(id string, off, n int64) {
 	case "C2PA":
 		w.add(Block{Kind: KindC2PA, Container: loc, Offset: off, Size: n, Data: p})
 	case "iXML":
-		w.add(Block{Kind: KindText, Container: "WAV iXML", Offset: off, Size: n, Key: "iXML", Data: bytes.TrimRight(p, "\x00")})
+		w.add(Block{Kind: KindText, Container: w.where + " iXML", Offset: off, Size: n, Key: "iXML", Data: bytes.TrimRight(p, "\x00")})
+	case "axml":
+		w.xml(loc, "axml", bytes.TrimRight(p, "\x00"), off, n, "")
+	case "bxml":
+		w.bxml(loc, p, off, n)
 	case "bext":
 		w.bext(p, off)
 	}
@@ -216,14 +238,17 @@ func (w *riffWalker) metadata(id string, off, n int64) {
 
 // bext reads the text fields of a Broadcast Wave Format bext chunk (EBU Tech 3285).
 func (w *riffWalker) bext(p []byte, off int64) {
+	// Originator (the equipment or software that made the file) and the
+	// coding history (one row per process, naming the tools) name tools.
 	fields := []struct {
 		key        string
 		start, end int
+		tool       bool
 	}{
-		{"Description", 0, 256},
-		{"Originator", 256, 288},
-		{"OriginatorReference", 288, 320},
-		{"CodingHistory", 602, len(p)},
+		{"Description", 0, 256, false},
+		{"Originator", 256, 288, true},
+		{"OriginatorReference", 288, 320, false},
+		{"CodingHistory", 602, len(p), true},
 	}
 	for _, f := range fields {
 		if f.start >= len(p) {
@@ -233,7 +258,7 @@ func (w *riffWalker) bext(p []byte, off int64) {
 		if len(v) == 0 {
 			continue
 		}
-		w.add(Block{Kind: KindText, Container: "WAV bext", Offset: off + int64(f.start), Size: int64(min(f.end, len(p)) - f.start), Key: f.key, Data: v})
+		w.add(Block{Kind: KindText, Container: w.where + " bext", Offset: off + int64(f.start), Size: int64(min(f.end, len(p)) - f.start), Key: f.key, Data: v, Tool: f.tool})
 	}
 }
 
@@ -263,7 +288,8 @@ func (w *riffWalker) info(start, end int64, depth int) {
 			// A list inside INFO is not standard; walk it with the depth bound.
 			w.walk(pos, min(dataOff+n, end), depth+1)
 		} else if p, ok := w.read(dataOff, n); ok {
-			w.add(Block{Kind: KindText, Container: "RIFF LIST/INFO", Offset: dataOff, Size: n, Key: seg.FourCC(string(hdr[:4])), Data: riffText(p)})
+			// ISFT names the software that wrote the file.
+			w.add(Block{Kind: KindText, Container: "RIFF LIST/INFO", Offset: dataOff, Size: n, Key: seg.FourCC(string(hdr[:4])), Data: riffText(p), Tool: string(hdr[:4]) == "ISFT"})
 		}
 		pos = dataOff + n + n&1
 	}
@@ -287,9 +313,15 @@ func (w *riffWalker) readDS64(off, n int64) {
 		}
 		return int64(v)
 	}
+	if riff := clamp(binary.LittleEndian.Uint64(p[0:8])); riff > w.size-8 {
+		w.res.Warn("%s ds64 declares %d bytes, the file has %d", w.where, riff+8, w.size)
+	}
 	w.ds64["data"] = clamp(binary.LittleEndian.Uint64(p[8:16]))
-	count := int(binary.LittleEndian.Uint32(p[24:28]))
-	for i, q := 0, p[28:]; i < count && len(q) >= 12; i, q = i+1, q[12:] {
+	count := int64(binary.LittleEndian.Uint32(p[24:28]))
+	if have := int64(len(p)-28) / 12; count > have {
+		w.res.Warn("%s ds64 lists %d chunk sizes, %d read", w.where, count, have)
+	}
+	for i, q := int64(0), p[28:]; i < count && len(q) >= 12; i, q = i+1, q[12:] {
 		w.ds64[string(q[:4])] = clamp(binary.LittleEndian.Uint64(q[4:12]))
 	}
 }
@@ -325,4 +357,82 @@ func (w *riffWalker) id3(off, n int64) {
 	for _, m := range sub.Warnings {
 		w.res.Warn("RIFF id3 chunk: %s", m)
 	}
+}
+
+// xml adds an XML document of a chunk (ADM axml, bxml): an XMP block when
+// it holds an XMP packet, a text block otherwise.
+func (w *riffWalker) xml(loc, key string, p []byte, off, n int64, note string) {
+	if len(p) == 0 {
+		return
+	}
+	if holdsXMPPacket(p) {
+		w.add(Block{Kind: KindXMP, Container: loc, Offset: off, Size: n, Data: p, Note: note})
+		return
+	}
+	w.add(Block{Kind: KindText, Container: loc, Offset: off, Size: n, Key: key, Data: p, Note: note})
+}
+
+// bxml reads a BW64 bxml chunk: a 16-bit format field, then the XML
+// compressed with gzip, inflated through the bounded inflate.
+func (w *riffWalker) bxml(loc string, p []byte, off, n int64) {
+	z := p
+	if len(z) >= 2 && !bytes.HasPrefix(z, []byte{0x1f, 0x8b}) {
+		z = z[2:]
+	}
+	raw, ok := gzipDeflate(z)
+	if !ok {
+		w.res.Warn("%s at offset %d: no gzip stream", loc, off-8)
+		w.errs = errors.Join(w.errs, reader.Noted(fmt.Errorf("%w: %s at offset %d: no gzip stream", ErrMalformed, loc, off-8)))
+		return
+	}
+	limit := min(maxBlockSize, w.res.Left(reader.BlockBytes))
+	if limit <= 0 {
+		w.fail(fmt.Errorf("%w: metadata blocks of this file exceed %d bytes in total", errLimit, maxTotalBlocks))
+		return
+	}
+	out, over, err := reader.Inflate(raw, limit)
+	if over {
+		w.fail(fmt.Errorf("%w: %s at offset %d inflates to more than %d bytes", errLimit, loc, off-8, limit))
+		return
+	}
+	if err != nil {
+		w.res.Warn("%s at offset %d: %v", loc, off-8, err)
+		w.errs = errors.Join(w.errs, reader.Noted(fmt.Errorf("%w: %s at offset %d: %v", ErrMalformed, loc, off-8, err)))
+	}
+	w.xml(loc, "bxml", bytes.TrimRight(out, "\x00"), off, n, "gzip-compressed")
+}
+
+// gzipDeflate returns the raw deflate data of a gzip member (RFC 1952)
+// after its header, or false when p has no gzip header.
+func gzipDeflate(p []byte) ([]byte, bool) {
+	if len(p) < 10 || p[0] != 0x1f || p[1] != 0x8b || p[2] != 8 {
+		return nil, false
+	}
+	flags, p := p[3], p[10:]
+	if flags&0x04 != 0 { // FEXTRA
+		if len(p) < 2 {
+			return nil, false
+		}
+		k := int(binary.LittleEndian.Uint16(p))
+		if k > len(p)-2 {
+			return nil, false
+		}
+		p = p[2+k:]
+	}
+	for _, f := range []byte{0x08, 0x10} { // FNAME, FCOMMENT: NUL-terminated
+		if flags&f != 0 {
+			i := bytes.IndexByte(p, 0)
+			if i < 0 {
+				return nil, false
+			}
+			p = p[i+1:]
+		}
+	}
+	if flags&0x02 != 0 { // FHCRC
+		if len(p) < 2 {
+			return nil, false
+		}
+		p = p[2:]
+	}
+	return p, true
 }

@@ -2,6 +2,7 @@ package container
 
 import (
 	"bytes"
+	"compress/gzip"
 	"encoding/binary"
 	"errors"
 	"os"
@@ -285,6 +286,9 @@ func FuzzRIFF(f *testing.F) {
 	binary.LittleEndian.PutUint32(ds64[24:], 1)
 	copy(ds64[28:], "C2PA\x04")
 	f.Add(append([]byte("RF64\xff\xff\xff\xffWAVE"), append(riffChunk("ds64", ds64), "C2PA\xff\xff\xff\xffjumb"...)...))
+	f.Add(bw64Sample(f))
+	f.Add(buildRF64("RF64", riffChunk("ds64", rf64DS64(1<<40, 3, map[string]uint64{"bxml": 40})), rf64Long("data", []byte("abc")), rf64Long("bxml", testGzip(f, []byte(testADM)))))
+	f.Add(buildRF64("BW64", rf64Long("data", make([]byte, 8)), riffChunk("axml", []byte(exrXMP))))
 	f.Fuzz(func(t *testing.T, data []byte) {
 		res, _ := readRIFF(bytes.NewReader(data), int64(len(data)), nil)
 		crCheckSizes(t, res)
@@ -299,4 +303,146 @@ func testID3v23(id, text string) []byte {
 	n := len(frame)
 	tag := []byte{'I', 'D', '3', 3, 0, 0, byte(n >> 21 & 0x7f), byte(n >> 14 & 0x7f), byte(n >> 7 & 0x7f), byte(n & 0x7f)}
 	return append(tag, frame...)
+}
+
+// rf64DS64 builds a ds64 payload: the RIFF and data sizes, the sample count
+// and a table of other chunk sizes.
+func rf64DS64(riff, data uint64, table map[string]uint64) []byte {
+	p := binary.LittleEndian.AppendUint64(nil, riff)
+	p = binary.LittleEndian.AppendUint64(p, data)
+	p = binary.LittleEndian.AppendUint64(p, data/4)
+	p = binary.LittleEndian.AppendUint32(p, uint32(len(table)))
+	for id, n := range table {
+		p = binary.LittleEndian.AppendUint64(append(p, id...), n)
+	}
+	return p
+}
+
+// buildRF64 builds an RF64 or BW64 file: the header with the size field
+// 0xFFFFFFFF, then chunks.
+func buildRF64(form string, chunks ...[]byte) []byte {
+	out := append([]byte(form), "\xff\xff\xff\xffWAVE"...)
+	for _, c := range chunks {
+		out = append(out, c...)
+	}
+	return out
+}
+
+// rf64Long is a chunk whose size field is 0xFFFFFFFF: its size lives in ds64.
+func rf64Long(id string, data []byte) []byte {
+	return append(append([]byte(id), 0xff, 0xff, 0xff, 0xff), data...)
+}
+
+// testGzip compresses p as a gzip member with a file name in its header.
+func testGzip(t testing.TB, p []byte) []byte {
+	var b bytes.Buffer
+	z := gzip.NewWriter(&b)
+	z.Name = "adm.xml"
+	if _, err := z.Write(p); err != nil {
+		t.Fatal(err)
+	}
+	if err := z.Close(); err != nil {
+		t.Fatal(err)
+	}
+	return b.Bytes()
+}
+
+const testADM = `<?xml version="1.0"?><ebuCoreMain><coreMetadata><format><audioFormatExtended><audioProgramme audioProgrammeName="Main mix"/></audioFormatExtended></format></coreMetadata></ebuCoreMain>`
+
+// bw64Sample is a BW64 file with the ADM chunks and BWF metadata after the
+// data chunk, the axml chunk sized by ds64.
+func bw64Sample(t testing.TB) []byte {
+	audio := make([]byte, 64)
+	b := buildRF64("BW64",
+		riffChunk("ds64", rf64DS64(1<<20, uint64(len(audio)), map[string]uint64{"axml": uint64(len(testADM))})),
+		riffChunk("fmt ", make([]byte, 16)),
+		rf64Long("data", audio),
+		rf64Long("axml", []byte(testADM)),
+		riffChunk("chna", make([]byte, 44)),
+		riffChunk("bxml", append([]byte{1, 0}, testGzip(t, []byte(exrXMP))...)),
+		riffChunk("bext", testBext()),
+		riffChunk("iXML", []byte("<BWFXML/>")),
+		riffList("INFO", riffChunk("ISFT", []byte("Pro Tools\x00"))),
+	)
+	binary.LittleEndian.PutUint64(b[20:], uint64(len(b)-8)) // the real RIFF size, in ds64
+	return b
+}
+
+func TestRIFFRF64(t *testing.T) {
+	data := bw64Sample(t)
+	res, err := Read(bytes.NewReader(data), int64(len(data)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res.Format != formatBW64 || res.Media != mediaAudio {
+		t.Errorf("format %q media %q", res.Format, res.Media)
+	}
+	got := map[string]string{}
+	tools := map[string]bool{}
+	for _, b := range res.Blocks {
+		got[string(b.Kind)+"|"+b.Container+"|"+b.Key] = string(b.Data)
+		if b.Tool {
+			tools[b.Key] = true
+		}
+	}
+	want := map[string]string{
+		"text|BW64 axml chunk|axml":          testADM,
+		"xmp|BW64 bxml chunk|":               exrXMP,
+		"text|BW64 bext|Description":         "A voice line",
+		"text|BW64 bext|Originator":          "ToolX",
+		"text|BW64 bext|OriginatorReference": "REF-1",
+		"text|BW64 bext|CodingHistory":       "A=PCM,F=48000",
+		"text|BW64 iXML|iXML":                "<BWFXML/>",
+		"text|RIFF LIST/INFO|ISFT":           "Pro Tools",
+	}
+	for k, v := range want {
+		if got[k] != v {
+			t.Errorf("%s = %q, want %q", k, got[k], v)
+		}
+	}
+	if len(got) != len(want) || len(res.Warnings) != 0 || len(res.Incomplete) != 0 {
+		t.Errorf("blocks %v, warnings %v, cuts %v", got, res.Warnings, res.Incomplete)
+	}
+	if len(tools) != 3 || !tools["Originator"] || !tools["CodingHistory"] || !tools["ISFT"] {
+		t.Errorf("tool blocks %v", tools)
+	}
+	// RF64 reports its own format, an axml holding XMP is an XMP block.
+	rf := buildRF64("RF64", riffChunk("ds64", rf64DS64(100, 4, nil)), rf64Long("data", make([]byte, 4)), riffChunk("axml", []byte(exrXMP)))
+	if res, err := Read(bytes.NewReader(rf), int64(len(rf))); err != nil || res.Format != formatRF64 || len(crBlocks(res, KindXMP)) != 1 {
+		t.Errorf("RF64: %v, %+v", err, res)
+	}
+}
+
+func TestRIFFRF64Hostile(t *testing.T) {
+	bext := riffChunk("bext", testBext()) // four blocks, before the data chunk
+	after := riffChunk("axml", []byte(testADM))
+	bomb := testGzip(t, make([]byte, maxBlockSize+1))
+	for _, tc := range []struct {
+		name   string
+		b      []byte
+		want   error
+		blocks int
+		warn   bool
+		cut    bool
+	}{
+		{"no ds64: data to the end, the rest cut", buildRF64("RF64", bext, rf64Long("data", make([]byte, 8)), after), nil, 4, false, true},
+		{"ds64 data size past the file", buildRF64("RF64", riffChunk("ds64", rf64DS64(1<<40, 1<<40, nil)), bext, rf64Long("data", make([]byte, 8)), after), nil, 4, true, false},
+		{"ds64 data size too small: a chunk of audio bytes", buildRF64("RF64", riffChunk("ds64", rf64DS64(100, 2, nil)), bext, rf64Long("data", bytes.Repeat([]byte{0x7f}, 16)), after), errTruncated, 4, false, false},
+		{"ds64 table count lies", buildRF64("BW64", riffChunk("ds64", append(rf64DS64(100, 8, nil)[:24], 0xff, 0xff, 0, 0)), rf64Long("data", make([]byte, 8)), after), nil, 1, true, false},
+		{"ds64 too short", buildRF64("BW64", riffChunk("ds64", make([]byte, 8)), bext), nil, 4, true, false},
+		{"ds64 size of 2^64-1 for axml", buildRF64("BW64", riffChunk("ds64", rf64DS64(100, 8, map[string]uint64{"axml": 1<<64 - 1})), bext, rf64Long("axml", []byte(testADM))), errTruncated, 4, true, false},
+		{"bxml that is not gzip", buildRF64("BW64", bext, riffChunk("bxml", []byte("\x00\x00<xml/>"))), ErrMalformed, 4, true, false},
+		{"bxml bomb", buildRF64("BW64", bext, riffChunk("bxml", append([]byte{1, 0}, bomb...)), after), errLimit, 4, false, false},
+		{"bxml cut short", buildRF64("BW64", bext, riffChunk("bxml", testGzip(t, []byte(testADM))[:40])), ErrMalformed, 4, true, false},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			res, err := readRIFF(bytes.NewReader(tc.b), int64(len(tc.b)), nil)
+			if tc.want == nil && err != nil || tc.want != nil && !errors.Is(err, tc.want) {
+				t.Errorf("err = %v, want %v", err, tc.want)
+			}
+			if res == nil || len(res.Blocks) != tc.blocks || (len(res.Warnings) > 0) != tc.warn || (len(res.Incomplete) > 0) != tc.cut {
+				t.Errorf("blocks %d, warnings %v, cuts %v", len(res.Blocks), res.Warnings, res.Incomplete)
+			}
+		})
+	}
 }

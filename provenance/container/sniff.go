@@ -26,11 +26,17 @@ const (
 	formatJXL        Format = "JXL"
 	formatEXR        Format = "OpenEXR"
 	formatDPX        Format = "DPX"
+	formatAIFF       Format = "AIFF"
+	formatAIFC       Format = "AIFC"
+	formatJP2        Format = "JPEG 2000"
+	formatJ2K        Format = "JPEG 2000 codestream"
 	formatCineon     Format = "Cineon"
 	formatSVG        Format = "SVG"
 	formatRIFF       Format = "RIFF" // a RIFF form other than WebP, WAV and AVI
 	formatWebP       Format = "WebP"
 	formatWAV        Format = "WAV"
+	formatRF64       Format = "RF64"
+	formatBW64       Format = "BW64"
 	formatAVI        Format = "AVI"
 	formatMP4        Format = "MP4"
 	formatMOV        Format = "MOV"
@@ -101,6 +107,8 @@ var formats = []formatRow{
 	{formatRIFF, "RIFF", "", matchRIFF, readRIFF},
 	{formatWebP, "RIFF", mediaImage, nil, readRIFF},
 	{formatWAV, "RIFF", mediaAudio, nil, readRIFF},
+	{formatRF64, "RIFF", mediaAudio, nil, readRIFF},
+	{formatBW64, "RIFF", mediaAudio, nil, readRIFF},
 	{formatAVI, "RIFF", mediaVideo, nil, readRIFF},
 	{formatMP4, "ISOBMFF", mediaVideo, matchISOBMFF, readISOBMFF},
 	{formatMOV, "ISOBMFF", mediaVideo, nil, readISOBMFF},
@@ -112,6 +120,10 @@ var formats = []formatRow{
 	{formatJXL, "JXL", mediaImage, matchJXL, readJXL},
 	{formatEXR, "OpenEXR", mediaImage, matchEXR, readEXR},
 	{formatDPX, "DPX", mediaImage, matchDPX, readDPX},
+	{formatAIFF, "AIFF", mediaAudio, matchAIFF, readAIFF},
+	{formatAIFC, "AIFF", mediaAudio, nil, readAIFF},
+	{formatJP2, "JPEG 2000", mediaImage, matchJP2, readJP2},
+	{formatJ2K, "JPEG 2000", mediaImage, nil, readJP2},
 	{formatCineon, "Cineon", mediaImage, matchCineon, readCineon},
 	{formatTTML, "TTML", mediaDocument, matchTTML, readXMLDoc},
 	{formatEBUTT, "TTML", mediaDocument, nil, readXMLDoc},
