@@ -280,7 +280,7 @@ func TestGateUnsupportedNamed(t *testing.T) {
 		"plates/plate.png":       stillPNG(),
 		"frames/shot.0001.hdr":   hdrWithXMP(),
 		"frames/shot.0002.hdr":   hdrWithXMP(),
-		"subs/en.ttml":           []byte(`<?xml version="1.0"?><tt xmlns="http://www.w3.org/ns/ttml"/>`),
+		"subs/en.ttml.gz":        {0x1f, 0x8b, 0x08, 0x00, 0, 0, 0, 0, 0, 0x03},
 		"audio/stem.bin":         {0, 1, 2, 3, 0xfe},
 		"plates/.DS_Store.local": {},
 	})
@@ -296,7 +296,7 @@ func TestGateUnsupportedNamed(t *testing.T) {
 			t.Errorf("head of the Radiance file: %+v", u)
 		}
 	}
-	want := map[string]string{"frames/shot.0001.hdr": "Radiance HDR", "frames/shot.0002.hdr": "Radiance HDR", "subs/en.ttml": "TTML or other XML", "audio/stem.bin": "", "plates/.DS_Store.local": "empty"}
+	want := map[string]string{"frames/shot.0001.hdr": "Radiance HDR", "frames/shot.0002.hdr": "Radiance HDR", "subs/en.ttml.gz": "gzip", "audio/stem.bin": "", "plates/.DS_Store.local": "empty"}
 	for p, w := range want {
 		if l, ok := looks[p]; !ok || l != w {
 			t.Errorf("unsupported %s: listed %v, looks like %q; want %q", p, ok, l, w)

@@ -33,13 +33,6 @@ var unreadFormats = []unread{
 	{"Radiance HDR", func(h []byte) bool {
 		return bytes.HasPrefix(h, []byte("#?RADIANCE")) || bytes.HasPrefix(h, []byte("#?RGBE"))
 	}},
-	{"TTML or other XML", func(h []byte) bool {
-		t := bytes.TrimLeft(bytes.TrimPrefix(h, []byte("\xef\xbb\xbf")), " \t\r\n")
-		return bytes.HasPrefix(t, []byte("<?xml")) || bytes.HasPrefix(t, []byte("<tt"))
-	}},
-	{"WebVTT", func(h []byte) bool {
-		return bytes.HasPrefix(bytes.TrimPrefix(h, []byte("\xef\xbb\xbf")), []byte("WEBVTT"))
-	}},
 	{"ELF executable", prefix("\x7fELF")},
 	{"Mach-O executable", func(h []byte) bool {
 		return bytes.HasPrefix(h, []byte("\xcf\xfa\xed\xfe")) || bytes.HasPrefix(h, []byte("\xca\xfe\xba\xbe"))

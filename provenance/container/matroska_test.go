@@ -57,7 +57,7 @@ func mkvSeekHead(targets ...[2]uint64) []byte {
 	return ebml(mkvIDSeekHead, seeks...)
 }
 
-const comfyWorkflow = `{"3": {"inputs": {"seed": 156680208700286, "steps": 20, "cfg": 8, "sampler_name": "euler"}, "class_type": "KSampler"}, "9": {"inputs": {"filename_prefix": "ComfyUI"}, "class_type": "SaveAnimatedWEBP"}}`
+const mkvComfyGraph = `{"3": {"inputs": {"seed": 156680208700286, "steps": 20, "cfg": 8, "sampler_name": "euler"}, "class_type": "KSampler"}, "9": {"inputs": {"filename_prefix": "ComfyUI"}, "class_type": "SaveAnimatedWEBP"}}`
 
 // mkvFile builds a Matroska (or WebM) file: a SeekHead naming Tags and
 // Attachments at the tail, Info, a Cluster of media, Cues, then Tags and
@@ -67,7 +67,7 @@ func mkvFile(doc string) []byte {
 		ebmlStr(mkvIDTitle, "plate 101\x00\x00"), ebmlUint(mkvIDDateUTC, 792720000000000000))
 	cluster := ebml(mkvIDCluster, ebmlUint(0xE7, 0), ebml(0xA3, bytes.Repeat([]byte{0xAB}, 200)))
 	cues := ebml(mkvIDCues, bytes.Repeat([]byte{0}, 16))
-	tags := ebml(mkvIDTags, ebml(mkvIDTag, ebml(0x63C0), mkvSimpleTag("COMMENT", comfyWorkflow),
+	tags := ebml(mkvIDTags, ebml(mkvIDTag, ebml(0x63C0), mkvSimpleTag("COMMENT", mkvComfyGraph),
 		mkvSimpleTag("ENCODER", "Lavf61.7.100"), mkvSimpleTag("ARTIST", "Example Post", mkvSimpleTag("URL", "https://example.com")),
 		ebml(mkvIDSimpleTag, ebmlStr(mkvIDTagName, "NOTES"), ebml(mkvIDTagBinary, []byte("binary but text")))))
 	xmp := ebml(mkvIDAttachedFile, ebmlStr(mkvIDFileName, "meta.xmp"), ebmlStr(mkvIDFileMediaType, "application/rdf+xml"), ebml(mkvIDFileData, []byte(exrXMP)))
@@ -118,7 +118,7 @@ func TestMatroska(t *testing.T) {
 			"text WritingApp":      {"ComfyUI VHS", true},
 			"text Title":           {"plate 101", false},
 			"text DateUTC":         {"2026-02-14T00:00:00Z", false},
-			"text COMMENT":         {comfyWorkflow, false},
+			"text COMMENT":         {mkvComfyGraph, false},
 			"text ENCODER":         {"Lavf61.7.100", true},
 			"text ARTIST":          {"Example Post", false},
 			"text ARTIST/URL":      {"https://example.com", false},

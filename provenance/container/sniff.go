@@ -137,6 +137,18 @@ var formats = []formatRow{
 	{formatWebMAudio, "Matroska", mediaAudio, nil, readMatroska},
 	{formatAAF, "AAF", "", matchCFB, readAAF},
 	{formatMXF, "MXF", mediaVideo, matchMXF, readMXF},
+	{formatTTML, "TTML", mediaDocument, matchTTML, readXMLDoc},
+	{formatEBUTT, "TTML", mediaDocument, nil, readXMLDoc},
+	{formatXML, "XML", mediaDocument, matchXMLDoc, readXMLDoc},
+	{formatIMFCPL, "XML", mediaDocument, nil, readXMLDoc},
+	{formatDCPCPL, "XML", mediaDocument, nil, readXMLDoc},
+	{formatIMFPKL, "XML", mediaDocument, nil, readXMLDoc},
+	{formatIMFAssetMap, "XML", mediaDocument, nil, readXMLDoc},
+	{formatIMFOPL, "XML", mediaDocument, nil, readXMLDoc},
+	{formatDolbyVision, "XML", mediaDocument, nil, readXMLDoc},
+	{formatWebVTT, "Timed text", mediaDocument, matchWebVTT, readWebVTT},
+	{formatSRT, "Timed text", mediaDocument, matchSRT, readSRT},
+	{formatJSON, "JSON", mediaDocument, matchJSON, readJSON}, // last: after every format whose bytes may look like JSON
 }
 
 // mediaOf returns the media kind of format f from its registry row ("" for
