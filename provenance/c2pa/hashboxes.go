@@ -30,7 +30,10 @@ func (v *validator) boxesHash(m *Manifest, a map[string]any, def string) {
 		return
 	}
 	if boxes == nil {
+		// Not a pass: a hard binding that cannot be checked leaves the
+		// file not fully inspected (fail closed), not silently valid.
 		m.errorf("c2pa.hash.boxes: no box map for this format, not checked")
+		m.cut("c2pa.hash.boxes: no box map for this format: the hard binding was not checked")
 		return
 	}
 	i := 0

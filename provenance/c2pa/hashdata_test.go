@@ -151,6 +151,16 @@ func TestBoxesHashJPEG(t *testing.T) {
 	wantCodes(t, validateAsset(t, build(edited, nil)), StateInvalid, CodeAssertionBoxesHashMismatch, CodeSigningCredentialUntrusted)
 	// A segment inserted after signing: the box list no longer lines up.
 	wantCodes(t, validateAsset(t, build(sos, []byte{0xFF, 0xFE, 0, 4, 'h', 'i'})), StateInvalid, CodeAssertionBoxesHashUnknown, CodeSigningCredentialUntrusted)
+	// A boxes hash in a format with no box map (a Matroska attachment, say):
+	// the binding is not checked, and that is a cut, never a pass.
+	m, _ := p.signedManifest(t, "urn:c2pa:boxes-other", cose.AlgorithmES256, nil, signOpts{})
+	m.assertions = append(m.assertions, cborAssertion("c2pa.hash.boxes", map[string]any{
+		"alg": "sha256", "boxes": []any{map[string]any{"names": []any{"EBML"}, "hash": make([]byte, 32)}},
+	}))
+	am = validateAsset(t, cat([]byte("\x1a\x45\xdf\xa3 not a JPEG "), storeOf(m.build(sha256Of))))
+	if !strings.Contains(strings.Join(am.Cuts, ";"), "hard binding was not checked") {
+		t.Errorf("unchecked boxes hash: cuts %v, warnings %v", am.Cuts, am.Warnings)
+	}
 }
 
 // bmffBoxBytes builds an ISO BMFF box.
