@@ -107,9 +107,9 @@ func metaSignature(p *provenance.Provenance) (uint64, string) {
 // perFrameKeys are parts of the names of metadata fields whose values
 // differ from frame to frame of one render: file names and paths, sizes,
 // dates and times (timecode, mtime included), frame numbers, instance and
-// document ids, offsets, checksums.
+// document ids, offsets, checksums, film key codes, chunk counts.
 var perFrameKeys = []string{"file name", "filename", "file_name", "path", "size", "date", "time", "frame", "instanceid", "documentid",
-	"uuid", "when", "offset", "checksum", "digest", "md5", "sha1", "sha256", "sha-"}
+	"uuid", "when", "offset", "checksum", "digest", "md5", "sha1", "sha256", "sha-", "keycode", "chunkcount"}
 
 func perFrameKey(k string) bool {
 	k = strings.ToLower(k)

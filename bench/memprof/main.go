@@ -21,7 +21,7 @@ import (
 )
 
 func main() {
-	heap := flag.String("heap", "", "write a heap profile (in use after the scan, before the report is written) to `FILE`")
+	heap := flag.String("heap", "", "write heap profiles after the scan (to `FILE`) and after the JSON report (to FILE.report)")
 	cpu := flag.String("cpu", "", "write a CPU profile of the scan and the report to `FILE`")
 	workers := flag.Int("workers", 0, "files read at once (default: number of CPUs)")
 	flag.Parse()
@@ -48,6 +48,12 @@ func main() {
 	}
 	cw := &countWriter{}
 	check(report.WriteJSON(cw, rep))
+	if *heap != "" { // after the report too: `go tool pprof -base HEAP HEAP.report` shows what the report allocated
+		f, err := os.Create(*heap + ".report")
+		check(err)
+		check(pprof.WriteHeapProfile(f))
+		f.Close()
+	}
 	var ms runtime.MemStats
 	runtime.ReadMemStats(&ms)
 	fmt.Printf("files %d, findings %d, report %.1f MiB of JSON\n", rep.Summary.Files, len(rep.Findings), mib(uint64(cw.n)))

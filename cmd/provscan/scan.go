@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"runtime/debug"
 	"strings"
 	"sync"
 	"time"
@@ -187,6 +188,10 @@ func runScan(cmd *cobra.Command, args []string, f *scanFlags, stdout, stderr io.
 	}
 	rep, err := scanner.Scan(cmd.Context(), args, opts)
 	done() // clear the bar before any report reaches the terminal
+	// The scan's garbage (every file's metadata, read and dropped) is
+	// returned before the reports are encoded, so that the peak is the
+	// larger of the two phases, not their sum (bench: 100,000 files).
+	debug.FreeOSMemory()
 	if err != nil {
 		if errors.Is(err, context.Canceled) && rep != nil {
 			if werr := writeOutputs(outs, rep, f.verbose); werr != nil {

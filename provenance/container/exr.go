@@ -20,7 +20,8 @@ import (
 // comments, software, a tool's own attributes such as nuke/...), so the
 // generator catalogue sees the creating software; each string of a
 // stringvector is one too. A string holding an XMP packet is an XMP block
-// as well.
+// as well. Attributes of every other type are text blocks of their
+// rendered value (exr_attrs.go), the preview by its size only.
 
 const (
 	exrMagic         = "\x76\x2f\x31\x01"
@@ -78,6 +79,7 @@ type exrWalker struct {
 	off     int64 // the next byte to read
 	maxName int
 	attrs   int
+	typedN  int // typed (non-string) attributes seen
 }
 
 // header reads one header's attributes up to its terminating empty name and
@@ -114,6 +116,10 @@ func (e *exrWalker) header(container string) (int, error) {
 			}
 		case "stringvector":
 			if err := e.stringVector(container, name, valueOff, size); err != nil {
+				return n, err
+			}
+		default:
+			if err := e.typed(container, name, typ, valueOff, size); err != nil {
 				return n, err
 			}
 		}

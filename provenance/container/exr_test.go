@@ -64,6 +64,11 @@ func TestEXR(t *testing.T) {
 		exrAttr("multiView", "stringvector", exrStrings("left", "right")),
 		exrAttr("xmp", "string", []byte(exrXMP)),
 		exrAttr("preview", "preview", bytes.Repeat([]byte{1}, 300)),
+		exrAttr("dataWindow", "box2i", []byte{0, 0, 0, 0, 0, 0, 0, 0, 0x7f, 7, 0, 0, 0x37, 4, 0, 0}),
+		exrAttr("timeCode", "timecode", []byte{0x04, 0x03, 0x02, 0x01, 0, 0, 0, 0}),
+		exrAttr("framesPerSecond", "rational", []byte{0xc0, 0x5d, 0, 0, 0xe9, 3, 0, 0}),
+		exrAttr("compression", "compression", []byte{4}),
+		exrAttr("idManifest", "bytes", []byte{1, 2, 3}),
 	}
 	res, err := readEXRBytes(t, exrFile(0, header))
 	if err != nil {
@@ -89,7 +94,10 @@ func TestEXR(t *testing.T) {
 		}
 	}
 	want := map[string]string{"owner": "Copyright 2026 Example Post", "comments": "plate 101, take 3", "software": "ComfyUI 0.3",
-		"multiView[0]": "left", "multiView[1]": "right", "xmp": exrXMP}
+		"multiView[0]": "left", "multiView[1]": "right", "xmp": exrXMP,
+		"channels": "R", "preview": "preview 16843009x16843009 (pixels not read)",
+		"dataWindow": "(0, 0) - (1919, 1079)", "timeCode": "01:02:03:04", "framesPerSecond": "24000/1001", "compression": "PIZ",
+		"idManifest": "bytes (value not shown)"}
 	for k, v := range want {
 		if got[k] != v {
 			t.Errorf("%s = %q, want %q", k, got[k], v)
@@ -160,7 +168,7 @@ func TestEXRHostile(t *testing.T) {
 		{"no end of header", good[:len(good)-65], errTruncated, 1},
 		{"size past the end", lying, errTruncated, 0},
 		{"negative size", negative, errTruncated, 0},
-		{"too many attributes", exrFile(0, many), errLimit, 0},
+		{"too many attributes", exrFile(0, many), errLimit, exrMaxTyped},
 		{"too many parts", exrFile(exrFlagMultipart, parts...), errLimit, exrMaxParts},
 		{"stringvector lying about a length", badVector, ErrMalformed, 1},
 	} {

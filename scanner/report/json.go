@@ -15,12 +15,14 @@ func init() {
 // Empty lists are written as [] and never as null; map keys are sorted, so
 // two reports of the same tree differ only in their timing fields.
 //
-// The findings are streamed one by one through a buffered writer: a report of
-// a large delivery (tens of thousands of findings) is never built as one
-// buffer in memory. The bytes are those of encoding the whole report at once.
+// The findings and the sequences, the lists that grow with the delivery, are
+// streamed one element at a time through a buffered writer: a report of a
+// large delivery (tens of thousands of findings, thousands of sequences) is
+// never built as one buffer in memory. The bytes are those of encoding the
+// whole report at once.
 func WriteJSON(w io.Writer, r *Report) error {
 	head := *r
-	head.Findings = nil
+	head.Findings, head.Sequences = nil, nil
 	var hb bytes.Buffer
 	enc := json.NewEncoder(&hb)
 	enc.SetIndent("", "  ")
@@ -28,36 +30,45 @@ func WriteJSON(w io.Writer, r *Report) error {
 	if err := enc.Encode(normalized(&head)); err != nil {
 		return err
 	}
-	const slot = "\n  \"findings\": [],\n"
-	before, after, ok := bytes.Cut(hb.Bytes(), []byte(slot))
-	if !ok || len(r.Findings) == 0 {
-		_, err := w.Write(hb.Bytes())
-		return err
+	nr := normalized(&Report{Findings: r.Findings})
+	lists := []struct {
+		name string
+		n    int
+		elem func(i int) any
+	}{
+		{"findings", len(r.Findings), func(i int) any { return nr.Findings[i] }},
+		{"sequences", len(r.Sequences), func(i int) any { return r.Sequences[i] }},
 	}
 	bw := bufio.NewWriterSize(w, 64<<10)
-	bw.Write(before)
-	bw.WriteString("\n  \"findings\": [\n")
-	var fb bytes.Buffer
-	fenc := json.NewEncoder(&fb)
-	fenc.SetIndent("    ", "  ")
-	fenc.SetEscapeHTML(false)
-	one := []Finding{{}}
-	for i := range r.Findings {
-		one[0] = r.Findings[i]
-		f := normalized(&Report{Findings: one}).Findings[0]
-		fb.Reset()
-		if err := fenc.Encode(f); err != nil {
-			return err
+	rest := hb.Bytes()
+	var eb bytes.Buffer
+	eenc := json.NewEncoder(&eb)
+	eenc.SetIndent("    ", "  ")
+	eenc.SetEscapeHTML(false)
+	for _, l := range lists {
+		slot := "\n  \"" + l.name + "\": [],\n"
+		before, after, ok := bytes.Cut(rest, []byte(slot))
+		if !ok || l.n == 0 {
+			continue
 		}
-		bw.WriteString("    ")
-		bw.Write(bytes.TrimSuffix(fb.Bytes(), []byte("\n")))
-		if i < len(r.Findings)-1 {
-			bw.WriteString(",")
+		bw.Write(before)
+		bw.WriteString("\n  \"" + l.name + "\": [\n")
+		for i := range l.n {
+			eb.Reset()
+			if err := eenc.Encode(l.elem(i)); err != nil {
+				return err
+			}
+			bw.WriteString("    ")
+			bw.Write(bytes.TrimSuffix(eb.Bytes(), []byte("\n")))
+			if i < l.n-1 {
+				bw.WriteString(",")
+			}
+			bw.WriteString("\n")
 		}
-		bw.WriteString("\n")
+		bw.WriteString("  ],\n")
+		rest = after
 	}
-	bw.WriteString("  ],\n")
-	bw.Write(after)
+	bw.Write(rest)
 	return bw.Flush()
 }
 

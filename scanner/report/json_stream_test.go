@@ -10,7 +10,8 @@ import (
 )
 
 // TestWriteJSONStreamsTheSameBytes: the streamed report is byte for byte the
-// report encoded at once, for no finding, one, and many with awkward values.
+// report encoded at once, for no finding or sequence, one, and many with
+// awkward values.
 func TestWriteJSONStreamsTheSameBytes(t *testing.T) {
 	for _, n := range []int{0, 1, 3, 500} {
 		r := &Report{Schema: SchemaVersion, Tool: Tool{Name: "provscan", Version: "t"}, Roots: []string{"a<b>&c"},
@@ -22,6 +23,8 @@ func TestWriteJSONStreamsTheSameBytes(t *testing.T) {
 				f.Evidence = []Evidence{{Container: "PNG tEXt", Field: "parameters", Value: "Steps: 20\n\t\x01"}}
 			}
 			r.Findings = append(r.Findings, f)
+			r.Sequences = append(r.Sequences, Sequence{Path: fmt.Sprintf("<%d>/sh010.####.exr", i), Pattern: "sh010.####.exr", Padding: 4,
+				First: 1001, Last: 1240, Count: 237, Missing: []FrameRange{{First: 1101, Last: 1103}}, MissingFrames: 3, Outliers: []Outlier{}})
 		}
 		var want bytes.Buffer
 		enc := json.NewEncoder(&want)
@@ -35,7 +38,7 @@ func TestWriteJSONStreamsTheSameBytes(t *testing.T) {
 			t.Fatal(err)
 		}
 		if !bytes.Equal(got.Bytes(), want.Bytes()) {
-			t.Errorf("%d findings: streamed JSON differs:\n%s\nwant:\n%s", n, got.String(), want.String())
+			t.Errorf("%d findings and sequences: streamed JSON differs:\n%s\nwant:\n%s", n, got.String(), want.String())
 		}
 	}
 }
