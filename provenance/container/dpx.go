@@ -15,7 +15,9 @@ import (
 // then, when its size field says so, user-defined data: a 32-byte user ID
 // and free data. Text fields are fixed-length, NUL- or 0xFF-padded.
 //
-// The text fields become text blocks, so that the creating software (the
+// The text fields become text blocks (those of the film industry header too:
+// film format, frame identification, slate; the television header holds only
+// numbers and is not read), so that the creating software (the
 // creator: "Nuke", an encoder's "Lavc58.54.100", a datacine) reaches the
 // generator catalogue; user data that is text is a text block too, and an
 // XMP packet in it an XMP block. The pixels are never read.
@@ -37,6 +39,9 @@ var dpxFields = []dpxField{
 	{"DPX orientation header", "source creation date", 1532, 24, false},
 	{"DPX orientation header", "input device name", 1556, 32, true},
 	{"DPX orientation header", "input device serial number", 1588, 32, false},
+	{"DPX film header", "film format", 1680, 32, false},
+	{"DPX film header", "frame identification", 1732, 32, false},
+	{"DPX film header", "slate information", 1764, 100, false},
 }
 
 const (

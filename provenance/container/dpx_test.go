@@ -51,7 +51,8 @@ func blockMap(res *Result) map[string]string {
 func TestDPX(t *testing.T) {
 	for _, order := range []binary.ByteOrder{binary.BigEndian, binary.LittleEndian} {
 		res, err := readDPXBytes(t, dpxFile(order, map[string]string{"creator": "Nuke 15.1", "project": "Show 101", "copyright": "Example Post",
-			"image file name": "D:/renders/sh010.0001.dpx", "input device name": "SPIRIT-4K DATACINE"}, "Thomson BTS", []byte(exrXMP)))
+			"image file name": "D:/renders/sh010.0001.dpx", "input device name": "SPIRIT-4K DATACINE",
+			"film format": "Academy", "frame identification": "reel 1 frame 86400", "slate information": "SC 12 TK 3 CAM B"}, "Thomson BTS", []byte(exrXMP)))
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -63,7 +64,8 @@ func TestDPX(t *testing.T) {
 			"DPX file header: text creator": "Nuke 15.1", "DPX file header: text project": "Show 101",
 			"DPX file header: text copyright": "Example Post", "DPX file header: text image file name": "D:/renders/sh010.0001.dpx",
 			"DPX orientation header: text input device name": "SPIRIT-4K DATACINE", "DPX user data: text user id": "Thomson BTS",
-			"DPX user data: xmp ": exrXMP,
+			"DPX user data: xmp ": exrXMP, "DPX film header: text film format": "Academy",
+			"DPX film header: text frame identification": "reel 1 frame 86400", "DPX film header: text slate information": "SC 12 TK 3 CAM B",
 		}
 		for k, v := range want {
 			if got[k] != v {
