@@ -5,6 +5,7 @@ import (
 	"encoding/binary"
 	"fmt"
 	"math"
+	"strconv"
 	"strings"
 )
 
@@ -161,5 +162,7 @@ func (e *exrWalker) typed(container, name, typ string, off, n int64) error {
 			value = s
 		}
 	}
-	return e.res.Add(Block{Kind: KindText, Container: container, Key: name, Offset: off, Size: n, Data: []byte(value), Note: typ})
+	// Note says the value is rendered from a typed value (Data is not the
+	// bytes at Offset).
+	return e.res.Add(Block{Kind: KindText, Container: container, Key: name, Offset: off, Size: n, Data: []byte(value), Note: "rendered from type " + strconv.Quote(typ)})
 }
