@@ -15,6 +15,11 @@ const (
 	TrainingMining   Kind = "training-mining"   // a C2PA/CAWG training-and-mining assertion
 	InvalidC2PA      Kind = "c2pa-invalid"      // a C2PA manifest that failed validation: signature, hashes or structure
 	UntrustedC2PA    Kind = "c2pa-untrusted"    // a C2PA manifest whose signature validated but whose credential is expired, invalid or untrusted
+	// Performance is a technique that replaces or synthesises a
+	// performance (face swap, lip sync, face reenactment, talking head,
+	// voice clone, face identity transfer) named in the generation inputs
+	// left in the file; Term is the technique, Generator the tool.
+	Performance Kind = "performance"
 )
 
 // Class grades how strongly a source type term speaks of generative AI.

@@ -314,6 +314,13 @@ func Detect(facts []Fact) []evidence.Item {
 	if !hasC2PA {
 		out = append(out, remote...)
 	}
+	var prompts []evidence.Item
+	for _, it := range out {
+		if it.Kind == evidence.Prompt {
+			prompts = append(prompts, it)
+		}
+	}
+	out = append(out, performances(facts, prompts)...)
 	mostSpecific(out, refines)
 	return out
 }

@@ -379,3 +379,41 @@ func TestToolNames(t *testing.T) {
 		}
 	}
 }
+
+// TestTechniques: every talent technique row matches its example, and Detect
+// names the technique of a face swap or voice clone node in a workflow left
+// in a still, but not a look-alike outside the generation inputs.
+func TestTechniques(t *testing.T) {
+	for _, tq := range Techniques {
+		if !tq.Value.MatchString(tq.Example) || !containsAny(tq.Example, techniqueLiterals) {
+			t.Errorf("technique %s does not match its example %q", tq.ID, tq.Example)
+		}
+	}
+	graph := `{"3": {"inputs": {"seed": 1}, "class_type": "KSampler"}, "7": {"inputs": {"swap_model": "inswapper_128.onnx", "input_image": ["3", 0]}, "class_type": "ReActorFaceSwap"}, "9": {"inputs": {"speaker_wav": "lead_actor.wav"}, "class_type": "XTTS_v2"}}`
+	items := Detect([]Fact{{Source: Text, Container: "PNG tEXt", Field: "prompt", Value: graph}})
+	got := map[string]string{}
+	for _, it := range items {
+		if it.Kind == evidence.Performance {
+			got[it.Generator] = it.Term
+		}
+	}
+	want := map[string]string{"ReActor": "face swap", "InsightFace inswapper": "face swap", "XTTS": "voice clone"}
+	for k, v := range want {
+		if got[k] != v {
+			t.Errorf("technique of %s = %q, want %q (all: %v)", k, got[k], v, got)
+		}
+	}
+	// Outside generation inputs, or in words only: nothing.
+	for _, f := range []Fact{
+		{Source: Text, Container: "PNG tEXt", Field: "Title", Value: "ReActorFaceSwap test plate"},
+		{Source: XMP, Container: "XMP", Field: "dc:description", Value: "Wav2Lip comparison, shot on set"},
+		{Source: Text, Container: "PNG tEXt", Field: "prompt", Value: `{"3": {"inputs": {"text": "a nuclear reactor at dusk"}, "class_type": "CLIPTextEncode"}}`},
+		{Source: Text, Container: "PNG tEXt", Field: "parameters", Value: "a portrait, face swap style\nSteps: 20, Sampler: Euler, CFG scale: 7, Seed: 1"},
+	} {
+		for _, it := range Detect([]Fact{f}) {
+			if it.Kind == evidence.Performance {
+				t.Errorf("%s=%q: technique %s (%s)", f.Field, f.Value, it.Term, it.Generator)
+			}
+		}
+	}
+}

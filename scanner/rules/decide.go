@@ -2,6 +2,7 @@ package rules
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 
 	"github.com/provscan/provscan/provenance/evidence"
@@ -62,8 +63,23 @@ func decideReview(s *Signs) []Match {
 	return s.one(s.review, func() string { return fmt.Sprintf("source type that may involve generative AI (%s)", terms(s.review)) })
 }
 
-// decideSyntheticPerformance fires on any GenAI marker of an audio or video file.
+// decideSyntheticPerformance fires on a face swap, lip sync, reenactment,
+// talking head, voice clone or identity transfer named in the generation
+// inputs of any file, stills included, naming the technique; and on any
+// GenAI marker of an audio or video file.
 func decideSyntheticPerformance(s *Signs) []Match {
+	if len(s.performances) > 0 {
+		ev := append(append([]evidence.Item{}, s.performances...), s.gens...)
+		return s.one(ev, func() string {
+			var named []string
+			for _, p := range s.performances {
+				if t := p.Term + " (" + p.Generator + ")"; !slices.Contains(named, t) {
+					named = append(named, t)
+				}
+			}
+			return fmt.Sprintf("%s in the generation inputs: a synthetic performance", strings.Join(named, ", "))
+		})
+	}
 	if !s.flagged() || s.media != MediaAudio && s.media != MediaVideo {
 		return nil
 	}

@@ -64,6 +64,7 @@ type Signs struct {
 	gens                            []evidence.Item // generator signatures
 	prompts, remote, stripped       []evidence.Item
 	training, invalid, untrusted    []evidence.Item
+	performances                    []evidence.Item // talent techniques named in generation inputs
 }
 
 // sortSigns sorts the evidence of one file for the rules.
@@ -104,6 +105,8 @@ func sortSigns(items []evidence.Item, media string) *Signs {
 			s.invalid = append(s.invalid, it)
 		case evidence.UntrustedC2PA:
 			s.untrusted = append(s.untrusted, it)
+		case evidence.Performance:
+			s.performances = append(s.performances, it)
 		}
 	}
 	// A generator seen only in an ingredient's manifest names a GenAI

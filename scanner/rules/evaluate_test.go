@@ -45,6 +45,7 @@ func TestEvaluate(t *testing.T) {
 	ingredientGen := evidence.Item{Kind: evidence.Generator, Generator: "Adobe Firefly", Confidence: evidence.Declared, Ingredient: true}
 	ingredientDST := genai
 	ingredientDST.Ingredient = true
+	swap := evidence.Item{Kind: evidence.Performance, Term: "face swap", Generator: "ReActor", Confidence: evidence.Inferred, Field: "prompt", Value: "ReActorFaceSwap"}
 
 	for _, tc := range []struct {
 		name  string
@@ -69,6 +70,7 @@ func TestEvaluate(t *testing.T) {
 		{"training", []evidence.Item{{Kind: evidence.TrainingMining, Field: "training-mining.c2pa.ai_training", Value: "notAllowed"}}, "image", []string{TrainingMining}, []string{GenAISourceType}},
 		{"invalid", []evidence.Item{{Kind: evidence.InvalidC2PA, Value: "claimSignature.mismatch"}}, "image", []string{ProvenanceInvalid}, nil},
 		{"nothing", nil, "image", nil, []string{GenAISourceType, GenAIGenerator, PromptEmbedded}},
+		{"face swap in a still's workflow", []evidence.Item{gen, prompt, swap}, "image", []string{SyntheticPerformance, GenAIGenerator, PromptEmbedded}, nil},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			got := ids(Evaluate(tc.items, tc.media))
@@ -212,5 +214,19 @@ func TestEveryRuleIsDecided(t *testing.T) {
 		if (r.Decide == nil) != scanner {
 			t.Errorf("rule %s: Decide set %v, raised by the scanner %v", r.ID, r.Decide != nil, scanner)
 		}
+	}
+}
+
+// TestSyntheticPerformanceNamesTheTechnique: a technique named in a still's
+// workflow is a synthetic performance, whose message names the technique and
+// the tool.
+func TestSyntheticPerformanceNamesTheTechnique(t *testing.T) {
+	ms := Evaluate([]evidence.Item{
+		{Kind: evidence.Performance, Term: "face swap", Generator: "ReActor", Confidence: evidence.Inferred},
+		{Kind: evidence.Performance, Term: "voice clone", Generator: "XTTS", Confidence: evidence.Inferred},
+	}, "image")
+	m, ok := ids(ms)[SyntheticPerformance]
+	if !ok || m.Message != "face swap (ReActor), voice clone (XTTS) in the generation inputs: a synthetic performance" {
+		t.Fatalf("synthetic performance = %+v", m)
 	}
 }
