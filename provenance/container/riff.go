@@ -170,6 +170,13 @@ func (w *riffWalker) walk(start, end int64, depth int) {
 			w.metadata(id, dataOff, n)
 		case "id3 ", "ID3 ":
 			w.id3(dataOff, n)
+		case "ANIM":
+			// An animated WebP (a SaveAnimatedWEBP output of ComfyUI, for
+			// one) is a moving picture: media video, so that the talent
+			// rule looks at it as it does at any clip.
+			if w.res.Format == formatWebP {
+				w.res.Format = formatWebPAnim
+			}
 		}
 		pos = next
 	}

@@ -38,6 +38,25 @@ func buildRIFF(form string, chunks ...[]byte) []byte {
 	return riffChunk("RIFF", body)
 }
 
+// TestRIFFWebPAnimation: a WebP with an ANIM chunk is a "WebP animation" of
+// media video; one without is a still "WebP" image.
+func TestRIFFWebPAnimation(t *testing.T) {
+	for _, tc := range []struct {
+		chunks [][]byte
+		want   Format
+		media  Media
+	}{
+		{[][]byte{riffChunk("VP8X", make([]byte, 10)), riffChunk("ANIM", make([]byte, 6)), riffChunk("ANMF", make([]byte, 16))}, formatWebPAnim, mediaVideo},
+		{[][]byte{riffChunk("VP8X", make([]byte, 10)), riffChunk("VP8 ", make([]byte, 16))}, formatWebP, mediaImage},
+	} {
+		data := buildRIFF("WEBP", tc.chunks...)
+		res, err := Read(bytes.NewReader(data), int64(len(data)))
+		if err != nil || res.Format != tc.want || res.Media != tc.media {
+			t.Errorf("got %v, format %q media %q; want %q %q", err, res.Format, res.Media, tc.want, tc.media)
+		}
+	}
+}
+
 func TestRIFFWebP(t *testing.T) {
 	tiff := []byte("II*\x00\x08\x00\x00\x00")
 	xmp := []byte("<x:xmpmeta/>")
@@ -54,7 +73,7 @@ func TestRIFFWebP(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if res.Format != "WebP" || len(res.Blocks) != 3 {
+		if res.Format != formatWebPAnim || len(res.Blocks) != 3 {
 			t.Fatalf("format %q blocks %+v", res.Format, res.Blocks)
 		}
 		e := res.Blocks[0]

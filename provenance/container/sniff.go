@@ -40,6 +40,7 @@ const (
 	formatSVG        Format = "SVG"
 	formatRIFF       Format = "RIFF" // a RIFF form other than WebP, WAV and AVI
 	formatWebP       Format = "WebP"
+	formatWebPAnim   Format = "WebP animation"
 	formatWAV        Format = "WAV"
 	formatRF64       Format = "RF64"
 	formatBW64       Format = "BW64"
@@ -112,6 +113,7 @@ var formats = []formatRow{
 	{formatPNG, "PNG", mediaImage, matchPNG, readPNG},
 	{formatRIFF, "RIFF", "", matchRIFF, readRIFF},
 	{formatWebP, "RIFF", mediaImage, nil, readRIFF},
+	{formatWebPAnim, "RIFF", mediaVideo, nil, readRIFF},
 	{formatWAV, "RIFF", mediaAudio, nil, readRIFF},
 	{formatRF64, "RIFF", mediaAudio, nil, readRIFF},
 	{formatBW64, "RIFF", mediaAudio, nil, readRIFF},
