@@ -42,6 +42,11 @@ func re(s string) *regexp.Regexp { return regexp.MustCompile(s) }
 // comfyGraph matches a ComfyUI API prompt graph or UI workflow graph.
 const comfyGraph = `(?s)"class_type"\s*:|"last_node_id"\s*:`
 
+// comfyGraphStart matches the opening of a ComfyUI API prompt graph, {"3":
+// {"inputs": ..., at the start of the value or of a "prompt" member holding
+// it as an escaped string.
+const comfyGraphStart = `^\s*\{\s*(?:"prompt"\s*:\s*"\{\s*)?\\?"\d+\\?"\s*:\s*\{\s*\\?"inputs\\?"\s*:`
+
 // Catalogue is the generator catalogue, most specific rows first: for each
 // fact the first matching row wins. See CATALOGUE.md in the shared corpus.
 var Catalogue = []Signature{
@@ -109,6 +114,12 @@ var Catalogue = []Signature{
 		Example: Fact{Source: EXIF, Field: "Model", Value: `prompt:{"1": {"inputs": {}, "class_type": "SaveAnimatedWEBP"}}`}},
 	{ID: "comfyui-graph", Literals: []string{"class_type", "last_node_id"}, Generator: "ComfyUI", Value: re(comfyGraph), Prompt: true, Confidence: evidence.Inferred,
 		Example: Fact{Source: Text, Field: "prompt", Value: `{"3": {"inputs": {"seed": 1}, "class_type": "KSampler"}}`}},
+	// A prompt graph cut short (a QuickTime or ID3 comment field truncated by
+	// an editor, often at 255 bytes) may end before any "class_type": its
+	// opening, a numbered node with its "inputs", plain or escaped inside a
+	// {"prompt": "..."} comment, still names ComfyUI's API format.
+	{ID: "comfyui-graph-cut-short", Literals: []string{"inputs"}, Generator: "ComfyUI", Value: re(comfyGraphStart), Prompt: true, Confidence: evidence.Inferred,
+		Example: Fact{Source: Text, Field: "©cmt", Value: `{"prompt": "{\"1\": {\"inputs\": {\"save_mode\": true, \"width\": 8`}},
 	{ID: "comfyui-apng-chunk", Generator: "ComfyUI", Source: Text, Fields: []string{"workflow"}, Value: re(`"nodes"\s*:`), Prompt: true, Confidence: evidence.Inferred,
 		Example: Fact{Source: Text, Field: "workflow", Value: `{"nodes": [], "links": []}`}},
 	{ID: "hfspace-json-parameters", Literals: []string{"\"prompt\""}, Generator: "Hugging Face Space", Source: Text, Fields: []string{"parameters"}, Value: re(`(?s)^\s*\{.*"prompt"\s*:.*"(?:resolution|num_inference_steps|guidance_scale)"\s*:`), Prompt: true, Confidence: evidence.Inferred,

@@ -417,3 +417,22 @@ func TestTechniques(t *testing.T) {
 		}
 	}
 }
+
+// TestComfyGraphCutShort: a ComfyUI prompt graph cut before its first
+// "class_type" (a comment field truncated at 255 bytes) is still ComfyUI,
+// plain or escaped inside a {"prompt": ...} comment; JSON of another shape
+// is not.
+func TestComfyGraphCutShort(t *testing.T) {
+	for v, want := range map[string]bool{
+		`{"3": {"inputs": {"seed": 156680208700286, "steps": 20, "cfg": 8, "sampler_name": "eu`: true,
+		`{"prompt": "{\"10\": {\"inputs\": {\"vae_name\": \"hunyuan_video_vae_bf16.safetensors`: true,
+		`{"1": {"name": "shot 1", "inputs": ["a", "b"]}}`:                                       false,
+		`{"shots": {"inputs": {"camera": "A"}}}`:                                                false,
+		`inputs: 3`:                                                                             false,
+	} {
+		s := Match(Fact{Source: Text, Field: "comment", Value: v})
+		if got := s != nil && s.Generator == "ComfyUI"; got != want {
+			t.Errorf("%q: matched %v, want %v", v, s, want)
+		}
+	}
+}
