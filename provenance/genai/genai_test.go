@@ -1,6 +1,9 @@
 package genai
 
 import (
+	"bytes"
+	"flag"
+	"os"
 	"slices"
 	"strings"
 	"testing"
@@ -434,5 +437,49 @@ func TestComfyGraphCutShort(t *testing.T) {
 		if got := s != nil && s.Generator == "ComfyUI"; got != want {
 			t.Errorf("%q: matched %v, want %v", v, s, want)
 		}
+	}
+}
+
+var updateDoc = flag.Bool("update", false, "rewrite docs/catalogue.md from the catalogue")
+
+// TestEveryRowHasASource: every catalogue row says where what it matches
+// was learnt, and no source is left for a row that is gone.
+func TestEveryRowHasASource(t *testing.T) {
+	ids := map[string]bool{}
+	for _, s := range Catalogue {
+		if ids[s.ID] {
+			t.Errorf("row %s twice", s.ID)
+		}
+		ids[s.ID] = true
+		if strings.TrimSpace(Sources[s.ID]) == "" {
+			t.Errorf("row %s has no source in Sources", s.ID)
+		}
+	}
+	for id := range Sources {
+		if !ids[id] {
+			t.Errorf("source for %s, which is no row", id)
+		}
+	}
+}
+
+// TestCatalogueDoc: docs/catalogue.md is what WriteCatalogue writes (run
+// with -update after changing the catalogue).
+func TestCatalogueDoc(t *testing.T) {
+	var b bytes.Buffer
+	if err := WriteCatalogue(&b); err != nil {
+		t.Fatal(err)
+	}
+	const path = "../../docs/catalogue.md"
+	if *updateDoc {
+		if err := os.WriteFile(path, b.Bytes(), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	got, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !bytes.Equal(got, b.Bytes()) {
+		t.Errorf("docs/catalogue.md is out of date: go test ./provenance/genai -run TestCatalogueDoc -update")
 	}
 }
