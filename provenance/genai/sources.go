@@ -6,6 +6,8 @@ package genai
 // docs/catalogue.md shows it beside the row; TestEveryRowHasASource keeps
 // it complete.
 var Sources = map[string]string{
+	"runway-c2pa":                   "corpus av/MARKERS.md, \"Runway\" row (claim_generator Runway AI, Inc./1.0 c2pa-rs/0.28.4); samples av/runway/",
+	"seedance-modelark":             "corpus av/MARKERS.md, \"ByteDance Seedance 2.0\" row (softwareAgent BytePlus_ModelArk, parameters.model_name dreamina-seedance-2-0)",
 	"forge-parameters":              "corpus genai/CATALOGUE.md §3, \"Forge / reForge\" row; samples genai/forge/",
 	"sdnext-parameters":             "corpus genai/CATALOGUE.md §3, \"SD.Next\" row; samples genai/sdnext/",
 	"comfyui-a1111-parameters":      "corpus genai/CATALOGUE.md §3, \"ComfyUI custom savers\" row (comfy-image-saver, SaveImageWithMetaData); samples genai/comfyui/",
