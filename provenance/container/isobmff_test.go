@@ -332,3 +332,28 @@ func TestISOBMFFHEIFIdat(t *testing.T) {
 		t.Errorf("extent past idat: err %v blocks %+v", err, res.Blocks)
 	}
 }
+
+// A udta atom named AIGC (the GB 45438-2025 implicit label) is read as a
+// text block keyed AIGC, whether it holds the JSON as is, a data box or a
+// QuickTime text entry; other four-letter udta atoms stay unread.
+func TestISOBMFFUdtaAIGC(t *testing.T) {
+	label := `{"Label":"1","ContentProducer":"001191330106MA2CFLDG4R10001","ProduceID":"p1"}`
+	entry := append(binary.BigEndian.AppendUint16(nil, uint16(len(label))), 0x55, 0xc4)
+	for name, atom := range map[string][]byte{
+		"raw":   bmffBoxBytes("AIGC", []byte(label), []byte{0}),
+		"data":  bmffBoxBytes("AIGC", bmffData(1, []byte(label))),
+		"entry": bmffBoxBytes("AIGC", entry, []byte(label)),
+	} {
+		data := bytes.Join([][]byte{
+			bmffBoxBytes("ftyp", []byte("isom\x00\x00\x02\x00isomiso2mp41")),
+			bmffBoxBytes("moov", bmffFull("mvhd", 0, make([]byte, 96)), bmffBoxBytes("udta", atom, bmffBoxBytes("abcd", []byte(label)))),
+		}, nil)
+		res, err := readISOBMFF(bytes.NewReader(data), int64(len(data)), nil)
+		if err != nil {
+			t.Fatalf("%s: %v", name, err)
+		}
+		if got := mediaText(res); len(got) != 1 || got["AIGC"] != label {
+			t.Errorf("%s: text %q", name, got)
+		}
+	}
+}

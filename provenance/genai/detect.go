@@ -225,7 +225,7 @@ func (s *Signature) matchesField(f Fact) bool {
 }
 
 // Detect turns the facts of one file into evidence: digital source types,
-// generator signatures, embedded prompts, remote manifests and
+// generator signatures, GenAI labels, embedded prompts, remote manifests and
 // training-and-mining assertions. The order of the result follows the facts.
 func Detect(facts []Fact) []evidence.Item {
 	var out, remote []evidence.Item
@@ -268,6 +268,11 @@ func Detect(facts []Fact) []evidence.Item {
 		}
 		if f.Source == C2PA && strings.HasPrefix(f.Field, FieldTrainingMining) {
 			item.Kind, item.Confidence = evidence.TrainingMining, evidence.Declared
+			out = append(out, item)
+			continue
+		}
+		if lb, ok := LabelOf(f); ok {
+			item.Kind, item.Level, item.Term, item.Producer, item.Confidence = evidence.Label, lb.Level, lb.Term, lb.Producer, evidence.Declared
 			out = append(out, item)
 			continue
 		}
