@@ -156,3 +156,34 @@ func TestGateAIGCLabel(t *testing.T) {
 		t.Errorf("label 2 under --fail-on medium: exit %d\n%s", r.code, r.stdout)
 	}
 }
+
+// TestGateTikTokLabel: a TikTok download labelled AI-generated (aigc_info
+// label type 1 or 2) fails the default gate; label type 0 (not AI) and the
+// other keys TikTok writes pass.
+func TestGateTikTokLabel(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds the binary")
+	}
+	bin := buildBinary(t)
+	deliv := t.TempDir()
+	writeFiles(t, deliv, map[string][]byte{
+		"refs/detected.mp4": mp4WithKey("aigc_info", `{"aigc_label_type":2}`),
+		"refs/creator.mp4":  mp4WithKey("aigc_info", `{"aigc_label_type":1}`),
+	})
+	code, got, out := scanFailing(t, bin, deliv)
+	if code != 1 || got["detected.mp4"] != "genai-label synthetic-performance " || got["creator.mp4"] != "genai-label synthetic-performance " {
+		t.Errorf("exit %d, failing findings %v\n%s", code, got, out)
+	}
+	if !strings.Contains(out, "TikTok aigc_label_type 2: detected by the platform") {
+		t.Errorf("message does not say who labelled the video\n%s", out)
+	}
+	clean := t.TempDir()
+	writeFiles(t, clean, map[string][]byte{
+		"refs/human.mp4":   mp4WithKey("aigc_info", `{"aigc_label_type":0}`),
+		"refs/comment.mp4": mp4WithKey("comment", "vid:v12044gd0000d5ao0nnog65lm48h92i0"),
+	})
+	r := runBinary(t, bin, t.TempDir(), "scan", "--format", "json", clean)
+	if rep := parseReport(t, r); r.code != 0 || len(rep.Findings) != 0 {
+		t.Errorf("unlabelled TikTok videos: exit %d, findings %+v", r.code, rep.Findings)
+	}
+}

@@ -41,6 +41,10 @@ const maxLabelJSON = 64 << 10
 // maxProducer is the longest producer code kept.
 const maxProducer = 64
 
+// tiktokMeaning says who labelled a TikTok video as AI-generated, by label
+// type (aivid's report on TikTok downloads, corpus av/MARKERS.md).
+var tiktokMeaning = map[string]string{"1": ": labelled by the creator", "2": ": detected by the platform"}
+
 // gbLevels maps a GB 45438 Label value to its level.
 var gbLevels = map[string]string{"1": evidence.LevelGenerated, "2": evidence.LevelPossible, "3": evidence.LevelSuspected}
 
@@ -79,7 +83,7 @@ func LabelOf(f Fact) (Label, bool) {
 		if n != "1" && n != "2" {
 			return Label{}, false
 		}
-		return Label{Level: evidence.LevelGenerated, Term: "TikTok aigc_label_type " + n}, true
+		return Label{Level: evidence.LevelGenerated, Term: "TikTok aigc_label_type " + n + tiktokMeaning[n]}, true
 	case key != "aigc" && !containsAnyCase(v, "AIGC") && !containsAnyCase(v, "ContentProducer"):
 		return Label{}, false
 	}

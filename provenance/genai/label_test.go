@@ -26,8 +26,8 @@ func TestLabelOf(t *testing.T) {
 		{Fact{Source: EXIF, Field: "UserComment", Value: `{"AIGC":` + gbLabel + `}`}, evidence.LevelGenerated, "AIGC Label 1 (GB 45438-2025)", "001191330106MA2CFLDG4R10001"},
 		{Fact{Source: EXIF, Field: "UserComment", Value: `{"AIGC":"{\"Label\":\"2\",\"ContentProducer\":\"X\"}"}`}, evidence.LevelPossible, "AIGC Label 2 (GB 45438-2025)", "X"},
 		{Fact{Source: EXIF, Field: "UserComment", Value: gbLabel}, evidence.LevelGenerated, "AIGC Label 1 (GB 45438-2025)", "001191330106MA2CFLDG4R10001"},
-		{Fact{Source: Text, Field: "aigc_info", Value: `{"aigc_label_type":2}`}, evidence.LevelGenerated, "TikTok aigc_label_type 2", ""},
-		{Fact{Source: Text, Field: "aigc_info", Value: `{"aigc_label_type":"1"}`}, evidence.LevelGenerated, "TikTok aigc_label_type 1", ""},
+		{Fact{Source: Text, Field: "aigc_info", Value: `{"aigc_label_type":2}`}, evidence.LevelGenerated, "TikTok aigc_label_type 2: detected by the platform", ""},
+		{Fact{Source: Text, Field: "aigc_info", Value: `{"aigc_label_type":"1"}`}, evidence.LevelGenerated, "TikTok aigc_label_type 1: labelled by the creator", ""},
 		{Fact{Source: Text, Field: "AIGC", Value: `{"Label":"1","ContentProducer":"` + strings.Repeat("9", 200) + `"}`}, evidence.LevelGenerated, "AIGC Label 1 (GB 45438-2025)", strings.Repeat("9", maxProducer) + "…"},
 	} {
 		lb, ok := LabelOf(tc.f)
