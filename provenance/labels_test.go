@@ -75,15 +75,43 @@ func wavWithID3(tag []byte) []byte {
 
 // flacWithComment is a FLAC file whose VORBIS_COMMENT block holds KEY=value.
 func flacWithComment(comment string) []byte {
-	vc := binary.LittleEndian.AppendUint32(nil, 6)
-	vc = append(vc, "ffmpeg"...)
-	vc = binary.LittleEndian.AppendUint32(vc, 1)
-	vc = binary.LittleEndian.AppendUint32(vc, uint32(len(comment)))
-	vc = append(vc, comment...)
+	vc := vorbisComment(comment)
 	b := append([]byte("fLaC"), 0, 0, 0, 34)
 	b = append(b, make([]byte, 34)...)
 	b = append(b, 0x84, byte(len(vc)>>16), byte(len(vc)>>8), byte(len(vc)))
 	return append(b, vc...)
+}
+
+// vorbisComment is a Vorbis comment structure with one KEY=value field.
+func vorbisComment(comment string) []byte {
+	vc := binary.LittleEndian.AppendUint32(nil, 6)
+	vc = append(vc, "ffmpeg"...)
+	vc = binary.LittleEndian.AppendUint32(vc, 1)
+	vc = binary.LittleEndian.AppendUint32(vc, uint32(len(comment)))
+	return append(vc, comment...)
+}
+
+// oggPage is one Ogg page (CRC left zero) holding one packet.
+func oggPage(seq uint32, flags byte, packet []byte) []byte {
+	var lacing []byte
+	n := len(packet)
+	for ; n >= 255; n -= 255 {
+		lacing = append(lacing, 255)
+	}
+	lacing = append(lacing, byte(n))
+	h := append([]byte("OggS\x00"), flags)
+	h = append(h, make([]byte, 8)...)
+	h = binary.LittleEndian.AppendUint32(h, 0x1234)
+	h = binary.LittleEndian.AppendUint32(h, seq)
+	h = append(h, 0, 0, 0, 0, byte(len(lacing)))
+	return append(append(h, lacing...), packet...)
+}
+
+// opusWithComment is an Ogg Opus file whose OpusTags hold KEY=value.
+func opusWithComment(comment string) []byte {
+	b := oggPage(0, 0x02, []byte("OpusHead\x01\x02\x38\x01\x80\xbb\x00\x00\x00\x00\x00"))
+	b = append(b, oggPage(1, 0, append([]byte("OpusTags"), vorbisComment(comment)...))...)
+	return append(b, oggPage(2, 0, make([]byte, 100))...)
 }
 
 func pngChunk(typ string, data []byte) []byte {
@@ -161,6 +189,7 @@ func labelFixtures(label string) map[string][]byte {
 		"AIFF ID3 TXXX":      aiffWithID3(id3v24("AIGC", label)),
 		"WAV ID3 TXXX":       wavWithID3(id3v24("AIGC", label)),
 		"FLAC Vorbis":        flacWithComment("AIGC=" + label),
+		"Ogg Opus Vorbis":    opusWithComment("aigc=" + label),
 		"PNG tEXt":           pngWithText("AIGC", label),
 		"JPEG XMP TC260":     jpegWith(xmpTC260(label)),
 		"JPEG EXIF comment":  jpegWith(exifUserComment(wrapped)),
@@ -178,8 +207,10 @@ func TestLabelCarriers(t *testing.T) {
 		{`{"Label":"2","ContentProducer":"001191330106MA2CFLDG4R10001","ProduceID":"7f3a"}`, evidence.LevelPossible},
 		{`{"Label":"3","ContentProducer":"001191330106MA2CFLDG4R10001","ProduceID":"7f3a"}`, evidence.LevelSuspected},
 	} {
+		formats := map[string]bool{}
 		for carrier, b := range labelFixtures(tc.label) {
 			p := inspectBytes(t, carrier, b)
+			formats[p.Format] = true
 			var found []evidence.Item
 			for _, it := range p.Evidence {
 				if it.Kind == evidence.Label {
@@ -189,6 +220,9 @@ func TestLabelCarriers(t *testing.T) {
 			if len(found) != 1 || found[0].Level != tc.level || found[0].Producer != "001191330106MA2CFLDG4R10001" {
 				t.Errorf("%s (%s, %s): label evidence %+v; all %+v", carrier, p.Format, tc.level, found, p.Evidence)
 			}
+		}
+		if len(formats) != 8 {
+			t.Errorf("fixtures read as %v, want 8 formats", formats)
 		}
 	}
 	// TikTok's aigc_info mdta key: label types 1 and 2 are generated, 0 is not.
