@@ -24,6 +24,7 @@ var xmpPrefix = map[string]string{
 	xmp.NSExifEX:    "exifEX",
 	xmp.NSTIFF:      "tiff",
 	xmp.NSPDF:       "pdf",
+	genai.TC260NS:   "TC260",
 }
 
 // facts flattens everything interpreted into the neutral facts the GenAI

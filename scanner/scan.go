@@ -369,9 +369,13 @@ func findingsOf(p *provenance.Provenance) []report.Finding {
 	matches := rules.Evaluate(p.Evidence, p.Media)
 	out := make([]report.Finding, 0, len(matches))
 	for _, m := range matches {
+		sev := m.Rule.Severity
+		if m.Severity != 0 {
+			sev = m.Severity
+		}
 		out = append(out, report.Finding{
 			Rule:       m.Rule.ID,
-			Severity:   m.Rule.Severity,
+			Severity:   sev,
 			Principle:  m.Rule.Principle,
 			Generator:  m.Generator,
 			Confidence: m.Confidence,

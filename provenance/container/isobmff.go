@@ -348,10 +348,32 @@ func (w *bmffWalker) udta(b bmffBox, depth int, path string) {
 			}
 		case c.typ[0] == 0xA9:
 			w.qtText(c, path)
+		case c.typ == "AIGC":
+			w.udtaLabel(c, path)
 		}
 		if w.halted {
 			return
 		}
+	}
+}
+
+// udtaLabel reads a user data atom named AIGC, where writers that use no
+// metadata keys put the GB 45438-2025 implicit label: the JSON as is, a
+// data box or a QuickTime text entry. It becomes a text block keyed AIGC.
+func (w *bmffWalker) udtaLabel(c bmffBox, path string) {
+	var h [1]byte
+	if c.end > c.start {
+		if err := readAt(w.r, h[:], c.start); err != nil {
+			w.note(err)
+			return
+		}
+	}
+	if h[0] != '{' {
+		w.qtText(c, path)
+		return
+	}
+	if p, ok := w.read(c.start, c.end); ok {
+		w.add(Block{Kind: KindText, Container: w.where(path), Offset: c.start, Size: c.end - c.start, Key: "AIGC", Data: bmffText(p)})
 	}
 }
 

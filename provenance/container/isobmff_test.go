@@ -295,6 +295,9 @@ func FuzzISOBMFF(f *testing.F) {
 	f.Add(heif)
 	heif2, _, _ := testHEIF(2)
 	f.Add(heif2)
+	for _, atom := range udtaAIGCAtoms() {
+		f.Add(udtaAIGCFile(atom))
+	}
 	f.Fuzz(func(t *testing.T, data []byte) {
 		res, _ := readISOBMFF(bytes.NewReader(data), int64(len(data)), nil)
 		crCheckSizes(t, res)
@@ -330,5 +333,42 @@ func TestISOBMFFHEIFIdat(t *testing.T) {
 	res, err = readISOBMFF(bytes.NewReader(data), int64(len(data)), nil)
 	if !errors.Is(err, ErrMalformed) || len(res.Blocks) != 0 {
 		t.Errorf("extent past idat: err %v blocks %+v", err, res.Blocks)
+	}
+}
+
+const udtaLabel = `{"Label":"1","ContentProducer":"001191330106MA2CFLDG4R10001","ProduceID":"p1"}`
+
+// udtaAIGCAtoms are the shapes of a udta AIGC atom: the JSON as is, a data
+// box, a QuickTime text entry.
+func udtaAIGCAtoms() map[string][]byte {
+	entry := append(binary.BigEndian.AppendUint16(nil, uint16(len(udtaLabel))), 0x55, 0xc4)
+	return map[string][]byte{
+		"raw":   bmffBoxBytes("AIGC", []byte(udtaLabel), []byte{0}),
+		"data":  bmffBoxBytes("AIGC", bmffData(1, []byte(udtaLabel))),
+		"entry": bmffBoxBytes("AIGC", entry, []byte(udtaLabel)),
+	}
+}
+
+// udtaAIGCFile is an MP4 whose moov/udta holds atom, and an unknown atom.
+func udtaAIGCFile(atom []byte) []byte {
+	return bytes.Join([][]byte{
+		bmffBoxBytes("ftyp", []byte("isom\x00\x00\x02\x00isomiso2mp41")),
+		bmffBoxBytes("moov", bmffFull("mvhd", 0, make([]byte, 96)), bmffBoxBytes("udta", atom, bmffBoxBytes("abcd", []byte(udtaLabel)))),
+	}, nil)
+}
+
+// A udta atom named AIGC (the GB 45438-2025 implicit label) is read as a
+// text block keyed AIGC, whether it holds the JSON as is, a data box or a
+// QuickTime text entry; other four-letter udta atoms stay unread.
+func TestISOBMFFUdtaAIGC(t *testing.T) {
+	for name, atom := range udtaAIGCAtoms() {
+		data := udtaAIGCFile(atom)
+		res, err := readISOBMFF(bytes.NewReader(data), int64(len(data)), nil)
+		if err != nil {
+			t.Fatalf("%s: %v", name, err)
+		}
+		if got := mediaText(res); len(got) != 1 || got["AIGC"] != udtaLabel {
+			t.Errorf("%s: text %q", name, got)
+		}
 	}
 }

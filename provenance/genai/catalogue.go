@@ -32,7 +32,15 @@ type Signature struct {
 	// model of that vendor): when both are found in one file, Detect names
 	// every item of the broader family after this row's generator, so the
 	// file gets one generator finding with the most specific name.
-	Refines    []string
+	Refines []string
+	// Named rows take the generator's name from the value (IPTC 2025.1 AI
+	// System Used): a GenAI tool the value names is reported as that tool's
+	// family; any other value is reported as itself. Generator is the name
+	// of the row in the catalogue only.
+	Named bool
+	// PromptOnly rows find generation inputs and name no generator: they
+	// make prompt evidence only (IPTC 2025.1 AI Prompt Information).
+	PromptOnly bool
 	Confidence string
 	Example    Fact // a fact the row must match (tested)
 }
@@ -134,6 +142,16 @@ var Catalogue = []Signature{
 		Example: Fact{Source: XMP, Field: "photoshop:Credit", Value: "Apple Photos Clean Up"}},
 	{ID: "meta-ai-credit", Generator: "Meta AI", Fields: []string{"photoshop:Credit", "Credit", "xmp:CreatorTool"}, Value: re(`^(?:Imagined with AI|Meta AI)`), Confidence: evidence.Declared,
 		Example: Fact{Source: XMP, Field: "photoshop:Credit", Value: "Meta AI"}},
+
+	// --- IPTC Photo Metadata 2025.1: the AI system that generated the
+	// image, its version, and the prompt (with its writer) left in the file.
+	// Source: IPTC Photo Metadata Standard 2025.1, "AI Generation" properties. ---
+	{ID: "iptc-ai-system-used", Generator: "AI system (IPTC)", Source: XMP, Fields: []string{"Iptc4xmpExt:AISystemUsed"}, Named: true, Confidence: evidence.Declared,
+		Example: Fact{Source: XMP, Field: "Iptc4xmpExt:AISystemUsed", Value: "Midjourney"}},
+	{ID: "iptc-ai-system-version", Generator: "AI system (IPTC)", Source: XMP, Fields: []string{"Iptc4xmpExt:AISystemVersionUsed"}, Named: true, Confidence: evidence.Declared,
+		Example: Fact{Source: XMP, Field: "Iptc4xmpExt:AISystemVersionUsed", Value: "v7"}},
+	{ID: "iptc-ai-prompt", Generator: "AI prompt (IPTC)", Source: XMP, Fields: []string{"Iptc4xmpExt:AIPromptInformation", "Iptc4xmpExt:AIPromptWriterName"}, PromptOnly: true, Prompt: true, Confidence: evidence.Declared,
+		Example: Fact{Source: XMP, Field: "Iptc4xmpExt:AIPromptInformation", Value: "a lighthouse at dusk, volumetric fog"}},
 
 	// --- C2PA claim generators and software agents ---
 	{ID: "openai-sora", Generator: "OpenAI Sora", Refines: []string{"OpenAI"}, Source: C2PA, Fields: []string{FieldClaimGenerator, FieldGeneratorInfo, FieldSoftwareAgent}, Value: re(`^Sora\b`), Confidence: evidence.Declared,

@@ -225,7 +225,7 @@ func (s *Signature) matchesField(f Fact) bool {
 }
 
 // Detect turns the facts of one file into evidence: digital source types,
-// generator signatures, embedded prompts, remote manifests and
+// generator signatures, GenAI labels, embedded prompts, remote manifests and
 // training-and-mining assertions. The order of the result follows the facts.
 func Detect(facts []Fact) []evidence.Item {
 	var out, remote []evidence.Item
@@ -271,11 +271,22 @@ func Detect(facts []Fact) []evidence.Item {
 			out = append(out, item)
 			continue
 		}
+		if lb, ok := LabelOf(f); ok {
+			item.Kind, item.Level, item.Term, item.Producer, item.Confidence = evidence.Label, lb.Level, lb.Term, lb.Producer, evidence.Declared
+			out = append(out, item)
+			continue
+		}
 		if sig := Match(f); sig != nil {
 			if sig.Attribution {
 				if _, ok := attribution[f.Store]; !ok {
 					attribution[f.Store] = sig.Generator
 				}
+				continue
+			}
+			if sig.PromptOnly {
+				p := item
+				p.Kind, p.Confidence = evidence.Prompt, sig.Confidence
+				out = append(out, p)
 				continue
 			}
 			it := item
@@ -285,7 +296,11 @@ func Detect(facts []Fact) []evidence.Item {
 					it.Generator = "Adobe partner model: " + model
 				}
 			}
-			for _, b := range sig.Refines {
+			refined := sig.Refines
+			if sig.Named {
+				it.Generator, refined = namedGenerator(facts, f)
+			}
+			for _, b := range refined {
 				if !slices.Contains(refines[it.Generator], b) {
 					refines[it.Generator] = append(refines[it.Generator], b)
 				}
@@ -386,6 +401,38 @@ func mostSpecific(items []evidence.Item, refines map[string][]string) {
 func IsRemoteReference(ref string) bool {
 	v := strings.ToLower(strings.TrimSpace(ref))
 	return strings.HasPrefix(v, "https://") || strings.HasPrefix(v, "http://")
+}
+
+// aiSystemFields are the IPTC 2025.1 properties that name the AI system.
+const (
+	aiSystemUsed    = "Iptc4xmpExt:AISystemUsed"
+	aiSystemVersion = "Iptc4xmpExt:AISystemVersionUsed"
+)
+
+// maxNamed is the longest generator name taken from a file's value.
+const maxNamed = 64
+
+// namedGenerator names the generator of a row whose value names it: the
+// family of the GenAI tool the value names (a tool row), else the value
+// itself, cleaned and cut short. A version (AI System Version Used) is
+// named after the system of the same block when there is one, so that the
+// file gets one generator finding.
+func namedGenerator(facts []Fact, f Fact) (string, []string) {
+	if strings.EqualFold(f.Field, aiSystemVersion) {
+		for _, g := range facts {
+			if g.Source == f.Source && g.Container == f.Container && strings.EqualFold(g.Field, aiSystemUsed) && strings.TrimSpace(g.Value) != "" {
+				return namedGenerator(facts, g)
+			}
+		}
+	}
+	if sig := Match(Fact{Source: Tool, Field: f.Field, Value: strings.TrimSpace(f.Value)}); sig != nil && !sig.Attribution {
+		return sig.Generator, sig.Refines
+	}
+	name := strings.Join(strings.Fields(strings.ToValidUTF8(f.Value, "\uFFFD")), " ")
+	if r := []rune(name); len(r) > maxNamed {
+		name = string(r[:maxNamed]) + "…"
+	}
+	return name, nil
 }
 
 // modelOf returns the com.adobe.details parameter of the same action as f.

@@ -46,6 +46,12 @@ as generation inputs left in the file (` + "`prompt-embedded`" + `).
 		case s.Value != nil:
 			match = "`" + s.Value.String() + "`"
 		}
+		if s.Named {
+			match += " (the generator is named by the value)"
+		}
+		if s.PromptOnly {
+			match += " (generation inputs only: names no generator)"
+		}
 		if s.Attribution {
 			match += " (attribution only: names the generator of source types of its store)"
 		}

@@ -38,17 +38,26 @@ func TestCatalogueRows(t *testing.T) {
 				}
 				return
 			}
-			var gen, prompt bool
+			want := row.Generator
+			if row.Named {
+				want, _ = namedGenerator([]Fact{row.Example}, row.Example)
+			}
+			var gen, anyGen, prompt bool
 			for _, it := range items {
 				switch it.Kind {
 				case evidence.Generator:
-					gen = it.Generator == row.Generator
+					anyGen = true
+					gen = it.Generator == want
 				case evidence.Prompt:
 					prompt = true
 				}
 			}
-			if !gen {
-				t.Errorf("no generator evidence naming %q: %+v", row.Generator, items)
+			if row.PromptOnly {
+				if anyGen {
+					t.Errorf("prompt-only row made generator evidence: %+v", items)
+				}
+			} else if !gen {
+				t.Errorf("no generator evidence naming %q: %+v", want, items)
 			}
 			if prompt != row.Prompt {
 				t.Errorf("prompt evidence = %v, want %v", prompt, row.Prompt)
@@ -481,5 +490,42 @@ func TestCatalogueDoc(t *testing.T) {
 	}
 	if !bytes.Equal(got, b.Bytes()) {
 		t.Errorf("docs/catalogue.md is out of date: go test ./provenance/genai -run TestCatalogueDoc -update")
+	}
+}
+
+// IPTC 2025.1: AI System Used names the generator (a known tool by its
+// family, anything else by the value itself), AI System Version Used goes
+// with it, and the prompt and its writer are generation inputs only.
+func TestIPTCAISystem(t *testing.T) {
+	xmpFact := func(field, value string) Fact {
+		return Fact{Source: XMP, Container: "JPEG APP1 XMP", Field: "Iptc4xmpExt:" + field, Value: value}
+	}
+	for _, tc := range []struct {
+		facts []Fact
+		gens  []string
+	}{
+		{[]Fact{xmpFact("AISystemUsed", "Midjourney"), xmpFact("AISystemVersionUsed", "7.0")}, []string{"Midjourney"}},
+		{[]Fact{xmpFact("AISystemUsed", "Sora")}, []string{"OpenAI Sora"}},
+		{[]Fact{xmpFact("AISystemUsed", "  Acme   ImageGen\n")}, []string{"Acme ImageGen"}},
+		{[]Fact{xmpFact("AISystemVersionUsed", "Imagen 4")}, []string{"Imagen 4"}},
+		{[]Fact{xmpFact("AISystemUsed", strings.Repeat("x", 300))}, []string{strings.Repeat("x", maxNamed) + "…"}},
+		{[]Fact{xmpFact("AISystemUsed", "   ")}, nil},
+	} {
+		if got := generatorsOf(Detect(tc.facts)); !slices.Equal(got, tc.gens) {
+			t.Errorf("%+v: generators %q, want %q", tc.facts, got, tc.gens)
+		}
+	}
+	items := Detect([]Fact{xmpFact("AIPromptInformation", "a lighthouse at dusk"), xmpFact("AIPromptWriterName", "J. Doe")})
+	if len(items) != 2 || items[0].Kind != evidence.Prompt || items[1].Kind != evidence.Prompt || items[1].Field != "Iptc4xmpExt:AIPromptWriterName" {
+		t.Fatalf("want two prompt items, got %+v", items)
+	}
+	// The same names in another namespace or as plain text say nothing.
+	for _, f := range []Fact{
+		{Source: Text, Field: "AISystemUsed", Value: "Midjourney"},
+		{Source: XMP, Field: "dc:AISystemUsed", Value: "Midjourney"},
+	} {
+		if items := Detect([]Fact{f}); len(items) != 0 {
+			t.Errorf("%+v gave evidence %+v", f, items)
+		}
 	}
 }

@@ -6,6 +6,9 @@ package genai
 // docs/catalogue.md shows it beside the row; TestEveryRowHasASource keeps
 // it complete.
 var Sources = map[string]string{
+	"iptc-ai-system-used":           "IPTC Photo Metadata Standard 2025.1 (November 2025), IPTC Extension property AI System Used (Iptc4xmpExt:AISystemUsed); issue 14",
+	"iptc-ai-system-version":        "IPTC Photo Metadata Standard 2025.1, IPTC Extension property AI System Version Used (Iptc4xmpExt:AISystemVersionUsed); issue 14",
+	"iptc-ai-prompt":                "IPTC Photo Metadata Standard 2025.1, IPTC Extension properties AI Prompt Information and AI Prompt Writer Name; issue 14",
 	"runway-c2pa":                   "corpus av/MARKERS.md, \"Runway\" row (claim_generator Runway AI, Inc./1.0 c2pa-rs/0.28.4); samples av/runway/",
 	"seedance-modelark":             "corpus av/MARKERS.md, \"ByteDance Seedance 2.0\" row (softwareAgent BytePlus_ModelArk, parameters.model_name dreamina-seedance-2-0)",
 	"forge-parameters":              "corpus genai/CATALOGUE.md §3, \"Forge / reForge\" row; samples genai/forge/",

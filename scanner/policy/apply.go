@@ -64,6 +64,7 @@ var generatorAllowable = map[string]bool{
 	rules.GenAIGenerator:  true,
 	rules.GenAIEdit:       true,
 	rules.GenAIIngredient: true,
+	rules.GenAILabel:      true,
 	rules.GenAIReview:     true,
 }
 

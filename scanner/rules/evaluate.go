@@ -11,7 +11,10 @@ import (
 
 // Match is one rule that fired on a file, with the evidence behind it.
 type Match struct {
-	Rule       *Rule
+	Rule *Rule
+	// Severity is the finding's severity when it is not the rule's (the
+	// genai-label rule follows the label's level); zero means the rule's.
+	Severity   Severity
 	Generator  string
 	Confidence string
 	Message    string
@@ -62,6 +65,7 @@ type Signs struct {
 	// ingredient, or that may or may not involve GenAI.
 	genai, edit, ingredient, review []evidence.Item
 	gens                            []evidence.Item // generator signatures
+	labels                          []evidence.Item // GenAI labels (GB 45438, platform flags)
 	prompts, remote, stripped       []evidence.Item
 	training, invalid, untrusted    []evidence.Item
 	performances                    []evidence.Item // talent techniques named in generation inputs
@@ -93,6 +97,8 @@ func sortSigns(items []evidence.Item, media string) *Signs {
 			} else {
 				s.gens = append(s.gens, it)
 			}
+		case evidence.Label:
+			s.labels = append(s.labels, it)
 		case evidence.Prompt:
 			s.prompts = append(s.prompts, it)
 		case evidence.RemoteManifest:
@@ -121,12 +127,24 @@ func sortSigns(items []evidence.Item, media string) *Signs {
 }
 
 // own reports whether the file itself declares or carries GenAI: a source
-// type of its own or a generator signature.
-func (s *Signs) own() bool { return len(s.genai)+len(s.edit)+len(s.gens) > 0 }
+// type of its own, a generator signature or a label saying it was generated.
+func (s *Signs) own() bool { return len(s.genai)+len(s.edit)+len(s.gens)+len(s.generated()) > 0 }
 
 // flagged reports whether any GenAI marker was found, an ingredient's included.
 func (s *Signs) flagged() bool {
-	return len(s.genai)+len(s.edit)+len(s.ingredient)+len(s.gens) > 0
+	return len(s.genai)+len(s.edit)+len(s.ingredient)+len(s.gens)+len(s.generated()) > 0
+}
+
+// generated lists the labels that say the file was generated (not those
+// that say it possibly was, or is suspected to be).
+func (s *Signs) generated() []evidence.Item {
+	var out []evidence.Item
+	for _, it := range s.labels {
+		if it.Level == evidence.LevelGenerated {
+			out = append(out, it)
+		}
+	}
+	return out
 }
 
 // one is the match of a rule that fires on ev (none when ev is empty). The

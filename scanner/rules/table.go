@@ -12,6 +12,8 @@ var Table = []Rule{
 		"Captured material was edited with generative AI (compositeWithTrainedAlgorithmicMedia: inpainting, generative fill or expand). Replace the file or record a written approval.", decideEdit},
 	{GenAIIngredient, High, PrincipleTemporary, "GenAI in an ingredient",
 		"The active C2PA manifest declares no generative AI, but one of the file's ingredients does: generated material went into this file, as a component of a composite or through edits that may add other content (c2pa.edited, placed, drawing, filtered ...). Generated material is part of the deliverable however small its share: replace the ingredient, or record a written approval if it stays.", decideIngredient},
+	{GenAILabel, High, PrincipleTemporary, "GenAI label",
+		"The file carries a label that a generation service or a platform writes on generated content: the implicit label of the Chinese standard GB 45438-2025 (a JSON object under the key AIGC: MP4/MOV metadata keys or user data, ID3 TXXX:AIGC in MP3, AIFF and WAV, Vorbis comments, XMP TC260:AIGC, PNG text, EXIF UserComment) or TikTok's aigc_info flag. The finding's severity follows the label: high for generated content (GB 45438 Label 1, TikTok label types 1 and 2), medium for possibly generated (Label 2), low for suspected (Label 3); the message names the label and the producer code of the service when the label gives one. Replace the file or record a written approval.", decideLabel},
 	{GenAIReview, Low, PrincipleTemporary, "Possibly generated: review",
 		"A digital source type that may or may not involve generative AI (composite, virtualRecording). Review the file's history.", decideReview},
 	{SyntheticPerformance, Critical, PrincipleTalent, "Synthetic performance",
@@ -36,6 +38,7 @@ var Table = []Rule{
 
 // Rule IDs added by later issues.
 const (
+	GenAILabel           = "genai-label"
 	SyntheticPerformance = "synthetic-performance"
 	ProvenanceInvalid    = "provenance-invalid"
 	ProvenanceStripped   = "provenance-stripped"
