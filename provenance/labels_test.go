@@ -9,6 +9,7 @@ import (
 
 	"github.com/provscan/provscan/provenance"
 	"github.com/provscan/provscan/provenance/evidence"
+	"github.com/provscan/provscan/provenance/genai"
 )
 
 // The builders of the small files that carry a GenAI label in every place
@@ -232,5 +233,24 @@ func TestLabelCarriers(t *testing.T) {
 		if got != want || !want && len(p.Evidence) != 0 {
 			t.Errorf("aigc_info %s: evidence %+v", v, p.Evidence)
 		}
+	}
+}
+
+// TestCapCutCarrier: CapCut's AI-usage flags in an MP4 metadata key (as
+// CapCut writes them, in com.apple.quicktime.artwork) give the generator
+// CapCut and, for a clone flag set to 1, a synthetic performance.
+func TestCapCutCarrier(t *testing.T) {
+	p := inspectBytes(t, "capcut.mp4", mp4With(mp4Key("com.apple.quicktime.artwork", genai.CapCutExample)))
+	var gen, perf int
+	for _, it := range p.Evidence {
+		switch {
+		case it.Kind == evidence.Generator && it.Generator == "CapCut":
+			gen++
+		case it.Kind == evidence.Performance && it.Term == "singing voice clone":
+			perf++
+		}
+	}
+	if gen != 2 || perf != 1 {
+		t.Errorf("CapCut evidence: %d generator, %d performance; all %+v", gen, perf, p.Evidence)
 	}
 }

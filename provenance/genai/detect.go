@@ -271,6 +271,10 @@ func Detect(facts []Fact) []evidence.Item {
 			out = append(out, item)
 			continue
 		}
+		if cc := capcutFlags(f, item); cc != nil {
+			out = append(out, cc...)
+			continue
+		}
 		if lb, ok := LabelOf(f); ok {
 			item.Kind, item.Level, item.Term, item.Producer, item.Confidence = evidence.Label, lb.Level, lb.Term, lb.Producer, evidence.Declared
 			out = append(out, item)

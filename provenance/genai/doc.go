@@ -75,6 +75,18 @@ stills included, naming the technique and the tool.
 	for _, t := range Techniques {
 		fmt.Fprintf(&b, "| %s | %s | %s | %s | %s |\n", t.ID, t.Name, cell(t.Tool), cell("`"+t.Value.String()+"`"), cell("`"+t.Example+"`"))
 	}
+	b.WriteString(`
+## Labels and flags read as values
+
+Some markers are values to read, not text to match, and are read by code
+rather than by a row:
+
+| reader | what it reads | finding | source |
+|---|---|---|---|
+| ` + "`LabelOf` (label.go)" + ` | the GB 45438-2025 implicit label, JSON under the key ` + "`AIGC`" + ` in any carrier (Label 1, 2, 3) | ` + "`genai-label`" + ` high, medium, low | TC260 practice guide on the implicit label (2025-08); corpus av/MARKERS.md |
+| ` + "`LabelOf` (label.go)" + ` | TikTok ` + "`aigc_info`" + ` (` + "`aigc_label_type`" + ` 1 or 2; 0 is not a label) | ` + "`genai-label`" + ` high | corpus av/MARKERS.md; sample av/tiktok/ |
+| ` + "`capcutFlags` (capcut.go)" + ` | CapCut/vicut per-feature AI-usage flags, only those set to 1 | ` + "`genai-generator`" + ` CapCut; a voice, singing-voice or face clone also ` + "`synthetic-performance`" + ` | corpus av/MARKERS.md, "CapCut / vicut exports" row |
+`)
 	_, err := io.WriteString(w, b.String())
 	return err
 }

@@ -529,3 +529,35 @@ func TestIPTCAISystem(t *testing.T) {
 		}
 	}
 }
+
+// TestCapCutFlags: CapCut's AI-usage flags are read as values: a flag set to
+// 1 names CapCut, a voice or singing-voice clone set to 1 is also a
+// performance; flags at 0 (as numbers or strings) are nothing, whatever
+// their names say.
+func TestCapCutFlags(t *testing.T) {
+	kinds := func(v string) map[string]string {
+		got := map[string]string{}
+		for _, it := range Detect([]Fact{{Source: Text, Container: "MP4 moov/udta/meta/ilst", Field: "com.apple.quicktime.artwork", Value: v}}) {
+			got[string(it.Kind)+" "+it.Value] = it.Term
+		}
+		return got
+	}
+	got := kinds(CapCutExample)
+	want := map[string]string{"generator is_use_ai_video_generation = 1": "", "generator is_use_vc_sing_clone = 1": "", "performance is_use_vc_sing_clone = 1": "singing voice clone"}
+	if len(got) != len(want) {
+		t.Errorf("flags: %v", got)
+	}
+	for k, v := range want {
+		if term, ok := got[k]; !ok || term != v {
+			t.Errorf("%s: %q, %v (all %v)", k, term, ok, got)
+		}
+	}
+	none := `{"data":{"is_ai_lyric":0,"is_use_ai_video_generation":"0","is_use_voice_clone":"0","product":"vicut"},"source_type":"vicut"}`
+	if got := kinds(none); len(got) != 0 {
+		t.Errorf("all flags at 0: %v", got)
+	}
+	other := `{"data":{"is_use_voice_clone":1,"product":"someapp"},"source_type":"someapp"}`
+	if got := kinds(other); len(got) != 0 {
+		t.Errorf("another product's flags: %v", got)
+	}
+}
