@@ -254,3 +254,45 @@ func TestCapCutCarrier(t *testing.T) {
 		t.Errorf("CapCut evidence: %d generator, %d performance; all %+v", gen, perf, p.Evidence)
 	}
 }
+
+// id3v24Frame is an ID3v2.4 tag with one frame of the given id and raw data.
+func id3v24Frame(id string, data []byte) []byte {
+	n := len(data)
+	frame := append([]byte(id), byte(n>>21&0x7F), byte(n>>14&0x7F), byte(n>>7&0x7F), byte(n&0x7F), 0, 0)
+	frame = append(frame, data...)
+	m := len(frame)
+	return append([]byte{'I', 'D', '3', 4, 0, 0, byte(m >> 21 & 0x7F), byte(m >> 14 & 0x7F), byte(m >> 7 & 0x7F), byte(m & 0x7F)}, frame...)
+}
+
+// TestSunoAndTopazCarriers: Suno's download tags (the "made with suno"
+// comment, the song page URL) name Suno in an MP3's ID3 COMM and WOAS
+// frames and in FLAC and Ogg Opus Vorbis comments; a Topaz Video AI
+// "videoai" key in an MP4 is an AI edit.
+func TestSunoAndTopazCarriers(t *testing.T) {
+	const comment = "made with suno; created=2025-11-02T10:11:12.000Z; id=2f1c3a4b-5d6e-4f70-8a9b-0c1d2e3f4a5b"
+	comm := append([]byte{3, 'e', 'n', 'g', 0}, comment...)
+	mp3 := func(tag []byte) []byte { return append(tag, 0xFF, 0xFB, 0x90, 0x64) }
+	for carrier, b := range map[string][]byte{
+		"MP3 COMM":        mp3(id3v24Frame("COMM", comm)),
+		"MP3 WOAS":        mp3(id3v24Frame("WOAS", []byte("https://suno.com/song/2f1c3a4b-5d6e-4f70-8a9b-0c1d2e3f4a5b"))),
+		"FLAC Vorbis":     flacWithComment("COMMENT=" + comment),
+		"Ogg Opus Vorbis": opusWithComment("comment=" + comment),
+	} {
+		p := inspectBytes(t, carrier, b)
+		found := false
+		for _, it := range p.Evidence {
+			found = found || it.Kind == evidence.Generator && it.Generator == "Suno"
+		}
+		if !found {
+			t.Errorf("%s (%s): no Suno evidence in %+v", carrier, p.Format, p.Evidence)
+		}
+	}
+	p := inspectBytes(t, "topaz.mp4", mp4With(mp4Key("videoai", "Proteus v4, 2x upscale")))
+	found := false
+	for _, it := range p.Evidence {
+		found = found || it.Kind == evidence.SourceType && it.Class == evidence.ClassEdit && it.Generator == "Topaz Video AI"
+	}
+	if !found {
+		t.Errorf("Topaz videoai: evidence %+v", p.Evidence)
+	}
+}

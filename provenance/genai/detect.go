@@ -271,6 +271,10 @@ func Detect(facts []Fact) []evidence.Item {
 			out = append(out, item)
 			continue
 		}
+		if it, ok := topazEdit(f, item); ok {
+			out = append(out, it)
+			continue
+		}
 		if cc := capcutFlags(f, item); cc != nil {
 			out = append(out, cc...)
 			continue

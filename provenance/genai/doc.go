@@ -85,6 +85,7 @@ rather than by a row:
 |---|---|---|---|
 | ` + "`LabelOf` (label.go)" + ` | the GB 45438-2025 implicit label, JSON under the key ` + "`AIGC`" + ` in any carrier (Label 1, 2, 3) | ` + "`genai-label`" + ` high, medium, low | TC260 practice guide on the implicit label (2025-08); corpus av/MARKERS.md |
 | ` + "`LabelOf` (label.go)" + ` | TikTok ` + "`aigc_info`" + ` (` + "`aigc_label_type`" + ` 1 or 2; 0 is not a label) | ` + "`genai-label`" + ` high | corpus av/MARKERS.md; sample av/tiktok/ |
+| ` + "`topazEdit` (enhance.go)" + ` | a Topaz Video AI ` + "`videoai`" + ` key | ` + "`genai-edit`" + ` (AI enhancement) | issue 14; corpus av/MARKERS.md (Topaz ships an ffmpeg build with tvai_* filters; no sample) |
 | ` + "`capcutFlags` (capcut.go)" + ` | CapCut/vicut per-feature AI-usage flags, only those set to 1 | ` + "`genai-generator`" + ` CapCut; a voice, singing-voice or face clone also ` + "`synthetic-performance`" + ` | corpus av/MARKERS.md, "CapCut / vicut exports" row |
 `)
 	_, err := io.WriteString(w, b.String())

@@ -6,6 +6,8 @@ package genai
 // docs/catalogue.md shows it beside the row; TestEveryRowHasASource keeps
 // it complete.
 var Sources = map[string]string{
+	"suno-comment":                  "corpus av/MARKERS.md, \"Suno\" row (ID3 COMM / Vorbis comment made with suno; created=...; id=...; quoted by several code-corpus notes, not in the corpus files)",
+	"suno-song-url":                 "corpus av/MARKERS.md, \"Suno\" row (ID3 WOAS https://suno.com/song/<uuid>)",
 	"iptc-ai-system-used":           "IPTC Photo Metadata Standard 2025.1 (November 2025), IPTC Extension property AI System Used (Iptc4xmpExt:AISystemUsed); issue 14",
 	"iptc-ai-system-version":        "IPTC Photo Metadata Standard 2025.1, IPTC Extension property AI System Version Used (Iptc4xmpExt:AISystemVersionUsed); issue 14",
 	"iptc-ai-prompt":                "IPTC Photo Metadata Standard 2025.1, IPTC Extension properties AI Prompt Information and AI Prompt Writer Name; issue 14",
