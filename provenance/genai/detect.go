@@ -8,6 +8,11 @@ import (
 	"github.com/provscan/provscan/provenance/evidence"
 )
 
+// TermCutShort marks generator evidence from the opening of a prompt graph
+// cut short (row comfyui-graph-cut-short): a weaker signature than a whole
+// graph, which findings say.
+const TermCutShort = "prompt graph cut short"
+
 // sourceTypeFields are the fields that hold a digital source type.
 var sourceTypeFields = map[string]bool{
 	"Iptc4xmpExt:DigitalSourceType":                true,
@@ -303,6 +308,9 @@ func Detect(facts []Fact) []evidence.Item {
 				if model := modelOf(facts, f); model != "" {
 					it.Generator = "Adobe partner model: " + model
 				}
+			}
+			if sig.ID == "comfyui-graph-cut-short" {
+				it.Term = TermCutShort // a weaker signature: the rules say so
 			}
 			refined := sig.Refines
 			if sig.Named {

@@ -8,7 +8,8 @@ import (
 )
 
 // Technique is a generative technique that replaces or synthesises a
-// performance (the studio's second promise: no GenAI performance replaces
+// performance, a talking avatar or a body animated from another's motion
+// included (the studio's second promise: no GenAI performance replaces
 // talent without consent), named by the nodes, models or tools of a
 // workflow that use it.
 type Technique struct {
@@ -36,6 +37,11 @@ var Techniques = []Technique{
 	{"musetalk", "lip sync", "MuseTalk", re(`\bMuseTalk\w*`), `"class_type": "MuseTalkRun"`},
 	{"latentsync", "lip sync", "LatentSync", re(`\bLatentSync\w*`), `"class_type": "LatentSyncNode"`},
 	{"echomimic", "talking head", "EchoMimic", re(`\bEchoMimic\w*`), `"class_type": "EchoMimicV2"`},
+	{"aniportrait", "talking avatar", "AniPortrait", re(`\bAniPortrait\w*`), `"class_type": "AniPortrait_Audio2Video"`},
+	{"hallo", "talking avatar", "Hallo", re(`\bHallo(?:2|3)?(?:Node|Sampler|Loader|_)\w*|\bhallo[23]?/(?:net|audio_separator)`), `"class_type": "HalloNode"`},
+	{"v-express", "talking avatar", "V-Express", re(`\bV[-_]?Express\w*`), `"class_type": "V_Express_Sampler"`},
+	{"fantasytalking", "talking avatar", "FantasyTalking", re(`\bFantasyTalking\w*`), `"class_type": "FantasyTalkingModelLoader"`},
+	{"mimicmotion", "body reenactment", "MimicMotion", re(`\bMimicMotion\w*`), `"class_type": "MimicMotionSampler"`},
 	{"rvc", "voice clone", "RVC", re(`\bRVC(?:_|[A-Z]|Node|Infer|Model)\w*|\brvc_model\b`), `"class_type": "RVC_Infer", "inputs": {"rvc_model": "singer.pth"}`},
 	{"so-vits", "voice clone", "so-vits-svc", re(`(?i)\bso-?vits-?svc\b`), `"model": "so-vits-svc 4.1"`},
 	{"xtts", "voice clone", "XTTS", re(`\bXTTS(?:_?v2)?\w*`), `"class_type": "XTTS_v2", "inputs": {"speaker_wav": "actor.wav"}`},
@@ -49,7 +55,7 @@ var Techniques = []Technique{
 // techniqueLiterals is a cheap prefilter: a value holding none of them
 // names no technique.
 var techniqueLiterals = []string{"ReActor", "inswapper", "ace", "oop", "SimSwap", "LivePortrait", "ip", "SadTalker", "MuseTalk",
-	"LatentSync", "EchoMimic", "RVC", "rvc", "vits", "XTTS", "OpenVoice", "TTS", "InstantID", "PuLID", "Pulid", "pulid", "FaceID"}
+	"LatentSync", "EchoMimic", "AniPortrait", "Hallo", "hallo", "Express", "FantasyTalking", "MimicMotion", "RVC", "rvc", "vits", "XTTS", "OpenVoice", "TTS", "InstantID", "PuLID", "Pulid", "pulid", "FaceID"}
 
 // performances lists the talent techniques named in the facts that carry
 // generation inputs (prompt graphs, workflows, parameters texts: any fact of

@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"github.com/provscan/provscan/provenance/evidence"
+	"github.com/provscan/provscan/provenance/genai"
 )
 
 // The Decide function of each rule of the table, in table order. Each reads
@@ -28,8 +29,13 @@ func decideGenerator(s *Signs) []Match {
 				ev = append(ev, it)
 			}
 		}
-		out = append(out, Match{Generator: fam, Confidence: confidenceOf(ev),
-			Message: fmt.Sprintf("signature of %s (%s)", fam, fields(ev)), Evidence: ev})
+		msg := fmt.Sprintf("signature of %s (%s)", fam, fields(ev))
+		if !slices.ContainsFunc(ev, func(it evidence.Item) bool { return it.Term != genai.TermCutShort }) {
+			// Only the opening of a graph cut short: a weaker signature,
+			// still the generator's, and said so.
+			msg += ", from the opening of a prompt graph cut short: check the file's full metadata"
+		}
+		out = append(out, Match{Generator: fam, Confidence: confidenceOf(ev), Message: msg, Evidence: ev})
 	}
 	return out
 }

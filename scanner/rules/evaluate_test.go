@@ -5,6 +5,7 @@ import (
 	"testing"
 
 	"github.com/provscan/provscan/provenance/evidence"
+	"github.com/provscan/provscan/provenance/genai"
 )
 
 func ids(ms []Match) map[string]Match {
@@ -284,5 +285,21 @@ func TestLabel(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+// TestGeneratorCutShort: a generator found only by the opening of a prompt
+// graph cut short is still a generator finding, whose message says it is the
+// weaker signature; beside a whole graph it is not.
+func TestGeneratorCutShort(t *testing.T) {
+	cut := evidence.Item{Kind: evidence.Generator, Generator: "ComfyUI", Term: genai.TermCutShort, Field: "©cmt", Confidence: evidence.Inferred}
+	whole := evidence.Item{Kind: evidence.Generator, Generator: "ComfyUI", Field: "prompt", Confidence: evidence.Inferred}
+	m := ids(Evaluate([]evidence.Item{cut}, "video"))[GenAIGenerator]
+	if !strings.Contains(m.Message, "cut short") {
+		t.Errorf("cut short alone: %q", m.Message)
+	}
+	m = ids(Evaluate([]evidence.Item{cut, whole}, "video"))[GenAIGenerator]
+	if strings.Contains(m.Message, "cut short") {
+		t.Errorf("beside a whole graph: %q", m.Message)
 	}
 }
