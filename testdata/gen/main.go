@@ -408,4 +408,23 @@ func addProfessional(files map[string][]byte) {
 	files["masters/reel2.mxf"] = synth.Assemble(master, synth.MXFMaster(master, "Runway AI, Inc.", "Runway Gen-4"))
 	files["clean/masters/reel1.mxf"] = synth.Assemble(master, synth.MXFMaster(master, "Blackmagic Design", "DaVinci Resolve"))
 	files["clean/masters/reel1.mkv"] = synth.Assemble(master, synth.MatroskaMaster(master, "mkvmerge v89.0"))
+	// C2PA-signed video tools, named by claim generator or software agent
+	// (unsigned here: they also fail validation).
+	files["masters/runway_gen3.mp4"] = c2paMP4(c2paStore("urn:c2pa:00000000-0000-4000-8000-000000000003", "Runway AI, Inc.",
+		"c2pa.created", "http://cv.iptc.org/newscodes/digitalsourcetype/trainedAlgorithmicMedia", "Video Generation"))
+	files["masters/seedance.mp4"] = c2paMP4(c2paStore("urn:c2pa:00000000-0000-4000-8000-000000000004", "c2pa-rs",
+		"c2pa.created", "http://cv.iptc.org/newscodes/digitalsourcetype/trainedAlgorithmicMedia", "BytePlus_ModelArk"))
+}
+
+// c2paMP4 is a short MP4 (ftyp, the C2PA uuid box holding store, moov)
+// as C2PA tools lay out a signed clip.
+func c2paMP4(store []byte) []byte {
+	payload := []byte{0xd8, 0xfe, 0xc3, 0xd6, 0x1b, 0x0e, 0x48, 0x3c, 0x92, 0x97, 0x58, 0x28, 0x87, 0x7e, 0xc4, 0x81}
+	payload = append(payload, 0, 0, 0, 0)
+	payload = append(payload, "manifest\x00"...)
+	payload = append(payload, make([]byte, 8)...) // offset of the first merkle box: none
+	payload = append(payload, store...)
+	b := append([]byte(nil), synth.FtypMP4...)
+	b = append(b, synth.Box("uuid", payload)...)
+	return append(b, synth.Moov("Lavf58.29.100")...)
 }
