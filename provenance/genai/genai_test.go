@@ -561,3 +561,21 @@ func TestCapCutFlags(t *testing.T) {
 		t.Errorf("another product's flags: %v", got)
 	}
 }
+
+// FuzzDetectValues feeds hostile values to the detectors that parse a value
+// (CapCut's flags, the talent techniques, Topaz's key, the catalogue):
+// no panic, and every evidence item names its kind and stays within
+// MaxValue.
+func FuzzDetectValues(f *testing.F) {
+	f.Add("com.apple.quicktime.artwork", CapCutExample)
+	f.Add("prompt", `{"7": {"inputs": {"swap_model": "inswapper_128.onnx"}, "class_type": "ReActorFaceSwap"}}`)
+	f.Add("videoai", "Proteus v4")
+	f.Add("©cmt", `{"prompt": "{\"1\": {\"inputs\": {\"save_mode\": t`)
+	f.Fuzz(func(t *testing.T, field, value string) {
+		for _, it := range Detect([]Fact{{Source: Text, Container: "fuzz", Field: field, Value: value}}) {
+			if it.Kind == "" || len([]rune(it.Value)) > evidence.MaxValue+1 {
+				t.Fatalf("bad evidence %+v", it)
+			}
+		}
+	})
+}
