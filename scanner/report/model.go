@@ -49,6 +49,17 @@ type Report struct {
 	// RootDirs holds, for each root, the absolute folder its paths are
 	// relative to (a file root's parent folder); not part of the JSON report.
 	RootDirs []string `json:"-"`
+	// Thumbnails holds small previews of flagged stills, keyed by the
+	// finding's path, for the HTML report; not part of the JSON report.
+	Thumbnails map[string]Thumbnail `json:"-"`
+}
+
+// Thumbnail is a small preview image of a file: an embedded thumbnail (EXIF,
+// C2PA) or a small decode of the still itself, already encoded.
+type Thumbnail struct {
+	MIME   string // "image/jpeg" or "image/png"
+	Data   []byte // the encoded image, a few kilobytes
+	Source string // where it came from: "EXIF thumbnail", "C2PA thumbnail", "decoded still"
 }
 
 // Tool names the program that wrote the report.
