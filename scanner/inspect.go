@@ -2,6 +2,7 @@ package scanner
 
 import (
 	"fmt"
+	"sync/atomic"
 
 	"github.com/provscan/provscan/provenance"
 	"github.com/provscan/provscan/provenance/evidence"
@@ -40,9 +41,14 @@ func InspectFile(path string, opts Options) (*Inspection, error) {
 		return nil, fmt.Errorf("%s is not a regular file", path)
 	}
 	s := &scan{opts: &opts, inspect: opts.inspect()}
-	r := &countingReaderAt{r: f, n: &s.bytesRead}
+	// As a scan reads a file: the head once, and bytes_read counting each
+	// byte of the file once at most.
+	c := &countingReaderAt{r: f, n: new(atomic.Int64)}
+	r := newHeadReaderAt(c, fi.Size())
+	defer r.release()
 	in := &Inspection{Path: path, Size: fi.Size(), Findings: []report.Finding{}}
 	p, err := s.safeInspect(s.budgetReader(r, fi.Size()), fi.Size(), path, nil)
+	s.bytesRead.Add(c.upTo(fi.Size()))
 	if p == nil {
 		p = &provenance.Provenance{Name: path}
 	}
