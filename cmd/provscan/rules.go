@@ -84,6 +84,9 @@ func rulePage(r *rules.Rule) string {
 	switch {
 	case r.ID == rules.Unreadable:
 		gate = "the file was not inspected, which fails the gate unless --allow-unreadable"
+	case r.ID == rules.GenAILabel:
+		// The one rule whose findings take their severity from the file.
+		gate = fmt.Sprintf("at most; each finding is high, medium or low by the label (Label 1, 2, 3), and only a high one fails the default gate (--fail-on %s)", rules.DefaultFailOn)
 	case r.Severity < rules.DefaultFailOn:
 		gate = fmt.Sprintf("below the default gate (--fail-on %s); --fail-on %s makes it fail", rules.DefaultFailOn, r.Severity)
 	}
