@@ -75,7 +75,9 @@ func readSVG(r io.ReaderAt, size int64, b *reader.Budget) (*Result, error) {
 	var declEnd int64
 	d.CharsetReader = func(charset string, input io.Reader) (io.Reader, error) {
 		rd, err := svgCharsetReader(charset, input)
-		lat, _ = rd.(*latin1Reader)
+		if lat, _ = rd.(*latin1Reader); lat != nil {
+			lat.res = res
+		}
 		return rd, err
 	}
 	d.Entity = map[string]string{}
@@ -106,6 +108,9 @@ func readSVG(r io.ReaderAt, size int64, b *reader.Budget) (*Result, error) {
 			if limit < size && d.InputOffset() >= limit-1 {
 				res.Cut("stopped reading after %d of %d bytes", limit, size)
 				return res, nil
+			}
+			if errors.Is(err, errLimit) { // a budget the transcoding ran into
+				return res, err
 			}
 			return res, fmt.Errorf("%w: %v", ErrMalformed, err)
 		}
@@ -329,6 +334,10 @@ type latin1Reader struct {
 	buf  []byte
 	out  []byte
 	kept []byte
+	// res, when set, is charged the memory of what is kept (up to twice
+	// the document read): past the file's budget the read stops with the
+	// budget's error.
+	res *Result
 }
 
 // fileOffset maps an offset of the decoder (which counts UTF-8 bytes after
@@ -360,6 +369,11 @@ func (l *latin1Reader) Read(p []byte) (int, error) {
 		}
 		for _, c := range l.buf[:n] {
 			l.out = append(l.out, string(rune(c))...)
+		}
+		if l.res != nil {
+			if err := l.res.Reserve(reader.Memory, int64(len(l.out))); err != nil {
+				return 0, err
+			}
 		}
 		l.kept = append(l.kept, l.out...)
 		if n == 0 && err != nil {

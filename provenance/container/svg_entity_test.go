@@ -6,6 +6,9 @@ import (
 	"runtime"
 	"strings"
 	"testing"
+
+	"github.com/provscan/provscan/provenance/internal/reader"
+	"github.com/provscan/provscan/provenance/readerr"
 )
 
 // svgWithDTD is an SVG document with the internal subset dtd and body
@@ -83,5 +86,29 @@ func TestSVGEntitiesWithinLimits(t *testing.T) {
 	split := []byte(strings.Repeat("a", 64<<10-1) + "&e;&e;")
 	if n, _ := svgExpansion(bytes.NewReader(split), 0, int64(len(split)), map[string]int{"e": 4096}); n != 2*4096 {
 		t.Errorf("counted %d bytes, want %d", n, 2*4096)
+	}
+}
+
+// TestLatin1TextCountsAgainstMemory: the UTF-8 text a Latin-1 document is
+// transcoded to is held memory of the file's budget: a document whose
+// transcoding exceeds it stops with a limit error instead of growing.
+func TestLatin1TextCountsAgainstMemory(t *testing.T) {
+	doc := append([]byte(`<?xml version="1.0" encoding="ISO-8859-1"?><svg xmlns="http://www.w3.org/2000/svg"><metadata>`), bytes.Repeat([]byte{0xE9}, 256<<10)...)
+	doc = append(doc, "</metadata></svg>"...)
+	b := reader.NewBudget(reader.Limits{Memory: 64 << 10}, nil)
+	_, err := readSVG(bytes.NewReader(doc), int64(len(doc)), b)
+	if !errors.Is(err, readerr.ErrLimit) {
+		t.Errorf("err = %v, want a limit error", err)
+	}
+}
+
+// TestLatin1XMLCountsAgainstMemory: the same for an XML document.
+func TestLatin1XMLCountsAgainstMemory(t *testing.T) {
+	doc := append([]byte(`<?xml version="1.0" encoding="ISO-8859-1"?><Notes><Note>`), bytes.Repeat([]byte{0xE9}, 256<<10)...)
+	doc = append(doc, "</Note></Notes>"...)
+	b := reader.NewBudget(reader.Limits{Memory: 64 << 10}, nil)
+	_, err := readXMLDoc(bytes.NewReader(doc), int64(len(doc)), b)
+	if !errors.Is(err, readerr.ErrLimit) {
+		t.Errorf("err = %v, want a limit error", err)
 	}
 }

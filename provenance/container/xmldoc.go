@@ -312,6 +312,7 @@ func readXMLDoc(r io.ReaderAt, size int64, b *reader.Budget) (*Result, error) {
 		rd, err := svgCharsetReader(charset, input)
 		if l, ok := rd.(*latin1Reader); ok {
 			lat = l
+			lat.res = res
 			x.off = func(o int64) int64 { return lat.fileOffset(o, declEnd) }
 			x.kept = func() ([]byte, int64) { return lat.kept, declEnd }
 		}
