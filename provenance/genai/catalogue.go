@@ -132,6 +132,8 @@ var Catalogue = []Signature{
 		Example: Fact{Source: Text, Field: "workflow", Value: `{"nodes": [], "links": []}`}},
 	{ID: "hfspace-json-parameters", Literals: []string{"\"prompt\""}, Generator: "Hugging Face Space", Source: Text, Fields: []string{"parameters"}, Value: re(`(?s)^\s*\{.*"prompt"\s*:.*"(?:resolution|num_inference_steps|guidance_scale)"\s*:`), Prompt: true, Confidence: evidence.Inferred,
 		Example: Fact{Source: Text, Field: "parameters", Value: `{"prompt": "a cat", "negative_prompt": "", "resolution": "1024 x 1024", "guidance_scale": 5.5}`}},
+	{ID: "a1111-config-json", Literals: []string{"sd_model_checkpoint"}, Generator: "AUTOMATIC1111", Source: Text, Fields: []string{"json"}, Value: re(`(?s)"sd_model_checkpoint"\s*:.*"outdir_(?:txt2img|img2img)_samples"\s*:|(?s)"outdir_(?:txt2img|img2img)_samples"\s*:.*"sd_model_checkpoint"\s*:`), Confidence: evidence.Inferred,
+		Example: Fact{Source: Text, Field: "json", Value: `{"samples_save": true, "outdir_txt2img_samples": "outputs/txt2img-images", "sd_model_checkpoint": "sd_xl_base_1.0.safetensors [31e35c80fc]"}`}},
 	{ID: "a1111-parameters", Generator: "AUTOMATIC1111", A1111: true, Prompt: true, Confidence: evidence.Inferred,
 		Example: Fact{Source: Text, Field: "parameters", Value: "photo of a duck\nNegative prompt: monochrome\nSteps: 15, Sampler: UniPC, CFG scale: 5, Seed: 235284042, Size: 512x400"}},
 

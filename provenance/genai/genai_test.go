@@ -579,3 +579,20 @@ func FuzzDetectValues(f *testing.F) {
 		}
 	})
 }
+
+// TestA1111ConfigJSON: the webui's settings file, read as a JSON document,
+// names AUTOMATIC1111; one of its keys alone, or in another field, does not.
+func TestA1111ConfigJSON(t *testing.T) {
+	cfg := `{"outdir_txt2img_samples": "outputs/txt2img-images", "sd_model_checkpoint": "v1-5-pruned-emaonly.safetensors"}`
+	if s := Match(Fact{Source: Text, Field: "json", Value: cfg}); s == nil || s.ID != "a1111-config-json" {
+		t.Errorf("config.json: %v", s)
+	}
+	for _, f := range []Fact{
+		{Source: Text, Field: "json", Value: `{"sd_model_checkpoint": "x"}`},
+		{Source: Text, Field: "comment", Value: cfg},
+	} {
+		if s := Match(f); s != nil && s.ID == "a1111-config-json" {
+			t.Errorf("%s=%q matched", f.Field, f.Value)
+		}
+	}
+}
