@@ -296,3 +296,16 @@ func TestSunoAndTopazCarriers(t *testing.T) {
 		t.Errorf("Topaz videoai: evidence %+v", p.Evidence)
 	}
 }
+
+// TestDreaminaEXIF: Dreamina's EXIF JSON (aigc_info.source_info) in a JPEG
+// names ByteDance Dreamina.
+func TestDreaminaEXIF(t *testing.T) {
+	p := inspectBytes(t, "dreamina.jpg", jpegWith(exifUserComment(`{"aigc_info":{"source_info":"dreamina"},"trace_info":{"originItemId":"7512345678901234567"}}`)))
+	found := false
+	for _, it := range p.Evidence {
+		found = found || it.Kind == evidence.Generator && it.Generator == "ByteDance Dreamina"
+	}
+	if !found {
+		t.Errorf("evidence %+v", p.Evidence)
+	}
+}

@@ -182,6 +182,8 @@ var Catalogue = []Signature{
 		Example: Fact{Source: Text, Field: "COMM", Value: "made with suno; created=2025-11-02T10:11:12.000Z; id=2f1c3a4b-5d6e-4f70-8a9b-0c1d2e3f4a5b"}},
 	{ID: "suno-song-url", Literals: []string{"suno."}, Generator: "Suno", Value: re(`^https?://(?:www\.|app\.)?suno\.(?:com|ai)/song/[0-9a-f]{8}-[0-9a-f]{4}-`), Confidence: evidence.Declared,
 		Example: Fact{Source: Text, Field: "WOAS", Value: "https://suno.com/song/2f1c3a4b-5d6e-4f70-8a9b-0c1d2e3f4a5b"}},
+	{ID: "dreamina-aigc-info", Literals: []string{"source_info"}, Generator: "ByteDance Dreamina", Value: re(`"aigc_info"\s*:\s*\{[^}]*"source_info"\s*:\s*"(?i:dreamina|jimeng)`), Confidence: evidence.Declared,
+		Example: Fact{Source: EXIF, Field: "UserComment", Value: `{"aigc_info":{"source_info":"dreamina"},"trace_info":{"originItemId":"7512345678901234567"}}`}},
 	{ID: "runway-c2pa", Generator: "Runway", Source: C2PA, Fields: []string{FieldClaimGenerator, FieldGeneratorInfo, FieldSoftwareAgent}, Value: re(`^Runway(?: AI, Inc\.|ML)?\b`), Confidence: evidence.Declared,
 		Example: Fact{Source: C2PA, Field: FieldClaimGenerator, Value: "Runway AI, Inc./1.0 c2pa-rs/0.28.4"}},
 	{ID: "seedance-modelark", Generator: "ByteDance Seedance", Source: C2PA, Fields: []string{FieldSoftwareAgent, FieldParameter + "model_name"}, Value: re(`^BytePlus[_ ]ModelArk\b|^(?:dreamina-)?seedance\b`), Confidence: evidence.Declared,

@@ -6,6 +6,7 @@ package genai
 // docs/catalogue.md shows it beside the row; TestEveryRowHasASource keeps
 // it complete.
 var Sources = map[string]string{
+	"dreamina-aigc-info":            "corpus av/MARKERS.md, \"Dreamina/Jimeng\" row (EXIF JSON {\"aigc_info\":{\"source_info\":\"dreamina\"},\"trace_info\":{...}}; code-corpus excerpts, no sample)",
 	"a1111-config-json":             "AUTOMATIC1111/stable-diffusion-webui: its settings file config.json (sd_model_checkpoint, outdir_txt2img_samples ...), read as a JSON document anywhere in a delivery",
 	"suno-comment":                  "corpus av/MARKERS.md, \"Suno\" row (ID3 COMM / Vorbis comment made with suno; created=...; id=...; quoted by several code-corpus notes, not in the corpus files)",
 	"suno-song-url":                 "corpus av/MARKERS.md, \"Suno\" row (ID3 WOAS https://suno.com/song/<uuid>)",
