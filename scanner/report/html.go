@@ -95,7 +95,18 @@ type htmlCard struct {
 // format characters (bidirectional overrides U+202A-202E, U+2066-2069, zero
 // widths) become visible escapes, cut to max runes. The result is still
 // markup-unsafe: it is set as text (escaped by esc, or textContent).
-func hv(s string, max int) string { return Clean(s, max) }
+func hv(s string, max int) string {
+	if len(s) <= max {
+		plain := true
+		for i := 0; i < len(s) && plain; i++ {
+			plain = s[i] >= 0x20 && s[i] < 0x7f
+		}
+		if plain { // printable ASCII, short: nothing to escape or cut
+			return s
+		}
+	}
+	return Clean(s, max)
+}
 
 // esc is hv, then escaped for HTML text and attribute values.
 func esc(s string, max int) string { return html.EscapeString(hv(s, max)) }
@@ -139,7 +150,7 @@ func WriteHTML(w io.Writer, r *Report) error {
 
 	s("<main id=\"cards\" aria-live=\"polite\">\n")
 	for i := range min(len(cards), htmlFirstPage) {
-		htmlCardMarkup(ew, &cards[i])
+		htmlCardMarkup(ew, cards[i])
 	}
 	if len(cards) > htmlFirstPage {
 		p("<p class=\"more-static\">%d more finding groups: the page's script lists them (the JSON report holds them all).</p>\n", len(cards)-htmlFirstPage)
@@ -158,7 +169,7 @@ func WriteHTML(w io.Writer, r *Report) error {
 		if i > 0 {
 			s(",\n")
 		}
-		b, err := json.Marshal(&cards[i])
+		b, err := json.Marshal(cards[i])
 		if err != nil {
 			return err
 		}
@@ -519,8 +530,8 @@ func htmlGroupOf(f *Finding) (kind, key, path string) {
 }
 
 // htmlCards groups the findings into cards, in the report's order (by path).
-func htmlCards(r *Report) []htmlCard {
-	var cards []htmlCard
+func htmlCards(r *Report) []*htmlCard {
+	var cards []*htmlCard
 	index := map[string]int{}
 	seqs := map[string]*Sequence{}
 	for i := range r.Sequences {
@@ -537,7 +548,7 @@ func htmlCards(r *Report) []htmlCard {
 		if !ok {
 			ci = len(cards)
 			index[key] = ci
-			c := htmlCard{Path: hv(path, htmlCapPath), Group: kind, Rules: []string{}, Principles: []string{}, seen: map[string]bool{}}
+			c := &htmlCard{Path: hv(path, htmlCapPath), Group: kind, Rules: []string{}, Principles: []string{}, seen: map[string]bool{}}
 			switch kind {
 			case "sequence":
 				if s := seqs[f.Root+"\x00"+f.Sequence]; s != nil {
@@ -552,7 +563,7 @@ func htmlCards(r *Report) []htmlCard {
 			}
 			cards = append(cards, c)
 		}
-		c := &cards[ci]
+		c := cards[ci]
 		if !c.seen[f.Path] {
 			c.seen[f.Path] = true
 			c.Files++
@@ -594,8 +605,7 @@ func htmlCards(r *Report) []htmlCard {
 			}
 		}
 	}
-	for i := range cards {
-		c := &cards[i]
+	for _, c := range cards {
 		c.Icon = htmlIcon(c)
 		if len(c.paths) == 0 {
 			c.Approve = "# nothing to approve here: " + htmlNoApprove(c)
