@@ -106,11 +106,7 @@
 
   function matches(c, rule, sev, prin, q) {
     if (rule && c.r.indexOf(rule) < 0) return false;
-    if (sev && c.s !== sev) {
-      var any = false;
-      for (var i = 0; i < c.f.length && !any; i++) any = c.f[i].s === sev;
-      if (!any) return false;
-    }
+    if (sev && c.s !== sev) return false; // the card's highest severity, as data-severity
     if (prin && c.pr.indexOf(prin) < 0) return false;
     if (q) {
       if (c.p.toLowerCase().indexOf(q) >= 0) return true;
