@@ -541,9 +541,19 @@ func htmlCards(r *Report) []*htmlCard {
 	for i := range r.Packages {
 		pkgs[r.Packages[i].Root+"\x00"+r.Packages[i].AssetMap] = &r.Packages[i]
 	}
+	// An archive flagged itself shares the card of its members.
+	archives := map[string]bool{}
+	for i := range r.Findings {
+		if kind, key, _ := htmlGroupOf(&r.Findings[i]); kind == "archive" {
+			archives[key] = true
+		}
+	}
 	for i := range r.Findings {
 		f := &r.Findings[i]
 		kind, key, path := htmlGroupOf(f)
+		if akey := "a\x00" + f.Root + "\x00" + f.Path; kind == "file" && archives[akey] {
+			kind, key = "archive", akey
+		}
 		ci, ok := index[key]
 		if !ok {
 			ci = len(cards)

@@ -54,6 +54,7 @@ func htmlReport() *Report {
 			{Path: "masters/ok.mov", Root: "deliv", Rule: rules.GenAIGenerator, Severity: rules.Medium, Principle: rules.PrincipleTemporary, OriginalSeverity: &sev,
 				Message: "approved", Status: StatusApproved, Approval: &Approval{Reference: "LEGAL-1", ApprovedBy: "Ann", Expires: "2027-01-01", Rule: rules.GenAIGenerator, SHA256: "ab"},
 				Evidence: []Evidence{{Container: "MOV udta", Field: "©too", Value: "Sora"}}},
+			{Path: "pack.zip", Root: "deliv", Rule: rules.Unreadable, Severity: rules.Info, Message: "could not be read: a member is encrypted", Status: StatusOpen, Evidence: []Evidence{}},
 			{Path: "pack.zip!/in/a.png", File: "pack.zip", Root: "deliv", Rule: rules.PromptEmbedded, Severity: rules.Medium, Principle: rules.PrincipleInputs,
 				Message: "prompt", Status: StatusOpen, Evidence: []Evidence{{Container: "PNG tEXt", Field: "parameters", Value: hostileScript}}},
 			{Path: "pack.zip!/in/b.png", File: "pack.zip", Root: "deliv", Rule: rules.GenAIGenerator, Severity: rules.High, Principle: rules.PrincipleTemporary, Generator: "ComfyUI",
@@ -347,7 +348,7 @@ func TestHTMLContract(t *testing.T) {
 		"imf/ASSETMAP.xml":              {"package", "genai-generator", "high", "temporary"},
 		"masters/gen.mp4":               {"file", "genai-source-type synthetic-performance", "critical", "temporary talent"},
 		"masters/ok.mov":                {"file", "genai-generator", "medium", "temporary"},
-		"pack.zip":                      {"archive", "prompt-embedded genai-generator", "high", "inputs temporary"},
+		"pack.zip":                      {"archive", "unreadable prompt-embedded genai-generator", "high", "inputs temporary"},
 		"stills/" + hostileImg + ".png": {"file", "genai-generator", "high", "temporary"},
 		"stills/link.png":               {"file", "symlink-unchecked", "high", "temporary"},
 		"stills/thumb.jpg":              {"file", "genai-generator", "high", "temporary"},
@@ -421,7 +422,7 @@ func TestHTMLContract(t *testing.T) {
 			t.Errorf("card %q: %d thumbs, icon label %q", path, len(thumb), label)
 		}
 	}
-	if s := text(byPath["pack.zip"]); !strings.Contains(s, "pack.zip!/in/a.png") || !strings.Contains(s, "pack.zip!/in/b.png") || !strings.Contains(s, hostileScript) {
+	if s := text(byPath["pack.zip"]); !strings.Contains(s, "pack.zip!/in/a.png") || !strings.Contains(s, "pack.zip!/in/b.png") || !strings.Contains(s, hostileScript) || !strings.Contains(s, "a member is encrypted") {
 		t.Errorf("archive card: %s", s)
 	}
 	if s := text(byPath["vfx/sh010.####.exr"]); !strings.Contains(s, "vfx/sh010.1001.exr") || !strings.Contains(s, "vfx/sh010.1002.exr") || !strings.Contains(s, "2 frames") {
