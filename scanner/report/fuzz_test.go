@@ -12,7 +12,9 @@ import (
 
 // FuzzWriters feeds hostile strings (as file paths and values read from
 // files) to every writer: each must succeed and produce a document that
-// parses, and the text report must never carry a raw control character.
+// parses, the text report must never carry a raw control character, and
+// the HTML report must hold its data island, one script and no raw control
+// or bidi character (checkSafe).
 func FuzzWriters(f *testing.F) {
 	f.Add("stills/a.png", "signature of ComfyUI", "{\"prompt\": 1}", "root")
 	f.Add("a b/%20#?.png", "\x1b]0;x\x07", "\x00\xff\xfe", "C:/x")
@@ -91,6 +93,14 @@ func FuzzWriters(f *testing.F) {
 			if c < 0x20 && c != '\n' || c == 0x7f || c >= 0x80 && c < 0xa0 {
 				t.Fatalf("raw control character %U in the text report", c)
 			}
+		}
+		b.Reset()
+		r.Thumbnails = map[string]Thumbnail{path: {MIME: "image/png", Data: []byte(value), Source: msg}}
+		if err := WriteHTML(&b, r); err != nil {
+			t.Fatal(err)
+		}
+		if cards := checkSafe(t, parseHTML(t, b.Bytes())); len(cards) == 0 {
+			t.Fatal("html: no card in the data island")
 		}
 	})
 }
