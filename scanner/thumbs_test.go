@@ -290,3 +290,41 @@ func FuzzThumbnail(f *testing.F) {
 		}
 	})
 }
+
+// BenchmarkMakeThumbnail measures the decode, scale and encode of stills of
+// a few sizes, with the bare image.Decode of each as the baseline.
+func BenchmarkMakeThumbnail(b *testing.B) {
+	gradient := func(w, h int) *image.RGBA {
+		m := image.NewRGBA(image.Rect(0, 0, w, h))
+		for y := range h {
+			for x := range w {
+				i := m.PixOffset(x, y)
+				m.Pix[i], m.Pix[i+1], m.Pix[i+2], m.Pix[i+3] = uint8(x), uint8(y), uint8(x^y), 255
+			}
+		}
+		return m
+	}
+	for _, c := range []struct {
+		name string
+		enc  func(testing.TB, image.Image) []byte
+		w, h int
+	}{{"jpeg-1920x1080", encJPEG, 1920, 1080}, {"png-1920x1080", encPNG, 1920, 1080}, {"jpeg-6000x4000", encJPEG, 6000, 4000}} {
+		data := c.enc(b, gradient(c.w, c.h))
+		b.Run(c.name, func(b *testing.B) {
+			b.SetBytes(int64(len(data)))
+			for b.Loop() {
+				if _, err := makeThumbnail(bytes.NewReader(data), int64(len(data)), func(int64) error { return nil }); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+		b.Run(c.name+"-decode-only", func(b *testing.B) {
+			b.SetBytes(int64(len(data)))
+			for b.Loop() {
+				if _, _, err := image.Decode(bytes.NewReader(data)); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+	}
+}
