@@ -16,6 +16,7 @@ import (
 	"testing"
 
 	"github.com/provscan/provscan/provenance"
+	"github.com/provscan/provscan/provenance/c2pa"
 	"github.com/provscan/provscan/scanner/report"
 )
 
@@ -326,5 +327,71 @@ func BenchmarkMakeThumbnail(b *testing.B) {
 				}
 			}
 		})
+	}
+}
+
+// jumbfBox and jumbfSuper build JUMBF boxes for a hand-made C2PA store.
+func jumbfBox(typ string, payload []byte) []byte {
+	b := binary.BigEndian.AppendUint32(nil, uint32(8+len(payload)))
+	return append(append(b, typ...), payload...)
+}
+
+func jumbfSuper(t c2pa.UUID, label string, kids ...[]byte) []byte {
+	d := append(append([]byte{}, t[:]...), 3) // requestable, labelled
+	p := jumbfBox("jumd", append(append(d, label...), 0))
+	for _, k := range kids {
+		p = append(p, k...)
+	}
+	return jumbfBox("jumb", p)
+}
+
+// TestThumbnailC2PA: a flagged video's active manifest's claim thumbnail is
+// its preview (decoded and made anew); a video without one gets none.
+func TestThumbnailC2PA(t *testing.T) {
+	claimThumb := encJPEG(t, solid(320, 180, color.RGBA{255, 0, 0, 255}))
+	store := jumbfSuper(c2pa.TypeManifestStore, "c2pa",
+		jumbfSuper(c2pa.TypeManifest, "urn:uuid:1",
+			jumbfSuper(c2pa.TypeAssertionStore, "c2pa.assertions",
+				jumbfSuper(c2pa.TypeEmbeddedFile, "c2pa.thumbnail.claim.jpeg",
+					jumbfBox("bfdb", []byte("\x00image/jpeg\x00")), jumbfBox("bidb", claimThumb)))))
+	st, err := c2pa.Parse(store)
+	if err != nil || len(st.Manifests) != 1 {
+		t.Fatalf("hand-made store: %v", err)
+	}
+	s := &scan{opts: &Options{Thumbnails: true}}
+	fb := provenance.NewBudget(provenance.Limits{}, nil)
+	br := newBudgetReaderAt(bytes.NewReader(nil), 0, -1)
+	p := &provenance.Provenance{Format: "MP4", Media: "video", C2PA: []provenance.C2PAStore{{Store: st}}}
+	th, ok := s.thumbnail(br, 1<<40, p, fb)
+	if !ok || th.Source != thumbFromC2PA {
+		t.Fatalf("video with a claim thumbnail: %q %v", th.Source, ok)
+	}
+	if b := decodeThumb(t, th).Bounds(); b.Dx() != 256 || b.Dy() != 144 {
+		t.Errorf("claim thumbnail scaled to %v, want 256x144", b)
+	}
+	p.C2PA = nil
+	if _, ok := s.thumbnail(br, 1<<40, p, fb); ok {
+		t.Error("a video without a claim thumbnail got one")
+	}
+}
+
+// TestThumbCap: a scan makes at most MaxThumbnails thumbnails of at most
+// MaxThumbnailBytes together.
+func TestThumbCap(t *testing.T) {
+	var c thumbCap
+	if c.take(MaxThumbnailBytes+1) || c.full() {
+		t.Fatal("a thumbnail over the byte cap was taken")
+	}
+	for i := range MaxThumbnails {
+		if !c.take(10) {
+			t.Fatalf("thumbnail %d refused", i)
+		}
+	}
+	if !c.full() || c.take(1) {
+		t.Fatal("more than MaxThumbnails taken")
+	}
+	c = thumbCap{}
+	if !c.take(MaxThumbnailBytes-5) || c.take(6) || !c.take(5) || !c.full() {
+		t.Fatal("byte cap not kept")
 	}
 }
