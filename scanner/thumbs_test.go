@@ -395,3 +395,28 @@ func TestThumbCap(t *testing.T) {
 		t.Fatal("byte cap not kept")
 	}
 }
+
+// TestThumbnailsOfDeliverables: in the sample deliverables, every flagged
+// still (PNG, JPEG, WebP) gets a thumbnail, and only files with findings do.
+func TestThumbnailsOfDeliverables(t *testing.T) {
+	r := scanWithin(t, []string{filepath.Join("..", "testdata", "deliverables")}, Options{Workers: 2, Inspect: provenance.Inspect, Thumbnails: true})
+	flagged := map[string]bool{}
+	for _, f := range r.Findings {
+		flagged[f.Path] = true
+	}
+	for p := range r.Thumbnails {
+		if !flagged[p] {
+			t.Errorf("%s has a thumbnail and no finding", p)
+		}
+	}
+	for _, p := range []string{"stills/a1111.png", "stills/generated-xmp.jpg", "stills/novelai.webp"} {
+		if !flagged[p] {
+			t.Fatalf("%s is not flagged", p)
+		}
+		if th, ok := r.Thumbnails[p]; !ok || th.Source != thumbFromStill {
+			t.Errorf("%s: thumbnail %q, want a decoded still", p, th.Source)
+		} else {
+			decodeThumb(t, th)
+		}
+	}
+}
