@@ -170,15 +170,18 @@ func (t thumbReader) ReadAt(p []byte, off int64) (int, error) {
 // bytesPerPixel bounds the memory a decoder of this format and colour
 // model holds per pixel while it decodes: a progressive JPEG keeps its DCT
 // coefficients (4 bytes per sample, 3 samples) beside the image; a 16-bit
-// PNG decodes to 8 bytes a pixel.
+// PNG decodes to 8 bytes a pixel, and an interlaced PNG holds its seven
+// passes (the image's size together) beside the image.
 func bytesPerPixel(format string, m color.Model) int64 {
 	switch {
 	case format == "jpeg":
 		return 16
-	case m == color.RGBA64Model || m == color.NRGBA64Model:
+	case format == "png" && (m == color.RGBA64Model || m == color.NRGBA64Model):
+		return 16
+	case format == "png":
 		return 8
 	}
-	return 5
+	return 5 // GIF (one byte a pixel), WebP (4:2:0 and alpha, or NRGBA)
 }
 
 // makeThumbnail decodes the image of the first size bytes of r (JPEG, PNG,
