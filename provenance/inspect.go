@@ -64,6 +64,13 @@ var DefaultLimits = reader.DefaultLimits
 // through its one call, Reserve.
 type Budget = reader.Budget
 
+// Resource names what a Budget reservation draws on.
+type Resource = reader.Resource
+
+// Memory is the Resource of memory an inspection holds (Budget.Reserve):
+// the scanner reserves a thumbnail's decode from it too.
+const Memory = reader.Memory
+
 // Pool is a scan-wide memory budget a Budget draws held memory from.
 type Pool = reader.Pool
 

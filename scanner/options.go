@@ -52,6 +52,11 @@ type Options struct {
 	// Hash computes the SHA-256 of every file with a finding (--hash). Without it a
 	// flagged file is hashed only when an approval of its size could match it.
 	Hash bool
+	// Thumbnails makes a small preview of every flagged file that carries
+	// one (a C2PA claim thumbnail, an EXIF thumbnail) or is a JPEG, PNG,
+	// GIF or WebP still, into Report.Thumbnails, for the HTML report (see
+	// thumbs.go for the budgets). Off, nothing is decoded.
+	Thumbnails bool
 	// Version is the tool version written into the report.
 	Version string
 	// Progress, if set, is called from a single goroutine after each file

@@ -163,6 +163,7 @@ func Scan(ctx context.Context, roots []string, opts Options) (*report.Report, er
 	rep.Summary.BytesRead = s.bytesRead.Load()
 	rep.finish(&opts, policy.Gate{FailOn: opts.FailOn.OrDefault(), AllowUnreadable: opts.AllowUnreadable, AllowEmpty: opts.AllowEmpty, Unsupported: opts.Unsupported}, interrupted != nil)
 	rep.group()
+	rep.thumbnails()
 	rep.Summary.DurationMS = time.Since(start).Milliseconds()
 	if interrupted != nil {
 		// The files done so far, marked incomplete; the caller exits 2.
@@ -184,6 +185,7 @@ type scan struct {
 	inspect   InspectFunc
 	bytesRead atomic.Int64
 	mem       *semaphore.Weighted // the scan's memory cap (nil: none); see memPool
+	thumbs    thumbCap            // thumbnails made (Options.Thumbnails)
 }
 
 // fileResult is what one worker found in one file on disk (members included).
@@ -196,6 +198,7 @@ type fileResult struct {
 	unsupported               []report.UnsupportedFile
 	budgets                   []*budgetReaderAt // of the item being read and of the archives it lies in
 	imf                       []*imfDoc         // ASSETMAPs and CPLs read
+	thumbs                    []thumbEntry      // previews of flagged stills (Options.Thumbnails)
 }
 
 // file reads one file on disk.
@@ -284,6 +287,11 @@ func (s *scan) item(fr *fileResult, r io.ReaderAt, size int64, root, rel, sideca
 			}
 		}
 		fr.findings = append(fr.findings, found...)
+		if s.opts.Thumbnails && err == nil {
+			if t, ok := s.thumbnail(br, size, p, fb); ok {
+				fr.thumbs = append(fr.thumbs, thumbEntry{root: root, path: rel, thumb: t})
+			}
+		}
 	}
 	if p != nil {
 		for _, sk := range p.Skipped {
@@ -416,6 +424,9 @@ func evidenceOf(items []evidence.Item) []report.Evidence {
 type reportBuilder struct {
 	*report.Report
 	imf []*imfDoc // ASSETMAPs and CPLs read, for Packages
+	// thumbs holds the thumbnails made, by path; a path met under two
+	// roots keeps none (Report.Thumbnails is keyed by path alone).
+	thumbs map[string]thumbEntry
 }
 
 func newReport(rs []root, version string, start time.Time) *reportBuilder {
@@ -458,6 +469,35 @@ func (b *reportBuilder) add(fr fileResult) {
 	b.Errors = append(b.Errors, fr.errors...)
 	b.Scanned = append(b.Scanned, fr.scanned...)
 	b.imf = append(b.imf, fr.imf...)
+	for _, t := range fr.thumbs {
+		if b.thumbs == nil {
+			b.thumbs = map[string]thumbEntry{}
+		}
+		if old, ok := b.thumbs[t.path]; ok && old.root != t.root {
+			t.root = "" // ambiguous: dropped by thumbnails
+		}
+		b.thumbs[t.path] = t
+	}
+}
+
+// thumbnails fills Report.Thumbnails with the thumbnails of the paths that
+// still have findings once the policy, the approvals and the baseline have
+// applied, under one root only.
+func (b *reportBuilder) thumbnails() {
+	if len(b.thumbs) == 0 {
+		return
+	}
+	for _, f := range b.Findings {
+		t, ok := b.thumbs[f.Path]
+		if !ok || t.root == "" || t.root != f.Root {
+			continue
+		}
+		if b.Thumbnails == nil {
+			b.Thumbnails = map[string]report.Thumbnail{}
+		}
+		b.Thumbnails[f.Path] = t.thumb
+	}
+	b.thumbs = nil
 }
 
 // finish applies the policy, the approvals, the baseline and the gate, sorts

@@ -182,6 +182,9 @@ func runScan(cmd *cobra.Command, args []string, f *scanFlags, stdout, stderr io.
 		return err
 	}
 	defer closeOutputs(outs)
+	for _, o := range outs {
+		opts.Thumbnails = opts.Thumbnails || o.format == "html" // previews of flagged stills, for the HTML report
+	}
 	done := func() {}
 	if progressOn(stderr, f.quiet || f.verbose) { // --verbose logs lines that a bar would garble
 		opts.Progress, done = startProgress(cmd.Context(), stderr, args, opts)

@@ -47,6 +47,11 @@ func FuzzParse(f *testing.F) {
 				t.Fatal(err)
 			}
 			checkDerivations(t, s)
+			for _, m := range s.Manifests {
+				if _, th := m.Thumbnail(); len(th) > MaxThumbnail || len(th) > len(data) {
+					t.Fatalf("thumbnail of %d bytes", len(th))
+				}
+			}
 		}
 		// Arbitrary CBOR as a claim, or as each interpreted assertion.
 		var mb []byte

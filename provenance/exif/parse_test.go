@@ -499,12 +499,16 @@ func FuzzEXIF(f *testing.F) {
 	f.Add(buildTIFF(be, []te{ascii(TagSoftware, "GIMP"), ascii(TagModel, "prompt:{}")}, []te{undef(TagUserComment, append([]byte("UNICODE\x00"), u16("hi there", be, false)...))}, []te{ascii(TagMake, "m")}))
 	f.Add(buildTIFF(le, []te{undef(TagUserComment, []byte(`{"a":1}`)), te{TagXPComment, 1, u16("xp", le, false)}}, []te{undef(TagMakerNote, []byte("fooocus"))}, nil))
 	f.Add(append([]byte("Exif\x00\x00"), buildTIFF(le, []te{ascii(TagArtist, "ai")}, nil, nil)...))
+	f.Add(tiffWithThumb([]byte("\xff\xd8\xff\xd9"), 0, 0))
 	f.Fuzz(func(t *testing.T, data []byte) {
 		fs, _ := Parse(data)
 		for _, fl := range fs {
 			if len(fl.Value) > MaxValue {
 				t.Fatalf("value of %d bytes", len(fl.Value))
 			}
+		}
+		if th := Thumbnail(data); th != nil && (len(th) > len(data) || !bytes.HasPrefix(th, []byte{0xFF, 0xD8})) {
+			t.Fatalf("thumbnail of %d bytes from a block of %d", len(th), len(data))
 		}
 	})
 }
