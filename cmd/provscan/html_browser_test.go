@@ -408,12 +408,32 @@ func checkContract(t *testing.T, p *browserPage, rep *htmlJSONReport, gs []group
 		for (const a of ["data-path", "data-rules", "data-severity", "data-principles", "data-group"]) if (!c.hasAttribute(a)) miss.push(a);
 		if (c.getAttribute("tabindex") !== "0") miss.push("tabindex=0");
 		for (const s of ["h2", ".rule", ".severity", ".approval", "code.approve"]) if (!c.querySelector(s)) miss.push(s);
-		if (!c.querySelector("img.thumb[alt]") && !c.querySelector("span.icon[aria-label]")) miss.push("img.thumb[alt] or span.icon[aria-label]");
+		if (!c.querySelector("img.thumb[alt]:not([alt=''])") && !c.querySelector("span.icon[aria-label]:not([aria-label=''])")) miss.push("img.thumb with alt text or span.icon with aria-label");
 		if (!/provscan approve/.test((c.querySelector("code.approve") || {}).textContent || "")) miss.push("provscan approve command");
 		return miss.length ? [(c.getAttribute("data-path") || "?") + ": " + miss.join(", ")] : [];
 	})`)
 	for _, b := range bad {
 		t.Errorf("card %s", b)
+	}
+	// Headings in order (no level skipped going down) and a print style sheet.
+	type layout struct {
+		Headings []int
+		Print    bool
+	}
+	l := evalIn[layout](t, p, `({
+		Headings: Array.from(document.querySelectorAll("h1, h2, h3, h4, h5, h6")).map(h => +h.tagName[1]),
+		Print: Array.from(document.styleSheets).some(s => Array.from(s.cssRules).some(r => r.media && /print/.test(r.media.mediaText))),
+	})`)
+	prev := 0 // the first heading must be h1
+	for _, h := range l.Headings {
+		if h > prev+1 {
+			t.Errorf("heading h%d follows h%d, a level skipped (0: the page's first heading; levels %v)", h, prev, l.Headings)
+			break
+		}
+		prev = h
+	}
+	if !l.Print {
+		t.Error("no @media print rules")
 	}
 	paths := evalIn[[]string](t, p, `Array.from(document.querySelectorAll("main#cards article.card")).map(c => c.getAttribute("data-path") + "\x00" + c.getAttribute("data-group"))`)
 	for _, pg := range paths {
@@ -764,7 +784,7 @@ func contractFixture(t *testing.T, rep *htmlJSONReport) string {
 	e := html.EscapeString
 	b.WriteString(`<!DOCTYPE html><html lang="en"><head><meta charset="utf-8">`)
 	fmt.Fprintf(&b, `<meta http-equiv="Content-Security-Policy" content="default-src 'none'; img-src data:; style-src 'unsafe-inline'; script-src 'nonce-%s'">`, nonce)
-	b.WriteString(`<title>provscan report</title><style>article.card:focus{outline:2px solid}</style></head><body>`)
+	b.WriteString(`<title>provscan report</title><style>article.card:focus{outline:2px solid}@media print{article.card[hidden]{display:block}}</style></head><body>`)
 	gate := "passed"
 	if rep.Gate.Failed {
 		gate = "failed"
