@@ -735,6 +735,7 @@ func TestHTMLContractFixture(t *testing.T) {
 			return root
 		}, checkBrowserReport},
 		{"hostile", hostileTree, func(t *testing.T, p *browserPage, _ *htmlJSONReport) { checkInert(t, p); checkConsole(t, p) }},
+		{"many", manyTree, checkMany},
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			work := t.TempDir()
@@ -754,8 +755,8 @@ func TestHTMLContractFixture(t *testing.T) {
 }
 
 // contractFixture writes a minimal page that follows the DOM contract of the
-// HTML report for rep: no windowing, cards rendered by the nonced script from
-// the JSON data island with textContent.
+// HTML report for rep: cards rendered by the nonced script from the JSON data
+// island with textContent, in a windowed list (as the contract asks).
 func contractFixture(t *testing.T, rep *htmlJSONReport) string {
 	t.Helper()
 	nb := make([]byte, 16)
@@ -784,7 +785,7 @@ func contractFixture(t *testing.T, rep *htmlJSONReport) string {
 	e := html.EscapeString
 	b.WriteString(`<!DOCTYPE html><html lang="en"><head><meta charset="utf-8">`)
 	fmt.Fprintf(&b, `<meta http-equiv="Content-Security-Policy" content="default-src 'none'; img-src data:; style-src 'unsafe-inline'; script-src 'nonce-%s'">`, nonce)
-	b.WriteString(`<title>provscan report</title><style>article.card:focus{outline:2px solid}@media print{article.card[hidden]{display:block}}</style></head><body>`)
+	b.WriteString(`<title>provscan report</title><style>main{overflow-anchor:none}article.card{display:block;height:120px;overflow:hidden;box-sizing:border-box}article.card:focus{outline:2px solid}@media print{article.card[hidden]{display:block}}</style></head><body>`)
 	gate := "passed"
 	if rep.Gate.Failed {
 		gate = "failed"
@@ -874,37 +875,133 @@ const fixtureJS = `(function () {
 	});
 	function val(id) { return document.getElementById(id).value; }
 	function has(list, v) { return list.split(" ").indexOf(v) >= 0; }
-	var visible = 0;
+	// A windowed list: only W cards of the matching ones are in the DOM,
+	// between two spacers that stand for the others (cards are H px high).
+	var W = 40, H = 120, order = [], start = 0;
+	var top = document.createElement("div"), bottom = document.createElement("div");
+	function render() {
+		start = Math.max(0, Math.min(start, order.length - W));
+		var keep = document.activeElement;
+		top.style.height = (start * H) + "px";
+		bottom.style.height = (Math.max(0, order.length - start - W) * H) + "px";
+		main.replaceChildren.apply(main, [top].concat(order.slice(start, start + W), [bottom]));
+		if (keep && keep.parentNode === main && document.activeElement !== keep) keep.focus({preventScroll: true});
+	}
 	function apply() {
 		var r = val("filter-rule"), s = val("filter-severity"), p = val("filter-principle"), q = val("search"), by = val("sort");
-		var order = cards.slice().sort(function (a, b) {
+		order = cards.filter(function (a) {
+			return (!r || has(a.getAttribute("data-rules"), r)) && (!s || a.getAttribute("data-severity") === s) &&
+				(!p || has(a.getAttribute("data-principles"), p)) && (!q || a.getAttribute("data-path").indexOf(q) >= 0);
+		}).sort(function (a, b) {
 			var pa = a.getAttribute("data-path"), pb = b.getAttribute("data-path");
 			if (by === "severity") return rank[b.getAttribute("data-severity")] - rank[a.getAttribute("data-severity")] || (pa < pb ? -1 : 1);
 			if (by === "rule") return a.getAttribute("data-rules") < b.getAttribute("data-rules") ? -1 : 1;
 			return pa < pb ? -1 : 1;
 		});
-		visible = 0;
-		order.forEach(function (a) {
-			var m = (!r || has(a.getAttribute("data-rules"), r)) && (!s || a.getAttribute("data-severity") === s) &&
-				(!p || has(a.getAttribute("data-principles"), p)) && (!q || a.getAttribute("data-path").indexOf(q) >= 0);
-			a.hidden = !m;
-			if (m) visible++;
-			main.appendChild(a);
-		});
+		start = 0;
+		render();
 	}
-	window.provscanVisible = function () { return visible; };
+	window.addEventListener("scroll", function () {
+		var first = Math.floor((window.scrollY - main.offsetTop) / H) - 10;
+		if (Math.abs(first - start) > 5) { start = first; render(); }
+	});
+	window.provscanVisible = function () { return order.length; };
 	["filter-rule", "filter-severity", "filter-principle", "sort"].forEach(function (id) {
 		document.getElementById(id).addEventListener("change", apply);
 	});
 	document.getElementById("search").addEventListener("input", apply);
 	document.addEventListener("keydown", function (ev) {
-		var shown = Array.prototype.filter.call(main.querySelectorAll("article.card"), function (a) { return !a.hidden; });
-		var i = shown.indexOf(document.activeElement), d = 0;
+		var i = order.indexOf(document.activeElement), d = 0;
 		if (ev.key === "j" || ev.key === "ArrowDown") d = 1;
 		if (ev.key === "k" || ev.key === "ArrowUp") d = -1;
-		if (!d || !shown.length) return;
+		if (!d || !order.length) return;
 		ev.preventDefault();
-		shown[Math.max(0, Math.min(shown.length - 1, i + d))].focus();
+		i = Math.max(0, Math.min(order.length - 1, i + d));
+		if (i < start || i >= start + W) { start = i - 10; render(); }
+		order[i].focus();
 	});
 	apply();
 })();`
+
+// manyFiles is the number of flagged files of manyTree: more cards than a
+// windowed list renders at once.
+const manyFiles = 3000
+
+// manyTree writes manyFiles flagged PNGs, one a folder (no image sequence).
+func manyTree(t *testing.T) string {
+	t.Helper()
+	root := t.TempDir()
+	files := make(map[string][]byte, manyFiles)
+	for i := range manyFiles {
+		files[fmt.Sprintf("shots/f%04d/still.png", i)] = generatedPNG
+	}
+	writeFiles(t, root, files)
+	return root
+}
+
+// checkMany checks that every card of a long report can be reached: by the
+// search, by scrolling to the end, and by the keyboard past the first screen.
+func checkMany(t *testing.T, p *browserPage, rep *htmlJSONReport) {
+	t.Helper()
+	if gs := rep.groups(); len(gs) != manyFiles {
+		t.Fatalf("%d groups in the JSON report, want %d", len(gs), manyFiles)
+	}
+	if n := evalIn[int](t, p, `window.provscanVisible()`); n != manyFiles {
+		t.Errorf("provscanVisible() = %d, want %d", n, manyFiles)
+	}
+	last := fmt.Sprintf("shots/f%04d/still.png", manyFiles-1)
+	if n, shown := setControl(t, p, "input#search", last, "data-path"); n != 1 || !slices.Equal(shown, []string{last}) {
+		t.Errorf("search %q: provscanVisible() = %d, cards shown %q", last, n, shown)
+	}
+	setControl(t, p, "input#search", "", "data-path")
+	setControl(t, p, "select#sort", "path", "data-path")
+	// Scroll to the end (the window and any scrolling box) until the last card is rendered.
+	ctx, cancel := context.WithTimeout(p.ctx, 30*time.Second)
+	defer cancel()
+	_, err := chromedp.Run(ctx, chromedp.Poll[bool](fmt.Sprintf(`(() => {
+		for (const e of [document.scrollingElement, document.getElementById("cards"), ...document.querySelectorAll("#cards *")].filter(Boolean)) {
+			if (e.scrollHeight > e.clientHeight) { e.scrollTop = e.scrollHeight; e.dispatchEvent(new Event("scroll")); }
+		}
+		window.dispatchEvent(new Event("scroll"));
+		return Array.from(document.querySelectorAll("main#cards article.card")).some(c => c.getAttribute("data-path") === %q && !c.hidden);
+	})()`, last), chromedp.WithPollingInterval(100*time.Millisecond)))
+	if err != nil {
+		t.Errorf("scrolled to the end, the last card %s is never rendered: %v", last, err)
+	}
+	n := evalIn[int](t, p, `document.querySelectorAll("main#cards article.card").length`)
+	t.Logf("%d cards in the DOM for %d findings", n, manyFiles)
+	// The keyboard walks past the first screen.
+	// Back to the top until the first card is rendered, then focus it.
+	_, err = chromedp.Run(ctx, chromedp.Poll[bool](`(() => {
+		for (const e of [document.scrollingElement, document.getElementById("cards"), ...document.querySelectorAll("#cards *")].filter(Boolean)) {
+			if (e.scrollTop > 0) { e.scrollTop = 0; e.dispatchEvent(new Event("scroll")); }
+		}
+		window.dispatchEvent(new Event("scroll"));
+		const c = Array.from(document.querySelectorAll("main#cards article.card")).find(c => c.getAttribute("data-path") === "shots/f0000/still.png" && !c.hidden);
+		if (c) c.focus();
+		return !!c && document.activeElement === c;
+	})()`, chromedp.WithPollingInterval(100*time.Millisecond)))
+	if err != nil {
+		t.Fatalf("scrolled back to the top, the first card is never rendered and focused: %v", err)
+	}
+	const steps = 60
+	for range steps {
+		p.do(t, chromedp.KeyEvent("j"))
+	}
+	want := fmt.Sprintf("shots/f%04d/still.png", steps)
+	if got := evalIn[string](t, p, `document.activeElement.getAttribute("data-path") || document.activeElement.tagName`); got != want {
+		t.Errorf("after %d presses of j the focus is on %q, want %q", steps, got, want)
+	}
+}
+
+// TestHTMLReportManyFiles opens the HTML report of 3,000 flagged files: the
+// windowed list keeps every card reachable.
+func TestHTMLReportManyFiles(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds the binary and starts a browser")
+	}
+	chromiumPath(t)
+	requireHTMLWriter(t)
+	file, rep := scanReports(t, buildBinary(t), manyTree(t))
+	checkMany(t, openReport(t, file), rep)
+}
