@@ -10,6 +10,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"regexp"
 	"slices"
 	"sort"
 	"strconv"
@@ -18,6 +19,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/chromedp/cdproto/emulation"
 	"github.com/chromedp/cdproto/log"
 	"github.com/chromedp/cdproto/page"
 	"github.com/chromedp/chromedp"
@@ -79,6 +81,13 @@ type browserPage struct {
 // script to have run (window.provscanVisible defined).
 func openReport(t *testing.T, file string) *browserPage {
 	t.Helper()
+	return openReportWith(t, file, true)
+}
+
+// openReportWith opens file in a new headless browser, with scripts off
+// unless scripts (then it waits for the report's script to have run).
+func openReportWith(t *testing.T, file string, scripts bool) *browserPage {
+	t.Helper()
 	opts := append(chromedp.DefaultExecAllocatorOptions[:],
 		chromedp.ExecPath(chromiumPath(t)),
 		chromedp.NoSandbox, // root in containers
@@ -116,6 +125,10 @@ func openReport(t *testing.T, file string) *browserPage {
 	defer cancel()
 	err = chromedp.Do(tctx,
 		chromedp.Func(func(ctx context.Context, _ *chromedp.Target) error {
+			if !scripts {
+				_, err := chromedp.Call(ctx, emulation.SetScriptExecutionDisabled, emulation.SetScriptExecutionDisabledParams{Value: true})
+				return err
+			}
 			_, err := chromedp.Call(ctx, page.AddScriptToEvaluateOnNewDocument, page.AddScriptToEvaluateOnNewDocumentParams{Source: violationsJS})
 			return err
 		}),
@@ -123,6 +136,9 @@ func openReport(t *testing.T, file string) *browserPage {
 	)
 	if err != nil {
 		t.Fatalf("open %s: %v", abs, err)
+	}
+	if !scripts {
+		return p
 	}
 	if _, err := chromedp.Run(tctx, chromedp.Poll[bool](`typeof window.provscanVisible === "function"`, chromedp.WithPollingTimeout(30*time.Second))); err != nil {
 		t.Fatalf("window.provscanVisible never became a function (the report's script did not run): %v; console: %v", err, p.console())
@@ -609,6 +625,7 @@ func TestHTMLReportBrowser(t *testing.T) {
 	p := openReport(t, file)
 	checkBrowserReport(t, p, rep)
 	screenshot(t, p)
+	checkScriptsOff(t, openReportWith(t, file, false), rep)
 }
 
 // checkBrowserReport runs the checks of TestHTMLReportBrowser on an open page.
@@ -622,6 +639,36 @@ func checkBrowserReport(t *testing.T, p *browserPage, rep *htmlJSONReport) {
 	checkControls(t, p, gs)
 	checkKeyboard(t, p)
 	checkConsole(t, p)
+}
+
+// checkScriptsOff checks a report opened with scripts off (as when printing
+// from some viewers): the verdict and the counts are in the document itself,
+// and there is a <noscript> or a first page of cards.
+func checkScriptsOff(t *testing.T, p *browserPage, rep *htmlJSONReport) {
+	t.Helper()
+	type res struct {
+		Gate     string
+		Counts   int
+		Fallback bool
+	}
+	r := evalIn[res](t, p, `({
+		Gate: (document.querySelector("header#verdict") || {getAttribute: () => ""}).getAttribute("data-gate") || "",
+		Counts: document.querySelectorAll("#counts [data-count-rule]").length,
+		Fallback: !!document.querySelector("noscript") || document.querySelectorAll("main#cards article.card").length > 0,
+	})`)
+	want := "passed"
+	if rep.Gate.Failed {
+		want = "failed"
+	}
+	if r.Gate != want {
+		t.Errorf("scripts off: header#verdict data-gate = %q, want %q", r.Gate, want)
+	}
+	if r.Counts != len(rep.Summary.ByRule) {
+		t.Errorf("scripts off: %d rule counts, want %d", r.Counts, len(rep.Summary.ByRule))
+	}
+	if !r.Fallback {
+		t.Error("scripts off: neither a <noscript> nor a first page of cards")
+	}
 }
 
 // Hostile values of the XSS test: each must be shown as text.
@@ -713,6 +760,26 @@ func TestHTMLReportHostileValues(t *testing.T) {
 	p := openReport(t, file)
 	checkInert(t, p)
 	checkConsole(t, p)
+	// The nonce is new for every report.
+	again, _ := scanReports(t, buildBinary(t), hostileTree(t))
+	n1, n2 := reportNonce(t, file), reportNonce(t, again)
+	if n1 == n2 || len(n1) < 16 {
+		t.Errorf("nonces %q and %q of two reports: want a new random one (16 characters or more) each time", n1, n2)
+	}
+}
+
+// reportNonce returns the nonce of the report file's inline script.
+func reportNonce(t *testing.T, file string) string {
+	t.Helper()
+	b, err := os.ReadFile(file)
+	if err != nil {
+		t.Fatal(err)
+	}
+	m := regexp.MustCompile(`<script[^>]*\snonce="([^"]*)"`).FindSubmatch(b)
+	if m == nil {
+		t.Fatalf("%s: no <script nonce=...>", file)
+	}
+	return string(m[1])
 }
 
 // TestHTMLContractFixture runs the same browser checks on a small page written
@@ -750,6 +817,10 @@ func TestHTMLContractFixture(t *testing.T) {
 			}
 			p := openReport(t, file)
 			c.check(t, p, rep)
+			checkScriptsOff(t, openReportWith(t, file, false), rep)
+			if n := reportNonce(t, file); len(n) < 16 {
+				t.Errorf("nonce %q", n)
+			}
 		})
 	}
 }
@@ -827,7 +898,7 @@ func contractFixture(t *testing.T, rep *htmlJSONReport) string {
 		b.WriteString(`</select>`)
 	}
 	b.WriteString(`<input id="search" type="search"><select id="sort"><option value="severity">severity</option><option value="path">path</option><option value="rule">rule</option></select></nav>`)
-	b.WriteString(`<main id="cards"></main><footer id="about">provscan</footer>`)
+	b.WriteString(`<main id="cards"><noscript>The findings are listed with scripts on, and in the JSON report.</noscript></main><footer id="about">provscan</footer>`)
 	fmt.Fprintf(&b, `<script type="application/json" id="report-data">%s</script>`, data)
 	fmt.Fprintf(&b, `<script nonce="%s">%s</script></body></html>`, nonce, fixtureJS)
 	return b.String()
