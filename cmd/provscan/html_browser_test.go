@@ -425,7 +425,6 @@ func checkContract(t *testing.T, p *browserPage, rep *htmlJSONReport, gs []group
 		if (c.getAttribute("tabindex") !== "0") miss.push("tabindex=0");
 		for (const s of ["h2", ".rule", ".severity", ".approval", "code.approve"]) if (!c.querySelector(s)) miss.push(s);
 		if (!c.querySelector("img.thumb[alt]:not([alt=''])") && !c.querySelector("span.icon[aria-label]:not([aria-label=''])")) miss.push("img.thumb with alt text or span.icon with aria-label");
-		if (!/provscan approve/.test((c.querySelector("code.approve") || {}).textContent || "")) miss.push("provscan approve command");
 		return miss.length ? [(c.getAttribute("data-path") || "?") + ": " + miss.join(", ")] : [];
 	})`)
 	for _, b := range bad {
@@ -451,36 +450,72 @@ func checkContract(t *testing.T, p *browserPage, rep *htmlJSONReport, gs []group
 	if !l.Print {
 		t.Error("no @media print rules")
 	}
-	paths := evalIn[[]string](t, p, `Array.from(document.querySelectorAll("main#cards article.card")).map(c => c.getAttribute("data-path") + "\x00" + c.getAttribute("data-group"))`)
-	for _, pg := range paths {
-		if !slices.ContainsFunc(gs, func(g group) bool { return g.Path+"\x00"+g.Kind == pg }) {
-			t.Errorf("card %q (path, group) is no group of the JSON report's findings", pg)
+	// Every rendered card is a group of the JSON report, and holds the
+	// approve command when one of its findings can be approved (open or
+	// expired, and not raised by the scanner itself).
+	type rendered struct {
+		Path, Group string
+		Approve     bool
+	}
+	cards := evalIn[[]rendered](t, p, `Array.from(document.querySelectorAll("main#cards article.card")).map(c => ({
+		Path: c.getAttribute("data-path"), Group: c.getAttribute("data-group"),
+		Approve: /provscan approve /.test((c.querySelector("code.approve") || {}).textContent || ""),
+	}))`)
+	for _, c := range cards {
+		i := slices.IndexFunc(gs, func(g group) bool { return g.Path == c.Path && g.Kind == c.Group })
+		if i < 0 {
+			t.Errorf("card %q (group %q) is no group of the JSON report's findings", c.Path, c.Group)
+			continue
+		}
+		approvable := false
+		for _, j := range gs[i].Findings {
+			f := rep.Findings[j]
+			if f.Rule != "unreadable" && f.Rule != "symlink-unchecked" && f.Status != "approved" && f.Status != "allowed" {
+				approvable = true
+			}
+		}
+		if c.Approve != approvable {
+			t.Errorf("card %q: a provscan approve command in code.approve: %v, want %v", c.Path, c.Approve, approvable)
 		}
 	}
 }
 
-// setControl sets a control's value, dispatches input and change, and
-// returns provscanVisible() and the data-* attribute attr of the cards shown.
-func setControl(t *testing.T, p *browserPage, sel, value, attr string) (visible int, shown []string) {
+// setControl sets a control's value, dispatches input and change, waits for
+// the page to settle (a search may be debounced: until provscanVisible() is
+// want, when want >= 0, then a little longer), and returns provscanVisible()
+// and the data-* attribute attr of the cards shown.
+func setControl(t *testing.T, p *browserPage, sel, value, attr string, want int) (visible int, shown []string) {
 	t.Helper()
-	type res struct {
-		Set     bool
-		Visible int
-		Shown   []string
-	}
-	r := evalIn[res](t, p, fmt.Sprintf(`(() => {
+	set := evalIn[bool](t, p, fmt.Sprintf(`(() => {
 		const c = document.querySelector(%q);
 		c.value = %q;
 		c.dispatchEvent(new Event("input", {bubbles: true}));
 		c.dispatchEvent(new Event("change", {bubbles: true}));
-		const shown = Array.from(document.querySelectorAll("main#cards article.card")).filter(a => !a.hidden && !a.closest("[hidden]")).map(a => a.getAttribute(%q) || "");
-		return {Set: c.value === %q, Visible: window.provscanVisible(), Shown: shown};
-	})()`, sel, value, attr, value))
-	if !r.Set {
+		return c.value === %q;
+	})()`, sel, value, value))
+	if !set {
 		t.Fatalf("%s has no option %q", sel, value)
 	}
+	if want >= 0 {
+		ctx, cancel := context.WithTimeout(p.ctx, 5*time.Second)
+		_, _ = chromedp.Run(ctx, chromedp.Poll[bool](fmt.Sprintf(`window.provscanVisible() === %d`, want), chromedp.WithPollingInterval(20*time.Millisecond)))
+		cancel() // on a timeout the count read below is reported by the caller
+	}
+	time.Sleep(settle)
+	type res struct {
+		Visible int
+		Shown   []string
+	}
+	r := evalIn[res](t, p, fmt.Sprintf(`({
+		Visible: window.provscanVisible(),
+		Shown: Array.from(document.querySelectorAll("main#cards article.card")).filter(a => !a.hidden && !a.closest("[hidden]")).map(a => a.getAttribute(%q) || ""),
+	})`, attr))
 	return r.Visible, r.Shown
 }
+
+// settle is how long a control change is given to take effect in full
+// (longer than a search's debounce).
+const settle = 400 * time.Millisecond
 
 // checkControls exercises the filters, the search and the sort.
 func checkControls(t *testing.T, p *browserPage, gs []group) {
@@ -498,7 +533,7 @@ func checkControls(t *testing.T, p *browserPage, gs []group) {
 		if want == 0 {
 			t.Fatalf("the scanned tree has no finding with %s %s", c.sel, c.value)
 		}
-		n, shown := setControl(t, p, c.sel, c.value, c.attr)
+		n, shown := setControl(t, p, c.sel, c.value, c.attr, want)
 		if n != want {
 			t.Errorf("%s = %s: provscanVisible() = %d, want %d", c.sel, c.value, n, want)
 		}
@@ -510,7 +545,7 @@ func checkControls(t *testing.T, p *browserPage, gs []group) {
 				t.Errorf("%s = %s: a card with %s=%q is shown", c.sel, c.value, c.attr, s)
 			}
 		}
-		if n, _ := setControl(t, p, c.sel, "", c.attr); n != len(gs) {
+		if n, _ := setControl(t, p, c.sel, "", c.attr, len(gs)); n != len(gs) {
 			t.Errorf("%s = all: provscanVisible() = %d, want %d", c.sel, n, len(gs))
 		}
 	}
@@ -518,14 +553,14 @@ func checkControls(t *testing.T, p *browserPage, gs []group) {
 	// matches at least when its highest is the value, at most when any finding has it.
 	lo := count(gs, func(g group) bool { return g.highest() == "critical" })
 	hi := count(gs, func(g group) bool { return has(g.Severities, "critical") })
-	if n, _ := setControl(t, p, "select#filter-severity", "critical", "data-severity"); n < lo || n > hi || n == 0 {
+	if n, _ := setControl(t, p, "select#filter-severity", "critical", "data-severity", -1); n < lo || n > hi || n == 0 {
 		t.Errorf("select#filter-severity = critical: provscanVisible() = %d, want %d..%d (and > 0)", n, lo, hi)
 	}
-	setControl(t, p, "select#filter-severity", "", "data-severity")
+	setControl(t, p, "select#filter-severity", "", "data-severity", len(gs))
 	// Search: a path substring.
 	for _, q := range []string{"stills/", "a1111", "no such path \u202e"} {
 		want := count(gs, func(g group) bool { return strings.Contains(g.Path, q) })
-		n, shown := setControl(t, p, "input#search", q, "data-path")
+		n, shown := setControl(t, p, "input#search", q, "data-path", want)
 		if n != want {
 			t.Errorf("search %q: provscanVisible() = %d, want %d", q, n, want)
 		}
@@ -535,19 +570,19 @@ func checkControls(t *testing.T, p *browserPage, gs []group) {
 			}
 		}
 	}
-	if n, _ := setControl(t, p, "input#search", "", "data-path"); n != len(gs) {
+	if n, _ := setControl(t, p, "input#search", "", "data-path", len(gs)); n != len(gs) {
 		t.Errorf("search cleared: provscanVisible() = %d, want %d", n, len(gs))
 	}
 	// Sort by severity: the cards shown go from the highest down.
-	_, shown := setControl(t, p, "select#sort", "severity", "data-severity")
+	_, shown := setControl(t, p, "select#sort", "severity", "data-severity", len(gs))
 	if !sort.SliceIsSorted(shown, func(i, j int) bool { return severityRank[shown[i]] > severityRank[shown[j]] }) {
 		t.Errorf("sort = severity: cards in the order %q", shown)
 	}
-	_, byPath := setControl(t, p, "select#sort", "path", "data-path")
+	_, byPath := setControl(t, p, "select#sort", "path", "data-path", len(gs))
 	if len(byPath) == 0 || len(byPath) != len(shown) {
 		t.Errorf("sort = path shows %d cards, sort = severity %d", len(byPath), len(shown))
 	}
-	setControl(t, p, "select#sort", "rule", "data-rules")
+	setControl(t, p, "select#sort", "rule", "data-rules", len(gs))
 }
 
 // checkKeyboard checks that j / k and the arrow keys move the focus between cards.
@@ -940,8 +975,9 @@ const fixtureJS = `(function () {
 				a.appendChild(el("div", "evidence", x.container + " @" + x.offset + " " + x.field + ": " + x.value));
 			});
 			a.appendChild(el("div", "approval", f.status));
-			a.appendChild(el("code", "approve", "provscan approve " + f.fingerprint));
 		});
+		var ok = g.findings.some(function (f) { return f.rule !== "unreadable" && f.rule !== "symlink-unchecked" && f.status !== "approved" && f.status !== "allowed"; });
+		a.appendChild(el("code", "approve", ok ? "provscan approve -- " + g.path : "# nothing to approve"));
 		return a;
 	});
 	function val(id) { return document.getElementById(id).value; }
@@ -1021,11 +1057,11 @@ func checkMany(t *testing.T, p *browserPage, rep *htmlJSONReport) {
 		t.Errorf("provscanVisible() = %d, want %d", n, manyFiles)
 	}
 	last := fmt.Sprintf("shots/f%04d/still.png", manyFiles-1)
-	if n, shown := setControl(t, p, "input#search", last, "data-path"); n != 1 || !slices.Equal(shown, []string{last}) {
+	if n, shown := setControl(t, p, "input#search", last, "data-path", 1); n != 1 || !slices.Equal(shown, []string{last}) {
 		t.Errorf("search %q: provscanVisible() = %d, cards shown %q", last, n, shown)
 	}
-	setControl(t, p, "input#search", "", "data-path")
-	setControl(t, p, "select#sort", "path", "data-path")
+	setControl(t, p, "input#search", "", "data-path", manyFiles)
+	setControl(t, p, "select#sort", "path", "data-path", manyFiles)
 	// Scroll to the end (the window and any scrolling box) until the last card is rendered.
 	ctx, cancel := context.WithTimeout(p.ctx, 30*time.Second)
 	defer cancel()
