@@ -658,8 +658,8 @@ func TestHTMLReportBrowser(t *testing.T) {
 	copyTree(t, deliverablesTree(t), root)
 	file, rep := scanReports(t, buildBinary(t), root)
 	p := openReport(t, file)
+	screenshot(t, p) // as first opened, before the checks change the controls
 	checkBrowserReport(t, p, rep)
-	screenshot(t, p)
 	checkScriptsOff(t, openReportWith(t, file, false), rep)
 }
 
