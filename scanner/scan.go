@@ -410,11 +410,13 @@ func evidenceOf(items []evidence.Item) []report.Evidence {
 	out := make([]report.Evidence, 0, len(items))
 	for _, it := range items {
 		out = append(out, report.Evidence{
-			Container: it.Container,
-			Location:  it.Location,
-			Offset:    it.Offset,
-			Field:     it.Field,
-			Value:     it.Value,
+			Container:  it.Container,
+			Location:   it.Location,
+			Offset:     it.Offset,
+			Field:      it.Field,
+			Value:      it.Value,
+			Ingredient: it.Ingredient,
+			Via:        it.Via,
 		})
 	}
 	return out

@@ -51,8 +51,10 @@ type htmlEvidence struct {
 // htmlManifest is one C2PA manifest named by the evidence, with the claims
 // of it the evidence cites.
 type htmlManifest struct {
-	Label string   `json:"m"`
-	Items []string `json:"i"`
+	Label      string   `json:"m"`
+	Items      []string `json:"i"`
+	Ingredient bool     `json:"g,omitempty"` // an ingredient's manifest, shown under the active one
+	Via        string   `json:"v,omitempty"` // the actions adding no content that reach it
 }
 
 // htmlFinding is one finding of a card.
@@ -701,13 +703,23 @@ func htmlFindingOf(f *Finding) htmlFinding {
 		}
 		j := slices.IndexFunc(chain, func(m htmlManifest) bool { return m.Label == label })
 		if j < 0 {
-			chain = append(chain, htmlManifest{Label: label})
+			chain = append(chain, htmlManifest{Label: label, Ingredient: e.Ingredient, Via: hv(e.Via, htmlCapField)})
 			j = len(chain) - 1
 		}
 		if !slices.Contains(chain[j].Items, item) {
 			chain[j].Items = append(chain[j].Items, item)
 		}
 	}
+	// The active manifests first, then the ingredients' (drawn under them).
+	slices.SortStableFunc(chain, func(a, b htmlManifest) int {
+		switch {
+		case a.Ingredient == b.Ingredient:
+			return 0
+		case a.Ingredient:
+			return 1
+		}
+		return -1
+	})
 	h.Chain = chain
 	return h
 }
@@ -755,12 +767,28 @@ func htmlCardMarkup(w io.Writer, c *htmlCard) {
 		io.WriteString(w, "</ul>\n")
 		if len(f.Chain) > 0 {
 			io.WriteString(w, "<ul class=\"chain\" aria-label=\"C2PA manifests\">\n")
-			for _, m := range f.Chain {
-				fmt.Fprintf(w, "<li>manifest <code>%s</code><ul>\n", a(m.Label))
+			nested := false // ingredients drawn as a list inside the last active manifest
+			for i, m := range f.Chain {
+				if m.Ingredient && !nested && i > 0 {
+					io.WriteString(w, "<ul class=\"ingredients\" aria-label=\"ingredients\">\n")
+					nested = true
+				}
+				kind := "manifest"
+				if m.Ingredient {
+					kind = "ingredient manifest"
+				}
+				fmt.Fprintf(w, "<li>%s <code>%s</code>", kind, a(m.Label))
+				if m.Via != "" {
+					fmt.Fprintf(w, " <span class=\"via\">(reached through %s)</span>", a(m.Via))
+				}
+				io.WriteString(w, "<ul>\n")
 				for _, it := range m.Items {
 					fmt.Fprintf(w, "<li>%s</li>\n", a(it))
 				}
 				io.WriteString(w, "</ul></li>\n")
+			}
+			if nested {
+				io.WriteString(w, "</ul>\n")
 			}
 			io.WriteString(w, "</ul>\n")
 		}

@@ -557,3 +557,31 @@ func BenchmarkHTML100k(b *testing.B) {
 type countWriter int64
 
 func (c *countWriter) Write(p []byte) (int, error) { *c += countWriter(len(p)); return len(p), nil }
+
+// TestHTMLChainTree: the C2PA manifests of a card are a tree: the active
+// manifest first, the ingredient's under it in a list of ingredients, with
+// the actions through which the active manifest reaches it.
+func TestHTMLChainTree(t *testing.T) {
+	r := &Report{Gate: &Gate{Failed: true}, Findings: []Finding{{
+		Path: "keyart/hero.jpg", Rule: "genai-source-type", Severity: rules.High, Principle: "temporary", Status: StatusOpen,
+		Evidence: []Evidence{
+			{Container: "JPEG APP11", Location: "manifest urn:c2pa:ingr, action 0 (c2pa.created)", Field: "digitalSourceType",
+				Value: "trainedAlgorithmicMedia", Ingredient: true, Via: "c2pa.opened, c2pa.transcoded"},
+			{Container: "JPEG APP11", Location: "manifest urn:c2pa:active", Field: "claim_generator_info.name", Value: "Google C2PA Core Generator Library"},
+		},
+	}}}
+	p := writeHTML(t, r)
+	checkSafe(t, p)
+	chains := all(p.root, func(n *html.Node) bool { return hasClass(n, "chain") })
+	if len(chains) == 0 {
+		t.Fatal("no chain")
+	}
+	c := chains[0]
+	ingr := all(c, func(n *html.Node) bool { return hasClass(n, "ingredients") })
+	if len(ingr) != 1 || !strings.Contains(text(ingr[0]), "urn:c2pa:ingr") || !strings.Contains(text(ingr[0]), "reached through c2pa.opened, c2pa.transcoded") {
+		t.Errorf("ingredients: %q", text(c))
+	}
+	if s := text(c); strings.Index(s, "urn:c2pa:active") > strings.Index(s, "urn:c2pa:ingr") {
+		t.Errorf("active manifest not first: %q", s)
+	}
+}

@@ -94,6 +94,12 @@ type Evidence struct {
 	Offset    int64  `json:"offset"`
 	Field     string `json:"field"`
 	Value     string `json:"value"`
+	// Ingredient marks C2PA evidence of a manifest that is not the active
+	// one (an ingredient's); Via lists the actions that add no content
+	// through which the active manifest reaches it, when it does only
+	// through such actions (the file is that ingredient, re-encoded).
+	Ingredient bool   `json:"ingredient,omitempty"`
+	Via        string `json:"via,omitempty"`
 }
 
 // Finding is one rule that fired on one file.

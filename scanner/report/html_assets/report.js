@@ -80,9 +80,15 @@
     if (f.ch && f.ch.length) {
       var chain = add(d, 'ul', 'chain');
       chain.setAttribute('aria-label', 'C2PA manifests');
+      var parent = chain; // ingredients go in a list under the active manifests
       for (var j = 0; j < f.ch.length; j++) {
-        var m = add(chain, 'li', null, 'manifest ');
+        if (f.ch[j].g && parent === chain && j > 0) {
+          parent = add(chain, 'ul', 'ingredients');
+          parent.setAttribute('aria-label', 'ingredients');
+        }
+        var m = add(parent, 'li', null, f.ch[j].g ? 'ingredient manifest ' : 'manifest ');
         add(m, 'code', null, f.ch[j].m);
+        if (f.ch[j].v) add(m, 'span', 'via', ' (reached through ' + f.ch[j].v + ')');
         var items = add(m, 'ul');
         for (var k = 0; k < f.ch[j].i.length; k++) add(items, 'li', null, f.ch[j].i[k]);
       }
