@@ -251,6 +251,24 @@ type xmlDoc struct {
 	asset   *imfAsset
 	images  int
 	rootSet bool
+	// text gathers the character data of the whole document (outside XMP
+	// packets), added as one text block at the end: a workflow or a
+	// parameters text in an element no dialect names is seen too.
+	text bytes.Buffer
+	span int64 // the bytes of the document read, which the text came from
+}
+
+// flushText adds the document's text as one block; a budget that refuses
+// it makes the file not fully inspected.
+func (x *xmlDoc) flushText() {
+	if strings.TrimSpace(x.text.String()) == "" {
+		return
+	}
+	b := Block{Kind: KindText, Container: string(x.res.Format) + " text", Key: "text", Size: x.span, Data: x.text.Bytes(),
+		Note: "the character data of the document, one line per text node"}
+	if err := x.res.Add(b); err != nil {
+		x.res.Cut("the document's text not read: %v", err)
+	}
 }
 
 // readXMLDoc reads an XML document: the dialect by its root element and
@@ -270,7 +288,8 @@ func readXMLDoc(r io.ReaderAt, size int64, b *reader.Budget) (*Result, error) {
 	if err := readAt(r, head[:hn], 0); err != nil {
 		return res, err
 	}
-	x := &xmlDoc{res: res, r: r, size: size}
+	x := &xmlDoc{res: res, r: r, size: size, span: limit}
+	defer x.flushText()
 	var src io.Reader
 	var u16 *utf16Reader
 	var lat *latin1Reader
@@ -418,6 +437,13 @@ func readXMLDoc(r io.ReaderAt, size int64, b *reader.Budget) (*Result, error) {
 			}
 			stack = append(stack, f)
 		case xml.CharData:
+			if xmpDepth < 0 && len(bytes.TrimSpace(t)) > 0 {
+				if err := res.Hold(int64(len(t)) + 1); err != nil {
+					return res, err
+				}
+				x.text.Write(t)
+				x.text.WriteByte('\n')
+			}
 			if n := len(stack); n > 0 && stack[n-1].text != nil {
 				if stack[n-1].text.Len()+len(t) > xmlTextCap {
 					return res, fmt.Errorf("%w: element text larger than %d bytes", errLimit, xmlTextCap)
