@@ -43,17 +43,9 @@ func matchJSON(head []byte) bool {
 // is kept as read, with an error.
 func readJSON(r io.ReaderAt, size int64, b *reader.Budget) (*Result, error) {
 	res := &Result{Format: formatJSON, Budget: b}
-	n := min(size, b.Limits().SVGRead, maxBlockSize)
-	data, err := readBlockBudget(res, r, 0, n, size)
-	if err != nil {
+	data, err := readWholeText(res, r, size, "JSON", "json")
+	if err != nil || int64(len(data)) < size {
 		return res, err
-	}
-	if err := res.Add(Block{Kind: KindText, Container: "JSON", Key: "json", Offset: 0, Size: n, Data: data}); err != nil {
-		return res, err
-	}
-	if n < size {
-		res.Cut("stopped reading after %d of %d bytes", n, size)
-		return res, nil
 	}
 	if !json.Valid(bytes.TrimPrefix(data, []byte("\xEF\xBB\xBF"))) {
 		var v any
@@ -61,4 +53,22 @@ func readJSON(r io.ReaderAt, size int64, b *reader.Budget) (*Result, error) {
 		return res, fmt.Errorf("%w: not valid JSON: %v", ErrMalformed, err)
 	}
 	return res, nil
+}
+
+// readWholeText reads a text file, up to the XML read cap and the block
+// cap, as one text block (container, key); what lies beyond is a cut. It
+// returns the bytes read.
+func readWholeText(res *Result, r io.ReaderAt, size int64, container, key string) ([]byte, error) {
+	n := min(size, res.Budget.Limits().SVGRead, maxBlockSize)
+	data, err := readBlockBudget(res, r, 0, n, size)
+	if err != nil {
+		return nil, err
+	}
+	if err := res.Add(Block{Kind: KindText, Container: container, Key: key, Offset: 0, Size: n, Data: data}); err != nil {
+		return data, err
+	}
+	if n < size {
+		res.Cut("stopped reading after %d of %d bytes", n, size)
+	}
+	return data, nil
 }

@@ -59,7 +59,10 @@ func readWebVTT(r io.ReaderAt, size int64, b *reader.Budget) (*Result, error) {
 		}
 		return 0, nil, nil
 	})
-	x := &xmlDoc{res: res, off: func(o int64) int64 { return o }}
+	// The cue text goes to the document's text block, as an XML document's
+	// character data does (xmlDoc.flushText).
+	x := &xmlDoc{res: res, off: func(o int64) int64 { return o }, span: limit}
+	defer x.flushText()
 	var block bytes.Buffer
 	var blockStart int64
 	inBlock := false // a block is being read: the header or a NOTE
@@ -109,6 +112,12 @@ func readWebVTT(r io.ReaderAt, size int64, b *reader.Budget) (*Result, error) {
 				block.WriteByte('\n')
 			}
 			block.Write(line)
+		default: // a cue: its timing line and its text
+			if err := res.Hold(int64(len(line)) + 1); err != nil {
+				return res, err
+			}
+			x.text.Write(line)
+			x.text.WriteByte('\n')
 		}
 		if block.Len() > xmlTextCap {
 			return res, fmt.Errorf("%w: WebVTT block at offset %d larger than %d bytes", errLimit, blockStart, xmlTextCap)
@@ -182,8 +191,10 @@ func isDigits(p []byte) bool {
 	return len(p) > 0
 }
 
-// readSRT reads a SubRip file: it has no metadata, only numbered cues, so
-// nothing is read; the file is recognised, not unsupported.
+// readSRT reads a SubRip file: it has no metadata, only numbered cues, whose
+// text is one text block (a prompt or a workflow pasted in a cue is seen).
 func readSRT(r io.ReaderAt, size int64, b *reader.Budget) (*Result, error) {
-	return &Result{Format: formatSRT, Budget: b}, nil
+	res := &Result{Format: formatSRT, Budget: b}
+	_, err := readWholeText(res, r, size, "SRT", "text")
+	return res, err
 }

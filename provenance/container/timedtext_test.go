@@ -91,10 +91,28 @@ func TestWebVTTHostile(t *testing.T) {
 	}
 }
 
+// TestSRT: an SRT file is read, its cues' text one text block (it used to be
+// recognised and read nothing: a workflow pasted in a cue passed unseen).
 func TestSRT(t *testing.T) {
 	res, err := Read(strings.NewReader(srt), int64(len(srt)))
-	if err != nil || res.Format != formatSRT || len(res.Blocks) != 0 || res.Media != mediaDocument {
+	if err != nil || res.Format != formatSRT || len(res.Blocks) != 1 || string(res.Blocks[0].Data) != srt || res.Media != mediaDocument {
 		t.Errorf("SRT: %+v, %v", res, err)
+	}
+}
+
+// TestWebVTTCueText: the cues of a WebVTT file are one text block, NOTE
+// blocks and the header staying blocks of their own.
+func TestWebVTTCueText(t *testing.T) {
+	doc := "WEBVTT\n\nNOTE made by hand\n\n1\n00:00.000 --> 00:01.000\n{\"3\": {\"inputs\": {}, \"class_type\": \"KSampler\"}}\n"
+	res, err := readWebVTT(strings.NewReader(doc), int64(len(doc)), nil)
+	var text string
+	for _, b := range res.Blocks {
+		if b.Container == "WebVTT text" {
+			text = string(b.Data)
+		}
+	}
+	if err != nil || !strings.Contains(text, `"class_type": "KSampler"`) || strings.Contains(text, "made by hand") {
+		t.Errorf("cue text %q, %v", text, err)
 	}
 }
 
