@@ -2,15 +2,10 @@ package scanner_test
 
 import (
 	"bytes"
-	"context"
 	"encoding/binary"
 	"os"
 	"path/filepath"
-	"strings"
 	"testing"
-
-	"github.com/provscan/provscan/provenance"
-	"github.com/provscan/provscan/scanner"
 )
 
 // ebmlElem encodes an EBML element header (ID as stored, 8-byte size; -1:
@@ -74,38 +69,7 @@ func TestHugeMatroskaReadsLittle(t *testing.T) {
 	for name, pieces := range map[string]map[int64][]byte{"known.mkv": known(), "live.mkv": live()} {
 		path := filepath.Join(dir, name)
 		sparseFile(t, path, size, pieces)
-		r, err := scanner.Scan(context.Background(), []string{path}, scanner.Options{Workers: 1})
-		if err != nil {
-			t.Fatalf("%s: %v", name, err)
-		}
-		if r.Summary.Files != 1 || r.Summary.Bytes != size {
-			t.Fatalf("%s: scanned %d files of %d bytes", name, r.Summary.Files, r.Summary.Bytes)
-		}
-		for _, f := range r.Findings {
-			if f.Rule == "unreadable" && name == "known.mkv" {
-				t.Errorf("%s: unreadable: %s", name, f.Message)
-			}
-		}
-		if r.Summary.BytesRead >= 1<<20 {
-			t.Errorf("%s: read %d bytes of a %d-byte master, want < 1 MiB", name, r.Summary.BytesRead, size)
-		}
-		t.Logf("%-9s %d bytes read of %d", name, r.Summary.BytesRead, size)
-		f, err := os.Open(path)
-		if err != nil {
-			t.Fatal(err)
-		}
-		p, err := provenance.Inspect(f, size, name, provenance.Options{})
-		f.Close()
-		if err != nil {
-			t.Fatalf("%s: %v", name, err)
-		}
-		found := false
-		for _, e := range p.Text {
-			found = found || strings.HasPrefix(e.Value, "mkvmerge v89.0")
-		}
-		if !found || p.Format != "Matroska" {
-			t.Errorf("%s: the tail tag was not found (format %s, text %+v)", name, p.Format, p.Text)
-		}
+		sparseReadsLittle(t, path, size, "Matroska", "mkvmerge v89.0")
 		os.Remove(path)
 	}
 }

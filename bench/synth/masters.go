@@ -128,8 +128,9 @@ func MatroskaMaster(size int64, writingApp string) []Piece {
 
 // RF64Master lays out an RF64 master of size bytes: the ds64 chunk with
 // the real sizes, fmt, a data chunk filling the file, then an ADM axml chunk
-// and a bext chunk whose Originator names originator.
-func RF64Master(size int64, originator string) []Piece {
+// naming the audio programme and a bext chunk whose Originator names
+// originator.
+func RF64Master(size int64, programme, originator string) []Piece {
 	chunk := func(id string, data []byte) []byte {
 		b := append([]byte(id), binary.LittleEndian.AppendUint32(nil, uint32(len(data)))...)
 		b = append(b, data...)
@@ -140,7 +141,7 @@ func RF64Master(size int64, originator string) []Piece {
 	}
 	bext := make([]byte, 602)
 	copy(bext[256:288], originator)
-	tail := append(chunk("axml", []byte(`<ebuCoreMain><audioProgramme audioProgrammeName="Main mix"/></ebuCoreMain>`)), chunk("bext", bext)...)
+	tail := append(chunk("axml", []byte(`<ebuCoreMain><audioProgramme audioProgrammeName="`+programme+`"/></ebuCoreMain>`)), chunk("bext", bext)...)
 	fmtChunk := chunk("fmt ", []byte{1, 0, 2, 0, 0x80, 0xBB, 0, 0, 0, 0xEE, 2, 0, 4, 0, 16, 0})
 	headLen := int64(12 + 8 + 28 + len(fmtChunk) + 8)
 	data := size - headLen - int64(len(tail))

@@ -169,6 +169,6 @@ func Samples() []Sample {
 		sparse("WAV_4GiB", "RIFF", []Piece{{Off: 0, Data: WAVHead(master, "Lavf60.16.100")}}),
 		sparse("MXF_4GiB_footer", "MXF", MXFMaster(master, "Blackmagic Design", "DaVinci Resolve")),
 		sparse("Matroska_4GiB_tags_at_end", "Matroska", MatroskaMaster(master, "mkvmerge v89.0")),
-		sparse("RF64_4GiB_adm_after_data", "RIFF", RF64Master(master, "Pyramix")),
+		sparse("RF64_4GiB_adm_after_data", "RIFF", RF64Master(master, "Main mix", "Pyramix")),
 	}
 }

@@ -134,7 +134,7 @@ func Tree(dir string, cfg TreeConfig) (TreeStats, error) {
 				fmt.Sprintf("reel%02d_stems.wav", i+1):       {{0, WAVHead(min(size, 4<<30), "Lavf60.16.100")}},
 				fmt.Sprintf("reel%02d_imf.mxf", i+1):         MXFMaster(size, "Blackmagic Design", "DaVinci Resolve"),
 				fmt.Sprintf("reel%02d_mezzanine.mkv", i+1):   MatroskaMaster(size, "mkvmerge v89.0"),
-				fmt.Sprintf("reel%02d_adm.wav", i+1):         RF64Master(size, "Pyramix"),
+				fmt.Sprintf("reel%02d_adm.wav", i+1):         RF64Master(size, "Main mix", "Pyramix"),
 			}
 			for name, pieces := range layouts {
 				if err := SparseFile(filepath.Join(mdir, name), size, pieces); err != nil {
