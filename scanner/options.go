@@ -57,6 +57,11 @@ type Options struct {
 	// GIF or WebP still, into Report.Thumbnails, for the HTML report (see
 	// thumbs.go for the budgets). Off, nothing is decoded.
 	Thumbnails bool
+	// Shard, when set, makes the scan one part of a sharded scan: only the
+	// paths it owns are read and reported, and the report carries what
+	// Merge needs (report.Shard). A baseline is then refused: it applies
+	// at the merge.
+	Shard Shard
 	// Version is the tool version written into the report.
 	Version string
 	// Progress, if set, is called from a single goroutine after each file

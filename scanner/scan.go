@@ -9,6 +9,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -41,6 +42,13 @@ func Scan(ctx context.Context, roots []string, opts Options) (*report.Report, er
 			return nil, fmt.Errorf("unsupported: %w", err)
 		}
 	}
+	sh := opts.Shard
+	if err := sh.check(); err != nil {
+		return nil, err
+	}
+	if sh.On() && opts.Baseline != nil {
+		return nil, errors.New("a baseline applies to the whole scan: give it to provscan merge, not to each shard")
+	}
 	rs, err := resolveRoots(roots)
 	if err != nil {
 		return nil, err
@@ -71,12 +79,18 @@ func Scan(ctx context.Context, roots []string, opts Options) (*report.Report, er
 		pol.NotApplied = append([]report.PolicyFile(nil), cp.NotApplied...)
 	}
 	control := newControlSet(opts.ControlFiles)
+	lst := newListing()
 	walkDone := make(chan struct{})
 	go func() {
 		defer close(walkDone)
 		defer close(jobs)
 		w := &walker{ctx: ctx, opts: &opts, roots: rs, control: control, excludes: exclude}
 		w.emit = func(j job) bool {
+			lst.add(j.root, j.rel, -1)
+			if !sh.Owns(j.root, j.rel) {
+				j.drop()
+				return true
+			}
 			select {
 			case jobs <- j:
 				return true
@@ -85,15 +99,24 @@ func Scan(ctx context.Context, roots []string, opts Options) (*report.Report, er
 			}
 		}
 		w.fail = func(root, rel string, err error) {
+			if !sh.Owns(root, rel) {
+				return
+			}
 			walkErrs = append(walkErrs, report.Error{Path: rel, Error: err.Error(), Root: root})
 		}
 		w.onLink = func(l report.Link, f *report.Finding) {
+			if !sh.Owns(l.Root, l.Path) {
+				return
+			}
 			links = append(links, l)
 			if f != nil {
 				walkFindings = append(walkFindings, *f)
 			}
 		}
 		w.onAlias = func(a alias) {
+			if !sh.Owns(a.TargetRoot, a.TargetPath) {
+				return // the shard that reads the target copies its findings
+			}
 			switch {
 			case len(aliases) < maxAliases:
 				aliases = append(aliases, a)
@@ -104,8 +127,12 @@ func Scan(ctx context.Context, roots []string, opts Options) (*report.Report, er
 			}
 		}
 		w.onExclude = func(e report.Excluded) {
-			if len(excluded) < report.MaxExcludedListed {
-				excluded = append(excluded, e)
+			if !sh.Owns(e.Root, strings.TrimSuffix(e.Path, "/")) {
+				return
+			}
+			excluded = append(excluded, e)
+			if len(excluded) >= 2*report.MaxExcludedListed {
+				excluded = firstExcluded(excluded)
 			}
 		}
 		w.onIgnoreFile = func(pf report.PolicyFile, applied bool) {
@@ -155,15 +182,22 @@ func Scan(ctx context.Context, roots []string, opts Options) (*report.Report, er
 	rep.Findings = append(rep.Findings, walkFindings...)
 	rep.Findings = append(rep.Findings, aliasFindings(rep.Findings, aliases)...)
 	rep.Links = links
-	pol.Excluded = excluded
+	pol.Excluded = firstExcluded(excluded)
 	rep.Policy = pol
 	rep.Summary.SkippedSymlinks = stats.symlinks
 	rep.Summary.SkippedSpecial = stats.special
 	rep.Summary.Excluded = stats.excluded
 	rep.Summary.BytesRead = s.bytesRead.Load()
-	rep.finish(&opts, policy.Gate{FailOn: opts.FailOn.OrDefault(), AllowUnreadable: opts.AllowUnreadable, AllowEmpty: opts.AllowEmpty, Unsupported: opts.Unsupported}, interrupted != nil)
+	rep.Incomplete = interrupted != nil
+	rep.settle(&opts)
+	rep.conclude(opts.Baseline, opts.gate())
 	rep.group()
 	rep.thumbnails()
+	if sh.On() {
+		rep.Shard = &report.Shard{Index: sh.Index, Count: sh.Count, ScanID: sh.ScanID,
+			Scan: scanIdentity(rep.Report, &opts), Listing: lst.report(),
+			Scanned: rep.Scanned, IMF: imfRecords(rep.imf)}
+	}
 	rep.Summary.DurationMS = time.Since(start).Milliseconds()
 	if interrupted != nil {
 		// The files done so far, marked incomplete; the caller exits 2.
@@ -502,10 +536,26 @@ func (b *reportBuilder) thumbnails() {
 	b.thumbs = nil
 }
 
-// finish applies the policy, the approvals, the baseline and the gate, sorts
-// the report and fills the derived counters.
-func (b *reportBuilder) finish(opts *Options, gp policy.Gate, interrupted bool) {
-	b.Incomplete = interrupted
+// gate returns the gate settings of the scan.
+func (o *Options) gate() policy.Gate {
+	return policy.Gate{FailOn: o.FailOn.OrDefault(), AllowUnreadable: o.AllowUnreadable, AllowEmpty: o.AllowEmpty, Unsupported: o.Unsupported}
+}
+
+// firstExcluded sorts the excluded paths by path and root and keeps the
+// first report.MaxExcludedListed: the same list whatever order the walk met
+// them in, and whether the scan was sharded or not.
+func firstExcluded(ex []report.Excluded) []report.Excluded {
+	sortByPathRoot(ex, func(e *report.Excluded) (string, string) { return e.Path, e.Root })
+	if len(ex) > report.MaxExcludedListed {
+		ex = slices.Clip(ex[:report.MaxExcludedListed])
+	}
+	return ex
+}
+
+// settle applies the policy and the approvals to each finding and computes
+// its fingerprint: what depends on one finding alone (a shard does it for
+// its own findings).
+func (b *reportBuilder) settle(opts *Options) {
 	now := time.Now()
 	if opts.Now != nil {
 		now = opts.Now()
@@ -518,10 +568,15 @@ func (b *reportBuilder) finish(opts *Options, gp policy.Gate, interrupted bool) 
 		}
 		f.Fingerprint = policy.Fingerprint(f.Rule, f.Size, f.Evidence, f.Message, f.Path)
 	}
-	if opts.Baseline != nil {
-		fs, b.Baseline = opts.Baseline.Filter(fs)
-	}
 	b.Findings = fs
+}
+
+// conclude applies the baseline (nil: none) and the gate to the findings
+// of the whole scan, sorts the report and fills the derived counters.
+func (b *reportBuilder) conclude(baseline *policy.Baseline, gp policy.Gate) {
+	if baseline != nil {
+		b.Findings, b.Baseline = baseline.Filter(b.Findings)
+	}
 	SortReport(b.Report)
 	policy.ApplyGate(b.Report, gp)
 

@@ -23,14 +23,20 @@ func SortReport(r *report.Report) {
 		if a.Root != b.Root {
 			return a.Root < b.Root
 		}
-		return a.Message < b.Message
+		if a.Message != b.Message {
+			return a.Message < b.Message
+		}
+		return a.Fingerprint < b.Fingerprint
 	})
 	sort.SliceStable(r.Errors, func(i, j int) bool {
 		a, b := r.Errors[i], r.Errors[j]
 		if a.Path != b.Path {
 			return a.Path < b.Path
 		}
-		return a.Error < b.Error
+		if a.Error != b.Error {
+			return a.Error < b.Error
+		}
+		return a.Root < b.Root
 	})
 	sortByPathRoot(r.Unsupported, func(u *report.UnsupportedFile) (string, string) { return u.Path, u.Root })
 	sortByPathRoot(r.Links, func(l *report.Link) (string, string) { return l.Path, l.Root })

@@ -248,7 +248,7 @@ func (w *walker) walk(roots []root) {
 				return
 			}
 		default:
-			w.stats.special++
+			w.count(&w.stats.special, r.given, ".")
 			w.opts.logf(fmt.Sprintf("skipped %s: not a regular file or folder", r.given))
 		}
 	}
@@ -408,7 +408,7 @@ func (w *walker) dir(ri int, d *dirFD, dirPath, rel, realDir string) bool {
 				return false
 			}
 		default:
-			w.stats.special++
+			w.count(&w.stats.special, r.given, childRel)
 			w.opts.logf("skipped " + join(r.given, childRel) + ": not a regular file (" + mode.String() + ")")
 		}
 	}
@@ -444,8 +444,16 @@ func (w *walker) linkTarget(ti, ri int, rel string) string {
 	return relOrDot(rel)
 }
 
+// count adds one to a walk counter for the path rel under root, when the
+// scan's shard owns that path.
+func (w *walker) count(n *int, root, rel string) {
+	if w.opts.Shard.Owns(root, rel) {
+		*n++
+	}
+}
+
 func (w *walker) exclude(r root, rel string, isDir bool, by string) {
-	w.stats.excluded++
+	w.count(&w.stats.excluded, r.given, rel)
 	w.opts.logf("excluded " + join(r.given, rel) + " (" + by + ")")
 	if w.onExclude != nil {
 		if isDir {
@@ -498,7 +506,7 @@ func (w *walker) link(ri int, childPath, childRel, linkReal string) bool {
 	l.Resolved = w.linkTarget(rj, ri, rel2)
 	if !fi.IsDir() && !fi.Mode().IsRegular() {
 		l.Outcome = report.LinkSpecial
-		w.stats.special++
+		w.count(&w.stats.special, r.given, childRel)
 		w.linked1(l, "")
 		return true
 	}
@@ -511,7 +519,7 @@ func (w *walker) link(ri int, childPath, childRel, linkReal string) bool {
 		l.Outcome = report.LinkInspected
 		w.linked1(l, "")
 		if w.reached(rj, rel2, false, real) {
-			w.stats.symlinks++
+			w.count(&w.stats.symlinks, w.roots[rj].given, rel2) // counted with the alias, by the target's shard
 			w.opts.logf("link " + join(r.given, childRel) + ": its target is inspected at " + l.Resolved)
 			w.aliased(alias{Root: r.given, Path: childRel, TargetRoot: w.roots[rj].given, TargetPath: rel2})
 			return true
@@ -743,7 +751,13 @@ func Count(ctx context.Context, roots []string, opts Options) int {
 	quiet := opts
 	quiet.Log = nil
 	w := &walker{ctx: ctx, opts: &quiet, control: newControlSet(opts.ControlFiles), excludes: exclude,
-		emit: func(j job) bool { n++; j.drop(); return true },
+		emit: func(j job) bool {
+			if opts.Shard.Owns(j.root, j.rel) {
+				n++
+			}
+			j.drop()
+			return true
+		},
 		fail: func(string, string, error) {}}
 	w.walk(rs)
 	return n

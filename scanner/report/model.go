@@ -44,6 +44,11 @@ type Report struct {
 	// Coverage counts the files and bytes read per format and media kind,
 	// and what was not read.
 	Coverage *Coverage `json:"coverage,omitempty"`
+	// Objects lists, for the roots in object storage, what reading each
+	// object cost, sorted by root and path; absent for files on disk.
+	Objects []ObjectStats `json:"objects,omitempty"`
+	// Shard is set in the report of one shard of a sharded scan (--shard).
+	Shard *Shard `json:"shard,omitempty"`
 	// Scanned lists every file read, in order; not part of the JSON report.
 	Scanned []ScannedFile `json:"-"`
 	// RootDirs holds, for each root, the absolute folder its paths are
@@ -85,6 +90,12 @@ type Summary struct {
 	SkippedSymlinks int `json:"skipped_symlinks"` // links whose target is inspected at its own path, or a folder already visited (see Links)
 	SkippedSpecial  int `json:"skipped_special"`  // FIFOs, sockets and devices, never opened
 	Excluded        int `json:"excluded"`         // files and folders matched by --exclude or .provscanignore
+
+	// Object storage roots only (absent for files on disk): list requests,
+	// ranged GET requests and the bytes their bodies carried.
+	ListRequests int64 `json:"list_requests,omitempty"`
+	Requests     int64 `json:"requests,omitempty"`
+	Transferred  int64 `json:"transferred,omitempty"`
 }
 
 // Evidence is one marker behind a finding.
@@ -267,23 +278,23 @@ type BaselineSummary struct {
 // ScannedFile is one file or archive member the scan read (for JUnit,
 // sequences, packages and coverage).
 type ScannedFile struct {
-	Root string
-	Path string
+	Root string `json:"root"`
+	Path string `json:"path"`
 	// Member is true for an archive member.
-	Member bool
-	Size   int64
+	Member bool  `json:"member,omitempty"`
+	Size   int64 `json:"size"`
 	// Format, Family and Media as the reader named them ("" when unknown).
-	Format string
-	Family string
-	Media  string
+	Format string `json:"format,omitempty"`
+	Family string `json:"family,omitempty"`
+	Media  string `json:"media,omitempty"`
 	// Status is ScanInspected, ScanUnreadable or ScanUnsupported.
-	Status string
+	Status string `json:"status"`
 	// Meta is a digest of the file's metadata values other than per-frame
 	// ones (names, dates, times, frame numbers, ids): frames of a sequence
 	// written by one process share it. Tool joins the values naming the
 	// writing software (cut short).
-	Meta uint64
-	Tool string
+	Meta uint64 `json:"meta,omitempty"`
+	Tool string `json:"tool,omitempty"`
 }
 
 // ScannedFile statuses.

@@ -1,0 +1,63 @@
+package report
+
+// Shard is the part of a sharded scan's JSON report (scan --shard K/N) that
+// `provscan merge` needs besides the findings: which shard of which scan it
+// is, the listing every shard walked, and the per-file records from which the
+// merge rebuilds the sequences, packages, coverage and summary of the whole.
+// A full scan's report, and a merged one, have none.
+type Shard struct {
+	Index int `json:"index"` // 0-based: this report holds the paths whose hash is Index modulo Count
+	Count int `json:"count"`
+	// Scan identifies the scan: a digest of the roots, the tool version,
+	// the gate, the walk settings, the policy files applied, the inspection
+	// settings, the shard count and --scan-id. Shards of one scan share it.
+	Scan string `json:"scan"`
+	// ScanID is --scan-id as given (a name for a run, e.g. a Job's name).
+	ScanID string `json:"scan_id,omitempty"`
+	// Listing describes every file the walk met under the roots, in every
+	// shard: shards that listed different trees are not merged.
+	Listing Listing `json:"listing"`
+	// Scanned lists the files and archive members this shard read.
+	Scanned []ScannedFile `json:"scanned"`
+	// IMF lists the IMF ASSETMAPs and CPLs this shard read, for packages[].
+	IMF []IMFDoc `json:"imf"`
+}
+
+// Listing is a digest of the files a walk met: their count, total size and
+// a SHA-256 over each one's root, path and size in walk order.
+type Listing struct {
+	Files  int    `json:"files"`
+	Bytes  int64  `json:"bytes"`
+	SHA256 string `json:"sha256"`
+}
+
+// IMFDoc is an IMF ASSETMAP or CPL as a shard read it.
+type IMFDoc struct {
+	Root       string     `json:"root"`
+	Path       string     `json:"path"`
+	AssetMap   bool       `json:"assetmap,omitempty"`
+	ID         string     `json:"id"`
+	Annotation string     `json:"annotation,omitempty"`
+	Title      string     `json:"title,omitempty"`
+	Assets     []IMFAsset `json:"assets"`
+	Err        string     `json:"error,omitempty"`
+}
+
+// IMFAsset is one asset an ASSETMAP lists, with the paths of its chunks.
+type IMFAsset struct {
+	ID    string   `json:"id"`
+	Paths []string `json:"paths"`
+}
+
+// ObjectStats counts what reading one object of object storage cost.
+type ObjectStats struct {
+	Root        string `json:"root"`
+	Path        string `json:"path"`
+	Size        int64  `json:"size"`
+	BytesRead   int64  `json:"bytes_read"`  // bytes the readers asked for, at most the size
+	Requests    int64  `json:"requests"`    // ranged GET requests
+	Transferred int64  `json:"transferred"` // bytes received in their bodies
+}
+
+// MaxReadJSON bounds the size of a JSON report ReadJSON accepts.
+const MaxReadJSON = 4 << 30
