@@ -42,6 +42,9 @@ func ParseShard(s string) (Shard, error) {
 	if err1 != nil || err2 != nil {
 		return Shard{}, fmt.Errorf("shard %q: want K/N with whole numbers, e.g. 0/7", s)
 	}
+	if ni < 1 {
+		return Shard{}, fmt.Errorf("shard %q: N must be at least 1", s)
+	}
 	sh := Shard{Index: ki, Count: ni}
 	return sh, sh.check()
 }

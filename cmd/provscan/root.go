@@ -26,7 +26,7 @@ generative-AI marker as a finding. Its exit code gates a handoff:
 	root.SetErr(stderr)
 	root.SetFlagErrorFunc(func(_ *cobra.Command, err error) error { return usageError{err} })
 	root.CompletionOptions.DisableDefaultCmd = true
-	root.AddCommand(newScanCmd(stdout, stderr), newApproveCmd(stdout, stderr), newInspectCmd(stdout), newRulesCmd(stdout), newVersionCmd(stdout))
+	root.AddCommand(newScanCmd(stdout, stderr), newMergeCmd(stdout, stderr), newApproveCmd(stdout, stderr), newInspectCmd(stdout), newRulesCmd(stdout), newVersionCmd(stdout))
 	return root
 }
 

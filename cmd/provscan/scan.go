@@ -5,7 +5,9 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"os"
 	"runtime/debug"
+	"strconv"
 	"strings"
 	"sync"
 	"time"
@@ -42,6 +44,9 @@ type scanFlags struct {
 	maxMemory       sizeFlag
 	hash            bool
 	c2pa            c2paFlags
+	shard           string
+	shards          int
+	scanID          string
 }
 
 const scanLong = `Scan reads the metadata of every file under the given paths (default ".") and
@@ -106,6 +111,9 @@ func newScanCmd(stdout, stderr io.Writer) *cobra.Command {
 	fl.DurationVar(&f.fileTimeout, "file-timeout", scanner.DefaultFileTimeout, "give up on a file after `DURATION` (it becomes an unreadable finding; a hash cut short leaves its finding open); 0 for no limit")
 	fl.BoolVar(&f.hash, "hash", false, "compute the SHA-256 of every file with a finding (reads each whole), e.g. for a report that becomes an approvals record")
 	f.c2pa.register(fl)
+	fl.StringVar(&f.shard, "shard", "", "scan only shard `K/N` of the tree (K from 0 to N-1; paths split by a hash), writing a report for provscan merge")
+	fl.IntVar(&f.shards, "shards", 0, "scan shard $JOB_COMPLETION_INDEX of `N` (a Kubernetes Indexed Job); see --shard")
+	fl.StringVar(&f.scanID, "scan-id", "", "name of this run, the same in every shard (merge refuses shards of other runs)")
 	fl.BoolVarP(&f.quiet, "quiet", "q", false, "print nothing but the report (no progress bar)")
 	fl.BoolVarP(&f.verbose, "verbose", "v", false, "log skipped and excluded paths to standard error; list evidence in the text report")
 	return cmd
@@ -131,6 +139,37 @@ func (f *scanFlags) settings(cmd *cobra.Command) policy.Settings {
 		}
 	}
 	return s
+}
+
+// shardOf returns the shard to scan: --shard K/N, or with --shards N the
+// index the Kubernetes Job controller gives an Indexed Job's pod.
+func (f *scanFlags) shardOf() (scanner.Shard, error) {
+	sh := scanner.Shard{ScanID: f.scanID}
+	switch {
+	case f.shard != "" && f.shards != 0:
+		return sh, errors.New("--shard and --shards: give one")
+	case f.shard != "":
+		p, err := scanner.ParseShard(f.shard)
+		if err != nil {
+			return sh, fmt.Errorf("--shard: %w", err)
+		}
+		p.ScanID = f.scanID
+		return p, nil
+	case f.shards != 0:
+		idx, ok := os.LookupEnv("JOB_COMPLETION_INDEX")
+		if !ok {
+			return sh, fmt.Errorf("--shards %d: JOB_COMPLETION_INDEX is not set (it is in the pods of a Kubernetes Indexed Job); elsewhere use --shard K/N", f.shards)
+		}
+		p, err := scanner.ParseShard(idx + "/" + strconv.Itoa(f.shards))
+		if err != nil {
+			return sh, fmt.Errorf("--shards with JOB_COMPLETION_INDEX=%q: %w", report.Clean(idx, 40), err)
+		}
+		p.ScanID = f.scanID
+		return p, nil
+	case f.scanID != "":
+		return sh, errors.New("--scan-id names the run of a sharded scan: give it with --shard or --shards")
+	}
+	return sh, nil
 }
 
 // ifChanged returns v when the flag name was given, else nil (the policy
@@ -173,9 +212,16 @@ func runScan(cmd *cobra.Command, args []string, f *scanFlags, stdout, stderr io.
 			fmt.Fprintln(stderr, "provscan:", report.Clean(msg, 300))
 		}
 	}
+	if base.Shard, err = f.shardOf(); err != nil {
+		return usageError{err}
+	}
+	base.Shard.Settings = append(base.Shard.Settings, f.c2pa.identity...)
 	opts, err := scanner.Resolve(args, f.settings(cmd), base)
 	if err != nil {
 		return usageError{err}
+	}
+	if opts.Shard.On() && opts.Baseline != nil {
+		return usageError{errors.New("--baseline: a sharded scan applies the baseline when the shards are merged: give it to provscan merge")}
 	}
 	outs, err := openOutputs(f.format, f.output, f.reports, stdout, args)
 	if err != nil {

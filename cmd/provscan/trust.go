@@ -1,6 +1,7 @@
 package main
 
 import (
+	"crypto/sha256"
 	"crypto/x509"
 	"encoding/pem"
 	"fmt"
@@ -20,6 +21,9 @@ type c2paFlags struct {
 	verifyContentMax sizeFlag
 	trustAnchors     string
 	allowedSigners   string
+	// identity lists the SHA-256 of every certificate read, for the
+	// identity of a sharded scan (set by options).
+	identity []string
 }
 
 func (c *c2paFlags) register(fl *pflag.FlagSet) {
@@ -40,6 +44,7 @@ func (c *c2paFlags) options() (provenance.Options, error) {
 		}
 		o.TrustAnchors = x509.NewCertPool()
 		for _, cert := range certs {
+			c.identity = append(c.identity, fmt.Sprintf("anchor %x", sha256.Sum256(cert.Raw)))
 			o.TrustAnchors.AddCert(cert)
 		}
 	}
@@ -49,6 +54,7 @@ func (c *c2paFlags) options() (provenance.Options, error) {
 			return o, fmt.Errorf("--allowed-signers: %w", err)
 		}
 		for _, cert := range certs {
+			c.identity = append(c.identity, fmt.Sprintf("signer %x", sha256.Sum256(cert.Raw)))
 			o.AllowedSigners = append(o.AllowedSigners, cert.Raw)
 		}
 	}
