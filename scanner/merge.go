@@ -15,6 +15,9 @@ type MergeOptions struct {
 	// Baseline, when set, drops the findings of an earlier report, as a
 	// scan's --baseline does (a sharded scan applies it here, to the whole).
 	Baseline *policy.Baseline
+	// RequireScanID makes Merge refuse shards whose scan id is not ScanID.
+	RequireScanID bool
+	ScanID        string
 }
 
 // Merge combines the JSON reports of the N shards of one scan (scan --shard
@@ -44,6 +47,8 @@ func Merge(shards []*report.Report, mo MergeOptions) (*report.Report, error) {
 			return nil, fmt.Errorf("%w: report %d is not the report of a shard", errShard, i+1)
 		case r.Schema != report.SchemaVersion:
 			return nil, fmt.Errorf("%w: report %d has schema %q, not %q", errShard, i+1, report.Clean(r.Schema, 80), report.SchemaVersion)
+		case mo.RequireScanID && sh.ScanID != mo.ScanID:
+			return nil, fmt.Errorf("%w: report %d is a shard of the run %q, not %q", errShard, i+1, report.Clean(sh.ScanID, 80), report.Clean(mo.ScanID, 80))
 		case sh.Scan != first.Shard.Scan || sh.Count != n:
 			return nil, fmt.Errorf("%w: report %d is shard %d/%d of another scan (%s) than report 1 (%d/%d of %s): a different tree, version, policy or settings",
 				errShard, i+1, sh.Index, sh.Count, short(sh.Scan), first.Shard.Index, n, short(first.Shard.Scan))

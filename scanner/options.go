@@ -4,11 +4,13 @@
 package scanner
 
 import (
+	"context"
 	"io"
 	"runtime"
 	"time"
 
 	"github.com/provscan/provscan/provenance"
+	"github.com/provscan/provscan/scanner/objstore"
 	"github.com/provscan/provscan/scanner/policy"
 	"github.com/provscan/provscan/scanner/report"
 	"github.com/provscan/provscan/scanner/rules"
@@ -62,6 +64,9 @@ type Options struct {
 	// Merge needs (report.Shard). A baseline is then refused: it applies
 	// at the merge.
 	Shard Shard
+	// OpenBucket opens a root in object storage (a URL objstore.IsURL
+	// accepts); nil means objstore.OpenURL. Tests give buckets in memory.
+	OpenBucket func(ctx context.Context, url string) (*objstore.Source, error)
 	// Version is the tool version written into the report.
 	Version string
 	// Progress, if set, is called from a single goroutine after each file

@@ -19,6 +19,7 @@ import (
 
 	"github.com/provscan/provscan/provenance"
 	"github.com/provscan/provscan/provenance/evidence"
+	"github.com/provscan/provscan/scanner/objstore"
 	"github.com/provscan/provscan/scanner/policy"
 	"github.com/provscan/provscan/scanner/report"
 	"github.com/provscan/provscan/scanner/rules"
@@ -49,10 +50,18 @@ func Scan(ctx context.Context, roots []string, opts Options) (*report.Report, er
 	if sh.On() && opts.Baseline != nil {
 		return nil, errors.New("a baseline applies to the whole scan: give it to provscan merge, not to each shard")
 	}
-	rs, err := resolveRoots(roots)
+	diskRoots, bucketURLs := splitRoots(roots)
+	var rs []root
+	if len(diskRoots) > 0 || len(bucketURLs) == 0 {
+		if rs, err = resolveRoots(diskRoots); err != nil {
+			return nil, err
+		}
+	}
+	bs, err := openBuckets(ctx, bucketURLs, opts.OpenBucket)
 	if err != nil {
 		return nil, err
 	}
+	defer closeBuckets(bs)
 	if opts.InspectOptions.Context == nil {
 		opts.InspectOptions.Context = ctx // an interrupted scan stops the hashing of C2PA validation
 	}
@@ -143,6 +152,7 @@ func Scan(ctx context.Context, roots []string, opts Options) (*report.Report, er
 			}
 		}
 		w.walk(rs)
+		w.buckets(bs)
 		stats = w.stats
 	}()
 
@@ -165,7 +175,7 @@ func Scan(ctx context.Context, roots []string, opts Options) (*report.Report, er
 		close(results)
 	}()
 
-	rep := newReport(rs, opts.Version, start)
+	rep := newReport(rs, bs, opts.Version, start)
 	var prog Progress
 	for fr := range results {
 		rep.add(fr)
@@ -188,6 +198,10 @@ func Scan(ctx context.Context, roots []string, opts Options) (*report.Report, er
 	rep.Summary.SkippedSpecial = stats.special
 	rep.Summary.Excluded = stats.excluded
 	rep.Summary.BytesRead = s.bytesRead.Load()
+	for _, b := range bs {
+		rep.Summary.ListRequests += b.src.ListRequests()
+	}
+	sortObjects(rep.Objects)
 	rep.Incomplete = interrupted != nil
 	rep.settle(&opts)
 	rep.conclude(opts.Baseline, opts.gate())
@@ -233,12 +247,24 @@ type fileResult struct {
 	budgets                   []*budgetReaderAt // of the item being read and of the archives it lies in
 	imf                       []*imfDoc         // ASSETMAPs and CPLs read
 	thumbs                    []thumbEntry      // previews of flagged stills (Options.Thumbnails)
+	object                    *report.ObjectStats
 }
 
 // file reads one file on disk.
 func (s *scan) file(j job) fileResult {
 	var fr fileResult
-	f, size, err := j.open()
+	var f fileHandle
+	var obj *objstore.Object
+	var size int64
+	var err error
+	if j.obj != nil {
+		var cancel context.CancelFunc
+		obj, cancel = s.openObject(j.obj)
+		defer cancel()
+		f, size = obj, j.obj.size
+	} else {
+		f, size, err = j.open()
+	}
 	if err != nil {
 		if os.IsNotExist(err) {
 			err = fmt.Errorf("vanished during the scan: %w", unwrapPathError(err))
@@ -249,14 +275,18 @@ func (s *scan) file(j job) fileResult {
 	defer f.Close()
 	fr.files, fr.bytes = 1, size
 	c := &countingReaderAt{r: f, n: new(atomic.Int64)}
-	defer func() { s.bytesRead.Add(c.upTo(size)) }()
 	r := newHeadReaderAt(c, size)
-	defer r.release()
 	timeout, _ := s.opts.budgets(size)
 	fb := s.newFileBudget(timeout)
 	s.item(&fr, r, size, j.root, j.rel, j.sidecarOf, 0, fb)
 	fb.ReleaseTo(0)
+	r.release()
 	fr.budgets = nil
+	s.bytesRead.Add(c.upTo(size))
+	if obj != nil {
+		fr.object = &report.ObjectStats{Root: j.root, Path: j.rel, Size: size, BytesRead: c.upTo(size),
+			Requests: obj.Requests(), Transferred: obj.Transferred()}
+	}
 	for i := range fr.findings {
 		fr.findings[i].File = j.rel
 		if j.linkTarget != "" {
@@ -465,7 +495,7 @@ type reportBuilder struct {
 	thumbs map[string]thumbEntry
 }
 
-func newReport(rs []root, version string, start time.Time) *reportBuilder {
+func newReport(rs []root, bs []*bucketRoot, version string, start time.Time) *reportBuilder {
 	if version == "" {
 		version = "dev"
 	}
@@ -481,6 +511,10 @@ func newReport(rs []root, version string, start time.Time) *reportBuilder {
 			dir = abs
 		}
 		dirs[i] = filepath.ToSlash(dir)
+	}
+	for _, b := range bs {
+		roots = append(roots, b.name())
+		dirs = append(dirs, b.name())
 	}
 	return &reportBuilder{Report: &report.Report{
 		Schema:   report.SchemaVersion,
@@ -505,6 +539,11 @@ func (b *reportBuilder) add(fr fileResult) {
 	b.Errors = append(b.Errors, fr.errors...)
 	b.Scanned = append(b.Scanned, fr.scanned...)
 	b.imf = append(b.imf, fr.imf...)
+	if o := fr.object; o != nil {
+		b.Objects = append(b.Objects, *o)
+		b.Summary.Requests += o.Requests
+		b.Summary.Transferred += o.Transferred
+	}
 	for _, t := range fr.thumbs {
 		if b.thumbs == nil {
 			b.thumbs = map[string]thumbEntry{}

@@ -36,6 +36,9 @@ type job struct {
 	// Without dir (a root named by the user) the file is opened by path.
 	dir  *dirFD
 	name string
+
+	// obj, when set, is an object in object storage to read instead.
+	obj *objRef
 }
 
 // open opens the job's file, read-only, and returns it with its size if it
@@ -453,13 +456,18 @@ func (w *walker) count(n *int, root, rel string) {
 }
 
 func (w *walker) exclude(r root, rel string, isDir bool, by string) {
-	w.count(&w.stats.excluded, r.given, rel)
-	w.opts.logf("excluded " + join(r.given, rel) + " (" + by + ")")
+	w.excludeAt(r.given, rel, isDir, by)
+}
+
+// excludeAt counts and reports the path rel under root, excluded by by.
+func (w *walker) excludeAt(root, rel string, isDir bool, by string) {
+	w.count(&w.stats.excluded, root, rel)
+	w.opts.logf("excluded " + join(root, rel) + " (" + by + ")")
 	if w.onExclude != nil {
 		if isDir {
 			rel += "/"
 		}
-		w.onExclude(report.Excluded{Path: rel, Root: r.given, By: by})
+		w.onExclude(report.Excluded{Path: rel, Root: root, By: by})
 	}
 }
 

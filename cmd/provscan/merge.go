@@ -9,6 +9,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/provscan/provscan/scanner"
+	"github.com/provscan/provscan/scanner/objstore"
 	"github.com/provscan/provscan/scanner/policy"
 	"github.com/provscan/provscan/scanner/report"
 )
@@ -35,13 +36,14 @@ type mergeFlags struct {
 	output   string
 	reports  []string
 	baseline string
+	scanID   string
 	verbose  bool
 }
 
 func newMergeCmd(stdout, stderr io.Writer) *cobra.Command {
 	var f mergeFlags
 	cmd := &cobra.Command{
-		Use:   "merge REPORT...",
+		Use:   "merge REPORT|URL...",
 		Short: "Merge the JSON reports of the shards of one scan into one report and gate on it",
 		Long:  mergeLong,
 		Args:  cobra.MinimumNArgs(1),
@@ -51,15 +53,16 @@ func newMergeCmd(stdout, stderr io.Writer) *cobra.Command {
 	}
 	fl := cmd.Flags()
 	fl.StringVar(&f.format, "format", "text", "report `FORMAT`: "+report.FormatList())
-	fl.StringVarP(&f.output, "output", "o", "", "write the report to `FILE` instead of standard output")
+	fl.StringVarP(&f.output, "output", "o", "", "write the report to `FILE` (or a bucket URL) instead of standard output")
 	fl.StringArrayVar(&f.reports, "report", nil, "also write a report as `FORMAT=FILE` (repeatable)")
 	fl.StringVar(&f.baseline, "baseline", "", "report only findings that are not in this earlier JSON report `FILE`")
+	fl.StringVar(&f.scanID, "scan-id", "", "refuse shards of any other run than `ID` (the --scan-id the shards were given)")
 	fl.BoolVarP(&f.verbose, "verbose", "v", false, "list evidence in the text report")
 	return cmd
 }
 
 func runMerge(cmd *cobra.Command, args []string, f *mergeFlags, stdout io.Writer) error {
-	var mo scanner.MergeOptions
+	mo := scanner.MergeOptions{ScanID: f.scanID, RequireScanID: cmd.Flags().Changed("scan-id")}
 	if f.baseline != "" {
 		bl, err := policy.LoadBaseline(f.baseline)
 		if err != nil {
@@ -69,6 +72,14 @@ func runMerge(cmd *cobra.Command, args []string, f *mergeFlags, stdout io.Writer
 	}
 	shards := make([]*report.Report, 0, len(args))
 	for _, a := range args {
+		if objstore.IsURL(a) {
+			rs, err := readBucketReports(cmd.Context(), a)
+			if err != nil {
+				return fmt.Errorf("cannot read the reports at %s: %w", report.Clean(displayURL(a), 200), err)
+			}
+			shards = append(shards, rs...)
+			continue
+		}
 		r, err := readReport(a)
 		if err != nil {
 			return fmt.Errorf("cannot read the report %s: %w", report.Clean(a, 200), err)

@@ -1,12 +1,14 @@
 package main
 
 import (
+	"context"
 	"fmt"
 	"io"
 	"os"
 	"path/filepath"
 	"strings"
 
+	"github.com/provscan/provscan/scanner/objstore"
 	"github.com/provscan/provscan/scanner/report"
 )
 
@@ -35,6 +37,7 @@ type output struct {
 	name   string // file name, "" for standard output
 	w      io.Writer
 	file   *os.File
+	blob   *blobOutput // a report written to object storage
 }
 
 // openOutputs opens every report destination before the scan starts, so that
@@ -65,6 +68,15 @@ func openOutputs(format, path string, extra []string, stdout io.Writer, roots []
 			return nil, usageError{fmt.Errorf("report file %s named twice", o.name)}
 		}
 		seen[o.name] = true
+		if objstore.IsURL(o.name) {
+			bo, err := openBlobOutput(context.Background(), o.name, roots)
+			if err != nil {
+				closeOutputs(specs)
+				return nil, err
+			}
+			o.blob, o.w = bo, bo.w
+			continue
+		}
 		// Never through a symbolic link: a link planted where a report is
 		// written (in a delivery scanned in place) would aim it at any file.
 		if link := linkInTree(o.name, roots); link != "" {
@@ -123,6 +135,10 @@ func closeOutputs(outs []*output) {
 		if o.file != nil {
 			o.file.Close()
 		}
+		if o.blob != nil {
+			o.blob.finish(false)
+			o.blob = nil
+		}
 	}
 }
 
@@ -131,6 +147,12 @@ func writeOutputs(outs []*output, r *report.Report, verbose bool) error {
 	var first error
 	for _, o := range outs {
 		err := writeReport(o.w, o.format, r, verbose)
+		if o.blob != nil {
+			if cerr := o.blob.finish(err == nil); err == nil {
+				err = cerr
+			}
+			o.blob = nil
+		}
 		if o.file != nil {
 			if cerr := o.file.Close(); err == nil {
 				err = cerr

@@ -67,6 +67,20 @@ inside the scanned tree applies. Written approvals are read from
 --approvals, the policy's approvals file, or ./provscan-approvals.yaml when
 it exists. Every report names the policy files applied.
 
+A root may be a bucket in object storage: s3://BUCKET/PREFIX, gs://...,
+azblob://CONTAINER/PREFIX, with gocloud.dev's query parameters (for example
+s3://deliv/show1?endpoint=http://127.0.0.1:8333&use_path_style=true) and
+credentials from the standard environment. Objects are read in place with
+ranged requests; the JSON report counts the requests and bytes transferred
+per object. Policy and ignore files inside a bucket are listed, never applied.
+Reports may be written to a bucket (--output s3://...), never inside a
+scanned root.
+
+A big scan can be split: --shard K/N reads only the paths whose hash falls
+in shard K (0 to N-1) and writes a report that provscan merge combines with
+the other shards' into the report of the whole (--shards N takes K from
+JOB_COMPLETION_INDEX, in a Kubernetes Indexed Job).
+
 Only metadata is read, except: a flagged file is read whole for its SHA-256
 when an approval of its size exists (approvals written without a size match
 any size), or with --hash; --verify-content reads the files whose C2PA hard
@@ -83,7 +97,7 @@ Exit codes:
 func newScanCmd(stdout, stderr io.Writer) *cobra.Command {
 	var f scanFlags
 	cmd := &cobra.Command{
-		Use:   "scan [PATH...]",
+		Use:   "scan [PATH|URL...]",
 		Short: "Scan files and folders for generative-AI provenance markers",
 		Long:  scanLong,
 		RunE: func(cmd *cobra.Command, args []string) error {
@@ -92,7 +106,7 @@ func newScanCmd(stdout, stderr io.Writer) *cobra.Command {
 	}
 	fl := cmd.Flags()
 	fl.StringVar(&f.format, "format", "text", "report `FORMAT`: "+report.FormatList())
-	fl.StringVarP(&f.output, "output", "o", "", "write the report to `FILE` instead of standard output")
+	fl.StringVarP(&f.output, "output", "o", "", "write the report to `FILE` (or a bucket URL) instead of standard output")
 	fl.StringArrayVar(&f.reports, "report", nil, "also write a report as `FORMAT=FILE` (repeatable)")
 	fl.IntVar(&f.workers, "workers", 0, "read `N` files at once (default: number of CPUs)")
 	fl.StringArrayVar(&f.exclude, "exclude", nil, "skip paths matching `GLOB` (** allowed; relative to the root; repeatable)")

@@ -1,0 +1,153 @@
+package scanner
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"gocloud.dev/blob"
+	"gocloud.dev/blob/memblob"
+
+	"github.com/provscan/provscan/scanner/objstore"
+	"github.com/provscan/provscan/scanner/report"
+)
+
+// uploadTree copies the regular files under dir into b under prefix.
+func uploadTree(t *testing.T, b *blob.Bucket, dir, prefix string) int {
+	t.Helper()
+	n := 0
+	err := filepath.WalkDir(dir, func(p string, d os.DirEntry, err error) error {
+		if err != nil || !d.Type().IsRegular() {
+			return err
+		}
+		rel, _ := filepath.Rel(dir, p)
+		data, err := os.ReadFile(p)
+		if err != nil {
+			return err
+		}
+		n++
+		return b.WriteAll(context.Background(), prefix+filepath.ToSlash(rel), data, nil)
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return n
+}
+
+// memBuckets returns an OpenBucket that serves the given buckets by URL
+// (without query) from memory.
+func memBuckets(bs map[string]*blob.Bucket) func(context.Context, string) (*objstore.Source, error) {
+	return func(_ context.Context, u string) (*objstore.Source, error) {
+		u = displayURL(u)
+		rest := strings.TrimPrefix(u, "mem://")
+		name, prefix, _ := strings.Cut(rest, "/")
+		b, ok := bs[name]
+		if !ok {
+			return nil, os.ErrNotExist
+		}
+		if prefix != "" && !strings.HasSuffix(prefix, "/") {
+			prefix += "/"
+		}
+		return objstore.NewSource(b, prefix, strings.TrimSuffix(u, "/")), nil
+	}
+}
+
+// sourceFree returns the JSON report with its timing and source fields
+// removed: roots, each entry's root, the object statistics and the request
+// counters.
+func sourceFree(t *testing.T, r *report.Report) string {
+	t.Helper()
+	r.Started, r.Summary.DurationMS = "", 0
+	r.Roots = nil
+	r.Objects = nil
+	r.Summary.ListRequests, r.Summary.Requests, r.Summary.Transferred = 0, 0, 0
+	for i := range r.Findings {
+		r.Findings[i].Root = ""
+	}
+	for i := range r.Errors {
+		r.Errors[i].Root = ""
+	}
+	for i := range r.Unsupported {
+		r.Unsupported[i].Root = ""
+	}
+	for i := range r.Sequences {
+		r.Sequences[i].Root = ""
+	}
+	if r.Policy != nil {
+		for i := range r.Policy.Excluded {
+			r.Policy.Excluded[i].Root = ""
+		}
+	}
+	var buf bytes.Buffer
+	if err := report.WriteJSON(&buf, r); err != nil {
+		t.Fatal(err)
+	}
+	return buf.String()
+}
+
+// TestBucketScanEqualsDisk: a scan of a bucket holding the sample
+// deliverables reports what a scan of the tree on disk does, timing and
+// source fields aside, and counts what each object cost.
+func TestBucketScanEqualsDisk(t *testing.T) {
+	mem := memblob.OpenBucket(nil)
+	defer mem.Close()
+	n := uploadTree(t, mem, "../testdata/deliverables", "show1/")
+	opts := Options{Version: "test", OpenBucket: memBuckets(map[string]*blob.Bucket{"deliv": mem})}
+
+	disk, err := Scan(t.Context(), []string{"../testdata/deliverables"}, opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	bucket, err := Scan(t.Context(), []string{"mem://deliv/show1"}, opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(bucket.Roots) != 1 || bucket.Roots[0] != "mem://deliv/show1" {
+		t.Errorf("roots: %q", bucket.Roots)
+	}
+	if len(bucket.Objects) != n || bucket.Summary.Files != n {
+		t.Fatalf("%d objects uploaded, %d in objects[], %d files", n, len(bucket.Objects), bucket.Summary.Files)
+	}
+	var reqs, sent int64
+	for _, o := range bucket.Objects {
+		if o.Requests < 1 || o.Transferred < o.BytesRead || o.Root != "mem://deliv/show1" {
+			t.Errorf("object %+v", o)
+		}
+		reqs += o.Requests
+		sent += o.Transferred
+	}
+	if bucket.Summary.Requests != reqs || bucket.Summary.Transferred != sent || bucket.Summary.ListRequests < 1 {
+		t.Errorf("summary: %d requests, %d bytes, %d list requests; objects: %d, %d", bucket.Summary.Requests, bucket.Summary.Transferred, bucket.Summary.ListRequests, reqs, sent)
+	}
+	if disk.Objects != nil || disk.Summary.Requests != 0 {
+		t.Errorf("a scan on disk has object statistics")
+	}
+	// The JSON names the cost per object.
+	var buf bytes.Buffer
+	if err := report.WriteJSON(&buf, bucket); err != nil {
+		t.Fatal(err)
+	}
+	var raw map[string]json.RawMessage
+	if err := json.Unmarshal(buf.Bytes(), &raw); err != nil {
+		t.Fatal(err)
+	}
+	if _, ok := raw["objects"]; !ok {
+		t.Errorf("no objects in the JSON of a bucket scan")
+	}
+	if got, want := sourceFree(t, bucket), sourceFree(t, disk); got != want {
+		t.Errorf("bucket scan differs from the disk scan:\n%s", firstDiff([]byte(got), []byte(want)))
+	}
+}
+
+// TestBucketMissing: a bucket that cannot be opened fails the scan, as a
+// missing folder does.
+func TestBucketMissing(t *testing.T) {
+	opts := Options{OpenBucket: memBuckets(nil)}
+	if _, err := Scan(t.Context(), []string{"mem://nope/x?secret=1"}, opts); err == nil || !strings.Contains(err.Error(), "cannot scan mem://nope/x") || strings.Contains(err.Error(), "secret") {
+		t.Errorf("missing bucket: %v", err)
+	}
+}
