@@ -15,3 +15,6 @@ func killGroup(cmd *exec.Cmd) {
 		cmd.Process.Kill()
 	}
 }
+
+// alive cannot tell: leftovers are kept.
+func alive(int) bool { return true }

@@ -277,13 +277,21 @@ func start(bin string) (*Server, error) {
 // takes a bucket and an object. early reports that weed exited before.
 func startOnce(bin string) (s *Server, early bool, err error) {
 	t0 := time.Now()
+	removeLeftovers()
 	// A short folder: weed puts unix sockets in it (108 bytes at most).
-	dir, err := os.MkdirTemp("", "s3test-")
+	dir, err := os.MkdirTemp("", dirPrefix)
 	if err != nil {
 		return nil, false, err
 	}
 	p, err := freePorts()
 	if err != nil {
+		os.RemoveAll(dir)
+		return nil, false, err
+	}
+	// The owner file lets a later run remove this folder and weed's sockets
+	// when this test binary dies without Stop (a test timeout, a kill).
+	owner := fmt.Sprintf("%d %d %d %d %d\n", os.Getpid(), p.masterGrpc, p.volumeGrpc, p.filerGrpc, p.s3Grpc)
+	if err := os.WriteFile(filepath.Join(dir, ownerFile), []byte(owner), 0o600); err != nil {
 		os.RemoveAll(dir)
 		return nil, false, err
 	}
@@ -478,11 +486,44 @@ func (s *Server) stop() {
 	}
 	os.RemoveAll(s.dir)
 	p := s.ports
+	removeSockets(p.masterGrpc, p.volumeGrpc, p.filerGrpc, p.s3Grpc)
+}
+
+// dirPrefix names the folders of the servers in os.TempDir; ownerFile, in
+// each, holds the pid of the test binary and weed's gRPC ports.
+const (
+	dirPrefix = "s3test-"
+	ownerFile = "owner"
+)
+
+// removeSockets removes the gRPC unix sockets weed makes in /tmp for the
+// gRPC ports of its master, volume server, filer and S3 gateway.
+func removeSockets(master, volume, filer, s3 int) {
 	for _, sock := range []struct {
 		name string
 		port int
-	}{{"master", p.masterGrpc}, {"volume", p.volumeGrpc}, {"filer", p.filerGrpc}, {"s3", p.s3Grpc}} {
-		os.Remove(fmt.Sprintf("/tmp/seaweedfs-%s-grpc-%d.sock", sock.name, sock.port))
+	}{{"master", master}, {"volume", volume}, {"filer", filer}, {"s3", s3}} {
+		if sock.port > 0 {
+			os.Remove(fmt.Sprintf("/tmp/seaweedfs-%s-grpc-%d.sock", sock.name, sock.port))
+		}
+	}
+}
+
+// removeLeftovers removes the folders (and weed's sockets) of servers whose
+// test binary died without Stop (on Linux, Pdeathsig killed their weed).
+func removeLeftovers() {
+	dirs, _ := filepath.Glob(filepath.Join(os.TempDir(), dirPrefix+"*"))
+	for _, dir := range dirs {
+		b, err := os.ReadFile(filepath.Join(dir, ownerFile))
+		if err != nil {
+			continue // not ours, or being set up
+		}
+		var pid, master, volume, filer, s3 int
+		if n, _ := fmt.Sscan(string(b), &pid, &master, &volume, &filer, &s3); n != 5 || pid == os.Getpid() || alive(pid) {
+			continue
+		}
+		os.RemoveAll(dir)
+		removeSockets(master, volume, filer, s3)
 	}
 }
 
