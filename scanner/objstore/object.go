@@ -126,10 +126,17 @@ func (o *Object) Close() error {
 	o.mu.Lock()
 	defer o.mu.Unlock()
 	o.closeStream()
+	for _, b := range o.blocks {
+		blockPool.Put((*[blockSize]byte)(b.data[:blockSize]))
+	}
 	o.blocks = nil
 	o.closed = true
 	return nil
 }
+
+// blockPool holds the block buffers of closed Objects, so that scanning many
+// small objects does not allocate 64 KiB or more for each.
+var blockPool = sync.Pool{New: func() any { return new([blockSize]byte) }}
 
 // ReadAt reads len(p) bytes at off, following the io.ReaderAt contract: it
 // returns n < len(p) only with an error, and io.EOF when the read reaches
@@ -301,7 +308,7 @@ func (o *Object) fill() ([]byte, error) {
 // room, else the least recently used, whose buffer is reused.
 func (o *Object) slot() *block {
 	if len(o.blocks) < maxBlocks {
-		b := &block{idx: -1, data: make([]byte, blockSize)}
+		b := &block{idx: -1, data: blockPool.Get().(*[blockSize]byte)[:]}
 		o.blocks = append(o.blocks, b)
 		return b
 	}
