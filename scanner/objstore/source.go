@@ -96,7 +96,9 @@ func OpenURL(ctx context.Context, rawURL string) (*Source, error) {
 		secrets = append(secrets, u.RawQuery)
 		for _, vs := range u.Query() {
 			for _, v := range vs {
-				if len(v) >= 4 {
+				// Short values (true, 1, auto) would garble
+				// messages and are no secret; longer ones may be.
+				if len(v) >= 6 {
 					secrets = append(secrets, v, url.QueryEscape(v))
 				}
 			}
@@ -118,7 +120,7 @@ func OpenURL(ctx context.Context, rawURL string) (*Source, error) {
 	s := &Source{Prefix: prefix, Display: display, secrets: secrets}
 	b, err := blob.DefaultURLMux().OpenBucketURL(ctx, bu)
 	if err != nil {
-		return nil, s.wrap("cannot open bucket", display, err)
+		return nil, s.wrap("open bucket", display, err)
 	}
 	s.Bucket = b
 	s.listRequests.Add(1)
@@ -126,9 +128,9 @@ func OpenURL(ctx context.Context, rawURL string) (*Source, error) {
 	if err != nil && err != io.EOF {
 		_ = b.Close()
 		if gcerrors.Code(err) == gcerrors.NotFound {
-			return nil, s.wrap("bucket does not exist", display, err)
+			return nil, s.wrap("list", display, fmt.Errorf("bucket does not exist: %w", err))
 		}
-		return nil, s.wrap("cannot list", display, err)
+		return nil, s.wrap("list", display, err)
 	}
 	return s, nil
 }
