@@ -27,6 +27,7 @@ type synthObj struct {
 	size int64
 	mod  time.Time
 	gen  func(off int64, p []byte) // fills p with the bytes at off
+	cut  int64                     // if > 0, bodies end at this offset
 }
 
 type span struct{ off, length int64 }
@@ -103,7 +104,11 @@ func (b *synthBucket) NewRangeReader(ctx context.Context, key string, off, lengt
 		b.t.Errorf("synth: request past the end: off %d length %d size %d", off, length, o.size)
 		length = max(o.size-off, 0)
 	}
-	return &synthReader{ctx: ctx, o: o, off: off, end: off + length}, nil
+	end := off + length
+	if o.cut > 0 {
+		end = min(end, o.cut)
+	}
+	return &synthReader{ctx: ctx, o: o, off: off, end: end}, nil
 }
 
 type synthReader struct {

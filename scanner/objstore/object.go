@@ -60,7 +60,7 @@ const (
 // size or modification time differs from the listing's or from the first
 // response's: an object replaced during the scan is never read half old,
 // half new.
-var ErrChanged = errChanged
+var ErrChanged = errors.New("object changed during the scan")
 
 // ErrVanished is the error (under errors.Is) of a read from an object that
 // no longer exists.
@@ -280,7 +280,7 @@ func (o *Object) check(r *blob.Reader) error {
 func (o *Object) fill() ([]byte, error) {
 	idx := o.streamOff / blockSize
 	n := min(blockSize, o.size-o.streamOff)
-	b := o.slot()
+	b := o.slot(idx)
 	b.idx, b.data = idx, b.data[:n]
 	got, err := io.ReadFull(o.stream, b.data)
 	o.transferred.Add(int64(got))
@@ -288,8 +288,10 @@ func (o *Object) fill() ([]byte, error) {
 		o.closeStream()
 		o.drop(b)
 		if err == io.EOF || err == io.ErrUnexpectedEOF {
-			// The body ended before the range the object's size promised.
-			err = fmt.Errorf("%w (response body ended early at %d)", ErrChanged, o.streamOff+int64(got))
+			// The body ended before the range asked for: the object was
+			// cut short, or the connection broke. Either way the read
+			// fails (not with ErrChanged: the cause is not known).
+			err = fmt.Errorf("response body ended at %d, before %d: %w", o.streamOff+int64(got), o.streamEnd, io.ErrUnexpectedEOF)
 		} else if gcerrors.Code(err) == gcerrors.NotFound {
 			err = fmt.Errorf("%w: %w", ErrVanished, err)
 		}
@@ -304,9 +306,16 @@ func (o *Object) fill() ([]byte, error) {
 	return b.data, nil
 }
 
-// slot returns a cache slot for a new block: a new one while the cache has
-// room, else the least recently used, whose buffer is reused.
-func (o *Object) slot() *block {
+// slot returns a cache slot for block idx: its own if it is cached (a
+// stream read through a block cached earlier), else a new one while the
+// cache has room, else the least recently used, whose buffer is reused.
+func (o *Object) slot(idx int64) *block {
+	for _, b := range o.blocks {
+		if b.idx == idx {
+			b.data = b.data[:cap(b.data)]
+			return b
+		}
+	}
 	if len(o.blocks) < maxBlocks {
 		b := &block{idx: -1, data: blockPool.Get().(*[blockSize]byte)[:]}
 		o.blocks = append(o.blocks, b)

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"io"
 	"math/rand/v2"
+	"slices"
 	"sync"
 	"testing"
 	"time"
@@ -407,4 +408,42 @@ func TestConcurrentReadAt(t *testing.T) {
 		})
 	}
 	wg.Wait()
+}
+
+func TestStreamReadThrough(t *testing.T) {
+	sb, b := newSynth(t)
+	const size = 40 * blockSize
+	gen := pattern(11)
+	sb.put("k", &synthObj{size: size, gen: gen})
+	o := NewSource(b, "", "mem://x").Open(context.Background(), "k", size, time.Time{})
+	for _, blk := range []int64{5, 0, 1, 2, 3, 6, 5, 4} {
+		readCheck(t, o, gen, blk*blockSize+100, 1000)
+	}
+	// [5,6) random, [0,1) random, [1,3) doubled, 2 from the body, [3,7)
+	// doubled over the cached 5, then 4, 5 and 6 read through the body.
+	assertCounts(t, sb, o, 4, 8*blockSize)
+	if got := sb.requests(); !slices.Equal(got, []span{{5 * blockSize, blockSize}, {0, blockSize}, {blockSize, 2 * blockSize}, {3 * blockSize, 4 * blockSize}}) {
+		t.Fatalf("requests %v", got)
+	}
+	seen := map[int64]bool{}
+	for _, bl := range o.blocks {
+		if bl.idx >= 0 && seen[bl.idx] {
+			t.Fatalf("block %d cached twice", bl.idx)
+		}
+		seen[bl.idx] = true
+	}
+}
+
+func TestShortBody(t *testing.T) {
+	sb, b := newSynth(t)
+	sb.put("k", &synthObj{size: 1 << 20, gen: pattern(1), cut: 1000})
+	o := NewSource(b, "", "mem://x").Open(context.Background(), "k", 1<<20, time.Time{})
+	n, err := o.ReadAt(make([]byte, 5000), 0)
+	if n != 0 || !errors.Is(err, io.ErrUnexpectedEOF) || errors.Is(err, ErrChanged) {
+		t.Fatalf("short body: %d, %v", n, err)
+	}
+	if o.Transferred() != 1000 {
+		t.Fatalf("transferred %d", o.Transferred())
+	}
+	t.Log(err)
 }

@@ -10,7 +10,6 @@ package objstore
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"io"
 	"net/url"
@@ -371,7 +370,3 @@ func displayOf(rawURL string) string {
 	}
 	return rawURL
 }
-
-// errChanged is the error of a read from an object whose size or
-// modification time differs from the listing's or the first response's.
-var errChanged = errors.New("object changed during the scan")
