@@ -28,6 +28,7 @@ type synthObj struct {
 	mod  time.Time
 	gen  func(off int64, p []byte) // fills p with the bytes at off
 	cut  int64                     // if > 0, bodies end at this offset
+	once bool                      // cut only the next body
 }
 
 type span struct{ off, length int64 }
@@ -105,8 +106,11 @@ func (b *synthBucket) NewRangeReader(ctx context.Context, key string, off, lengt
 		length = max(o.size-off, 0)
 	}
 	end := off + length
-	if o.cut > 0 {
-		end = min(end, o.cut)
+	if o.cut > 0 && end > o.cut {
+		end = o.cut
+		if o.once {
+			o.cut = 0
+		}
 	}
 	return &synthReader{ctx: ctx, o: o, off: off, end: end}, nil
 }

@@ -29,6 +29,13 @@ import (
 // at the end of a file (an MP4 moov of a few hundred KiB) at once, which is
 // what the readers revisit.
 //
+// maxRetries bounds, per Object, the requests made again for a body that
+// broke mid-way (a connection reset or cut short during a long sequential
+// read): the request is made again from the block being read, and its
+// response checked like any other, so a body cut short because the object
+// was replaced fails with ErrChanged. Request errors themselves are not
+// retried here: the drivers' SDKs retry those.
+//
 // maxWindow bounds read-ahead. A miss requests, in one request, the run of
 // missing blocks the read needs, or the read-ahead window if that is larger.
 // The window is 1 block after a random miss (a header far into the file
@@ -54,6 +61,7 @@ const (
 	maxWindow       = 8 << 20
 	maxWindowBlocks = maxWindow / blockSize
 	maxSkip         = 4
+	maxRetries      = 2
 )
 
 // ErrChanged is the error (under errors.Is) of a read from an object whose
@@ -99,6 +107,7 @@ type Object struct {
 	streamEnd int64        // end of the last request's range
 	lastEnd   int64        // end of the last request's range, -1 before any
 	lastLen   int64        // blocks asked for by the last request
+	retries   int          // bodies asked for again after breaking
 
 	requests    atomic.Int64
 	transferred atomic.Int64
@@ -232,21 +241,30 @@ func (o *Object) block(idx, last int64) ([]byte, error) {
 	nblocks := max(run, window)
 	length := min(nblocks*blockSize, o.size-start)
 
-	o.requests.Add(1)
 	o.lastEnd, o.lastLen = start+length, nblocks
+	if err := o.request(start, length); err != nil {
+		return nil, err
+	}
+	return o.fill()
+}
+
+// request opens the stream over [start, start+length), one counted request,
+// and checks the response.
+func (o *Object) request(start, length int64) error {
+	o.requests.Add(1)
 	r, err := o.src.Bucket.NewRangeReader(o.ctx, o.key, start, length, nil)
 	if err != nil {
 		if gcerrors.Code(err) == gcerrors.NotFound {
 			err = fmt.Errorf("%w: %w", ErrVanished, err)
 		}
-		return nil, o.src.wrap("read", o.name, err)
+		return o.src.wrap("read", o.name, err)
 	}
 	if err := o.check(r); err != nil {
 		_ = r.Close()
-		return nil, err
+		return err
 	}
 	o.stream, o.streamOff, o.streamEnd = r, start, start+length
-	return o.fill()
+	return nil
 }
 
 // check verifies a response's object size and modification time.
@@ -282,20 +300,36 @@ func (o *Object) fill() ([]byte, error) {
 	n := min(blockSize, o.size-o.streamOff)
 	b := o.slot(idx)
 	b.idx, b.data = idx, b.data[:n]
-	got, err := io.ReadFull(o.stream, b.data)
-	o.transferred.Add(int64(got))
-	if err != nil {
-		o.closeStream()
-		o.drop(b)
-		if err == io.EOF || err == io.ErrUnexpectedEOF {
-			// The body ended before the range asked for: the object was
-			// cut short, or the connection broke. Either way the read
-			// fails (not with ErrChanged: the cause is not known).
-			err = fmt.Errorf("response body ended at %d, before %d: %w", o.streamOff+int64(got), o.streamEnd, io.ErrUnexpectedEOF)
-		} else if gcerrors.Code(err) == gcerrors.NotFound {
-			err = fmt.Errorf("%w: %w", ErrVanished, err)
+	for {
+		got, err := io.ReadFull(o.stream, b.data)
+		o.transferred.Add(int64(got))
+		if err == nil {
+			break
 		}
-		return nil, o.src.wrap("read", o.name, err)
+		o.closeStream()
+		if err == io.EOF || err == io.ErrUnexpectedEOF {
+			// The body ended before the range asked for: the connection
+			// broke, or the object was cut short (which a new request
+			// shows as ErrChanged).
+			err = fmt.Errorf("response body ended at %d, before %d: %w", o.streamOff+int64(got), o.streamEnd, io.ErrUnexpectedEOF)
+		}
+		if o.retries < maxRetries && o.ctx.Err() == nil && gcerrors.Code(err) != gcerrors.NotFound {
+			// A body broken mid-way (a reset connection in a long
+			// sequential read) is asked for again from this block on.
+			o.retries++
+			if rerr := o.request(o.streamOff, o.streamEnd-o.streamOff); rerr == nil {
+				continue
+			} else {
+				err = rerr
+			}
+		} else {
+			if gcerrors.Code(err) == gcerrors.NotFound {
+				err = fmt.Errorf("%w: %w", ErrVanished, err)
+			}
+			err = o.src.wrap("read", o.name, err)
+		}
+		o.drop(b)
+		return nil, err
 	}
 	o.tick++
 	b.used = o.tick

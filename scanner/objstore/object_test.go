@@ -442,8 +442,21 @@ func TestShortBody(t *testing.T) {
 	if n != 0 || !errors.Is(err, io.ErrUnexpectedEOF) || errors.Is(err, ErrChanged) {
 		t.Fatalf("short body: %d, %v", n, err)
 	}
-	if o.Transferred() != 1000 {
-		t.Fatalf("transferred %d", o.Transferred())
+	// Asked for again twice, cut each time.
+	if o.Transferred() != 3000 || o.Requests() != 1+maxRetries {
+		t.Fatalf("transferred %d in %d requests", o.Transferred(), o.Requests())
 	}
 	t.Log(err)
+
+	// A body broken once, mid-way through a sequential read: asked for
+	// again from the block being read, and the read succeeds.
+	sb.put("k2", &synthObj{size: 1 << 20, gen: pattern(2), cut: 5*blockSize + 10, once: true})
+	o = NewSource(b, "", "mem://x").Open(context.Background(), "k2", 1<<20, time.Time{})
+	for off := int64(0); off < 1<<20; off += 32 << 10 {
+		readCheck(t, o, pattern(2), off, 32<<10)
+	}
+	t.Logf("requests %v", sb.requests()[1+maxRetries:])
+	if o.Requests() != 6 || o.Transferred() != 1<<20+10 {
+		t.Fatalf("%d requests, %d bytes", o.Requests(), o.Transferred())
+	}
 }
