@@ -1,6 +1,8 @@
 package main
 
 import (
+	"github.com/provscan/provscan/scanner/s3test"
+
 	"bytes"
 	"context"
 	"encoding/json"
@@ -45,6 +47,7 @@ func fakeInspect(r io.ReaderAt, size int64, name string, _ provenance.Options) (
 func TestMain(m *testing.M) {
 	inspector = fakeInspect
 	code := m.Run()
+	s3test.Stop()
 	if build.dir != "" {
 		os.RemoveAll(build.dir)
 	}

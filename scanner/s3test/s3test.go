@@ -542,6 +542,18 @@ func (s *Server) URL(bucket, prefix string) string {
 	return (&url.URL{Scheme: "s3", Host: bucket, RawQuery: q.Encode()}).String()
 }
 
+// RootURL returns the URL of bucket/prefix as a provscan root or report
+// path names it: the prefix (or key) in the URL's path, the server in the
+// query, e.g. s3://deliv/show1?disable_https=true&endpoint=...
+func (s *Server) RootURL(bucket, prefix string) string {
+	u, _ := url.Parse(s.URL(bucket, ""))
+	u.Path = "/" + strings.TrimPrefix(prefix, "/")
+	if prefix == "" {
+		u.Path = ""
+	}
+	return u.String()
+}
+
 // CreateBucket creates the bucket name; a bucket already there is fine.
 func (s *Server) CreateBucket(tb testing.TB, name string) {
 	tb.Helper()
