@@ -224,4 +224,3 @@ func lineDiff(got, want string) string {
 	}
 	return fmt.Sprintf("%d lines, want %d", len(g), len(w))
 }
-

@@ -109,6 +109,14 @@ func OpenURL(ctx context.Context, rawURL string) (*Source, error) {
 			secrets = append(secrets, p)
 		}
 	}
+	// gocloud's own prefix= parameter joins the path: the prefix is then
+	// Prefix, shown in Display, never hidden in the query.
+	if q := u.Query(); q.Has("prefix") {
+		p := q.Get("prefix")
+		q.Del("prefix")
+		u.RawQuery = q.Encode()
+		u.Path = strings.TrimSuffix(u.Path, "/") + "/" + strings.TrimPrefix(p, "/")
+	}
 	prefix := strings.TrimPrefix(u.Path, "/")
 	if prefix != "" && !strings.HasSuffix(prefix, "/") {
 		prefix += "/"

@@ -227,6 +227,10 @@ func TestOpenURL(t *testing.T) {
 		"mem://b/":        "",
 		"mem://b/a/b/":    "a/b/",
 		"MEM://b/a%20b/c": "a b/c/",
+		// gocloud's prefix= parameter joins the path.
+		"mem://b?prefix=show1/":      "show1/",
+		"mem://b/x?prefix=show1":     "x/show1/",
+		"mem://b?prefix=%2Fshow1%2F": "show1/",
 	} {
 		s, err := OpenURL(ctx, raw)
 		if err != nil {
