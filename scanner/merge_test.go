@@ -2,6 +2,7 @@ package scanner
 
 import (
 	"bytes"
+	"context"
 	"errors"
 	"os"
 	"path/filepath"
@@ -215,4 +216,40 @@ func TestMergeRefuses(t *testing.T) {
 	writeTree(t, dir, map[string]string{"late/added.png": "x"})
 	later := scanShards(t, dir, 3, opts)
 	check("tree changed", []*report.Report{three[0], three[1], later[2]}, "the tree changed")
+}
+
+// FuzzMerge reads hostile bytes as a shard's JSON report and merges it as
+// the only shard of a scan: no input may crash the merge or make it loop
+// (the reports of a merge come from other machines, maybe a bucket anyone
+// could write to). Seeded with the shards of the sample deliverables.
+func FuzzMerge(f *testing.F) {
+	for k := range 3 {
+		r, err := Scan(context.Background(), []string{"../testdata/deliverables"}, Options{Version: "fuzz", Shard: Shard{Index: k, Count: 3}})
+		if err != nil {
+			f.Fatal(err)
+		}
+		var buf bytes.Buffer
+		if err := report.WriteJSON(&buf, r); err != nil {
+			f.Fatal(err)
+		}
+		f.Add(buf.Bytes())
+	}
+	f.Add([]byte(`{"schema":"provscan.report/v1","shard":{"index":0,"count":1,"scanned":[{"root":"r","path":"a.0001.exr","status":"inspected"},{"root":"r","path":"a.0003.exr","status":"inspected"}],"imf":[{"root":"r","path":"ASSETMAP.xml","assetmap":true,"assets":[{"id":"x","paths":["../../x","a.0001.exr"]}]}]},"gate":{"fail_on":"high"}}`))
+	f.Fuzz(func(t *testing.T, data []byte) {
+		r, err := report.ReadJSON(bytes.NewReader(data))
+		if err != nil {
+			return
+		}
+		if r.Shard != nil {
+			r.Shard.Index, r.Shard.Count = 0, 1
+		}
+		m, err := Merge([]*report.Report{r}, MergeOptions{})
+		if err != nil {
+			return
+		}
+		var buf bytes.Buffer
+		if err := report.WriteJSON(&buf, m); err != nil {
+			t.Fatalf("the merged report cannot be written: %v", err)
+		}
+	})
 }

@@ -28,7 +28,8 @@ const IgnoreFile = ".provscanignore"
 
 // Options tune a scan. The zero value scans with one worker per CPU.
 type Options struct {
-	// Workers is the number of files read at once; <= 0 means runtime.NumCPU().
+	// Workers is the number of files read at once; <= 0 means runtime.NumCPU()
+	// (at least ObjectWorkers when a root is in object storage).
 	Workers int
 	// Exclude holds doublestar globs ("**/*.tmp", "renders/**") matched
 	// against the path relative to the root, with '/' separators.
@@ -113,6 +114,13 @@ type Progress struct {
 	Bytes     int64 // total size of the files done
 	BytesRead int64 // bytes read so far
 }
+
+// ObjectWorkers is the number of files read at once by default when a root
+// is in object storage: each read waits a round trip on the network, so
+// more reads in flight than CPUs keep the scan busy (each worker holds at
+// most a 64 KiB head and a 1 MiB block cache besides the inspection's
+// budgeted memory).
+const ObjectWorkers = 32
 
 // MaxWorkers bounds Options.Workers: each worker holds a file open and a
 // head buffer, and past a few hundred more workers only add contention.

@@ -70,6 +70,9 @@ func Scan(ctx context.Context, roots []string, opts Options) (*report.Report, er
 		s.mem = semaphore.NewWeighted(m)
 	}
 	n := opts.workers()
+	if len(bs) > 0 && opts.Workers == 0 {
+		n = max(n, ObjectWorkers) // reading objects waits on the network, not on the CPU
+	}
 	jobs := make(chan job, queueLen)
 	results := make(chan fileResult, queueLen)
 

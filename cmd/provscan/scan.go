@@ -108,7 +108,7 @@ func newScanCmd(stdout, stderr io.Writer) *cobra.Command {
 	fl.StringVar(&f.format, "format", "text", "report `FORMAT`: "+report.FormatList())
 	fl.StringVarP(&f.output, "output", "o", "", "write the report to `FILE` (or a bucket URL) instead of standard output")
 	fl.StringArrayVar(&f.reports, "report", nil, "also write a report as `FORMAT=FILE` (repeatable)")
-	fl.IntVar(&f.workers, "workers", 0, "read `N` files at once (default: number of CPUs)")
+	fl.IntVar(&f.workers, "workers", 0, "read `N` files at once (default: number of CPUs; 32 when a root is a bucket)")
 	fl.StringArrayVar(&f.exclude, "exclude", nil, "skip paths matching `GLOB` (** allowed; relative to the root; repeatable)")
 	fl.BoolVar(&f.followSymlinks, "follow-symlinks", false, "deprecated, no effect: links inside the roots are always resolved, links out of them are findings")
 	fl.StringVar(&f.failOn, "fail-on", rules.DefaultFailOn.String(), "exit 1 on open findings at or above `SEVERITY` (info, low, medium, high, critical, none)")
