@@ -151,3 +151,57 @@ func TestBucketMissing(t *testing.T) {
 		t.Errorf("missing bucket: %v", err)
 	}
 }
+
+// TestBucketWalk: in a bucket, --exclude prunes a whole folder (never
+// listed), a policy or ignore file at the root is listed as not applied
+// (and scanned as a file of the delivery), keys that cannot name a file are
+// errors of the scan that fail the gate.
+func TestBucketWalk(t *testing.T) {
+	mem := memblob.OpenBucket(nil)
+	defer mem.Close()
+	ctx := t.Context()
+	for k, v := range map[string]string{
+		"d/.provscanignore":     "stills/\n",
+		"d/stills/a.png":        "x",
+		"d/renders/tmp/1.exr":   "x",
+		"d/renders/tmp/2.exr":   "x",
+		"d/renders/keep.jpg":    "x",
+		"d/renders/keep.xmp":    "<x/>",
+		"d/bad//name.png":       "x",
+		"d/renders/../dots.png": "x",
+	} {
+		if err := mem.WriteAll(ctx, k, []byte(v), nil); err != nil {
+			t.Fatal(err)
+		}
+	}
+	src := objstore.NewSource(mem, "d/", "mem://b/d")
+	r, err := Scan(ctx, []string{"mem://b/d"}, Options{Exclude: []string{"renders/tmp"},
+		OpenBucket: func(context.Context, string) (*objstore.Source, error) { return src, nil }})
+	if err != nil {
+		t.Fatal(err)
+	}
+	paths := map[string]bool{}
+	for _, o := range r.Objects {
+		paths[o.Path] = true
+	}
+	for _, want := range []string{".provscanignore", "stills/a.png", "renders/keep.jpg", "renders/keep.xmp"} {
+		if !paths[want] {
+			t.Errorf("%s not read (read: %v)", want, paths)
+		}
+	}
+	if paths["renders/tmp/1.exr"] || r.Summary.Excluded != 1 || len(r.Policy.Excluded) != 1 || r.Policy.Excluded[0].Path != "renders/tmp/" {
+		t.Errorf("exclusion: read %v, excluded %d %+v", paths, r.Summary.Excluded, r.Policy.Excluded)
+	}
+	if len(r.Policy.NotApplied) != 1 || r.Policy.NotApplied[0].Path != "mem://b/d/.provscanignore" || r.Policy.NotApplied[0].SHA256 == "" || len(r.Policy.Files) != 0 {
+		t.Errorf("policy files: applied %+v, not applied %+v", r.Policy.Files, r.Policy.NotApplied)
+	}
+	bad := 0
+	for _, e := range r.Errors {
+		if strings.Contains(e.Error, "no usable name") {
+			bad++
+		}
+	}
+	if bad != 2 || r.Gate == nil || !r.Gate.Failed {
+		t.Errorf("bad keys: %d errors %+v; gate %+v", bad, r.Errors, r.Gate)
+	}
+}
