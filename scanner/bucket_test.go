@@ -138,6 +138,21 @@ func TestBucketScanEqualsDisk(t *testing.T) {
 	if _, ok := raw["objects"]; !ok {
 		t.Errorf("no objects in the JSON of a bucket scan")
 	}
+	// The text report names no approve command for objects (it hashes files
+	// on disk); the SARIF report's base is the bucket's URL.
+	var txt, sar bytes.Buffer
+	if err := report.WriteText(&txt, bucket, report.TextOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	if strings.Contains(txt.String(), "provscan approve --reference") || !strings.Contains(txt.String(), "failing files in object storage") {
+		t.Errorf("text report next steps:\n%s", txt.String())
+	}
+	if err := report.WriteSARIF(&sar, bucket); err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(sar.String(), `"uri": "mem://deliv/show1/"`) {
+		t.Errorf("SARIF base URI: %s", sar.String()[:min(sar.Len(), 2000)])
+	}
 	if got, want := sourceFree(t, bucket), sourceFree(t, disk); got != want {
 		t.Errorf("bucket scan differs from the disk scan:\n%s", firstDiff([]byte(got), []byte(want)))
 	}

@@ -98,7 +98,11 @@ func Scan(ctx context.Context, roots []string, opts Options) (*report.Report, er
 		defer close(jobs)
 		w := &walker{ctx: ctx, opts: &opts, roots: rs, control: control, excludes: exclude}
 		w.emit = func(j job) bool {
-			lst.add(j.root, j.rel, -1)
+			size := int64(-1) // a file on disk is not stat'ed by the walk
+			if j.obj != nil {
+				size = j.obj.size
+			}
+			lst.add(j.root, j.rel, size)
 			if !sh.Owns(j.root, j.rel) {
 				j.drop()
 				return true

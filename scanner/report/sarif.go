@@ -326,6 +326,9 @@ func relURI(p string) string {
 
 // fileURI returns the file: URI of an absolute folder, ending with '/'.
 func fileURI(dir string) string {
+	if strings.Contains(dir, "://") { // a root in object storage: its URL (without query)
+		return strings.TrimSuffix(dir, "/") + "/"
+	}
 	if !strings.HasPrefix(dir, "/") {
 		dir = "/" + dir // Windows drive paths: file:///C:/...
 	}

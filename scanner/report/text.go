@@ -549,7 +549,7 @@ func (t *textWriter) nextSteps() {
 	fired := map[string]bool{}
 	var files []string
 	seen := map[string]bool{}
-	links := 0
+	links, remote := 0, 0
 	for _, f := range r.Findings {
 		fired[f.Rule] = true
 		if f.FailsGate && f.Rule == rules.SymlinkUnchecked {
@@ -557,6 +557,13 @@ func (t *textWriter) nextSteps() {
 			continue
 		}
 		if f.FailsGate && (f.Status == "" || f.Status == StatusOpen || f.Status == StatusExpired) {
+			if strings.Contains(f.Root, "://") { // in object storage: approve hashes files on disk
+				if !seen["\x00"+f.Root+"\x00"+f.Path] {
+					seen["\x00"+f.Root+"\x00"+f.Path] = true
+					remote++
+				}
+				continue
+			}
 			p := clean(approvePath(r, f.Root, f.Path))
 			if !seen[p] {
 				seen[p] = true
@@ -590,6 +597,10 @@ func (t *textWriter) nextSteps() {
 	}
 	if links > 0 {
 		t.wrap("  ", "    ", "Symbolic links out of the delivery or dangling: replace each with the file it names, inside the delivery, or remove it.")
+	}
+	if remote > 0 {
+		t.wrap("  ", "    ", fmt.Sprintf("%s in object storage: provscan approve hashes files on disk, so approve a downloaded copy, or scan with --hash and record each file's sha256 and size in the approvals file.",
+			plural(remote, "failing file")))
 	}
 	if len(files) == 0 {
 		return
