@@ -3,7 +3,9 @@ package scanner
 import (
 	"bytes"
 	"context"
+	"crypto/sha256"
 	"encoding/json"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -13,6 +15,7 @@ import (
 	"gocloud.dev/blob/memblob"
 
 	"github.com/provscan/provscan/scanner/objstore"
+	"github.com/provscan/provscan/scanner/policy"
 	"github.com/provscan/provscan/scanner/report"
 )
 
@@ -218,5 +221,45 @@ func TestBucketWalk(t *testing.T) {
 	}
 	if bad != 2 || r.Gate == nil || !r.Gate.Failed {
 		t.Errorf("bad keys: %d errors %+v; gate %+v", bad, r.Errors, r.Gate)
+	}
+}
+
+// TestBucketApproval: a written approval of a file's content covers the
+// same content read from a bucket: the object is read whole for its
+// SHA-256 (an approval of its size exists), in a few requests.
+func TestBucketApproval(t *testing.T) {
+	data, err := os.ReadFile("../testdata/deliverables/stills/comfyui.png")
+	if err != nil {
+		t.Fatal(err)
+	}
+	sum := sha256.Sum256(data)
+	af := filepath.Join(t.TempDir(), "approvals.yaml")
+	y := fmt.Sprintf("approvals:\n  - sha256: %x\n    size: %d\n    rule: \"*\"\n    reference: LEGAL-1\n    approved_by: Jane Doe\n", sum, len(data))
+	if err := os.WriteFile(af, []byte(y), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	ap, err := policy.LoadApprovals(af)
+	if err != nil {
+		t.Fatal(err)
+	}
+	mem := memblob.OpenBucket(nil)
+	defer mem.Close()
+	if err := mem.WriteAll(t.Context(), "x/comfyui.png", data, nil); err != nil {
+		t.Fatal(err)
+	}
+	r, err := Scan(t.Context(), []string{"mem://b/x"}, Options{Approvals: ap, OpenBucket: memBuckets(map[string]*blob.Bucket{"b": mem})})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(r.Findings) == 0 {
+		t.Fatal("no finding")
+	}
+	for _, f := range r.Findings {
+		if f.Status != report.StatusApproved || f.SHA256 != fmt.Sprintf("%x", sum) {
+			t.Errorf("%s %s: status %s, sha256 %s", f.Path, f.Rule, f.Status, f.SHA256)
+		}
+	}
+	if r.Gate.Failed {
+		t.Errorf("gate failed: %v", r.Gate.Reasons)
 	}
 }
