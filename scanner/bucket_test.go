@@ -80,6 +80,9 @@ func sourceFree(t *testing.T, r *report.Report) string {
 	for i := range r.Sequences {
 		r.Sequences[i].Root = ""
 	}
+	for i := range r.Packages {
+		r.Packages[i].Root = ""
+	}
 	if r.Policy != nil {
 		for i := range r.Policy.Excluded {
 			r.Policy.Excluded[i].Root = ""
@@ -262,4 +265,9 @@ func TestBucketApproval(t *testing.T) {
 	if r.Gate.Failed {
 		t.Errorf("gate failed: %v", r.Gate.Reasons)
 	}
+}
+
+// openSource returns an Options.OpenBucket that gives src for any URL.
+func openSource(src *objstore.Source) func(context.Context, string) (*objstore.Source, error) {
+	return func(context.Context, string) (*objstore.Source, error) { return src, nil }
 }

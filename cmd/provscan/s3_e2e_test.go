@@ -44,6 +44,9 @@ func sourceFields(t *testing.T, js string) string {
 	for i := range r.Sequences {
 		r.Sequences[i].Root = ""
 	}
+	for i := range r.Packages {
+		r.Packages[i].Root = ""
+	}
 	var buf bytes.Buffer
 	if err := report.WriteJSON(&buf, r); err != nil {
 		t.Fatal(err)
