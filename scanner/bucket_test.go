@@ -271,3 +271,27 @@ func TestBucketApproval(t *testing.T) {
 func openSource(src *objstore.Source) func(context.Context, string) (*objstore.Source, error) {
 	return func(context.Context, string) (*objstore.Source, error) { return src, nil }
 }
+
+// TestInspectObject: inspect reads one object of a bucket as a scan does
+// and counts its requests; a missing object or a folder is an error.
+func TestInspectObject(t *testing.T) {
+	// Each inspection closes its bucket: a fresh one each time.
+	opts := func() Options {
+		mem := memblob.OpenBucket(nil)
+		uploadTree(t, mem, "../testdata/deliverables", "show1/")
+		return Options{OpenBucket: memBuckets(map[string]*blob.Bucket{"deliv": mem})}
+	}
+	in, err := InspectFile("mem://deliv/show1/stills/comfyui.png?x=1", opts())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if in.Path != "mem://deliv/show1/stills/comfyui.png" || in.Format != "PNG" || in.Requests != 1 || in.Transferred != in.Size || len(in.Findings) == 0 {
+		t.Errorf("inspection: path %q format %q, %d requests, %d of %d bytes, %d findings", in.Path, in.Format, in.Requests, in.Transferred, in.Size, len(in.Findings))
+	}
+	if _, err := InspectFile("mem://deliv/show1/stills/nope.png", opts()); err == nil || !strings.Contains(err.Error(), "no such object") {
+		t.Errorf("missing object: %v", err)
+	}
+	if _, err := InspectFile("mem://deliv/show1/stills/", opts()); err == nil || !strings.Contains(err.Error(), "not an object") {
+		t.Errorf("folder: %v", err)
+	}
+}

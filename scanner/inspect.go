@@ -1,20 +1,32 @@
 package scanner
 
 import (
+	"context"
 	"fmt"
+	"io"
+	"net/url"
+	"path"
+	"strings"
 	"sync/atomic"
+
+	"gocloud.dev/gcerrors"
 
 	"github.com/provscan/provscan/provenance"
 	"github.com/provscan/provscan/provenance/evidence"
+	"github.com/provscan/provscan/scanner/objstore"
 	"github.com/provscan/provscan/scanner/report"
 )
 
 // Inspection is everything provscan sees in one file, for `provscan inspect`.
 // Values read from the file are truncated like those of the report.
 type Inspection struct {
-	Path        string `json:"path"`
-	Size        int64  `json:"size"`
-	BytesRead   int64  `json:"bytes_read"`
+	Path      string `json:"path"`
+	Size      int64  `json:"size"`
+	BytesRead int64  `json:"bytes_read"`
+	// Requests and Transferred count the ranged GETs of an object in object
+	// storage and the bytes their bodies carried.
+	Requests    int64  `json:"requests,omitempty"`
+	Transferred int64  `json:"transferred,omitempty"`
 	Unsupported bool   `json:"unsupported,omitempty"` // no reader knows the format
 	Error       string `json:"error,omitempty"`       // why the container could not be read
 	*provenance.Provenance
@@ -27,7 +39,13 @@ type Inspection struct {
 // InspectFile reads one file. An error means the file could not be opened;
 // a file that cannot be parsed gives an Inspection with Error set and an
 // unreadable finding.
+//
+// path may name an object in object storage (s3://BUCKET/KEY?query...):
+// it is read as a scan reads it, and the Inspection counts the requests.
 func InspectFile(path string, opts Options) (*Inspection, error) {
+	if objstore.IsURL(path) {
+		return inspectObject(context.Background(), path, opts)
+	}
 	f, err := openFile(path)
 	if err != nil {
 		return nil, err
@@ -40,15 +58,57 @@ func InspectFile(path string, opts Options) (*Inspection, error) {
 	if !fi.Mode().IsRegular() {
 		return nil, fmt.Errorf("%s is not a regular file", path)
 	}
+	in := inspectReader(f, fi.Size(), path, opts)
+	in.Package = PackageOf(path)
+	return in, nil
+}
+
+// inspectObject inspects the object a URL names.
+func inspectObject(ctx context.Context, rawURL string, opts Options) (*Inspection, error) {
+	disp := displayURL(rawURL)
+	u, err := url.Parse(rawURL)
+	if err != nil {
+		return nil, fmt.Errorf("%s: not a valid URL", disp)
+	}
+	dir, key := path.Split(strings.TrimPrefix(u.Path, "/"))
+	if key == "" {
+		return nil, fmt.Errorf("%s names a bucket or a folder, not an object", disp)
+	}
+	u.Path = "/" + dir
+	open := opts.OpenBucket
+	if open == nil {
+		open = objstore.OpenURL
+	}
+	src, err := open(ctx, u.String())
+	if err != nil {
+		return nil, err
+	}
+	defer src.Close()
+	attrs, err := src.Bucket.Attributes(ctx, src.Prefix+key)
+	if gcerrors.Code(err) == gcerrors.NotFound {
+		return nil, fmt.Errorf("%s: no such object", disp)
+	}
+	if err != nil { // the driver's message may name the endpoint: its code only
+		return nil, fmt.Errorf("%s: cannot read the object's attributes (%s)", disp, gcerrors.Code(err))
+	}
+	o := src.Open(ctx, key, attrs.Size, attrs.ModTime)
+	defer o.Close()
+	in := inspectReader(o, attrs.Size, disp, opts)
+	in.Requests, in.Transferred = o.Requests(), o.Transferred()
+	return in, nil
+}
+
+// inspectReader reads one file of size bytes through r as a scan does.
+func inspectReader(f io.ReaderAt, size int64, path string, opts Options) *Inspection {
 	s := &scan{opts: &opts, inspect: opts.inspect()}
 	// As a scan reads a file: the head once, and bytes_read counting each
 	// byte of the file once at most.
 	c := &countingReaderAt{r: f, n: new(atomic.Int64)}
-	r := newHeadReaderAt(c, fi.Size())
+	r := newHeadReaderAt(c, size)
 	defer r.release()
-	in := &Inspection{Path: path, Size: fi.Size(), Findings: []report.Finding{}}
-	p, err := s.safeInspect(s.budgetReader(r, fi.Size()), fi.Size(), path, nil)
-	s.bytesRead.Add(c.upTo(fi.Size()))
+	in := &Inspection{Path: path, Size: size, Findings: []report.Finding{}}
+	p, err := s.safeInspect(s.budgetReader(r, size), size, path, nil)
+	s.bytesRead.Add(c.upTo(size))
 	if p == nil {
 		p = &provenance.Provenance{Name: path}
 	}
@@ -63,14 +123,13 @@ func InspectFile(path string, opts Options) (*Inspection, error) {
 		in.Findings = append(in.Findings, findingsOf(p)...)
 	}
 	for i := range in.Findings {
-		in.Findings[i].Path, in.Findings[i].Format, in.Findings[i].Size = path, p.Format, fi.Size()
+		in.Findings[i].Path, in.Findings[i].Format, in.Findings[i].Size = path, p.Format, size
 	}
 	for _, m := range p.Members {
 		in.MemberNames = append(in.MemberNames, m.Name)
 	}
 	in.BytesRead = s.bytesRead.Load()
-	in.Package = PackageOf(path)
-	return in, nil
+	return in
 }
 
 // truncated returns a copy of p whose values read from the file are cut to

@@ -20,7 +20,7 @@ func newInspectCmd(stdout io.Writer) *cobra.Command {
 	var asJSON bool
 	var cf c2paFlags
 	cmd := &cobra.Command{
-		Use:   "inspect FILE",
+		Use:   "inspect FILE|URL",
 		Short: "Show everything provscan sees in one file",
 		Long: `Inspect shows the container of one file, each metadata block found (kind,
 location, offset, size), the decoded XMP properties, EXIF fields, IPTC
@@ -65,7 +65,11 @@ func writeInspection(w io.Writer, in *scanner.Inspection) error {
 	if in.Media != "" {
 		fmt.Fprintf(tw, "media\t%s\n", in.Media)
 	}
-	fmt.Fprintf(tw, "size\t%d bytes (%d read)\n", in.Size, in.BytesRead)
+	if in.Requests > 0 {
+		fmt.Fprintf(tw, "size\t%d bytes (%d read; %d requests, %d bytes transferred)\n", in.Size, in.BytesRead, in.Requests, in.Transferred)
+	} else {
+		fmt.Fprintf(tw, "size\t%d bytes (%d read)\n", in.Size, in.BytesRead)
+	}
 	if in.Error != "" {
 		fmt.Fprintf(tw, "error\t%s\n", clean(in.Error))
 	}

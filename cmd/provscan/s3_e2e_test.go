@@ -191,6 +191,11 @@ func TestS3MasterCost(t *testing.T) {
 	if !strings.Contains(r.stdout, `"path": "reel1/key-art.jpg"`) || !strings.Contains(r.stdout, "trainedAlgorithmicMedia") {
 		t.Errorf("the key art's marker was not found")
 	}
+	// inspect reads one object the same way.
+	in := runBinary(t, bin, t.TempDir(), "inspect", srv.RootURL("masters", "reel1/moov-end.mp4"))
+	if in.code != 0 || !strings.Contains(in.stdout, "file    s3://masters/reel1/moov-end.mp4") || !strings.Contains(in.stdout, "2 requests") || !strings.Contains(in.stdout, "Lavf60.16.100") {
+		t.Errorf("inspect of an object: exit %d\n%s%s", in.code, in.stdout, in.stderr)
+	}
 }
 
 // piecesReader streams size bytes: zeros, with the pieces at their offsets.
