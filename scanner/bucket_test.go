@@ -60,34 +60,10 @@ func memBuckets(bs map[string]*blob.Bucket) func(context.Context, string) (*objs
 }
 
 // sourceFree returns the JSON report with its timing and source fields
-// removed: roots, each entry's root, the object statistics and the request
-// counters.
+// removed (report.WithoutSource).
 func sourceFree(t *testing.T, r *report.Report) string {
 	t.Helper()
-	r.Started, r.Summary.DurationMS = "", 0
-	r.Roots = nil
-	r.Objects = nil
-	r.Summary.ListRequests, r.Summary.Requests, r.Summary.Transferred = 0, 0, 0
-	for i := range r.Findings {
-		r.Findings[i].Root = ""
-	}
-	for i := range r.Errors {
-		r.Errors[i].Root = ""
-	}
-	for i := range r.Unsupported {
-		r.Unsupported[i].Root = ""
-	}
-	for i := range r.Sequences {
-		r.Sequences[i].Root = ""
-	}
-	for i := range r.Packages {
-		r.Packages[i].Root = ""
-	}
-	if r.Policy != nil {
-		for i := range r.Policy.Excluded {
-			r.Policy.Excluded[i].Root = ""
-		}
-	}
+	report.WithoutSource(r)
 	var buf bytes.Buffer
 	if err := report.WriteJSON(&buf, r); err != nil {
 		t.Fatal(err)

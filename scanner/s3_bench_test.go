@@ -1,4 +1,4 @@
-package scanner_test
+package scanner
 
 import (
 	"fmt"
@@ -7,7 +7,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/provscan/provscan/scanner"
 	"github.com/provscan/provscan/scanner/s3test"
 )
 
@@ -23,7 +22,7 @@ func TestMain(m *testing.M) {
 // iteration, and reports objects per second for each and their ratio: the
 // cost of reading in place from object storage (HTTP, listing, ranged GETs)
 // against pread on a warm page cache. Both use the default workers (one per
-// CPU on disk, scanner.ObjectWorkers for a bucket). Run with `make bench` or
+// CPU on disk, ObjectWorkers for a bucket). Run with `make bench` or
 // `go test -run '^$' -bench ObjectStorage ./scanner`; it needs the weed
 // binary (see scanner/s3test).
 func BenchmarkObjectStorage(b *testing.B) {
@@ -34,23 +33,23 @@ func BenchmarkObjectStorage(b *testing.B) {
 		b.Fatal(err)
 	}
 	for i := range 16 {
-		copyDir(b, src, filepath.Join(dir, fmt.Sprintf("ep%02d", i)))
+		copyTree(b, src, filepath.Join(dir, fmt.Sprintf("ep%02d", i)))
 	}
 	srv.CreateBucket(b, "bench")
 	n := srv.UploadTree(b, "bench", "tree", dir)
 	url := srv.RootURL("bench", "tree")
-	opts := scanner.Options{Version: "bench"}
+	opts := Options{Version: "bench"}
 	var diskTime, s3Time time.Duration
 	var requests int64
 	b.ResetTimer()
 	for b.Loop() {
 		t0 := time.Now()
-		rd, err := scanner.Scan(b.Context(), []string{dir}, opts)
+		rd, err := Scan(b.Context(), []string{dir}, opts)
 		if err != nil || rd.Summary.Files != n {
 			b.Fatalf("disk: %v, %d files", err, rd.Summary.Files)
 		}
 		t1 := time.Now()
-		rs, err := scanner.Scan(b.Context(), []string{url}, opts)
+		rs, err := Scan(b.Context(), []string{url}, opts)
 		if err != nil || rs.Summary.Files != n {
 			b.Fatalf("s3: %v, %d files", err, rs.Summary.Files)
 		}
@@ -63,27 +62,4 @@ func BenchmarkObjectStorage(b *testing.B) {
 	b.ReportMetric(float64(n)*iters/s3Time.Seconds(), "s3-objects/s")
 	b.ReportMetric(diskTime.Seconds()/s3Time.Seconds(), "s3/disk")
 	b.ReportMetric(float64(requests)/iters/float64(n), "requests/object")
-}
-
-// copyDir copies the regular files under src into dst.
-func copyDir(tb testing.TB, src, dst string) {
-	tb.Helper()
-	err := filepath.WalkDir(src, func(p string, d os.DirEntry, err error) error {
-		if err != nil || !d.Type().IsRegular() {
-			return err
-		}
-		rel, _ := filepath.Rel(src, p)
-		data, err := os.ReadFile(p)
-		if err != nil {
-			return err
-		}
-		out := filepath.Join(dst, rel)
-		if err := os.MkdirAll(filepath.Dir(out), 0o755); err != nil {
-			return err
-		}
-		return os.WriteFile(out, data, 0o644)
-	})
-	if err != nil {
-		tb.Fatal(err)
-	}
 }

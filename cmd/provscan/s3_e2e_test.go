@@ -30,23 +30,7 @@ func sourceFields(t *testing.T, js string) string {
 	if err != nil {
 		t.Fatal(err)
 	}
-	r.Started, r.Summary.DurationMS, r.Roots, r.Objects = "", 0, nil, nil
-	r.Summary.ListRequests, r.Summary.Requests, r.Summary.Transferred = 0, 0, 0
-	for i := range r.Findings {
-		r.Findings[i].Root = ""
-	}
-	for i := range r.Errors {
-		r.Errors[i].Root = ""
-	}
-	for i := range r.Unsupported {
-		r.Unsupported[i].Root = ""
-	}
-	for i := range r.Sequences {
-		r.Sequences[i].Root = ""
-	}
-	for i := range r.Packages {
-		r.Packages[i].Root = ""
-	}
+	report.WithoutSource(r)
 	var buf bytes.Buffer
 	if err := report.WriteJSON(&buf, r); err != nil {
 		t.Fatal(err)

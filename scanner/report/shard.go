@@ -61,3 +61,32 @@ type ObjectStats struct {
 
 // MaxReadJSON bounds the size of a JSON report ReadJSON accepts.
 const MaxReadJSON = 4 << 30
+
+// WithoutSource clears the fields of r that name where its files were read
+// from and when: the roots, each entry's root, the object statistics, the
+// request counters and the timing fields. Two reports of the same files,
+// one read from disk and one from a bucket, are then equal.
+func WithoutSource(r *Report) {
+	r.Started, r.Summary.DurationMS, r.Roots, r.Objects = "", 0, nil, nil
+	r.Summary.ListRequests, r.Summary.Requests, r.Summary.Transferred = 0, 0, 0
+	for i := range r.Findings {
+		r.Findings[i].Root = ""
+	}
+	for i := range r.Errors {
+		r.Errors[i].Root = ""
+	}
+	for i := range r.Unsupported {
+		r.Unsupported[i].Root = ""
+	}
+	for i := range r.Sequences {
+		r.Sequences[i].Root = ""
+	}
+	for i := range r.Packages {
+		r.Packages[i].Root = ""
+	}
+	if r.Policy != nil {
+		for i := range r.Policy.Excluded {
+			r.Policy.Excluded[i].Root = ""
+		}
+	}
+}
