@@ -7,6 +7,7 @@ import (
 	"io"
 	"path"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/provscan/provscan/scanner/objstore"
@@ -16,8 +17,9 @@ import (
 
 // bucketRoot is a root in object storage (s3://, gs://, azblob://, mem://).
 type bucketRoot struct {
-	given string // the URL as given, with its query: opened, never printed
-	src   *objstore.Source
+	given  string // the URL as given, with its query: opened, never printed
+	src    *objstore.Source
+	lister *lister // set by the walk
 }
 
 // name is the root as reports name it: the URL without its query.
@@ -99,11 +101,84 @@ func (w *walker) buckets(bs []*bucketRoot) {
 		if w.ctx.Err() != nil {
 			return
 		}
-		if !w.bucketDir(b, "", 0) {
+		b.lister = newLister(w.ctx, b.src)
+		ok := w.bucketDir(b, "", 0)
+		b.lister.wait()
+		if !ok {
 			return
 		}
 	}
 }
+
+// listAhead is how many folder listings of a bucket run ahead of the walk:
+// a list request waits a round trip, and the walk meets folders one after
+// another. BenchmarkObjectStorage (161 folders, 512 objects) behind 20 ms of
+// latency a request: 112 objects/s listing one folder at a time, 268 with 8
+// listings ahead, 433 with 32, no more with 64. At most listAhead listings
+// wait in memory for the walk.
+const listAhead = 32
+
+// lister lists the folders of one bucket root, up to listAhead of them ahead
+// of the walk, in the order the walk will meet them (roughly: the subfolders
+// of each folder listed, as they come). The walk takes each folder's
+// listing from it, waiting if it is still on its way; what it lists ahead is
+// held in memory until then (at most listAhead listings).
+type lister struct {
+	ctx     context.Context
+	src     *objstore.Source
+	mu      sync.Mutex
+	pending map[string]*listing1
+	wg      sync.WaitGroup
+}
+
+// listing1 is one folder's listing, done when done is closed.
+type listing1 struct {
+	done    chan struct{}
+	entries []objstore.Entry
+	err     error
+}
+
+func newLister(ctx context.Context, src *objstore.Source) *lister {
+	return &lister{ctx: ctx, src: src, pending: map[string]*listing1{}}
+}
+
+// list returns the listing of dir ("" or ending in "/"), listed ahead or now.
+func (l *lister) list(dir string) ([]objstore.Entry, error) {
+	l.mu.Lock()
+	r, ok := l.pending[dir]
+	delete(l.pending, dir)
+	l.mu.Unlock()
+	if !ok {
+		return l.src.List(l.ctx, dir)
+	}
+	<-r.done
+	return r.entries, r.err
+}
+
+// ahead starts listing the folders dirs, in order, while fewer than
+// listAhead listings are pending.
+func (l *lister) ahead(dirs []string) {
+	for _, d := range dirs {
+		l.mu.Lock()
+		if len(l.pending) >= listAhead || l.pending[d] != nil {
+			l.mu.Unlock()
+			return
+		}
+		r := &listing1{done: make(chan struct{})}
+		l.pending[d] = r
+		l.mu.Unlock()
+		l.wg.Add(1)
+		go func() {
+			defer l.wg.Done()
+			r.entries, r.err = l.src.List(l.ctx, d)
+			close(r.done)
+		}()
+	}
+}
+
+// wait waits for the listings still on their way (a walk that stopped
+// early leaves some: cancelled with the scan, or finished and dropped).
+func (l *lister) wait() { l.wg.Wait() }
 
 // bucketDir walks the folder dir ("" or "a/b") of bucket root b; it
 // returns false when the walk must stop.
@@ -113,7 +188,7 @@ func (w *walker) bucketDir(b *bucketRoot, dir string, depth int) bool {
 	if listDir != "" {
 		listDir += "/"
 	}
-	entries, err := b.src.List(w.ctx, listDir)
+	entries, err := b.lister.list(listDir)
 	if err != nil {
 		if w.ctx.Err() != nil {
 			return false
@@ -130,6 +205,15 @@ func (w *walker) bucketDir(b *bucketRoot, dir string, depth int) bool {
 	}
 	if dir == "" {
 		w.bucketPolicyFiles(b, entries)
+	}
+	if depth+1 < maxDirDepth {
+		var next []string
+		for _, e := range entries {
+			if rel := path.Join(dir, e.Name); e.Dir && w.excludedBy(len(w.ignores), rel, true) == "" {
+				next = append(next, rel+"/")
+			}
+		}
+		b.lister.ahead(next)
 	}
 	var sb *siblings
 	names := func() *siblings {

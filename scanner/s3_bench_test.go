@@ -2,8 +2,13 @@ package scanner
 
 import (
 	"fmt"
+	"net/http"
+	"net/http/httptest"
+	"net/http/httputil"
+	neturl "net/url"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 	"time"
 
@@ -25,6 +30,9 @@ func TestMain(m *testing.M) {
 // CPU on disk, ObjectWorkers for a bucket). Run with `make bench` or
 // `go test -run '^$' -bench ObjectStorage ./scanner`; it needs the weed
 // binary (see scanner/s3test).
+// remoteLatency is the delay the benchmark's proxy adds to each request.
+const remoteLatency = 20 * time.Millisecond
+
 func BenchmarkObjectStorage(b *testing.B) {
 	srv := s3test.Start(b)
 	dir := b.TempDir()
@@ -38,8 +46,24 @@ func BenchmarkObjectStorage(b *testing.B) {
 	srv.CreateBucket(b, "bench")
 	n := srv.UploadTree(b, "bench", "tree", dir)
 	url := srv.RootURL("bench", "tree")
+	// The same server behind a proxy that delays each request by 20 ms, as
+	// a remote object storage service would answer.
+	target, err := neturl.Parse(srv.Endpoint)
+	if err != nil {
+		b.Fatal(err)
+	}
+	rp := httputil.NewSingleHostReverseProxy(target)
+	far := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		time.Sleep(remoteLatency)
+		rp.ServeHTTP(w, r)
+	}))
+	defer far.Close()
+	farURL := strings.Replace(url, neturl.QueryEscape(srv.Endpoint), neturl.QueryEscape(far.URL), 1)
+	if farURL == url {
+		b.Fatalf("no endpoint in %s", url)
+	}
 	opts := Options{Version: "bench"}
-	var diskTime, s3Time time.Duration
+	var diskTime, s3Time, farTime time.Duration
 	var requests int64
 	b.ResetTimer()
 	for b.Loop() {
@@ -53,13 +77,21 @@ func BenchmarkObjectStorage(b *testing.B) {
 		if err != nil || rs.Summary.Files != n {
 			b.Fatalf("s3: %v, %d files", err, rs.Summary.Files)
 		}
+		t2 := time.Now()
+		rf, err := Scan(b.Context(), []string{farURL}, opts)
+		if err != nil || rf.Summary.Files != n {
+			b.Fatalf("s3 at %v: %v, %d files", remoteLatency, err, rf.Summary.Files)
+		}
 		diskTime += t1.Sub(t0)
-		s3Time += time.Since(t1)
+		s3Time += t2.Sub(t1)
+		farTime += time.Since(t2)
 		requests += rs.Summary.Requests + rs.Summary.ListRequests
 	}
 	iters := float64(b.N)
 	b.ReportMetric(float64(n)*iters/diskTime.Seconds(), "disk-objects/s")
 	b.ReportMetric(float64(n)*iters/s3Time.Seconds(), "s3-objects/s")
 	b.ReportMetric(diskTime.Seconds()/s3Time.Seconds(), "s3/disk")
+	b.ReportMetric(float64(n)*iters/farTime.Seconds(), "s3-20ms-objects/s")
+	b.ReportMetric(diskTime.Seconds()/farTime.Seconds(), "s3-20ms/disk")
 	b.ReportMetric(float64(requests)/iters/float64(n), "requests/object")
 }
