@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"path"
+	"slices"
 	"strings"
 	"sync"
 	"time"
@@ -101,33 +102,49 @@ func (w *walker) buckets(bs []*bucketRoot) {
 		if w.ctx.Err() != nil {
 			return
 		}
-		b.lister = newLister(w.ctx, b.src)
+		b.lister = newLister(w.ctx, b.src, func(dir string) bool {
+			rel := strings.TrimSuffix(dir, "/")
+			return strings.Count(dir, "/") >= maxDirDepth || w.excludedBy(len(w.ignores), rel, true) != ""
+		})
 		ok := w.bucketDir(b, "", 0)
-		b.lister.wait()
+		b.lister.close()
 		if !ok {
 			return
 		}
 	}
 }
 
-// listAhead is how many folder listings of a bucket run ahead of the walk:
-// a list request waits a round trip, and the walk meets folders one after
-// another. BenchmarkObjectStorage (161 folders, 512 objects) behind 20 ms of
-// latency a request: 112 objects/s listing one folder at a time, 268 with 8
-// listings ahead, 433 with 32, no more with 64. At most listAhead listings
-// wait in memory for the walk.
-const listAhead = 32
+// listAhead is how many folder listings of a bucket may be in flight or
+// done and waiting for the walk; listWorkers how many run at once. A list
+// request waits a round trip, and the walk meets folders one after another:
+// BenchmarkObjectStorage (161 folders, 512 objects) behind 20 ms of latency
+// a request scanned 112 objects/s listing one folder at a time when the walk
+// reached it, 433 listing the subfolders of each folder walked (32 ahead),
+// still waiting at each level of each branch, and about 700 with the
+// lister walking ahead on its own (see lister).
+const (
+	listAhead   = 32
+	listWorkers = 8
+)
 
-// lister lists the folders of one bucket root, up to listAhead of them ahead
-// of the walk, in the order the walk will meet them (roughly: the subfolders
-// of each folder listed, as they come). The walk takes each folder's
-// listing from it, waiting if it is still on its way; what it lists ahead is
-// held in memory until then (at most listAhead listings).
+// lister lists the folders of one bucket root ahead of the walk, listWorkers
+// at a time, always the folders the walk will meet first: the subfolders of
+// every listing join a queue ordered as the walk goes (depth first, names
+// in byte order), so a branch is listed level after level while the walk
+// is still elsewhere. At most listAhead listings are in flight or waiting
+// for the walk; the walk takes a folder's listing from the lister, waiting
+// for it if it is on its way, or listing it itself if it was not started.
 type lister struct {
-	ctx     context.Context
-	src     *objstore.Source
+	ctx  context.Context
+	src  *objstore.Source
+	skip func(dir string) bool // folders never listed ahead (excluded, too deep)
+
 	mu      sync.Mutex
-	pending map[string]*listing1
+	cond    *sync.Cond
+	queue   []string             // folders to list, in walk order (sorted by walkKey)
+	started map[string]*listing1 // in flight or done, not taken by the walk
+	held    int                  // len(started)
+	closed  bool
 	wg      sync.WaitGroup
 }
 
@@ -138,47 +155,101 @@ type listing1 struct {
 	err     error
 }
 
-func newLister(ctx context.Context, src *objstore.Source) *lister {
-	return &lister{ctx: ctx, src: src, pending: map[string]*listing1{}}
-}
+// walkKey orders folders ("a/b/") as the walk meets them: a folder before
+// what lies in it, then the folders after it by name ("a/b/" < "a/b/c/" <
+// "a/b.d/", so "/" sorts before any byte of a name).
+func walkKey(dir string) string { return strings.ReplaceAll(dir, "/", "\x00") }
 
-// list returns the listing of dir ("" or ending in "/"), listed ahead or now.
-func (l *lister) list(dir string) ([]objstore.Entry, error) {
-	l.mu.Lock()
-	r, ok := l.pending[dir]
-	delete(l.pending, dir)
-	l.mu.Unlock()
-	if !ok {
-		return l.src.List(l.ctx, dir)
+func newLister(ctx context.Context, src *objstore.Source, skip func(string) bool) *lister {
+	l := &lister{ctx: ctx, src: src, skip: skip, started: map[string]*listing1{}}
+	l.cond = sync.NewCond(&l.mu)
+	for range listWorkers {
+		l.wg.Add(1)
+		go l.work()
 	}
-	<-r.done
-	return r.entries, r.err
+	return l
 }
 
-// ahead starts listing the folders dirs, in order, while fewer than
-// listAhead listings are pending.
-func (l *lister) ahead(dirs []string) {
-	for _, d := range dirs {
-		l.mu.Lock()
-		if len(l.pending) >= listAhead || l.pending[d] != nil {
-			l.mu.Unlock()
+// work lists the first folders of the queue while there is room.
+func (l *lister) work() {
+	defer l.wg.Done()
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	for {
+		for !l.closed && (len(l.queue) == 0 || l.held >= listAhead) {
+			l.cond.Wait()
+		}
+		if l.closed {
 			return
 		}
+		dir := l.queue[0]
+		l.queue = l.queue[1:]
 		r := &listing1{done: make(chan struct{})}
-		l.pending[d] = r
+		l.started[dir] = r
+		l.held++
 		l.mu.Unlock()
-		l.wg.Add(1)
-		go func() {
-			defer l.wg.Done()
-			r.entries, r.err = l.src.List(l.ctx, d)
-			close(r.done)
-		}()
+		r.entries, r.err = l.src.List(l.ctx, dir)
+		l.mu.Lock()
+		l.enqueue(dir, r.entries)
+		close(r.done)
 	}
 }
 
-// wait waits for the listings still on their way (a walk that stopped
-// early leaves some: cancelled with the scan, or finished and dropped).
-func (l *lister) wait() { l.wg.Wait() }
+// enqueue adds the subfolders of dir, as listed, to the queue (l.mu held).
+func (l *lister) enqueue(dir string, entries []objstore.Entry) {
+	added := false
+	for _, e := range entries {
+		sub := dir + e.Name + "/"
+		if !e.Dir || l.skip(sub) {
+			continue
+		}
+		k := walkKey(sub)
+		i, found := slices.BinarySearchFunc(l.queue, k, func(q, k string) int { return strings.Compare(walkKey(q), k) })
+		if !found {
+			l.queue = slices.Insert(l.queue, i, sub)
+			added = true
+		}
+	}
+	if added {
+		l.cond.Broadcast()
+	}
+}
+
+// list returns the listing of dir ("" or ending in "/"): listed ahead, or
+// now.
+func (l *lister) list(dir string) ([]objstore.Entry, error) {
+	l.mu.Lock()
+	if r, ok := l.started[dir]; ok {
+		delete(l.started, dir)
+		l.mu.Unlock()
+		<-r.done
+		l.mu.Lock()
+		l.held--
+		l.cond.Broadcast()
+		l.mu.Unlock()
+		return r.entries, r.err
+	}
+	if i := slices.Index(l.queue, dir); i >= 0 {
+		l.queue = slices.Delete(l.queue, i, i+1)
+	}
+	l.mu.Unlock()
+	entries, err := l.src.List(l.ctx, dir)
+	l.mu.Lock()
+	l.enqueue(dir, entries)
+	l.mu.Unlock()
+	return entries, err
+}
+
+// close stops the lister and waits for the listings on their way (a walk
+// that stopped early leaves some: cancelled with the scan, or finished and
+// dropped).
+func (l *lister) close() {
+	l.mu.Lock()
+	l.closed = true
+	l.cond.Broadcast()
+	l.mu.Unlock()
+	l.wg.Wait()
+}
 
 // bucketDir walks the folder dir ("" or "a/b") of bucket root b; it
 // returns false when the walk must stop.
@@ -205,15 +276,6 @@ func (w *walker) bucketDir(b *bucketRoot, dir string, depth int) bool {
 	}
 	if dir == "" {
 		w.bucketPolicyFiles(b, entries)
-	}
-	if depth+1 < maxDirDepth {
-		var next []string
-		for _, e := range entries {
-			if rel := path.Join(dir, e.Name); e.Dir && w.excludedBy(len(w.ignores), rel, true) == "" {
-				next = append(next, rel+"/")
-			}
-		}
-		b.lister.ahead(next)
 	}
 	var sb *siblings
 	names := func() *siblings {

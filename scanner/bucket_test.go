@@ -105,6 +105,19 @@ func TestBucketScanEqualsDisk(t *testing.T) {
 	if bucket.Summary.Requests != reqs || bucket.Summary.Transferred != sent || bucket.Summary.ListRequests < 1 {
 		t.Errorf("summary: %d requests, %d bytes, %d list requests; objects: %d, %d", bucket.Summary.Requests, bucket.Summary.Transferred, bucket.Summary.ListRequests, reqs, sent)
 	}
+	// Each folder is listed once (the lister runs ahead of the walk, never
+	// twice over a folder), plus the list request that opens the bucket
+	// (NewSource makes none: memBuckets counts none).
+	folders := 0
+	filepath.WalkDir("../testdata/deliverables", func(_ string, d os.DirEntry, err error) error {
+		if err == nil && d.IsDir() {
+			folders++
+		}
+		return err
+	})
+	if bucket.Summary.ListRequests != int64(folders) {
+		t.Errorf("%d list requests for %d folders", bucket.Summary.ListRequests, folders)
+	}
 	if disk.Objects != nil || disk.Summary.Requests != 0 {
 		t.Errorf("a scan on disk has object statistics")
 	}
@@ -269,5 +282,39 @@ func TestInspectObject(t *testing.T) {
 	}
 	if _, err := InspectFile("mem://deliv/show1/stills/", opts()); err == nil || !strings.Contains(err.Error(), "not an object") {
 		t.Errorf("folder: %v", err)
+	}
+}
+
+// TestBucketManyFolders: a tree of 400 folders four levels deep (more than
+// the lister holds ahead), some excluded, is walked whole, each folder
+// listed once, the excluded ones never.
+func TestBucketManyFolders(t *testing.T) {
+	mem := memblob.OpenBucket(nil)
+	defer mem.Close()
+	want := 0
+	for a := range 4 {
+		for b := range 10 {
+			for c := range 10 {
+				dir := fmt.Sprintf("t/s%d/b%02d/c%d", a, b, c)
+				n := 1 + (a+b+c)%3
+				for f := range n {
+					if err := mem.WriteAll(t.Context(), fmt.Sprintf("%s/f.%04d.exr", dir, f), []byte("x"), nil); err != nil {
+						t.Fatal(err)
+					}
+				}
+				if b != 7 {
+					want += n
+				}
+			}
+		}
+	}
+	src := objstore.NewSource(mem, "t/", "mem://b/t")
+	r, err := Scan(t.Context(), []string{"mem://b/t"}, Options{Exclude: []string{"**/b07"}, OpenBucket: openSource(src)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	// Folders listed: the root, 4 s*, 36 b* (b07 excluded), 360 c*.
+	if r.Summary.Files != want || r.Summary.ListRequests != 1+4+36+360 || r.Summary.Excluded != 4 {
+		t.Errorf("%d files (want %d), %d list requests (want %d), %d excluded", r.Summary.Files, want, r.Summary.ListRequests, 1+4+36+360, r.Summary.Excluded)
 	}
 }
