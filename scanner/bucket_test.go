@@ -318,3 +318,23 @@ func TestBucketManyFolders(t *testing.T) {
 		t.Errorf("%d files (want %d), %d list requests (want %d), %d excluded", r.Summary.Files, want, r.Summary.ListRequests, 1+4+36+360, r.Summary.Excluded)
 	}
 }
+
+// TestBucketMemory: the block caches of the workers reading objects are
+// held from the memory cap; a cap too small for them is an error before
+// anything is read.
+func TestBucketMemory(t *testing.T) {
+	// A scan closes its bucket: a fresh one each time.
+	open := func() func(context.Context, string) (*objstore.Source, error) {
+		mem := memblob.OpenBucket(nil)
+		uploadTree(t, mem, "../testdata/deliverables", "")
+		return openSource(objstore.NewSource(mem, "", "mem://b"))
+	}
+	_, err := Scan(t.Context(), []string{"mem://b"}, Options{MaxMemory: 40 << 20, OpenBucket: open()})
+	if err == nil || !strings.Contains(err.Error(), "32 workers reading objects") {
+		t.Errorf("40 MiB for 32 workers: %v", err)
+	}
+	r, err := Scan(t.Context(), []string{"mem://b"}, Options{MaxMemory: 40 << 20, Workers: 4, OpenBucket: open()})
+	if err != nil || r.Summary.Files == 0 || r.Gate.Failed && len(r.Errors) > 0 {
+		t.Errorf("40 MiB for 4 workers: %v, %d files, errors %+v", err, r.Summary.Files, r.Errors)
+	}
+}

@@ -73,6 +73,15 @@ func Scan(ctx context.Context, roots []string, opts Options) (*report.Report, er
 	if len(bs) > 0 && opts.Workers == 0 {
 		n = max(n, ObjectWorkers) // reading objects waits on the network, not on the CPU
 	}
+	if len(bs) > 0 && s.mem != nil {
+		// The workers' block caches are held from the memory cap for the
+		// whole scan; at most half of it, the rest for the inspections.
+		caches := int64(n) * objstore.CacheBytes
+		if 2*caches > opts.maxMemory() || !s.mem.TryAcquire(caches) {
+			return nil, fmt.Errorf("max memory %d MiB is too small for %d workers reading objects: their block caches take %d MiB (%d MiB each), at most half of the cap; raise --max-memory or lower --workers",
+				opts.maxMemory()>>20, n, caches>>20, objstore.CacheBytes>>20)
+		}
+	}
 	jobs := make(chan job, queueLen)
 	results := make(chan fileResult, queueLen)
 

@@ -75,6 +75,10 @@ const (
 	maxRetries      = 2
 )
 
+// CacheBytes is the most memory an Object's block cache holds: the scanner
+// reserves it, per worker, from its memory cap.
+const CacheBytes = maxBlocks * blockSize
+
 // ErrChanged is the error (under errors.Is) of a read from an object whose
 // size or modification time differs from the listing's or from the first
 // response's: an object replaced during the scan is never read half old,
