@@ -142,6 +142,13 @@ func TestBucketScanEqualsDisk(t *testing.T) {
 	if strings.Contains(txt.String(), "provscan approve --reference") || !strings.Contains(txt.String(), "failing files in object storage") {
 		t.Errorf("text report next steps:\n%s", txt.String())
 	}
+	var page bytes.Buffer
+	if err := report.WriteHTML(&page, bucket); err != nil {
+		t.Fatal(err)
+	}
+	if strings.Contains(page.String(), "provscan approve --reference") || !strings.Contains(page.String(), "# in object storage") {
+		t.Errorf("the HTML report's approve commands name objects")
+	}
 	if err := report.WriteSARIF(&sar, bucket); err != nil {
 		t.Fatal(err)
 	}
