@@ -12,6 +12,7 @@ import (
 	"strings"
 
 	"github.com/provscan/provscan/scanner/policy"
+	"github.com/provscan/provscan/scanner/objstore"
 	"github.com/provscan/provscan/scanner/report"
 	"github.com/provscan/provscan/scanner/rules"
 )
@@ -52,6 +53,14 @@ func ApproveTargets(ctx context.Context, paths []string, rule string, opts Optio
 	for _, p := range paths {
 		if p == "" {
 			return nil, nil, errors.New("empty path")
+		}
+		if objstore.IsURL(p) {
+			t, w, err := approveBucket(ctx, p, rule, opts)
+			if err != nil {
+				return nil, nil, err
+			}
+			out, warns = append(out, t...), append(warns, w...)
+			continue
 		}
 		archive, member, isMember := strings.Cut(filepath.ToSlash(p), "!/")
 		if _, err := os.Stat(p); err == nil || !isMember {
@@ -125,6 +134,47 @@ func ApproveTargets(ctx context.Context, paths []string, rule string, opts Optio
 			t.Path = name
 			out = append(out, t.ApproveTarget)
 		}
+	}
+	return out, warns, nil
+}
+
+// approveBucket resolves an object or a folder (prefix) of a bucket given
+// to provscan approve: the object if it is flagged, or the flagged objects
+// under the folder, hashed as they are read (as a folder on disk is: an
+// object named alone is approved only when flagged); the paths are the
+// objects' URLs without the query.
+func approveBucket(ctx context.Context, u, rule string, opts Options) ([]ApproveTarget, []string, error) {
+	r, err := Scan(ctx, []string{u}, opts)
+	if err != nil {
+		return nil, nil, err
+	}
+	root := strings.TrimSuffix(displayURL(u), "/")
+	var out []ApproveTarget
+	var warns []string
+	for _, e := range r.Errors {
+		warns = append(warns, fmt.Sprintf("%s/%s: not scanned, not approved: %s", root, e.Path, e.Error))
+	}
+	if r.Summary.Files == 0 {
+		return nil, nil, fmt.Errorf("cannot approve %s: no object there or under it", root)
+	}
+	found := groupFindings(r.Findings)
+	for _, k := range sortedKeys(found) {
+		g := found[k]
+		name := report.ObjectURL(root, g.Path)
+		if !g.flagged(rule) {
+			if !g.flagged("*") {
+				warns = append(warns, fmt.Sprintf("%s: not approved: only unreadable (%s)", name, g.first.Message))
+			}
+			continue
+		}
+		if g.SHA256 == "" {
+			return nil, nil, fmt.Errorf("cannot approve %s: %s", name, g.first.Note)
+		}
+		g.Path = name
+		out = append(out, g.ApproveTarget)
+	}
+	if len(out) == 0 {
+		warns = append(warns, fmt.Sprintf("%s: no flagged object%s under this folder", root, ruleSuffix(rule)))
 	}
 	return out, warns, nil
 }

@@ -274,6 +274,11 @@ func (w *walker) bucketDir(b *bucketRoot, dir string, depth int) bool {
 				fmt.Errorf("object key with no usable name (empty, \".\", \"..\", a NUL byte or not UTF-8): not read"))
 		}
 	}
+	if dir == "" && len(entries) == 0 && err == nil && b.src.Prefix != "" {
+		if found, ok := w.bucketObject(b); found {
+			return ok
+		}
+	}
 	if dir == "" {
 		w.bucketPolicyFiles(b, entries)
 	}
@@ -320,6 +325,21 @@ func (w *walker) bucketDir(b *bucketRoot, dir string, depth int) bool {
 		}
 	}
 	return true
+}
+
+// bucketObject handles a root that names one object, not a folder (its
+// "folder" lists nothing, and the object exists): the object is read as a
+// file root on disk is, at its base name. found is false when no such
+// object exists (an empty folder); ok is false when the walk must stop.
+func (w *walker) bucketObject(b *bucketRoot) (found, ok bool) {
+	key := strings.TrimSuffix(b.src.Prefix, "/")
+	attrs, err := b.src.Bucket.Attributes(w.ctx, key)
+	if err != nil {
+		return false, true
+	}
+	parent, base := path.Split(key)
+	src := objstore.NewSource(b.src.Bucket, parent, b.src.Display) // not closed: b.src owns the bucket
+	return true, w.send(job{root: b.name(), path: base, rel: base, obj: &objRef{src: src, key: base, size: attrs.Size, modTime: attrs.ModTime}})
 }
 
 // bucketPolicyFiles records the policy and ignore files at the top of a

@@ -139,15 +139,15 @@ func TestBucketScanEqualsDisk(t *testing.T) {
 	if err := report.WriteText(&txt, bucket, report.TextOptions{}); err != nil {
 		t.Fatal(err)
 	}
-	if strings.Contains(txt.String(), "provscan approve --reference") || !strings.Contains(txt.String(), "failing files in object storage") {
+	if !strings.Contains(txt.String(), "provscan approve --reference REF --by NAME -- mem://deliv/show1/") || !strings.Contains(txt.String(), "add the bucket's query parameters") {
 		t.Errorf("text report next steps:\n%s", txt.String())
 	}
 	var page bytes.Buffer
 	if err := report.WriteHTML(&page, bucket); err != nil {
 		t.Fatal(err)
 	}
-	if strings.Contains(page.String(), "provscan approve --reference") || !strings.Contains(page.String(), "# in object storage") {
-		t.Errorf("the HTML report's approve commands name objects")
+	if !strings.Contains(page.String(), "-- mem://deliv/show1/stills/comfyui.png") {
+		t.Errorf("the HTML report's approve commands do not name the objects' URLs")
 	}
 	if err := report.WriteSARIF(&sar, bucket); err != nil {
 		t.Fatal(err)
@@ -343,5 +343,63 @@ func TestBucketMemory(t *testing.T) {
 	r, err := Scan(t.Context(), []string{"mem://b"}, Options{MaxMemory: 40 << 20, Workers: 4, OpenBucket: open()})
 	if err != nil || r.Summary.Files == 0 || r.Gate.Failed && len(r.Errors) > 0 {
 		t.Errorf("40 MiB for 4 workers: %v, %d files, errors %+v", err, r.Summary.Files, r.Errors)
+	}
+}
+
+// TestBucketObjectRoot: a root that names one object is read as a file
+// root on disk is, at its base name; a folder with nothing in it reads
+// nothing (and fails the gate as an empty scan).
+func TestBucketObjectRoot(t *testing.T) {
+	open := func() func(context.Context, string) (*objstore.Source, error) {
+		mem := memblob.OpenBucket(nil)
+		uploadTree(t, mem, "../testdata/deliverables", "show1/")
+		return memBuckets(map[string]*blob.Bucket{"deliv": mem})
+	}
+	r, err := Scan(t.Context(), []string{"mem://deliv/show1/stills/comfyui.png"}, Options{OpenBucket: open()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if r.Summary.Files != 1 || len(r.Objects) != 1 || r.Objects[0].Path != "comfyui.png" || len(r.Findings) == 0 || r.Findings[0].Path != "comfyui.png" {
+		t.Errorf("object root: %d files, objects %+v, findings %d", r.Summary.Files, r.Objects, len(r.Findings))
+	}
+	r, err = Scan(t.Context(), []string{"mem://deliv/show1/nothing-here"}, Options{OpenBucket: open()})
+	if err != nil || r.Summary.Files != 0 || !r.Gate.Failed {
+		t.Errorf("empty folder: %v, %d files, gate %+v", err, r.Summary.Files, r.Gate)
+	}
+}
+
+// TestApproveObjects: provscan approve takes a folder of a bucket (its
+// flagged objects) or one object, hashed as read, named by URL without the
+// query; the approvals then cover the same content on disk.
+func TestApproveObjects(t *testing.T) {
+	open := func() func(context.Context, string) (*objstore.Source, error) {
+		mem := memblob.OpenBucket(nil)
+		uploadTree(t, mem, "../testdata/deliverables", "show1/")
+		return memBuckets(map[string]*blob.Bucket{"deliv": mem})
+	}
+	ts, _, err := ApproveTargets(t.Context(), []string{"mem://deliv/show1/stills?k=v"}, "*", Options{OpenBucket: open()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	data, _ := os.ReadFile("../testdata/deliverables/stills/comfyui.png")
+	want := fmt.Sprintf("%x", sha256.Sum256(data))
+	found := false
+	for _, x := range ts {
+		if !strings.HasPrefix(x.Path, "mem://deliv/show1/stills/") || strings.Contains(x.Path, "k=v") {
+			t.Errorf("target path %q", x.Path)
+		}
+		if x.Path == "mem://deliv/show1/stills/comfyui.png" {
+			found = x.SHA256 == want && x.Size == int64(len(data))
+		}
+	}
+	if len(ts) < 5 || !found {
+		t.Errorf("%d targets, comfyui.png with its hash: %v (%+v)", len(ts), found, ts)
+	}
+	one, _, err := ApproveTargets(t.Context(), []string{"mem://deliv/show1/stills/comfyui.png"}, "*", Options{OpenBucket: open()})
+	if err != nil || len(one) != 1 || one[0].Path != "mem://deliv/show1/stills/comfyui.png" || one[0].SHA256 != want {
+		t.Errorf("one object: %v %+v", err, one)
+	}
+	if _, _, err := ApproveTargets(t.Context(), []string{"mem://deliv/show1/none"}, "*", Options{OpenBucket: open()}); err == nil || !strings.Contains(err.Error(), "no object there") {
+		t.Errorf("nothing there: %v", err)
 	}
 }

@@ -6,6 +6,8 @@ import (
 	"fmt"
 	"io"
 	"math/rand/v2"
+	"os"
+	"path/filepath"
 	"regexp"
 	"strings"
 	"testing"
@@ -215,4 +217,41 @@ func lineDiff(got, want string) string {
 		}
 	}
 	return fmt.Sprintf("%d lines, want %d", len(g), len(w))
+}
+
+// TestS3Approve: provscan approve takes an object's URL; the approval then
+// covers it in a scan of the bucket, and the same content on disk.
+func TestS3Approve(t *testing.T) {
+	srv := s3test.Start(t)
+	bin := buildBinary(t)
+	tree := deliverablesTree(t)
+	srv.CreateBucket(t, "approve")
+	srv.UploadTree(t, "approve", "show1", tree)
+	work := t.TempDir()
+	approvals := filepath.Join(work, "approvals.yaml")
+	obj := srv.RootURL("approve", "show1/stills/comfyui.png")
+	a := runBinary(t, bin, work, "approve", "--reference", "LEGAL-7", "--by", "Jane Doe", "--approvals", approvals, obj)
+	if a.code != 0 {
+		t.Fatalf("approve: exit %d: %s", a.code, a.stderr)
+	}
+	y, err := os.ReadFile(approvals)
+	if err != nil || !strings.Contains(string(y), "path: s3://approve/show1/stills/comfyui.png") || strings.Contains(string(y), "127.0.0.1") {
+		t.Fatalf("approvals file: %v\n%s", err, y)
+	}
+	for _, root := range []string{srv.RootURL("approve", "show1/stills"), filepath.Join(tree, "stills")} {
+		r := runBinary(t, bin, work, "scan", "--format", "json", "-q", "--approvals", approvals, root)
+		rep, err := report.ReadJSON(strings.NewReader(r.stdout))
+		if err != nil {
+			t.Fatalf("%s: %v\n%s", root, err, r.stderr)
+		}
+		approved := 0
+		for _, f := range rep.Findings {
+			if f.Path == "comfyui.png" && f.Status == report.StatusApproved {
+				approved++
+			}
+		}
+		if approved == 0 {
+			t.Errorf("%s: comfyui.png not approved", root)
+		}
+	}
 }

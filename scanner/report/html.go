@@ -91,7 +91,7 @@ type htmlCard struct {
 	Gate       bool          `json:"gate"`
 	paths      []string
 	seen       map[string]bool
-	remote     bool // files in object storage: provscan approve hashes files on disk
+	remote     bool // files in object storage: named by URLs without their query
 }
 
 // hv escapes a value from a file for the page: control characters and
@@ -598,10 +598,7 @@ func htmlCards(r *Report) []*htmlCard {
 			}
 		}
 		if f.Rule != rules.SymlinkUnchecked && f.Rule != rules.Unreadable && f.Status != StatusApproved && f.Status != StatusAllowed {
-			if strings.Contains(f.Root, "://") {
-				c.remote = true
-				continue
-			}
+			c.remote = c.remote || IsObjectRoot(f.Root)
 			p := shellQuote(clean(approvePath(r, f.Root, f.Path)))
 			if !slices.Contains(c.paths, p) {
 				c.paths = append(c.paths, p)
@@ -624,12 +621,13 @@ func htmlCards(r *Report) []*htmlCard {
 	}
 	for _, c := range cards {
 		c.Icon = htmlIcon(c)
-		if c.remote {
-			c.Approve = "# in object storage: provscan approve hashes files on disk; approve a downloaded copy, or scan with --hash and record the sha256 and size in the approvals file"
-		} else if len(c.paths) == 0 {
+		if len(c.paths) == 0 {
 			c.Approve = "# nothing to approve here: " + htmlNoApprove(c)
 		} else {
 			c.Approve = "provscan approve --reference REF --by NAME" + approvals + " -- " + strings.Join(c.paths, " ")
+			if c.remote {
+				c.Approve += "   # add the bucket's query parameters where the URL needs them"
+			}
 		}
 		c.paths, c.seen = nil, nil
 	}

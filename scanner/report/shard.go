@@ -1,5 +1,10 @@
 package report
 
+import (
+	"path"
+	"strings"
+)
+
 // Shard is the part of a sharded scan's JSON report (scan --shard K/N) that
 // `provscan merge` needs besides the findings: which shard of which scan it
 // is, the listing every shard walked, and the per-file records from which the
@@ -89,4 +94,19 @@ func WithoutSource(r *Report) {
 			r.Policy.Excluded[i].Root = ""
 		}
 	}
+}
+
+// IsObjectRoot reports whether a report root names object storage (a URL
+// such as s3://bucket/prefix) rather than a path on disk.
+func IsObjectRoot(root string) bool { return strings.Contains(root, "://") }
+
+// ObjectURL returns the URL (without query) of the object at path p under
+// the object storage root: root/p, or root itself when the root names that
+// one object (its path is then the object's base name).
+func ObjectURL(root, p string) string {
+	root = strings.TrimSuffix(root, "/")
+	if !strings.Contains(p, "/") && path.Base(root) == p && strings.Count(root, "/") > 2 {
+		return root
+	}
+	return root + "/" + p
 }

@@ -557,12 +557,8 @@ func (t *textWriter) nextSteps() {
 			continue
 		}
 		if f.FailsGate && (f.Status == "" || f.Status == StatusOpen || f.Status == StatusExpired) {
-			if strings.Contains(f.Root, "://") { // in object storage: approve hashes files on disk
-				if !seen["\x00"+f.Root+"\x00"+f.Path] {
-					seen["\x00"+f.Root+"\x00"+f.Path] = true
-					remote++
-				}
-				continue
+			if IsObjectRoot(f.Root) {
+				remote++
 			}
 			p := clean(approvePath(r, f.Root, f.Path))
 			if !seen[p] {
@@ -598,14 +594,13 @@ func (t *textWriter) nextSteps() {
 	if links > 0 {
 		t.wrap("  ", "    ", "Symbolic links out of the delivery or dangling: replace each with the file it names, inside the delivery, or remove it.")
 	}
-	if remote > 0 {
-		t.wrap("  ", "    ", fmt.Sprintf("%s in object storage: provscan approve hashes files on disk, so approve a downloaded copy, or scan with --hash and record each file's sha256 and size in the approvals file.",
-			plural(remote, "failing file")))
-	}
 	if len(files) == 0 {
 		return
 	}
 	t.line("  To record a written approval of the failing files:")
+	if remote > 0 {
+		t.wrap("    ", "    ", "(objects are named by their URLs without the query: add the bucket's query parameters where your URLs need them)")
+	}
 	shown := files
 	if len(files) > maxListed && !t.o.Evidence {
 		shown = files[:maxListed]
@@ -666,6 +661,9 @@ func (t *textWriter) displayPath(root, p string) string {
 // approvePath is the path of a file as the user can name it: its root joined
 // with its path (a root that is a file is that file).
 func approvePath(r *Report, root, p string) string {
+	if IsObjectRoot(root) {
+		return ObjectURL(root, p)
+	}
 	for i, given := range r.Roots {
 		if given != root {
 			continue
