@@ -11,8 +11,8 @@ import (
 	"slices"
 	"strings"
 
-	"github.com/provscan/provscan/scanner/policy"
 	"github.com/provscan/provscan/scanner/objstore"
+	"github.com/provscan/provscan/scanner/policy"
 	"github.com/provscan/provscan/scanner/report"
 	"github.com/provscan/provscan/scanner/rules"
 )

@@ -122,9 +122,16 @@ func (w *walker) buckets(bs []*bucketRoot) {
 // reached it, 433 listing the subfolders of each folder walked (32 ahead),
 // still waiting at each level of each branch, and about 700 with the
 // lister walking ahead on its own (see lister).
+//
+// listHeld bounds the names of the listings done ahead and not yet walked
+// (a folder of frames may hold 100,000 names, some 100 bytes each): past
+// it no new listing starts until the walk takes some. The listings in
+// flight (at most listWorkers folders, each at most objstore's 1,000,000
+// names) come on top.
 const (
 	listAhead   = 32
 	listWorkers = 8
+	listHeld    = 256 << 10
 )
 
 // lister lists the folders of one bucket root ahead of the walk, listWorkers
@@ -144,6 +151,7 @@ type lister struct {
 	queue   []string             // folders to list, in walk order (sorted by walkKey)
 	started map[string]*listing1 // in flight or done, not taken by the walk
 	held    int                  // len(started)
+	names   int                  // entries of the listings done and not taken
 	closed  bool
 	wg      sync.WaitGroup
 }
@@ -176,7 +184,7 @@ func (l *lister) work() {
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	for {
-		for !l.closed && (len(l.queue) == 0 || l.held >= listAhead) {
+		for !l.closed && (len(l.queue) == 0 || l.held >= listAhead || l.names >= listHeld) {
 			l.cond.Wait()
 		}
 		if l.closed {
@@ -190,6 +198,7 @@ func (l *lister) work() {
 		l.mu.Unlock()
 		r.entries, r.err = l.src.List(l.ctx, dir)
 		l.mu.Lock()
+		l.names += len(r.entries)
 		l.enqueue(dir, r.entries)
 		close(r.done)
 	}
@@ -225,6 +234,7 @@ func (l *lister) list(dir string) ([]objstore.Entry, error) {
 		<-r.done
 		l.mu.Lock()
 		l.held--
+		l.names -= len(r.entries)
 		l.cond.Broadcast()
 		l.mu.Unlock()
 		return r.entries, r.err
