@@ -4,13 +4,17 @@ PKGS     := ./...
 FUZZTIME ?= 3m
 VERSION  ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo dev)
 LDFLAGS  := -X main.version=$(VERSION)
+# disable_grpc_modules leaves out Google Cloud Storage's gRPC DirectPath
+# (xDS, Envoy protos), which gs:// through gocloud's HTTP client never uses:
+# 8 MiB less resident at start (bench/results.md).
+TAGS     ?= disable_grpc_modules
 
 .PHONY: all build test test-race lint fuzz bench torture testdata scan clean
 
 all: build test
 
 build:
-	$(GO) build -ldflags "$(LDFLAGS)" -o bin/provscan ./cmd/provscan
+	$(GO) build -tags "$(TAGS)" -ldflags "$(LDFLAGS)" -o bin/provscan ./cmd/provscan
 
 test:
 	$(GO) test $(PKGS)

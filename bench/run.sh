@@ -60,7 +60,7 @@ if [ "$MICRO" = 1 ]; then
 fi
 
 log "building into $WORK"
-$GO build -o "$WORK/provscan" ./cmd/provscan
+$GO build -tags disable_grpc_modules -o "$WORK/provscan" ./cmd/provscan # as make build
 $GO build -o "$WORK/floor" ./bench/floor
 $GO build -o "$WORK/gentree" ./bench/gentree
 
