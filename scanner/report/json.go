@@ -15,14 +15,17 @@ func init() {
 // Empty lists are written as [] and never as null; map keys are sorted, so
 // two reports of the same tree differ only in their timing fields.
 //
-// The findings and the sequences, the lists that grow with the delivery, are
-// streamed one element at a time through a buffered writer: a report of a
+// The findings, the sequences and the objects, the lists that grow with the
+// delivery, are streamed one element at a time through a buffered writer: a report of a
 // large delivery (tens of thousands of findings, thousands of sequences) is
 // never built as one buffer in memory. The bytes are those of encoding the
 // whole report at once.
 func WriteJSON(w io.Writer, r *Report) error {
 	head := *r
 	head.Findings, head.Sequences = nil, nil
+	if len(r.Objects) > 0 {
+		head.Objects = []ObjectStats{{}} // a placeholder, replaced by the stream (the list is omitted when empty)
+	}
 	var hb bytes.Buffer
 	enc := json.NewEncoder(&hb)
 	enc.SetIndent("", "  ")
@@ -30,24 +33,30 @@ func WriteJSON(w io.Writer, r *Report) error {
 	if err := enc.Encode(normalized(&head)); err != nil {
 		return err
 	}
+	var eb bytes.Buffer
+	eenc := json.NewEncoder(&eb)
+	eenc.SetIndent("    ", "  ")
+	eenc.SetEscapeHTML(false)
+	if err := eenc.Encode(ObjectStats{}); err != nil {
+		return err
+	}
+	objectsSlot := "\n  \"objects\": [\n    " + string(bytes.TrimSuffix(eb.Bytes(), []byte("\n"))) + "\n  ]"
 	nr := normalized(&Report{Findings: r.Findings})
 	lists := []struct {
 		name string
 		n    int
 		elem func(i int) any
+		slot string // what the head holds in the list's place; its end follows "]"
+		end  string
 	}{
-		{"findings", len(r.Findings), func(i int) any { return nr.Findings[i] }},
-		{"sequences", len(r.Sequences), func(i int) any { return r.Sequences[i] }},
+		{"findings", len(r.Findings), func(i int) any { return nr.Findings[i] }, "\n  \"findings\": [],\n", "  ],\n"},
+		{"sequences", len(r.Sequences), func(i int) any { return r.Sequences[i] }, "\n  \"sequences\": [],\n", "  ],\n"},
+		{"objects", len(r.Objects), func(i int) any { return r.Objects[i] }, objectsSlot, "  ]"},
 	}
 	bw := bufio.NewWriterSize(w, 64<<10)
 	rest := hb.Bytes()
-	var eb bytes.Buffer
-	eenc := json.NewEncoder(&eb)
-	eenc.SetIndent("    ", "  ")
-	eenc.SetEscapeHTML(false)
 	for _, l := range lists {
-		slot := "\n  \"" + l.name + "\": [],\n"
-		before, after, ok := bytes.Cut(rest, []byte(slot))
+		before, after, ok := bytes.Cut(rest, []byte(l.slot))
 		if !ok || l.n == 0 {
 			continue
 		}
@@ -65,7 +74,7 @@ func WriteJSON(w io.Writer, r *Report) error {
 			}
 			bw.WriteString("\n")
 		}
-		bw.WriteString("  ],\n")
+		bw.WriteString(l.end)
 		rest = after
 	}
 	bw.Write(rest)

@@ -23,8 +23,12 @@ func TestWriteJSONStreamsTheSameBytes(t *testing.T) {
 				f.Evidence = []Evidence{{Container: "PNG tEXt", Field: "parameters", Value: "Steps: 20\n\t\x01"}}
 			}
 			r.Findings = append(r.Findings, f)
+			r.Objects = append(r.Objects, ObjectStats{Root: "s3://b<>", Path: fmt.Sprintf("dir/<%d>&.png", i), Size: int64(i), Requests: 1})
 			r.Sequences = append(r.Sequences, Sequence{Path: fmt.Sprintf("<%d>/sh010.####.exr", i), Pattern: "sh010.####.exr", Padding: 4,
 				First: 1001, Last: 1240, Count: 237, Missing: []FrameRange{{First: 1101, Last: 1103}}, MissingFrames: 3, Outliers: []Outlier{}})
+		}
+		if n == 3 {
+			r.Shard = &Shard{Index: 1, Count: 3, Scanned: []ScannedFile{{Path: "a"}}} // a field after objects
 		}
 		var want bytes.Buffer
 		enc := json.NewEncoder(&want)
