@@ -280,8 +280,8 @@ func (w *walker) bucketDir(b *bucketRoot, dir string, depth int) bool {
 			return true
 		}
 		for _, k := range bad.Keys {
-			w.fail(root, path.Join(dir, strings.TrimSuffix(k[len(listDir):], "/")),
-				fmt.Errorf("object key with no usable name (empty, \".\", \"..\", a NUL byte or not UTF-8): not read"))
+			w.fail(root, relOrDot(path.Join(dir, strings.TrimSuffix(k[len(listDir):], "/"))),
+				fmt.Errorf("object key with no usable name (empty, \".\", \"..\", a NUL byte, not UTF-8, or data under a folder's name ending in \"/\"): not read"))
 		}
 	}
 	if dir == "" && len(entries) == 0 && err == nil && b.src.Prefix != "" {

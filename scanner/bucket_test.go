@@ -171,8 +171,9 @@ func TestBucketMissing(t *testing.T) {
 
 // TestBucketWalk: in a bucket, --exclude prunes a whole folder (never
 // listed), a policy or ignore file at the root is listed as not applied
-// (and scanned as a file of the delivery), keys that cannot name a file are
-// errors of the scan that fail the gate.
+// (and scanned as a file of the delivery), keys that cannot name a file
+// (data under a key ending in "/" included: it would pass unread) are
+// errors of the scan that fail the gate; an empty folder marker is nothing.
 func TestBucketWalk(t *testing.T) {
 	mem := memblob.OpenBucket(nil)
 	defer mem.Close()
@@ -186,6 +187,8 @@ func TestBucketWalk(t *testing.T) {
 		"d/renders/keep.xmp":    "<x/>",
 		"d/bad//name.png":       "x",
 		"d/renders/../dots.png": "x",
+		"d/renders/hidden/":     "data under a folder's name",
+		"d/renders/empty/":      "",
 	} {
 		if err := mem.WriteAll(ctx, k, []byte(v), nil); err != nil {
 			t.Fatal(err)
@@ -218,7 +221,7 @@ func TestBucketWalk(t *testing.T) {
 			bad++
 		}
 	}
-	if bad != 2 || r.Gate == nil || !r.Gate.Failed {
+	if bad != 3 || r.Gate == nil || !r.Gate.Failed {
 		t.Errorf("bad keys: %d errors %+v; gate %+v", bad, r.Errors, r.Gate)
 	}
 }

@@ -179,7 +179,8 @@ type Entry struct {
 
 // BadKeyError reports keys List cannot give a name: a name that is empty
 // (a key with "//"), "." or "..", contains a NUL byte or is not valid UTF-8
-// (gocloud refuses to read such a key). List returns it together with the
+// (gocloud refuses to read such a key), or a key ending in "/" that holds
+// data. List returns it together with the
 // entries it could name, so that the caller reports the keys and goes on.
 type BadKeyError struct {
 	// Source is the Display of the Source listed.
@@ -211,7 +212,7 @@ func (e *BadKeyError) Error() string {
 //
 // Keys that end in "/" (zero-byte "folder marker" objects, including the
 // folder's own marker) are skipped: the folder they mark is listed from the
-// keys below it. Keys whose name is empty, ".", "..", contains a NUL byte or
+// keys below it. One that holds data is a bad key (no file name reaches it). Keys whose name is empty, ".", "..", contains a NUL byte or
 // is not valid UTF-8 are not entries: List returns the other entries and a
 // *BadKeyError naming them. Any other error means the listing failed, and
 // the entries are nil. A folder of more than 1,000,000 names is an error.
@@ -248,6 +249,9 @@ func (s *Source) List(ctx context.Context, dir string) ([]Entry, error) {
 			if o.IsDir {
 				name = strings.TrimSuffix(rel, "/")
 			} else if strings.HasSuffix(rel, "/") || rel == "" {
+				if o.Size > 0 { // data under a folder's name: no file name reaches it
+					bad = append(bad, dir+rel)
+				}
 				continue // a folder marker
 			}
 			if !goodName(name) {
