@@ -148,7 +148,7 @@ func approveBucket(ctx context.Context, u, rule string, opts Options) ([]Approve
 	if err != nil {
 		return nil, nil, err
 	}
-	root := strings.TrimSuffix(displayURL(u), "/")
+	root := strings.TrimSuffix(objstore.Display(u), "/")
 	var out []ApproveTarget
 	var warns []string
 	for _, e := range r.Errors {

@@ -11,6 +11,8 @@ import (
 	"sync"
 	"time"
 
+	"gocloud.dev/gcerrors"
+
 	"github.com/provscan/provscan/scanner/objstore"
 	"github.com/provscan/provscan/scanner/policy"
 	"github.com/provscan/provscan/scanner/report"
@@ -50,17 +52,11 @@ func openBuckets(ctx context.Context, urls []string, open func(context.Context, 
 		src, err := open(ctx, u)
 		if err != nil {
 			closeBuckets(out)
-			return nil, fmt.Errorf("cannot scan %s: %w", displayURL(u), err)
+			return nil, fmt.Errorf("cannot scan %s: %w", objstore.Display(u), err)
 		}
 		out = append(out, &bucketRoot{given: u, src: src})
 	}
 	return out, nil
-}
-
-// displayURL is a URL without its query, for messages.
-func displayURL(u string) string {
-	u, _, _ = strings.Cut(u, "?")
-	return u
 }
 
 func closeBuckets(bs []*bucketRoot) {
@@ -343,13 +339,17 @@ func (w *walker) bucketDir(b *bucketRoot, dir string, depth int) bool {
 // object exists (an empty folder); ok is false when the walk must stop.
 func (w *walker) bucketObject(b *bucketRoot) (found, ok bool) {
 	key := strings.TrimSuffix(b.src.Prefix, "/")
-	attrs, err := b.src.Bucket.Attributes(w.ctx, key)
-	if err != nil {
-		return false, true
-	}
 	parent, base := path.Split(key)
 	src := objstore.NewSource(b.src.Bucket, parent, b.src.Display) // not closed: b.src owns the bucket
-	return true, w.send(job{root: b.name(), path: base, rel: base, obj: &objRef{src: src, key: base, size: attrs.Size, modTime: attrs.ModTime}})
+	size, modTime, err := src.Attributes(w.ctx, base)
+	if gcerrors.Code(err) == gcerrors.NotFound {
+		return false, true
+	}
+	if err != nil { // not "nothing there": the root could not be looked at
+		w.fail(b.name(), ".", err)
+		return true, true
+	}
+	return true, w.send(job{root: b.name(), path: base, rel: base, obj: &objRef{src: src, key: base, size: size, modTime: modTime}})
 }
 
 // bucketPolicyFiles records the policy and ignore files at the top of a

@@ -45,7 +45,7 @@ func uploadTree(t *testing.T, b *blob.Bucket, dir, prefix string) int {
 // (without query) from memory.
 func memBuckets(bs map[string]*blob.Bucket) func(context.Context, string) (*objstore.Source, error) {
 	return func(_ context.Context, u string) (*objstore.Source, error) {
-		u = displayURL(u)
+		u = objstore.Display(u)
 		rest := strings.TrimPrefix(u, "mem://")
 		name, prefix, _ := strings.Cut(rest, "/")
 		b, ok := bs[name]

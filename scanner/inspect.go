@@ -65,7 +65,7 @@ func InspectFile(path string, opts Options) (*Inspection, error) {
 
 // inspectObject inspects the object a URL names.
 func inspectObject(ctx context.Context, rawURL string, opts Options) (*Inspection, error) {
-	disp := displayURL(rawURL)
+	disp := objstore.Display(rawURL)
 	u, err := url.Parse(rawURL)
 	if err != nil {
 		return nil, fmt.Errorf("%s: not a valid URL", disp)
@@ -84,16 +84,16 @@ func inspectObject(ctx context.Context, rawURL string, opts Options) (*Inspectio
 		return nil, err
 	}
 	defer src.Close()
-	attrs, err := src.Bucket.Attributes(ctx, src.Prefix+key)
+	size, modTime, err := src.Attributes(ctx, key)
 	if gcerrors.Code(err) == gcerrors.NotFound {
 		return nil, fmt.Errorf("%s: no such object", disp)
 	}
-	if err != nil { // the driver's message may name the endpoint: its code only
-		return nil, fmt.Errorf("%s: cannot read the object's attributes (%s)", disp, gcerrors.Code(err))
+	if err != nil {
+		return nil, err
 	}
-	o := src.Open(ctx, key, attrs.Size, attrs.ModTime)
+	o := src.Open(ctx, key, size, modTime)
 	defer o.Close()
-	in := inspectReader(o, attrs.Size, disp, opts)
+	in := inspectReader(o, size, disp, opts)
 	in.Requests, in.Transferred = o.Requests(), o.Transferred()
 	return in, nil
 }

@@ -6,6 +6,7 @@ import (
 	"path"
 	"slices"
 	"strings"
+	"time"
 
 	"gocloud.dev/blob"
 
@@ -13,26 +14,31 @@ import (
 	"github.com/provscan/provscan/scanner/report"
 )
 
-// blobOutput is a report written to object storage: the object is created
-// when the writer is closed, and abandoned (never half written) when the
-// report could not be written whole.
+// blobOutput is a report written to object storage. The bucket is opened
+// (and listed once) before the scan, so that a wrong URL fails at once; the
+// object is written after it, within writeTimeout, and created only when
+// the report was written whole (never half written).
 type blobOutput struct {
 	src    *objstore.Source
+	key    string
 	w      *blob.Writer
 	cancel context.CancelFunc
 }
+
+// writeTimeout bounds the upload of one report.
+const writeTimeout = 10 * time.Minute
 
 // openBlobOutput prepares the report object named by u (a bucket URL whose
 // path is the object's key). It refuses a key inside a scanned bucket root:
 // shards running at once would list each other's reports, and nothing is
 // ever written into the scanned tree.
 func openBlobOutput(ctx context.Context, u string, roots []string) (*blobOutput, error) {
-	disp := displayURL(u)
+	disp := objstore.Display(u)
 	for _, r := range roots {
 		if !objstore.IsURL(r) {
 			continue
 		}
-		rd := strings.TrimSuffix(displayURL(r), "/")
+		rd := strings.TrimSuffix(objstore.Display(r), "/")
 		if strings.EqualFold(disp, rd) || strings.HasPrefix(strings.ToLower(disp), strings.ToLower(rd)+"/") {
 			return nil, fmt.Errorf("cannot write the report %s: it lies inside the scanned root %s, and provscan never writes into the scanned tree", disp, rd)
 		}
@@ -46,23 +52,31 @@ func openBlobOutput(ctx context.Context, u string, roots []string) (*blobOutput,
 		src.Close()
 		return nil, fmt.Errorf("cannot write the report %s: the URL names a bucket or a folder, not an object", disp)
 	}
-	wctx, cancel := context.WithCancel(ctx)
-	w, err := src.Bucket.NewWriter(wctx, key, &blob.WriterOptions{ContentType: "application/octet-stream"})
-	if err != nil {
-		cancel()
-		src.Close()
-		return nil, fmt.Errorf("cannot write the report %s: %w", disp, err)
-	}
-	return &blobOutput{src: src, w: w, cancel: cancel}, nil
+	return &blobOutput{src: src, key: key}, nil
 }
 
-// finish commits the object (ok) or abandons it.
-func (b *blobOutput) finish(ok bool) error {
-	if !ok {
-		b.cancel() // a writer whose context is done discards what it holds
+// writer starts the upload.
+func (b *blobOutput) writer() (*blob.Writer, error) {
+	ctx, cancel := context.WithTimeout(context.Background(), writeTimeout)
+	w, err := b.src.Bucket.NewWriter(ctx, b.key, &blob.WriterOptions{ContentType: "application/octet-stream"})
+	if err != nil {
+		cancel()
+		return nil, fmt.Errorf("cannot write the report %s/%s: %w", b.src.Display, b.key, err)
 	}
-	err := b.w.Close()
-	b.cancel()
+	b.w, b.cancel = w, cancel
+	return w, nil
+}
+
+// finish creates the object (ok) or abandons it, and closes the bucket.
+func (b *blobOutput) finish(ok bool) error {
+	var err error
+	if b.w != nil {
+		if !ok {
+			b.cancel() // a writer whose context is done discards what it holds
+		}
+		err = b.w.Close()
+		b.cancel()
+	}
 	b.src.Close()
 	if !ok {
 		return nil
@@ -70,16 +84,10 @@ func (b *blobOutput) finish(ok bool) error {
 	return err
 }
 
-// displayURL is a URL without its query, for messages.
-func displayURL(u string) string {
-	u, _, _ = strings.Cut(u, "?")
-	return u
-}
-
 // readBucketReports reads the JSON reports named by a bucket URL: one
 // object, or with a path ending in "/" every .json object directly under it.
 func readBucketReports(ctx context.Context, u string) ([]*report.Report, error) {
-	disp := displayURL(u)
+	disp := objstore.Display(u)
 	src, err := objstore.OpenURL(ctx, u)
 	if err != nil {
 		return nil, err

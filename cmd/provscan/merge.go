@@ -75,7 +75,7 @@ func runMerge(cmd *cobra.Command, args []string, f *mergeFlags, stdout io.Writer
 		if objstore.IsURL(a) {
 			rs, err := readBucketReports(cmd.Context(), a)
 			if err != nil {
-				return fmt.Errorf("cannot read the reports at %s: %w", report.Clean(displayURL(a), 200), err)
+				return fmt.Errorf("cannot read the reports at %s: %w", report.Clean(objstore.Display(a), 200), err)
 			}
 			shards = append(shards, rs...)
 			continue

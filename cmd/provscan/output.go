@@ -74,7 +74,7 @@ func openOutputs(format, path string, extra []string, stdout io.Writer, roots []
 				closeOutputs(specs)
 				return nil, err
 			}
-			o.blob, o.w = bo, bo.w
+			o.blob = bo // its writer is made when the report is written
 			continue
 		}
 		// Never through a symbolic link: a link planted where a report is
@@ -146,7 +146,13 @@ func closeOutputs(outs []*output) {
 func writeOutputs(outs []*output, r *report.Report, verbose bool) error {
 	var first error
 	for _, o := range outs {
-		err := writeReport(o.w, o.format, r, verbose)
+		var err error
+		if o.blob != nil {
+			o.w, err = o.blob.writer()
+		}
+		if err == nil {
+			err = writeReport(o.w, o.format, r, verbose)
+		}
 		if o.blob != nil {
 			if cerr := o.blob.finish(err == nil); err == nil {
 				err = cerr

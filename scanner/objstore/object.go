@@ -75,6 +75,12 @@ const (
 	maxRetries      = 2
 )
 
+// requestTimeout bounds each request: a list page, an attributes request, a
+// ranged GET and the reading of its body. A server that accepts and never
+// answers cannot hang a scan (the drivers' HTTP clients set no overall
+// timeout); 2 minutes is far above any answer, an 8 MiB window included.
+var requestTimeout = 2 * time.Minute
+
 // CacheBytes is the most memory an Object's block cache holds: the scanner
 // reserves it, per worker, from its memory cap.
 const CacheBytes = maxBlocks * blockSize
@@ -119,12 +125,13 @@ type Object struct {
 	respMod  time.Time
 	haveResp bool
 
-	stream    *blob.Reader // open body of the last request, or nil
-	streamOff int64        // offset of the next byte stream yields (block aligned)
-	streamEnd int64        // end of the last request's range
-	lastEnd   int64        // end of the last request's range, -1 before any
-	lastLen   int64        // blocks asked for by the last request
-	retries   int          // bodies asked for again after breaking
+	stream    *blob.Reader       // open body of the last request, or nil
+	cancel    context.CancelFunc // ends the last request (its requestTimeout)
+	streamOff int64              // offset of the next byte stream yields (block aligned)
+	streamEnd int64              // end of the last request's range
+	lastEnd   int64              // end of the last request's range, -1 before any
+	lastLen   int64              // blocks asked for by the last request
+	retries   int                // bodies asked for again after breaking
 
 	requests    atomic.Int64
 	transferred atomic.Int64
@@ -269,8 +276,10 @@ func (o *Object) block(idx, last int64) ([]byte, error) {
 // and checks the response.
 func (o *Object) request(start, length int64) error {
 	o.requests.Add(1)
-	r, err := o.src.Bucket.NewRangeReader(o.ctx, o.key, start, length, nil)
+	ctx, cancel := context.WithTimeout(o.ctx, requestTimeout)
+	r, err := o.src.Bucket.NewRangeReader(ctx, o.key, start, length, nil)
 	if err != nil {
+		cancel()
 		if gcerrors.Code(err) == gcerrors.NotFound {
 			err = fmt.Errorf("%w: %w", ErrVanished, err)
 		}
@@ -278,9 +287,10 @@ func (o *Object) request(start, length int64) error {
 	}
 	if err := o.check(r); err != nil {
 		_ = r.Close()
+		cancel()
 		return err
 	}
-	o.stream, o.streamOff, o.streamEnd = r, start, start+length
+	o.stream, o.cancel, o.streamOff, o.streamEnd = r, cancel, start, start+length
 	return nil
 }
 
@@ -391,6 +401,7 @@ func (o *Object) drop(b *block) {
 func (o *Object) closeStream() {
 	if o.stream != nil {
 		_ = o.stream.Close()
-		o.stream = nil
+		o.cancel()
+		o.stream, o.cancel = nil, nil
 	}
 }

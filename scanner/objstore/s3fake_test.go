@@ -233,3 +233,29 @@ func TestS3Endpoint(t *testing.T) {
 	}
 	t.Log(err)
 }
+
+// TestRequestTimeout: a server that accepts requests and never answers
+// cannot hang a scan: each request ends at requestTimeout with an error.
+func TestRequestTimeout(t *testing.T) {
+	s3Env(t)
+	stop := make(chan struct{})
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		select {
+		case <-stop:
+		case <-r.Context().Done():
+		}
+	}))
+	defer srv.Close()
+	defer close(stop)
+	old := requestTimeout
+	requestTimeout = 300 * time.Millisecond
+	defer func() { requestTimeout = old }()
+	start := time.Now()
+	_, err := OpenURL(context.Background(), "s3://deliv/show1?endpoint="+srv.URL+"&use_path_style=true&disable_https=true&region=us-east-1")
+	if err == nil || time.Since(start) > 30*time.Second {
+		t.Fatalf("open against a silent server: %v after %v", err, time.Since(start))
+	}
+	if strings.Contains(err.Error(), srv.URL) {
+		t.Errorf("the error names the endpoint: %v", err)
+	}
+}

@@ -82,12 +82,12 @@ func IsURL(arg string) bool {
 // never echoes the query or user information.
 func OpenURL(ctx context.Context, rawURL string) (*Source, error) {
 	if !IsURL(rawURL) {
-		return nil, fmt.Errorf("objstore: %q is not an object storage URL (s3://, gs://, azblob://, mem://)", displayOf(rawURL))
+		return nil, fmt.Errorf("objstore: %q is not an object storage URL (s3://, gs://, azblob://, mem://)", Display(rawURL))
 	}
 	u, err := url.Parse(rawURL)
 	if err != nil {
 		// url.Error echoes the URL: name it without its query instead.
-		return nil, fmt.Errorf("objstore: %s: not a valid URL", displayOf(rawURL))
+		return nil, fmt.Errorf("objstore: %s: not a valid URL", Display(rawURL))
 	}
 	u.Scheme = strings.ToLower(u.Scheme)
 	var secrets []string
@@ -131,7 +131,9 @@ func OpenURL(ctx context.Context, rawURL string) (*Source, error) {
 	}
 	s.Bucket = b
 	s.listRequests.Add(1)
-	_, _, err = b.ListPage(ctx, blob.FirstPageToken, 1, &blob.ListOptions{Prefix: prefix, Delimiter: "/"})
+	lctx, cancel := context.WithTimeout(ctx, requestTimeout)
+	_, _, err = b.ListPage(lctx, blob.FirstPageToken, 1, &blob.ListOptions{Prefix: prefix, Delimiter: "/"})
+	cancel()
 	if err != nil && err != io.EOF {
 		_ = b.Close()
 		if gcerrors.Code(err) == gcerrors.NotFound {
@@ -231,7 +233,9 @@ func (s *Source) List(ctx context.Context, dir string) ([]Entry, error) {
 			return nil, s.wrap("list", s.name(dir), err)
 		}
 		s.listRequests.Add(1)
-		objs, next, err := s.Bucket.ListPage(ctx, token, listPageSize, opts)
+		pctx, cancel := context.WithTimeout(ctx, requestTimeout)
+		objs, next, err := s.Bucket.ListPage(pctx, token, listPageSize, opts)
+		cancel()
 		if err != nil && err != io.EOF {
 			return nil, s.wrap("list", s.name(dir), err)
 		}
@@ -302,6 +306,8 @@ func goodName(name string) bool {
 // (and is not read). A missing object is an error for which
 // gcerrors.Code(err) == gcerrors.NotFound.
 func (s *Source) ReadAll(ctx context.Context, key string, max int64) ([]byte, error) {
+	ctx, cancel := context.WithTimeout(ctx, requestTimeout)
+	defer cancel()
 	r, err := s.Bucket.NewRangeReader(ctx, s.Prefix+key, 0, -1, nil)
 	if err != nil {
 		return nil, s.wrap("read", s.name(key), err)
@@ -318,6 +324,20 @@ func (s *Source) ReadAll(ctx context.Context, key string, max int64) ([]byte, er
 		return nil, fmt.Errorf("objstore: %s: more than the %d bytes allowed", s.name(key), max)
 	}
 	return data, nil
+}
+
+// Attributes returns the size and modification time of the object key
+// (relative to Prefix). A missing object is an error for which
+// gcerrors.Code(err) == gcerrors.NotFound; other errors name the object and
+// the error's code only (a driver's message may name the endpoint).
+func (s *Source) Attributes(ctx context.Context, key string) (size int64, modTime time.Time, err error) {
+	ctx, cancel := context.WithTimeout(ctx, requestTimeout)
+	defer cancel()
+	a, err := s.Bucket.Attributes(ctx, s.Prefix+key)
+	if err != nil {
+		return 0, time.Time{}, s.wrap("attributes of", s.name(key), err)
+	}
+	return a.Size, a.ModTime, nil
 }
 
 // Open returns a reader over the object key (relative to Prefix), of the
@@ -367,9 +387,10 @@ func (e *opError) Error() string {
 
 func (e *opError) Unwrap() error { return e.err }
 
-// displayOf is rawURL without its query, fragment and user information, for
-// messages about a URL that did not parse.
-func displayOf(rawURL string) string {
+// Display is rawURL without its query, fragment and user information: how
+// reports and messages name a bucket URL (the query may hold an endpoint or
+// credentials). It works on URLs that do not parse too.
+func Display(rawURL string) string {
 	if i := strings.IndexAny(rawURL, "?#"); i >= 0 {
 		rawURL = rawURL[:i]
 	}
