@@ -121,14 +121,17 @@ func (w *walker) buckets(bs []*bucketRoot) {
 //
 // listHeld bounds the names of the listings done ahead and not yet walked
 // (a folder of frames may hold 100,000 names, some 100 bytes each): past
-// it no new listing starts until the walk takes some. The listings in
-// flight (at most listWorkers folders, each at most objstore's 1,000,000
-// names) come on top.
+// it no new listing starts until the walk takes some. A listing ahead stops
+// at listOne names; such a folder is left to the walk, which lists it when
+// it gets there, one at a time as without a lister. So the lister holds at
+// most listHeld + listWorkers*listOne names (some 50 MB) whatever the bucket.
 const (
 	listAhead   = 32
 	listWorkers = 8
 	listHeld    = 256 << 10
 )
+
+var listOne = listHeld / listWorkers // a variable for the tests
 
 // lister lists the folders of one bucket root ahead of the walk, listWorkers
 // at a time, always the folders the walk will meet first: the subfolders of
@@ -152,11 +155,13 @@ type lister struct {
 	wg      sync.WaitGroup
 }
 
-// listing1 is one folder's listing, done when done is closed.
+// listing1 is one folder's listing, done when done is closed; tooMany
+// means it was given up for the walk to list.
 type listing1 struct {
 	done    chan struct{}
 	entries []objstore.Entry
 	err     error
+	tooMany bool
 }
 
 // walkKey orders folders ("a/b/") as the walk meets them: a folder before
@@ -192,7 +197,10 @@ func (l *lister) work() {
 		l.started[dir] = r
 		l.held++
 		l.mu.Unlock()
-		r.entries, r.err = l.src.List(l.ctx, dir)
+		r.entries, r.err = l.src.ListAtMost(l.ctx, dir, listOne)
+		if errors.Is(r.err, objstore.ErrTooMany) {
+			r.entries, r.err, r.tooMany = nil, nil, true
+		}
 		l.mu.Lock()
 		l.names += len(r.entries)
 		l.enqueue(dir, r.entries)
@@ -233,12 +241,15 @@ func (l *lister) list(dir string) ([]objstore.Entry, error) {
 		l.names -= len(r.entries)
 		l.cond.Broadcast()
 		l.mu.Unlock()
-		return r.entries, r.err
+		if !r.tooMany {
+			return r.entries, r.err
+		}
+	} else {
+		if i := slices.Index(l.queue, dir); i >= 0 {
+			l.queue = slices.Delete(l.queue, i, i+1)
+		}
+		l.mu.Unlock()
 	}
-	if i := slices.Index(l.queue, dir); i >= 0 {
-		l.queue = slices.Delete(l.queue, i, i+1)
-	}
-	l.mu.Unlock()
 	entries, err := l.src.List(l.ctx, dir)
 	l.mu.Lock()
 	l.enqueue(dir, entries)

@@ -406,3 +406,26 @@ func TestApproveObjects(t *testing.T) {
 		t.Errorf("nothing there: %v", err)
 	}
 }
+
+// TestBucketLargeFolder: a folder of more names than a listing ahead may
+// hold is left to the walk, which lists it whole: every file is read.
+func TestBucketLargeFolder(t *testing.T) {
+	defer func(n int) { listOne = n }(listOne)
+	listOne = 4
+	mem := memblob.OpenBucket(nil)
+	defer mem.Close()
+	for i := range 10 {
+		for _, dir := range []string{"t/a/big", "t/b"} {
+			if err := mem.WriteAll(t.Context(), fmt.Sprintf("%s/f.%04d.exr", dir, i), []byte("x"), nil); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+	r, err := Scan(t.Context(), []string{"mem://b/t"}, Options{OpenBucket: openSource(objstore.NewSource(mem, "t/", "mem://b/t"))})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if r.Summary.Files != 20 || len(r.Errors) != 0 {
+		t.Errorf("%d files of 20, errors %+v", r.Summary.Files, r.Errors)
+	}
+}

@@ -10,6 +10,7 @@ package objstore
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"net/url"
@@ -219,6 +220,17 @@ func (e *BadKeyError) Error() string {
 // *BadKeyError naming them. Any other error means the listing failed, and
 // the entries are nil. A folder of more than 1,000,000 names is an error.
 func (s *Source) List(ctx context.Context, dir string) ([]Entry, error) {
+	return s.ListAtMost(ctx, dir, maxEntries)
+}
+
+// ErrTooMany is the error (under errors.Is) of a listing of more names
+// than asked for.
+var ErrTooMany = errors.New("too many to list")
+
+// ListAtMost is List, stopping with ErrTooMany past max names (at most
+// 1,000,000 whatever max): a caller listing ahead keeps its memory bounded.
+func (s *Source) ListAtMost(ctx context.Context, dir string, max int) ([]Entry, error) {
+	max = min(max, maxEntries)
 	if dir != "" && !strings.HasSuffix(dir, "/") {
 		dir += "/"
 	}
@@ -241,8 +253,8 @@ func (s *Source) List(ctx context.Context, dir string) ([]Entry, error) {
 		}
 		for _, o := range objs {
 			n++
-			if n > maxEntries {
-				return nil, fmt.Errorf("objstore: %s: more than %d names in one folder", s.name(dir), maxEntries)
+			if n > max {
+				return nil, fmt.Errorf("objstore: %s: more than %d names in one folder: %w", s.name(dir), max, ErrTooMany)
 			}
 			rel, ok := strings.CutPrefix(o.Key, full)
 			if !ok {
