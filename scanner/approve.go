@@ -83,24 +83,13 @@ func ApproveTargets(ctx context.Context, paths []string, rule string, opts Optio
 		found := groupFindings(r.Findings)
 		switch {
 		case fi.IsDir():
-			n := 0
-			for _, k := range sortedKeys(found) {
-				g := found[k]
-				name := path.Join(filepath.ToSlash(filepath.Clean(archive)), g.Path)
-				if !g.flagged(rule) {
-					if !g.flagged("*") {
-						warns = append(warns, fmt.Sprintf("%s: not approved: only unreadable (%s); name the file to approve it", name, g.first.Message))
-					}
-					continue
-				}
-				if g.SHA256 == "" {
-					return nil, nil, fmt.Errorf("cannot approve %s: %s", name, g.first.Note)
-				}
-				g.Path = name
-				out = append(out, g.ApproveTarget)
-				n++
+			dir := filepath.ToSlash(filepath.Clean(archive))
+			ts, w, err := flaggedUnder(found, rule, func(rel string) string { return path.Join(dir, rel) }, "; name the file to approve it")
+			if err != nil {
+				return nil, nil, err
 			}
-			if n == 0 {
+			out, warns = append(out, ts...), append(warns, w...)
+			if len(ts) == 0 {
 				warns = append(warns, fmt.Sprintf("%s: no flagged file%s under this folder", p, ruleSuffix(rule)))
 			}
 		case !fi.Mode().IsRegular():
@@ -149,7 +138,6 @@ func approveBucket(ctx context.Context, u, rule string, opts Options) ([]Approve
 		return nil, nil, err
 	}
 	root := strings.TrimSuffix(objstore.Display(u), "/")
-	var out []ApproveTarget
 	var warns []string
 	for _, e := range r.Errors {
 		warns = append(warns, fmt.Sprintf("%s/%s: not scanned, not approved: %s", root, e.Path, e.Error))
@@ -157,24 +145,38 @@ func approveBucket(ctx context.Context, u, rule string, opts Options) ([]Approve
 	if r.Summary.Files == 0 {
 		return nil, nil, fmt.Errorf("cannot approve %s: no object there or under it", root)
 	}
-	found := groupFindings(r.Findings)
+	out, w, err := flaggedUnder(groupFindings(r.Findings), rule, func(rel string) string { return report.ObjectURL(root, rel) }, "")
+	if err != nil {
+		return nil, nil, err
+	}
+	warns = append(warns, w...)
+	if len(out) == 0 {
+		warns = append(warns, fmt.Sprintf("%s: no flagged object%s under this folder", root, ruleSuffix(rule)))
+	}
+	return out, warns, nil
+}
+
+// flaggedUnder returns the files found under a folder that have a finding
+// of rule, named by name(path), in path order; files with only unreadable
+// findings are warnings (hint ends their message), and a flagged file whose
+// hash could not be computed is an error.
+func flaggedUnder(found map[string]*targetFindings, rule string, name func(string) string, hint string) ([]ApproveTarget, []string, error) {
+	var out []ApproveTarget
+	var warns []string
 	for _, k := range sortedKeys(found) {
 		g := found[k]
-		name := report.ObjectURL(root, g.Path)
+		n := name(g.Path)
 		if !g.flagged(rule) {
 			if !g.flagged("*") {
-				warns = append(warns, fmt.Sprintf("%s: not approved: only unreadable (%s)", name, g.first.Message))
+				warns = append(warns, fmt.Sprintf("%s: not approved: only unreadable (%s)%s", n, g.first.Message, hint))
 			}
 			continue
 		}
 		if g.SHA256 == "" {
-			return nil, nil, fmt.Errorf("cannot approve %s: %s", name, g.first.Note)
+			return nil, nil, fmt.Errorf("cannot approve %s: %s", n, g.first.Note)
 		}
-		g.Path = name
+		g.Path = n
 		out = append(out, g.ApproveTarget)
-	}
-	if len(out) == 0 {
-		warns = append(warns, fmt.Sprintf("%s: no flagged object%s under this folder", root, ruleSuffix(rule)))
 	}
 	return out, warns, nil
 }
