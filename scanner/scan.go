@@ -100,21 +100,19 @@ func Scan(ctx context.Context, roots []string, opts Options) (*report.Report, er
 		pol.NotApplied = append([]report.PolicyFile(nil), cp.NotApplied...)
 	}
 	control := newControlSet(opts.ControlFiles)
-	lst := newListing()
+	lst := newListing() // of a sharded scan only
 	walkDone := make(chan struct{})
 	go func() {
 		defer close(walkDone)
 		defer close(jobs)
 		w := &walker{ctx: ctx, opts: &opts, roots: rs, control: control, excludes: exclude}
 		w.emit = func(j job) bool {
-			size := int64(-1) // a file on disk is not stat'ed by the walk
-			if j.obj != nil {
-				size = j.obj.size
-			}
-			lst.add(j.root, j.rel, size)
-			if !sh.Owns(j.root, j.rel) {
-				j.drop()
-				return true
+			if sh.On() {
+				lst.add(j)
+				if !sh.Owns(j.root, j.rel) {
+					j.drop()
+					return true
+				}
 			}
 			select {
 			case jobs <- j:

@@ -92,7 +92,13 @@ type listing struct {
 
 func newListing() *listing { return &listing{h: sha256.New()} }
 
-func (l *listing) add(root, rel string, size int64) {
+// add counts the file of j: its root, path and, for an object, size (the
+// walk on disk does not stat files).
+func (l *listing) add(j job) {
+	root, rel, size := j.root, j.rel, int64(-1)
+	if j.obj != nil {
+		size = j.obj.size
+	}
 	l.files++
 	l.bytes += max(size, 0)
 	var n [8]byte
