@@ -2,7 +2,6 @@ package main
 
 import (
 	"encoding/binary"
-	"path/filepath"
 	"strings"
 	"testing"
 )
@@ -30,21 +29,6 @@ func jpegWithXMP(xmlns, attrs string) []byte {
 }
 
 const iptcExtNS = `xmlns:Iptc4xmpExt="http://iptc.org/std/Iptc4xmpExt/2008-02-29/"`
-
-// scanFailing scans dir with the default gate and returns the exit code,
-// the failing rules per file name and the report's text.
-func scanFailing(t *testing.T, bin, dir string) (int, map[string]string, string) {
-	t.Helper()
-	r := runBinary(t, bin, t.TempDir(), "scan", "--format", "json", dir)
-	rep := parseReport(t, r)
-	got := map[string]string{}
-	for _, f := range rep.Findings {
-		if f.FailsGate {
-			got[filepath.Base(f.Path)] += f.Rule + " "
-		}
-	}
-	return r.code, got, r.stdout
-}
 
 // TestGateIPTCAISystem: a still whose XMP carries the IPTC 2025.1 AI System
 // Used fails the default gate with the system as the generator; its prompt

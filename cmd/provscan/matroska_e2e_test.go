@@ -57,12 +57,7 @@ func TestGateMatroskaComfyUI(t *testing.T) {
 	})
 	r := runBinary(t, bin, t.TempDir(), "scan", "--format", "json", deliv)
 	rep := parseReport(t, r)
-	failing := map[string]bool{}
-	for _, f := range rep.Findings {
-		if f.FailsGate {
-			failing[f.Path] = true
-		}
-	}
+	failing := rep.failingPaths()
 	if r.code != 1 || !failing["web/teaser.webm"] || !failing["masters/reel1.mkv"] || !failing["web/kling.webm"] || !failing["masters/luma.mkv"] ||
 		len(rep.Unsupported) != 0 || len(rep.Errors) != 0 {
 		t.Errorf("exit %d, failing %v, unsupported %+v, errors %+v\n%s", r.code, failing, rep.Unsupported, rep.Errors, r.stdout)

@@ -43,12 +43,7 @@ func TestGateBW64Originator(t *testing.T) {
 	writeFiles(t, deliv, map[string][]byte{"audio/gen.wav": bw64WithOriginator("Stable Audio 2.0"), "audio/mix.wav": bw64WithOriginator("Pyramix")})
 	r := runBinary(t, bin, t.TempDir(), "scan", "--format", "json", deliv)
 	rep := parseReport(t, r)
-	failing := map[string]bool{}
-	for _, f := range rep.Findings {
-		if f.FailsGate {
-			failing[f.Path] = true
-		}
-	}
+	failing := rep.failingPaths()
 	if r.code != 1 || len(failing) != 1 || !failing["audio/gen.wav"] || len(rep.Unsupported) != 0 || len(rep.Errors) != 0 {
 		t.Errorf("exit %d, failing %v, unsupported %+v, errors %+v\n%s", r.code, failing, rep.Unsupported, rep.Errors, r.stdout)
 	}
