@@ -131,6 +131,16 @@ func MatroskaMaster(size int64, writingApp string) []Piece {
 // naming the audio programme and a bext chunk whose Originator names
 // originator.
 func RF64Master(size int64, programme, originator string) []Piece {
+	return wav64Master("RF64", size, programme, originator)
+}
+
+// BW64Master is RF64Master in the BW64 form of ITU-R BS.2088.
+func BW64Master(size int64, programme, originator string) []Piece {
+	return wav64Master("BW64", size, programme, originator)
+}
+
+// wav64Master lays out the master of RF64Master with the form ID form.
+func wav64Master(form string, size int64, programme, originator string) []Piece {
 	chunk := func(id string, data []byte) []byte {
 		b := append([]byte(id), binary.LittleEndian.AppendUint32(nil, uint32(len(data)))...)
 		b = append(b, data...)
@@ -149,7 +159,7 @@ func RF64Master(size int64, programme, originator string) []Piece {
 	ds64 = binary.LittleEndian.AppendUint64(ds64, uint64(data))
 	ds64 = binary.LittleEndian.AppendUint64(ds64, uint64(data/4))
 	ds64 = binary.LittleEndian.AppendUint32(ds64, 0)
-	head := append([]byte("RF64\xff\xff\xff\xffWAVE"), chunk("ds64", ds64)...)
+	head := append([]byte(form+"\xff\xff\xff\xffWAVE"), chunk("ds64", ds64)...)
 	head = append(append(head, fmtChunk...), "data\xff\xff\xff\xff"...)
 	return []Piece{{Off: 0, Data: head}, {Off: size - int64(len(tail)), Data: tail}}
 }
