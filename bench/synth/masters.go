@@ -13,6 +13,7 @@ var (
 	mxfIdentKey     = []byte{0x06, 0x0e, 0x2b, 0x34, 0x02, 0x53, 0x01, 0x01, 0x0d, 0x01, 0x01, 0x01, 0x01, 0x01, 0x30, 0x00}
 	mxfEssenceKey   = []byte{0x06, 0x0e, 0x2b, 0x34, 0x01, 0x02, 0x01, 0x01, 0x0d, 0x01, 0x03, 0x01, 0x15, 0x01, 0x08, 0x01}
 	mxfRIPKey       = []byte{0x06, 0x0e, 0x2b, 0x34, 0x02, 0x05, 0x01, 0x01, 0x0d, 0x01, 0x02, 0x01, 0x01, 0x11, 0x01, 0x00}
+	mxfDMKey        = []byte{0x06, 0x0e, 0x2b, 0x34, 0x02, 0x53, 0x01, 0x01, 0x0d, 0x01, 0x04, 0x01, 0x04, 0x01, 0x01, 0x00}
 )
 
 // mxfKLV is a KLV triplet with an 8-byte BER length of n (the value may be
@@ -81,6 +82,30 @@ func MXFMaster(size int64, company, product string) []Piece {
 	rip = binary.BigEndian.AppendUint32(rip, uint32(ripLen))
 	tail = append(tail, mxfKLV(mxfRIPKey, rip, uint64(len(rip)))...)
 	return []Piece{{Off: 0, Data: head}, {Off: footer, Data: tail}}
+}
+
+// MXFHeader is an OP1a MXF header partition alone (no body partition,
+// footer or RIP), closed and complete, whose Identification set names
+// company and product; when dmXML is set, a descriptive metadata set holds
+// it inline (local tag 0x8001), and a frame, when given, is an essence
+// element after the metadata (body SID 1).
+func MXFHeader(company, product, dmXML string, frame []byte) []byte {
+	meta := mxfMetadata(company, product)
+	if dmXML != "" {
+		dm := binary.BigEndian.AppendUint16(nil, 0x8001)
+		dm = binary.BigEndian.AppendUint16(dm, uint16(len(dmXML)))
+		dm = append(dm, dmXML...)
+		meta = append(meta, mxfKLV(mxfDMKey, dm, uint64(len(dm)))...)
+	}
+	var sid uint32
+	if frame != nil {
+		sid = 1
+	}
+	b := append(mxfPack(2, 0, 0, 0, uint64(len(meta)), sid), meta...)
+	if frame != nil {
+		b = append(b, mxfKLV(mxfEssenceKey, frame, uint64(len(frame)))...)
+	}
+	return b
 }
 
 // --- Matroska (EBML) ---
