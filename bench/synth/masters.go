@@ -125,8 +125,9 @@ func ebml(id uint32, size int64, data ...[]byte) []byte {
 	return append(append(b, s...), bytes.Join(data, nil)...)
 }
 
-// ebmlWhole is an EBML element whose size is that of its data.
-func ebmlWhole(id uint32, data ...[]byte) []byte {
+// EBMLElement is an EBML element (its ID as stored, an 8-byte size) whose
+// size is that of its data.
+func EBMLElement(id uint32, data ...[]byte) []byte {
 	return ebml(id, int64(len(bytes.Join(data, nil))), data...)
 }
 
@@ -135,14 +136,14 @@ func ebmlWhole(id uint32, data ...[]byte) []byte {
 // the end, Info with the muxing and writing apps, one Cluster filling the
 // file, and the Tags (a statistics tag naming the writing app) at the tail.
 func MatroskaMaster(size int64, writingApp string) []Piece {
-	header := ebmlWhole(0x1A45DFA3, ebmlWhole(0x4282, []byte("matroska")))
-	tags := ebmlWhole(0x1254C367, ebmlWhole(0x7373, ebmlWhole(0x67C8,
-		ebmlWhole(0x45A3, []byte("_STATISTICS_WRITING_APP")), ebmlWhole(0x4487, []byte(writingApp)))))
+	header := EBMLElement(0x1A45DFA3, EBMLElement(0x4282, []byte("matroska")))
+	tags := EBMLElement(0x1254C367, EBMLElement(0x7373, EBMLElement(0x67C8,
+		EBMLElement(0x45A3, []byte("_STATISTICS_WRITING_APP")), EBMLElement(0x4487, []byte(writingApp)))))
 	segData := int64(len(header) + len(ebml(0x18538067, 0)))
 	tagsAt := size - int64(len(tags))
 	pos := binary.BigEndian.AppendUint64(nil, uint64(tagsAt-segData))
-	seek := ebmlWhole(0x114D9B74, ebmlWhole(0x4DBB, ebmlWhole(0x53AB, []byte{0x12, 0x54, 0xC3, 0x67}), ebmlWhole(0x53AC, pos)))
-	info := ebmlWhole(0x1549A966, ebmlWhole(0x4D80, []byte("libebml v1.4.5 + libmatroska v1.7.1")), ebmlWhole(0x5741, []byte(writingApp)))
+	seek := EBMLElement(0x114D9B74, EBMLElement(0x4DBB, EBMLElement(0x53AB, []byte{0x12, 0x54, 0xC3, 0x67}), EBMLElement(0x53AC, pos)))
+	info := EBMLElement(0x1549A966, EBMLElement(0x4D80, []byte("libebml v1.4.5 + libmatroska v1.7.1")), EBMLElement(0x5741, []byte(writingApp)))
 	head := append(append([]byte(nil), header...), ebml(0x18538067, size-segData)...)
 	head = append(append(head, seek...), info...)
 	head = append(head, ebml(0x1F43B675, tagsAt-int64(len(head))-12)...)
