@@ -72,16 +72,7 @@ func TestCorpusAV(t *testing.T) {
 		case !row.ExpectGenAI && flagged:
 			problem = "file expected clean got GenAI findings: " + strings.Join(found, ", ")
 		}
-		status := "agree"
-		if problem != "" {
-			if reason, ok := known[row.Path]; ok {
-				status = "known: " + reason
-			} else {
-				status = "DISAGREE: " + problem
-				disagree++
-				t.Errorf("%s: %s", row.Path, problem)
-			}
-		}
+		status := corpusStatus(t, known, row.Path, problem, &disagree)
 		table = append(table, fmt.Sprintf("%-72s %-5s genai=%-5v found=%-60s %s", row.Path, format, row.ExpectGenAI, strings.Join(found, ","), status))
 	})
 	sort.Strings(table)

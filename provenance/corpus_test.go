@@ -73,6 +73,22 @@ func knownDifferences(t *testing.T) map[string]string {
 	return out
 }
 
+// corpusStatus is the status of a corpus file from the problem found with
+// it ("" for none): "agree", a known difference, or a disagreement, which is
+// a test error and counted in disagree.
+func corpusStatus(t *testing.T, known map[string]string, path, problem string, disagree *int) string {
+	t.Helper()
+	if problem == "" {
+		return "agree"
+	}
+	if reason, ok := known[path]; ok {
+		return "known: " + reason
+	}
+	*disagree++
+	t.Errorf("%s: %s", path, problem)
+	return "DISAGREE: " + problem
+}
+
 func inspectFile(t *testing.T, path string) (*provenance.Provenance, error) {
 	t.Helper()
 	p, _, err := inspectCounted(t, path, provenance.Options{})
@@ -153,7 +169,6 @@ func TestCorpusGenAI(t *testing.T) {
 				}
 			}
 		}
-		status := "agree"
 		var problem string
 		switch {
 		case err != nil:
@@ -168,15 +183,7 @@ func TestCorpusGenAI(t *testing.T) {
 				problem = fmt.Sprintf("generator not attributed to %v: %s", familyOf[dir], strings.Join(found, ", "))
 			}
 		}
-		if problem != "" {
-			if reason, ok := known[row.Path]; ok {
-				status = "known: " + reason
-			} else {
-				status = "DISAGREE: " + problem
-				disagree++
-				t.Errorf("%s: %s", row.Path, problem)
-			}
-		}
+		status := corpusStatus(t, known, row.Path, problem, &disagree)
 		table = append(table, fmt.Sprintf("%-62s %-10s genai=%-5v found=%-50s %s", row.Path, p.Format, row.ExpectGenAI, strings.Join(found, ","), status))
 	})
 	sort.Strings(table)
@@ -248,13 +255,7 @@ func TestCorpusC2PAReference(t *testing.T) {
 			if err != nil {
 				problem += ", error: " + err.Error()
 			}
-			if reason, ok := known["c2pa/"+row.Path]; ok {
-				status = "known: " + reason
-			} else {
-				status = "DISAGREE: " + problem
-				disagree++
-				t.Errorf("c2pa/%s: %s", row.Path, problem)
-			}
+			status = corpusStatus(t, known, "c2pa/"+row.Path, problem, &disagree)
 		} else {
 			agree++
 		}

@@ -3,10 +3,10 @@ package provenance_test
 import (
 	"bytes"
 	"encoding/binary"
-	"hash/crc32"
 	"html"
 	"testing"
 
+	"github.com/provscan/provscan/bench/synth"
 	"github.com/provscan/provscan/provenance"
 	"github.com/provscan/provscan/provenance/evidence"
 	"github.com/provscan/provscan/provenance/genai"
@@ -15,19 +15,14 @@ import (
 // The builders of the small files that carry a GenAI label in every place
 // provscan reads one (issue 14).
 
-func box(typ string, parts ...[]byte) []byte {
-	body := bytes.Join(parts, nil)
-	return append(append(binary.BigEndian.AppendUint32(nil, uint32(8+len(body))), typ...), body...)
-}
-
 func fullBox(typ string, parts ...[]byte) []byte {
-	return box(typ, append([][]byte{{0, 0, 0, 0}}, parts...)...)
+	return synth.Box(typ, append([][]byte{{0, 0, 0, 0}}, parts...)...)
 }
 
 // mp4With builds an MP4 whose moov holds the given boxes.
 func mp4With(boxes ...[]byte) []byte {
-	moov := box("moov", append([][]byte{fullBox("mvhd", make([]byte, 96))}, boxes...)...)
-	return bytes.Join([][]byte{box("ftyp", []byte("isom\x00\x00\x02\x00isomiso2mp41")), box("mdat", make([]byte, 64)), moov}, nil)
+	moov := synth.Box("moov", append([][]byte{fullBox("mvhd", make([]byte, 96))}, boxes...)...)
+	return bytes.Join([][]byte{synth.Box("ftyp", []byte("isom\x00\x00\x02\x00isomiso2mp41")), synth.Box("mdat", make([]byte, 64)), moov}, nil)
 }
 
 // mp4Key is a QuickTime metadata atom with one mdta key (ffmpeg
@@ -35,8 +30,8 @@ func mp4With(boxes ...[]byte) []byte {
 func mp4Key(key, value string) []byte {
 	keys := fullBox("keys", binary.BigEndian.AppendUint32(nil, 1), binary.BigEndian.AppendUint32(nil, uint32(8+len(key))), []byte("mdta"), []byte(key))
 	hdlr := fullBox("hdlr", make([]byte, 4), []byte("mdta"), make([]byte, 13))
-	data := box("data", binary.BigEndian.AppendUint32(nil, 1), make([]byte, 4), []byte(value))
-	return box("meta", hdlr, keys, box("ilst", box("\x00\x00\x00\x01", data)))
+	data := synth.Box("data", binary.BigEndian.AppendUint32(nil, 1), make([]byte, 4), []byte(value))
+	return synth.Box("meta", hdlr, keys, synth.Box("ilst", synth.Box("\x00\x00\x00\x01", data)))
 }
 
 // id3v24 is an ID3v2.4 tag with one TXXX frame (UTF-8).
@@ -115,29 +110,19 @@ func opusWithComment(comment string) []byte {
 	return append(b, oggPage(2, 0, make([]byte, 100))...)
 }
 
-func pngChunk(typ string, data []byte) []byte {
-	b := binary.BigEndian.AppendUint32(nil, uint32(len(data)))
-	b = append(append(b, typ...), data...)
-	return binary.BigEndian.AppendUint32(b, crc32.ChecksumIEEE(append([]byte(typ), data...)))
-}
-
 func pngWithText(key, value string) []byte {
-	b := append([]byte("\x89PNG\r\n\x1a\n"), pngChunk("IHDR", []byte{0, 0, 0, 1, 0, 0, 0, 1, 8, 0, 0, 0, 0})...)
-	b = append(b, pngChunk("tEXt", []byte(key+"\x00"+value))...)
-	b = append(b, pngChunk("IDAT", []byte{0x78, 0x9c, 0x63, 0, 0, 0, 1, 0, 1})...)
-	return append(b, pngChunk("IEND", nil)...)
-}
-
-func jpegSeg(marker byte, payload []byte) []byte {
-	return append(binary.BigEndian.AppendUint16([]byte{0xFF, marker}, uint16(len(payload)+2)), payload...)
+	b := append([]byte("\x89PNG\r\n\x1a\n"), synth.PNGChunk("IHDR", []byte{0, 0, 0, 1, 0, 0, 0, 1, 8, 0, 0, 0, 0})...)
+	b = append(b, synth.PNGChunk("tEXt", []byte(key+"\x00"+value))...)
+	b = append(b, synth.PNGChunk("IDAT", []byte{0x78, 0x9c, 0x63, 0, 0, 0, 1, 0, 1})...)
+	return append(b, synth.PNGChunk("IEND", nil)...)
 }
 
 func jpegWith(app1 ...[]byte) []byte {
 	b := []byte{0xFF, 0xD8}
 	for _, p := range app1 {
-		b = append(b, jpegSeg(0xE1, p)...)
+		b = append(b, synth.JPEGSegment(0xE1, p)...)
 	}
-	b = append(b, jpegSeg(0xDA, []byte{1, 1, 0, 0, 0x3f, 0})...)
+	b = append(b, synth.JPEGSegment(0xDA, []byte{1, 1, 0, 0, 0x3f, 0})...)
 	return append(b, 0xFF, 0xD9)
 }
 
@@ -185,7 +170,7 @@ func labelFixtures(label string) map[string][]byte {
 	wrapped := `{"AIGC":` + label + `}`
 	return map[string][]byte{
 		"MP4 mdta key":       mp4With(mp4Key("AIGC", label)),
-		"MP4 udta atom":      mp4With(box("udta", box("AIGC", []byte(label)))),
+		"MP4 udta atom":      mp4With(synth.Box("udta", synth.Box("AIGC", []byte(label)))),
 		"MP3 TXXX":           append(id3v24("AIGC", label), 0xFF, 0xFB, 0x90, 0x64),
 		"AIFF ID3 TXXX":      aiffWithID3(id3v24("AIGC", label)),
 		"WAV ID3 TXXX":       wavWithID3(id3v24("AIGC", label)),

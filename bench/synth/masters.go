@@ -13,6 +13,7 @@ var (
 	mxfIdentKey     = []byte{0x06, 0x0e, 0x2b, 0x34, 0x02, 0x53, 0x01, 0x01, 0x0d, 0x01, 0x01, 0x01, 0x01, 0x01, 0x30, 0x00}
 	mxfEssenceKey   = []byte{0x06, 0x0e, 0x2b, 0x34, 0x01, 0x02, 0x01, 0x01, 0x0d, 0x01, 0x03, 0x01, 0x15, 0x01, 0x08, 0x01}
 	mxfRIPKey       = []byte{0x06, 0x0e, 0x2b, 0x34, 0x02, 0x05, 0x01, 0x01, 0x0d, 0x01, 0x02, 0x01, 0x01, 0x11, 0x01, 0x00}
+	mxfDMKey        = []byte{0x06, 0x0e, 0x2b, 0x34, 0x02, 0x53, 0x01, 0x01, 0x0d, 0x01, 0x04, 0x01, 0x04, 0x01, 0x01, 0x00}
 )
 
 // mxfKLV is a KLV triplet with an 8-byte BER length of n (the value may be
@@ -83,6 +84,30 @@ func MXFMaster(size int64, company, product string) []Piece {
 	return []Piece{{Off: 0, Data: head}, {Off: footer, Data: tail}}
 }
 
+// MXFHeader is an OP1a MXF header partition alone (no body partition,
+// footer or RIP), closed and complete, whose Identification set names
+// company and product; when dmXML is set, a descriptive metadata set holds
+// it inline (local tag 0x8001), and a frame, when given, is an essence
+// element after the metadata (body SID 1).
+func MXFHeader(company, product, dmXML string, frame []byte) []byte {
+	meta := mxfMetadata(company, product)
+	if dmXML != "" {
+		dm := binary.BigEndian.AppendUint16(nil, 0x8001)
+		dm = binary.BigEndian.AppendUint16(dm, uint16(len(dmXML)))
+		dm = append(dm, dmXML...)
+		meta = append(meta, mxfKLV(mxfDMKey, dm, uint64(len(dm)))...)
+	}
+	var sid uint32
+	if frame != nil {
+		sid = 1
+	}
+	b := append(mxfPack(2, 0, 0, 0, uint64(len(meta)), sid), meta...)
+	if frame != nil {
+		b = append(b, mxfKLV(mxfEssenceKey, frame, uint64(len(frame)))...)
+	}
+	return b
+}
+
 // --- Matroska (EBML) ---
 
 // ebml is an EBML element with an 8-byte size (size < 0: unknown), then
@@ -100,8 +125,9 @@ func ebml(id uint32, size int64, data ...[]byte) []byte {
 	return append(append(b, s...), bytes.Join(data, nil)...)
 }
 
-// ebmlWhole is an EBML element whose size is that of its data.
-func ebmlWhole(id uint32, data ...[]byte) []byte {
+// EBMLElement is an EBML element (its ID as stored, an 8-byte size) whose
+// size is that of its data.
+func EBMLElement(id uint32, data ...[]byte) []byte {
 	return ebml(id, int64(len(bytes.Join(data, nil))), data...)
 }
 
@@ -110,14 +136,14 @@ func ebmlWhole(id uint32, data ...[]byte) []byte {
 // the end, Info with the muxing and writing apps, one Cluster filling the
 // file, and the Tags (a statistics tag naming the writing app) at the tail.
 func MatroskaMaster(size int64, writingApp string) []Piece {
-	header := ebmlWhole(0x1A45DFA3, ebmlWhole(0x4282, []byte("matroska")))
-	tags := ebmlWhole(0x1254C367, ebmlWhole(0x7373, ebmlWhole(0x67C8,
-		ebmlWhole(0x45A3, []byte("_STATISTICS_WRITING_APP")), ebmlWhole(0x4487, []byte(writingApp)))))
+	header := EBMLElement(0x1A45DFA3, EBMLElement(0x4282, []byte("matroska")))
+	tags := EBMLElement(0x1254C367, EBMLElement(0x7373, EBMLElement(0x67C8,
+		EBMLElement(0x45A3, []byte("_STATISTICS_WRITING_APP")), EBMLElement(0x4487, []byte(writingApp)))))
 	segData := int64(len(header) + len(ebml(0x18538067, 0)))
 	tagsAt := size - int64(len(tags))
 	pos := binary.BigEndian.AppendUint64(nil, uint64(tagsAt-segData))
-	seek := ebmlWhole(0x114D9B74, ebmlWhole(0x4DBB, ebmlWhole(0x53AB, []byte{0x12, 0x54, 0xC3, 0x67}), ebmlWhole(0x53AC, pos)))
-	info := ebmlWhole(0x1549A966, ebmlWhole(0x4D80, []byte("libebml v1.4.5 + libmatroska v1.7.1")), ebmlWhole(0x5741, []byte(writingApp)))
+	seek := EBMLElement(0x114D9B74, EBMLElement(0x4DBB, EBMLElement(0x53AB, []byte{0x12, 0x54, 0xC3, 0x67}), EBMLElement(0x53AC, pos)))
+	info := EBMLElement(0x1549A966, EBMLElement(0x4D80, []byte("libebml v1.4.5 + libmatroska v1.7.1")), EBMLElement(0x5741, []byte(writingApp)))
 	head := append(append([]byte(nil), header...), ebml(0x18538067, size-segData)...)
 	head = append(append(head, seek...), info...)
 	head = append(head, ebml(0x1F43B675, tagsAt-int64(len(head))-12)...)
@@ -131,6 +157,16 @@ func MatroskaMaster(size int64, writingApp string) []Piece {
 // naming the audio programme and a bext chunk whose Originator names
 // originator.
 func RF64Master(size int64, programme, originator string) []Piece {
+	return wav64Master("RF64", size, programme, originator)
+}
+
+// BW64Master is RF64Master in the BW64 form of ITU-R BS.2088.
+func BW64Master(size int64, programme, originator string) []Piece {
+	return wav64Master("BW64", size, programme, originator)
+}
+
+// wav64Master lays out the master of RF64Master with the form ID form.
+func wav64Master(form string, size int64, programme, originator string) []Piece {
 	chunk := func(id string, data []byte) []byte {
 		b := append([]byte(id), binary.LittleEndian.AppendUint32(nil, uint32(len(data)))...)
 		b = append(b, data...)
@@ -149,7 +185,7 @@ func RF64Master(size int64, programme, originator string) []Piece {
 	ds64 = binary.LittleEndian.AppendUint64(ds64, uint64(data))
 	ds64 = binary.LittleEndian.AppendUint64(ds64, uint64(data/4))
 	ds64 = binary.LittleEndian.AppendUint32(ds64, 0)
-	head := append([]byte("RF64\xff\xff\xff\xffWAVE"), chunk("ds64", ds64)...)
+	head := append([]byte(form+"\xff\xff\xff\xffWAVE"), chunk("ds64", ds64)...)
 	head = append(append(head, fmtChunk...), "data\xff\xff\xff\xff"...)
 	return []Piece{{Off: 0, Data: head}, {Off: size - int64(len(tail)), Data: tail}}
 }

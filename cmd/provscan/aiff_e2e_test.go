@@ -56,12 +56,7 @@ func TestGateAIFF(t *testing.T) {
 	})
 	r := runBinary(t, bin, t.TempDir(), "scan", "--format", "json", deliv)
 	rep := parseReport(t, r)
-	failing := map[string]bool{}
-	for _, f := range rep.Findings {
-		if f.FailsGate {
-			failing[f.Path] = true
-		}
-	}
+	failing := rep.failingPaths()
 	if r.code != 1 || len(failing) != 3 || len(rep.Unsupported) != 0 || len(rep.Errors) != 0 {
 		t.Errorf("exit %d, failing %v, unsupported %+v, errors %+v\n%s", r.code, failing, rep.Unsupported, rep.Errors, r.stdout)
 	}

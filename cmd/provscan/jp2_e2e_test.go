@@ -79,12 +79,7 @@ func TestGateJ2KComment(t *testing.T) {
 	writeFiles(t, deliv, map[string][]byte{"frames/gen.j2c": j2cWithComment("ComfyUI 0.3.40"), "frames/enc.j2c": j2cWithComment("Kakadu-v8.4")})
 	r := runBinary(t, bin, t.TempDir(), "scan", "--format", "json", deliv)
 	rep := parseReport(t, r)
-	failing := map[string]bool{}
-	for _, f := range rep.Findings {
-		if f.FailsGate {
-			failing[f.Path] = true
-		}
-	}
+	failing := rep.failingPaths()
 	if r.code != 1 || len(failing) != 1 || !failing["frames/gen.j2c"] || len(rep.Unsupported) != 0 || len(rep.Errors) != 0 {
 		t.Errorf("exit %d, failing %v, unsupported %+v, errors %+v", r.code, failing, rep.Unsupported, rep.Errors)
 	}

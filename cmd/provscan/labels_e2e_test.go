@@ -2,21 +2,15 @@ package main
 
 import (
 	"encoding/binary"
-	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/provscan/provscan/bench/synth"
 )
 
 // The labels that generated media now carry besides C2PA and the digital
 // source type (issue 14): IPTC 2025.1 AI properties, the GB 45438-2025
 // implicit label, platform flags.
-
-// jpegSegment builds one JPEG marker segment.
-func jpegSegment(marker byte, payload []byte) []byte {
-	b := []byte{0xFF, marker, 0, 0}
-	binary.BigEndian.PutUint16(b[2:], uint16(len(payload)+2))
-	return append(b, payload...)
-}
 
 // jpegWithXMP is a small JPEG whose APP1 XMP packet holds the given
 // rdf:Description attributes and namespace declarations.
@@ -24,27 +18,12 @@ func jpegWithXMP(xmlns, attrs string) []byte {
 	packet := `<?xpacket begin="" id="W5M0MpCehiHzreSzNTczkc9d"?><x:xmpmeta xmlns:x="adobe:ns:meta/"><rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#">` +
 		`<rdf:Description rdf:about="" ` + xmlns + ` ` + attrs + `/></rdf:RDF></x:xmpmeta><?xpacket end="w"?>`
 	b := []byte{0xFF, 0xD8}
-	b = append(b, jpegSegment(0xE1, append([]byte("http://ns.adobe.com/xap/1.0/\x00"), packet...))...)
-	b = append(b, jpegSegment(0xDA, []byte{1, 1, 0, 0, 0x3f, 0})...)
+	b = append(b, synth.JPEGSegment(0xE1, append([]byte("http://ns.adobe.com/xap/1.0/\x00"), packet...))...)
+	b = append(b, synth.JPEGSegment(0xDA, []byte{1, 1, 0, 0, 0x3f, 0})...)
 	return append(b, 0xFF, 0xD9)
 }
 
 const iptcExtNS = `xmlns:Iptc4xmpExt="http://iptc.org/std/Iptc4xmpExt/2008-02-29/"`
-
-// scanFailing scans dir with the default gate and returns the exit code,
-// the failing rules per file name and the report's text.
-func scanFailing(t *testing.T, bin, dir string) (int, map[string]string, string) {
-	t.Helper()
-	r := runBinary(t, bin, t.TempDir(), "scan", "--format", "json", dir)
-	rep := parseReport(t, r)
-	got := map[string]string{}
-	for _, f := range rep.Findings {
-		if f.FailsGate {
-			got[filepath.Base(f.Path)] += f.Rule + " "
-		}
-	}
-	return r.code, got, r.stdout
-}
 
 // TestGateIPTCAISystem: a still whose XMP carries the IPTC 2025.1 AI System
 // Used fails the default gate with the system as the generator; its prompt
@@ -80,26 +59,17 @@ func TestGateIPTCAISystem(t *testing.T) {
 	}
 }
 
-// bmffBox is one ISO BMFF box.
-func bmffBox(typ string, parts ...[]byte) []byte {
-	var body []byte
-	for _, p := range parts {
-		body = append(body, p...)
-	}
-	return append(append(binary.BigEndian.AppendUint32(nil, uint32(8+len(body))), typ...), body...)
-}
-
 // mp4WithKey is an MP4 whose QuickTime metadata holds one mdta key, as
 // ffmpeg -movflags use_metadata_tags -metadata KEY=VALUE writes it.
 func mp4WithKey(key, value string) []byte {
 	full := func(typ string, parts ...[]byte) []byte {
-		return bmffBox(typ, append([][]byte{{0, 0, 0, 0}}, parts...)...)
+		return synth.Box(typ, append([][]byte{{0, 0, 0, 0}}, parts...)...)
 	}
 	keys := full("keys", binary.BigEndian.AppendUint32(nil, 1), binary.BigEndian.AppendUint32(nil, uint32(8+len(key))), []byte("mdta"), []byte(key))
-	data := bmffBox("data", binary.BigEndian.AppendUint32(nil, 1), make([]byte, 4), []byte(value))
-	meta := bmffBox("meta", full("hdlr", make([]byte, 4), []byte("mdta"), make([]byte, 13)), keys, bmffBox("ilst", bmffBox("\x00\x00\x00\x01", data)))
-	return append(append(bmffBox("ftyp", []byte("isom\x00\x00\x02\x00isomiso2mp41")), bmffBox("mdat", make([]byte, 64))...),
-		bmffBox("moov", full("mvhd", make([]byte, 96)), meta)...)
+	data := synth.Box("data", binary.BigEndian.AppendUint32(nil, 1), make([]byte, 4), []byte(value))
+	meta := synth.Box("meta", full("hdlr", make([]byte, 4), []byte("mdta"), make([]byte, 13)), keys, synth.Box("ilst", synth.Box("\x00\x00\x00\x01", data)))
+	return append(append(synth.Box("ftyp", []byte("isom\x00\x00\x02\x00isomiso2mp41")), synth.Box("mdat", make([]byte, 64))...),
+		synth.Box("moov", full("mvhd", make([]byte, 96)), meta)...)
 }
 
 // mp3WithTXXX is an MP3 whose ID3v2.3 tag holds one TXXX frame.

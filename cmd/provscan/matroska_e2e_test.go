@@ -2,37 +2,27 @@ package main
 
 import (
 	"bytes"
-	"encoding/binary"
 	"encoding/json"
 	"strings"
 	"testing"
-)
 
-// mkvElement encodes one EBML element: its ID as stored and an 8-byte size.
-func mkvElement(id uint32, data ...[]byte) []byte {
-	d := bytes.Join(data, nil)
-	b := binary.BigEndian.AppendUint32(nil, id)
-	for len(b) > 1 && b[0] == 0 {
-		b = b[1:]
-	}
-	size := binary.BigEndian.AppendUint64(nil, uint64(len(d)))
-	size[0] = 0x01
-	return append(append(b, size...), d...)
-}
+	"github.com/provscan/provscan/bench/synth"
+)
 
 // mkvTagged is a Matroska or WebM file (by doctype) whose Info names the
 // writing app and whose Tags hold the given SimpleTags (name, value), with a
 // small Cluster of media between them.
 func mkvTagged(doctype, writingApp string, tags ...[2]string) []byte {
+	el := synth.EBMLElement
 	var simple [][]byte
 	for _, t := range tags {
-		simple = append(simple, mkvElement(0x67C8, mkvElement(0x45A3, []byte(t[0])), mkvElement(0x4487, []byte(t[1]))))
+		simple = append(simple, el(0x67C8, el(0x45A3, []byte(t[0])), el(0x4487, []byte(t[1]))))
 	}
-	header := mkvElement(0x1A45DFA3, mkvElement(0x4282, []byte(doctype)))
-	segment := mkvElement(0x18538067,
-		mkvElement(0x1549A966, mkvElement(0x4D80, []byte("libebml v1.4.5 + libmatroska v1.7.1")), mkvElement(0x5741, []byte(writingApp))),
-		mkvElement(0x1F43B675, mkvElement(0xE7, []byte{0}), mkvElement(0xA3, bytes.Repeat([]byte{0x5A}, 512))),
-		mkvElement(0x1254C367, mkvElement(0x7373, simple...)))
+	header := el(0x1A45DFA3, el(0x4282, []byte(doctype)))
+	segment := el(0x18538067,
+		el(0x1549A966, el(0x4D80, []byte("libebml v1.4.5 + libmatroska v1.7.1")), el(0x5741, []byte(writingApp))),
+		el(0x1F43B675, el(0xE7, []byte{0}), el(0xA3, bytes.Repeat([]byte{0x5A}, 512))),
+		el(0x1254C367, el(0x7373, simple...)))
 	return append(header, segment...)
 }
 
@@ -57,12 +47,7 @@ func TestGateMatroskaComfyUI(t *testing.T) {
 	})
 	r := runBinary(t, bin, t.TempDir(), "scan", "--format", "json", deliv)
 	rep := parseReport(t, r)
-	failing := map[string]bool{}
-	for _, f := range rep.Findings {
-		if f.FailsGate {
-			failing[f.Path] = true
-		}
-	}
+	failing := rep.failingPaths()
 	if r.code != 1 || !failing["web/teaser.webm"] || !failing["masters/reel1.mkv"] || !failing["web/kling.webm"] || !failing["masters/luma.mkv"] ||
 		len(rep.Unsupported) != 0 || len(rep.Errors) != 0 {
 		t.Errorf("exit %d, failing %v, unsupported %+v, errors %+v\n%s", r.code, failing, rep.Unsupported, rep.Errors, r.stdout)

@@ -2,7 +2,6 @@ package main
 
 import (
 	"encoding/binary"
-	"path/filepath"
 	"strings"
 	"testing"
 )
@@ -41,19 +40,12 @@ func TestGateToolNames(t *testing.T) {
 		"comp/sh010.1001.exr":  exrWithSoftware("ComfyUI 0.3.44"),
 		"scans/reel1.0001.dpx": dpxWithCreator("Runway Gen-4 Turbo"),
 	})
-	r := runBinary(t, bin, t.TempDir(), "scan", "--format", "json", deliv)
-	rep := parseReport(t, r)
-	got := map[string]string{}
-	for _, f := range rep.Findings {
-		if f.FailsGate {
-			got[filepath.Base(f.Path)] += f.Rule + " "
-		}
-	}
-	if r.code != 1 || !strings.Contains(got["sh010.1001.exr"], "genai-") || !strings.Contains(got["reel1.0001.dpx"], "genai-") {
-		t.Errorf("exit %d, failing findings %v\n%s", r.code, got, r.stdout)
+	code, got, out := scanFailing(t, bin, deliv)
+	if code != 1 || !strings.Contains(got["sh010.1001.exr"], "genai-") || !strings.Contains(got["reel1.0001.dpx"], "genai-") {
+		t.Errorf("exit %d, failing findings %v\n%s", code, got, out)
 	}
 	for _, want := range []string{"ComfyUI", "Runway"} {
-		if !strings.Contains(r.stdout, `"generator": "`+want) {
+		if !strings.Contains(out, `"generator": "`+want) {
 			t.Errorf("report names no generator %q", want)
 		}
 	}

@@ -334,32 +334,20 @@ func TestAAFNotAAF(t *testing.T) {
 	}
 }
 
-func TestAAFBad(t *testing.T) {
-	good := aafFile(aafRunway)
-	badHeader := append([]byte{}, good...)
-	binary.LittleEndian.PutUint16(badHeader[30:], 7) // sector size 128: illegal
-	lying := append([]byte{}, aafRunway...)
-	binary.LittleEndian.PutUint16(lying[2:], 200) // 200 properties in a stream of a few
-	short := append([]byte{}, aafRunway...)
-	binary.LittleEndian.PutUint16(short[4+6*1+4:], 2000) // ProductName of 2000 bytes
-	big := aafProps(aafPIDProductName, string(bytes.Repeat([]byte("x"), 32000)))
-	big = append(big, make([]byte, aafMaxProperties+1-len(big))...)
-	cases := []struct {
-		name string
-		b    []byte
-		want error
-		kept bool
-	}{
-		{"truncated", good[:1536], errTruncated, false},
-		{"header only", good[:512], errTruncated, false},
-		{"bad sector size", badHeader, ErrMalformed, false},
-		{"lying count", aafFile(aafRunway, lying), errTruncated, true},
-		{"lying length", aafFile(aafRunway, short), errTruncated, true},
-		{"oversized properties", aafFile(aafRunway, big), errLimit, true},
-		{"byte order", aafFile(aafRunway, append([]byte{'X'}, aafRunway[1:]...)), ErrMalformed, true},
-	}
+// badFile is a damaged file, the error its read returns and whether blocks
+// read before the damage are kept.
+type badFile struct {
+	name string
+	b    []byte
+	want error
+	kept bool
+}
+
+// checkBadFiles reads each damaged file with read.
+func checkBadFiles(t *testing.T, read func(*testing.T, []byte) (*Result, error), cases []badFile) {
+	t.Helper()
 	for _, c := range cases {
-		res, err := readAAFBytes(t, c.b)
+		res, err := read(t, c.b)
 		if !errors.Is(err, c.want) {
 			t.Errorf("%s: err = %v, want %v", c.name, err, c.want)
 		}
@@ -371,6 +359,28 @@ func TestAAFBad(t *testing.T) {
 			t.Errorf("%s: blocks %v, want kept %v", c.name, res.Blocks, c.kept)
 		}
 	}
+}
+
+func TestAAFBad(t *testing.T) {
+	good := aafFile(aafRunway)
+	badHeader := append([]byte{}, good...)
+	binary.LittleEndian.PutUint16(badHeader[30:], 7) // sector size 128: illegal
+	lying := append([]byte{}, aafRunway...)
+	binary.LittleEndian.PutUint16(lying[2:], 200) // 200 properties in a stream of a few
+	short := append([]byte{}, aafRunway...)
+	binary.LittleEndian.PutUint16(short[4+6*1+4:], 2000) // ProductName of 2000 bytes
+	big := aafProps(aafPIDProductName, string(bytes.Repeat([]byte("x"), 32000)))
+	big = append(big, make([]byte, aafMaxProperties+1-len(big))...)
+	cases := []badFile{
+		{"truncated", good[:1536], errTruncated, false},
+		{"header only", good[:512], errTruncated, false},
+		{"bad sector size", badHeader, ErrMalformed, false},
+		{"lying count", aafFile(aafRunway, lying), errTruncated, true},
+		{"lying length", aafFile(aafRunway, short), errTruncated, true},
+		{"oversized properties", aafFile(aafRunway, big), errLimit, true},
+		{"byte order", aafFile(aafRunway, append([]byte{'X'}, aafRunway[1:]...)), ErrMalformed, true},
+	}
+	checkBadFiles(t, readAAFBytes, cases)
 }
 
 // TestAAFReadCap: a FAT chain that loops through many sectors is stopped

@@ -9,21 +9,15 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/provscan/provscan/bench/synth"
 	"github.com/provscan/provscan/provenance/internal/corpustest"
 )
-
-// jp2Box builds one box with a 32-bit size.
-func jp2Box(typ string, data ...[]byte) []byte {
-	body := bytes.Join(data, nil)
-	out := binary.BigEndian.AppendUint32(nil, uint32(8+len(body)))
-	return append(append(out, typ...), body...)
-}
 
 // jp2File builds a JP2 file: the signature and ftyp boxes, then boxes.
 func jp2File(boxes ...[]byte) []byte {
 	out := append([]byte(nil), jp2Signature...)
-	out = append(out, jp2Box("ftyp", []byte("jp2 \x00\x00\x00\x00jp2 "))...)
-	out = append(out, jp2Box("jp2h", jp2Box("ihdr", make([]byte, 14)))...)
+	out = append(out, synth.Box("ftyp", []byte("jp2 \x00\x00\x00\x00jp2 "))...)
+	out = append(out, synth.Box("jp2h", synth.Box("ihdr", make([]byte, 14)))...)
 	for _, b := range boxes {
 		out = append(out, b...)
 	}
@@ -59,23 +53,23 @@ func j2kStream(segs ...[]byte) []byte {
 // jp2TIFFBytes is a minimal little-endian TIFF: no entries.
 var jp2TIFFBytes = []byte("II*\x00\x08\x00\x00\x00\x00\x00\x00\x00\x00\x00")
 
-func jp2UUIDBox(uuid []byte, data []byte) []byte { return jp2Box("uuid", uuid, data) }
+func jp2UUIDBox(uuid []byte, data []byte) []byte { return synth.Box("uuid", uuid, data) }
 
 // jp2Sample has a marker in every place a JP2 file carries one.
 func jp2Sample() []byte {
-	jumb := jp2Box("jumb", jp2Box("jumd", []byte("c2pa\x00\x11\x00\x10\x80\x00\xaa\x00\x38\x9b\x71\x03c2pa\x00")))
+	jumb := synth.Box("jumb", synth.Box("jumd", []byte("c2pa\x00\x11\x00\x10\x80\x00\xaa\x00\x38\x9b\x71\x03c2pa\x00")))
 	return jp2File(
-		jp2Box("xml ", []byte("<contentDescription><thing>Macbeth chart</thing></contentDescription>")),
+		synth.Box("xml ", []byte("<contentDescription><thing>Macbeth chart</thing></contentDescription>")),
 		jp2UUIDBox(bmffXMPUUID, []byte(exrXMP)),
 		jp2UUIDBox(jp2EXIFUUID, jp2TIFFBytes),
 		jp2UUIDBox(jp2EXIFUUID, append([]byte("Exif\x00\x00"), jp2TIFFBytes...)),
 		jp2UUIDBox(jp2GeoJP2UUID, jp2TIFFBytes),
 		jp2UUIDBox(jp2IPTCUUID, []byte("\x1c\x02\x78\x00\x04test")),
-		jp2Box("Exif", []byte{0, 0, 0, 0}, jp2TIFFBytes),
-		jp2Box("asoc", jp2Box("lbl ", []byte("label")), jp2Box("xml ", []byte(exrXMP))),
-		jp2Box("jp2c", j2kStream(j2kMarker(0x52, make([]byte, 10)), j2kCOM(1, "Kakadu-v8.4"), j2kCOM(0, "\x01\x02binary"))),
+		synth.Box("Exif", []byte{0, 0, 0, 0}, jp2TIFFBytes),
+		synth.Box("asoc", synth.Box("lbl ", []byte("label")), synth.Box("xml ", []byte(exrXMP))),
+		synth.Box("jp2c", j2kStream(j2kMarker(0x52, make([]byte, 10)), j2kCOM(1, "Kakadu-v8.4"), j2kCOM(0, "\x01\x02binary"))),
 		jumb,
-		jp2Box("xml ", []byte("<after>codestream</after>")),
+		synth.Box("xml ", []byte("<after>codestream</after>")),
 	)
 }
 
@@ -143,7 +137,7 @@ func TestJP2XMLFields(t *testing.T) {
 		{"entities and CDATA", "<r><a>caf&#233; &amp; co</a><b><![CDATA[<raw>]]></b></r>", 2, false},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			b := jp2File(jp2Box("xml ", []byte(tc.doc)))
+			b := jp2File(synth.Box("xml ", []byte(tc.doc)))
 			res, err := readJP2(bytes.NewReader(b), int64(len(b)), nil)
 			if err != nil {
 				t.Fatal(err)
@@ -197,20 +191,20 @@ func TestJP2Hostile(t *testing.T) {
 	cut := j2kStream(com, j2kCOM(1, "next"))[:2+43+8+4]
 	// A box that runs past the file, after a kept one: what is there is
 	// read too.
-	pastBox := jp2File(jp2Box("xml ", []byte("<kept/>")), jp2Box("xml ", []byte("<lost/>")))
+	pastBox := jp2File(synth.Box("xml ", []byte("<kept/>")), synth.Box("xml ", []byte("<lost/>")))
 	binary.BigEndian.PutUint32(pastBox[len(pastBox)-15:], 0x7fff0000)
 	// A jp2c cut short: image data, its main header read.
-	cutJP2C := jp2File(jp2Box("jp2c", j2kStream(com)))
+	cutJP2C := jp2File(synth.Box("jp2c", j2kStream(com)))
 	binary.BigEndian.PutUint32(cutJP2C[len(cutJP2C)-len(j2kStream(com))-8:], 0x7fff0000)
 	// jp2c without SOC: the walk goes on.
-	noSOC := jp2File(jp2Box("jp2c", []byte("not a codestream")), jp2Box("xml ", []byte("<kept/>")))
+	noSOC := jp2File(synth.Box("jp2c", []byte("not a codestream")), synth.Box("xml ", []byte("<kept/>")))
 	// asoc boxes nested deeper than the bound.
-	deep := jp2Box("xml ", []byte("<kept/>"))
+	deep := synth.Box("xml ", []byte("<kept/>"))
 	for i := 0; i <= jp2MaxDepth+1; i++ {
-		deep = jp2Box("asoc", deep)
+		deep = synth.Box("asoc", deep)
 	}
 	// A box smaller than its header.
-	small := jp2File(jp2Box("xml ", []byte("<kept/>")), []byte("\x00\x00\x00\x04xml "))
+	small := jp2File(synth.Box("xml ", []byte("<kept/>")), []byte("\x00\x00\x00\x04xml "))
 	for _, tc := range []struct {
 		name   string
 		b      []byte
@@ -267,7 +261,7 @@ func TestJP2Corpus(t *testing.T) {
 func FuzzJP2(f *testing.F) {
 	f.Add(jp2Sample())
 	f.Add(j2kStream(j2kCOM(1, "Kakadu-v4.2.1"), j2kMarker(0x52, make([]byte, 10))))
-	f.Add(jp2File(jp2Box("asoc", jp2Box("asoc", jp2Box("xml ", []byte("<a/>")))), jp2Box("jp2c", j2kStream())))
+	f.Add(jp2File(synth.Box("asoc", synth.Box("asoc", synth.Box("xml ", []byte("<a/>")))), synth.Box("jp2c", j2kStream())))
 	f.Fuzz(func(t *testing.T, b []byte) {
 		if !matchJP2(b) {
 			return

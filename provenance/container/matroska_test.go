@@ -3,7 +3,6 @@ package container
 import (
 	"bytes"
 	"encoding/binary"
-	"errors"
 	"strings"
 	"testing"
 )
@@ -188,7 +187,6 @@ func TestMatroskaSeekHead(t *testing.T) {
 
 func TestMatroskaBad(t *testing.T) {
 	good := mkvFile("matroska")
-	hdr := len(mkvHeader("matroska"))
 	info := ebml(mkvIDInfo, ebmlStr(mkvIDWritingApp, "Nuke"))
 	seg := func(body ...[]byte) []byte {
 		return append(mkvHeader("matroska"), ebml(mkvIDSegment, body...)...)
@@ -198,12 +196,7 @@ func TestMatroskaBad(t *testing.T) {
 	for range 40 {
 		deep = mkvSimpleTag("A", "a", deep)
 	}
-	cases := []struct {
-		name string
-		b    []byte
-		want error
-		kept bool // the Info read before the error is kept
-	}{
+	cases := []badFile{ // kept: the Info read before the error
 		{"truncated header", good[:6], errTruncated, false},
 		{"no segment", mkvHeader("matroska"), errTruncated, false},
 		{"tags cut", good[:len(good)-200], errTruncated, true},
@@ -215,20 +208,7 @@ func TestMatroskaBad(t *testing.T) {
 		{"oversized TagName", seg(info, ebml(mkvIDTags, ebml(mkvIDTag, ebml(mkvIDSimpleTag, ebml(mkvIDTagName, make([]byte, mkvMaxName+1)))))), errLimit, true},
 		{"not a segment", append(mkvHeader("matroska"), ebml(mkvIDInfo)...), ErrMalformed, false},
 	}
-	_ = hdr
-	for _, c := range cases {
-		res, err := readMKVBytes(t, c.b)
-		if !errors.Is(err, c.want) {
-			t.Errorf("%s: err = %v, want %v", c.name, err, c.want)
-		}
-		if res == nil {
-			t.Errorf("%s: no result", c.name)
-			continue
-		}
-		if kept := len(res.Blocks) > 0; kept != c.kept {
-			t.Errorf("%s: blocks %v, want kept %v", c.name, res.Blocks, c.kept)
-		}
-	}
+	checkBadFiles(t, readMKVBytes, cases)
 }
 
 // TestMatroskaCutMedia: a file cut inside its media (a Cluster running past

@@ -143,8 +143,7 @@ func readSVG(r io.ReaderAt, size int64, b *reader.Budget) (*Result, error) {
 					f.text = &bytes.Buffer{}
 				case t.Name.Local == "manifest" && (t.Name.Space == nsC2PASVG || t.Name.Space == "c2pa"):
 					f.text = &bytes.Buffer{}
-				case (t.Name.Local == "xmpmeta" || t.Name.Local == "xapmeta") && (t.Name.Space == nsXMPMeta || t.Name.Space == "x"),
-					t.Name.Local == "RDF" && (t.Name.Space == nsRDF || t.Name.Space == "rdf"):
+				case isXMPRoot(t.Name):
 					xmpDepth = len(stack)
 				}
 			}
@@ -211,6 +210,21 @@ func svgTextBlock(res *Result, metadata bool, text []byte, start, end int64) err
 	if metadata {
 		return res.Add(Block{Kind: KindText, Container: "SVG metadata", Key: "metadata", Offset: start, Size: end - start, Data: bytes.Clone(text)})
 	}
+	data, err := decodeBase64Text(text)
+	if err != nil {
+		res.Warn("c2pa:manifest at offset %d is not valid base64: %v", start, err)
+		return nil
+	}
+	b := Block{Kind: KindC2PA, Container: "SVG c2pa:manifest", Offset: start, Size: end - start, Data: data}
+	if len(data) < 8 || string(data[4:8]) != "jumb" {
+		b.Note = "decoded manifest is not a JUMBF box"
+	}
+	return res.Add(b)
+}
+
+// decodeBase64Text decodes the base64 text of an XML element, which may be
+// broken into lines and indented.
+func decodeBase64Text(text []byte) ([]byte, error) {
 	clean := bytes.Map(func(c rune) rune {
 		if c == ' ' || c == '\t' || c == '\r' || c == '\n' {
 			return -1
@@ -219,15 +233,15 @@ func svgTextBlock(res *Result, metadata bool, text []byte, start, end int64) err
 	}, text)
 	data := make([]byte, base64.StdEncoding.DecodedLen(len(clean)))
 	n, err := base64.StdEncoding.Decode(data, clean)
-	if err != nil {
-		res.Warn("c2pa:manifest at offset %d is not valid base64: %v", start, err)
-		return nil
-	}
-	b := Block{Kind: KindC2PA, Container: "SVG c2pa:manifest", Offset: start, Size: end - start, Data: data[:n]}
-	if n < 8 || string(data[4:8]) != "jumb" {
-		b.Note = "decoded manifest is not a JUMBF box"
-	}
-	return res.Add(b)
+	return data[:n], err
+}
+
+// isXMPRoot reports whether an element starts an XMP packet's subtree: an
+// x:xmpmeta (or the older x:xapmeta) or rdf:RDF, by namespace or, when it is
+// not declared, by the bare prefix.
+func isXMPRoot(n xml.Name) bool {
+	return (n.Local == "xmpmeta" || n.Local == "xapmeta") && (n.Space == nsXMPMeta || n.Space == "x") ||
+		n.Local == "RDF" && (n.Space == nsRDF || n.Space == "rdf")
 }
 
 var svgEntityDecl = regexp.MustCompile(`<!ENTITY\s+([A-Za-z_][\w.:-]*)\s+(?:"([^"%&<]*)"|'([^'%&<]*)')`)

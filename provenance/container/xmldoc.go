@@ -2,7 +2,6 @@ package container
 
 import (
 	"bytes"
-	"encoding/base64"
 	"encoding/xml"
 	"errors"
 	"fmt"
@@ -426,8 +425,7 @@ func readXMLDoc(r io.ReaderAt, size int64, b *reader.Budget) (*Result, error) {
 			}
 			f := xmlFrame{name: t.Name, start: before}
 			if xmpDepth < 0 {
-				if (t.Name.Local == "xmpmeta" || t.Name.Local == "xapmeta") && (t.Name.Space == nsXMPMeta || t.Name.Space == "x") ||
-					t.Name.Local == "RDF" && (t.Name.Space == nsRDF || t.Name.Space == "rdf") {
+				if isXMPRoot(t.Name) {
 					xmpDepth = len(stack)
 				} else {
 					if err := x.start(&f, t, stack, before, d.InputOffset()); err != nil {
@@ -634,19 +632,12 @@ func isTTMLImage(t xml.StartElement) bool {
 // reads as a file of its own (a PNG with its own metadata); text that is
 // not base64 is a warning.
 func (x *xmlDoc) member(name string, text []byte, start int64) error {
-	clean := bytes.Map(func(c rune) rune {
-		if c == ' ' || c == '\t' || c == '\r' || c == '\n' {
-			return -1
-		}
-		return c
-	}, text)
-	if len(clean) == 0 {
-		return nil
-	}
-	data := make([]byte, base64.StdEncoding.DecodedLen(len(clean)))
-	n, err := base64.StdEncoding.Decode(data, clean)
+	data, err := decodeBase64Text(text)
 	if err != nil {
 		x.res.Warn("%s at offset %d is not valid base64: %v", name, x.off(start), err)
+		return nil
+	}
+	if len(data) == 0 {
 		return nil
 	}
 	if x.images > xmlMaxImages {
@@ -655,11 +646,10 @@ func (x *xmlDoc) member(name string, text []byte, start int64) error {
 	if err := x.res.Reserve(reader.Members, 1); err != nil {
 		return err
 	}
-	if err := x.res.Reserve(reader.Memory, int64(n)); err != nil {
+	if err := x.res.Reserve(reader.Memory, int64(len(data))); err != nil {
 		return err
 	}
-	data = data[:n]
-	x.res.Members = append(x.res.Members, Member{Name: name, Size: int64(n), Open: func() (io.ReaderAt, error) {
+	x.res.Members = append(x.res.Members, Member{Name: name, Size: int64(len(data)), Open: func() (io.ReaderAt, error) {
 		return bytes.NewReader(data), nil
 	}})
 	return nil

@@ -96,6 +96,20 @@ func readXMLLimits(s string, l reader.Limits) (*Result, error) {
 	return readXMLDoc(strings.NewReader(s), int64(len(s)), reader.NewBudget(l, nil))
 }
 
+// readXMLFormat reads the XML document s, which must read without error as
+// format.
+func readXMLFormat(t *testing.T, s string, format Format) *Result {
+	t.Helper()
+	res, err := readXMLString(s)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res.Format != format {
+		t.Errorf("format %q", res.Format)
+	}
+	return res
+}
+
 // xmlBlocks maps "kind key" to the block's value, with "+tool" on tool
 // blocks; the document's joined text (TestXMLDocumentText) is left out.
 func xmlBlocks(res *Result) map[string]string {
@@ -219,13 +233,7 @@ func checkOffsets(t *testing.T, res *Result, file []byte) {
 }
 
 func TestIMFPackingListAndAssetMap(t *testing.T) {
-	res, err := readXMLString(imfPKL)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if res.Format != formatIMFPKL {
-		t.Errorf("format %q", res.Format)
-	}
+	res := readXMLFormat(t, imfPKL, formatIMFPKL)
 	checkXMLBlocks(t, res, map[string]string{
 		"text Id":             "urn:uuid:0429fedd-b55d-442a-aa26-2a81ec71ed05",
 		"text AnnotationText": "Show_Reel",
@@ -234,13 +242,7 @@ func TestIMFPackingListAndAssetMap(t *testing.T) {
 	})
 	checkOffsets(t, res, []byte(imfPKL))
 
-	res, err = readXMLString(imfAssetMap)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if res.Format != formatIMFAssetMap {
-		t.Errorf("format %q", res.Format)
-	}
+	res = readXMLFormat(t, imfAssetMap, formatIMFAssetMap)
 	checkXMLBlocks(t, res, map[string]string{
 		"text Id":            "urn:uuid:1942573c-09d4-42bb-afd0-c77a28cb39b7",
 		"text Creator +tool": "Clipster",
@@ -263,13 +265,7 @@ func TestIMFPackingListAndAssetMap(t *testing.T) {
 }
 
 func TestDolbyVisionXML(t *testing.T) {
-	res, err := readXMLString(doviXML)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if res.Format != formatDolbyVision {
-		t.Errorf("format %q", res.Format)
-	}
+	res := readXMLFormat(t, doviXML, formatDolbyVision)
 	checkXMLBlocks(t, res, map[string]string{
 		"text Author":                "Blackmagic Design",
 		"text Software +tool":        "DaVinci Resolve Studio",
@@ -343,13 +339,7 @@ func TestTTMLImages(t *testing.T) {
 }
 
 func TestEBUTT(t *testing.T) {
-	res, err := readXMLString(ebuTT)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if res.Format != formatEBUTT {
-		t.Errorf("format %q", res.Format)
-	}
+	res := readXMLFormat(t, ebuTT, formatEBUTT)
 	checkXMLBlocks(t, res, map[string]string{
 		"text ebuttm:documentEbuttVersion":            "v1.0",
 		"text ebuttm:documentOriginatingSystem +tool": "SubtitleEdit 4.0",
@@ -365,13 +355,7 @@ func TestXMLGeneric(t *testing.T) {
   <script type="text/javascript"><![CDATA[ if (a < b) { steal(); } ]]></script>
   <rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#"><rdf:Description xmlns:xmp="http://ns.adobe.com/xap/1.0/"><xmp:CreatorTool>Sora</xmp:CreatorTool></rdf:Description></rdf:RDF>
 </project>`
-	res, err := readXMLString(doc)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if res.Format != formatXML {
-		t.Errorf("format %q", res.Format)
-	}
+	res := readXMLFormat(t, doc, formatXML)
 	checkXMLBlocks(t, res, map[string]string{
 		"comment ":                     "exported by hand",
 		"text project@generator +tool": "ComfyUI-Exporter 2",
