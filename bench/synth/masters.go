@@ -125,6 +125,10 @@ func ebml(id uint32, size int64, data ...[]byte) []byte {
 	return append(append(b, s...), bytes.Join(data, nil)...)
 }
 
+// EBMLSized is an EBML element (its ID as stored) with an 8-byte size of
+// size, -1 for unknown (a live stream's Segment or Cluster), then data.
+func EBMLSized(id uint32, size int64, data ...[]byte) []byte { return ebml(id, size, data...) }
+
 // EBMLElement is an EBML element (its ID as stored, an 8-byte size) whose
 // size is that of its data.
 func EBMLElement(id uint32, data ...[]byte) []byte {
