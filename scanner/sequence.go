@@ -333,19 +333,32 @@ func (b *reportBuilder) sequences() {
 	if len(builds) == 0 {
 		return
 	}
+	// The frame each finding, unsupported entry and error is on: a map of
+	// their files (far fewer than the frames, as a rule), then one look-up
+	// per frame.
 	type frameOf struct {
 		seq, frame int
 		file       int // index into files
 	}
-	total := 0
-	for _, sb := range builds {
-		total += len(sb.frames)
+	frames := map[fileKey]frameOf{}
+	notFrame := frameOf{seq: -1}
+	for i := range b.Findings {
+		frames[fileKey{b.Findings[i].Root, b.Findings[i].Path}] = notFrame
 	}
-	frames := make(map[fileKey]frameOf, total)
-	for si, sb := range builds {
-		for _, fr := range sb.frames {
-			f := &files[fr.file]
-			frames[fileKey{f.Root, f.Path}] = frameOf{si, fr.frame, fr.file}
+	for i := range b.Unsupported {
+		frames[fileKey{b.Unsupported[i].Root, b.Unsupported[i].Path}] = notFrame
+	}
+	for i := range b.Errors {
+		frames[fileKey{b.Errors[i].Root, b.Errors[i].Path}] = notFrame
+	}
+	if len(frames) > 0 {
+		for si, sb := range builds {
+			for _, fr := range sb.frames {
+				f := &files[fr.file]
+				if _, ok := frames[fileKey{f.Root, f.Path}]; ok {
+					frames[fileKey{f.Root, f.Path}] = frameOf{si, fr.frame, fr.file}
+				}
+			}
 		}
 	}
 	// The rules found on each frame (by file index), and per sequence and
@@ -355,7 +368,7 @@ func (b *reportBuilder) sequences() {
 	for i := range b.Findings {
 		f := &b.Findings[i]
 		fo, ok := frames[fileKey{f.Root, f.Path}]
-		if !ok {
+		if !ok || fo.seq < 0 {
 			continue
 		}
 		id := f.Rule
@@ -421,7 +434,7 @@ func (b *reportBuilder) sequences() {
 		return b.Sequences[i].Root < b.Sequences[j].Root
 	})
 	name := func(root, p string, g *report.Grouping) {
-		if fo, ok := frames[fileKey{root, p}]; ok {
+		if fo, ok := frames[fileKey{root, p}]; ok && fo.seq >= 0 {
 			n := fo.frame
 			g.Sequence, g.Frame = paths[fo.seq], &n
 		}
@@ -570,14 +583,11 @@ func sequenceSidecars(files []report.ScannedFile, builds []*seqBuild) [][]string
 	var order []perFrame
 	for i := range files {
 		f := &files[i]
-		if f.Member {
+		ext := path.Ext(f.Path) // the name's: path.Ext looks past no slash
+		if f.Member || !sidecarExt(ext) {
 			continue
 		}
 		dir, base := folderOf(f.Path)
-		ext := path.Ext(base)
-		if !sidecarExt(ext) {
-			continue
-		}
 		if prefix, digits, _, ok := frameName(base); ok {
 			w := len(digits)
 			seqs := byFrame[frameKey{f.Root, dir, prefix, w}]
