@@ -254,21 +254,12 @@ func (b *reportBuilder) packages() {
 		}
 		b.Packages = append(b.Packages, pk)
 	}
-	name := func(root, p string, g *report.Grouping) {
+	b.eachGrouping(func(root, p string, g *report.Grouping) {
 		if r := refs[fileKey{root, p}]; r != nil {
 			c := *r
 			g.Package = &c
 		}
-	}
-	for i := range b.Findings {
-		name(b.Findings[i].Root, b.Findings[i].Path, &b.Findings[i].Grouping)
-	}
-	for i := range b.Unsupported {
-		name(b.Unsupported[i].Root, b.Unsupported[i].Path, &b.Unsupported[i].Grouping)
-	}
-	for i := range b.Errors {
-		name(b.Errors[i].Root, b.Errors[i].Path, &b.Errors[i].Grouping)
-	}
+	})
 }
 
 // maxIMFSiblings bounds the listed XML files PackageOf reads for a CPL.

@@ -342,15 +342,7 @@ func (b *reportBuilder) sequences() {
 	}
 	frames := map[fileKey]frameOf{}
 	notFrame := frameOf{seq: -1}
-	for i := range b.Findings {
-		frames[fileKey{b.Findings[i].Root, b.Findings[i].Path}] = notFrame
-	}
-	for i := range b.Unsupported {
-		frames[fileKey{b.Unsupported[i].Root, b.Unsupported[i].Path}] = notFrame
-	}
-	for i := range b.Errors {
-		frames[fileKey{b.Errors[i].Root, b.Errors[i].Path}] = notFrame
-	}
+	b.eachGrouping(func(root, p string, _ *report.Grouping) { frames[fileKey{root, p}] = notFrame })
 	if len(frames) > 0 {
 		for si, sb := range builds {
 			for _, fr := range sb.frames {
@@ -433,21 +425,12 @@ func (b *reportBuilder) sequences() {
 		}
 		return b.Sequences[i].Root < b.Sequences[j].Root
 	})
-	name := func(root, p string, g *report.Grouping) {
+	b.eachGrouping(func(root, p string, g *report.Grouping) {
 		if fo, ok := frames[fileKey{root, p}]; ok && fo.seq >= 0 {
 			n := fo.frame
 			g.Sequence, g.Frame = paths[fo.seq], &n
 		}
-	}
-	for i := range b.Findings {
-		name(b.Findings[i].Root, b.Findings[i].Path, &b.Findings[i].Grouping)
-	}
-	for i := range b.Unsupported {
-		name(b.Unsupported[i].Root, b.Unsupported[i].Path, &b.Unsupported[i].Grouping)
-	}
-	for i := range b.Errors {
-		name(b.Errors[i].Root, b.Errors[i].Path, &b.Errors[i].Grouping)
-	}
+	})
 }
 
 // scanError is the status of a file that could not be opened (a report
