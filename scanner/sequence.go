@@ -302,24 +302,6 @@ func (b *seqBuild) pattern() string {
 	return b.prefix + strings.Repeat("#", max(1, b.width)) + b.ext
 }
 
-// frameRanges turns sorted frame numbers into runs, at most limit of them
-// (limit 0: all).
-func frameRanges(frames []int, limit int) []report.FrameRange {
-	out := []report.FrameRange{}
-	for i := 0; i < len(frames); {
-		j := i
-		for j+1 < len(frames) && frames[j+1] <= frames[j]+1 {
-			j++
-		}
-		if limit > 0 && len(out) == limit {
-			break
-		}
-		out = append(out, report.FrameRange{First: frames[i], Last: frames[j]})
-		i = j + 1
-	}
-	return out
-}
-
 // fileKey keys a file by its root and path.
 type fileKey struct{ root, path string }
 
@@ -414,7 +396,7 @@ func (b *reportBuilder) sequences() {
 		for _, r := range rs {
 			fs := perRule[si][r]
 			slices.Sort(fs)
-			s.Findings = append(s.Findings, report.SequenceFindings{Rule: r, Count: len(fs), Frames: frameRanges(fs, report.MaxRangesListed)})
+			s.Findings = append(s.Findings, report.SequenceFindings{Rule: r, Count: len(fs), Frames: report.FrameRanges(fs, report.MaxRangesListed)})
 		}
 		outliers(&s, sb, files, rulesOf)
 		b.Sequences = append(b.Sequences, s)
