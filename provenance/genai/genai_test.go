@@ -449,6 +449,16 @@ func TestTechniquesAnyCase(t *testing.T) {
 	}
 }
 
+// TestSunoCommentAnyCase: the Suno comment matches in any case (a
+// prefilter of one case once skipped "MADE WITH SUNO").
+func TestSunoCommentAnyCase(t *testing.T) {
+	for _, v := range []string{"made with suno; id=1", "Made with Suno", "MADE WITH SUNO; created=2025-11-02", "made with SuNo"} {
+		if sig := Match(Fact{Source: Text, Field: "COMM", Value: v}); sig == nil || sig.ID != "suno-comment" {
+			t.Errorf("%q: %v", v, sig)
+		}
+	}
+}
+
 // TestComfyGraphCutShort: a ComfyUI prompt graph cut before its first
 // "class_type" (a comment field truncated at 255 bytes) is still ComfyUI,
 // plain or escaped inside a {"prompt": ...} comment; JSON of another shape
