@@ -232,7 +232,7 @@ func (b *reportBuilder) packages() {
 					continue
 				}
 				members = append(members, member{k, a.id})
-				if c := cpls[k]; c != nil && c.title != "" && !slices.Contains(pk.Titles, c.title) {
+				if c := cpls[k]; c != nil && c.title != "" && len(pk.Titles) < maxIMFTitles && !slices.Contains(pk.Titles, c.title) {
 					pk.Titles = append(pk.Titles, c.title)
 				}
 			}
@@ -261,6 +261,10 @@ func (b *reportBuilder) packages() {
 		}
 	})
 }
+
+// maxIMFTitles bounds the CPL titles a package names: each file the
+// package lists carries them all, joined, in its entries.
+const maxIMFTitles = 16
 
 // maxIMFSiblings bounds the listed XML files PackageOf reads for a CPL.
 const maxIMFSiblings = 16

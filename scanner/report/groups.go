@@ -93,7 +93,7 @@ type Package struct {
 	ID         string `json:"id"`
 	Annotation string `json:"annotation,omitempty"`
 	// Titles lists the ContentTitle of each composition playlist (CPL) the
-	// ASSETMAP lists and the scan read.
+	// ASSETMAP lists and the scan read (at most 16).
 	Titles  []string `json:"titles"`
 	Assets  int      `json:"assets"`  // assets listed
 	Present int      `json:"present"` // listed assets found by the scan
