@@ -461,9 +461,10 @@ func outliers(s *report.Sequence, sb *seqBuild, files []report.ScannedFile, rule
 		slices.Sort(rs)
 		g := sig{f.Meta, strings.Join(rs, ", "), f.Status}
 		sigs[i] = g
-		count[g]++
-		if count[g] > bestN {
-			best, bestN = g, count[g]
+		n := count[g] + 1
+		count[g] = n
+		if n > bestN {
+			best, bestN = g, n
 		}
 	}
 	if bestN*2 <= len(sb.frames) {
