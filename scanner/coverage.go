@@ -15,6 +15,20 @@ func (b *reportBuilder) group() {
 	b.coverage()
 }
 
+// eachGrouping calls fn with the root, path and grouping of each finding,
+// unsupported entry and error of the report.
+func (b *reportBuilder) eachGrouping(fn func(root, path string, g *report.Grouping)) {
+	for i := range b.Findings {
+		fn(b.Findings[i].Root, b.Findings[i].Path, &b.Findings[i].Grouping)
+	}
+	for i := range b.Unsupported {
+		fn(b.Unsupported[i].Root, b.Unsupported[i].Path, &b.Unsupported[i].Grouping)
+	}
+	for i := range b.Errors {
+		fn(b.Errors[i].Root, b.Errors[i].Path, &b.Errors[i].Grouping)
+	}
+}
+
 // mediaOther names, in the coverage, the formats of no media kind (sidecars,
 // fonts, RIFF forms other than WebP, WAV and AVI).
 const mediaOther = "other"

@@ -232,7 +232,7 @@ func (b *reportBuilder) packages() {
 					continue
 				}
 				members = append(members, member{k, a.id})
-				if c := cpls[k]; c != nil && c.title != "" && !slices.Contains(pk.Titles, c.title) {
+				if c := cpls[k]; c != nil && c.title != "" && len(pk.Titles) < maxIMFTitles && !slices.Contains(pk.Titles, c.title) {
 					pk.Titles = append(pk.Titles, c.title)
 				}
 			}
@@ -254,22 +254,17 @@ func (b *reportBuilder) packages() {
 		}
 		b.Packages = append(b.Packages, pk)
 	}
-	name := func(root, p string, g *report.Grouping) {
+	b.eachGrouping(func(root, p string, g *report.Grouping) {
 		if r := refs[fileKey{root, p}]; r != nil {
 			c := *r
 			g.Package = &c
 		}
-	}
-	for i := range b.Findings {
-		name(b.Findings[i].Root, b.Findings[i].Path, &b.Findings[i].Grouping)
-	}
-	for i := range b.Unsupported {
-		name(b.Unsupported[i].Root, b.Unsupported[i].Path, &b.Unsupported[i].Grouping)
-	}
-	for i := range b.Errors {
-		name(b.Errors[i].Root, b.Errors[i].Path, &b.Errors[i].Grouping)
-	}
+	})
 }
+
+// maxIMFTitles bounds the CPL titles a package names: each file the
+// package lists carries them all, joined, in its entries.
+const maxIMFTitles = 16
 
 // maxIMFSiblings bounds the listed XML files PackageOf reads for a CPL.
 const maxIMFSiblings = 16

@@ -2,9 +2,11 @@ package scanner
 
 import (
 	"bytes"
+	"fmt"
 	"os"
 	"path/filepath"
 	"slices"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -275,4 +277,28 @@ func FuzzIMF(f *testing.F) {
 			t.Fatalf("%d packages from one ASSETMAP", len(b.Packages))
 		}
 	})
+}
+
+// TestIMFTitlesCapped: an ASSETMAP listing many CPLs of distinct titles
+// names maxIMFTitles of them, in the package and in each listed file's
+// entries (which carry them all, joined: a crafted package of n CPLs made
+// n entries of n titles each).
+func TestIMFTitlesCapped(t *testing.T) {
+	am := &imfDoc{root: "r", path: "pkg/ASSETMAP.xml", assetMap: true, id: "urn:uuid:1"}
+	var files []report.ScannedFile
+	var docs []*imfDoc
+	for i := range 3 * maxIMFTitles {
+		p := fmt.Sprintf("cpl%03d.xml", i)
+		am.assets = append(am.assets, imfAsset{id: fmt.Sprintf("urn:uuid:c%d", i), paths: []string{p}})
+		files = append(files, report.ScannedFile{Root: "r", Path: "pkg/" + p})
+		docs = append(docs, &imfDoc{root: "r", path: "pkg/" + p, id: fmt.Sprintf("urn:uuid:c%d", i), title: strings.Repeat("t", 100) + strconv.Itoa(i)})
+	}
+	b := &reportBuilder{Report: &report.Report{Scanned: files, Findings: []report.Finding{{Root: "r", Path: "pkg/cpl000.xml", Rule: "x"}}}, imf: append(docs, am)}
+	b.packages()
+	if len(b.Packages) != 1 || len(b.Packages[0].Titles) != maxIMFTitles || b.Packages[0].Present != 3*maxIMFTitles {
+		t.Fatalf("packages: %+v", b.Packages)
+	}
+	if g := b.Findings[0].Package; g == nil || strings.Count(g.Title, "; ") != maxIMFTitles-1 {
+		t.Errorf("finding's package: %+v", g)
+	}
 }

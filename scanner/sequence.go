@@ -200,8 +200,13 @@ func buildSequences(files []report.ScannedFile) []*seqBuild {
 		file, frame, width int
 		lead               bool // a leading zero
 	}
-	buckets := map[seqKey][]entry{}
-	var order []seqKey
+	type bucket struct {
+		k  seqKey
+		es []entry
+	}
+	var buckets []bucket // in the order first seen
+	at := map[seqKey]int{}
+	last := -1 // the bucket of the file before (a walk gives a folder's files together)
 	for i := range files {
 		f := &files[i]
 		if !frameCandidate(f) {
@@ -217,14 +222,20 @@ func buildSequences(files []report.ScannedFile) []*seqBuild {
 			continue
 		}
 		k := seqKey{f.Root, dir, prefix, ext}
-		if _, seen := buckets[k]; !seen {
-			order = append(order, k)
+		if last < 0 || buckets[last].k != k {
+			j, seen := at[k]
+			if !seen {
+				j = len(buckets)
+				at[k] = j
+				buckets = append(buckets, bucket{k: k})
+			}
+			last = j
 		}
-		buckets[k] = append(buckets[k], entry{file: i, frame: n, width: len(digits), lead: len(digits) > 1 && digits[0] == '0'})
+		buckets[last].es = append(buckets[last].es, entry{file: i, frame: n, width: len(digits), lead: len(digits) > 1 && digits[0] == '0'})
 	}
 	var out []*seqBuild
-	for _, k := range order {
-		es := buckets[k]
+	for _, bu := range buckets {
+		k, es := bu.k, bu.es
 		if len(es) < 2 {
 			continue
 		}
@@ -236,12 +247,15 @@ func buildSequences(files []report.ScannedFile) []*seqBuild {
 				widths = append(widths, e.width)
 			}
 		}
-		var rest []entry
-		for _, e := range es {
-			if b := padded[e.width]; b != nil {
-				b.frames = append(b.frames, seqFrame{e.file, e.frame})
-			} else {
-				rest = append(rest, e)
+		rest := es // the entries of no padded width
+		if len(padded) > 0 {
+			rest = nil
+			for _, e := range es {
+				if b := padded[e.width]; b != nil {
+					b.frames = append(b.frames, seqFrame{e.file, e.frame})
+				} else {
+					rest = append(rest, e)
+				}
 			}
 		}
 		if len(rest) > 0 {
@@ -255,7 +269,7 @@ func buildSequences(files []report.ScannedFile) []*seqBuild {
 			if w == 1 {
 				w = 0
 			}
-			b := &seqBuild{root: k.root, dir: k.dir, prefix: k.prefix, ext: k.ext, width: w}
+			b := &seqBuild{root: k.root, dir: k.dir, prefix: k.prefix, ext: k.ext, width: w, frames: make([]seqFrame, 0, len(rest))}
 			for _, e := range rest {
 				b.frames = append(b.frames, seqFrame{e.file, e.frame})
 			}
@@ -288,24 +302,6 @@ func (b *seqBuild) pattern() string {
 	return b.prefix + strings.Repeat("#", max(1, b.width)) + b.ext
 }
 
-// frameRanges turns sorted frame numbers into runs, at most limit of them
-// (limit 0: all).
-func frameRanges(frames []int, limit int) []report.FrameRange {
-	out := []report.FrameRange{}
-	for i := 0; i < len(frames); {
-		j := i
-		for j+1 < len(frames) && frames[j+1] <= frames[j]+1 {
-			j++
-		}
-		if limit > 0 && len(out) == limit {
-			break
-		}
-		out = append(out, report.FrameRange{First: frames[i], Last: frames[j]})
-		i = j + 1
-	}
-	return out
-}
-
 // fileKey keys a file by its root and path.
 type fileKey struct{ root, path string }
 
@@ -319,36 +315,42 @@ func (b *reportBuilder) sequences() {
 	if len(builds) == 0 {
 		return
 	}
+	// The frame each finding, unsupported entry and error is on: a map of
+	// their files (far fewer than the frames, as a rule), then one look-up
+	// per frame.
 	type frameOf struct {
 		seq, frame int
+		file       int // index into files
 	}
-	total := 0
-	for _, sb := range builds {
-		total += len(sb.frames)
-	}
-	frames := make(map[fileKey]frameOf, total)
-	for si, sb := range builds {
-		for _, fr := range sb.frames {
-			f := &files[fr.file]
-			frames[fileKey{f.Root, f.Path}] = frameOf{si, fr.frame}
+	frames := map[fileKey]frameOf{}
+	notFrame := frameOf{seq: -1}
+	b.eachGrouping(func(root, p string, _ *report.Grouping) { frames[fileKey{root, p}] = notFrame })
+	if len(frames) > 0 {
+		for si, sb := range builds {
+			for _, fr := range sb.frames {
+				f := &files[fr.file]
+				if _, ok := frames[fileKey{f.Root, f.Path}]; ok {
+					frames[fileKey{f.Root, f.Path}] = frameOf{si, fr.frame, fr.file}
+				}
+			}
 		}
 	}
-	// The rules found on each frame, and per sequence and rule the frames.
-	rulesOf := map[fileKey][]string{}
+	// The rules found on each frame (by file index), and per sequence and
+	// rule the frames.
+	rulesOf := map[int][]string{}
 	perRule := make([]map[string][]int, len(builds))
 	for i := range b.Findings {
 		f := &b.Findings[i]
 		fo, ok := frames[fileKey{f.Root, f.Path}]
-		if !ok {
+		if !ok || fo.seq < 0 {
 			continue
 		}
-		k := fileKey{f.Root, f.Path}
 		id := f.Rule
 		if f.Generator != "" {
 			id += " (" + f.Generator + ")"
 		}
-		if !slices.Contains(rulesOf[k], id) {
-			rulesOf[k] = append(rulesOf[k], id)
+		if rs := rulesOf[fo.file]; !slices.Contains(rs, id) {
+			rulesOf[fo.file] = append(rs, id)
 		}
 		if perRule[fo.seq] == nil {
 			perRule[fo.seq] = map[string][]int{}
@@ -359,12 +361,14 @@ func (b *reportBuilder) sequences() {
 		}
 	}
 	sidecars := sequenceSidecars(files, builds)
+	paths := make([]string, len(builds)) // each sequence's path, by build
 	for si, sb := range builds {
 		s := report.Sequence{Root: sb.root, Folder: sb.dir, Pattern: sb.pattern(), Padding: sb.width,
 			First: sb.frames[0].frame, Last: sb.frames[len(sb.frames)-1].frame, Count: len(sb.frames),
 			Missing: []report.FrameRange{}, Outliers: []report.Outlier{}, Formats: []string{}, Sidecars: sidecars[si],
 			Findings: []report.SequenceFindings{}}
 		s.Path = joinRel(sb.dir, s.Pattern)
+		paths[si] = s.Path
 		if s.Sidecars == nil {
 			s.Sidecars = []string{}
 		}
@@ -392,7 +396,7 @@ func (b *reportBuilder) sequences() {
 		for _, r := range rs {
 			fs := perRule[si][r]
 			slices.Sort(fs)
-			s.Findings = append(s.Findings, report.SequenceFindings{Rule: r, Count: len(fs), Frames: frameRanges(fs, report.MaxRangesListed)})
+			s.Findings = append(s.Findings, report.SequenceFindings{Rule: r, Count: len(fs), Frames: report.FrameRanges(fs, report.MaxRangesListed)})
 		}
 		outliers(&s, sb, files, rulesOf)
 		b.Sequences = append(b.Sequences, s)
@@ -403,21 +407,12 @@ func (b *reportBuilder) sequences() {
 		}
 		return b.Sequences[i].Root < b.Sequences[j].Root
 	})
-	name := func(root, p string, g *report.Grouping) {
-		if fo, ok := frames[fileKey{root, p}]; ok {
+	b.eachGrouping(func(root, p string, g *report.Grouping) {
+		if fo, ok := frames[fileKey{root, p}]; ok && fo.seq >= 0 {
 			n := fo.frame
-			g.Sequence, g.Frame = joinRel(builds[fo.seq].dir, builds[fo.seq].pattern()), &n
+			g.Sequence, g.Frame = paths[fo.seq], &n
 		}
-	}
-	for i := range b.Findings {
-		name(b.Findings[i].Root, b.Findings[i].Path, &b.Findings[i].Grouping)
-	}
-	for i := range b.Unsupported {
-		name(b.Unsupported[i].Root, b.Unsupported[i].Path, &b.Unsupported[i].Grouping)
-	}
-	for i := range b.Errors {
-		name(b.Errors[i].Root, b.Errors[i].Path, &b.Errors[i].Grouping)
-	}
+	})
 }
 
 // scanError is the status of a file that could not be opened (a report
@@ -451,25 +446,25 @@ func withErrorFiles(files []report.ScannedFile, errs []report.Error) []report.Sc
 // outliers names the frames of s whose signature (metadata digest, rules
 // found, status) differs from the one most frames share, when more than
 // half share one.
-func outliers(s *report.Sequence, sb *seqBuild, files []report.ScannedFile, rulesOf map[fileKey][]string) {
+func outliers(s *report.Sequence, sb *seqBuild, files []report.ScannedFile, rulesOf map[int][]string) {
 	type sig struct {
 		meta   uint64
 		rules  string
 		status string
 	}
-	sigOf := func(f *report.ScannedFile) sig {
-		rs := rulesOf[fileKey{f.Root, f.Path}]
-		slices.Sort(rs)
-		return sig{f.Meta, strings.Join(rs, ", "), f.Status}
-	}
+	sigs := make([]sig, len(sb.frames))
 	count := map[sig]int{}
-	var best sig
-	bestN := 0
-	for _, fr := range sb.frames {
-		g := sigOf(&files[fr.file])
-		count[g]++
-		if count[g] > bestN {
-			best, bestN = g, count[g]
+	best, bestN, bestAt := sig{}, 0, 0
+	for i, fr := range sb.frames {
+		f := &files[fr.file]
+		rs := rulesOf[fr.file]
+		slices.Sort(rs)
+		g := sig{f.Meta, strings.Join(rs, ", "), f.Status}
+		sigs[i] = g
+		n := count[g] + 1
+		count[g] = n
+		if n > bestN {
+			best, bestN = g, n
 		}
 	}
 	if bestN*2 <= len(sb.frames) {
@@ -479,17 +474,14 @@ func outliers(s *report.Sequence, sb *seqBuild, files []report.ScannedFile, rule
 	if bestN == len(sb.frames) {
 		return
 	}
-	// The tool most frames of the common signature name.
-	restTool := ""
-	for _, fr := range sb.frames {
-		if f := &files[fr.file]; sigOf(f) == best {
-			restTool = f.Tool
-			break
-		}
+	// The tool most frames of the common signature name: the first's.
+	for sigs[bestAt] != best {
+		bestAt++
 	}
-	for _, fr := range sb.frames {
+	restTool := files[sb.frames[bestAt].file].Tool
+	for i, fr := range sb.frames {
 		f := &files[fr.file]
-		g := sigOf(f)
+		g := sigs[i]
 		if g == best {
 			continue
 		}
@@ -557,14 +549,11 @@ func sequenceSidecars(files []report.ScannedFile, builds []*seqBuild) [][]string
 	var order []perFrame
 	for i := range files {
 		f := &files[i]
-		if f.Member {
+		ext := path.Ext(f.Path) // the name's: path.Ext looks past no slash
+		if f.Member || !sidecarExt(ext) {
 			continue
 		}
 		dir, base := folderOf(f.Path)
-		ext := path.Ext(base)
-		if !sidecarExt(ext) {
-			continue
-		}
 		if prefix, digits, _, ok := frameName(base); ok {
 			w := len(digits)
 			seqs := byFrame[frameKey{f.Root, dir, prefix, w}]

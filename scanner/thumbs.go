@@ -242,24 +242,20 @@ const thumbStage = 4 * ThumbnailSide
 const thumbScaleMem = thumbStage*thumbStage*4 + thumbStage*ThumbnailSide*32 + ThumbnailSide*ThumbnailSide*4
 
 // thumbStageSize is the size of the intermediate image of a w x h image.
-func thumbStageSize(w, h int) (int, int) {
-	if w <= thumbStage && h <= thumbStage {
-		return w, h
-	}
-	if w >= h {
-		return thumbStage, max(1, int(int64(h)*thumbStage/int64(w)))
-	}
-	return max(1, int(int64(w)*thumbStage/int64(h))), thumbStage
-}
+func thumbStageSize(w, h int) (int, int) { return fitSize(w, h, thumbStage) }
 
 // thumbSize is the size of the thumbnail of a w x h image: at most
 // ThumbnailSide on the long side, the aspect kept, at least 1 x 1.
-func thumbSize(w, h int) (int, int) {
-	if w <= ThumbnailSide && h <= ThumbnailSide {
+func thumbSize(w, h int) (int, int) { return fitSize(w, h, ThumbnailSide) }
+
+// fitSize is the size of a w x h image fitted in side x side: its own when
+// it fits, else side on the long side, the aspect kept, at least 1 x 1.
+func fitSize(w, h, side int) (int, int) {
+	if w <= side && h <= side {
 		return w, h
 	}
 	if w >= h {
-		return ThumbnailSide, max(1, int(int64(h)*ThumbnailSide/int64(w)))
+		return side, max(1, int(int64(h)*int64(side)/int64(w)))
 	}
-	return max(1, int(int64(w)*ThumbnailSide/int64(h))), ThumbnailSide
+	return max(1, int(int64(w)*int64(side)/int64(h))), side
 }

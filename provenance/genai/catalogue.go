@@ -178,7 +178,7 @@ var Catalogue = []Signature{
 		Example: Fact{Source: C2PA, Field: FieldDescription, Value: "Created by Google Generative AI."}},
 	{ID: "google-c2pa-library", Generator: "Google", Source: C2PA, Fields: []string{FieldGeneratorInfo, FieldClaimGenerator}, Value: re(`^Google C2PA`), Attribution: true, Confidence: evidence.Declared,
 		Example: Fact{Source: C2PA, Field: FieldGeneratorInfo, Value: "Google C2PA Core Generator Library"}},
-	{ID: "suno-comment", Literals: []string{"uno"}, Generator: "Suno", Value: re(`(?i)^made with suno\b`), Confidence: evidence.Declared,
+	{ID: "suno-comment", Generator: "Suno", Value: re(`(?i)^made with suno\b`), Confidence: evidence.Declared,
 		Example: Fact{Source: Text, Field: "COMM", Value: "made with suno; created=2025-11-02T10:11:12.000Z; id=2f1c3a4b-5d6e-4f70-8a9b-0c1d2e3f4a5b"}},
 	{ID: "suno-song-url", Literals: []string{"suno."}, Generator: "Suno", Value: re(`^https?://(?:www\.|app\.)?suno\.(?:com|ai)/song/[0-9a-f]{8}-[0-9a-f]{4}-`), Confidence: evidence.Declared,
 		Example: Fact{Source: Text, Field: "WOAS", Value: "https://suno.com/song/2f1c3a4b-5d6e-4f70-8a9b-0c1d2e3f4a5b"}},

@@ -444,11 +444,17 @@ func namedGenerator(facts []Fact, f Fact) (string, []string) {
 	if sig := Match(Fact{Source: Tool, Field: f.Field, Value: strings.TrimSpace(f.Value)}); sig != nil && !sig.Attribution {
 		return sig.Generator, sig.Refines
 	}
-	name := strings.Join(strings.Fields(strings.ToValidUTF8(f.Value, "\uFFFD")), " ")
-	if r := []rune(name); len(r) > maxNamed {
-		name = string(r[:maxNamed]) + "…"
+	return oneLine(f.Value, maxNamed), nil
+}
+
+// oneLine is s on one line, as a name: invalid UTF-8 replaced, runs of
+// white space made one space, cut to max runes (an ellipsis marks a cut).
+func oneLine(s string, max int) string {
+	s = strings.Join(strings.Fields(strings.ToValidUTF8(s, "\uFFFD")), " ")
+	if r := []rune(s); len(r) > max {
+		s = string(r[:max]) + "…"
 	}
-	return name, nil
+	return s
 }
 
 // modelOf returns the com.adobe.details parameter of the same action as f.

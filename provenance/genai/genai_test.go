@@ -430,6 +430,35 @@ func TestTechniques(t *testing.T) {
 	}
 }
 
+// TestTechniquesAnyCase: a row that matches in any case finds its example
+// upper cased (the prefilter once skipped "WAV2LIP" or "FACEFUSION").
+func TestTechniquesAnyCase(t *testing.T) {
+	for _, tq := range Techniques {
+		v := strings.ToUpper(tq.Example)
+		if !tq.Value.MatchString(v) {
+			continue // a row of one case
+		}
+		prompts := []evidence.Item{{Kind: evidence.Prompt, Container: "PNG tEXt", Field: "prompt"}}
+		found := false
+		for _, it := range performances([]Fact{{Source: Text, Container: "PNG tEXt", Field: "prompt", Value: v}}, prompts) {
+			found = found || it.Term == tq.Name && it.Generator == tq.Tool
+		}
+		if !found {
+			t.Errorf("technique %s: not found in %q", tq.ID, v)
+		}
+	}
+}
+
+// TestSunoCommentAnyCase: the Suno comment matches in any case (a
+// prefilter of one case once skipped "MADE WITH SUNO").
+func TestSunoCommentAnyCase(t *testing.T) {
+	for _, v := range []string{"made with suno; id=1", "Made with Suno", "MADE WITH SUNO; created=2025-11-02", "made with SuNo"} {
+		if sig := Match(Fact{Source: Text, Field: "COMM", Value: v}); sig == nil || sig.ID != "suno-comment" {
+			t.Errorf("%q: %v", v, sig)
+		}
+	}
+}
+
 // TestComfyGraphCutShort: a ComfyUI prompt graph cut before its first
 // "class_type" (a comment field truncated at 255 bytes) is still ComfyUI,
 // plain or escaped inside a {"prompt": ...} comment; JSON of another shape

@@ -114,11 +114,7 @@ func LabelOf(f Fact) (Label, bool) {
 	if !ok {
 		return Label{}, false
 	}
-	producer := strings.Join(strings.Fields(strings.ToValidUTF8(scalar(lf.ContentProducer), "\uFFFD")), " ")
-	if r := []rune(producer); len(r) > maxProducer {
-		producer = string(r[:maxProducer]) + "…"
-	}
-	return Label{Level: level, Term: "AIGC Label " + n + " (GB 45438-2025)", Producer: producer}, true
+	return Label{Level: level, Term: "AIGC Label " + n + " (GB 45438-2025)", Producer: oneLine(scalar(lf.ContentProducer), maxProducer)}, true
 }
 
 // scalar returns a JSON string's text or a number's digits; "" otherwise.

@@ -53,9 +53,19 @@ var Techniques = []Technique{
 }
 
 // techniqueLiterals is a cheap prefilter: a value holding none of them
-// names no technique.
+// names no technique. It is applied to the value and the literals lower
+// cased (foldedLiterals), since some rows match in any case.
 var techniqueLiterals = []string{"ReActor", "inswapper", "ace", "oop", "SimSwap", "LivePortrait", "ip", "SadTalker", "MuseTalk",
 	"LatentSync", "EchoMimic", "AniPortrait", "Hallo", "hallo", "Express", "FantasyTalking", "MimicMotion", "RVC", "rvc", "vits", "XTTS", "OpenVoice", "TTS", "InstantID", "PuLID", "Pulid", "pulid", "FaceID"}
+
+// foldedLiterals are the techniqueLiterals lower cased.
+var foldedLiterals = func() []string {
+	out := make([]string, len(techniqueLiterals))
+	for i, l := range techniqueLiterals {
+		out[i] = strings.ToLower(l)
+	}
+	return out
+}()
 
 // performances lists the talent techniques named in the facts that carry
 // generation inputs (prompt graphs, workflows, parameters texts: any fact of
@@ -73,7 +83,7 @@ func performances(facts []Fact, prompts []evidence.Item) []evidence.Item {
 		if f.Source == C2PA || f.Source == Tool || !inputs[f.Container+"\x00"+f.Field] {
 			continue
 		}
-		if !containsAny(f.Value, techniqueLiterals) {
+		if !containsAny(strings.ToLower(f.Value), foldedLiterals) {
 			continue
 		}
 		for _, t := range Techniques {

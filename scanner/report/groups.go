@@ -45,6 +45,24 @@ type FrameRange struct {
 	Last  int `json:"last"`
 }
 
+// FrameRanges turns sorted frame numbers into runs, at most limit of them
+// (limit 0: all).
+func FrameRanges(frames []int, limit int) []FrameRange {
+	out := []FrameRange{}
+	for i := 0; i < len(frames); {
+		j := i
+		for j+1 < len(frames) && frames[j+1] <= frames[j]+1 {
+			j++
+		}
+		if limit > 0 && len(out) == limit {
+			break
+		}
+		out = append(out, FrameRange{First: frames[i], Last: frames[j]})
+		i = j + 1
+	}
+	return out
+}
+
 // Outlier is a frame whose metadata differs from the rest of its sequence.
 type Outlier struct {
 	Frame int    `json:"frame"`
@@ -75,7 +93,7 @@ type Package struct {
 	ID         string `json:"id"`
 	Annotation string `json:"annotation,omitempty"`
 	// Titles lists the ContentTitle of each composition playlist (CPL) the
-	// ASSETMAP lists and the scan read.
+	// ASSETMAP lists and the scan read (at most 16).
 	Titles  []string `json:"titles"`
 	Assets  int      `json:"assets"`  // assets listed
 	Present int      `json:"present"` // listed assets found by the scan

@@ -147,18 +147,7 @@ func (t *textWriter) sequences() {
 }
 
 // frameRangesOf turns sorted frame numbers into runs.
-func frameRangesOf(frames []int) []FrameRange {
-	var out []FrameRange
-	for i := 0; i < len(frames); {
-		j := i
-		for j+1 < len(frames) && frames[j+1] <= frames[j]+1 {
-			j++
-		}
-		out = append(out, FrameRange{First: frames[i], Last: frames[j]})
-		i = j + 1
-	}
-	return out
-}
+func frameRangesOf(frames []int) []FrameRange { return FrameRanges(frames, 0) }
 
 // packages prints each IMF package: its ASSETMAP, id, annotation and
 // titles, how many of its assets were found, the missing ones and the

@@ -75,16 +75,7 @@ func TestEvaluate(t *testing.T) {
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			got := ids(Evaluate(tc.items, tc.media))
-			for _, id := range tc.want {
-				if _, ok := got[id]; !ok {
-					t.Errorf("missing %s; got %v", id, keys(got))
-				}
-			}
-			for _, id := range tc.not {
-				if _, ok := got[id]; ok {
-					t.Errorf("unexpected %s", id)
-				}
-			}
+			checkIDs(t, got, tc.want, tc.not)
 		})
 	}
 }
@@ -199,6 +190,21 @@ func TestParseSeverity(t *testing.T) {
 	}
 }
 
+// checkIDs asserts that got holds every rule of want and none of not.
+func checkIDs(t *testing.T, got map[string]Match, want, not []string) {
+	t.Helper()
+	for _, id := range want {
+		if _, ok := got[id]; !ok {
+			t.Errorf("missing %s; got %v", id, keys(got))
+		}
+	}
+	for _, id := range not {
+		if _, ok := got[id]; ok {
+			t.Errorf("unexpected %s", id)
+		}
+	}
+}
+
 func keys(m map[string]Match) []string {
 	var out []string
 	for k := range m {
@@ -274,16 +280,7 @@ func TestLabel(t *testing.T) {
 			if tc.msg != "" && m.Message != tc.msg {
 				t.Errorf("message %q\nwant    %q", m.Message, tc.msg)
 			}
-			for _, id := range tc.want {
-				if _, ok := got[id]; !ok {
-					t.Errorf("missing %s; got %v", id, keys(got))
-				}
-			}
-			for _, id := range tc.not {
-				if _, ok := got[id]; ok {
-					t.Errorf("unexpected %s", id)
-				}
-			}
+			checkIDs(t, got, tc.want, tc.not)
 		})
 	}
 }
