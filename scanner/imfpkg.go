@@ -29,6 +29,24 @@ const (
 	imfPeek      = 4096    // bytes of an .xml file looked at for a CPL root element
 )
 
+// maxIMFHeld bounds the memory of the IMF documents a scan keeps until the
+// end (to group packages): each is cut at maxIMFBytes, but a crafted tree
+// of many ASSETMAPs would otherwise hold them all. Past it a document is a
+// report error (the gate fails), not a silent drop.
+var maxIMFHeld int64 = 64 << 20 // a variable for the tests
+
+// held estimates the memory d holds: its strings and slice headers.
+func (d *imfDoc) held() int64 {
+	n := int64(128 + len(d.root) + len(d.path) + len(d.id) + len(d.annotation) + len(d.title) + len(d.err))
+	for _, a := range d.assets {
+		n += int64(48 + len(a.id))
+		for _, p := range a.paths {
+			n += int64(16 + len(p))
+		}
+	}
+	return n
+}
+
 // imfDoc is an ASSETMAP or a CPL read.
 type imfDoc struct {
 	root, path string // the file, relative to its root

@@ -302,3 +302,29 @@ func TestIMFTitlesCapped(t *testing.T) {
 		t.Errorf("finding's package: %+v", g)
 	}
 }
+
+// TestIMFHeldCapped: the IMF documents a scan keeps are bounded as a whole;
+// one past the bound is a report error (the gate fails), not dropped unseen.
+func TestIMFHeldCapped(t *testing.T) {
+	defer func(n int64) { maxIMFHeld = n }(maxIMFHeld)
+	maxIMFHeld = 600
+	dir := t.TempDir()
+	writeTree(t, dir, map[string]string{
+		"a/ASSETMAP.xml": assetMapXML("urn:uuid:aaaa", "A", "urn:uuid:v1", "video.mxf"),
+		"b/ASSETMAP.xml": assetMapXML("urn:uuid:bbbb", "B", "urn:uuid:v2", "video.mxf"),
+		"c/ASSETMAP.xml": assetMapXML("urn:uuid:cccc", "C", "urn:uuid:v3", "video.mxf"),
+	})
+	r, err := Scan(t.Context(), []string{dir}, Options{Inspect: fakeInspect, Workers: 1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	capped := 0
+	for _, e := range r.Errors {
+		if strings.Contains(e.Error, "IMF document not used to group packages") {
+			capped++
+		}
+	}
+	if capped == 0 || len(r.Packages)+capped != 3 || !r.Gate.Failed {
+		t.Errorf("%d packages, %d capped, gate %+v", len(r.Packages), capped, r.Gate)
+	}
+}

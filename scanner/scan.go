@@ -503,7 +503,8 @@ func evidenceOf(items []evidence.Item) []report.Evidence {
 // reportBuilder accumulates results into a Report.
 type reportBuilder struct {
 	*report.Report
-	imf []*imfDoc // ASSETMAPs and CPLs read, for Packages
+	imf     []*imfDoc // ASSETMAPs and CPLs read, for Packages
+	imfHeld int64     // their size in memory, at most maxIMFHeld
 	// thumbs holds the thumbnails made, by path; a path met under two
 	// roots keeps none (Report.Thumbnails is keyed by path alone).
 	thumbs map[string]thumbEntry
@@ -552,7 +553,14 @@ func (b *reportBuilder) add(fr fileResult) {
 	b.Findings = append(b.Findings, fr.findings...)
 	b.Errors = append(b.Errors, fr.errors...)
 	b.Scanned = append(b.Scanned, fr.scanned...)
-	b.imf = append(b.imf, fr.imf...)
+	for _, d := range fr.imf {
+		if h := d.held(); b.imfHeld+h <= maxIMFHeld {
+			b.imf, b.imfHeld = append(b.imf, d), b.imfHeld+h
+		} else {
+			b.Errors = append(b.Errors, report.Error{Root: d.root, Path: d.path, Error: fmt.Sprintf(
+				"IMF document not used to group packages: the ASSETMAPs and CPLs kept by this scan passed %d MiB", maxIMFHeld>>20)})
+		}
+	}
 	if o := fr.object; o != nil {
 		b.Objects = append(b.Objects, *o)
 		b.Summary.Requests += o.Requests
